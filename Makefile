@@ -1,0 +1,49 @@
+# CreditWatch: the commands a user and CI run. `make help` lists them.
+SHELL := /bin/bash
+
+# Release builds use AVX2 when this CPU has it (the hot loops auto-vectorise); set
+# CPU_FLAGS= to build for plain x86-64, e.g. for a binary that runs on other machines.
+CPU_FLAGS ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell")
+RELEASE := swift build -c release $(CPU_FLAGS)
+BIN = $(shell swift build -c release $(CPU_FLAGS) --show-bin-path)/creditwatch
+DEMO := demo
+
+.PHONY: help setup build test demo bench bench-compare fuzz datasets quality clean
+
+help:
+	@echo "make demo      install what is missing, build, generate a data set, scan it, report"
+	@echo "make test      all unit and end-to-end tests (CI runs exactly this)"
+	@echo "make build     release build of the creditwatch executable"
+	@echo "make bench     benchmarks (Benchmarks/ package): ingest and detector throughput"
+	@echo "make datasets  regenerate the larger data sets under datasets/generated/"
+	@echo "make quality   precision / recall per camouflage level into docs/QUALITY.md"
+	@echo "make clean     remove build products and demo output"
+
+# Installs the system libraries when they are missing (apt-get, as root or via sudo).
+setup:
+	@missing=""; \
+	pkg-config --exists liblz4 2>/dev/null || missing="$$missing liblz4-dev"; \
+	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: setup
+	$(RELEASE)
+
+test: setup
+	swift build --build-tests
+	swift test --skip-build
+
+demo: build
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN) inspect datasets/sample
+
+bench: build
+	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
+
+clean:
+	rm -rf .build $(DEMO) Benchmarks/.build

@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// CreditWatch: finds gaming credit (fake orders, malicious ratings, empty parcels)
+/// in e-commerce transaction exports. See docs/ARCHITECTURE.md for the pipeline.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "CreditWatch",
+    products: [
+        .executable(name: "creditwatch", targets: ["creditwatch"]),
+        .library(name: "Columnar", targets: ["Columnar"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Detection", targets: ["Detection"]),
+        .library(name: "ListStore", targets: ["ListStore"]),
+        .library(name: "Synth", targets: ["Synth"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(name: "Columnar", dependencies: ["CLZ4"], swiftSettings: strict),
+        .target(name: "Ingest", dependencies: ["Columnar", "CLZ4"], swiftSettings: strict),
+        .target(name: "Detection", dependencies: ["Columnar"], swiftSettings: strict),
+        .target(
+            name: "ListStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(name: "Synth", dependencies: ["Columnar", "CLZ4"], swiftSettings: strict),
+        .target(name: "Evaluation", dependencies: ["Detection"], swiftSettings: strict),
+        .executableTarget(
+            name: "creditwatch",
+            dependencies: [
+                "Columnar", "Ingest", "Detection", "ListStore", "Synth", "Evaluation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "TestSupport", dependencies: ["Columnar"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: [
+                "Ingest", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ListStoreTests", dependencies: ["ListStore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "Ingest", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+    ]
+)

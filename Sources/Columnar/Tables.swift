@@ -1,0 +1,102 @@
+/// `orders.csv` as columns, one row per order. The row number is the order's id in
+/// `Dictionaries.orders` (order ids are unique), so other tables join to orders by row.
+/// Optional ids hold `IdDictionary.absent`, optional times `Missing.time`.
+public struct OrdersTable: Sendable {
+    public var buyer: [UInt32] = []
+    public var shop: [UInt32] = []
+    public var item: [UInt32] = []
+    public var amountCents: [Int64] = []
+    public var createdAt: [Int64] = []
+    public var paidAt: [Int64] = []
+    public var confirmedAt: [Int64] = []
+    /// `OrderStatus` raw values.
+    public var status: [UInt8] = []
+    public var shipTo: [UInt32] = []
+    public var device: [UInt32] = []
+    public var ip: [UInt32] = []
+    public var payment: [UInt32] = []
+
+    public init() {}
+    public var count: Int { buyer.count }
+}
+
+/// `ratings.csv` as columns, one row per rating. `order` is the row of the rated order
+/// in `OrdersTable`, or `IdDictionary.absent` when the rating names no order or one that
+/// is not in the export.
+public struct RatingsTable: Sendable {
+    public var order: [UInt32] = []
+    public var buyer: [UInt32] = []
+    public var shop: [UInt32] = []
+    public var item: [UInt32] = []
+    public var stars: [UInt8] = []
+    public var createdAt: [Int64] = []
+    /// Review text length in characters, `Missing.count` when not given.
+    public var textLength: [Int32] = []
+    /// 0 or 1, `Missing.flag` when not given.
+    public var hasMedia: [UInt8] = []
+
+    public init() {}
+    public var count: Int { buyer.count }
+}
+
+/// `logistics.csv` as columns, one row per scan event of a parcel, in file order.
+/// `order` is the row of the shipped order, or `IdDictionary.absent` when the order is
+/// not in the export.
+public struct LogisticsTable: Sendable {
+    public var waybill: [UInt32] = []
+    public var order: [UInt32] = []
+    public var courier: [UInt32] = []
+    /// `ScanEvent` raw values.
+    public var event: [UInt8] = []
+    public var at: [Int64] = []
+    public var location: [UInt32] = []
+    /// Parcel weight in grams, `Missing.count` when not given.
+    public var weightGrams: [Int32] = []
+
+    public init() {}
+    public var count: Int { waybill.count }
+}
+
+/// `accounts.csv` as columns, one row per account.
+public struct AccountsTable: Sendable {
+    public var account: [UInt32] = []
+    /// `AccountKind` raw values.
+    public var kind: [UInt8] = []
+    public var registeredAt: [Int64] = []
+    public var region: [UInt32] = []
+    public var creditCode: [UInt32] = []
+
+    public init() {}
+    public var count: Int { account.count }
+}
+
+/// One dictionary per id space. Buyers and shops share the `accounts` space, so an
+/// account that buys in one shop and sells in another is one entity.
+public struct Dictionaries: Sendable {
+    public var orders = IdDictionary()
+    public var accounts = IdDictionary()
+    public var items = IdDictionary()
+    public var addresses = IdDictionary()
+    public var devices = IdDictionary()
+    public var ips = IdDictionary()
+    public var payments = IdDictionary()
+    public var couriers = IdDictionary()
+    public var waybills = IdDictionary()
+    public var locations = IdDictionary()
+    public var regions = IdDictionary()
+    public var creditCodes = IdDictionary()
+
+    public init() {}
+}
+
+/// A whole export in memory: the tables of `SCHEMA.md` and the dictionaries behind
+/// their ids. This is what readers produce and detectors consume.
+public struct Export: Sendable {
+    public var dictionaries = Dictionaries()
+    public var orders = OrdersTable()
+    public var ratings = RatingsTable()
+    public var logistics = LogisticsTable()
+    public var accounts = AccountsTable()
+
+    public init() {}
+}

@@ -1,0 +1,1 @@
+// Detection: placeholder until its first real file lands; remove then.

@@ -1,0 +1,1 @@
+// ListStore: placeholder until its first real file lands; remove then.

@@ -1,0 +1,1 @@
+// Synth: placeholder until its first real file lands; remove then.
