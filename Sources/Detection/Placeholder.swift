@@ -1,1 +1,0 @@
-// Detection: placeholder until its first real file lands; remove then.

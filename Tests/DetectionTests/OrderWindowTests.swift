@@ -1,0 +1,63 @@
+import Columnar
+import Testing
+
+@testable import Detection
+
+@Suite struct OrderWindowTests {
+    /// Plain reference: every window that starts at some order of the shop, by brute force.
+    static func referenceBestRate(times: [Int64], buyers: [UInt32], window: Int64, minimumOrders: Int) -> Double? {
+        let order = times.indices.sorted { (times[$0], $0) < (times[$1], $1) }
+        var best: Double?
+        for start in order.indices {
+            var members: [Int] = []
+            for index in order[start...] where times[index] - times[order[start]] < window { members.append(index) }
+            guard members.count >= minimumOrders else { continue }
+            let rate = Double(members.count) / Double(Set(members.map { buyers[$0] }).count)
+            if best == nil || rate > best! { best = rate }
+        }
+        return best
+    }
+
+    @Test(arguments: 0..<40) func kernelMatchesBruteForce(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let shopCount = 5, buyerCount = 12
+        let rowCount = Int(random.next() % 200) + 1
+        let shops = (0..<rowCount).map { _ in UInt32(random.next() % UInt64(shopCount)) }
+        let buyers = (0..<rowCount).map { _ in UInt32(random.next() % UInt64(buyerCount)) }
+        let times = (0..<rowCount).map { _ in Int64(random.next() % 20_000) }
+        let groups = EntityGroups(keys: shops, entityCount: shopCount, orderedBy: times)
+        for threads in [1, 2] {
+            let windows = OrderWindowDetector.busiestWindows(
+                shops: groups, buyers: buyers, times: times, buyerCount: buyerCount,
+                windowSeconds: 3600, minimumOrders: 3, threads: threads)
+            for shop in 0..<shopCount {
+                let rows = (0..<rowCount).filter { shops[$0] == UInt32(shop) }
+                let expected = Self.referenceBestRate(
+                    times: rows.map { times[$0] }, buyers: rows.map { buyers[$0] }, window: 3600, minimumOrders: 3)
+                #expect(windows[shop]?.rate == expected, "shop \(shop), seed \(seed)")
+            }
+        }
+    }
+
+    @Test func entityGroupsKeepTimeOrderAndSkipAbsent() {
+        let keys: [UInt32] = [1, 0, 1, IdDictionary.absent, 1]
+        let times: [Int64] = [30, 5, 10, 0, 10]
+        let groups = EntityGroups(keys: keys, entityCount: 3, orderedBy: times)
+        #expect(Array(groups.rows(of: 0)) == [1])
+        #expect(Array(groups.rows(of: 1)) == [2, 4, 0])
+        #expect(groups.count(of: 2) == 0)
+    }
+}
+
+/// A tiny deterministic generator for randomised tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
