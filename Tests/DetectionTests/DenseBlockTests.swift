@@ -46,7 +46,7 @@ import Testing
         // arithmetic block is the 2x2x1 block (4 / (5/3) = 2.4) over any alternative.
         let cells: [(UInt32, UInt32, UInt32)] = [(0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 0), (3, 2, 1), (2, 3, 1)]
         let tensor = Tensor3(sizes: [4, 4, 2], cells: cells, mass: [1, 1, 1, 1, 1, 1])
-        let block = DenseBlockFinder(density: .arithmetic, maximumBlocks: 1, minimumSide: 1).blocks(in: tensor).first
+        let block = DenseBlockFinder(density: .arithmetic, maximumBlocks: 1, minimumSides: [1, 1, 1]).blocks(in: tensor).first
         #expect(block?.members == [[0, 1], [0, 1], [0]])
         #expect(block?.mass == 4)
         #expect(block?.fill == 1)

@@ -35,25 +35,26 @@ public struct DenseBlock: Sendable, Equatable {
 /// once, with a heap update for its other two slices: O(cells log slices).
 public struct DenseBlockFinder: Sendable {
     public var density: BlockDensity
-    /// Stop after this many blocks.
+    /// Stop after this many searches (each takes one block out of the tensor).
     public var maximumBlocks: Int
-    /// Blocks with a smaller side in any mode are not reported (search stops there).
-    public var minimumSide: Int
+    /// Per mode, the smallest side of a block worth reporting. A block found with a
+    /// smaller side is taken out of the tensor but not reported.
+    public var minimumSides: [Int]
 
-    public init(density: BlockDensity = .suspiciousness, maximumBlocks: Int = 10, minimumSide: Int = 2) {
+    public init(density: BlockDensity = .suspiciousness, maximumBlocks: Int = 10, minimumSides: [Int] = [2, 2, 2]) {
         self.density = density
         self.maximumBlocks = maximumBlocks
-        self.minimumSide = minimumSide
+        self.minimumSides = minimumSides
     }
 
-    /// Up to `maximumBlocks` blocks, densest search first; deterministic.
+    /// The reportable blocks among `maximumBlocks` searches, in search order (densest
+    /// first); deterministic.
     public func blocks(in tensor: Tensor3) -> [DenseBlock] {
         var removedCell = [Bool](repeating: false, count: tensor.cellCount)
         let totalMass = tensor.mass.reduce(0, +)
         var found: [DenseBlock] = []
-        while found.count < maximumBlocks {
-            guard let block = peel(tensor, removedCell: removedCell, totalMass: totalMass) else { break }
-            guard block.members.allSatisfy({ $0.count >= minimumSide }) else { break }
+        for _ in 0..<maximumBlocks {
+            guard let block = peel(tensor, removedCell: removedCell, totalMass: totalMass), block.mass > 0 else { break }
             let inBlock = block.members.enumerated().map { mode, ids in
                 var flags = [Bool](repeating: false, count: tensor.sizes[mode])
                 for id in ids { flags[Int(id)] = true }
@@ -66,7 +67,7 @@ public struct DenseBlockFinder: Sendable {
                     removedCell[cell] = true
                 }
             }
-            found.append(block)
+            if zip(block.members, minimumSides).allSatisfy({ $0.count >= $1 }) { found.append(block) }
         }
         return found
     }
