@@ -1,0 +1,181 @@
+import Columnar
+
+/// Parses one field's bytes into the fixed-width value of a schema type (`SCHEMA.md`):
+/// money to cents, times to Unix seconds, integers, 0/1 flags and lower-case enums,
+/// straight from the bytes, without a `String` or floating point.
+///
+/// Every function sees a non-empty field (empty fields are handled by the reader) and
+/// either returns the exact value or throws the `ValueProblem`; none guesses.
+public enum FieldParser {
+    /// The longest id the schema allows, in bytes.
+    public static let maxIDBytes = 128
+
+    /// Interns an id (any non-empty string of at most `maxIDBytes` bytes).
+    @inline(__always)
+    public static func id(_ bytes: UnsafeRawBufferPointer, in dictionary: inout IdDictionary) throws(ValueProblem) -> UInt32 {
+        guard bytes.count <= maxIDBytes else { throw .idTooLong }
+        return dictionary.intern(bytes)
+    }
+
+    /// `19.9`, `19.90`, `20` -> cents. At most 2 fraction digits and 15 integer digits.
+    public static func moneyCents(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
+        if bytes[0] == UInt8(ascii: "-") { throw .negativeMoney }
+        var cents: Int64 = 0
+        var index = 0
+        let count = bytes.count
+        while index < count, bytes[index] &- 48 < 10 {
+            cents = cents &* 10 &+ Int64(bytes[index] &- 48)
+            index &+= 1
+        }
+        guard index > 0, index <= 15 else { throw .notMoney }
+        cents &*= 100
+        if index == count { return cents }
+        guard bytes[index] == UInt8(ascii: "."), count - index - 1 >= 1, count - index - 1 <= 2 else {
+            throw .notMoney
+        }
+        let first = bytes[index &+ 1] &- 48
+        guard first < 10 else { throw .notMoney }
+        cents &+= Int64(first) &* 10
+        if count - index - 1 == 2 {
+            let second = bytes[index &+ 2] &- 48
+            guard second < 10 else { throw .notMoney }
+            cents &+= Int64(second)
+        }
+        return cents
+    }
+
+    /// A non-negative decimal integer within `range`.
+    public static func integer(_ bytes: UnsafeRawBufferPointer, in range: ClosedRange<Int64>) throws(ValueProblem) -> Int64 {
+        let value = try digits(bytes, negativeAllowed: range.lowerBound < 0)
+        guard range.contains(value) else { throw .outOfRange(range) }
+        return value
+    }
+
+    /// `0` or `1`.
+    public static func flag(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> UInt8 {
+        guard bytes.count == 1, bytes[0] &- 48 < 2 else { throw .notFlag }
+        return bytes[0] &- 48
+    }
+
+    /// A point in time as Unix seconds: `2026-11-01T08:15:00Z`, `2026-11-01T16:15:00+08:00`,
+    /// `2026-11-01 08:15:00` (UTC, with `T` or a space, no zone) or integer Unix seconds.
+    public static func time(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
+        if bytes.count < 19 || bytes[4] != UInt8(ascii: "-") {
+            do { return try digits(bytes, negativeAllowed: true) } catch { throw .notTime }
+        }
+        guard bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+        else { throw .notTime }
+        let year = try twoDigits(bytes, 0) * 100 + twoDigits(bytes, 2)
+        let month = try twoDigits(bytes, 5), day = try twoDigits(bytes, 8)
+        let hour = try twoDigits(bytes, 11), minute = try twoDigits(bytes, 14), second = try twoDigits(bytes, 17)
+        guard (1...12).contains(month), day >= 1, day <= UnixTime.daysInMonth(year: year, month: month),
+            hour < 24, minute < 60, second < 60
+        else { throw .notTime }
+        var offset: Int64 = 0
+        if bytes.count == 20 {
+            guard bytes[19] == UInt8(ascii: "Z") else { throw .notTime }
+        } else if bytes.count == 25 {
+            let sign = bytes[19]
+            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), bytes[22] == UInt8(ascii: ":") else {
+                throw .notTime
+            }
+            let offsetHours = try twoDigits(bytes, 20), offsetMinutes = try twoDigits(bytes, 23)
+            guard offsetHours < 24, offsetMinutes < 60 else { throw .notTime }
+            offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
+        } else if bytes.count != 19 {
+            throw .notTime
+        }
+        let days = UnixTime.daysFromCivil(year: year, month: month, day: day)
+        return days * 86_400 + hour * 3600 + minute * 60 + second - offset
+    }
+
+    /// Two ASCII digits at `offset` as a number.
+    static func twoDigits(_ bytes: UnsafeRawBufferPointer, _ offset: Int) throws(ValueProblem) -> Int64 {
+        let tens = bytes[offset] &- 48, ones = bytes[offset &+ 1] &- 48
+        guard tens < 10, ones < 10 else { throw .notTime }
+        return Int64(tens) * 10 + Int64(ones)
+    }
+
+    /// A decimal integer of at most 18 digits, with a leading `-` when allowed.
+    static func digits(_ bytes: UnsafeRawBufferPointer, negativeAllowed: Bool) throws(ValueProblem) -> Int64 {
+        let negative = negativeAllowed && bytes[0] == UInt8(ascii: "-")
+        let start = negative ? 1 : 0
+        guard bytes.count > start, bytes.count - start <= 18 else { throw .notInteger }
+        var value: Int64 = 0
+        for index in start..<bytes.count {
+            let digit = bytes[index] &- 48
+            guard digit < 10 else { throw .notInteger }
+            value = value &* 10 &+ Int64(digit)
+        }
+        return negative ? -value : value
+    }
+}
+
+/// Lower-case names of an enum's cases as bytes, for matching fields without a
+/// `String`; the raw value of a case is its position in `allCases`.
+struct Vocabulary: Sendable {
+    let names: [[UInt8]]
+    let listing: String
+
+    init(_ names: [String]) {
+        self.names = names.map { Array($0.utf8) }
+        listing = names.joined(separator: ", ")
+    }
+
+    /// The position of the name equal to `bytes`.
+    func index(of bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> UInt8 {
+        for (index, name) in names.enumerated() where name.count == bytes.count {
+            if name.withUnsafeBytes({ $0.elementsEqual(bytes) }) { return UInt8(index) }
+        }
+        throw .notOneOf(listing)
+    }
+}
+
+/// Conversions between civil dates (proleptic Gregorian, UTC) and Unix time, after
+/// Howard Hinnant's `days_from_civil`, so no calendar object is needed per value.
+public enum UnixTime {
+    /// Days since 1970-01-01 of a civil date.
+    public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The civil date of a day count since 1970-01-01.
+    public static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Unix seconds as `2026-11-01T08:15:00Z`.
+    public static func iso8601(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        let date = civilFromDays(days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
+            + "\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"
+    }
+}
