@@ -1,1 +1,0 @@
-// ListStore: placeholder until its first real file lands; remove then.
