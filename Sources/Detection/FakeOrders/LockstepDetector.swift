@@ -72,7 +72,7 @@ public struct LockstepDetector: Detector {
                     category: .fakeOrders,
                     title: "block \(number + 1): \(block.members[0].count) buyers x \(block.members[1].count) shops x "
                         + "\(block.members[2].count) buckets, \(orderCount) orders, fill \(String(format2: block.fill)), "
-                        + "\(UnixTime.iso(first))..\(UnixTime.iso(last))",
+                        + "\(UnixTime.iso8601(first))..\(UnixTime.iso8601(last))",
                     members: block.members[1].map { "shop:" + names.string($0) }
                         + block.members[0].prefix(40).map { "buyer:" + names.string($0) }))
         }

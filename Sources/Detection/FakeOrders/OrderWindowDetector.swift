@@ -45,7 +45,7 @@ public struct OrderWindowDetector: Detector {
             let rows = shops.rows(of: shop)[window.rows]
             let first = orders.createdAt[Int(rows.first!)], last = orders.createdAt[Int(rows.last!)]
             samples[UInt32(shop)] =
-                [EvidenceSample(.window, "\(UnixTime.iso(first))..\(UnixTime.iso(last)): \(window.rows.count) orders from \(window.buyers) buyers")]
+                [EvidenceSample(.window, "\(UnixTime.iso8601(first))..\(UnixTime.iso8601(last)): \(window.rows.count) orders from \(window.buyers) buyers")]
                 + rows.prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
         return DetectorOutput(signals: [SignalColumn(definition: definition, values: values, samples: samples)])
