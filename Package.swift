@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "ListStoreTests", dependencies: ["ListStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Ingest", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

@@ -43,12 +43,12 @@ struct Inspect: ParsableCommand {
             files.append([file.name, "\(file.rows)", megabytes(file.bytesRead), megabytes(file.bytesDecoded),
                           decimal(file.seconds, 3)])
         }
-        text += table(files) + "\n"
+        text += TextTable.render(files) + "\n"
         var spaces = [["id space", "distinct"]]
         for (name, dictionary) in idSpaces(loaded.export.dictionaries) where dictionary.count > 0 {
             spaces.append([name, "\(dictionary.count)"])
         }
-        text += table(spaces) + "\n"
+        text += TextTable.render(spaces) + "\n"
         if let times = report.orderTimes {
             text += "orders created \(UnixTime.iso8601(times.lowerBound)) to \(UnixTime.iso8601(times.upperBound))\n\n"
         }
@@ -72,17 +72,6 @@ struct Inspect: ParsableCommand {
          ("devices", d.devices), ("ips", d.ips), ("payments", d.payments), ("couriers", d.couriers),
          ("waybills", d.waybills), ("locations", d.locations), ("regions", d.regions),
          ("credit codes", d.creditCodes)]
-    }
-
-    /// Rows of cells as aligned text: the first column left-aligned, the others right.
-    private static func table(_ rows: [[String]]) -> String {
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + padding : padding + cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
     }
 
     private static func megabytes(_ bytes: Int) -> String { decimal(Double(bytes) / 1e6, 2) }

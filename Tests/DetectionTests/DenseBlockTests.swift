@@ -15,7 +15,7 @@ import Testing
         var truth: [[[UInt32]]] = []
         for block in blocks {
             let members = (0..<3).map { mode in
-                Array(Set((0..<sizes[mode]).map(UInt32.init)).shuffled(using: &random).prefix(block.sides[mode])).sorted()
+                Array((0..<sizes[mode]).map(UInt32.init).shuffled(using: &random).prefix(block.sides[mode])).sorted()
             }
             for a in members[0] { for b in members[1] { for c in members[2] where Double(random.next() % 1000) < block.fill * 1000 {
                 cells.append((a, b, c))
