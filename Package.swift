@@ -45,7 +45,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "TestSupport", dependencies: ["Columnar"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(
+            name: "TestSupport", dependencies: ["Columnar", "ListStore"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",
@@ -56,10 +57,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ListStoreTests", dependencies: ["ListStore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ListStoreTests",
+            dependencies: ["ListStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Ingest", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "EndToEndTests", dependencies: ["TestSupport", "ListStore"], exclude: ["Fixtures"],
+            swiftSettings: strict),
     ]
 )

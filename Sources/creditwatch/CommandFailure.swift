@@ -1,5 +1,6 @@
 import ArgumentParser
 import Detection
+import ListStore
 
 #if canImport(Glibc)
 import Glibc
@@ -51,6 +52,9 @@ extension CreditWatch {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CommandFailure {
+            printError("creditwatch: error: \(failure)")
+            Glibc.exit(failure.exitCode.rawValue)
+        } catch let failure as StoreError {
             printError("creditwatch: error: \(failure)")
             Glibc.exit(failure.exitCode.rawValue)
         } catch let failure as ConfigError {
