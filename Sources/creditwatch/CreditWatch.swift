@@ -14,6 +14,6 @@ struct CreditWatch: ParsableCommand {
               creditwatch suspects --store demo/creditwatch.sqlite
             """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [Generate.self]
     )
 }
