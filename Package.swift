@@ -36,7 +36,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Synth", dependencies: ["Columnar", "CLZ4"], swiftSettings: strict),
-        .target(name: "Evaluation", dependencies: ["Detection"], swiftSettings: strict),
+        .target(name: "Evaluation", dependencies: ["Detection", "Columnar"], swiftSettings: strict),
         .executableTarget(
             name: "creditwatch",
             dependencies: [
@@ -65,6 +65,8 @@ let package = Package(
         ),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Ingest", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ListStore"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "ListStore"], exclude: ["Fixtures"],
+            swiftSettings: strict),
     ]
 )

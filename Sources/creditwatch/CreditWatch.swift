@@ -14,6 +14,8 @@ struct CreditWatch: ParsableCommand {
               creditwatch suspects --store demo/creditwatch.sqlite
             """,
         version: "0.1.0",
-        subcommands: [Config.self, Runs.self, Suspects.self, Explain.self, List.self]
+        subcommands: [
+            Generate.self, Inspect.self, ScanCommand.self, Suspects.self, Explain.self, Runs.self, List.self, Config.self,
+        ]
     )
 }

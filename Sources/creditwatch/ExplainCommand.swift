@@ -31,7 +31,7 @@ struct Explain: ParsableCommand {
     func run() throws {
         let (run, suspects) = try storeOptions.open().suspects(
             entityKind: kind.rawValue, entityID: id, category: category?.rawValue, run: runID)
-        let runName = "run \(run.id ?? 0) (\(run.exportPath), finished \(UnixTime.iso(run.finishedAt)))"
+        let runName = "run \(run.id ?? 0) (\(run.exportPath), finished \(UnixTime.iso8601(run.finishedAt)))"
         guard !suspects.isEmpty else {
             throw CommandFailure.input("\(kind.rawValue) \(id) is not a suspect\(category.map { " of \($0.rawValue)" } ?? "") in \(runName)")
         }

@@ -61,7 +61,7 @@ struct List: ParsableCommand {
         func run() throws {
             let moved = try storeOptions.open().move(
                 entry: entry, to: to, at: moveOptions.now, actor: moveOptions.actor, note: moveOptions.note)
-            let until = moved.rectificationEndsAt.map { " until \(UnixTime.iso($0))" } ?? ""
+            let until = moved.rectificationEndsAt.map { " until \(UnixTime.iso8601($0))" } ?? ""
             print("entry \(moved.id): \(moved.entityKind) \(moved.entityID) now \(moved.status.rawValue)\(moved.status == .rectifying ? until : "")")
         }
     }
@@ -93,7 +93,7 @@ struct List: ParsableCommand {
                 [
                     "\(entry.id)", entry.list.rawValue, entry.entityKind, entry.entityID, entry.category,
                     entry.status.rawValue, entry.score.map(score) ?? "", entry.runID.map { "\($0)" } ?? "",
-                    UnixTime.iso(entry.updatedAt), entry.rectificationEndsAt.map(UnixTime.iso) ?? "",
+                    UnixTime.iso8601(entry.updatedAt), entry.rectificationEndsAt.map(UnixTime.iso8601) ?? "",
                 ]
             }
             print(table.aligned(), terminator: "")
@@ -119,7 +119,7 @@ struct List: ParsableCommand {
                 .init(title: "AT"), .init(title: "FROM"), .init(title: "TO"), .init(title: "ACTOR"), .init(title: "NOTE"),
             ])
             table.rows = events.map { event in
-                [UnixTime.iso(event.at), event.from?.rawValue ?? "-", event.to.rawValue, event.actor, event.note]
+                [UnixTime.iso8601(event.at), event.from?.rawValue ?? "-", event.to.rawValue, event.actor, event.note]
             }
             print(table.aligned(), terminator: "")
         }

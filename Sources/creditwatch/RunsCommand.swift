@@ -28,7 +28,7 @@ struct Runs: ParsableCommand {
         ])
         table.rows = runs.map { run in
             [
-                "\(run.id ?? 0)", UnixTime.iso(run.startedAt), "\(run.finishedAt - run.startedAt)", "\(run.orders)",
+                "\(run.id ?? 0)", UnixTime.iso8601(run.startedAt), "\(run.finishedAt - run.startedAt)", "\(run.orders)",
                 "\(run.ratings)", "\(run.scanEvents)", "\(run.blacklistSuspects)", "\(run.keyScrutinySuspects)",
                 run.engineVersion, run.configHash, "\(run.exportPath) (\(run.exportHash))",
             ]

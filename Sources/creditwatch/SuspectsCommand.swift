@@ -59,7 +59,7 @@ struct Suspects: ParsableCommand {
             if format == .csv {
                 print(table.csv(), terminator: "")
             } else {
-                print("run \(run.id ?? 0) of \(run.exportPath), finished \(UnixTime.iso(run.finishedAt)): \(suspects.count) suspects")
+                print("run \(run.id ?? 0) of \(run.exportPath), finished \(UnixTime.iso8601(run.finishedAt)): \(suspects.count) suspects")
                 if !suspects.isEmpty { print(table.aligned(), terminator: "") }
             }
         }

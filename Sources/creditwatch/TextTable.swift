@@ -61,3 +61,16 @@ func decimal(_ value: Double?) -> String {
 
 /// A score with three decimals, so that a column of scores lines up.
 func score(_ value: Double) -> String { String(format: "%.3f", value) }
+
+extension TextTable {
+    /// Aligned text of `lines`, whose first line is the header; a column whose first
+    /// value is a number lines up on the right.
+    static func render(_ lines: [[String]]) -> String {
+        guard let header = lines.first else { return "" }
+        var table = TextTable(header.indices.map { column in
+            Column(title: header[column], numeric: lines.count > 1 && Double(lines[1][column]) != nil)
+        })
+        table.rows = Array(lines.dropFirst())
+        return table.aligned()
+    }
+}

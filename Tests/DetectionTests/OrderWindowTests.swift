@@ -5,17 +5,24 @@ import Testing
 
 @Suite struct OrderWindowTests {
     /// Plain reference: every window that starts at some order of the shop, by brute force.
-    static func referenceBestRate(times: [Int64], buyers: [UInt32], window: Int64, minimumOrders: Int) -> Double? {
+    /// Plain reference: every window that starts at some order of the shop, by brute
+    /// force; the best rate, and the orders inside windows at or above `brushingRate`.
+    static func reference(
+        times: [Int64], buyers: [UInt32], rule: OrderWindowDetector.Rule
+    ) -> (best: Double?, covered: Set<Int>) {
         let order = times.indices.sorted { (times[$0], $0) < (times[$1], $1) }
         var best: Double?
+        var covered: Set<Int> = []
         for start in order.indices {
             var members: [Int] = []
-            for index in order[start...] where times[index] - times[order[start]] < window { members.append(index) }
-            guard members.count >= minimumOrders else { continue }
-            let rate = Double(members.count) / Double(Set(members.map { buyers[$0] }).count)
+            for index in order[start...] where times[index] - times[order[start]] < rule.windowSeconds { members.append(index) }
+            let distinct = Set(members.map { buyers[$0] }).count
+            guard members.count >= rule.minimumOrders, distinct >= rule.minimumBuyers else { continue }
+            let rate = Double(members.count) / Double(distinct)
             if best == nil || rate > best! { best = rate }
+            if rate >= rule.brushingRate { covered.formUnion(members) }
         }
-        return best
+        return (best, covered)
     }
 
     @Test(arguments: 0..<40) func kernelMatchesBruteForce(seed: Int) {
@@ -26,15 +33,15 @@ import Testing
         let buyers = (0..<rowCount).map { _ in UInt32(random.next() % UInt64(buyerCount)) }
         let times = (0..<rowCount).map { _ in Int64(random.next() % 20_000) }
         let groups = EntityGroups(keys: shops, entityCount: shopCount, orderedBy: times)
+        let rule = OrderWindowDetector.Rule(windowSeconds: 3600, minimumOrders: 3, minimumBuyers: 2, brushingRate: 2)
         for threads in [1, 2] {
-            let windows = OrderWindowDetector.busiestWindows(
-                shops: groups, buyers: buyers, times: times, buyerCount: buyerCount,
-                windowSeconds: 3600, minimumOrders: 3, threads: threads)
+            let (windows, inBrushingWindow) = OrderWindowDetector.busiestWindows(
+                shops: groups, buyers: buyers, times: times, buyerCount: buyerCount, rule: rule, threads: threads)
             for shop in 0..<shopCount {
                 let rows = (0..<rowCount).filter { shops[$0] == UInt32(shop) }
-                let expected = Self.referenceBestRate(
-                    times: rows.map { times[$0] }, buyers: rows.map { buyers[$0] }, window: 3600, minimumOrders: 3)
-                #expect(windows[shop]?.rate == expected, "shop \(shop), seed \(seed)")
+                let expected = Self.reference(times: rows.map { times[$0] }, buyers: rows.map { buyers[$0] }, rule: rule)
+                #expect(windows[shop]?.rate == expected.best, "shop \(shop), seed \(seed)")
+                #expect(Set(rows.indices.filter { inBrushingWindow[rows[$0]] }) == expected.covered, "shop \(shop), seed \(seed)")
             }
         }
     }

@@ -1,0 +1,96 @@
+import Columnar
+
+/// Loads an export folder (`SCHEMA.md`) into a `Columnar.Export`: `orders.csv` first
+/// (required), then `ratings.csv`, `logistics.csv` and `accounts.csv` when present, each
+/// as plain CSV or as an LZ4 frame (`NAME.csv.lz4`). Files stream through in chunks of
+/// `chunkSize` bytes, so memory grows with the distinct entities, not the file sizes.
+///
+/// Errors stop the load with an `IngestError` naming file, line, column and value;
+/// ratings and scan events naming an order the export lacks are kept and counted.
+public struct ExportReader: Sendable {
+    /// The door to the file system (tests substitute one with faults).
+    public var files: any FileAccess
+    /// Bytes read per step; tests use tiny chunks to cut records anywhere.
+    public var chunkSize: Int
+
+    public init(files: any FileAccess = SystemFileAccess(), chunkSize: Int = 1 << 20) {
+        precondition(chunkSize > 0, "chunk size must be positive")
+        self.files = files
+        self.chunkSize = chunkSize
+    }
+
+    /// Loads the export in `folder`.
+    public func load(_ folder: String) throws(IngestError) -> LoadedExport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var export = Export()
+        var report = LoadReport()
+        var orders = OrdersSink()
+        guard try read("orders", in: folder, into: &orders, target: &export, report: &report) else {
+            throw IngestError(file: "orders.csv", problem: .missingFile)
+        }
+        var ratings = RatingsSink()
+        try read("ratings", in: folder, into: &ratings, target: &export, report: &report)
+        var logistics = LogisticsSink()
+        try read("logistics", in: folder, into: &logistics, target: &export, report: &report)
+        var accounts = AccountsSink()
+        try read("accounts", in: folder, into: &accounts, target: &export, report: &report)
+        report.orderTimes = Self.range(of: export.orders.createdAt)
+        report.seconds = Self.seconds(clock.now - started)
+        return LoadedExport(export: export, report: report)
+    }
+
+    /// Reads `labels.csv` (or `labels.csv.lz4`) in `folder`.
+    public func readLabels(in folder: String) throws(IngestError) -> [Label] {
+        var labels: [Label] = []
+        var sink = LabelsSink()
+        var report = LoadReport()
+        guard try read("labels", in: folder, into: &sink, target: &labels, report: &report) else {
+            throw IngestError(file: "labels.csv", problem: .missingFile)
+        }
+        return labels
+    }
+
+    /// Reads `NAME.csv` or `NAME.csv.lz4` from `folder` into the sink and adds it to the
+    /// report; false when neither file exists.
+    @discardableResult
+    private func read<Sink: RecordSink>(
+        _ name: String, in folder: String, into sink: inout Sink, target: inout Sink.Target, report: inout LoadReport
+    ) throws(IngestError) -> Bool {
+        let plain = "\(name).csv", compressed = "\(name).csv.lz4"
+        let plainPath = "\(folder)/\(plain)", compressedPath = "\(folder)/\(compressed)"
+        let hasPlain = files.exists(plainPath), hasCompressed = files.exists(compressedPath)
+        if hasPlain && hasCompressed { throw IngestError(file: plain, problem: .ambiguousFile(compressed)) }
+        guard hasPlain || hasCompressed else { return false }
+        let fileName = hasPlain ? plain : compressed
+        let clock = ContinuousClock()
+        let started = clock.now
+        var source = try files.open(hasPlain ? plainPath : compressedPath, name: fileName)
+        if hasCompressed { source = LZ4FrameSource(source, name: fileName) }
+        let tally = try CSVFileReader(file: fileName, chunkSize: chunkSize).read(&source, into: &sink, target: &target)
+        report.files.append(FileLoad(
+            name: fileName, rows: tally.rows, bytesRead: source.bytesRead, bytesDecoded: tally.bytesDecoded,
+            seconds: Self.seconds(clock.now - started), unknownOrders: tally.unknownOrders))
+        return true
+    }
+
+    private static func range(of times: [Int64]) -> ClosedRange<Int64>? {
+        guard var low = times.first else { return nil }
+        var high = low
+        for time in times {
+            low = min(low, time)
+            high = max(high, time)
+        }
+        return low...high
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
+
+/// An export loaded into memory together with the report of how the load went.
+public struct LoadedExport: Sendable {
+    public var export: Export
+    public var report: LoadReport
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Columnar
+import Foundation
+import Ingest
+
+/// `creditwatch inspect EXPORT_DIR`: loads an export and prints what is in it and how
+/// fast it loaded; the first command a user runs on their own export.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load an export and print row counts, distinct entities, time range, warnings and load speed.",
+        discussion: """
+            Reads orders.csv (required), ratings.csv, logistics.csv and accounts.csv, each plain \
+            or LZ4-frame compressed (NAME.csv.lz4). Bad input stops with FILE:LINE:COLUMN on \
+            stderr and exit code 65.
+
+            Example:
+              creditwatch inspect datasets/sample
+            """)
+
+    /// Exit code for an export that cannot be loaded (EX_DATAERR of sysexits.h).
+    static let badInput = ExitCode(65)
+
+    @Argument(help: "The export folder.")
+    var exportDirectory: String
+
+    func run() throws {
+        let loaded: LoadedExport
+        do {
+            loaded = try ExportReader().load(exportDirectory)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw Self.badInput
+        }
+        print(Self.summary(of: loaded, folder: exportDirectory), terminator: "")
+    }
+
+    /// The printed summary: files, id spaces, time range, warnings, speed.
+    static func summary(of loaded: LoadedExport, folder: String) -> String {
+        let report = loaded.report
+        var text = "export \(folder)\n\n"
+        var files = [["file", "rows", "read MB", "CSV MB", "seconds"]]
+        for file in report.files {
+            files.append([file.name, "\(file.rows)", megabytes(file.bytesRead), megabytes(file.bytesDecoded),
+                          decimal(file.seconds, 3)])
+        }
+        text += TextTable.render(files) + "\n"
+        var spaces = [["id space", "distinct"]]
+        for (name, dictionary) in idSpaces(loaded.export.dictionaries) where dictionary.count > 0 {
+            spaces.append([name, "\(dictionary.count)"])
+        }
+        text += TextTable.render(spaces) + "\n"
+        if let times = report.orderTimes {
+            text += "orders created \(UnixTime.iso8601(times.lowerBound)) to \(UnixTime.iso8601(times.upperBound))\n\n"
+        }
+        let warned = report.files.filter { $0.unknownOrders.count > 0 }
+        if warned.isEmpty {
+            text += "warnings: none\n"
+        } else {
+            text += "warnings:\n"
+            for file in warned {
+                text += "  \(file.name): \(file.unknownOrders.count) rows name an order not in the export, e.g.\n"
+                for example in file.unknownOrders.examples { text += "    \(example)\n" }
+            }
+        }
+        text += "\nloaded \(report.rows) rows in \(decimal(report.seconds, 3)) s: "
+            + "\(decimal(report.megabytesPerSecond, 1)) MB/s, \(decimal(report.rowsPerSecond / 1e6, 2)) M rows/s\n"
+        return text
+    }
+
+    private static func idSpaces(_ d: Dictionaries) -> [(String, IdDictionary)] {
+        [("orders", d.orders), ("accounts", d.accounts), ("items", d.items), ("addresses", d.addresses),
+         ("devices", d.devices), ("ips", d.ips), ("payments", d.payments), ("couriers", d.couriers),
+         ("waybills", d.waybills), ("locations", d.locations), ("regions", d.regions),
+         ("credit codes", d.creditCodes)]
+    }
+
+    private static func megabytes(_ bytes: Int) -> String { decimal(Double(bytes) / 1e6, 2) }
+
+    private static func decimal(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+}
