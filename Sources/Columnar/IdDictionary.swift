@@ -111,7 +111,7 @@ public struct IdDictionary: Sendable {
     mutating func insertNew(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32 {
         precondition(count < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
         let id = UInt32(count)
-        arena.append(contentsOf: key)
+        key.withMemoryRebound(to: UInt8.self) { arena.append(contentsOf: $0) }
         starts.append(arena.count)
         if count * 2 > slots.count { grow() }
         IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1), in: &slots)
@@ -162,26 +162,29 @@ public struct IdDictionary: Sendable {
     }
 
     /// A fast 64-bit hash of a short key: 8-byte words folded with a multiply-rotate
-    /// step, then a murmur3 finaliser so that both halves are well mixed.
+    /// step (a partial last word is read as the key's last 8 bytes, overlapping; keys
+    /// under 8 bytes as two overlapping halves), then a murmur3 finaliser so that both
+    /// halves are well mixed. The length is in the seed, so overlaps cannot collide.
     @inlinable
     public static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.count)
-        var offset = 0
         let n = key.count
-        while offset + 8 <= n {
-            let word = key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            h = ((h ^ word) &* 0xBF58_476D_1CE4_E5B9).rotatedLeft(31)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+        var offset = 0
+        while offset &+ 8 <= n {
+            h = mix(h, key.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset &+= 8
         }
         if offset < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < n {
-                tail |= UInt64(key[offset]) << shift
-                shift &+= 8
-                offset &+= 1
+            let tail: UInt64
+            if n >= 8 {
+                tail = key.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail = UInt64(key.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                    | UInt64(key.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(key[0]) | UInt64(key[n >> 1]) << 8 | UInt64(key[n &- 1]) << 16
             }
-            h = ((h ^ tail) &* 0xBF58_476D_1CE4_E5B9).rotatedLeft(31)
+            h = mix(h, tail)
         }
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
@@ -189,6 +192,11 @@ public struct IdDictionary: Sendable {
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
         return h
+    }
+
+    @inlinable
+    static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        ((h ^ word) &* 0xBF58_476D_1CE4_E5B9).rotatedLeft(31)
     }
 }
 

@@ -27,7 +27,8 @@ enum CSVScanner {
     /// The loop is an explicit state machine: at a field start, a quote enters the quoted
     /// state (which ends at a quote not followed by another); otherwise the unquoted state
     /// runs to a comma or line end. Bytes above `,` (letters, digits, `-`, `.`, `:`) are
-    /// never special, so the unquoted state tests one comparison per byte.
+    /// never special, so the unquoted state skips words of them and then tests one
+    /// comparison per byte.
     static func scanRecord(
         _ bytes: UnsafeRawBufferPointer, from start: Int, atEnd: Bool,
         fields: inout FieldSpans, quotedLineFeeds: inout Int
@@ -59,6 +60,17 @@ enum CSVScanner {
                     position &+= 2
                 }
             } else {
+                // Eight bytes at a time while none is <= `,`: `(w - 0x2D..) & ~w & 0x80..`
+                // flags bytes below 0x2D (the first flag is exact), then byte by byte.
+                while position &+ 8 <= limit {
+                    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                    let low = (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080
+                    if low != 0 {
+                        position &+= low.trailingZeroBitCount &>> 3
+                        break
+                    }
+                    position &+= 8
+                }
                 while position < limit {
                     let byte = base[position]
                     if byte > comma { position &+= 1; continue }
