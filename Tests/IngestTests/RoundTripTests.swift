@@ -82,4 +82,14 @@ import Testing
             #expect(loaded.report.files[0].bytesDecoded == text.utf8.count)
         }
     }
+
+    @Test func arbitraryBytesLoadOrFailWithAMessage() async {
+        let soup = Gen.element(of: Array("o1b,\"\n\r-:.T Z9é\u{FF}")).compactMap { $0 }.string(of: 0...200)
+        await propertyCheck(count: 300, input: soup, Gen.int(in: 1...16)) { body, chunkSize in
+            let files = ["orders.csv": ordersHeader + body, "ratings.csv": "order_id,buyer_id,shop_id,stars,created_at\n" + body]
+            if let message = loadError(files, chunkSize: chunkSize) {
+                #expect(message.hasPrefix("orders.csv:") || message.hasPrefix("ratings.csv:"))
+            }
+        }
+    }
 }
