@@ -1,5 +1,5 @@
 /// The hot loops of CSV reading (RFC 4180), over raw bytes: finding where one record's
-/// fields start and end, undoing `""` escapes in place, and the vectorised ASCII check
+/// fields start and end, undoing `""` escapes in place, and the word-at-a-time ASCII check
 /// that lets UTF-8 validation be skipped for plain ASCII data.
 ///
 /// Each is a small function with a plain reference twin in the tests.
@@ -116,7 +116,7 @@ enum CSVScanner {
     }
 
     /// Whether every byte is below 0x80: 32 bytes per step as four 64-bit words OR-ed
-    /// together (the compiler turns the loop into AVX2 loads), then the tail.
+    /// together (one test of the high bits at the end), then the tail byte by byte.
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var any: UInt64 = 0
         var offset = 0
