@@ -15,5 +15,5 @@ Benchmarks/.build/release/orders-fixture "$fixture" "$rows"
 for form in plain lz4; do
   echo "== $form: $(ls "$fixture/$form")"
   /usr/bin/time -v "$bin" inspect "$fixture/$form" 2>"$fixture/time-$form.txt" | grep -E '^(orders|loaded)'
-  grep -E 'Maximum resident|Elapsed' "$fixture/time-$form.txt"
+  grep -E 'User time|System time|Maximum resident|Elapsed' "$fixture/time-$form.txt"
 done
