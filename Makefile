@@ -38,9 +38,16 @@ test: setup
 	swift build --build-tests
 	swift test --skip-build
 
+# A generated export with known fraud, scanned into a fresh list store, with a report.
 demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BIN) inspect datasets/sample
+	$(BIN) generate --out $(DEMO)/export --seed 42 --shops 300 --buyers 20000 --days 60 --camouflage 1
+	$(BIN) inspect $(DEMO)/export
+	$(BIN) scan $(DEMO)/export --store $(DEMO)/creditwatch.sqlite --labels --report $(DEMO)/report.md
+	$(BIN) suspects --store $(DEMO)/creditwatch.sqlite --limit 15
+	@echo
+	@echo "report:     $(DEMO)/report.md"
+	@echo "list store: $(DEMO)/creditwatch.sqlite  (try: $(BIN) explain shop ID --store $(DEMO)/creditwatch.sqlite)"
 
 bench: build
 	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark

@@ -60,7 +60,7 @@ public struct FakeOrdersDetector: Detector {
             SignalDefinition(
                 name: "buyer_ring_block_share", entityKind: .buyer, category: .fakeOrders,
                 description: "share of the buyer's orders inside a dense block of marked orders (a ring's members, clients and days)",
-                threshold: 0.3, saturation: 0.8, weight: 0.55),
+                threshold: 0.3, saturation: 0.8, weight: 0.45),
         ]
     }
 
