@@ -127,7 +127,8 @@ import TestSupport
         #expect(orders.column("created_at").allSatisfy(isTimestamp))
         #expect(orders.column("paid_at").allSatisfy { $0.isEmpty || isTimestamp($0) })
         #expect(orders.column("confirmed_at").allSatisfy { $0.isEmpty || isTimestamp($0) })
-        #expect((orders.column("created_at") + ratings.column("created_at")).allSatisfy { $0.utf8.count <= 128 })
+        let ids = orders.column("order_id") + orders.column("buyer_id") + orders.column("ship_to") + orders.column("device_id")
+        #expect(ids.allSatisfy { !$0.isEmpty && $0.utf8.count <= 128 })
 
         #expect(ratings.column("order_id").allSatisfy { $0.isEmpty || orderIds.contains($0) })
         #expect(ratings.column("stars").allSatisfy { (1...5).contains(Int($0) ?? 0) })
