@@ -21,9 +21,9 @@ public enum Generator {
         let orders = try ExportFile(folder: folder, name: "orders", compress: config.compress)
         let ratings = try ExportFile(folder: folder, name: "ratings", compress: config.compress)
         let logistics = try ExportFile(folder: folder, name: "logistics", compress: config.compress)
-        try orders.write(bytes(Partition.ordersHeader))
-        try ratings.write(bytes(Partition.ratingsHeader))
-        try logistics.write(bytes(Partition.logisticsHeader))
+        try orders.write(header(Partition.ordersHeader))
+        try ratings.write(header(Partition.ratingsHeader))
+        try logistics.write(header(Partition.logisticsHeader))
 
         let partitions = partition(world)
         let parallel = max(1, ProcessInfoLite.cores)
@@ -37,12 +37,12 @@ public enum Generator {
                 outputs.store(slot, Partition.run(world: world, index: first + slot, shops: shops, expectedOrders: expected))
             }
             for output in outputs.taken() {
-                try orders.write(output.orders.bytes)
-                try ratings.write(output.ratings.bytes)
-                try logistics.write(output.logistics.bytes)
-                summary.orders += output.orders.bytes.lineCount
-                summary.ratings += output.ratings.bytes.lineCount
-                summary.scans += output.logistics.bytes.lineCount
+                try orders.write(output.orders)
+                try ratings.write(output.ratings)
+                try logistics.write(output.logistics)
+                summary.orders += output.orders.rows
+                summary.ratings += output.ratings.rows
+                summary.scans += output.logistics.rows
                 summary.record.append(output.record)
             }
             next += batch.count
@@ -85,7 +85,7 @@ public enum Generator {
             rows.decimal(Catalog.cities[buyer.city])
             rows.text(",\n")
             if rows.count > 1 << 22 {
-                try file.write(rows.bytes)
+                try file.write(rows)
                 rows.removeAll()
             }
         }
@@ -99,20 +99,25 @@ public enum Generator {
             rows.text(shop.creditCode)
             rows.endRow()
         }
-        try file.write(rows.bytes)
+        try file.write(rows)
         try file.close()
         return world.buyers.count + world.shops.count
     }
 
     static func writeLabels(_ labels: [Label], folder: String, compress: Bool) throws {
         let file = try ExportFile(folder: folder, name: "labels", compress: compress)
-        var text = "entity_kind,entity_id,category\n"
-        for label in labels { text += "\(label.kind.rawValue),\(label.id),\(label.category.rawValue)\n" }
-        try file.write(Array(text.utf8))
+        var rows = CSVBuffer(capacity: 64 * (labels.count + 1))
+        rows.text("entity_kind,entity_id,category\n")
+        for label in labels { rows.text(Array("\(label.kind.rawValue),\(label.id),\(label.category.rawValue)\n".utf8)) }
+        try file.write(rows)
         try file.close()
     }
 
-    static func bytes(_ text: StaticString) -> [UInt8] { text.withUTF8Buffer { Array($0) } }
+    static func header(_ text: StaticString) -> CSVBuffer {
+        var buffer = CSVBuffer(capacity: text.utf8CodeUnitCount)
+        buffer.text(text)
+        return buffer
+    }
 }
 
 /// Result slots the parallel partitions fill, one each; read only after all have finished.
@@ -134,16 +139,6 @@ private final class PartitionSlots: @unchecked Sendable {
 /// The number of cores to generate on.
 enum ProcessInfoLite {
     static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-}
-
-extension Array where Element == UInt8 {
-    var lineCount: Int {
-        withUnsafeBufferPointer { buffer in
-            var count = 0
-            for byte in buffer where byte == 10 { count += 1 }
-            return count
-        }
-    }
 }
 
 #if canImport(Glibc)

@@ -62,7 +62,7 @@ extension Partition {
         tracking.text(Catalog.couriers[world.outlets[outlet].company].code)
         tracking.digits(Int64(IdSpace.waybills.scramble(UInt64(waybill))), width: 15)
         for scan in scans {
-            logistics.text(tracking.bytes)
+            logistics.text(tracking)
             logistics.comma()
             logistics.id(.orders, number)
             logistics.comma()
