@@ -2,13 +2,18 @@
 /// formatted by hand straight into the buffer (no `String` per field), which is what
 /// lets the generator write millions of rows a second.
 struct CSVBuffer: Sendable {
-    /// Zero-filled storage; `storage[0 ..< count]` is written.
+    /// Storage whose bytes past `count` are never read: `storage[0 ..< count]` is written.
     private var storage: [UInt8]
     private(set) var count = 0
     /// Rows ended with `endRow()`.
     private(set) var rows = 0
 
-    init(capacity: Int) { storage = [UInt8](repeating: 0, count: max(64, capacity)) }
+    /// A buffer of `capacity` bytes, left unfilled (UInt8 is trivial and only written bytes
+    /// are read), so a large buffer costs no pass over memory before it is used.
+    init(capacity: Int) {
+        let size = max(64, capacity)
+        storage = [UInt8](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
+    }
 
     /// The bytes written so far.
     var bytes: ArraySlice<UInt8> { storage[0..<count] }

@@ -20,7 +20,8 @@ public enum Generator {
         var summary = GenerationSummary()
         let files = try EventFiles(folder: folder, compress: config.compress)
         let partitions = partition(world)
-        let parallel = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        // Three partitions per core and round, so one huge shop does not leave a core idle.
+        let parallel = 3 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var next = 0
         var pending: [PartitionOutput] = []
         // Each round generates the next batch of partitions while one more worker writes the
