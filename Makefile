@@ -71,3 +71,7 @@ bench: build
 
 clean:
 	rm -rf .build $(DEMO) Benchmarks/.build
+
+# Detection quality per camouflage level and on the honest confuser profiles.
+quality: build
+	CPU_FLAGS="$(CPU_FLAGS)" scripts/quality.sh

@@ -1,6 +1,7 @@
 import Columnar
 import Evaluation
 import Foundation
+import Detection
 import Testing
 
 @Suite struct EvaluationReportTests {
