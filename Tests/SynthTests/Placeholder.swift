@@ -1,0 +1,1 @@
+// placeholder until this target's first real test lands; remove then.
