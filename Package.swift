@@ -45,6 +45,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "parcel-throughput", dependencies: ["Columnar", "Detection"], swiftSettings: strict),
         .target(
             name: "TestSupport", dependencies: ["Columnar", "ListStore"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TestSupport"], swiftSettings: strict),

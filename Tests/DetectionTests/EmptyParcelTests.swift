@@ -99,6 +99,7 @@ import Testing
         var orders = OrdersTable()
         var trajectories: [WaybillTrajectory] = []
         for (index, grams) in [60, 62, 58, 61, 59, 8, 2000, 2010, 1990, 2005, 30].enumerated() {
+            orders.buyer.append(0)
             orders.shop.append(0)
             orders.item.append(index < 6 ? 0 : 1)
             orders.amountCents.append(1000)

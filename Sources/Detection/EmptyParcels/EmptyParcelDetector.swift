@@ -35,7 +35,7 @@ public struct EmptyParcelDetector: Detector {
             SignalDefinition(
                 name: "shop_reused_tracking_share", entityKind: .shop, category: .emptyParcels,
                 description: "share of the shop's shipped orders on a tracking number that also ships other orders; a real parcel has its own number",
-                threshold: 0.02, saturation: 0.1, weight: 0.5),
+                threshold: 0.005, saturation: 0.015, weight: 0.75),
             SignalDefinition(
                 name: "shop_weightless_share", entityKind: .shop, category: .emptyParcels,
                 description: "share of the shop's shipped orders whose parcel declares no weight or far less than its item's parcels weigh",
@@ -47,7 +47,7 @@ public struct EmptyParcelDetector: Detector {
             SignalDefinition(
                 name: "courier_reused_tracking_share", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's waybills whose tracking number ships several orders",
-                threshold: 0.01, saturation: 0.05, weight: 0.5),
+                threshold: 0.002, saturation: 0.01, weight: 0.75),
             SignalDefinition(
                 name: "courier_empty_shop_concentration", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's empty-looking waybills that go to its few top shops; waybills sold to brushing clients serve a handful of shops",
