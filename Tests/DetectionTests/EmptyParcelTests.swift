@@ -111,9 +111,8 @@ import Testing
         let baseline = ParcelWeightBaseline(trajectories: trajectories, orders: orders, itemCount: 2, shopCount: 1, minimumParcels: 5)
         #expect(baseline.items[0]?.grams == .init(median: 59.5, mad: 1.5))
         #expect(baseline.items[1]?.grams.median == 2000)
-        let light = trajectories.indices.filter {
-            baseline.isUnderweight(trajectories[$0], orders: orders, ratio: 0.5, deviations: 4)
-        }
+        let underweight = baseline.underweight(trajectories, orders: orders, ratio: 0.5, deviations: 4)
+        let light = trajectories.indices.filter { underweight[$0] }
         #expect(light == [5, 10])
     }
 

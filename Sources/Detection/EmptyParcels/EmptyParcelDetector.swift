@@ -70,10 +70,11 @@ public struct EmptyParcelDetector: Detector {
         let baseline = ParcelWeightBaseline(
             trajectories: trajectories, orders: orders, itemCount: export.dictionaries.items.count,
             shopCount: export.dictionaries.accounts.count, minimumParcels: Int(config["empty_parcels.item_min_parcels"]))
-        let rules = TellRules(
-            fastSeconds: Int64(config["empty_parcels.fast_seconds"]), lightRatio: config["empty_parcels.light_ratio"],
-            lightDeviations: config["empty_parcels.light_deviations"])
-        let tells = trajectories.map { ParcelTells($0, baseline: baseline, orders: orders, rules: rules) }
+        let underweight = baseline.underweight(
+            trajectories, orders: orders, ratio: config["empty_parcels.light_ratio"],
+            deviations: config["empty_parcels.light_deviations"])
+        let fastSeconds = Int64(config["empty_parcels.fast_seconds"])
+        let tells = zip(trajectories, underweight).map { ParcelTells($0, underweight: $1, fastSeconds: fastSeconds) }
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
         let minimumWaybills = Int(config["empty_parcels.min_waybills"])

@@ -35,39 +35,18 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
     }
 }
 
-/// The settings that turn a trajectory into tells.
-public struct TellRules: Sendable {
-    public var fastSeconds: Int64
-    /// A parcel under this share of its norm's median (and ...)
-    public var lightRatio: Double
-    /// ... more than this many scaled MADs below it is too light.
-    public var lightDeviations: Double
-
-    public init(fastSeconds: Int64, lightRatio: Double, lightDeviations: Double) {
-        self.fastSeconds = fastSeconds
-        self.lightRatio = lightRatio
-        self.lightDeviations = lightDeviations
-    }
-}
-
 extension ParcelTells {
-    /// The tells of one waybill.
-    public init(
-        _ trajectory: WaybillTrajectory, baseline: ParcelWeightBaseline, orders: OrdersTable, rules: TellRules
-    ) {
+    /// The tells of one waybill; `underweight` from `ParcelWeightBaseline.underweight`.
+    public init(_ trajectory: WaybillTrajectory, underweight: Bool, fastSeconds: Int64) {
         self = []
         let flags = trajectory.flags
-        if trajectory.grams < 0
-            || baseline.isUnderweight(trajectory, orders: orders, ratio: rules.lightRatio, deviations: rules.lightDeviations)
-        {
-            insert(.weightless)
-        }
+        if trajectory.grams < 0 || underweight { insert(.weightless) }
         if flags.contains(.signedWhereIssued)
             || (trajectory.signedAt != Missing.time && !flags.contains(.transit) && !flags.contains(.moved))
         {
             insert(.wentNowhere)
         }
-        if let seconds = trajectory.secondsToSigned, seconds < rules.fastSeconds { insert(.fast) }
+        if let seconds = trajectory.secondsToSigned, seconds < fastSeconds { insert(.fast) }
         if flags.contains(.impossibleHop) { insert(.impossibleHop) }
         if flags.contains(.stalled) { insert(.stalled) }
         if trajectory.orders > 1 { insert(.reusedNumber) }

@@ -39,7 +39,8 @@ public struct ParcelWeightBaseline: Sendable {
     public init(trajectories: [WaybillTrajectory], orders: OrdersTable, itemCount: Int, shopCount: Int, minimumParcels: Int) {
         var itemKeys = [UInt32](repeating: IdDictionary.absent, count: trajectories.count)
         var shopKeys = itemKeys
-        for (waybill, trajectory) in trajectories.enumerated() where Self.isWeighed(trajectory, orders) {
+        for (waybill, trajectory) in trajectories.enumerated()
+        where trajectory.grams >= 0 && trajectory.order != IdDictionary.absent && Int(trajectory.order) < orders.count {
             itemKeys[waybill] = orders.item[Int(trajectory.order)]
             shopKeys[waybill] = orders.shop[Int(trajectory.order)]
         }
@@ -52,8 +53,8 @@ public struct ParcelWeightBaseline: Sendable {
                 let rows = groups.rows(of: entity)
                 guard rows.count >= max(1, minimumParcels) else { return nil }
                 return Norm(
-                    grams: Self.spread(rows.map { grams[Int($0)] }, scratch: &scratch),
-                    gramsPerCent: Self.spread(rows.map { perCent[Int($0)] }, scratch: &scratch))
+                    grams: Self.spread(of: rows, in: grams, scratch: &scratch),
+                    gramsPerCent: Self.spread(of: rows, in: perCent, scratch: &scratch))
             }
         }
         items = norms(itemKeys, count: itemCount)
@@ -63,42 +64,47 @@ public struct ParcelWeightBaseline: Sendable {
         let weighed = itemKeys.indices.filter { itemKeys[$0] != IdDictionary.absent }
         let sample = stride(from: 0, to: weighed.count, by: max(1, weighed.count / Self.overallSample)).map { weighed[$0] }
         var scratch: [Double] = []
+        let sampleRows = sample.map { UInt32($0) }
         overall = sample.isEmpty ? nil : Norm(
-            grams: Self.spread(sample.map { grams[$0] }, scratch: &scratch),
-            gramsPerCent: Self.spread(sample.map { perCent[$0] }, scratch: &scratch))
+            grams: Self.spread(of: sampleRows[...], in: grams, scratch: &scratch),
+            gramsPerCent: Self.spread(of: sampleRows[...], in: perCent, scratch: &scratch))
     }
 
-    /// The norm a parcel of `order` is judged against: its item's, else its shop's,
-    /// else the export's.
-    public func norm(forOrder order: Int, in orders: OrdersTable) -> Norm? {
-        items[Int(orders.item[order])] ?? shops[Int(orders.shop[order])] ?? overall
-    }
-
-    /// Whether `trajectory` declares a weight too low for what it ships: below the
-    /// norm's lower bound both in grams and in grams per cent paid (so that a cheap,
-    /// small variant of an item is not taken for an empty parcel).
-    public func isUnderweight(
-        _ trajectory: WaybillTrajectory, orders: OrdersTable, ratio: Double, deviations: Double
-    ) -> Bool {
-        guard Self.isWeighed(trajectory, orders), let norm = norm(forOrder: Int(trajectory.order), in: orders) else {
-            return false
+    /// For each of `trajectories`, whether it declares a weight too low for what it
+    /// ships: below its norm's lower bound (the item's, else the shop's, else the
+    /// export's) both in grams and in grams per cent paid, so that a cheap, small
+    /// variant of an item is not taken for an empty parcel.
+    public func underweight(
+        _ trajectories: [WaybillTrajectory], orders: OrdersTable, ratio: Double, deviations: Double
+    ) -> [Bool] {
+        func bounds(_ norm: Norm?) -> (grams: Double, perCent: Double)? {
+            norm.map { ($0.grams.lowerBound(ratio: ratio, deviations: deviations),
+                        $0.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations)) }
         }
-        let grams = Double(trajectory.grams)
-        let perCent = grams / Double(max(1, orders.amountCents[Int(trajectory.order)]))
-        return grams < norm.grams.lowerBound(ratio: ratio, deviations: deviations)
-            && perCent < norm.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations)
+        let itemBounds = items.map(bounds), shopBounds = shops.map(bounds), overallBounds = bounds(overall)
+        let item = orders.item, shop = orders.shop, amount = orders.amountCents
+        return trajectories.map { trajectory in
+            guard trajectory.grams >= 0, trajectory.order != IdDictionary.absent, Int(trajectory.order) < item.count else {
+                return false
+            }
+            let order = Int(trajectory.order)
+            guard let bound = itemBounds[Int(item[order])] ?? shopBounds[Int(shop[order])] ?? overallBounds else {
+                return false
+            }
+            let grams = Double(trajectory.grams)
+            return grams < bound.grams && grams / Double(max(1, amount[order])) < bound.perCent
+        }
     }
 
     /// Most waybills the export-wide norm is computed from.
     static let overallSample = 65_536
 
-    static func isWeighed(_ trajectory: WaybillTrajectory, _ orders: OrdersTable) -> Bool {
-        trajectory.grams >= 0 && trajectory.order != IdDictionary.absent && Int(trajectory.order) < orders.count
-    }
 
-    /// Median and MAD of `values` (sorted in place in `scratch`).
-    static func spread(_ values: [Double], scratch: inout [Double]) -> Spread {
-        scratch = values.sorted()
+    /// Median and MAD of `values[rows]`, sorted in `scratch`.
+    static func spread(of rows: ArraySlice<UInt32>, in values: [Double], scratch: inout [Double]) -> Spread {
+        scratch.removeAll(keepingCapacity: true)
+        for row in rows { scratch.append(values[Int(row)]) }
+        scratch.sort()
         let median = middle(scratch)
         for index in scratch.indices { scratch[index] = abs(scratch[index] - median) }
         scratch.sort()
