@@ -22,6 +22,16 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
+            name: "parcel-throughput",
+            dependencies: [.product(name: "Columnar", package: "CreditWatch"), .product(name: "Detection", package: "CreditWatch")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "injected-blocks",
+            dependencies: [.product(name: "Detection", package: "CreditWatch")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
             name: "IngestBenchmark",
             dependencies: [
                 "OrdersFixture",

@@ -1,6 +1,6 @@
 /// The detectors a standard scan runs, in run order.
 public enum Detectors {
     public static var standard: [any Detector] {
-        [OrderWindowDetector(), FakeOrdersDetector()]
+        [OrderWindowDetector(), FakeOrdersDetector(), EmptyParcelDetector()]
     }
 }
