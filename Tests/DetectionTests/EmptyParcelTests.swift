@@ -75,9 +75,12 @@ import Testing
         let config = DetectionConfig(detectors: [detector])
         let output = detector.measure(export, config: config, threads: 1)
         let (scores, suspects) = Scorer.score(output.signals, export: export, config: config)
-        let listed = Set(suspects.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        let emptyParcels = suspects.filter { $0.category == .emptyParcels }
+        let listed = Set(emptyParcels.map { "\($0.entityKind.rawValue):\($0.entityId)" })
         #expect(listed == ["shop:s2", "courier:outlet-b"])
-        #expect(suspects.allSatisfy { $0.proposedList == .blacklist })
+        #expect(emptyParcels.allSatisfy { $0.proposedList == .blacklist })
+        // An empty parcel ships a fake order: the shop is a fake-order suspect too.
+        #expect(suspects.filter { $0.category == .fakeOrders }.map(\.entityId) == ["s2"])
         #expect(scores.allSatisfy { $0.entity == 2 || $0.kind == .courier })
         let evidence = suspects.first { $0.entityId == "s2" }!.evidence.first!
         #expect(evidence.samples.first?.kind == .waybill)

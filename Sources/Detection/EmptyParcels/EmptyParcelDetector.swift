@@ -41,6 +41,14 @@ public struct EmptyParcelDetector: Detector {
                 description: "share of the shop's shipped orders whose parcel declares no weight or far less than its item's parcels weigh",
                 threshold: 0.1, saturation: 0.35, weight: 0.35),
             SignalDefinition(
+                name: "shop_orders_on_empty_parcels", entityKind: .shop, category: .fakeOrders,
+                description: "share of the shop's shipped orders on waybills that look empty; an empty parcel exists to make a fake order look shipped",
+                threshold: 0.02, saturation: 0.1, weight: 0.6),
+            SignalDefinition(
+                name: "buyer_orders_on_empty_parcels", entityKind: .buyer, category: .fakeOrders,
+                description: "share of the buyer's shipped orders on waybills that look empty; only a fake order's buyer signs for an empty parcel",
+                threshold: 0.3, saturation: 0.8, weight: 0.45),
+            SignalDefinition(
                 name: "courier_empty_waybill_share", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's waybills that look empty; an outlet selling waybills issues many for parcels that never move",
                 threshold: 0.05, saturation: 0.3, weight: 0.7),
@@ -94,6 +102,16 @@ public struct EmptyParcelDetector: Detector {
                           waybillOf: { shipment[$0] }, names: waybillNames)
         }
 
+        let buyers = EntityGroups(
+            keys: (0..<orders.count).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.buyer[$0] },
+            entityCount: export.dictionaries.accounts.count)
+        func fakeOrderColumn(_ name: String, _ groups: EntityGroups, minimumRows: Int) -> SignalColumn {
+            let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
+            return column(
+                name, config, RowKernels.share(groups: groups, minimumRows: minimumRows, onEmpty), groups: groups,
+                flagged: onEmpty, waybillOf: { shipment[$0] }, names: waybillNames)
+        }
+
         // Outlets: each waybill counts once, for the outlet that issued it.
         let outlets = EntityGroups(keys: trajectories.map(\.courier), entityCount: export.dictionaries.couriers.count)
         func outletColumn(_ name: String, _ values: [Double], _ flagged: [Bool]) -> SignalColumn {
@@ -108,6 +126,8 @@ public struct EmptyParcelDetector: Detector {
             shopColumn("shop_empty_waybill_share") { _, empty in empty },
             shopColumn("shop_reused_tracking_share") { tells, _ in tells.contains(.reusedNumber) },
             shopColumn("shop_weightless_share") { tells, _ in tells.contains(.weightless) },
+            fakeOrderColumn("shop_orders_on_empty_parcels", shops, minimumRows: minimumWaybills),
+            fakeOrderColumn("buyer_orders_on_empty_parcels", buyers, minimumRows: 1),
             outletColumn("courier_empty_waybill_share",
                          RowKernels.share(groups: outlets, minimumRows: minimumWaybills) { empty[$0] }, empty),
             outletColumn("courier_reused_tracking_share",

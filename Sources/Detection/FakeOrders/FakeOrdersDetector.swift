@@ -17,6 +17,7 @@ public struct FakeOrdersDetector: Detector {
             Parameter("fake_orders.young_account_days", 30, "an account this young when it orders counts as new"),
             Parameter("fake_orders.min_orders", 5, "fewest orders of a shop for its shares to be measured"),
             Parameter("fake_orders.block_min_marks", 2, "fewest different marks on an order for it to enter the ring tensor"),
+            Parameter("fake_orders.block_min_lift", 4, "how many times more often than the platform's a ring block's shop-days must be marked"),
             Parameter("fake_orders.block_searches", 24, "dense-block searches for rings per scan (each takes one block out)"),
             Parameter("fake_orders.block_min_buyers", 3, "fewest buyers in a ring block"),
             Parameter("fake_orders.block_bucket_seconds", 86_400, "width of the time buckets of the buyer x shop x time tensor"),
@@ -60,7 +61,7 @@ public struct FakeOrdersDetector: Detector {
             SignalDefinition(
                 name: "buyer_ring_block_share", entityKind: .buyer, category: .fakeOrders,
                 description: "share of the buyer's orders inside a dense block of marked orders (a ring's members, clients and days)",
-                threshold: 0.3, saturation: 0.8, weight: 0.45),
+                threshold: 0.3, saturation: 0.8, weight: 0.55),
         ]
     }
 
@@ -73,7 +74,8 @@ public struct FakeOrdersDetector: Detector {
         let flags = OrderFlags(export, shops: shops, config: config, threads: threads)
         let minimumMarks = Int(config["fake_orders.block_min_marks"])
         let rings = RingBlocks(
-            export, candidates: (0..<orders.count).map { flags.marks($0) >= minimumMarks }, buyers: buyers, config: config)
+            export, candidates: (0..<orders.count).map { flags.marks($0) >= minimumMarks }, shops: shops, buyers: buyers,
+            config: config)
         let inRing = rings.blockOfOrder.map { $0 >= 0 }
 
         func shopShare(_ name: String, _ flagged: [Bool]) -> SignalColumn {

@@ -7,14 +7,17 @@ import Foundation
 /// (`DenseBlockFinder`, `susp` density) finds the blocks; their orders tie the members
 /// and shops of a ring together even where each carries only a few marks.
 ///
-/// Only orders with several marks enter the tensor: over all orders of a heavy-tailed platform the
+/// A block counts as a ring only when its shops' orders on its days are marked far more
+/// often than the platform's orders overall (`fake_orders.block_min_lift`), so a
+/// platform where, say, same-city delivery makes fast confirmation common everywhere
+/// shows no rings. Only orders with several marks enter the tensor: over all orders of a heavy-tailed platform the
 /// densest blocks are the big honest shops and their crowds of buyers.
 struct RingBlocks {
     /// Per order, the number of the block it is in, or -1.
     var blockOfOrder: [Int32]
     var findings: [Finding]
 
-    init(_ export: Export, candidates: [Bool], buyers: EntityGroups, config: DetectionConfig) {
+    init(_ export: Export, candidates: [Bool], shops: EntityGroups, buyers: EntityGroups, config: DetectionConfig) {
         let orders = export.orders
         let bucket = max(1, Int64(config["fake_orders.block_bucket_seconds"]))
         let start = orders.createdAt.min() ?? 0
@@ -31,7 +34,18 @@ struct RingBlocks {
         let finder = DenseBlockFinder(
             density: .suspiciousness, maximumBlocks: Int(config["fake_orders.block_searches"]),
             minimumSides: [Int(config["fake_orders.block_min_buyers"]), 1, 1])
-        let blocks = finder.blocks(in: tensor)
+        // A ring makes its client shops' business far more marked than the platform's on
+        // the days it works; a popular honest shop is about as marked as everyone else.
+        let baseRate = Double(cells.count) / Double(max(1, orders.count))
+        let minimumLift = config["fake_orders.block_min_lift"]
+        let blocks = finder.blocks(in: tensor).filter { block in
+            let daySet = Set(block.members[2])
+            var all = 0
+            for shop in block.members[1] {
+                for row in shops.rows(of: Int(shop)) where daySet.contains(days[Int(row)]) { all += 1 }
+            }
+            return block.mass / Double(max(1, all)) >= minimumLift * baseRate
+        }
 
         blockOfOrder = [Int32](repeating: -1, count: orders.count)
         findings = []
