@@ -46,9 +46,22 @@ import Testing
         // arithmetic block is the 2x2x1 block (4 / (5/3) = 2.4) over any alternative.
         let cells: [(UInt32, UInt32, UInt32)] = [(0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 0), (3, 2, 1), (2, 3, 1)]
         let tensor = Tensor3(sizes: [4, 4, 2], cells: cells, mass: [1, 1, 1, 1, 1, 1])
-        let block = DenseBlockFinder(density: .arithmetic, maximumBlocks: 1, minimumSides: [1, 1, 1]).blocks(in: tensor).first
+        let block = DenseBlockFinder(density: .arithmetic, maximumBlocks: 1, minimumSides: [1, 1, 1], minimumFillLift: 0).blocks(in: tensor).first
         #expect(block?.members == [[0, 1], [0, 1], [0]])
         #expect(block?.mass == 4)
         #expect(block?.fill == 1)
+    }
+}
+
+@Suite struct DenseBlockSplitTests {
+    @Test func twoUnrelatedBlocksAreReportedApart() {
+        // Two full blocks and one stray cell linking them.
+        var cells: [(UInt32, UInt32, UInt32)] = []
+        for buyer in 0..<10 { for shop in 0..<3 { for day in 0..<2 { cells.append((UInt32(buyer), UInt32(shop), UInt32(day))) } } }
+        for buyer in 10..<30 { for shop in 3..<8 { for day in 5..<7 { cells.append((UInt32(buyer), UInt32(shop), UInt32(day))) } } }
+        cells.append((0, 5, 6))
+        let tensor = Tensor3(sizes: [100, 50, 10], cells: cells, mass: [Double](repeating: 1, count: cells.count))
+        let blocks = DenseBlockFinder(maximumBlocks: 2, minimumFillLift: 0).blocks(in: tensor)
+        #expect(blocks.map { $0.members.map(\.count) }.sorted { $0[0] < $1[0] } == [[10, 3, 2], [20, 5, 2]])
     }
 }

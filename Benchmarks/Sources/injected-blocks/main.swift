@@ -60,6 +60,9 @@ for block in blocks {
     }
 }
 let hits = injectedKeys.intersection(foundKeys).count
+for block in blocks {
+    print("found \(block.members.map { String($0.count) }.joined(separator: "x")), mass \(Int(block.mass)), fill \(String(format: "%.2f", block.fill))")
+}
 print("tensor 10000 x 2000 x 60, \(tensor.cellCount) cells (500000 background), seed \(seed)")
 for (index, block) in injected.enumerated() {
     let exact = blocks.contains { $0.members == truth[index] }

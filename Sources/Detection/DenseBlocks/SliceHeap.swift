@@ -1,34 +1,53 @@
 /// An indexed binary min-heap of one mode's slices keyed by their mass, so that the
 /// lightest slice is found in O(1) and a slice whose mass drops moves up in O(log n).
 /// Ties break by slice id, which keeps peeling deterministic.
-struct SliceHeap {
-    private(set) var heap: [UInt32] = []
+///
+/// Peeling updates a heap once per cell, so the storage is three raw buffers owned by
+/// this object (no copy-on-write checks on the hot path); every index is in range by
+/// construction: `heap` holds `count` slice ids, `position` and `mass` one entry per
+/// slice of the mode.
+final class SliceHeap {
+    private let heap: UnsafeMutableBufferPointer<UInt32>
     /// Position of each slice in `heap`, or -1 when it is not in the heap.
-    private var position: [Int32]
-    private(set) var mass: [Double]
+    private let position: UnsafeMutableBufferPointer<Int32>
+    private let masses: UnsafeMutableBufferPointer<Double>
+    private(set) var count: Int
 
     init(mass: [Double], members: [UInt32]) {
-        self.mass = mass
-        position = [Int32](repeating: -1, count: mass.count)
-        heap = members
-        for (index, id) in heap.enumerated() { position[Int(id)] = Int32(index) }
-        if heap.count > 1 {
-            for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+        heap = .allocate(capacity: max(1, members.count))
+        position = .allocate(capacity: max(1, mass.count))
+        masses = .allocate(capacity: max(1, mass.count))
+        _ = position.initialize(from: repeatElement(-1, count: position.count))
+        _ = masses.initialize(from: mass + repeatElement(0, count: masses.count - mass.count))
+        _ = heap.initialize(from: members + repeatElement(0, count: heap.count - members.count))
+        count = members.count
+        for index in 0..<count { position[Int(heap[index])] = Int32(index) }
+        if count > 1 {
+            for index in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(index) }
         }
     }
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
-    var minimum: UInt32? { heap.first }
+    deinit {
+        heap.deallocate()
+        position.deallocate()
+        masses.deallocate()
+    }
 
-    func contains(_ id: UInt32) -> Bool { position[Int(id)] >= 0 }
+    var minimum: UInt32? { count > 0 ? heap[0] : nil }
+
+    /// The current mass of slice `id`.
+    func mass(_ id: UInt32) -> Double { masses[Int(id)] }
+
+    /// The slices still in the heap, in heap order.
+    var members: [UInt32] { Array(heap[0..<count]) }
 
     /// Removes and returns the lightest slice.
-    mutating func popMinimum() -> UInt32 {
+    func popMinimum() -> UInt32 {
         let top = heap[0]
-        let last = heap.removeLast()
+        count -= 1
         position[Int(top)] = -1
-        if !heap.isEmpty {
+        if count > 0 {
+            let last = heap[count]
             heap[0] = last
             position[Int(last)] = 0
             siftDown(0)
@@ -36,18 +55,21 @@ struct SliceHeap {
         return top
     }
 
-    /// Lowers the mass of a slice still in the heap by `amount` (>= 0).
-    mutating func decrease(_ id: UInt32, by amount: Double) {
-        mass[Int(id)] -= amount
+    /// Lowers the mass of slice `id` by `amount` (>= 0), moving it up if it is still in
+    /// the heap.
+    func decrease(_ id: UInt32, by amount: Double) {
+        masses[Int(id)] -= amount
         let index = Int(position[Int(id)])
         if index >= 0 { siftUp(index) }
     }
 
+    @inline(__always)
     private func less(_ a: UInt32, _ b: UInt32) -> Bool {
-        (mass[Int(a)], a) < (mass[Int(b)], b)
+        let massA = masses[Int(a)], massB = masses[Int(b)]
+        return massA < massB || (massA == massB && a < b)
     }
 
-    private mutating func siftUp(_ start: Int) {
+    private func siftUp(_ start: Int) {
         var index = start
         let item = heap[index]
         while index > 0 {
@@ -61,14 +83,14 @@ struct SliceHeap {
         position[Int(item)] = Int32(index)
     }
 
-    private mutating func siftDown(_ start: Int) {
+    private func siftDown(_ start: Int) {
         var index = start
         let item = heap[index]
         while true {
             let left = 2 * index + 1
-            guard left < heap.count else { break }
+            guard left < count else { break }
             var child = left
-            if left + 1 < heap.count && less(heap[left + 1], heap[left]) { child = left + 1 }
+            if left + 1 < count && less(heap[left + 1], heap[left]) { child = left + 1 }
             guard less(heap[child], item) else { break }
             heap[index] = heap[child]
             position[Int(heap[index])] = Int32(index)
