@@ -50,11 +50,18 @@ struct CSVFileReader {
             if binding == nil && Self.startsWithByteOrderMark(buffer, filled: filled) { start = 3 }
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<filled])
             let checkUTF8 = !CSVScanner.isASCII(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            var cursor = StructuralCursor(bytes, at: start)
             records: while start < filled {
                 var quotedLineFeeds = 0
-                switch CSVScanner.scanRecord(
-                    bytes, from: start, atEnd: atEnd, fields: &fields, quotedLineFeeds: &quotedLineFeeds)
-                {
+                let outcome: CSVScanner.Outcome
+                if let next = cursor.scanRecord(bytes, from: start, fields: &fields) {
+                    outcome = .complete(next: next)
+                } else {
+                    outcome = CSVScanner.scanRecord(
+                        bytes, from: start, atEnd: atEnd, fields: &fields, quotedLineFeeds: &quotedLineFeeds)
+                    if case .complete(let next) = outcome { cursor.seek(bytes, to: next) }
+                }
+                switch outcome {
                 case .needMore:
                     if filled - start > Self.maxLineBytes {
                         throw IngestError(file: file, line: line, problem: .lineTooLong(Self.maxLineBytes))
