@@ -36,6 +36,7 @@ struct CSVFileReader {
         var atEnd = false
         var binding: HeaderBinding<Sink.Column>?
         var fields = FieldSpans(capacity: Self.maxColumns)
+        var reserved = false
         while !atEnd {
             if start > 0 {
                 buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled - start)
@@ -86,6 +87,13 @@ struct CSVFileReader {
                     }
                     line += 1 + quotedLineFeeds
                     start = next
+                }
+            }
+            if !reserved && tally.rows > 0 {
+                reserved = true
+                if let expected = source.expectedBytes, expected > tally.bytesDecoded {
+                    let rows = Int(Double(expected) / Double(start) * Double(tally.rows) * 1.02)
+                    sink.reserve(rows: rows, into: &target)
                 }
             }
         }

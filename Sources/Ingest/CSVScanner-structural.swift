@@ -60,22 +60,22 @@ struct StructuralCursor {
         }
     }
 
-    /// Bit `i` set when byte `i` of the 64 at `pointer` is `,`, `\n`, `"` or `\r`: eight
-    /// AVX2 compares (SSE2 pairs when the build targets plain x86-64); a byte loop
-    /// elsewhere. The 64 bytes must be readable.
+    /// Bit `i` set when byte `i` of the 64 at `pointer` is `,`, `\n`, `"` or `\r`: four
+    /// compares per 16 bytes on x86-64; a byte loop elsewhere. The 64 bytes must be readable.
     @inline(__always)
     static func specialBytes(_ pointer: UnsafeRawPointer) -> UInt64 {
         #if arch(x86_64)
-        let comma = _mm256_set1_epi8(0x2C), lineFeed = _mm256_set1_epi8(0x0A)
-        let quote = _mm256_set1_epi8(0x22), carriageReturn = _mm256_set1_epi8(0x0D)
-        func half(_ offset: Int) -> UInt64 {
-            let v = pointer.loadUnaligned(fromByteOffset: offset, as: __m256i.self)
-            let hits = _mm256_or_si256(
-                _mm256_or_si256(_mm256_cmpeq_epi8(v, comma), _mm256_cmpeq_epi8(v, lineFeed)),
-                _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, carriageReturn)))
-            return UInt64(UInt32(bitPattern: _mm256_movemask_epi8(hits)))
+        // SSE2 (baseline x86-64; 256-bit intrinsics crash LLVM's -Onone builds without AVX2).
+        let comma = _mm_set1_epi8(0x2C), lineFeed = _mm_set1_epi8(0x0A)
+        let quote = _mm_set1_epi8(0x22), carriageReturn = _mm_set1_epi8(0x0D)
+        func quarter(_ offset: Int) -> UInt64 {
+            let v = pointer.loadUnaligned(fromByteOffset: offset, as: __m128i.self)
+            let hits = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lineFeed)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, carriageReturn)))
+            return UInt64(UInt16(truncatingIfNeeded: _mm_movemask_epi8(hits)))
         }
-        return half(0) | half(32) << 32
+        return quarter(0) | quarter(16) << 16 | quarter(32) << 32 | quarter(48) << 48
         #else
         return specialBytesReference(pointer)
         #endif
