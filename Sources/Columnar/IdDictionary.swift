@@ -18,20 +18,35 @@ public struct IdDictionary: Sendable {
     /// The id that stands for "no value" in a column whose id is optional.
     public static let absent: UInt32 = .max
 
-    /// All interned keys, back to back.
-    public private(set) var arena: [UInt8] = []
+    /// All interned keys, back to back in `arena[..<arenaUsed]`; the bytes after are
+    /// zeroed slack, so that adding a key is one copy (no `Array.append` per key).
+    @usableFromInline var arena: [UInt8] = []
+    @usableFromInline var arenaUsed = 0
     /// `starts[id] ..< starts[id + 1]` is the key of `id` in `arena`.
     public private(set) var starts: [Int] = [0]
     /// Open-addressing table (linear probing): `hash & 0xFFFF_FFFF_0000_0000 | (id + 1)` per slot, 0
     /// for an empty slot. The home slot of a key is its hash's high half masked.
-    private var slots: [UInt64]
+    @usableFromInline var slots: [UInt64]
 
     /// Creates an empty dictionary sized for about `capacity` keys.
     public init(capacity: Int = 1024) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: IdDictionary.tableSize(for: capacity))
         starts.reserveCapacity(capacity + 1)
+    }
+
+    /// Makes room for `keys` distinct keys in all without growing the table (a reader that
+    /// knows its row count, such as the unique order ids, calls it once).
+    public mutating func reserveCapacity(_ keys: Int) {
+        let size = IdDictionary.tableSize(for: keys)
+        if size > slots.count { rebuild(size: size) }
+        starts.reserveCapacity(keys + 1)
+    }
+
+    /// The table size (a power of two) that holds `keys` keys at most half full.
+    private static func tableSize(for keys: Int) -> Int {
+        var size = 16
+        while size < keys * 2 { size <<= 1 }
+        return size
     }
 
     /// Number of distinct keys.
@@ -41,8 +56,10 @@ public struct IdDictionary: Sendable {
     @inlinable
     public mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
         let hash = IdDictionary.hash(key)
-        if let id = find(key, hash: hash) { return id }
-        return insertNew(key, hash: hash)
+        if count &* 2 >= slots.count { grow() }
+        let probe = probe(key, hash: hash)
+        if probe >= 0 { return UInt32(truncatingIfNeeded: probe) }
+        return insertNew(key, hash: hash, at: ~probe)
     }
 
     /// Returns the id of `key`, adding it if it is new.
@@ -82,6 +99,14 @@ public struct IdDictionary: Sendable {
     /// Probes from the key's home slot until the key or an empty slot.
     @usableFromInline
     func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32? {
+        let probe = probe(key, hash: hash)
+        return probe >= 0 ? UInt32(truncatingIfNeeded: probe) : nil
+    }
+
+    /// Probes from the key's home slot: the key's id (>= 0) when present, else `~index`
+    /// of the empty slot where it belongs (< 0).
+    @inlinable
+    func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
         let high = hash & 0xFFFF_FFFF_0000_0000
         return slots.withUnsafeBufferPointer { slots in
             starts.withUnsafeBufferPointer { starts in
@@ -90,14 +115,14 @@ public struct IdDictionary: Sendable {
                     var index = Int(truncatingIfNeeded: hash >> 32) & mask
                     while true {
                         let slot = slots[index]
-                        if slot == 0 { return nil }
+                        if slot == 0 { return ~index }
                         if slot & 0xFFFF_FFFF_0000_0000 == high {
                             let id = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
                             let lower = starts[id]
                             if starts[id &+ 1] &- lower == key.count
                                 && IdDictionary.bytesEqual(arena.baseAddress, lower, key)
                             {
-                                return UInt32(truncatingIfNeeded: id)
+                                return id
                             }
                         }
                         index = (index &+ 1) & mask
@@ -107,14 +132,22 @@ public struct IdDictionary: Sendable {
         }
     }
 
+    /// Adds `key` as the next id into the empty slot `index` (found by `probe` on a table
+    /// that has room).
     @usableFromInline
-    mutating func insertNew(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32 {
+    mutating func insertNew(_ key: UnsafeRawBufferPointer, hash: UInt64, at index: Int) -> UInt32 {
         precondition(count < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
         let id = UInt32(count)
-        key.withMemoryRebound(to: UInt8.self) { arena.append(contentsOf: $0) }
-        starts.append(arena.count)
-        if count * 2 > slots.count { grow() }
-        IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1), in: &slots)
+        let end = arenaUsed &+ key.count
+        if end > arena.count {
+            arena.append(contentsOf: repeatElement(0, count: Swift.max(arena.count, end - arena.count, 4096)))
+        }
+        if let source = key.baseAddress {
+            arena.withUnsafeMutableBytes { ($0.baseAddress! + arenaUsed).copyMemory(from: source, byteCount: key.count) }
+        }
+        arenaUsed = end
+        starts.append(end)
+        slots.withUnsafeMutableBufferPointer { $0[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1) }
         return id
     }
 
@@ -154,10 +187,14 @@ public struct IdDictionary: Sendable {
         }
     }
 
-    /// Doubles the table, re-placing the slot words (their hash half gives the new home).
-    private mutating func grow() {
+    /// Doubles the table.
+    @usableFromInline
+    mutating func grow() { rebuild(size: slots.count * 2) }
+
+    /// Moves the slot words into a table of `size` slots (their hash half gives the new home).
+    private mutating func rebuild(size: Int) {
         let old = slots
-        slots = [UInt64](repeating: 0, count: old.count * 2)
+        slots = [UInt64](repeating: 0, count: size)
         for word in old where word != 0 { IdDictionary.place(word, in: &slots) }
     }
 

@@ -18,6 +18,17 @@ public struct OrdersTable: Sendable {
 
     public init() {}
     public var count: Int { buyer.count }
+
+    /// Makes room for `rows` orders in every column.
+    public mutating func reserveCapacity(_ rows: Int) {
+        for column in [\Self.buyer, \.shop, \.item, \.shipTo, \.device, \.ip, \.payment] as [WritableKeyPath<Self, [UInt32]>] {
+            self[keyPath: column].reserveCapacity(rows)
+        }
+        for column in [\Self.amountCents, \.createdAt, \.paidAt, \.confirmedAt] as [WritableKeyPath<Self, [Int64]>] {
+            self[keyPath: column].reserveCapacity(rows)
+        }
+        status.reserveCapacity(rows)
+    }
 }
 
 /// `ratings.csv` as columns, one row per rating. `order` is the row of the rated order

@@ -36,6 +36,7 @@ struct CSVFileReader {
         var atEnd = false
         var binding: HeaderBinding<Sink.Column>?
         var fields = FieldSpans(capacity: Self.maxColumns)
+        var reserved = false
         while !atEnd {
             if start > 0 {
                 buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled - start)
@@ -50,11 +51,18 @@ struct CSVFileReader {
             if binding == nil && Self.startsWithByteOrderMark(buffer, filled: filled) { start = 3 }
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<filled])
             let checkUTF8 = !CSVScanner.isASCII(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            var cursor = StructuralCursor(bytes, at: start)
             records: while start < filled {
                 var quotedLineFeeds = 0
-                switch CSVScanner.scanRecord(
-                    bytes, from: start, atEnd: atEnd, fields: &fields, quotedLineFeeds: &quotedLineFeeds)
-                {
+                let outcome: CSVScanner.Outcome
+                if let next = cursor.scanRecord(bytes, from: start, fields: &fields) {
+                    outcome = .complete(next: next)
+                } else {
+                    outcome = CSVScanner.scanRecord(
+                        bytes, from: start, atEnd: atEnd, fields: &fields, quotedLineFeeds: &quotedLineFeeds)
+                    if case .complete(let next) = outcome { cursor.seek(bytes, to: next) }
+                }
+                switch outcome {
                 case .needMore:
                     if filled - start > Self.maxLineBytes {
                         throw IngestError(file: file, line: line, problem: .lineTooLong(Self.maxLineBytes))
@@ -79,6 +87,13 @@ struct CSVFileReader {
                     }
                     line += 1 + quotedLineFeeds
                     start = next
+                }
+            }
+            if !reserved && tally.rows > 0 {
+                reserved = true
+                if let expected = source.expectedBytes, expected > tally.bytesDecoded {
+                    let rows = Int(Double(expected) / Double(start) * Double(tally.rows) * 1.02)
+                    sink.reserve(rows: rows, into: &target)
                 }
             }
         }

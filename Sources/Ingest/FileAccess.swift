@@ -22,6 +22,13 @@ public protocol ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int
     /// Bytes taken from the file so far (compressed bytes for a compressed file).
     var bytesRead: Int { get }
+    /// How many bytes the whole stream will give, when known up front (a plain file's
+    /// size), so that readers can reserve their columns; nil when unknown.
+    var expectedBytes: Int? { get }
+}
+
+extension ByteSource {
+    public var expectedBytes: Int? { nil }
 }
 
 /// Files of the local file system, read with POSIX `open` and `read`.
@@ -65,6 +72,11 @@ final class SystemFile: ByteSource {
                 throw IngestError(file: name, problem: .unreadable(SystemFileAccess.reason(errno)))
             }
         }
+    }
+
+    var expectedBytes: Int? {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 && status.st_size > 0 ? Int(status.st_size) : nil
     }
 
     deinit { close(descriptor) }

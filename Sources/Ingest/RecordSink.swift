@@ -26,8 +26,12 @@ protocol RecordSink {
     mutating func storeMissing(_ column: Column, into target: inout Target)
     /// Called after the last field of each record.
     mutating func finishRecord(into target: inout Target)
+    /// Makes room for about `rows` records in all (estimated from the file size and the
+    /// first chunk), so that columns do not grow step by step.
+    mutating func reserve(rows: Int, into target: inout Target)
 }
 
 extension RecordSink {
     mutating func finishRecord(into target: inout Target) {}
+    mutating func reserve(rows: Int, into target: inout Target) {}
 }

@@ -47,6 +47,11 @@ struct OrdersSink: RecordSink {
         return .stored
     }
 
+    func reserve(rows: Int, into export: inout Export) {
+        export.dictionaries.orders.reserveCapacity(rows)
+        export.orders.reserveCapacity(rows)
+    }
+
     func storeMissing(_ column: Column, into export: inout Export) {
         switch column {
         case .paidAt: export.orders.paidAt.append(Missing.time)
