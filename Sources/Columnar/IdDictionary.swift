@@ -36,6 +36,25 @@ public struct IdDictionary: Sendable {
         starts.reserveCapacity(capacity + 1)
     }
 
+    /// Rebuilds a dictionary from its keys back to back in id order (`arena`, with
+    /// `starts` as in the stored property), as a segment file keeps it: hashes and table
+    /// are computed again, so lookups and interning work as before. Keys must be
+    /// distinct (a duplicate would be found under its first id only).
+    init(arena: [UInt8], starts: [Int]) {
+        precondition(starts.first == 0 && starts.last == arena.count, "starts must span the arena")
+        let count = starts.count - 1
+        var size = 16
+        while size < count * 2 { size <<= 1 }
+        self.arena = arena
+        self.starts = starts
+        slots = [UInt32](repeating: 0, count: size)
+        let full: [UInt64] = arena.withUnsafeBytes { arena in
+            (0..<count).map { IdDictionary.hash(UnsafeRawBufferPointer(rebasing: arena[starts[$0]..<starts[$0 + 1]])) }
+        }
+        hashes = full.map { UInt32(truncatingIfNeeded: $0) }
+        for id in 0..<count { place(id: UInt32(id), hash: full[id]) }
+    }
+
     /// Number of distinct keys.
     public var count: Int { hashes.count }
 
