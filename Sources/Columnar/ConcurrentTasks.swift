@@ -12,10 +12,10 @@ public enum ConcurrentTasks {
     ) -> [Result] {
         if threads <= 1 || count <= 1 { return (0..<count).map(body) }
         let results = ResultSlots<Result>(count: count)
-        let next = Atomic<Int>(0)
+        let next = TaskCounter()
         DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in
             while true {
-                let task = next.add(1, ordering: .relaxed).oldValue
+                let task = next.value.add(1, ordering: .relaxed).oldValue
                 guard task < count else { return }
                 results.store(body(task), at: task)
             }
@@ -24,14 +24,26 @@ public enum ConcurrentTasks {
     }
 }
 
-/// Write-once slots filled by concurrent workers, each slot by exactly one worker.
+/// The next task to hand out, at a stable heap address shared by the workers.
+private final class TaskCounter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+/// Write-once slots filled by concurrent workers, each slot by exactly one worker. The
+/// slots live in memory the class owns: storing through an array's
+/// `withUnsafeMutableBufferPointer` from several threads races on the array itself.
 private final class ResultSlots<Result>: @unchecked Sendable {
-    private var slots: [Result?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ value: Result, at index: Int) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = value }
+    private let slots: UnsafeMutableBufferPointer<Result?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
     }
+    func store(_ value: Result, at index: Int) { slots[index] = value }
     var values: [Result] { slots.map { $0! } }
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
 }
 
 /// A raw pointer handed to concurrent workers that write disjoint ranges behind it.

@@ -20,15 +20,18 @@ public enum ExportSegments {
     ]
 
     /// The files of `export` as (file name, bytes): the dictionaries, orders, and every
-    /// other table that has rows.
-    public static func encode(_ export: Export, threads: Int) -> [(name: String, bytes: [UInt8])] {
-        var files = [(fileName(dictionaries), encodeDictionaries(export.dictionaries, threads: threads))]
+    /// other table that has rows; tests pick small row groups to get many blocks.
+    public static func encode(
+        _ export: Export, rowGroupRows: Int = SegmentFormat.rowGroupRows, threads: Int
+    ) -> [(name: String, bytes: [UInt8])] {
+        var files = [(fileName(dictionaries), encodeDictionaries(export.dictionaries, rowGroupRows: rowGroupRows, threads: threads))]
         for table in tables where table == "orders" || rows(of: table, in: export) > 0 {
             var collector = ColumnCollector()
             var copy = export
             try! copy.visitColumns(of: table, &collector)
             files.append((fileName(table), SegmentWriter.file(
-                table: table, rows: rows(of: table, in: export), columns: collector.columns, threads: threads)))
+                table: table, rows: rows(of: table, in: export), columns: collector.columns, blockValues: rowGroupRows,
+                threads: threads)))
         }
         return files
     }
@@ -71,13 +74,13 @@ public enum ExportSegments {
         }
     }
 
-    private static func encodeDictionaries(_ spaces: Dictionaries, threads: Int) -> [UInt8] {
+    private static func encodeDictionaries(_ spaces: Dictionaries, rowGroupRows: Int, threads: Int) -> [UInt8] {
         let columns = idSpaces.flatMap { space -> [SegmentColumnData] in
             let dictionary = spaces[keyPath: space.path]
             let lengths = (0..<dictionary.count).map { UInt32(dictionary.starts[$0 + 1] - dictionary.starts[$0]) }
             return [SegmentColumnData("\(space.name).lengths", lengths), SegmentColumnData("\(space.name).bytes", dictionary.arena)]
         }
-        return SegmentWriter.file(table: dictionaries, rows: 0, columns: columns, threads: threads)
+        return SegmentWriter.file(table: dictionaries, rows: 0, columns: columns, blockValues: rowGroupRows, threads: threads)
     }
 
     private static func decodeDictionary(_ name: String, _ file: SegmentFile, threads: Int) throws(SegmentError) -> IdDictionary {

@@ -198,9 +198,11 @@ public struct ValueRule: Sendable, Equatable {
     /// Any value of the type.
     public static let any = ValueRule(.min ... .max)
 
-    /// An id of a dictionary with `count` keys, or `IdDictionary.absent`.
+    /// An id of a dictionary with `count` keys, or `IdDictionary.absent` (the only value
+    /// of an empty dictionary's column).
     public static func id(below count: Int) -> ValueRule {
-        ValueRule(0...Int64(count) - 1, orMissing: Int64(IdDictionary.absent))
+        let absent = Int64(IdDictionary.absent)
+        return count == 0 ? ValueRule(absent...absent) : ValueRule(0...Int64(count) - 1, orMissing: absent)
     }
 
     /// The raw value of an enum with `count` cases.
