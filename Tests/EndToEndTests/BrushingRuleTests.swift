@@ -18,6 +18,13 @@ import TestSupport
         #expect(suspects.contains { $0.contains("acct-1013") })
         #expect(!scan.stdout.contains("shop-flash"))
         #expect(!scan.stdout.contains("shop-quiet"))
+
+        let explain = try CreditWatchProcess.run(["explain", "shop", "shop-a", "--store", store])
+        #expect(explain.exitCode == 0, "\(explain.stderr)")
+        #expect(explain.stdout.contains("2026-11-01T08:00:00Z..2026-11-01T08:50:00Z: 6 orders from 2 buyers"))
+        #expect(explain.stdout.contains("o00001"))
+        let flash = try CreditWatchProcess.run(["explain", "shop", "shop-flash", "--store", store])
+        #expect(flash.exitCode != 0)
     }
 
     @Test func missingExportIsAClearError() throws {
