@@ -6,7 +6,7 @@ import argparse, csv, math, os, random, shutil, subprocess, sys, time
 import duckdb
 
 SHOPS_SQL = """
-WITH o AS (SELECT shop_id, buyer_id, device_id, epoch(created_at)::BIGINT AS t FROM orders),
+WITH o AS (SELECT shop_id, buyer_id, device_id, unix_seconds(created_at) AS t FROM orders),
 shared AS (SELECT shop_id, device_id FROM o WHERE device_id IS NOT NULL
            GROUP BY shop_id, device_id HAVING count(DISTINCT buyer_id) >= 3),
 base AS (SELECT o.shop_id, count(*) AS orders, count(DISTINCT o.buyer_id) AS distinct_buyers,
@@ -20,7 +20,7 @@ FROM base JOIN best USING (shop_id)
 """
 WAYBILLS_SQL = """
 SELECT tracking_no, count(*) AS scans,
-       (epoch(min(at) FILTER (WHERE event = 'signed')) - epoch(min(at)))::BIGINT AS first_to_signed_s,
+       min(unix_seconds("at")) FILTER (WHERE event = 'signed') - min(unix_seconds("at")) AS first_to_signed_s,
        bool_or(event = 'transit')::INT AS has_transit
 FROM logistics GROUP BY tracking_no
 """
@@ -29,6 +29,19 @@ SELECT r.buyer_id, count(*) AS ratings, avg(CASE WHEN o.order_id IS NULL THEN 1.
 FROM ratings r LEFT JOIN (SELECT order_id FROM orders) o ON r.order_id = o.order_id GROUP BY r.buyer_id
 """
 TABLES = ["orders", "ratings", "logistics"]
+# SCHEMA.md times: ISO 8601 with Z, an offset or none (UTC), or integer Unix seconds.
+UNIX_SECONDS = """CREATE OR REPLACE MACRO unix_seconds(x) AS CASE WHEN regexp_full_match(x, '-?[0-9]+') THEN x::BIGINT
+                  ELSE epoch(x::TIMESTAMPTZ)::BIGINT END"""
+TIME_COLUMNS = {
+    "orders": "types={'created_at': 'VARCHAR', 'paid_at': 'VARCHAR', 'confirmed_at': 'VARCHAR'}",
+    "ratings": "types={'created_at': 'VARCHAR', 'order_id': 'VARCHAR'}",
+    "logistics": "types={'at': 'VARCHAR'}",
+}
+
+
+def load_csv(con, export):
+    for table in TABLES:
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{export}/{table}.csv', header=true, {TIME_COLUMNS[table]})")
 
 
 def duckdb_run(export, threads, database=None):
@@ -36,9 +49,10 @@ def duckdb_run(export, threads, database=None):
     started = time.perf_counter()
     con = duckdb.connect(database or ":memory:")
     con.execute(f"SET threads={threads}")
+    con.execute("SET TimeZone='UTC'")
+    con.execute(UNIX_SECONDS)
     if database is None:
-        for table in TABLES:
-            con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{export}/{table}.csv', header=true)")
+        load_csv(con, export)
     results = {}
     for name, sql in [("shops", SHOPS_SQL), ("waybills", WAYBILLS_SQL), ("raters", RATERS_SQL)]:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_features AS {sql}")
@@ -64,8 +78,9 @@ def creditwatch_run(binary, export, threads, out):
 
 def shops_with_tied_times(con_export):
     con = duckdb.connect()
-    rows = con.execute(f"""SELECT DISTINCT shop_id FROM read_csv('{con_export}/orders.csv', header=true)
-                           GROUP BY shop_id, created_at HAVING count(*) > 1""").fetchall()
+    con.execute(UNIX_SECONDS)
+    rows = con.execute(f"""SELECT DISTINCT shop_id FROM read_csv('{con_export}/orders.csv', header=true, {TIME_COLUMNS['orders']})
+                           GROUP BY shop_id, unix_seconds(created_at) HAVING count(*) > 1""").fetchall()
     return {row[0] for row in rows}
 
 
@@ -107,8 +122,7 @@ def main():
     if os.path.exists(database):
         os.remove(database)
     con = duckdb.connect(database)
-    for table in TABLES:
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{args.export}/{table}.csv', header=true)")
+    load_csv(con, args.export)
     con.close()
     tied = shops_with_tied_times(args.export)
     rows = []
