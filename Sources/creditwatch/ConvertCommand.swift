@@ -20,35 +20,20 @@ struct Convert: ParsableCommand {
               creditwatch inspect demo/sample-native
             """)
 
-    @Argument(help: "The export folder.")
-    var exportDirectory: String
+    @OptionGroup var input: ExportArguments
 
     @Option(help: "The folder to write the native export into.")
     var out: String
 
-    @Option(help: "Cores to use (default: all).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
-
     func run() throws {
-        var reader = ExportReader()
-        reader.threads = threads
-        let loaded: LoadedExport
-        do {
-            loaded = try reader.load(exportDirectory)
-        } catch {
-            throw CommandFailure.input("\(exportDirectory)/\(error)")
-        }
+        let loaded = try input.load()
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: out, withIntermediateDirectories: true)
-            for (name, bytes) in ExportSegments.encode(loaded.export, threads: threads) {
+            for (name, bytes) in ExportSegments.encode(loaded.export, threads: input.threads) {
                 try Data(bytes).write(to: URL(fileURLWithPath: "\(out)/\(name)"), options: .atomic)
             }
-            let labels = "\(exportDirectory)/labels.csv"
+            let labels = "\(input.exportDirectory)/labels.csv"
             if manager.fileExists(atPath: labels) {
                 try? manager.removeItem(atPath: "\(out)/labels.csv")
                 try manager.copyItem(atPath: labels, toPath: "\(out)/labels.csv")

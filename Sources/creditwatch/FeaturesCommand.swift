@@ -21,33 +21,18 @@ struct Features: ParsableCommand {
               creditwatch features demo/export --out demo/features --threads 2
             """)
 
-    @Argument(help: "The export folder (CSV or native).")
-    var exportDirectory: String
+    @OptionGroup var input: ExportArguments
 
     @Option(help: "The folder to write the three CSV files into.")
     var out: String
 
-    @Option(help: "Cores to use (default: all).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
-
     func run() throws {
         let clock = ContinuousClock()
         let started = clock.now
-        var reader = ExportReader()
-        reader.threads = threads
-        let export: Export
-        do {
-            export = try reader.load(exportDirectory).export
-        } catch {
-            throw CommandFailure.input("\(exportDirectory)/\(error)")
-        }
+        let export = try input.load().export
         let loaded = clock.now
         let d = export.dictionaries
-        let shops = EntityFeatures.shops(export.orders, accountCount: d.accounts.count, threads: threads)
+        let shops = EntityFeatures.shops(export.orders, accountCount: d.accounts.count, threads: input.threads)
         let waybills = EntityFeatures.waybills(export.logistics, waybillCount: d.waybills.count)
         let raters = EntityFeatures.raters(export.ratings, accountCount: d.accounts.count)
         let computed = clock.now

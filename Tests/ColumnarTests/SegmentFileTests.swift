@@ -92,12 +92,7 @@ import Testing
         let trailer = bytes.count - SegmentFormat.trailerSize
         let footerOffset = Int(bytes[trailer..<trailer + 8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
         var result = Array(bytes[..<footerOffset])
-        let encoded = footer.encoded()
-        result.append(contentsOf: encoded)
-        result.appendInteger(UInt64(footerOffset))
-        result.appendInteger(UInt32(encoded.count))
-        result.appendInteger(XXH32.digest(encoded))
-        result.append(contentsOf: SegmentFormat.trailerMagic)
+        SegmentWriter.appendFooter(footer, to: &result)
         return result
     }
 

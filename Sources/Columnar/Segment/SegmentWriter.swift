@@ -89,6 +89,12 @@ public enum SegmentWriter {
                 offset: bytes.count, storedLength: block.count, values: task.range.count, checksum: XXH32.digest(block)))
             bytes.append(contentsOf: block)
         }
+        appendFooter(footer, to: &bytes)
+        return bytes
+    }
+
+    /// Appends the footer and the trailer that points at it to a file's blocks.
+    static func appendFooter(_ footer: SegmentFooter, to bytes: inout [UInt8]) {
         let footerBytes = footer.encoded()
         let footerOffset = bytes.count
         bytes.append(contentsOf: footerBytes)
@@ -96,6 +102,5 @@ public enum SegmentWriter {
         bytes.appendInteger(UInt32(footerBytes.count))
         bytes.appendInteger(XXH32.digest(footerBytes))
         bytes.append(contentsOf: SegmentFormat.trailerMagic)
-        return bytes
     }
 }
