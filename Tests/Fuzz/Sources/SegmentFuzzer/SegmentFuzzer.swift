@@ -25,3 +25,19 @@ public func segmentFuzzerTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: I
     }
     return 0
 }
+
+/// libFuzzer's driver, which its own `main` would call.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// The executable's entry under the name SwiftPM links as `main`: hands over to
+/// libFuzzer's driver with the input function above.
+@_cdecl("SegmentFuzzer_main")
+func segmentFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { segmentFuzzerTestOneInput($0, $1) }
+}
