@@ -18,6 +18,8 @@ help:
 	@echo "make datasets  regenerate the larger data sets under datasets/generated/"
 	@echo "make sample    regenerate the committed sample export datasets/sample/"
 	@echo "make quality   precision / recall per camouflage level into docs/QUALITY.md"
+	@echo "make fuzz      fuzz the .cwseg reader (libFuzzer, FUZZ_SECONDS=600 by default; not part of make test)"
+	@echo "make bench-compare  CreditWatch against DuckDB on the same per-entity features (makes .venv)"
 	@echo "make clean     remove build products and demo output"
 
 # Installs the system libraries when they are missing (apt-get, as root or via sudo).
@@ -68,6 +70,18 @@ sample: build
 
 bench: build
 	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
+
+FUZZ_SECONDS ?= 600
+# The fuzz target is a package of its own (Tests/Fuzz) built with libFuzzer; findings and
+# the grown corpus stay in .build/fuzz, the committed seeds in Tests/Fuzz/corpus.
+fuzz: setup
+	cd Tests/Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer
+	mkdir -p .build/fuzz/corpus && cp Tests/Fuzz/corpus/* .build/fuzz/corpus/
+	cd .build/fuzz && $(CURDIR)/Tests/Fuzz/.build/release/SegmentFuzzer -max_total_time=$(FUZZ_SECONDS) \
+	  -print_final_stats=1 corpus
+
+bench-compare: build
+	scripts/bench-compare.sh
 
 clean:
 	rm -rf .build $(DEMO) Benchmarks/.build

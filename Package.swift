@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport", dependencies: ["Columnar", "ListStore"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "CLZ4", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",
             dependencies: [

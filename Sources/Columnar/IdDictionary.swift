@@ -49,6 +49,29 @@ public struct IdDictionary: Sendable {
         return size
     }
 
+    /// Rebuilds a dictionary from its keys back to back in id order (`arena`, with
+    /// `starts` as in the stored property), as a segment file keeps it: the table is
+    /// computed again, so lookups and interning work as before. Keys must be distinct
+    /// (a duplicate would be found under its first id only).
+    init(arena: [UInt8], starts: [Int]) {
+        precondition(starts.first == 0 && starts.last == arena.count, "starts must span the arena")
+        let count = starts.count - 1
+        var slots = [UInt64](repeating: 0, count: IdDictionary.tableSize(for: count))
+        arena.withUnsafeBytes { bytes in
+            for id in 0..<count {
+                let hash = IdDictionary.hash(UnsafeRawBufferPointer(rebasing: bytes[starts[id]..<starts[id + 1]]))
+                IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), in: &slots)
+            }
+        }
+        self.arena = arena
+        self.arenaUsed = arena.count
+        self.starts = starts
+        self.slots = slots
+    }
+
+    /// The interned keys back to back in id order (what `init(arena:starts:)` takes).
+    var keyBytes: [UInt8] { Array(arena[..<arenaUsed]) }
+
     /// Number of distinct keys.
     public var count: Int { starts.count - 1 }
 

@@ -1,4 +1,4 @@
-import Dispatch
+import Columnar
 
 /// Runs a kernel over contiguous slices of a row range on several cores. Each slice's
 /// result comes back in slice order, so a caller that combines them in that order gets
@@ -20,12 +20,7 @@ public enum ParallelRows {
         count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Result
     ) -> [Result] {
         let ranges = slices(count: count, threads: threads)
-        if ranges.count == 1 { return [body(ranges[0])] }
-        let results = ResultSlots<Result>(count: ranges.count)
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-            results.store(body(ranges[index]), at: index)
-        }
-        return results.values
+        return ConcurrentTasks.map(count: ranges.count, threads: ranges.count) { body(ranges[$0]) }
     }
 
     /// `body` applied to each of `items` concurrently on up to `threads` cores; results
@@ -33,37 +28,6 @@ public enum ParallelRows {
     public static func each<Item: Sendable, Result: Sendable>(
         _ items: [Item], threads: Int, _ body: @Sendable (Item) -> Result
     ) -> [Result] {
-        if threads <= 1 || items.count <= 1 { return items.map(body) }
-        let results = ResultSlots<Result>(count: items.count)
-        let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: min(threads, items.count)) { _ in
-            while let index = next.take(below: items.count) {
-                results.store(body(items[index]), at: index)
-            }
-        }
-        return results.values
-    }
-}
-
-/// Write-once slots filled by concurrent workers, each slot by exactly one worker.
-private final class ResultSlots<Result>: @unchecked Sendable {
-    private var slots: [Result?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ value: Result, at index: Int) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = value }
-    }
-    var values: [Result] { slots.map { $0! } }
-}
-
-/// A shared work counter handing out item indices to workers.
-private final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = DispatchSemaphore(value: 1)
-    func take(below limit: Int) -> Int? {
-        lock.wait()
-        defer { lock.signal() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
+        ConcurrentTasks.map(count: items.count, threads: threads) { body(items[$0]) }
     }
 }

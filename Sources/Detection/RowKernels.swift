@@ -1,12 +1,21 @@
 import Columnar
 
 /// Per-row results written by concurrent workers into disjoint rows (each worker owns
-/// whole groups, and groups partition the rows), read back as a plain array.
+/// whole groups, and groups partition the rows), read back as a plain array. The rows
+/// live in memory the class owns: writing through an array's
+/// `withUnsafeMutableBufferPointer` from several threads races on the array itself.
 final class DisjointRows<Value: Sendable>: @unchecked Sendable {
-    private var values: [Value]
-    init(count: Int, initial: Value) { values = [Value](repeating: initial, count: count) }
-    func set(_ row: Int, _ value: Value) { values.withUnsafeMutableBufferPointer { $0[row] = value } }
-    var result: [Value] { values }
+    private let values: UnsafeMutableBufferPointer<Value>
+    init(count: Int, initial: Value) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: initial)
+    }
+    func set(_ row: Int, _ value: Value) { values[row] = value }
+    var result: [Value] { Array(values) }
+    deinit {
+        values.deinitialize()
+        values.deallocate()
+    }
 }
 
 /// Kernels over rows grouped by an entity that several detectors share.

@@ -5,6 +5,7 @@ import Columnar
 public enum ExportFingerprint {
     /// The files that make up an export, in the order they are hashed.
     public static let fileNames = ["orders", "ratings", "logistics", "accounts"].flatMap { ["\($0).csv", "\($0).csv.lz4"] }
+        + (["dictionaries"] + ExportSegments.tables).map(ExportSegments.fileName)
 
     /// 16 hex digits over the bytes of every export file present in `folder`.
     public static func of(_ folder: String, files: any FileAccess = SystemFileAccess()) throws(IngestError) -> String {

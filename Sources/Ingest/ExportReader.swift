@@ -1,5 +1,9 @@
 import Columnar
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Loads an export folder (`SCHEMA.md`) into a `Columnar.Export`: `orders.csv` first
 /// (required), then `ratings.csv`, `logistics.csv` and `accounts.csv` when present, each
 /// as plain CSV or as an LZ4 frame (`NAME.csv.lz4`). Files stream through in chunks of
@@ -12,6 +16,8 @@ public struct ExportReader: Sendable {
     public var files: any FileAccess
     /// Bytes read per step; tests use tiny chunks to cut records anywhere.
     public var chunkSize: Int
+    /// Cores that decode native (`.cwseg`) files; CSV files are read on one.
+    public var threads = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 
     public init(files: any FileAccess = SystemFileAccess(), chunkSize: Int = 1 << 20) {
         precondition(chunkSize > 0, "chunk size must be positive")
@@ -21,6 +27,7 @@ public struct ExportReader: Sendable {
 
     /// Loads the export in `folder`.
     public func load(_ folder: String) throws(IngestError) -> LoadedExport {
+        if let native = try loadSegments(folder) { return native }
         let clock = ContinuousClock()
         let started = clock.now
         var export = Export()
@@ -74,7 +81,7 @@ public struct ExportReader: Sendable {
         return true
     }
 
-    private static func range(of times: [Int64]) -> ClosedRange<Int64>? {
+    static func range(of times: [Int64]) -> ClosedRange<Int64>? {
         guard var low = times.first else { return nil }
         var high = low
         for time in times {
@@ -84,7 +91,7 @@ public struct ExportReader: Sendable {
         return low...high
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

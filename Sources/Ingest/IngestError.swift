@@ -1,3 +1,5 @@
+import Columnar
+
 /// Why an export could not be loaded, and where: the file, the physical line where the
 /// record starts, the column (header name and 1-based index) and the offending value.
 ///
@@ -52,6 +54,7 @@ public struct IngestError: Error, Equatable, CustomStringConvertible, Sendable {
         case wrongFieldCount(expected: Int, found: Int)
         case invalidUTF8
         case value(ValueProblem)
+        case segment(SegmentError)
 
         public var description: String {
             switch self {
@@ -71,6 +74,7 @@ public struct IngestError: Error, Equatable, CustomStringConvertible, Sendable {
             case .wrongFieldCount(let expected, let found): "expected \(expected) fields, found \(found)"
             case .invalidUTF8: "not valid UTF-8"
             case .value(let problem): problem.description
+            case .segment(let error): error.detail
             }
         }
     }

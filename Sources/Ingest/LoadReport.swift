@@ -1,3 +1,5 @@
+import Columnar
+
 /// What loading an export did: per file rows, bytes and time, the counted warnings, and
 /// the time range of the orders. Distinct entities per id space are in the export's
 /// dictionaries. `creditwatch inspect` prints it; benchmarks measure with it.
@@ -31,6 +33,8 @@ public struct FileLoad: Sendable {
     /// Ratings or scan events naming an order that is not in the export (kept, with
     /// `IdDictionary.absent` as their order row).
     public var unknownOrders: WarningTally
+    /// For a native (`.cwseg`) file, its columns with stored and raw sizes; empty for CSV.
+    public var segmentColumns: [SegmentColumn] = []
 }
 
 /// A counted warning with the first few occurrences as examples (file:line:column and

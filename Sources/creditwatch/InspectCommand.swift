@@ -10,7 +10,9 @@ struct Inspect: ParsableCommand {
         abstract: "Load an export and print row counts, distinct entities, time range, warnings and load speed.",
         discussion: """
             Reads orders.csv (required), ratings.csv, logistics.csv and accounts.csv, each plain \
-            or LZ4-frame compressed (NAME.csv.lz4). Bad input stops with FILE:LINE:COLUMN on \
+            or LZ4-frame compressed (NAME.csv.lz4), or a native export (.cwseg files written \
+            by `creditwatch convert`), for which it also prints each column's stored and raw \
+            size. Bad input stops with FILE:LINE:COLUMN (or FILE: table, column, block) on \
             stderr and exit code 65.
 
             Example:
@@ -44,6 +46,7 @@ struct Inspect: ParsableCommand {
                           decimal(file.seconds, 3)])
         }
         text += TextTable.render(files) + "\n"
+        if report.files.contains(where: { !$0.segmentColumns.isEmpty }) { text += segmentTable(report.files) + "\n" }
         var spaces = [["id space", "distinct"]]
         for (name, dictionary) in idSpaces(loaded.export.dictionaries) where dictionary.count > 0 {
             spaces.append([name, "\(dictionary.count)"])
@@ -66,6 +69,24 @@ struct Inspect: ParsableCommand {
             + "\(decimal(report.megabytesPerSecond, 1)) MB/s, \(decimal(report.rowsPerSecond / 1e6, 2)) M rows/s\n"
         return text
     }
+
+    /// Stored and raw bytes per column of a native export, with the compression ratio.
+    private static func segmentTable(_ files: [FileLoad]) -> String {
+        var rows = [["file", "column", "type", "blocks", "stored MB", "raw MB", "ratio"]]
+        var stored = 0, raw = 0
+        for file in files {
+            for column in file.segmentColumns {
+                rows.append([file.name, column.name, column.type.description, "\(column.blocks.count)",
+                             megabytes(column.storedBytes), megabytes(column.rawBytes), ratio(column.rawBytes, column.storedBytes)])
+                stored += column.storedBytes
+                raw += column.rawBytes
+            }
+        }
+        rows.append(["total", "", "", "", megabytes(stored), megabytes(raw), ratio(raw, stored)])
+        return TextTable.render(rows)
+    }
+
+    private static func ratio(_ raw: Int, _ stored: Int) -> String { stored > 0 ? decimal(Double(raw) / Double(stored), 2) + "x" : "-" }
 
     private static func idSpaces(_ d: Dictionaries) -> [(String, IdDictionary)] {
         [("orders", d.orders), ("accounts", d.accounts), ("items", d.items), ("addresses", d.addresses),

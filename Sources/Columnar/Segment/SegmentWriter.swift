@@ -1,0 +1,106 @@
+/// One column to be written: its name, light encoding and values.
+public struct SegmentColumnData: Sendable {
+    public var name: String
+    public var type: SegmentValueType
+    public var encoding: SegmentEncoding
+    private let values: Values
+
+    private enum Values: Sendable {
+        case uint8([UInt8]), int32([Int32]), uint32([UInt32]), int64([Int64])
+    }
+
+    /// A column of `values`; the encoding defaults to plain for bytes, byte planes for
+    /// 32-bit values and zigzag deltas for 64-bit values (times, amounts).
+    public init<T: SegmentValue>(_ name: String, _ values: [T], encoding: SegmentEncoding? = nil) {
+        self.name = name
+        type = T.segmentType
+        switch T.segmentType {
+        case .uint8: self.values = .uint8(values as! [UInt8])
+        case .int32: self.values = .int32(values as! [Int32])
+        case .uint32: self.values = .uint32(values as! [UInt32])
+        case .int64: self.values = .int64(values as! [Int64])
+        }
+        self.encoding = encoding ?? Self.defaultEncoding(T.segmentType)
+        precondition(self.encoding != .deltaShuffled || type == .int64, "delta encoding is for 64-bit values")
+    }
+
+    static func defaultEncoding(_ type: SegmentValueType) -> SegmentEncoding {
+        switch type {
+        case .uint8: .plain
+        case .int32, .uint32: .shuffled
+        case .int64: .deltaShuffled
+        }
+    }
+
+    public var count: Int {
+        switch values {
+        case .uint8(let v): v.count
+        case .int32(let v): v.count
+        case .uint32(let v): v.count
+        case .int64(let v): v.count
+        }
+    }
+
+    /// The raw little-endian bytes of values `range`.
+    func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch values {
+        case .uint8(let v): v.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        case .int32(let v): v.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range.lowerBound * 4..<range.upperBound * 4])) }
+        case .uint32(let v): v.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range.lowerBound * 4..<range.upperBound * 4])) }
+        case .int64(let v): v.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range.lowerBound * 8..<range.upperBound * 8])) }
+        }
+    }
+}
+
+/// Writes a segment file (docs/FORMAT.md): the header, each row group's column blocks
+/// (compressed concurrently), the footer and the trailer. The whole file is built in
+/// memory; the caller writes it where it belongs.
+public enum SegmentWriter {
+    /// The bytes of a segment file holding `table` with `rows` rows (0 for a file of
+    /// unrelated columns, such as the dictionaries), each column cut into blocks of
+    /// `blockValues` values.
+    public static func file(
+        table: String, rows: Int, columns: [SegmentColumnData], blockValues: Int = SegmentFormat.rowGroupRows,
+        threads: Int
+    ) -> [UInt8] {
+        precondition(blockValues > 0 && blockValues <= SegmentFormat.maximumBlockValues, "block size out of range")
+        let tasks = columns.indices.flatMap { column in
+            stride(from: 0, to: columns[column].count, by: blockValues).map { start in
+                (column: column, range: start..<min(start + blockValues, columns[column].count))
+            }
+        }.sorted { ($0.range.lowerBound, $0.column) < ($1.range.lowerBound, $1.column) }
+        let stored = ConcurrentTasks.map(count: tasks.count, threads: threads) { index -> [UInt8] in
+            let task = tasks[index]
+            let column = columns[task.column]
+            return column.withBytes(task.range) { raw in
+                let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(raw.count, 1), alignment: 16)
+                defer { scratch.deallocate() }
+                return SegmentCodec.compress(raw, width: column.type.width, encoding: column.encoding, scratch: scratch)
+            }
+        }
+        var bytes = SegmentFormat.magic
+        bytes.appendInteger(SegmentFormat.version)
+        bytes.appendInteger(UInt32(0))
+        var footer = SegmentFooter(
+            table: table, rows: rows,
+            columns: columns.map { SegmentColumn(name: $0.name, type: $0.type, encoding: $0.encoding, blocks: []) })
+        for (task, block) in zip(tasks, stored) {
+            footer.columns[task.column].blocks.append(SegmentBlock(
+                offset: bytes.count, storedLength: block.count, values: task.range.count, checksum: XXH32.digest(block)))
+            bytes.append(contentsOf: block)
+        }
+        appendFooter(footer, to: &bytes)
+        return bytes
+    }
+
+    /// Appends the footer and the trailer that points at it to a file's blocks.
+    static func appendFooter(_ footer: SegmentFooter, to bytes: inout [UInt8]) {
+        let footerBytes = footer.encoded()
+        let footerOffset = bytes.count
+        bytes.append(contentsOf: footerBytes)
+        bytes.appendInteger(UInt64(footerOffset))
+        bytes.appendInteger(UInt32(footerBytes.count))
+        bytes.appendInteger(XXH32.digest(footerBytes))
+        bytes.append(contentsOf: SegmentFormat.trailerMagic)
+    }
+}

@@ -1,0 +1,193 @@
+import TestSupport
+import Testing
+
+@testable import Columnar
+
+@Suite struct SegmentFileTests {
+    private static let sample = SampleExport.make(orders: 3000, seed: 11)
+
+    /// Loads the native files of `files` into an export.
+    private func decode(_ files: [(name: String, bytes: [UInt8])], threads: Int) throws(SegmentError) -> Export {
+        var export = Export()
+        for (name, bytes) in files {
+            let table = String(name.dropLast(".cwseg".count))
+            let file = try SegmentFile(bytes: bytes, name: name, table: table)
+            if table == ExportSegments.dictionaries {
+                export.dictionaries = try ExportSegments.decodeDictionaries(file, threads: threads)
+            } else {
+                try ExportSegments.decodeTable(file, into: &export, threads: threads)
+            }
+        }
+        return export
+    }
+
+    private func expectSame(_ a: Export, _ b: Export) {
+        #expect(a.orders.createdAt == b.orders.createdAt)
+        #expect(a.orders.buyer == b.orders.buyer)
+        #expect(a.ratings.stars == b.ratings.stars)
+        #expect(a.logistics.at == b.logistics.at)
+        #expect(a.accounts.region == b.accounts.region)
+        for space in ExportSegments.idSpaces { #expect(a.dictionaries[keyPath: space.path].keys == b.dictionaries[keyPath: space.path].keys) }
+        // The encoding is deterministic and injective, so equal bytes mean equal tables.
+        #expect(ExportSegments.encode(a, threads: 1).map(\.bytes) == ExportSegments.encode(b, threads: 1).map(\.bytes))
+    }
+
+    @Test(arguments: [1, 2, 3, 8])
+    func roundTripIsIdenticalForAnyThreadCount(threads: Int) throws {
+        let files = ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: threads)
+        #expect(files.map(\.bytes) == ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: 1).map(\.bytes))
+        let decoded = try decode(files, threads: threads)
+        expectSame(decoded, Self.sample)
+        #expect(decoded.dictionaries.accounts.lookup("S3") == Self.sample.dictionaries.accounts.lookup("S3"))
+    }
+
+    @Test func emptyTablesRoundTrip() throws {
+        var export = Export()
+        _ = export.dictionaries.orders.intern("only")
+        export.orders.buyer = [export.dictionaries.accounts.intern("b")]
+        export.orders.shop = [export.dictionaries.accounts.intern("s")]
+        export.orders.item = [export.dictionaries.items.intern("i")]
+        export.orders.amountCents = [0]
+        export.orders.createdAt = [0]
+        export.orders.paidAt = [Missing.time]
+        export.orders.confirmedAt = [Missing.time]
+        export.orders.status = [0]
+        export.orders.shipTo = [export.dictionaries.addresses.intern("a")]
+        export.orders.device = [IdDictionary.absent]
+        export.orders.ip = [IdDictionary.absent]
+        export.orders.payment = [IdDictionary.absent]
+        let files = ExportSegments.encode(export, threads: 2)
+        #expect(files.map(\.name) == ["dictionaries.cwseg", "orders.cwseg"])
+        expectSame(try decode(files, threads: 2), export)
+    }
+
+    // MARK: corrupt input
+
+    private var orders: [UInt8] {
+        ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: 1).first { $0.name == "orders.cwseg" }!.bytes
+    }
+
+    private func openOrders(_ bytes: [UInt8]) throws(SegmentError) -> OrdersTable {
+        var export = Self.sample
+        let file = try SegmentFile(bytes: bytes, name: "orders.cwseg", table: "orders")
+        try ExportSegments.decodeTable(file, into: &export, threads: 2)
+        return export.orders
+    }
+
+    private func failure(_ bytes: [UInt8]) -> SegmentError? {
+        do {
+            _ = try openOrders(bytes)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// `bytes` with its footer changed by `change`, footer checksum recomputed: what a
+    /// crafted or buggy writer could produce.
+    private func rewritingFooter(_ bytes: [UInt8], _ change: (inout SegmentFooter) -> Void) throws -> [UInt8] {
+        let file = try SegmentFile(bytes: bytes, name: "orders.cwseg", table: "orders")
+        var footer = file.footer
+        change(&footer)
+        let trailer = bytes.count - SegmentFormat.trailerSize
+        let footerOffset = Int(bytes[trailer..<trailer + 8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        var result = Array(bytes[..<footerOffset])
+        SegmentWriter.appendFooter(footer, to: &result)
+        return result
+    }
+
+    @Test func truncatedFileIsAnError() {
+        let bytes = orders
+        for cut in [0, 10, 39, bytes.count / 2, bytes.count - 1] {
+            let error = failure(Array(bytes.prefix(cut)))
+            #expect(error != nil)
+            #expect(error?.file == "orders.cwseg")
+            #expect(error?.table == "orders")
+        }
+        #expect(failure(Array(bytes.prefix(20)))?.problem == .truncated(size: 20))
+    }
+
+    @Test func badMagicAndWrongVersionAreErrors() {
+        var bytes = orders
+        bytes[0] = UInt8(ascii: "X")
+        #expect(failure(bytes)?.problem == .badMagic)
+        bytes = orders
+        bytes[8] = 2
+        #expect(failure(bytes)?.problem == .unsupportedVersion(2))
+        #expect(failure(bytes)?.description == "orders.cwseg: table orders: unsupported format version 2 (this build reads 1)")
+    }
+
+    @Test func flippedBitInABlockNamesColumnAndBlock() throws {
+        let bytes = orders
+        let file = try SegmentFile(bytes: bytes, name: "orders.cwseg", table: "orders")
+        let column = file.footer.columns.first { $0.name == "created_at" }!
+        var flipped = bytes
+        flipped[column.blocks[3].offset + 2] ^= 0x10
+        let error = failure(flipped)
+        #expect(error?.column == "created_at")
+        #expect(error?.block == 3)
+        if case .checksum = error?.problem {} else { Issue.record("expected a checksum error, got \(String(describing: error))") }
+        #expect(error?.description.hasPrefix("orders.cwseg: table orders, column created_at, block 3: checksum mismatch") == true)
+    }
+
+    @Test func blockLengthPastTheEndIsAnError() throws {
+        let crafted = try rewritingFooter(orders) { $0.columns[2].blocks[1].storedLength += 1_000_000 }
+        let error = failure(crafted)
+        #expect(error?.column == "item_id")
+        #expect(error?.block == 1)
+        if case .blockOutOfBounds = error?.problem {} else { Issue.record("expected blockOutOfBounds, got \(String(describing: error))") }
+    }
+
+    @Test func hugeValueCountIsRejectedBeforeAllocating() throws {
+        let crafted = try rewritingFooter(orders) { $0.columns[0].blocks[0].values = Int(UInt32.max) }
+        #expect(failure(crafted)?.problem == .implausibleSize(Int(UInt32.max)))
+    }
+
+    @Test func wrongDecompressedSizeIsAnError() throws {
+        let crafted = try rewritingFooter(orders) { $0.columns[1].blocks[0].values -= 1 }
+        let error = failure(crafted)
+        #expect(error?.column == "shop_id")
+        #expect(error?.block == 0)
+        if case .decompression = error?.problem {} else { Issue.record("expected a size error, got \(String(describing: error))") }
+    }
+
+    @Test func idPastItsDictionaryIsAnError() throws {
+        var export = Self.sample
+        export.orders.device[1234] = UInt32(export.dictionaries.devices.count)
+        let bytes = ExportSegments.encode(export, rowGroupRows: 500, threads: 1).first { $0.name == "orders.cwseg" }!.bytes
+        let error = failure(bytes)
+        #expect(error?.column == "device_id")
+        #expect(error?.block == 2)
+        #expect(error?.problem == .valueOutOfRange(row: 1234, value: Int64(export.dictionaries.devices.count), limit: export.dictionaries.devices.count - 1))
+    }
+
+    /// Every single-byte change of a small file is an error or leaves the data exactly
+    /// as it was (a reserved or unused byte): never a crash, never different values.
+    @Test func everyFlippedByteIsAnErrorOrHarmless() throws {
+        let small = SampleExport.make(orders: 30, seed: 5)
+        for (name, bytes) in ExportSegments.encode(small, rowGroupRows: 8, threads: 1) {
+            let table = String(name.dropLast(".cwseg".count))
+            let reference = try SegmentFile(bytes: bytes, name: name, table: table)
+            for position in bytes.indices {
+                for mask: UInt8 in [0x01, 0xFF] {
+                    var changed = bytes
+                    changed[position] ^= mask
+                    guard let file = try? SegmentFile(bytes: changed, name: name, table: table) else { continue }
+                    for column in file.footer.columns {
+                        let decoded: [UInt8]? = try? rawBytes(file, column)
+                        if let decoded { #expect(decoded == (try? rawBytes(reference, column)), "\(name) byte \(position)") }
+                    }
+                }
+            }
+        }
+    }
+
+    private func rawBytes(_ file: SegmentFile, _ column: SegmentColumn) throws -> [UInt8] {
+        switch column.type {
+        case .uint8: try file.column(column.name, as: UInt8.self, threads: 2)
+        case .int32: try file.column(column.name, as: Int32.self, threads: 2).flatMap { withUnsafeBytes(of: $0, Array.init) }
+        case .uint32: try file.column(column.name, as: UInt32.self, threads: 2).flatMap { withUnsafeBytes(of: $0, Array.init) }
+        case .int64: try file.column(column.name, as: Int64.self, threads: 2).flatMap { withUnsafeBytes(of: $0, Array.init) }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `convert` then `inspect` and `scan` on the native export give what they give on CSV.
+@Suite struct ConvertCommandTests {
+    @Test func nativeExportScansLikeTheCSV() throws {
+        let folder = try TemporaryDirectory()
+        let native = folder.path("native")
+        let convert = try CreditWatchProcess.run(["convert", Fixtures.path("brushing-rule"), "--out", native, "--threads", "2"])
+        #expect(convert.exitCode == 0, "\(convert.stderr)")
+        #expect(convert.stdout.contains("63 rows"))
+        let inspect = try CreditWatchProcess.run(["inspect", native])
+        #expect(inspect.exitCode == 0, "\(inspect.stderr)")
+        #expect(inspect.stdout.contains("orders.cwseg        created_at"))
+        #expect(inspect.stdout.contains("ratio"))
+        let csvScan = try CreditWatchProcess.run(["scan", Fixtures.path("brushing-rule"), "--store", folder.path("a.sqlite"), "--quiet"])
+        let nativeScan = try CreditWatchProcess.run(["scan", native, "--store", folder.path("b.sqlite"), "--quiet"])
+        #expect(nativeScan.exitCode == 0, "\(nativeScan.stderr)")
+        let suspects = { (text: String) in text.split(separator: "\n").filter { $0.contains("fake_orders") }.map { $0.split(separator: " ").filter { !$0.isEmpty } } }
+        #expect(suspects(nativeScan.stdout).count == suspects(csvScan.stdout).count)
+        #expect(suspects(nativeScan.stdout).count > 0)
+    }
+
+    @Test func corruptNativeFileExitsWith65() throws {
+        let folder = try TemporaryDirectory()
+        let native = folder.path("native")
+        _ = try CreditWatchProcess.run(["convert", Fixtures.path("brushing-rule"), "--out", native])
+        let path = native + "/orders.cwseg"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes.removeLast(5)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let inspect = try CreditWatchProcess.run(["inspect", native])
+        #expect(inspect.exitCode == 65)
+        #expect(inspect.stderr.contains("orders.cwseg: table orders"))
+    }
+}

@@ -1,0 +1,62 @@
+import Columnar
+import Foundation
+import Ingest
+import Testing
+import TestSupport
+
+@Suite struct SegmentExportReaderTests {
+    private func writeNative(_ export: Export, into folder: TemporaryDirectory) throws {
+        for (name, bytes) in ExportSegments.encode(export, rowGroupRows: 700, threads: 2) {
+            try Data(bytes).write(to: URL(fileURLWithPath: folder.path(name)))
+        }
+    }
+
+    @Test func loadsNativeFilesIdenticallyForAnyThreadCount() throws {
+        let folder = try TemporaryDirectory()
+        let sample = SampleExport.make(orders: 5000, seed: 21)
+        try writeNative(sample, into: folder)
+        for threads in [1, 2, 5] {
+            var reader = ExportReader()
+            reader.threads = threads
+            let loaded = try reader.load(folder.path)
+            #expect(loaded.report.files.map(\.name) == ["dictionaries.cwseg", "orders.cwseg", "ratings.cwseg", "logistics.cwseg", "accounts.cwseg"])
+            #expect(loaded.report.files[1].rows == 5000)
+            #expect(loaded.report.files[1].segmentColumns.count == 12)
+            #expect(ExportSegments.encode(loaded.export, threads: 1).map(\.bytes) == ExportSegments.encode(sample, threads: 1).map(\.bytes))
+        }
+    }
+
+    @Test func corruptBlockIsAnIngestErrorNamingFileTableColumnAndBlock() throws {
+        let folder = try TemporaryDirectory()
+        try writeNative(SampleExport.make(orders: 3000, seed: 2), into: folder)
+        let path = folder.path("logistics.cwseg")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let file = try SegmentFile(bytes: bytes, name: "logistics.cwseg", table: "logistics")
+        let block = file.footer.columns.first { $0.name == "at" }!.blocks[1]
+        bytes[block.offset + block.storedLength - 1] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try ExportReader().load(folder.path)
+        } throws: { error in
+            "\(error)".hasPrefix("logistics.cwseg: table logistics, column at, block 1: checksum mismatch")
+        }
+    }
+
+    @Test func csvBesideNativeFilesIsAmbiguous() throws {
+        let folder = try TemporaryDirectory()
+        try writeNative(SampleExport.make(orders: 10, seed: 1), into: folder)
+        try folder.write("ratings.csv", "buyer_id,shop_id,stars,created_at\n")
+        #expect(throws: IngestError(file: "ratings.csv", problem: .ambiguousFile("dictionaries.cwseg"))) {
+            try ExportReader().load(folder.path)
+        }
+    }
+
+    @Test func tableWithoutDictionariesIsAnError() throws {
+        let folder = try TemporaryDirectory()
+        try writeNative(SampleExport.make(orders: 10, seed: 1), into: folder)
+        try FileManager.default.removeItem(atPath: folder.path("dictionaries.cwseg"))
+        #expect(throws: IngestError(file: "dictionaries.cwseg", problem: .missingFile)) {
+            try ExportReader().load(folder.path)
+        }
+    }
+}

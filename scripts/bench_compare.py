@@ -1,0 +1,147 @@
+"""The race behind `make bench-compare`: the same per-entity features computed by
+`creditwatch features` and by DuckDB SQL, timed load + features, with a check that both
+sides agree on a random sample of shops, waybills and raters."""
+import argparse, csv, math, os, random, shutil, subprocess, sys, time
+
+import duckdb
+
+SHOPS_SQL = """
+WITH o AS (SELECT shop_id, buyer_id, device_id, unix_seconds(created_at) AS t FROM orders),
+shared AS (SELECT shop_id, device_id FROM o WHERE device_id IS NOT NULL
+           GROUP BY shop_id, device_id HAVING count(DISTINCT buyer_id) >= 3),
+base AS (SELECT o.shop_id, count(*) AS orders, count(DISTINCT o.buyer_id) AS distinct_buyers,
+                avg(CASE WHEN s.device_id IS NULL THEN 0.0 ELSE 1.0 END) AS shared_device_share
+         FROM o LEFT JOIN shared s ON o.shop_id = s.shop_id AND o.device_id = s.device_id GROUP BY o.shop_id),
+win AS (SELECT shop_id, count(*) OVER w AS n, count(DISTINCT buyer_id) OVER w AS b FROM o
+        WINDOW w AS (PARTITION BY shop_id ORDER BY t RANGE BETWEEN CURRENT ROW AND 3599 FOLLOWING)),
+best AS (SELECT shop_id, max(n / b) AS max_window_rate FROM win GROUP BY shop_id)
+SELECT base.shop_id, orders, distinct_buyers, max_window_rate, shared_device_share
+FROM base JOIN best USING (shop_id)
+"""
+WAYBILLS_SQL = """
+SELECT tracking_no, count(*) AS scans,
+       min(unix_seconds("at")) FILTER (WHERE event = 'signed') - min(unix_seconds("at")) AS first_to_signed_s,
+       bool_or(event = 'transit')::INT AS has_transit
+FROM logistics GROUP BY tracking_no
+"""
+RATERS_SQL = """
+SELECT r.buyer_id, count(*) AS ratings, avg(CASE WHEN o.order_id IS NULL THEN 1.0 ELSE 0.0 END) AS without_order_share
+FROM ratings r LEFT JOIN (SELECT order_id FROM orders) o ON r.order_id = o.order_id GROUP BY r.buyer_id
+"""
+TABLES = ["orders", "ratings", "logistics"]
+# SCHEMA.md times: ISO 8601 with Z, an offset or none (UTC), or integer Unix seconds.
+UNIX_SECONDS = """CREATE OR REPLACE MACRO unix_seconds(x) AS CASE WHEN regexp_full_match(x, '-?[0-9]+') THEN x::BIGINT
+                  ELSE epoch(x::TIMESTAMPTZ)::BIGINT END"""
+TIME_COLUMNS = {
+    "orders": "types={'created_at': 'VARCHAR', 'paid_at': 'VARCHAR', 'confirmed_at': 'VARCHAR'}",
+    "ratings": "types={'created_at': 'VARCHAR', 'order_id': 'VARCHAR'}",
+    "logistics": "types={'at': 'VARCHAR'}",
+}
+
+
+def load_csv(con, export):
+    for table in TABLES:
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{export}/{table}.csv', header=true, {TIME_COLUMNS[table]})")
+
+
+def duckdb_run(export, threads, database=None):
+    """Seconds for load + the three feature queries, and the results keyed by entity."""
+    started = time.perf_counter()
+    con = duckdb.connect(database or ":memory:")
+    con.execute(f"SET threads={threads}")
+    con.execute("SET TimeZone='UTC'")
+    con.execute(UNIX_SECONDS)
+    if database is None:
+        load_csv(con, export)
+    results = {}
+    for name, sql in [("shops", SHOPS_SQL), ("waybills", WAYBILLS_SQL), ("raters", RATERS_SQL)]:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_features AS {sql}")
+    elapsed = time.perf_counter() - started
+    for name in ["shops", "waybills", "raters"]:
+        results[name] = {row[0]: row[1:] for row in con.execute(f"SELECT * FROM {name}_features").fetchall()}
+    con.close()
+    return elapsed, results
+
+
+def creditwatch_run(binary, export, threads, out):
+    finished = subprocess.run([binary, "features", export, "--out", out, "--threads", str(threads)],
+                              capture_output=True, text=True, check=True)
+    timings = dict(item.split("=") for item in finished.stderr.split())
+    results = {}
+    for name in ["shops", "waybills", "raters"]:
+        with open(f"{out}/{name}.csv") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            results[name] = {row[0]: row[1:] for row in reader}
+    return float(timings["load_seconds"]) + float(timings["features_seconds"]), results
+
+
+def shops_with_tied_times(con_export):
+    con = duckdb.connect()
+    con.execute(UNIX_SECONDS)
+    rows = con.execute(f"""SELECT DISTINCT shop_id FROM read_csv('{con_export}/orders.csv', header=true, {TIME_COLUMNS['orders']})
+                           GROUP BY shop_id, unix_seconds(created_at) HAVING count(*) > 1""").fetchall()
+    return {row[0] for row in rows}
+
+
+def agree(ours, theirs, tied, sample=200, seed=1):
+    """Checks a random sample per entity kind: counts exactly, shares to 1e-9. A shop
+    with orders at the same second may have a busier window on our side (our windows
+    start at each order, theirs at each distinct time), never a quieter one."""
+    rng = random.Random(seed)
+    problems = []
+    for name in ["shops", "waybills", "raters"]:
+        if set(ours[name]) != set(theirs[name]):
+            problems.append(f"{name}: entity sets differ ({len(ours[name])} vs {len(theirs[name])})")
+            continue
+        for key in rng.sample(sorted(ours[name]), min(sample, len(ours[name]))):
+            a, b = ours[name][key], theirs[name][key]
+            for index, (x, y) in enumerate(zip(a, b)):
+                if x == "" or y is None:
+                    if not (x == "" and y is None):
+                        problems.append(f"{name} {key} field {index}: {x!r} vs {y!r}")
+                    continue
+                x, y = float(x), float(y)
+                if name == "shops" and index == 2 and key in tied:
+                    if x < y - 1e-9:
+                        problems.append(f"{name} {key} window rate {x} below DuckDB's {y}")
+                elif abs(x - y) > 1e-9 * max(1.0, abs(y)):
+                    problems.append(f"{name} {key} field {index}: {x} vs {y}")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--export", required=True)
+    parser.add_argument("--work", required=True)
+    args = parser.parse_args()
+    native = f"{args.work}/native"
+    database = f"{args.work}/export.duckdb"
+    subprocess.run([args.bin, "convert", args.export, "--out", native], check=True, capture_output=True)
+    if os.path.exists(database):
+        os.remove(database)
+    con = duckdb.connect(database)
+    load_csv(con, args.export)
+    con.close()
+    tied = shops_with_tied_times(args.export)
+    rows = []
+    failures = []
+    for source in ["CSV", "native"]:
+        for threads in [1, 2]:
+            theirs_seconds, theirs = duckdb_run(args.export, threads, database if source == "native" else None)
+            ours_seconds, ours = creditwatch_run(args.bin, args.export if source == "CSV" else native, threads, f"{args.work}/features")
+            failures += [f"{source} {threads} threads: {p}" for p in agree(ours, theirs, tied)]
+            rows.append((source, threads, theirs_seconds, ours_seconds))
+    print(f"export {args.export}; load + features, seconds (best of one run)")
+    print(f"{'source':8} {'threads':>7} {'DuckDB':>9} {'CreditWatch':>12} {'ratio':>7}")
+    for source, threads, theirs, ours in rows:
+        print(f"{source:8} {threads:>7} {theirs:>9.3f} {ours:>12.3f} {theirs / ours:>6.1f}x")
+    if failures:
+        print("DISAGREEMENT:", *failures[:20], sep="\n  ")
+        sys.exit(1)
+    print("values agree on the sampled shops, waybills and raters")
+
+
+if __name__ == "__main__":
+    main()
