@@ -36,7 +36,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Synth", dependencies: ["Columnar", "CLZ4"], swiftSettings: strict),
-        .target(name: "Evaluation", dependencies: ["Detection"], swiftSettings: strict),
+        .target(name: "Evaluation", dependencies: ["Detection", "Columnar"], swiftSettings: strict),
         .executableTarget(
             name: "creditwatch",
             dependencies: [

@@ -1,0 +1,63 @@
+/// How a timestamp is spelled in a row. SCHEMA.md allows all four; exports mix them, so
+/// the generator does too, to exercise the readers.
+enum TimeStyle: UInt8, Sendable {
+    /// `2026-11-01T08:15:00Z`
+    case isoUTC
+    /// `2026-11-01T16:15:00+08:00` (China Standard Time, the platforms' local time)
+    case isoOffset
+    /// `2026-11-01 08:15:00`, read as UTC
+    case spaced
+    /// `1793520900`
+    case unixSeconds
+
+    /// Mostly ISO `Z`, sometimes one of the others (a row keeps one style).
+    static func draw(_ random: inout Xoshiro256, mixed: Bool) -> TimeStyle {
+        guard mixed else { return .isoUTC }
+        let u = random.below(100)
+        return u < 86 ? .isoUTC : u < 93 ? .isoOffset : u < 97 ? .spaced : .unixSeconds
+    }
+}
+
+extension CSVBuffer {
+    /// Unix seconds `seconds` in `style`.
+    mutating func timestamp(_ seconds: Int64, style: TimeStyle) {
+        switch style {
+        case .unixSeconds:
+            decimal(seconds)
+        case .isoUTC:
+            civil(seconds, separator: UInt8(ascii: "T"))
+            bytes.append(UInt8(ascii: "Z"))
+        case .spaced:
+            civil(seconds, separator: UInt8(ascii: " "))
+        case .isoOffset:
+            civil(seconds + 8 * 3600, separator: UInt8(ascii: "T"))
+            text("+08:00")
+        }
+    }
+
+    /// `YYYY-MM-DD?HH:MM:SS` of `seconds`, by Howard Hinnant's days-to-civil algorithm.
+    private mutating func civil(_ seconds: Int64, separator: UInt8) {
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let secondOfDay = seconds - days * 86400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        digits(year, width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, width: 2)
+        bytes.append(separator)
+        digits(secondOfDay / 3600, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, width: 2)
+    }
+}

@@ -1,1 +1,0 @@
-// Synth: placeholder until its first real file lands; remove then.
