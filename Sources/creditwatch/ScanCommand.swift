@@ -21,6 +21,7 @@ struct ScanCommand: ParsableCommand {
             Examples:
               creditwatch scan datasets/sample
               creditwatch scan exports/2026-11 --store lists.sqlite --config tuned.toml --threads 2
+              creditwatch scan datasets/sample --labels      # also score against labels.csv
             """)
 
     @Argument(help: "The export folder.")
@@ -35,11 +36,18 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Cores to use (default: all).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Compare the scores with the export's labels.csv: precision, recall, F1 and PR-AUC per kind and category.")
+    var labels = false
+
+    @Flag(help: "With --labels: print the comparison as JSON on stdout (the summary goes to stderr).")
+    var json = false
+
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard labels || !json else { throw ValidationError("--json goes with --labels") }
     }
 
     func run() throws {
@@ -76,7 +84,16 @@ struct ScanCommand: ParsableCommand {
         }
         progress.finish()
 
-        print(Self.summary(result, export: export, loaded: loaded, run: runID, store: store, seconds: progress.elapsed))
+        let summary = Self.summary(result, export: export, loaded: loaded, run: runID, store: store, seconds: progress.elapsed)
+        guard labels else { return print(summary) }
+        let evaluation = try LabelComparison.report(for: result, export: export, folder: exportDirectory, config: settings)
+        if json {
+            printError(summary)
+            print(try evaluation.json())
+        } else {
+            print(summary)
+            print("\nagainst labels.csv\n" + evaluation.table, terminator: "")
+        }
     }
 
     /// What a person reads after a scan: volume and speed, suspects per category and

@@ -32,6 +32,11 @@ struct Suspects: ParsableCommand {
     @Option(help: "How to print: an aligned table, or csv or json for programs.")
     var format = OutputFormat.table
 
+    func validate() throws {
+        if let minScore, !(0...1).contains(minScore) { throw ValidationError("--min-score must be between 0 and 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() throws {
         let query = SuspectQuery(
             run: runID, category: category?.rawValue, list: list, minScore: minScore, limit: limit,

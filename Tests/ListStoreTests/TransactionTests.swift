@@ -43,6 +43,24 @@ private func onThread(_ work: @escaping @Sendable () -> Void) -> DispatchSemapho
     return done
 }
 
+/// A run being recorded on another thread, paused halfway through its suspects with
+/// its write transaction open until `finish()`.
+private struct RunInProgress {
+    let suspects = PausingSuspects(suspects: SampleStore.suspects)
+    let done: DispatchSemaphore
+
+    init(_ store: Store, _ run: RunRecord) {
+        let suspects = suspects
+        done = onThread { _ = try? store.recordRun(run, suspects: suspects) }
+        suspects.paused.wait()
+    }
+
+    func finish() {
+        suspects.resume.signal()
+        done.wait()
+    }
+}
+
 @Suite(.serialized) struct TransactionTests {
     @Test func aRunThatFailsHalfwayLeavesTheStoreExactlyAsBefore() throws {
         let folder = try TemporaryDirectory()
@@ -69,9 +87,7 @@ private func onThread(_ work: @escaping @Sendable () -> Void) -> DispatchSemapho
         let path = folder.path("store.sqlite")
         let writer = try Store(path: path)
         try SampleStore.fill(writer)
-        let suspects = PausingSuspects(suspects: SampleStore.suspects)
-        let done = onThread { _ = try? writer.recordRun(SampleStore.run(3), suspects: suspects) }
-        suspects.paused.wait()
+        let inProgress = RunInProgress(writer, SampleStore.run(3))
 
         let reader = try Store(path: path, mode: .existing)
         #expect(try reader.runs().count == 2)
@@ -79,8 +95,7 @@ private func onThread(_ work: @escaping @Sendable () -> Void) -> DispatchSemapho
         let table = try reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM suspects") }
         #expect(table == SampleStore.suspects.count + 1)
 
-        suspects.resume.signal()
-        done.wait()
+        inProgress.finish()
         #expect(try reader.runs().count == 3)
         #expect(try reader.suspects(SuspectQuery()).suspects.count == SampleStore.suspects.count)
     }
@@ -88,10 +103,7 @@ private func onThread(_ work: @escaping @Sendable () -> Void) -> DispatchSemapho
     @Test func aSecondWriterFailsClearlyAfterTheBusyTimeoutAndCorruptsNothing() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("store.sqlite")
-        let first = try Store(path: path)
-        let suspects = PausingSuspects(suspects: SampleStore.suspects)
-        let done = onThread { _ = try? first.recordRun(SampleStore.run(1), suspects: suspects) }
-        suspects.paused.wait()
+        let inProgress = RunInProgress(try Store(path: path), SampleStore.run(1))
 
         let second = try Store(path: path, busyTimeout: 0.2)
         let started = Date()
@@ -101,8 +113,7 @@ private func onThread(_ work: @escaping @Sendable () -> Void) -> DispatchSemapho
         #expect(Date().timeIntervalSince(started) >= 0.2)
         #expect("\(StoreError.busy(path: path, timeout: 0.2))".contains(path))
 
-        suspects.resume.signal()
-        done.wait()
+        inProgress.finish()
         #expect(try second.runs().map(\.exportHash) == ["e1"])
         #expect(try second.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
     }
@@ -110,16 +121,12 @@ private func onThread(_ work: @escaping @Sendable () -> Void) -> DispatchSemapho
     @Test func aSecondWriterWaitsForTheFirstWithinTheBusyTimeout() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("store.sqlite")
-        let first = try Store(path: path)
-        let suspects = PausingSuspects(suspects: SampleStore.suspects)
-        let firstDone = onThread { _ = try? first.recordRun(SampleStore.run(1), suspects: suspects) }
-        suspects.paused.wait()
+        let inProgress = RunInProgress(try Store(path: path), SampleStore.run(1))
 
         let second = try Store(path: path, busyTimeout: 10)
         let secondDone = onThread { _ = try? second.recordRun(SampleStore.run(2), suspects: SampleStore.suspects) }
         Thread.sleep(forTimeInterval: 0.3)
-        suspects.resume.signal()
-        firstDone.wait()
+        inProgress.finish()
         secondDone.wait()
         #expect(try second.runs().map(\.exportHash) == ["e1", "e2"])
     }

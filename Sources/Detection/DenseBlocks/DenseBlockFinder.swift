@@ -52,9 +52,12 @@ public struct DenseBlockFinder: Sendable {
     public func blocks(in tensor: Tensor3) -> [DenseBlock] {
         var removedCell = [Bool](repeating: false, count: tensor.cellCount)
         let totalMass = tensor.mass.reduce(0, +)
+        // The background's shape: slices that hold any cell (ids never used are no part
+        // of the relation, and counting them would make any non-empty block look dense).
+        let cardinalities = (0..<3).map { mode in (0..<tensor.sizes[mode]).filter { tensor.slices[mode].count(of: $0) > 0 }.count }
         var found: [DenseBlock] = []
         for _ in 0..<maximumBlocks {
-            guard let block = peel(tensor, removedCell: removedCell, totalMass: totalMass), block.mass > 0 else { break }
+            guard let block = peel(tensor, removedCell: removedCell, background: (totalMass, cardinalities)), block.mass > 0 else { break }
             let inBlock = block.members.enumerated().map { mode, ids in
                 var flags = [Bool](repeating: false, count: tensor.sizes[mode])
                 for id in ids { flags[Int(id)] = true }
@@ -73,7 +76,7 @@ public struct DenseBlockFinder: Sendable {
     }
 
     /// One peeling pass over the cells not yet removed; nil when none are left.
-    func peel(_ tensor: Tensor3, removedCell: [Bool], totalMass: Double) -> DenseBlock? {
+    func peel(_ tensor: Tensor3, removedCell: [Bool], background: (mass: Double, sides: [Int])) -> DenseBlock? {
         var sliceMass = tensor.sizes.map { [Double](repeating: 0, count: $0) }
         var alive = tensor.sizes.map { [Bool](repeating: false, count: $0) }
         var mass = 0.0
@@ -95,7 +98,7 @@ public struct DenseBlockFinder: Sendable {
         var sides = heaps.map(\.count)
         // The removal order of slices; the block is what is left after the best prefix.
         var removals: [(mode: Int, id: UInt32)] = []
-        var best = measure(mass: mass, sides: sides, tensor: tensor, totalMass: totalMass)
+        var best = measure(mass: mass, sides: sides, background: background)
         var bestPrefix = 0
         while sides.allSatisfy({ $0 > 0 }) {
             // Of each mode's lightest slice, remove the one that leaves the densest block.
@@ -106,7 +109,7 @@ public struct DenseBlockFinder: Sendable {
                 var after = sides
                 after[mode] -= 1
                 let density = measure(
-                    mass: mass - heaps[mode].mass[id], sides: after, tensor: tensor, totalMass: totalMass)
+                    mass: mass - heaps[mode].mass[id], sides: after, background: background)
                 if density > choiceDensity {
                     choiceDensity = density
                     choice = mode
@@ -149,13 +152,13 @@ public struct DenseBlockFinder: Sendable {
     }
 
     /// The density of a block of `mass` with side lengths `sides`.
-    func measure(mass: Double, sides: [Int], tensor: Tensor3, totalMass: Double) -> Double {
+    func measure(mass: Double, sides: [Int], background: (mass: Double, sides: [Int])) -> Double {
         switch density {
         case .arithmetic:
             return mass / (Double(sides.reduce(0, +)) / 3)
         case .suspiciousness:
-            var expected = totalMass
-            for mode in 0..<3 { expected *= Double(sides[mode]) / Double(max(1, tensor.sizes[mode])) }
+            var expected = background.mass
+            for mode in 0..<3 { expected *= Double(sides[mode]) / Double(max(1, background.sides[mode])) }
             guard mass > 0, expected > 0 else { return 0 }
             return mass * (log(mass / expected) - 1) + expected
         }

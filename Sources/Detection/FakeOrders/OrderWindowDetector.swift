@@ -61,7 +61,8 @@ public struct OrderWindowDetector: Detector {
             guard let window else { continue }
             values[shop] = window.rate
             guard window.rate >= shopSignal.threshold else { continue }
-            let rows = shops.rows(of: shop)[window.rows]
+            let shopRows = shops.rows(of: shop)
+            let rows = shopRows[(shopRows.startIndex + window.rows.lowerBound)..<(shopRows.startIndex + window.rows.upperBound)]
             let first = orders.createdAt[Int(rows.first!)], last = orders.createdAt[Int(rows.last!)]
             samples[UInt32(shop)] =
                 [EvidenceSample(.window, "\(UnixTime.iso8601(first))..\(UnixTime.iso8601(last)): \(window.rows.count) orders from \(window.buyers) buyers")]
