@@ -15,7 +15,7 @@ struct CreditWatch: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Generate.self, Inspect.self, ScanCommand.self, Suspects.self, Explain.self, Runs.self, List.self, Config.self,
+            Generate.self, Import.self, Inspect.self, ScanCommand.self, Suspects.self, Explain.self, Runs.self, List.self, Config.self,
         ]
     )
 }

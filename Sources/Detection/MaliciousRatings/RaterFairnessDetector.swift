@@ -25,7 +25,7 @@ public struct RaterFairnessDetector: Detector {
             SignalDefinition(
                 name: "rater_unfairness", entityKind: .buyer, category: .maliciousRatings,
                 description: "1 - REV2 fairness: how far the rater's low ratings deviate from the consensus of fair raters, again and again",
-                threshold: 0.2, saturation: 0.4, weight: 0.45),
+                threshold: 0.3, saturation: 0.5, weight: 0.35),
         ]
     }
 

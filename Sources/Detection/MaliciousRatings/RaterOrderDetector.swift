@@ -28,19 +28,19 @@ public struct RaterOrderDetector: Detector {
             SignalDefinition(
                 name: "rater_unbacked_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings with no own order at the shop, or only a trivially cheap one",
-                threshold: 0.5, saturation: 0.9, weight: 0.45),
+                threshold: 0.5, saturation: 0.9, weight: 0.4),
             SignalDefinition(
                 name: "rater_premature_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings posted before the order, before an on-time parcel arrived, or moments after",
-                threshold: 0.5, saturation: 0.9, weight: 0.4),
+                threshold: 0.5, saturation: 0.9, weight: 0.35),
             SignalDefinition(
                 name: "rater_short_text_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings with an empty or near-empty text and no photo",
-                threshold: 0.5, saturation: 0.9, weight: 0.3),
+                threshold: 0.5, saturation: 0.9, weight: 0.15),
             SignalDefinition(
                 name: "rater_shared_identity_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings whose order device or network address other low raters of the shop share",
-                threshold: 0.5, saturation: 0.9, weight: 0.45),
+                threshold: 0.5, saturation: 0.9, weight: 0.35),
         ]
     }
 

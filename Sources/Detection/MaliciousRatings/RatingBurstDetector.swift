@@ -28,7 +28,7 @@ public struct RatingBurstDetector: Detector {
             SignalDefinition(
                 name: "rater_burst", entityKind: .buyer, category: .maliciousRatings,
                 description: "largest burstiness of a low rating of the rater: low ratings of the shop in a window around it over those its history predicts",
-                threshold: 4, saturation: 10, weight: 0.45),
+                threshold: 2.5, saturation: 6, weight: 0.5),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
                 description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
@@ -36,7 +36,7 @@ public struct RatingBurstDetector: Detector {
             SignalDefinition(
                 name: "shop_attackers_praise_share", entityKind: .shop, category: .maliciousRatings,
                 description: "share of the shop's orders from the raters of its competitor's burst that they rate highly: sinking a rival, lifting oneself",
-                threshold: 0.4, saturation: 0.7, weight: 0.5),
+                threshold: 0.4, saturation: 0.7, weight: 0.4),
         ]
     }
 
@@ -69,7 +69,8 @@ public struct RatingBurstDetector: Detector {
             praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
 
         let names = export.dictionaries.accounts
-        let findings = attacks.map { attack in
+        let minimumLow = Int(config["malicious_ratings.burst_min_low"])
+        let findings = attacks.filter { $0.ratings.count >= minimumLow }.map { attack in
             let times = attack.ratings.map { ratings.createdAt[Int($0)] }
             return Finding(
                 category: .maliciousRatings,
