@@ -44,7 +44,7 @@ import TestSupport
         #expect(run.stderr.contains("bad.csv:3:3 (rating): not a number: \"five\""))
         let outside = try CreditWatchProcess.run(["import", "ratings-network", Self.sample, "--out", folder.path("y"), "--scale", "1:5"])
         #expect(outside.exitCode == 65)
-        #expect(outside.stderr.contains("otc-sample.csv:1:3 (rating): outside the rating scale 1.0:5.0: \"4.0\""))
+        #expect(outside.stderr.contains("otc-sample.csv:4:3 (rating): outside the rating scale 1.0:5.0: \"7.0\""))
         let noScale = try CreditWatchProcess.run(["import", "ratings-network", Self.sample, "--out", folder.path("z"), "--scale", "5"])
         #expect(noScale.exitCode != 0)
         #expect(noScale.stderr.contains("MIN:MAX"))
