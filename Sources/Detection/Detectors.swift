@@ -3,7 +3,7 @@ public enum Detectors {
     public static var standard: [any Detector] {
         [
             OrderWindowDetector(), FakeOrderSignalsDetector(), LockstepDetector(),
-            RaterOrderDetector(), RatingBurstDetector(), RaterFairnessDetector(),
+            RaterOrderDetector(), RatingBurstDetector(), RaterFairnessDetector(), RatingLockstepDetector(),
         ]
     }
 }

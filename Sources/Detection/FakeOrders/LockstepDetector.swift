@@ -45,25 +45,20 @@ public struct LockstepDetector: Detector {
         let days = orders.createdAt.map { UInt32(($0 - start) / bucket) }
         let dayCount = Int(days.max() ?? 0) + 1
 
-        let tensor = Self.tensor(orders: orders, days: days, dayCount: dayCount, shops: shops, buyers: buyers)
+        let tensor = Self.tensor(
+            member: orders.buyer, shop: orders.shop, days: days, dayCount: dayCount, shops: shops, members: buyers,
+            minimumRows: 2)
         let finder = DenseBlockFinder(
             density: .suspiciousness, maximumBlocks: Int(config["fake_orders.block_searches"]),
             minimumSides: [Int(config["fake_orders.block_min_buyers"]), 1, Int(config["fake_orders.block_min_days"])])
         let blocks = finder.blocks(in: tensor).filter { $0.fill >= config["fake_orders.block_min_fill"] }
 
-        // Mark the orders inside each block: buyer, shop and day all members.
-        var blockOfOrder = [Int32](repeating: -1, count: orders.count)
+        let blockOfOrder = Self.blockOfRow(blocks, members: buyers, shop: orders.shop, days: days, rowCount: orders.count)
+        var orderCounts = [Int](repeating: 0, count: blocks.count)
+        for block in blockOfOrder where block >= 0 { orderCounts[Int(block)] += 1 }
         var findings: [Finding] = []
         for (number, block) in blocks.enumerated() {
-            let shopSet = Set(block.members[1]), daySet = Set(block.members[2])
-            var orderCount = 0
-            for buyer in block.members[0] {
-                for row in buyers.rows(of: Int(buyer))
-                where shopSet.contains(orders.shop[Int(row)]) && daySet.contains(days[Int(row)]) && blockOfOrder[Int(row)] < 0 {
-                    blockOfOrder[Int(row)] = Int32(number)
-                    orderCount += 1
-                }
-            }
+            let orderCount = orderCounts[number]
             let names = export.dictionaries.accounts
             let first = start + Int64(block.members[2].first!) * bucket
             let last = start + Int64(block.members[2].last! + 1) * bucket
@@ -104,35 +99,58 @@ public struct LockstepDetector: Detector {
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
 
-    /// The buyer x shop x time-bucket tensor of orders with FRAUDAR weights. Buyers
-    /// with a single order cannot be in lockstep and are left out to keep peeling fast.
-    static func tensor(orders: OrdersTable, days: [UInt32], dayCount: Int, shops: EntityGroups, buyers: EntityGroups) -> Tensor3 {
+    /// For each row (an order, or a rating), the number of the first block holding it
+    /// (its member, shop and time bucket all in the block), or -1.
+    static func blockOfRow(
+        _ blocks: [DenseBlock], members: EntityGroups, shop: [UInt32], days: [UInt32], rowCount: Int
+    ) -> [Int32] {
+        var blockOfRow = [Int32](repeating: -1, count: rowCount)
+        for (number, block) in blocks.enumerated() {
+            let shopSet = Set(block.members[1]), daySet = Set(block.members[2])
+            for member in block.members[0] {
+                for row in members.rows(of: Int(member))
+                where shopSet.contains(shop[Int(row)]) && daySet.contains(days[Int(row)]) && blockOfRow[Int(row)] < 0 {
+                    blockOfRow[Int(row)] = Int32(number)
+                }
+            }
+        }
+        return blockOfRow
+    }
+
+    /// The member x shop x time-bucket tensor of rows (buyers' orders, or raters'
+    /// ratings) with FRAUDAR weights: a row counts 1 / log(distinct members of its shop
+    /// + 5). Members with fewer than `minimumRows` rows are left out to keep peeling fast
+    /// (a buyer with a single order cannot be in lockstep; a rater's one rating can).
+    static func tensor(
+        member: [UInt32], shop: [UInt32], days: [UInt32], dayCount: Int, shops: EntityGroups, members: EntityGroups,
+        minimumRows: Int
+    ) -> Tensor3 {
         var shopWeight = [Double](repeating: 0, count: shops.entityCount)
-        var seen = [UInt32](repeating: .max, count: buyers.entityCount)
-        for shop in 0..<shops.entityCount {
+        var seen = [UInt32](repeating: .max, count: members.entityCount)
+        for shopId in 0..<shops.entityCount {
             var distinct = 0
-            for row in shops.rows(of: shop) where seen[Int(orders.buyer[Int(row)])] != UInt32(shop) {
-                seen[Int(orders.buyer[Int(row)])] = UInt32(shop)
+            for row in shops.rows(of: shopId) where seen[Int(member[Int(row)])] != UInt32(shopId) {
+                seen[Int(member[Int(row)])] = UInt32(shopId)
                 distinct += 1
             }
-            shopWeight[shop] = 1 / log(Double(distinct) + 5)
+            shopWeight[shopId] = 1 / log(Double(distinct) + 5)
         }
         var coordinates: [[UInt32]] = [[], [], []]
         var mass: [Double] = []
-        for buyer in 0..<buyers.entityCount where buyers.count(of: buyer) >= 2 {
-            let cells = buyers.rows(of: buyer).map { (orders.shop[Int($0)], days[Int($0)]) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        for memberId in 0..<members.entityCount where members.count(of: memberId) >= max(1, minimumRows) {
+            let cells = members.rows(of: memberId).map { (shop[Int($0)], days[Int($0)]) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             var index = 0
             while index < cells.count {
                 var end = index + 1
                 while end < cells.count && cells[end] == cells[index] { end += 1 }
-                coordinates[0].append(UInt32(buyer))
+                coordinates[0].append(UInt32(memberId))
                 coordinates[1].append(cells[index].0)
                 coordinates[2].append(cells[index].1)
                 mass.append(Double(end - index) * shopWeight[Int(cells[index].0)])
                 index = end
             }
         }
-        return Tensor3(sizes: [buyers.entityCount, shops.entityCount, dayCount], coordinates: coordinates, mass: mass)
+        return Tensor3(sizes: [members.entityCount, shops.entityCount, dayCount], coordinates: coordinates, mass: mass)
     }
 }
 

@@ -17,7 +17,7 @@ public struct RatingBurstDetector: Detector {
             Parameter("malicious_ratings.burst_window_seconds", 43_200, "half-width of the smallest window around a low rating"),
             Parameter("malicious_ratings.burst_scales", 5, "windows tried, each three times wider than the last (12 h to 81 days by default)"),
             Parameter("malicious_ratings.burst_min_low", 5, "fewest low ratings in a window for it to be a burst"),
-            Parameter("malicious_ratings.sponsor_min_attackers", 3, "fewest raters of one attack buying from a shop to tie the shop to it"),
+            Parameter("malicious_ratings.sponsor_min_attackers", 5, "fewest raters of one attack buying from a shop to tie the shop to it"),
             Parameter("malicious_ratings.sponsor_min_lift", 5, "how many times more often than buyers at large the attackers must buy from a shop to tie it"),
             Parameter("malicious_ratings.praise_stars", 4, "a rating with at least this many stars praises the shop"),
         ]
@@ -61,7 +61,10 @@ public struct RatingBurstDetector: Detector {
             return rows.isEmpty ? .nan : rows.map { burst[Int($0)] }.max()!
         }
         let inBurst = burst.map { $0 >= raterDefinition.threshold }
+        // An attack is a victim's burst ratings, as many as a burst needs at least.
+        let minimumLow = Int(config["malicious_ratings.burst_min_low"])
         let attacks = Self.attacks(lowByShop: facts.lowByShop, inBurst: inBurst, raters: ratings.buyer)
+            .filter { $0.ratings.count >= minimumLow }
         let sponsors = Self.sponsors(
             of: attacks, orders: export.orders, ratings: ratings, entityCount: accountCount,
             minimumAttackers: Int(config["malicious_ratings.sponsor_min_attackers"]),
@@ -69,8 +72,7 @@ public struct RatingBurstDetector: Detector {
             praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
 
         let names = export.dictionaries.accounts
-        let minimumLow = Int(config["malicious_ratings.burst_min_low"])
-        let findings = attacks.filter { $0.ratings.count >= minimumLow }.map { attack in
+        let findings = attacks.map { attack in
             let times = attack.ratings.map { ratings.createdAt[Int($0)] }
             return Finding(
                 category: .maliciousRatings,

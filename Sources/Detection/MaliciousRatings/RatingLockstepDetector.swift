@@ -1,0 +1,73 @@
+import Columnar
+
+/// Lockstep raters: the accounts of an attack ring post their low ratings on the same
+/// few shops in the same few days, a block of the rater x shop x day tensor of low
+/// ratings far denser than the rest. Found by the peeling of `DenseBlockFinder` (`susp`
+/// density) over FRAUDAR weights, as `LockstepDetector` does for orders. Only raters
+/// with two or more low ratings enter the tensor: one rating cannot move in step with
+/// anything across shops (a one-off pile-on on a single shop is `RatingBurstDetector`'s
+/// job), and raters with one rating each would otherwise make huge, sparse blocks. A
+/// block must fill a good part of its cells, so the steady complaints of a bad shop's
+/// customers over weeks are no block.
+public struct RatingLockstepDetector: Detector {
+    public init() {}
+
+    public var name: String { "rating lockstep blocks" }
+
+    public var parameters: [Parameter] {
+        RatingFacts.parameters + [
+            Parameter("malicious_ratings.block_searches", 16, "dense-block searches in the rater x shop x day tensor of low ratings"),
+            Parameter("malicious_ratings.block_min_raters", 5, "fewest raters in a reported block"),
+            Parameter("malicious_ratings.block_bucket_seconds", 86_400, "width of the time buckets of the tensor"),
+            Parameter("malicious_ratings.block_min_fill", 0.3, "least share of a block's rater x shop x day cells that hold low ratings"),
+        ]
+    }
+
+    public var signals: [SignalDefinition] {
+        [
+            SignalDefinition(
+                name: "rater_lockstep_share", entityKind: .buyer, category: .maliciousRatings,
+                description: "share of the rater's low ratings inside a lockstep block of raters, shops and days",
+                threshold: 0.5, saturation: 0.9, weight: 0.35),
+        ]
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        let ratings = export.ratings
+        let facts = RatingFacts(export, config: config)
+        let bucket = max(1, Int64(config["malicious_ratings.block_bucket_seconds"]))
+        let start = ratings.createdAt.min() ?? 0
+        let days = ratings.createdAt.map { UInt32(($0 - start) / bucket) }
+        let tensor = LockstepDetector.tensor(
+            member: ratings.buyer, shop: ratings.shop, days: days, dayCount: Int(days.max() ?? 0) + 1,
+            shops: facts.lowByShop, members: facts.lowByRater, minimumRows: 2)
+        let finder = DenseBlockFinder(
+            density: .suspiciousness, maximumBlocks: Int(config["malicious_ratings.block_searches"]),
+            minimumSides: [Int(config["malicious_ratings.block_min_raters"]), 1, 1])
+        let blocks = finder.blocks(in: tensor).filter { $0.fill >= config["malicious_ratings.block_min_fill"] }
+        let blockOfRating = LockstepDetector.blockOfRow(
+            blocks, members: facts.lowByRater, shop: ratings.shop, days: days, rowCount: ratings.count)
+
+        var counts = [Int](repeating: 0, count: blocks.count)
+        for block in blockOfRating where block >= 0 { counts[Int(block)] += 1 }
+        let names = export.dictionaries.accounts
+        let findings = blocks.enumerated().map { number, block in
+            Finding(
+                category: .maliciousRatings,
+                title: "rating block \(number + 1): \(block.members[0].count) raters x \(block.members[1].count) shops x "
+                    + "\(block.members[2].count) buckets, \(counts[number]) low ratings, fill \(String(format2: block.fill)), "
+                    + "\(UnixTime.iso8601(start + Int64(block.members[2].first!) * bucket)).."
+                    + "\(UnixTime.iso8601(start + Int64(block.members[2].last! + 1) * bucket))",
+                members: block.members[1].map { "shop:" + names.string($0) }
+                    + block.members[0].prefix(40).map { "buyer:" + names.string($0) })
+        }
+        let values = RowKernels.share(groups: facts.lowByRater) { blockOfRating[$0] >= 0 }
+        return DetectorOutput(
+            signals: [
+                facts.raterColumn(
+                    signal("rater_lockstep_share", config), values: values, flagged: { blockOfRating[$0] >= 0 },
+                    export: export)
+            ],
+            findings: findings)
+    }
+}
