@@ -292,3 +292,36 @@ struct RandomRatings {
         #expect(four.fairness == one.fairness && four.goodness == one.goodness)
     }
 }
+
+@Suite struct RatingLockstepTests {
+    /// A ring of 8 raters posts 1-star ratings on the same 3 shops on the same day;
+    /// 300 other raters post 2 low ratings each on random shops and days. The ring is
+    /// a block and its raters' low ratings are all inside it.
+    @Test func findsARingRatingTheSameShopsTheSameDay() {
+        var export = Export()
+        var random = SplitMix(seed: 7)
+        for index in 0..<340 { _ = export.dictionaries.accounts.intern("a\(index)") }
+        func rate(_ rater: Int, _ shop: Int, _ at: Int64) {
+            export.ratings.order.append(IdDictionary.absent)
+            export.ratings.buyer.append(UInt32(rater))
+            export.ratings.shop.append(UInt32(shop))
+            export.ratings.item.append(IdDictionary.absent)
+            export.ratings.stars.append(1)
+            export.ratings.createdAt.append(at)
+            export.ratings.textLength.append(Missing.count)
+            export.ratings.hasMedia.append(Missing.flag)
+        }
+        for rater in 40..<332 {
+            for _ in 0..<2 { rate(rater, Int(random.next() % 40), Int64(random.next() % (60 * 86_400))) }
+        }
+        for rater in 0..<8 {
+            for shop in [3, 17, 29] { rate(332 + rater, shop, 20 * 86_400 + Int64(rater) * 600) }
+        }
+        let detector = RatingLockstepDetector()
+        let output = detector.measure(export, config: DetectionConfig(detectors: [detector]), threads: 2)
+        let values = output.signals[0].values
+        #expect((332..<340).allSatisfy { values[$0] == 1 })
+        #expect(output.findings.first?.members.prefix(3) == ["shop:a3", "shop:a17", "shop:a29"])
+        #expect((40..<332).filter { values[$0] >= 0.5 }.count <= 2)
+    }
+}

@@ -2,8 +2,10 @@ import Columnar
 
 /// Lockstep raters: the accounts of an attack ring post their low ratings on the same
 /// few shops in the same few days, a block of the rater x shop x day tensor of low
-/// ratings far denser than the rest. Found by the peeling of `DenseBlockFinder` (`susp`
-/// density) over FRAUDAR weights, as `LockstepDetector` does for orders. Only raters
+/// ratings far denser than the rest. Found by the peeling of `DenseBlockFinder` over
+/// FRAUDAR weights, as `LockstepDetector` does for orders, but with the arithmetic
+/// density: rating tensors are so sparse that `susp` prefers large blocks of a rating
+/// or two per rater over a small ring that fills its block. Only raters
 /// with two or more low ratings enter the tensor: one rating cannot move in step with
 /// anything across shops (a one-off pile-on on a single shop is `RatingBurstDetector`'s
 /// job), and raters with one rating each would otherwise make huge, sparse blocks. A
@@ -42,7 +44,7 @@ public struct RatingLockstepDetector: Detector {
             member: ratings.buyer, shop: ratings.shop, days: days, dayCount: Int(days.max() ?? 0) + 1,
             shops: facts.lowByShop, members: facts.lowByRater, minimumRows: 2)
         let finder = DenseBlockFinder(
-            density: .suspiciousness, maximumBlocks: Int(config["malicious_ratings.block_searches"]),
+            density: .arithmetic, maximumBlocks: Int(config["malicious_ratings.block_searches"]),
             minimumSides: [Int(config["malicious_ratings.block_min_raters"]), 1, 1])
         let blocks = finder.blocks(in: tensor).filter { $0.fill >= config["malicious_ratings.block_min_fill"] }
         let blockOfRating = LockstepDetector.blockOfRow(
