@@ -15,8 +15,8 @@ public struct RaterFairnessDetector: Detector {
         [
             Parameter("malicious_ratings.fairness_prior_weight", 1, "ratings' worth of prior fairness 1 every rater starts with"),
             Parameter("malicious_ratings.goodness_prior_weight", 1, "ratings' worth of prior goodness 0 every shop starts with"),
-            Parameter("malicious_ratings.fairness_tolerance", 1e-6, "the iteration stops when no fairness or goodness moves more than this"),
-            Parameter("malicious_ratings.fairness_max_iterations", 100, "the iteration stops after this many rounds"),
+            Parameter("malicious_ratings.fairness_tolerance", 1e-4, "the iteration stops when no fairness or goodness moves more than this"),
+            Parameter("malicious_ratings.fairness_max_iterations", 50, "the iteration stops after this many rounds"),
         ]
     }
 
