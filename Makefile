@@ -8,7 +8,7 @@ RELEASE := swift build -c release $(CPU_FLAGS)
 BIN = $(shell swift build -c release $(CPU_FLAGS) --show-bin-path)/creditwatch
 DEMO := demo
 
-.PHONY: help setup build test demo bench bench-compare fuzz datasets quality clean
+.PHONY: help setup build test demo bench bench-compare fuzz datasets sample quality clean
 
 help:
 	@echo "make demo      install what is missing, build, generate a data set, scan it, report"
@@ -16,6 +16,7 @@ help:
 	@echo "make build     release build of the creditwatch executable"
 	@echo "make bench     benchmarks (Benchmarks/ package): ingest and detector throughput"
 	@echo "make datasets  regenerate the larger data sets under datasets/generated/"
+	@echo "make sample    regenerate the committed sample export datasets/sample/"
 	@echo "make quality   precision / recall per camouflage level into docs/QUALITY.md"
 	@echo "make clean     remove build products and demo output"
 
@@ -38,12 +39,39 @@ test: setup
 	swift build --build-tests
 	swift test --skip-build
 
+# A generated export with known fraud, scanned into a fresh list store, with a report.
 demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BIN) inspect datasets/sample
+	$(BIN) generate --out $(DEMO)/export --seed 42 --shops 300 --buyers 20000 --days 60 --camouflage 1
+	$(BIN) inspect $(DEMO)/export
+	$(BIN) scan $(DEMO)/export --store $(DEMO)/creditwatch.sqlite --labels --report $(DEMO)/report.md
+	$(BIN) suspects --store $(DEMO)/creditwatch.sqlite --limit 15
+	@echo
+	@echo "report:     $(DEMO)/report.md"
+	@echo "list store: $(DEMO)/creditwatch.sqlite  (try: $(BIN) explain shop ID --store $(DEMO)/creditwatch.sqlite)"
+
+# The larger benchmark exports of datasets/README.md (git-ignored). SAMPLE rebuilds the committed sample.
+GENERATE = $(BIN) generate --shops 2000 --buyers 100000 --days 60
+datasets: build
+	@mkdir -p datasets/generated
+	for level in 0 1 2 3; do $(GENERATE) --seed 1 --fraud mixed --camouflage $$level --out datasets/generated/mixed-c$$level; done
+	$(GENERATE) --seed 2 --fraud brushing --camouflage 1 --out datasets/generated/brushing-c1
+	$(GENERATE) --seed 3 --fraud ratings --camouflage 1 --out datasets/generated/ratings-c1
+	$(GENERATE) --seed 4 --fraud parcels --camouflage 1 --out datasets/generated/parcels-c1
+	$(GENERATE) --seed 5 --fraud bad-shop --out datasets/generated/bad-shop
+	$(GENERATE) --seed 6 --fraud light-parcels --out datasets/generated/light-parcels
+	$(BIN) generate --seed 7 --shops 20000 --buyers 2000000 --days 90 --orders 10000000 --compress --out datasets/generated/large-10m
+
+sample: build
+	rm -rf datasets/sample
+	$(BIN) generate --out datasets/sample --seed 42 --shops 40 --buyers 1500 --days 30 --fraud mixed --camouflage 1
 
 bench: build
 	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
 
 clean:
 	rm -rf .build $(DEMO) Benchmarks/.build
+
+# Detection quality per camouflage level and on the honest confuser profiles.
+quality: build
+	CPU_FLAGS="$(CPU_FLAGS)" scripts/quality.sh

@@ -64,7 +64,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Ingest", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Detection", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["TestSupport", "ListStore"], exclude: ["Fixtures"],
             swiftSettings: strict),

@@ -11,8 +11,9 @@ import Darwin
 /// lives in plain arrays indexed by id.
 ///
 /// Ids are handed out in first-seen order (0, 1, 2 ...), which makes them deterministic
-/// for a given input. The bytes of all keys live in one arena; the hash table holds
-/// only `id + 1` per slot, so memory grows with the number of distinct keys.
+/// for a given input. The bytes of all keys live in one arena; the hash table holds one
+/// 64-bit word per slot, the high half of the key's hash beside `id + 1`, so a probe
+/// rejects most other keys without touching the arena, and growing never rehashes keys.
 public struct IdDictionary: Sendable {
     /// The id that stands for "no value" in a column whose id is optional.
     public static let absent: UInt32 = .max
@@ -21,23 +22,20 @@ public struct IdDictionary: Sendable {
     public private(set) var arena: [UInt8] = []
     /// `starts[id] ..< starts[id + 1]` is the key of `id` in `arena`.
     public private(set) var starts: [Int] = [0]
-    /// Low 32 bits of each key's hash, by id (used to grow the table without rehashing
-    /// and to skip most byte comparisons).
-    private var hashes: [UInt32] = []
-    /// Open-addressing table (linear probing) of `id + 1`; 0 is an empty slot.
-    private var slots: [UInt32]
+    /// Open-addressing table (linear probing): `hash & 0xFFFF_FFFF_0000_0000 | (id + 1)` per slot, 0
+    /// for an empty slot. The home slot of a key is its hash's high half masked.
+    private var slots: [UInt64]
 
     /// Creates an empty dictionary sized for about `capacity` keys.
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt32](repeating: 0, count: size)
-        hashes.reserveCapacity(capacity)
+        slots = [UInt64](repeating: 0, count: size)
         starts.reserveCapacity(capacity + 1)
     }
 
     /// Number of distinct keys.
-    public var count: Int { hashes.count }
+    public var count: Int { starts.count - 1 }
 
     /// Returns the id of `key`, adding it if it is new.
     @inlinable
@@ -81,18 +79,30 @@ public struct IdDictionary: Sendable {
     /// All keys in id order.
     public var keys: [String] { (0..<count).map { string(UInt32($0)) } }
 
+    /// Probes from the key's home slot until the key or an empty slot.
     @usableFromInline
     func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32? {
-        slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            let tag = UInt32(truncatingIfNeeded: hash)
-            var index = Int(truncatingIfNeeded: hash >> 32) & mask
-            while true {
-                let slot = slots[index]
-                if slot == 0 { return nil }
-                let id = Int(slot &- 1)
-                if hashes[id] == tag && keyEquals(id, key) { return UInt32(id) }
-                index = (index &+ 1) & mask
+        let high = hash & 0xFFFF_FFFF_0000_0000
+        return slots.withUnsafeBufferPointer { slots in
+            starts.withUnsafeBufferPointer { starts in
+                arena.withUnsafeBytes { arena in
+                    let mask = slots.count &- 1
+                    var index = Int(truncatingIfNeeded: hash >> 32) & mask
+                    while true {
+                        let slot = slots[index]
+                        if slot == 0 { return nil }
+                        if slot & 0xFFFF_FFFF_0000_0000 == high {
+                            let id = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
+                            let lower = starts[id]
+                            if starts[id &+ 1] &- lower == key.count
+                                && IdDictionary.bytesEqual(arena.baseAddress, lower, key)
+                            {
+                                return UInt32(truncatingIfNeeded: id)
+                            }
+                        }
+                        index = (index &+ 1) & mask
+                    }
+                }
             }
         }
     }
@@ -101,64 +111,80 @@ public struct IdDictionary: Sendable {
     mutating func insertNew(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32 {
         precondition(count < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
         let id = UInt32(count)
-        arena.append(contentsOf: key)
+        key.withMemoryRebound(to: UInt8.self) { arena.append(contentsOf: $0) }
         starts.append(arena.count)
-        hashes.append(UInt32(truncatingIfNeeded: hash))
         if count * 2 > slots.count { grow() }
-        place(id: id, hash: hash)
+        IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1), in: &slots)
         return id
     }
 
-    private func keyEquals(_ id: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let lower = starts[id], upper = starts[id + 1]
-        guard upper - lower == key.count else { return false }
-        if key.count == 0 { return true }
-        return arena.withUnsafeBytes { arena in
-            memcmp(arena.baseAddress! + lower, key.baseAddress!, key.count) == 0
-        }
-    }
-
-    private mutating func place(id: UInt32, hash: UInt64) {
-        let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: hash >> 32) & mask
-        slots.withUnsafeMutableBufferPointer { slots in
-            while slots[index] != 0 { index = (index &+ 1) & mask }
-            slots[index] = id &+ 1
-        }
-    }
-
-    private mutating func grow() {
-        slots = [UInt32](repeating: 0, count: slots.count * 2)
-        for id in 0..<count {
-            let lower = starts[id], upper = starts[id + 1]
-            let hash = arena.withUnsafeBytes {
-                IdDictionary.hash(UnsafeRawBufferPointer(rebasing: $0[lower..<upper]))
+    /// Whether `key` equals the `key.count` bytes at `offset` of `arena`, compared a
+    /// word at a time (the last word overlapping) instead of calling `memcmp`.
+    @usableFromInline
+    static func bytesEqual(_ arena: UnsafeRawPointer?, _ offset: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let count = key.count
+        guard count > 0, let arena, let bytes = key.baseAddress else { return true }
+        let stored = arena + offset
+        if count < 8 {
+            for index in 0..<count where stored.load(fromByteOffset: index, as: UInt8.self) != key[index] {
+                return false
             }
-            place(id: UInt32(id), hash: hash)
+            return true
         }
+        var index = 0
+        while index &+ 8 < count {
+            if stored.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                != bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            {
+                return false
+            }
+            index &+= 8
+        }
+        return stored.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            == bytes.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+    }
+
+    /// Puts a slot word into the first empty slot from its home slot.
+    private static func place(_ word: UInt64, in slots: inout [UInt64]) {
+        slots.withUnsafeMutableBufferPointer { slots in
+            let mask = slots.count &- 1
+            var index = Int(truncatingIfNeeded: word >> 32) & mask
+            while slots[index] != 0 { index = (index &+ 1) & mask }
+            slots[index] = word
+        }
+    }
+
+    /// Doubles the table, re-placing the slot words (their hash half gives the new home).
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        for word in old where word != 0 { IdDictionary.place(word, in: &slots) }
     }
 
     /// A fast 64-bit hash of a short key: 8-byte words folded with a multiply-rotate
-    /// step, then a murmur3 finaliser so that both halves are well mixed.
+    /// step (a partial last word is read as the key's last 8 bytes, overlapping; keys
+    /// under 8 bytes as two overlapping halves), then a murmur3 finaliser so that both
+    /// halves are well mixed. The length is in the seed, so overlaps cannot collide.
     @inlinable
     public static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.count)
-        var offset = 0
         let n = key.count
-        while offset + 8 <= n {
-            let word = key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            h = ((h ^ word) &* 0xBF58_476D_1CE4_E5B9).rotatedLeft(31)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+        var offset = 0
+        while offset &+ 8 <= n {
+            h = mix(h, key.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset &+= 8
         }
         if offset < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < n {
-                tail |= UInt64(key[offset]) << shift
-                shift &+= 8
-                offset &+= 1
+            let tail: UInt64
+            if n >= 8 {
+                tail = key.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail = UInt64(key.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                    | UInt64(key.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(key[0]) | UInt64(key[n >> 1]) << 8 | UInt64(key[n &- 1]) << 16
             }
-            h = ((h ^ tail) &* 0xBF58_476D_1CE4_E5B9).rotatedLeft(31)
+            h = mix(h, tail)
         }
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
@@ -166,6 +192,11 @@ public struct IdDictionary: Sendable {
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
         return h
+    }
+
+    @inlinable
+    static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        ((h ^ word) &* 0xBF58_476D_1CE4_E5B9).rotatedLeft(31)
     }
 }
 

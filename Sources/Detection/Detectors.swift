@@ -2,7 +2,7 @@
 public enum Detectors {
     public static var standard: [any Detector] {
         [
-            OrderWindowDetector(), FakeOrderSignalsDetector(), LockstepDetector(),
+            OrderWindowDetector(), FakeOrdersDetector(), EmptyParcelDetector(),
             RaterOrderDetector(), RatingBurstDetector(), RaterFairnessDetector(), RatingLockstepDetector(),
         ]
     }

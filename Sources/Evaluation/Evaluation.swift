@@ -1,11 +1,6 @@
 import Columnar
+import Detection
 import Foundation
-
-/// The list a suspect is proposed for. Anything proposed counts as a positive prediction.
-public enum ProposedList: String, Codable, Sendable {
-    case blacklist
-    case keyScrutiny = "key_scrutiny"
-}
 
 /// One suspect as the evaluator sees it: the entity, the category, the detector's score
 /// and the list it was proposed for, if any. Plain values, so any run or file can feed it.

@@ -60,41 +60,46 @@ public enum FieldParser {
     /// A point in time as Unix seconds: `2026-11-01T08:15:00Z`, `2026-11-01T16:15:00+08:00`,
     /// `2026-11-01 08:15:00` (UTC, with `T` or a space, no zone) or integer Unix seconds.
     public static func time(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
-        if bytes.count < 19 || bytes[4] != UInt8(ascii: "-") {
+        let count = bytes.count
+        if count < 19 || bytes[4] != UInt8(ascii: "-") {
             do { return try digits(bytes, negativeAllowed: true) } catch { throw .notTime }
         }
         guard bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
-            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
-        else { throw .notTime }
-        let year = try twoDigits(bytes, 0) * 100 + twoDigits(bytes, 2)
-        let month = try twoDigits(bytes, 5), day = try twoDigits(bytes, 8)
-        let hour = try twoDigits(bytes, 11), minute = try twoDigits(bytes, 14), second = try twoDigits(bytes, 17)
-        guard (1...12).contains(month), day >= 1, day <= UnixTime.daysInMonth(year: year, month: month),
-            hour < 24, minute < 60, second < 60
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), count == 19 || count == 20 || count == 25
         else { throw .notTime }
         var offset: Int64 = 0
-        if bytes.count == 20 {
+        var zoneDigits: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        if count == 20 {
             guard bytes[19] == UInt8(ascii: "Z") else { throw .notTime }
-        } else if bytes.count == 25 {
+        } else if count == 25 {
             let sign = bytes[19]
             guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), bytes[22] == UInt8(ascii: ":") else {
                 throw .notTime
             }
-            let offsetHours = try twoDigits(bytes, 20), offsetMinutes = try twoDigits(bytes, 23)
-            guard offsetHours < 24, offsetMinutes < 60 else { throw .notTime }
-            offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
-        } else if bytes.count != 19 {
-            throw .notTime
+            zoneDigits = (bytes[20] &- 48, bytes[21] &- 48, bytes[23] &- 48, bytes[24] &- 48)
+            let hours = Int64(zoneDigits.0) * 10 + Int64(zoneDigits.1)
+            let minutes = Int64(zoneDigits.2) * 10 + Int64(zoneDigits.3)
+            guard hours < 24, minutes < 60 else { throw .notTime }
+            offset = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
         }
+        let d = (
+            bytes[0] &- 48, bytes[1] &- 48, bytes[2] &- 48, bytes[3] &- 48, bytes[5] &- 48, bytes[6] &- 48,
+            bytes[8] &- 48, bytes[9] &- 48, bytes[11] &- 48, bytes[12] &- 48, bytes[14] &- 48, bytes[15] &- 48,
+            bytes[17] &- 48, bytes[18] &- 48)
+        // One branch for all 18 digit positions: a byte that is not a digit is >= 10.
+        let notDigit = (d.0 > 9) || (d.1 > 9) || (d.2 > 9) || (d.3 > 9) || (d.4 > 9) || (d.5 > 9) || (d.6 > 9)
+            || (d.7 > 9) || (d.8 > 9) || (d.9 > 9) || (d.10 > 9) || (d.11 > 9) || (d.12 > 9) || (d.13 > 9)
+            || (zoneDigits.0 > 9) || (zoneDigits.1 > 9) || (zoneDigits.2 > 9) || (zoneDigits.3 > 9)
+        guard !notDigit else { throw .notTime }
+        let year = Int64(d.0) * 1000 + Int64(d.1) * 100 + Int64(d.2) * 10 + Int64(d.3)
+        let month = Int64(d.4) * 10 + Int64(d.5), day = Int64(d.6) * 10 + Int64(d.7)
+        let hour = Int64(d.8) * 10 + Int64(d.9), minute = Int64(d.10) * 10 + Int64(d.11)
+        let second = Int64(d.12) * 10 + Int64(d.13)
+        guard month >= 1, month <= 12, day >= 1, day <= UnixTime.daysInMonth(year: year, month: month),
+            hour < 24, minute < 60, second < 60
+        else { throw .notTime }
         let days = UnixTime.daysFromCivil(year: year, month: month, day: day)
         return days * 86_400 + hour * 3600 + minute * 60 + second - offset
-    }
-
-    /// Two ASCII digits at `offset` as a number.
-    static func twoDigits(_ bytes: UnsafeRawBufferPointer, _ offset: Int) throws(ValueProblem) -> Int64 {
-        let tens = bytes[offset] &- 48, ones = bytes[offset &+ 1] &- 48
-        guard tens < 10, ones < 10 else { throw .notTime }
-        return Int64(tens) * 10 + Int64(ones)
     }
 
     /// A decimal integer of at most 18 digits, with a leading `-` when allowed.
@@ -112,21 +117,38 @@ public enum FieldParser {
     }
 }
 
-/// Lower-case names of an enum's cases as bytes, for matching fields without a
-/// `String`; the raw value of a case is its position in `allCases`.
+/// Lower-case names of an enum's cases, for matching fields without a `String`; the
+/// raw value of a case is its position in `allCases`. Each name is kept as its first 7
+/// bytes and its length packed in a word, so most fields are matched by one comparison.
 struct Vocabulary: Sendable {
-    let names: [[UInt8]]
+    private let heads: [UInt64]
+    private let names: [[UInt8]]
     let listing: String
 
     init(_ names: [String]) {
         self.names = names.map { Array($0.utf8) }
+        heads = self.names.map { name in name.withUnsafeBytes { Self.head($0) } }
         listing = names.joined(separator: ", ")
+    }
+
+    /// The first 7 bytes (zero padded), with the length in the top byte.
+    private static func head(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var word = UInt64(min(bytes.count, 255)) << 56
+        for index in 0..<min(bytes.count, 7) { word |= UInt64(bytes[index]) << (8 * UInt64(index)) }
+        return word
+    }
+
+    /// Whether two byte runs of the same length are equal.
+    private static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        for index in 0..<a.count where a[index] != b[index] { return false }
+        return true
     }
 
     /// The position of the name equal to `bytes`.
     func index(of bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> UInt8 {
-        for (index, name) in names.enumerated() where name.count == bytes.count {
-            if name.withUnsafeBytes({ $0.elementsEqual(bytes) }) { return UInt8(index) }
+        let head = Self.head(bytes)
+        for index in heads.indices where heads[index] == head {
+            if bytes.count <= 7 || names[index].withUnsafeBytes({ Self.equal($0, bytes) }) { return UInt8(index) }
         }
         throw .notOneOf(listing)
     }

@@ -26,7 +26,7 @@ extension CSVBuffer {
             decimal(seconds)
         case .isoUTC:
             civil(seconds, separator: UInt8(ascii: "T"))
-            bytes.append(UInt8(ascii: "Z"))
+            byte(UInt8(ascii: "Z"))
         case .spaced:
             civil(seconds, separator: UInt8(ascii: " "))
         case .isoOffset:
@@ -48,16 +48,25 @@ extension CSVBuffer {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        digits(year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(day, width: 2)
-        bytes.append(separator)
-        digits(secondOfDay / 3600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, width: 2)
+        let hour = secondOfDay / 3600, minute = secondOfDay / 60 % 60, second = secondOfDay % 60
+        field(limit: 19) { out in
+            func pair(_ value: Int64, _ at: Int) {
+                out[at] = UInt8(truncatingIfNeeded: value / 10) &+ 48
+                out[at + 1] = UInt8(truncatingIfNeeded: value % 10) &+ 48
+            }
+            pair(year / 100, 0)
+            pair(year % 100, 2)
+            out[4] = UInt8(ascii: "-")
+            pair(month, 5)
+            out[7] = UInt8(ascii: "-")
+            pair(day, 8)
+            out[10] = separator
+            pair(hour, 11)
+            out[13] = UInt8(ascii: ":")
+            pair(minute, 14)
+            out[16] = UInt8(ascii: ":")
+            pair(second, 17)
+            return 19
+        }
     }
 }

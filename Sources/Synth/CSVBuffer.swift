@@ -2,63 +2,108 @@
 /// formatted by hand straight into the buffer (no `String` per field), which is what
 /// lets the generator write millions of rows a second.
 struct CSVBuffer: Sendable {
-    var bytes: [UInt8] = []
+    /// Storage whose bytes past `count` are never read: `storage[0 ..< count]` is written.
+    private var storage: [UInt8]
+    private(set) var count = 0
+    /// Rows ended with `endRow()`.
+    private(set) var rows = 0
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
-
-    var count: Int { bytes.count }
-
-    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
-
-    mutating func text(_ value: StaticString) {
-        value.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    /// A buffer of `capacity` bytes, left unfilled (UInt8 is trivial and only written bytes
+    /// are read), so a large buffer costs no pass over memory before it is used.
+    init(capacity: Int) {
+        let size = max(64, capacity)
+        storage = [UInt8](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
     }
 
-    mutating func text(_ value: [UInt8]) { bytes.append(contentsOf: value) }
+    /// The bytes written so far.
+    var bytes: ArraySlice<UInt8> { storage[0..<count] }
 
-    mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
 
-    mutating func endRow() { bytes.append(UInt8(ascii: "\n")) }
+    mutating func removeAll() {
+        count = 0
+        rows = 0
+    }
+
+    /// Lets `fill` write at most `limit` bytes at the end (it returns how many it wrote):
+    /// the one place that touches the storage, with one capacity check per field.
+    @inline(__always)
+    mutating func field(limit: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if count + limit > storage.count {
+            storage.append(contentsOf: repeatElement(0, count: max(storage.count, limit)))
+        }
+        let at = count
+        count += storage.withUnsafeMutableBufferPointer { fill($0.baseAddress! + at) }
+    }
+
+    mutating func byte(_ value: UInt8) {
+        field(limit: 1) { out in
+            out[0] = value
+            return 1
+        }
+    }
+
+    mutating func text(_ value: UnsafeRawBufferPointer) {
+        field(limit: value.count) { out in
+            if let base = value.baseAddress { out.update(from: base.assumingMemoryBound(to: UInt8.self), count: value.count) }
+            return value.count
+        }
+    }
+
+    mutating func text(_ value: StaticString) {
+        value.withUTF8Buffer { text(UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func text(_ value: [UInt8]) { value.withUnsafeBytes { text($0) } }
+
+    mutating func text(_ other: CSVBuffer) { other.withBytes { text($0) } }
+
+    mutating func comma() { byte(UInt8(ascii: ",")) }
+
+    mutating func endRow() {
+        byte(UInt8(ascii: "\n"))
+        rows += 1
+    }
 
     /// A non-negative decimal integer.
     mutating func decimal(_ value: Int64) {
         precondition(value >= 0, "negative value in an unsigned column")
-        if value < 10 {
-            bytes.append(UInt8(truncatingIfNeeded: value) &+ 48)
-            return
-        }
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            while rest > 0 {
-                scratch[31 - count] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+        field(limit: 20) { out in
+            var length = 1, probe = value / 10
+            while probe > 0 { length += 1; probe /= 10 }
+            var rest = value
+            for position in stride(from: length - 1, through: 0, by: -1) {
+                out[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
                 rest /= 10
-                count += 1
             }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[(32 - count)...]))
+            return length
         }
     }
 
-    /// `value` as exactly `width` decimal digits, zero padded.
+    /// `value` as exactly `width` decimal digits (at most 20), zero padded.
     mutating func digits(_ value: Int64, width: Int) {
-        var divisor: Int64 = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: (rest / divisor) % 10) &+ 48)
-            rest %= divisor
-            divisor /= 10
+        field(limit: width) { out in
+            var rest = value
+            for position in stride(from: width - 1, through: 0, by: -1) {
+                out[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+                rest /= 10
+            }
+            return width
         }
     }
 
-    /// `value` as exactly `width` lower-case hexadecimal digits.
+    /// `value` as exactly `width` lower-case hexadecimal digits (at most 16).
     mutating func hex(_ value: UInt64, width: Int) {
-        var shift = (width - 1) * 4
-        while shift >= 0 {
-            let nibble = UInt8(truncatingIfNeeded: (value >> UInt64(shift)) & 0xF)
-            bytes.append(nibble < 10 ? nibble &+ 48 : nibble &+ 87)
-            shift -= 4
+        field(limit: width) { out in
+            var rest = value
+            for position in stride(from: width - 1, through: 0, by: -1) {
+                let nibble = UInt8(truncatingIfNeeded: rest & 0xF)
+                out[position] = nibble < 10 ? nibble &+ 48 : nibble &+ 87
+                rest >>= 4
+            }
+            return width
         }
     }
 
@@ -67,7 +112,7 @@ struct CSVBuffer: Sendable {
         decimal(cents / 100)
         let fraction = cents % 100
         if fraction == 0 && style != 0 { return }
-        bytes.append(UInt8(ascii: "."))
+        byte(UInt8(ascii: "."))
         if fraction % 10 == 0 && style == 1 {
             decimal(fraction / 10)
         } else {
@@ -77,7 +122,7 @@ struct CSVBuffer: Sendable {
 
     /// An identifier of `space`: its prefix and the scrambled index in hexadecimal.
     mutating func id(_ space: IdSpace, _ index: Int) {
-        bytes.append(contentsOf: space.prefix)
+        text(space.prefix)
         hex(space.scramble(UInt64(index)), width: space.bits / 4)
     }
 
@@ -85,7 +130,7 @@ struct CSVBuffer: Sendable {
     mutating func ip(_ index: UInt32) {
         let address = IdSpace.ips.scramble(UInt64(index))
         for part in 0..<4 {
-            if part > 0 { bytes.append(UInt8(ascii: ".")) }
+            if part > 0 { byte(UInt8(ascii: ".")) }
             let octet = (address >> UInt64(24 - part * 8)) & 0xFF
             decimal(Int64(part == 0 ? 1 + octet % 223 : octet))
         }

@@ -35,20 +35,21 @@ final class ExportFile {
         let size = try check(compressed.withUnsafeMutableBytes {
             LZ4F_compressBegin(context, $0.baseAddress, $0.count, nil)
         })
-        try writeAll(compressed, count: size)
+        try compressed.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<size])) }
     }
 
     /// Appends `bytes` to the file (compressing them when the file is an LZ4 frame).
-    func write(_ bytes: [UInt8]) throws {
-        guard let context else { return try writeAll(bytes, count: bytes.count) }
+    func write(_ buffer: CSVBuffer) throws { try buffer.withBytes { try write($0) } }
+
+    /// Appends `bytes` to the file (compressing them when the file is an LZ4 frame).
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let context else { return try writeAll(bytes) }
         let bound = LZ4F_compressBound(bytes.count, nil)
         if compressed.count < bound { compressed = [UInt8](repeating: 0, count: bound) }
         let size = try check(compressed.withUnsafeMutableBytes { output in
-            bytes.withUnsafeBytes { input in
-                LZ4F_compressUpdate(context, output.baseAddress, output.count, input.baseAddress, input.count, nil)
-            }
+            LZ4F_compressUpdate(context, output.baseAddress, output.count, bytes.baseAddress, bytes.count, nil)
         })
-        try writeAll(compressed, count: size)
+        try compressed.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<size])) }
     }
 
     /// Ends the LZ4 frame if any and closes the file.
@@ -64,20 +65,18 @@ final class ExportFile {
         let size = try check(compressed.withUnsafeMutableBytes {
             LZ4F_compressEnd(context, $0.baseAddress, $0.count, nil)
         })
-        try writeAll(compressed, count: size)
+        try compressed.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<size])) }
     }
 
-    private func writeAll(_ bytes: [UInt8], count: Int) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw ExportWriteError(path: path, reason: String(cString: strerror(errno)))
-                }
-                offset += written
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ExportWriteError(path: path, reason: String(cString: strerror(errno)))
             }
+            offset += written
         }
     }
 

@@ -99,7 +99,7 @@ struct FraudPlan: Sendable {
 
         let ringCount = config.fraud.hasBrushing ? max(2, config.shops / 40) : 0
         var complicit: [Int] = []
-        for _ in 0..<ringCount {
+        for attempt in 0..<ringCount {
             let modus = random.pick(BrushingModus.allCases)
             let size = min(config.buyers / 8, modus == .campaign ? random.between(30, 90) : random.between(8, 30))
             var clients: [Int] = []
@@ -124,7 +124,8 @@ struct FraudPlan: Sendable {
             }
             let activeFrom = GeneratorConfig.start + Int64(random.below(Int(max(1, span - activeSeconds))))
             var outlet = -1
-            if random.chance(config.fraud.emptyParcelShare) {
+            let lastChance = complicit.isEmpty && attempt == ringCount - 1 && config.fraud.emptyParcelShare > 0
+            if random.chance(config.fraud.emptyParcelShare) || lastChance {
                 if !complicit.isEmpty && random.chance(0.3) {
                     outlet = random.pick(complicit)
                 } else {

@@ -18,38 +18,35 @@ public enum Generator {
     public static func generate(_ config: GeneratorConfig, into folder: String) throws -> GenerationSummary {
         let world = World(config: config)
         var summary = GenerationSummary()
-        let orders = try ExportFile(folder: folder, name: "orders", compress: config.compress)
-        let ratings = try ExportFile(folder: folder, name: "ratings", compress: config.compress)
-        let logistics = try ExportFile(folder: folder, name: "logistics", compress: config.compress)
-        try orders.write(bytes(Partition.ordersHeader))
-        try ratings.write(bytes(Partition.ratingsHeader))
-        try logistics.write(bytes(Partition.logisticsHeader))
-
+        let files = try EventFiles(folder: folder, compress: config.compress)
         let partitions = partition(world)
-        let parallel = max(1, ProcessInfoLite.cores)
+        // Three partitions per core and round, so one huge shop does not leave a core idle.
+        let parallel = 3 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var next = 0
-        while next < partitions.count {
+        var pending: [PartitionOutput] = []
+        // Each round generates the next batch of partitions while one more worker writes the
+        // previous batch, so compression and writing overlap with generation.
+        while next < partitions.count || !pending.isEmpty {
             let batch = Array(partitions[next..<min(partitions.count, next + parallel)])
             let outputs = PartitionSlots(count: batch.count)
+            let writing = pending
             let first = next
-            DispatchQueue.concurrentPerform(iterations: batch.count) { slot in
+            DispatchQueue.concurrentPerform(iterations: batch.count + (writing.isEmpty ? 0 : 1)) { slot in
+                guard slot < batch.count else { return outputs.attempt { try files.write(writing) } }
                 let (shops, expected) = batch[slot]
                 outputs.store(slot, Partition.run(world: world, index: first + slot, shops: shops, expectedOrders: expected))
             }
-            for output in outputs.taken() {
-                try orders.write(output.orders.bytes)
-                try ratings.write(output.ratings.bytes)
-                try logistics.write(output.logistics.bytes)
-                summary.orders += output.orders.bytes.lineCount
-                summary.ratings += output.ratings.bytes.lineCount
-                summary.scans += output.logistics.bytes.lineCount
+            try outputs.rethrow()
+            for output in writing {
+                summary.orders += output.orders.rows
+                summary.ratings += output.ratings.rows
+                summary.scans += output.logistics.rows
                 summary.record.append(output.record)
             }
+            pending = outputs.taken()
             next += batch.count
         }
-        try orders.close()
-        try ratings.close()
-        try logistics.close()
+        try files.close()
         summary.accounts = try writeAccounts(world, folder: folder)
         summary.labels = summary.record.labels
         try writeLabels(summary.labels, folder: folder, compress: config.compress)
@@ -85,7 +82,7 @@ public enum Generator {
             rows.decimal(Catalog.cities[buyer.city])
             rows.text(",\n")
             if rows.count > 1 << 22 {
-                try file.write(rows.bytes)
+                try file.write(rows)
                 rows.removeAll()
             }
         }
@@ -99,25 +96,60 @@ public enum Generator {
             rows.text(shop.creditCode)
             rows.endRow()
         }
-        try file.write(rows.bytes)
+        try file.write(rows)
         try file.close()
         return world.buyers.count + world.shops.count
     }
 
     static func writeLabels(_ labels: [Label], folder: String, compress: Bool) throws {
         let file = try ExportFile(folder: folder, name: "labels", compress: compress)
-        var text = "entity_kind,entity_id,category\n"
-        for label in labels { text += "\(label.kind.rawValue),\(label.id),\(label.category.rawValue)\n" }
-        try file.write(Array(text.utf8))
+        var rows = CSVBuffer(capacity: 64 * (labels.count + 1))
+        rows.text("entity_kind,entity_id,category\n")
+        for label in labels { rows.text(Array("\(label.kind.rawValue),\(label.id),\(label.category.rawValue)\n".utf8)) }
+        try file.write(rows)
         try file.close()
     }
 
-    static func bytes(_ text: StaticString) -> [UInt8] { text.withUTF8Buffer { Array($0) } }
+    static func header(_ text: StaticString) -> CSVBuffer {
+        var buffer = CSVBuffer(capacity: text.utf8CodeUnitCount)
+        buffer.text(text)
+        return buffer
+    }
 }
 
-/// Result slots the parallel partitions fill, one each; read only after all have finished.
+/// The three event files, written partition after partition by one writer at a time.
+private final class EventFiles: @unchecked Sendable {
+    let orders: ExportFile, ratings: ExportFile, logistics: ExportFile
+
+    init(folder: String, compress: Bool) throws {
+        orders = try ExportFile(folder: folder, name: "orders", compress: compress)
+        ratings = try ExportFile(folder: folder, name: "ratings", compress: compress)
+        logistics = try ExportFile(folder: folder, name: "logistics", compress: compress)
+        try orders.write(Generator.header(Partition.ordersHeader))
+        try ratings.write(Generator.header(Partition.ratingsHeader))
+        try logistics.write(Generator.header(Partition.logisticsHeader))
+    }
+
+    func write(_ outputs: [PartitionOutput]) throws {
+        for output in outputs {
+            try orders.write(output.orders)
+            try ratings.write(output.ratings)
+            try logistics.write(output.logistics)
+        }
+    }
+
+    func close() throws {
+        try orders.close()
+        try ratings.close()
+        try logistics.close()
+    }
+}
+
+/// Result slots the parallel partitions fill, one each, and the writer's error if any;
+/// read only after all workers have finished.
 private final class PartitionSlots: @unchecked Sendable {
     private var slots: [PartitionOutput?]
+    private var failure: (any Error)?
     private let lock = DispatchSemaphore(value: 1)
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
@@ -128,22 +160,17 @@ private final class PartitionSlots: @unchecked Sendable {
         lock.signal()
     }
 
-    func taken() -> [PartitionOutput] { slots.map { $0! } }
-}
-
-/// The number of cores to generate on.
-enum ProcessInfoLite {
-    static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-}
-
-extension Array where Element == UInt8 {
-    var lineCount: Int {
-        withUnsafeBufferPointer { buffer in
-            var count = 0
-            for byte in buffer where byte == 10 { count += 1 }
-            return count
+    func attempt(_ work: () throws -> Void) {
+        do { try work() } catch {
+            lock.wait()
+            failure = error
+            lock.signal()
         }
     }
+
+    func rethrow() throws { if let failure { throw failure } }
+
+    func taken() -> [PartitionOutput] { slots.map { $0! } }
 }
 
 #if canImport(Glibc)

@@ -62,34 +62,25 @@ extension Partition {
         tracking.text(Catalog.couriers[world.outlets[outlet].company].code)
         tracking.digits(Int64(IdSpace.waybills.scramble(UInt64(waybill))), width: 15)
         for scan in scans {
-            logistics.text(tracking.bytes)
+            logistics.text(tracking)
             logistics.comma()
             logistics.id(.orders, number)
             logistics.comma()
-            logistics.outlet(world.outlets[outlet])
+            logistics.text(world.outletCodes[outlet])
             logistics.comma()
             logistics.text(Partition.eventNames[Int(scan.event.rawValue)])
             logistics.comma()
             logistics.timestamp(scan.at, style: style)
             logistics.comma()
-            if scan.outlet >= 0 {
-                logistics.outlet(world.outlets[scan.outlet])
-            } else {
-                logistics.text(Catalog.couriers[scan.company].code)
-                logistics.text("-")
-                logistics.decimal(Catalog.cities[scan.city])
-                logistics.text("-H")
-            }
+            logistics.text(scan.outlet >= 0 ? world.outletCodes[scan.outlet] : world.hubCodes[scan.city][scan.company])
             logistics.comma()
             if scan.grams >= 0 { logistics.decimal(Int64(scan.grams)) }
             logistics.endRow()
         }
         if emptyParcel {
-            var courier = CSVBuffer(capacity: 16)
-            courier.outlet(world.outlets[outlet])
             record.emptyParcels.append(InjectionRecord.EmptyParcel(
                 tracking: String(decoding: tracking.bytes, as: UTF8.self), order: IdSpace.orders.string(number),
-                courier: String(decoding: courier.bytes, as: UTF8.self), shop: IdSpace.shops.string(shop)))
+                courier: String(decoding: world.outletCodes[outlet], as: UTF8.self), shop: IdSpace.shops.string(shop)))
         }
     }
 
@@ -110,16 +101,5 @@ extension Partition {
         ratings.comma()
         ratings.text(rating.media ? "1" : "0")
         ratings.endRow()
-    }
-}
-
-extension CSVBuffer {
-    /// A courier outlet id: company, city code and outlet number, as `ZT-330100-03`.
-    mutating func outlet(_ outlet: Outlet) {
-        text(Catalog.couriers[outlet.company].code)
-        text("-")
-        decimal(Catalog.cities[outlet.city])
-        text("-")
-        digits(Int64(outlet.number), width: 2)
     }
 }

@@ -81,9 +81,9 @@ struct Partition {
         self.world = world
         self.index = index
         random = Xoshiro256(seed: world.config.seed, stream: UInt64(index) + 16)
-        orders = CSVBuffer(capacity: expectedOrders * 170)
-        ratings = CSVBuffer(capacity: expectedOrders * 30)
-        logistics = CSVBuffer(capacity: expectedOrders * 420)
+        orders = CSVBuffer(capacity: expectedOrders * 180)
+        ratings = CSVBuffer(capacity: expectedOrders * 40)
+        logistics = CSVBuffer(capacity: expectedOrders * 580)
     }
 
     var camouflage: Camouflage { world.camouflage }

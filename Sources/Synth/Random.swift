@@ -98,8 +98,6 @@ struct AliasTable: Sendable {
         }
     }
 
-    var count: Int { probability.count }
-
     func sample(_ random: inout Xoshiro256) -> Int {
         let index = random.below(probability.count)
         return random.unit() < probability[index] ? index : Int(alias[index])

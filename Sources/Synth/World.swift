@@ -56,6 +56,10 @@ struct World: Sendable {
     var outlets: [Outlet] = []
     /// Outlets of company `c` in city `i`: `outletsByCity[i][c]`.
     var outletsByCity: [[[Int]]] = []
+    /// Each outlet's courier id as written (`ZT-330100-03`), by outlet index.
+    var outletCodes: [[UInt8]] = []
+    /// Each company's hub in each city as written (`ZT-330100-H`): `hubCodes[city][company]`.
+    var hubCodes: [[[UInt8]]] = []
     var buyers: [Buyer] = []
     var households = 0
     var buyersByCity: [[Int]] = []
@@ -98,6 +102,11 @@ struct World: Sendable {
                 }
             }
         }
+        func code(_ company: Int, _ city: Int, _ suffix: String) -> [UInt8] {
+            Catalog.couriers[company].code + Array("-\(Catalog.cities[city])-\(suffix)".utf8)
+        }
+        outletCodes = outlets.map { code($0.company, $0.city, $0.number < 10 ? "0\($0.number)" : "\($0.number)") }
+        hubCodes = Catalog.cities.indices.map { city in Catalog.couriers.indices.map { code($0, city, "H") } }
     }
 
     private mutating func buildShops(_ random: inout Xoshiro256) {

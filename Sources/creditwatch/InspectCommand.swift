@@ -58,7 +58,7 @@ struct Inspect: ParsableCommand {
         } else {
             text += "warnings:\n"
             for file in warned {
-                text += "  \(file.name): \(file.unknownOrders.count) rows name an order not in the export, e.g.\n"
+                text += "  \(file.name): \(file.unknownOrders.count) row(s) name an order not in the export, e.g.\n"
                 for example in file.unknownOrders.examples { text += "    \(example)\n" }
             }
         }

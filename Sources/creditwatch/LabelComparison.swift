@@ -14,11 +14,9 @@ enum LabelComparison {
         } catch {
             throw CommandFailure.input("\(folder)/\(error)")
         }
-        var lists: [String: Evaluation.ProposedList] = [:]
+        var lists: [String: ProposedList] = [:]
         for suspect in result.suspects {
-            guard let list = suspect.proposedList else { continue }
-            lists["\(suspect.entityKind.rawValue)\t\(suspect.entityId)\t\(suspect.category.rawValue)"] =
-                Evaluation.ProposedList(rawValue: list.rawValue)
+            lists["\(suspect.entityKind.rawValue)\t\(suspect.entityId)\t\(suspect.category.rawValue)"] = suspect.proposedList
         }
         let scored = result.scores.map { score in
             let id = export.dictionary(for: score.kind).string(score.entity)

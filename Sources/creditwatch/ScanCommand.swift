@@ -22,6 +22,7 @@ struct ScanCommand: ParsableCommand {
               creditwatch scan datasets/sample
               creditwatch scan exports/2026-11 --store lists.sqlite --config tuned.toml --threads 2
               creditwatch scan datasets/sample --labels      # also score against labels.csv
+              creditwatch scan datasets/sample --report scan.md
             """)
 
     @Argument(help: "The export folder.")
@@ -41,6 +42,9 @@ struct ScanCommand: ParsableCommand {
 
     @Flag(help: "With --labels: print the comparison as JSON on stdout (the summary goes to stderr).")
     var json = false
+
+    @Option(help: "Also write the run as a Markdown report to this file.")
+    var report: String?
 
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
@@ -84,9 +88,22 @@ struct ScanCommand: ParsableCommand {
         }
         progress.finish()
 
-        let summary = Self.summary(result, export: export, loaded: loaded, run: runID, store: store, seconds: progress.elapsed)
-        guard labels else { return print(summary) }
-        let evaluation = try LabelComparison.report(for: result, export: export, folder: exportDirectory, config: settings)
+        let seconds = progress.elapsed
+        var summary = Self.summary(result, export: export, loaded: loaded, run: runID, store: store, seconds: seconds)
+        let evaluation = labels
+            ? try LabelComparison.report(for: result, export: export, folder: exportDirectory, config: settings) : nil
+        if let report {
+            let text = RunReport.markdown(
+                result, export: export, folder: exportDirectory, run: runID, store: store, evaluation: evaluation,
+                seconds: seconds)
+            do {
+                try text.write(toFile: report, atomically: true, encoding: .utf8)
+            } catch {
+                throw CommandFailure.input("\(report): cannot write the report (\(error.localizedDescription))")
+            }
+            summary += "\nreport: \(report)"
+        }
+        guard let evaluation else { return print(summary) }
         if json {
             printError(summary)
             print(try evaluation.json())

@@ -1,0 +1,93 @@
+import Columnar
+import Detection
+
+// Throughput of the empty-parcel detector on a seeded synthetic logistics table held in
+// memory (what `scan` has once an export is loaded): scan events per second for each
+// thread count given. Run by scripts/parcel-throughput.sh.
+//
+//   parcel-throughput [EVENTS] [THREADS...]     (defaults: 10000000 1 2)
+
+/// A reproducible export of `events` scan events: about 4.5 scans per waybill, one
+/// order per waybill, rows of a few waybills out of time order, ids dense from 0.
+func syntheticExport(events: Int, seed: UInt64) -> Export {
+    var state = seed
+    func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    var export = Export()
+    let waybills = events * 2 / 9, shops = 20_000, outlets = 2_000, items = 200_000, locations = 5_000
+    export.dictionaries.accounts = IdDictionary(count: shops)
+    export.dictionaries.items = IdDictionary(count: items)
+    export.dictionaries.couriers = IdDictionary(count: outlets)
+    export.dictionaries.waybills = IdDictionary(count: waybills)
+    export.dictionaries.locations = IdDictionary(count: locations)
+    var orders = OrdersTable()
+    var scans = LogisticsTable()
+    scans.waybill.reserveCapacity(events)
+    for waybill in 0..<waybills {
+        let paid = Int64(1_790_812_800) + Int64(next() % 5_000_000)
+        let shop = UInt32(next() % UInt64(shops))
+        orders.shop.append(shop)
+        orders.item.append(UInt32(next() % UInt64(items)))
+        orders.amountCents.append(Int64(500 + next() % 20_000))
+        orders.paidAt.append(paid)
+        let outlet = UInt32(shop) % UInt32(outlets)
+        let count = events - scans.count < 9 && waybill == waybills - 1 ? events - scans.count : Int(3 + next() % 4)
+        var at = paid + 3600
+        let start = scans.count
+        for scan in 0..<count {
+            scans.waybill.append(UInt32(waybill))
+            scans.order.append(UInt32(waybill))
+            scans.courier.append(outlet)
+            scans.event.append(UInt8(min(scan, 5)))
+            scans.at.append(at)
+            scans.location.append(UInt32(next() % UInt64(locations)))
+            scans.weightGrams.append(scan == 1 ? Int32(next() % 3000) : Missing.count)
+            at += Int64(600 + next() % 40_000)
+        }
+        if next() % 25 == 0, count > 2 { scans.at.swapAt(start, start + count - 1) }
+        if scans.count >= events { break }
+    }
+    for column in [\OrdersTable.buyer, \.shipTo, \.device, \.ip, \.payment] {
+        orders[keyPath: column] = [UInt32](repeating: 0, count: orders.shop.count)
+    }
+    orders.createdAt = orders.paidAt
+    orders.confirmedAt = [Int64](repeating: Missing.time, count: orders.shop.count)
+    orders.status = [UInt8](repeating: OrderStatus.completed.rawValue, count: orders.shop.count)
+    export.dictionaries.orders = IdDictionary(count: orders.shop.count)
+    export.orders = orders
+    export.logistics = scans
+    return export
+}
+
+extension IdDictionary {
+    /// A dictionary of `count` ids "0", "1", ...
+    init(count: Int) {
+        self.init()
+        for id in 0..<count { _ = intern(String(id)) }
+    }
+}
+
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let events = arguments.first ?? 10_000_000
+let threadCounts = arguments.count > 1 ? Array(arguments.dropFirst()) : [1, 2]
+let export = syntheticExport(events: events, seed: 42)
+let detector = EmptyParcelDetector()
+let config = DetectionConfig(detectors: [detector])
+let clock = ContinuousClock()
+for threads in threadCounts {
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let start = clock.now
+        let output = detector.measure(export, config: config, threads: threads)
+        precondition(output.signals.count == detector.signals.count)
+        best = min(best, (clock.now - start).seconds)
+    }
+    let rate = Double(export.logistics.count) / best
+    let seconds = (best * 1000).rounded() / 1000, millions = (rate / 1e5).rounded() / 10
+    print("empty parcels: \(export.logistics.count) scan events, \(threads) thread(s): best of 3 \(seconds) s, \(millions) M events/s")
+}

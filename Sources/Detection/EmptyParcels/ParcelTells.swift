@@ -1,0 +1,55 @@
+import Columnar
+
+/// The physical tells of an empty parcel that one waybill shows. Each follows from what
+/// a parcel with nothing inside cannot do: weigh what its item weighs, travel, spend
+/// time in transit, or carry its own tracking number. A genuine light parcel (a
+/// document) or a fast same-city delivery shows one tell at most, so a waybill looks
+/// empty only with several of them, or with a tell no genuine parcel shows at all.
+public struct ParcelTells: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// No weight declared, or a weight under its item's learned baseline.
+    public static let weightless = ParcelTells(rawValue: 1 << 0)
+    /// Signed where the waybill was issued (or, without locations, signed with no
+    /// transit scan): the parcel went nowhere.
+    public static let wentNowhere = ParcelTells(rawValue: 1 << 1)
+    /// Signed sooner after creation or pickup than a parcel travels.
+    public static let fast = ParcelTells(rawValue: 1 << 2)
+    /// A change of location faster than any parcel moves.
+    public static let impossibleHop = ParcelTells(rawValue: 1 << 3)
+    /// Never signed or returned long before the export ends.
+    public static let stalled = ParcelTells(rawValue: 1 << 4)
+    /// One tracking number on several orders: printed for more than one parcel.
+    public static let reusedNumber = ParcelTells(rawValue: 1 << 5)
+    /// Picked up before the order was paid: shipped before anything was sold.
+    public static let pickupBeforePayment = ParcelTells(rawValue: 1 << 6)
+
+    /// Tells that no genuine parcel shows, enough on their own.
+    public static let conclusive: ParcelTells = [.reusedNumber, .pickupBeforePayment]
+
+    /// Whether a waybill with these tells looks empty: a conclusive tell, or at least
+    /// `minimumTells` of the others.
+    public func looksEmpty(minimumTells: Int) -> Bool {
+        !isDisjoint(with: Self.conclusive) || subtracting(Self.conclusive).rawValue.nonzeroBitCount >= minimumTells
+    }
+}
+
+extension ParcelTells {
+    /// The tells of one waybill; `underweight` from `ParcelWeightBaseline.underweight`.
+    public init(_ trajectory: WaybillTrajectory, underweight: Bool, fastSeconds: Int64) {
+        self = []
+        let flags = trajectory.flags
+        if trajectory.grams < 0 || underweight { insert(.weightless) }
+        if flags.contains(.signedWhereIssued)
+            || (trajectory.signedAt != Missing.time && !flags.contains(.transit) && !flags.contains(.moved))
+        {
+            insert(.wentNowhere)
+        }
+        if let seconds = trajectory.secondsToSigned, seconds < fastSeconds { insert(.fast) }
+        if flags.contains(.impossibleHop) { insert(.impossibleHop) }
+        if flags.contains(.stalled) { insert(.stalled) }
+        if trajectory.orders > 1 { insert(.reusedNumber) }
+        if flags.contains(.pickupBeforePayment) { insert(.pickupBeforePayment) }
+    }
+}

@@ -1,0 +1,65 @@
+import Columnar
+
+/// Marks on single orders that follow from how brushing is done, computed once per
+/// scan and shared by the fake-order signals and the ring blocks: a ring runs many
+/// accounts from a few phones and payment accounts, ships to a few drop addresses,
+/// confirms receipt at once (there is nothing to wait for), and often uses accounts
+/// registered for the job.
+struct OrderFlags {
+    /// The order's device is used by several buyers of the same shop, or its payment
+    /// account pays for several buyers of the same shop.
+    var sharedDevice: [Bool]
+    /// The order ships to an address several buyers of the same shop ship to.
+    var sharedAddress: [Bool]
+    /// Receipt confirmed implausibly soon after payment.
+    var fastConfirm: [Bool]
+    /// Placed by an account registered shortly before; nil when the export has no
+    /// registration times.
+    var newAccount: [Bool]?
+
+    init(_ export: Export, shops: EntityGroups, config: DetectionConfig, threads: Int) {
+        let orders = export.orders
+        func shared(_ identity: [UInt32], _ key: String) -> [Bool] {
+            let minimum = UInt32(max(1, config[key]))
+            return RowKernels.distinctMembersSharingIdentity(
+                groups: shops, identity: identity, member: orders.buyer, threads: threads
+            ).map { $0 >= minimum }
+        }
+        let device = shared(orders.device, "fake_orders.shared_device_buyers")
+        let payment = shared(orders.payment, "fake_orders.shared_payment_buyers")
+        sharedDevice = zip(device, payment).map { $0 || $1 }
+        sharedAddress = shared(orders.shipTo, "fake_orders.shared_address_buyers")
+        let fastSeconds = Int64(config["fake_orders.fast_confirm_seconds"])
+        fastConfirm = (0..<orders.count).map { row in
+            let confirmed = orders.confirmedAt[row]
+            guard confirmed != Missing.time else { return false }
+            let paid = orders.paidAt[row] != Missing.time ? orders.paidAt[row] : orders.createdAt[row]
+            return confirmed - paid < fastSeconds
+        }
+        newAccount = Self.newAccountRows(export, days: Int64(config["fake_orders.young_account_days"]))
+    }
+
+    /// How many different marks are on `row` (0 to 4). One mark alone is common among
+    /// honest orders (a family's shared card, a parcel locker, a same-city delivery);
+    /// ring orders carry several.
+    func marks(_ row: Int) -> Int {
+        (sharedDevice[row] ? 1 : 0) + (sharedAddress[row] ? 1 : 0) + (fastConfirm[row] ? 1 : 0)
+            + ((newAccount?[row] ?? false) ? 1 : 0)
+    }
+
+    /// Orders placed by accounts registered less than `days` before.
+    static func newAccountRows(_ export: Export, days: Int64) -> [Bool]? {
+        var registered = [Int64](repeating: Missing.time, count: export.dictionaries.accounts.count)
+        var known = false
+        for row in 0..<export.accounts.count where export.accounts.registeredAt[row] != Missing.time {
+            registered[Int(export.accounts.account[row])] = export.accounts.registeredAt[row]
+            known = true
+        }
+        guard known else { return nil }
+        let orders = export.orders
+        return (0..<orders.count).map { row in
+            let since = registered[Int(orders.buyer[row])]
+            return since != Missing.time && orders.createdAt[row] - since < days * 86_400
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Columnar
+import Foundation
+
+/// Brushing rings as dense blocks: the orders with several marks (`OrderFlags`) of a ring's member
+/// accounts at its client shops on its working days form a block of the buyer x shop x
+/// day tensor far denser than anything else among marked orders. Peeling
+/// (`DenseBlockFinder`, `susp` density) finds the blocks; their orders tie the members
+/// and shops of a ring together even where each carries only a few marks.
+///
+/// Only orders with several marks enter the tensor: over all orders of a heavy-tailed platform the
+/// densest blocks are the big honest shops and their crowds of buyers.
+struct RingBlocks {
+    /// Per order, the number of the block it is in, or -1.
+    var blockOfOrder: [Int32]
+    var findings: [Finding]
+
+    init(_ export: Export, candidates: [Bool], buyers: EntityGroups, config: DetectionConfig) {
+        let orders = export.orders
+        let bucket = max(1, Int64(config["fake_orders.block_bucket_seconds"]))
+        let start = orders.createdAt.min() ?? 0
+        let days = orders.createdAt.map { UInt32(($0 - start) / bucket) }
+        let dayCount = Int(days.max() ?? 0) + 1
+        var cells: [(UInt32, UInt32, UInt32)] = []
+        for row in 0..<orders.count where candidates[row] {
+            cells.append((orders.buyer[row], orders.shop[row], days[row]))
+        }
+        let accountCount = export.dictionaries.accounts.count
+        let tensor = Tensor3(
+            sizes: [accountCount, accountCount, dayCount], cells: cells,
+            mass: [Double](repeating: 1, count: cells.count))
+        let finder = DenseBlockFinder(
+            density: .suspiciousness, maximumBlocks: Int(config["fake_orders.block_searches"]),
+            minimumSides: [Int(config["fake_orders.block_min_buyers"]), 1, 1])
+        let blocks = finder.blocks(in: tensor)
+
+        blockOfOrder = [Int32](repeating: -1, count: orders.count)
+        findings = []
+        let names = export.dictionaries.accounts
+        for block in blocks {
+            let number = Int32(findings.count)
+            let shopSet = Set(block.members[1]), daySet = Set(block.members[2])
+            var orderCount = 0
+            for buyer in block.members[0] {
+                for row in buyers.rows(of: Int(buyer))
+                where candidates[Int(row)] && blockOfOrder[Int(row)] < 0 && shopSet.contains(orders.shop[Int(row)])
+                    && daySet.contains(days[Int(row)])
+                {
+                    blockOfOrder[Int(row)] = number
+                    orderCount += 1
+                }
+            }
+            let first = start + Int64(block.members[2].first!) * bucket
+            let last = start + Int64(block.members[2].last! + 1) * bucket
+            findings.append(
+                Finding(
+                    category: .fakeOrders,
+                    title: "ring block \(number + 1): \(block.members[0].count) buyers x \(block.members[1].count) shops, "
+                        + "\(orderCount) marked orders on \(block.members[2].count) days, "
+                        + "\(UnixTime.iso8601(first))..\(UnixTime.iso8601(last))",
+                    members: block.members[1].map { "shop:" + names.string($0) }
+                        + block.members[0].prefix(40).map { "buyer:" + names.string($0) }))
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Columnar
+import Testing
+
+@testable import Detection
+
+@Suite struct EmptyParcelTests {
+    /// A small market: shop 0 ships documents (light, fast, same place) honestly, shop 1
+    /// ships heavy goods honestly, shop 2 ships half its orders in empty parcels from
+    /// outlet 1 (a few grams, signed at the counter within the hour, some numbers
+    /// reused). Scan rows are written in reverse time order.
+    static func market(ordersPerShop: Int = 60) -> Export {
+        var export = Export()
+        for name in ["s0", "s1", "s2"] { _ = export.dictionaries.accounts.intern(name) }
+        for name in ["doc", "kettle", "shirt"] { _ = export.dictionaries.items.intern(name) }
+        for name in ["outlet-a", "outlet-b"] { _ = export.dictionaries.couriers.intern(name) }
+        for name in ["counter-a", "hub", "counter-b", "door"] { _ = export.dictionaries.locations.intern(name) }
+        var scans: [(waybill: UInt32, order: UInt32, courier: UInt32, event: ScanEvent, at: Int64, location: UInt32, grams: Int32)] = []
+        var waybill: UInt32 = 0, lastEmpty: UInt32 = 0
+        for shop in 0..<3 {
+            for index in 0..<ordersPerShop {
+                let order = UInt32(export.orders.count)
+                _ = export.dictionaries.orders.intern("o\(order)")
+                let paid = Int64(order) * 1000
+                export.orders.buyer.append(0)
+                export.orders.shop.append(UInt32(shop))
+                export.orders.item.append(UInt32(shop))
+                export.orders.amountCents.append([900, 5000, 4000][shop])
+                export.orders.createdAt.append(paid - 60)
+                export.orders.paidAt.append(paid)
+                export.orders.confirmedAt.append(Missing.time)
+                export.orders.status.append(OrderStatus.completed.rawValue)
+                for column in [\OrdersTable.shipTo, \.device, \.ip, \.payment] { export.orders[keyPath: column].append(0) }
+                let empty = shop == 2 && index % 2 == 0
+                let reuse = empty && index % 6 == 0 && index > 0
+                if !reuse { waybill += 1 }
+                let number = reuse ? lastEmpty : waybill
+                if empty { lastEmpty = number }
+                let courier: UInt32 = empty ? 1 : 0
+                let grams: Int32 = empty ? 8 : [70, 2000, 450][shop] + Int32(index % 7)
+                if empty {
+                    scans += [(number, order, courier, .created, paid + 600, 0, -1),
+                              (number, order, courier, .pickup, paid + 900, 0, grams),
+                              (number, order, courier, .signed, paid + 2400, 0, -1)]
+                } else if shop == 0 {
+                    // Same-city document: picked up, delivered at the door within hours, no hub.
+                    scans += [(number, order, courier, .created, paid + 3600, 0, -1),
+                              (number, order, courier, .pickup, paid + 7200, 0, grams),
+                              (number, order, courier, .delivery, paid + 12_000, 3, -1),
+                              (number, order, courier, .signed, paid + 12_600, 3, -1)]
+                } else {
+                    scans += [(number, order, courier, .created, paid + 3600, 0, -1),
+                              (number, order, courier, .pickup, paid + 7200, 0, grams),
+                              (number, order, courier, .transit, paid + 30_000, 1, -1),
+                              (number, order, courier, .delivery, paid + 80_000, 2, -1),
+                              (number, order, courier, .signed, paid + 82_000, 3, -1)]
+                }
+            }
+        }
+        for number in 0...waybill { _ = export.dictionaries.waybills.intern("T\(number)") }
+        for scan in scans.reversed() {
+            export.logistics.waybill.append(scan.waybill)
+            export.logistics.order.append(scan.order)
+            export.logistics.courier.append(scan.courier)
+            export.logistics.event.append(scan.event.rawValue)
+            export.logistics.at.append(scan.at)
+            export.logistics.location.append(scan.location)
+            export.logistics.weightGrams.append(scan.grams)
+        }
+        return export
+    }
+
+    @Test func flagsTheEmptyParcelShopAndOutletOnly() {
+        let export = Self.market()
+        let detector = EmptyParcelDetector()
+        let config = DetectionConfig(detectors: [detector])
+        let output = detector.measure(export, config: config, threads: 1)
+        let (scores, suspects) = Scorer.score(output.signals, export: export, config: config)
+        let listed = Set(suspects.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        #expect(listed == ["shop:s2", "courier:outlet-b"])
+        #expect(suspects.allSatisfy { $0.proposedList == .blacklist })
+        #expect(scores.allSatisfy { $0.entity == 2 || $0.kind == .courier })
+        let evidence = suspects.first { $0.entityId == "s2" }!.evidence.first!
+        #expect(evidence.samples.first?.kind == .waybill)
+    }
+
+    @Test func sameAnswerForAnyThreadCount() {
+        let export = Self.market(ordersPerShop: 30_000)
+        let detector = EmptyParcelDetector()
+        let config = DetectionConfig(detectors: [detector])
+        let one = detector.measure(export, config: config, threads: 1).signals
+        let two = detector.measure(export, config: config, threads: 2).signals
+        for (a, b) in zip(one, two) {
+            #expect(a.values.elementsEqual(b.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+            #expect(a.samples == b.samples)
+        }
+    }
+
+    @Test func lightItemsSetTheirOwnBaseline() {
+        var orders = OrdersTable()
+        var trajectories: [WaybillTrajectory] = []
+        for (index, grams) in [60, 62, 58, 61, 59, 8, 2000, 2010, 1990, 2005, 30].enumerated() {
+            orders.buyer.append(0)
+            orders.shop.append(0)
+            orders.item.append(index < 6 ? 0 : 1)
+            orders.amountCents.append(1000)
+            var trajectory = WaybillTrajectory()
+            trajectory.order = UInt32(index)
+            trajectory.grams = Int32(grams)
+            trajectories.append(trajectory)
+        }
+        let baseline = ParcelWeightBaseline(trajectories: trajectories, orders: orders, itemCount: 2, shopCount: 1, minimumParcels: 5)
+        #expect(baseline.items[0]?.grams == .init(median: 59.5, mad: 1.5))
+        #expect(baseline.items[1]?.grams.median == 2000)
+        let underweight = baseline.underweight(trajectories, orders: orders, ratio: 0.5, deviations: 4)
+        let light = trajectories.indices.filter { underweight[$0] }
+        #expect(light == [5, 10])
+    }
+
+    @Test func oneTellIsNotEnough() {
+        #expect(!ParcelTells.fast.looksEmpty(minimumTells: 2))
+        #expect(!ParcelTells.wentNowhere.looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells.reusedNumber.looksEmpty(minimumTells: 2))
+        #expect(ParcelTells.pickupBeforePayment.looksEmpty(minimumTells: 2))
+    }
+
+    @Test func outletConcentrationOnTopShops() {
+        let outlets = EntityGroups(keys: [0, 0, 0, 0, 0, 0, 1, 1], entityCount: 2)
+        let empty = [true, true, true, true, false, true, true, true]
+        let shops: [UInt32] = [5, 5, 6, 7, 8, 9, 1, 1]
+        let values = EmptyParcelDetector.shopConcentration(outlets: outlets, empty: empty, shopOfWaybill: shops, topShops: 2, minimumEmpty: 3)
+        #expect(values[0] == 3.0 / 5.0)
+        #expect(values[1].isNaN)
+    }
+}

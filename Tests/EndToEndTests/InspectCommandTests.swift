@@ -1,0 +1,47 @@
+import Testing
+import TestSupport
+
+/// `creditwatch inspect` run as a user runs it: output and exit code.
+@Suite struct InspectCommandTests {
+    @Test func summarisesATinyExport() throws {
+        let export = try TemporaryDirectory("inspect")
+        try export.write("orders.csv", """
+            order_id,buyer_id,shop_id,item_id,amount,created_at,status,ship_to
+            o1,b1,s1,i1,19.90,2026-11-01T08:15:00Z,paid,a1
+            o2,b2,s1,i2,5,2026-11-02 09:00:00,completed,a2
+
+            """)
+        try export.write("ratings.csv", "order_id,buyer_id,shop_id,stars,created_at\no1,b1,s1,5,1793520900\no7,b2,s1,1,1793520900\n")
+        let result = try CreditWatchProcess.run(["inspect", export.path])
+        #expect(result.exitCode == 0)
+        #expect(result.stderr == "")
+        #expect(cells(result.stdout, "orders.csv")?.prefix(2) == ["orders.csv", "2"])
+        #expect(cells(result.stdout, "ratings.csv")?.prefix(2) == ["ratings.csv", "2"])
+        #expect(cells(result.stdout, "accounts") == ["accounts", "3"])
+        #expect(cells(result.stdout, "addresses") == ["addresses", "2"])
+        #expect(result.stdout.contains("orders created 2026-11-01T08:15:00Z to 2026-11-02T09:00:00Z"))
+        #expect(result.stdout.contains("ratings.csv:3:1 (order_id): unknown order \"o7\""))
+        #expect(result.stdout.contains("loaded 4 rows in "))
+    }
+
+    /// The cells of the table line that starts with `first`.
+    private func cells(_ output: String, _ first: String) -> [String]? {
+        output.split(separator: "\n").first { $0.hasPrefix(first + " ") }?
+            .split(separator: " ").map(String.init)
+    }
+
+    @Test func badInputNamesFileLineAndColumnAndFails() throws {
+        let export = try TemporaryDirectory("inspect-bad")
+        try export.write("orders.csv", "order_id,buyer_id,shop_id,item_id,amount,created_at,status,ship_to\no1,b1,s1,i1,12.345,2026-11-01T08:15:00Z,paid,a1\n")
+        let result = try CreditWatchProcess.run(["inspect", export.path])
+        #expect(result.exitCode == 65)
+        #expect(result.stdout == "")
+        #expect(result.stderr == "error: orders.csv:2:5 (amount): not a money amount: \"12.345\"\n")
+    }
+
+    @Test func aMissingExportFails() throws {
+        let result = try CreditWatchProcess.run(["inspect", "/nonexistent/export"])
+        #expect(result.exitCode == 65)
+        #expect(result.stderr == "error: orders.csv: required file missing\n")
+    }
+}

@@ -1,1 +1,0 @@
-// placeholder until this target's first real test lands; remove then.

@@ -1,0 +1,112 @@
+import Ingest
+import Testing
+
+/// Every kind of bad input stops the load with a message naming file, line, column and
+/// value; the exact text is what a user sees.
+@Suite struct BadInputTests {
+    private static let row = "o2,b2,s1,i1,5,2026-11-01T08:15:00Z,,,paid,a2,,,"
+
+    /// `row` with field `column` (1-based) replaced by `value`.
+    private static func row(_ column: Int, _ value: String) -> String {
+        var fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[column - 1] = value
+        return fields.joined(separator: ",")
+    }
+
+    @Test(arguments: [
+        (5, "12.345", "orders.csv:3:5 (amount): not a money amount: \"12.345\""),
+        (5, "-3", "orders.csv:3:5 (amount): negative money amount: \"-3\""),
+        (6, "2026-11-31T00:00:00Z", "orders.csv:3:6 (created_at): not a time (ISO 8601 or Unix seconds): \"2026-11-31T00:00:00Z\""),
+        (7, "soon", "orders.csv:3:7 (paid_at): not a time (ISO 8601 or Unix seconds): \"soon\""),
+        (9, "Paid", "orders.csv:3:9 (status): not one of paid, shipped, completed, refunded, cancelled: \"Paid\""),
+        (2, "", "orders.csv:3:2 (buyer_id): missing required value: \"\""),
+        (6, "", "orders.csv:3:6 (created_at): missing required value: \"\""),
+        (1, "o1", "orders.csv:3:1 (order_id): duplicate order_id: \"o1\""),
+    ])
+    func malformedOrderValues(column: Int, value: String, message: String) {
+        #expect(loadError(["orders.csv": orders(Self.row(column, value))]) == message)
+    }
+
+    @Test func overlongIdIsCutTo80BytesInTheMessage() {
+        let id = String(repeating: "x", count: 129)
+        #expect(loadError(["orders.csv": orders(Self.row(3, id))])
+            == "orders.csv:3:3 (shop_id): id longer than 128 bytes: \"\(String(repeating: "x", count: 80))\"")
+        #expect(loadError(["orders.csv": orders(Self.row(3, String(repeating: "x", count: 128)))]) == nil)
+    }
+
+    @Test func malformedValuesOfTheOtherFiles() {
+        let ratings = "order_id,buyer_id,shop_id,stars,created_at,text_len,has_media\n"
+        #expect(loadError(["orders.csv": orders(), "ratings.csv": ratings + "o1,b1,s1,6,1793520900,,\n"])
+            == "ratings.csv:2:4 (stars): out of range 1...5: \"6\"")
+        #expect(loadError(["orders.csv": orders(), "ratings.csv": ratings + "o1,b1,s1,5,1793520900,-1,\n"])
+            == "ratings.csv:2:6 (text_len): not an integer: \"-1\"")
+        #expect(loadError(["orders.csv": orders(), "ratings.csv": ratings + "o1,b1,s1,5,1793520900,3,yes\n"])
+            == "ratings.csv:2:7 (has_media): not 0 or 1: \"yes\"")
+        let logistics = "tracking_no,order_id,courier_id,event,at,weight_g\n"
+        #expect(loadError(["orders.csv": orders(), "logistics.csv": logistics + "w1,o1,c1,lost,1793520900,\n"])
+            == "logistics.csv:2:4 (event): not one of created, pickup, transit, delivery, signed, returned: \"lost\"")
+        #expect(loadError(["orders.csv": orders(), "logistics.csv": logistics + "w1,,c1,pickup,1793520900,\n"])
+            == "logistics.csv:2:2 (order_id): missing required value: \"\"")
+        #expect(loadError(["orders.csv": orders(), "accounts.csv": "account_id,kind\ns1,seller\n"])
+            == "accounts.csv:2:2 (kind): not one of buyer, shop: \"seller\"")
+    }
+
+    @Test func fileAndRecordProblems() {
+        #expect(loadError([:]) == "orders.csv: required file missing")
+        #expect(loadError(["orders.csv": ""]) == "orders.csv: empty file: no header line")
+        #expect(loadError(["orders.csv": "order_id,buyer_id\no1,b1\n"]) == "orders.csv: missing required column \"shop_id\"")
+        #expect(loadError(["orders.csv": orders(), "orders.csv.lz4": ""])
+            == "orders.csv: both this file and orders.csv.lz4 are present")
+        #expect(loadError(["orders.csv": orders("o2,b2")]) == "orders.csv:3: expected 13 fields, found 2")
+        #expect(loadError(["orders.csv": orders(Self.row + ",extra")]) == "orders.csv:3: expected 13 fields, found 14")
+        #expect(loadError(["orders.csv": orders("o2,\"b2,s1")]) == "orders.csv:3:2 (buyer_id): unterminated quoted field at end of file")
+        #expect(loadError(["orders.csv": orders("o2,b\"2,s1")]) == "orders.csv:3:2 (buyer_id): quote inside an unquoted field")
+        #expect(loadError(["orders.csv": orders("o2,\"b2\"x,s1")]) == "orders.csv:3:2 (buyer_id): text after a closing quote")
+        #expect(loadError(["orders.csv": orders("o2,b2\rs1")]) == "orders.csv:3:2 (buyer_id): carriage return without line feed")
+    }
+
+    @Test func lineNumbersArePhysicalLinesWhereTheRecordStarts() {
+        let text = orders(Self.row(10, "\"multi\nline\naddress\""), "o3,b3,s1,i1,x,2026-11-01T08:15:00Z,,,paid,a3,,,")
+        #expect(loadError(["orders.csv": text]) == "orders.csv:6:5 (amount): not a money amount: \"x\"")
+    }
+
+    @Test func aLineOverOneMebibyteIsAnError() {
+        let long = String(repeating: "y", count: 1 << 20)
+        #expect(loadError(["orders.csv": orders(Self.row(10, long))], chunkSize: 1 << 16)
+            == "orders.csv:3: line longer than 1048576 bytes")
+        #expect(loadError(["orders.csv": orders(Self.row(10, long))], chunkSize: 4 << 20)
+            == "orders.csv:3: line longer than 1048576 bytes")
+    }
+
+    @Test func invalidUTF8IsAnErrorNamingTheColumn() {
+        var bytes = Array(orders().utf8)
+        bytes += Array("o2,b".utf8) + [0xFF, 0xFE] + Array(",s1,i1,5,2026-11-01T08:15:00Z,,,paid,a2,,,\n".utf8)
+        #expect(byteError(bytes) == "orders.csv:3:2 (buyer_id): not valid UTF-8: \"b\u{FFFD}\u{FFFD}\"")
+        #expect(loadError(["orders.csv": orders(Self.row(10, "杭州市西湖区"))]) == nil)
+    }
+
+    @Test func truncatedAndCorruptLZ4FramesAreErrors() throws {
+        let frame = try LZ4Frame.compress(Array(orders(Self.row).utf8))
+        #expect(byteError(Array(frame.dropLast(6)), name: "orders.csv.lz4") == "orders.csv.lz4: truncated LZ4 frame")
+        #expect(byteError([], name: "orders.csv.lz4") == "orders.csv.lz4: truncated LZ4 frame")
+        var corrupt = frame
+        corrupt[0] ^= 0xFF
+        #expect(byteError(corrupt, name: "orders.csv.lz4") == "orders.csv.lz4: corrupt LZ4 frame: ERROR_frameType_unknown")
+    }
+
+    @Test func aFailingReadIsAnError() {
+        let files = MemoryFiles(["orders.csv": Array(orders(Self.row).utf8)], readLimit: 10, failAfter: 30)
+        #expect(throws: IngestError(file: "orders.csv", problem: .unreadable("Input/output error"))) {
+            try ExportReader(files: files).load("export")
+        }
+    }
+
+    private func byteError(_ bytes: [UInt8], name: String = "orders.csv") -> String? {
+        do {
+            _ = try ExportReader(files: MemoryFiles([name: bytes]), chunkSize: 7).load("export")
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Columnar
+import Ingest
+import Testing
+
+@Suite struct FieldParserTests {
+    private func parse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) throws(ValueProblem) -> T) -> Result<T, ValueProblem> {
+        Array(text.utf8).withUnsafeBytes { bytes in
+            do throws(ValueProblem) { return .success(try parser(bytes)) } catch { return .failure(error) }
+        }
+    }
+
+    @Test(arguments: [("19.9", 1990), ("19.90", 1990), ("20", 2000), ("0", 0), ("0.05", 5), ("123456789012345.99", 12_345_678_901_234_599)])
+    func moneyIsExactCents(text: String, cents: Int64) {
+        #expect(parse(text, FieldParser.moneyCents) == .success(cents))
+    }
+
+    @Test(arguments: ["12.345", "1.", ".5", "1,5", "1e3", "abc", "+1", "1234567890123456", "1.2x", " 1"])
+    func malformedMoneyIsRejected(text: String) {
+        #expect(parse(text, FieldParser.moneyCents) == .failure(.notMoney))
+    }
+
+    @Test func negativeMoneyIsAnError() {
+        #expect(parse("-1.00", FieldParser.moneyCents) == .failure(.negativeMoney))
+    }
+
+    @Test(arguments: [
+        ("2026-11-01T08:15:00Z", 1_793_520_900), ("2026-11-01T16:15:00+08:00", 1_793_520_900),
+        ("2026-11-01 08:15:00", 1_793_520_900), ("2026-11-01T08:15:00", 1_793_520_900),
+        ("2026-11-01T03:15:00-05:00", 1_793_520_900), ("1793520900", 1_793_520_900),
+        ("1970-01-01T00:00:00Z", 0), ("2024-02-29T23:59:59Z", 1_709_251_199), ("-86400", -86_400),
+    ])
+    func timesInEveryForm(text: String, seconds: Int64) {
+        #expect(parse(text, FieldParser.time) == .success(seconds))
+    }
+
+    @Test(arguments: [
+        "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-01T24:00:00Z", "2026-11-01T08:60:00Z",
+        "2026-11-01T08:15:00.5Z", "2026-11-01T08:15:00+0800", "2026-11-01X08:15:00Z", "2026/11/01 08:15:00",
+        "yesterday", "12a", "2026-11-01", "2026-11-01T08:15:00+25:00",
+    ])
+    func malformedTimesAreRejected(text: String) {
+        #expect(parse(text, FieldParser.time) == .failure(.notTime))
+    }
+
+    @Test func daysFromCivilAgreesWithCivilFromDaysOverFourCenturies() {
+        for days in stride(from: Int64(-146_097), through: 146_097 * 2, by: 7) {
+            let date = UnixTime.civilFromDays(days)
+            #expect(UnixTime.daysFromCivil(year: date.year, month: date.month, day: date.day) == days)
+        }
+        #expect(UnixTime.iso8601(1_793_520_900) == "2026-11-01T08:15:00Z")
+    }
+
+    @Test func integersRespectTheirRange() {
+        #expect(parse("5") { (b) throws(ValueProblem) in try FieldParser.integer(b, in: 1...5) } == .success(5))
+        #expect(parse("0") { (b) throws(ValueProblem) in try FieldParser.integer(b, in: 1...5) } == .failure(.outOfRange(1...5)))
+        #expect(parse("-3") { (b) throws(ValueProblem) in try FieldParser.integer(b, in: 0...9) } == .failure(.notInteger))
+        #expect(parse("4.5") { (b) throws(ValueProblem) in try FieldParser.integer(b, in: 1...5) } == .failure(.notInteger))
+    }
+
+    @Test func flagsAreZeroOrOne() {
+        #expect(parse("0", FieldParser.flag) == .success(0))
+        #expect(parse("1", FieldParser.flag) == .success(1))
+        #expect(parse("2", FieldParser.flag) == .failure(.notFlag))
+        #expect(parse("true", FieldParser.flag) == .failure(.notFlag))
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Throughput of the empty-parcel detector once an export is loaded: a seeded synthetic
+# logistics table of EVENTS scan events (default 10M), measured for 1 and 2 threads.
+# The target (issue 8) is at least 20M scan events per second per core.
+#   scripts/parcel-throughput.sh [EVENTS]
+# Hot spots: valgrind --tool=callgrind "$BIN" 1000000 1, then
+#   callgrind_annotate callgrind.out.* | swift demangle --simplified | head -40
+set -euo pipefail
+cd "$(dirname "$0")/../Benchmarks"
+CPU_FLAGS=$(grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell" || true)
+swift build -c release $CPU_FLAGS --product parcel-throughput >/dev/null
+"$(swift build -c release $CPU_FLAGS --show-bin-path)/parcel-throughput" "${1:-10000000}" 1 2
