@@ -18,7 +18,7 @@ public struct RatingBurstDetector: Detector {
             Parameter("malicious_ratings.burst_scales", 5, "windows tried, each three times wider than the last (12 h to 81 days by default)"),
             Parameter("malicious_ratings.burst_min_low", 5, "fewest low ratings in a window for it to be a burst"),
             Parameter("malicious_ratings.sponsor_min_attackers", 5, "fewest raters of one attack buying from a shop to tie the shop to it"),
-            Parameter("malicious_ratings.sponsor_min_lift", 5, "how many times more often than buyers at large the attackers must buy from a shop to tie it"),
+            Parameter("malicious_ratings.sponsor_min_lift", 20, "how many times more often than buyers at large the attackers must buy from a shop to tie it"),
             Parameter("malicious_ratings.praise_stars", 4, "a rating with at least this many stars praises the shop"),
         ]
     }
