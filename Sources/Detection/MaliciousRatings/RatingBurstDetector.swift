@@ -97,13 +97,16 @@ public struct RatingBurstDetector: Detector {
         _ name: String, _ config: DetectionConfig, values: [Double], sponsors: Sponsors, export: Export
     ) -> SignalColumn {
         let definition = signal(name, config)
-        var samples: [UInt32: [EvidenceSample]] = [:]
+        var victims: [UInt32: [EvidenceSample]] = [:], orders: [UInt32: [EvidenceSample]] = [:]
         for tie in sponsors.tied where values[Int(tie.sponsor)] >= definition.threshold {
-            samples[tie.sponsor, default: []].append(
+            victims[tie.sponsor, default: []].append(
                 EvidenceSample(.entity, "victim shop " + export.dictionaries.accounts.string(tie.attack)))
-            samples[tie.sponsor]! += tie.orders.prefix(SignalColumn.sampleLimit).map {
-                EvidenceSample(.order, export.dictionaries.orders.string($0))
-            }
+            orders[tie.sponsor, default: []] += tie.orders.map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
+        }
+        // Victims first (their credit is to be restored), then orders, within the limit.
+        var samples: [UInt32: [EvidenceSample]] = [:]
+        for (sponsor, named) in victims {
+            samples[sponsor] = Array((named + orders[sponsor, default: []]).prefix(SignalColumn.sampleLimit))
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
