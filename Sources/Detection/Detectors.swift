@@ -1,6 +1,9 @@
 /// The detectors a standard scan runs, in run order.
 public enum Detectors {
     public static var standard: [any Detector] {
-        [OrderWindowDetector(), FakeOrdersDetector(), EmptyParcelDetector()]
+        [
+            OrderWindowDetector(), FakeOrdersDetector(), EmptyParcelDetector(),
+            RaterOrderDetector(), RatingBurstDetector(), RaterFairnessDetector(), RatingLockstepDetector(),
+        ]
     }
 }

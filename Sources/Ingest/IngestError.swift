@@ -104,6 +104,8 @@ public enum ValueProblem: Error, Equatable, CustomStringConvertible, Sendable {
     case notFlag
     case notOneOf(String)
     case duplicateOrder
+    case notNumber
+    case outsideScale(String)
 
     public var description: String {
         switch self {
@@ -117,6 +119,8 @@ public enum ValueProblem: Error, Equatable, CustomStringConvertible, Sendable {
         case .notFlag: "not 0 or 1"
         case .notOneOf(let names): "not one of \(names)"
         case .duplicateOrder: "duplicate order_id"
+        case .notNumber: "not a number"
+        case .outsideScale(let scale): "outside the rating scale \(scale)"
         }
     }
 }

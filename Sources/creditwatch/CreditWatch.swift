@@ -15,8 +15,8 @@ struct CreditWatch: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Generate.self, Inspect.self, Convert.self, Features.self, ScanCommand.self, Suspects.self, Explain.self, Runs.self, List.self,
-            Config.self,
+            Generate.self, Import.self, Inspect.self, Convert.self, Features.self, ScanCommand.self, Suspects.self,
+            Explain.self, Runs.self, List.self, Config.self,
         ]
     )
 }

@@ -1,0 +1,155 @@
+import Columnar
+
+/// Per-rater signals read off each low rating and the order behind it. They follow
+/// from what an attack needs: many accounts must post low ratings on a shop they are
+/// not customers of, so they rate with no order or after the cheapest one, rate before
+/// the parcel could have disappointed anyone, type no real review, and are run from a
+/// few phones and networks. A real customer of a genuinely bad shop has a real order,
+/// rates after the (late) parcel arrived and writes why, so fires none of them.
+public struct RaterOrderDetector: Detector {
+    public init() {}
+
+    public var name: String { "rater orders and texts" }
+
+    public var parameters: [Parameter] {
+        RatingFacts.parameters + [
+            Parameter("malicious_ratings.trivial_quantile", 0.05, "an order at or below this quantile of the shop's order amounts is trivial (bought to be allowed to rate)"),
+            Parameter("malicious_ratings.trivial_min_shop_orders", 10, "fewest orders of a shop for its cheap orders to be told apart"),
+            Parameter("malicious_ratings.quick_rating_seconds", 600, "a low rating this soon after the parcel arrived cannot judge the goods"),
+            Parameter("malicious_ratings.late_delivery_seconds", 345_600, "a parcel arriving later than this after the order is late, and a complaint before it arrives is fair"),
+            Parameter("malicious_ratings.short_text_chars", 10, "a review text shorter than this says nothing"),
+            Parameter("malicious_ratings.shared_device_raters", 2, "distinct low raters of one shop on one device that make the device shared"),
+            Parameter("malicious_ratings.shared_ip_raters", 3, "distinct low raters of one shop from one network address that make it shared"),
+        ]
+    }
+
+    public var signals: [SignalDefinition] {
+        [
+            SignalDefinition(
+                name: "rater_unbacked_low_share", entityKind: .buyer, category: .maliciousRatings,
+                description: "share of the rater's low ratings with no own order at the shop, or only a trivially cheap one",
+                threshold: 0.5, saturation: 0.9, weight: 0.4),
+            SignalDefinition(
+                name: "rater_premature_low_share", entityKind: .buyer, category: .maliciousRatings,
+                description: "share of the rater's low ratings posted before the order, before an on-time parcel arrived, or moments after",
+                threshold: 0.5, saturation: 0.9, weight: 0.35),
+            SignalDefinition(
+                name: "rater_short_text_low_share", entityKind: .buyer, category: .maliciousRatings,
+                description: "share of the rater's low ratings with an empty or near-empty text and no photo",
+                threshold: 0.5, saturation: 0.9, weight: 0.15),
+            SignalDefinition(
+                name: "rater_shared_identity_low_share", entityKind: .buyer, category: .maliciousRatings,
+                description: "share of the rater's low ratings whose order device or network address other low raters of the shop share",
+                threshold: 0.5, saturation: 0.9, weight: 0.35),
+        ]
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        let facts = RatingFacts(export, config: config)
+        let ratings = export.ratings
+        var columns: [SignalColumn] = []
+
+        let shortText = Self.shortText(ratings, chars: Int32(config["malicious_ratings.short_text_chars"]))
+        columns.append(
+            facts.raterColumn(
+                signal("rater_short_text_low_share", config),
+                values: Self.share(facts.lowByRater, shortText.map { $0 == 2 ? nil : $0 == 1 }),
+                flagged: { shortText[$0] == 1 }, export: export))
+        guard facts.hasOrders else { return DetectorOutput(signals: columns) }
+
+        let backing = RatingFacts.backing(
+            ratings: ratings, orders: export.orders, shopCount: export.dictionaries.accounts.count,
+            trivialQuantile: config["malicious_ratings.trivial_quantile"],
+            minimumShopOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]), threads: threads)
+        let unbacked = backing.map { $0 != .genuine }
+        columns.append(
+            facts.raterColumn(
+                signal("rater_unbacked_low_share", config), values: RowKernels.share(groups: facts.lowByRater) { unbacked[$0] },
+                flagged: { unbacked[$0] }, export: export))
+
+        let arrivals = RatingFacts.arrivals(logistics: export.logistics, orderCount: export.orders.count)
+        let premature = Self.premature(
+            ratings, orders: export.orders, backing: backing, arrivals: arrivals,
+            quickSeconds: Int64(config["malicious_ratings.quick_rating_seconds"]),
+            lateSeconds: Int64(config["malicious_ratings.late_delivery_seconds"]))
+        columns.append(
+            facts.raterColumn(
+                signal("rater_premature_low_share", config),
+                values: Self.share(facts.lowByRater, premature.map { $0 == 2 ? nil : $0 == 1 }),
+                flagged: { premature[$0] == 1 }, export: export))
+
+        let shared = Self.sharedIdentity(
+            ratings, orders: export.orders, backing: backing, lowByShop: facts.lowByShop,
+            deviceRaters: UInt32(config["malicious_ratings.shared_device_raters"]),
+            ipRaters: UInt32(config["malicious_ratings.shared_ip_raters"]), threads: threads)
+        columns.append(
+            facts.raterColumn(
+                signal("rater_shared_identity_low_share", config),
+                values: RowKernels.share(groups: facts.lowByRater) { shared[$0] }, flagged: { shared[$0] }, export: export))
+        return DetectorOutput(signals: columns)
+    }
+
+    /// Per group, the share of rows whose flag is true among rows where it is known
+    /// (non-nil); `.nan` where none is known.
+    static func share(_ groups: EntityGroups, _ flag: [Bool?]) -> [Double] {
+        (0..<groups.entityCount).map { entity in
+            var known = 0, hits = 0
+            for row in groups.rows(of: entity) {
+                guard let value = flag[Int(row)] else { continue }
+                known += 1
+                if value { hits += 1 }
+            }
+            return known == 0 ? .nan : Double(hits) / Double(known)
+        }
+    }
+
+    /// Per rating: 1 when its text is shorter than `chars` and it has no photo, 0 when
+    /// it is longer or has one, 2 when the export does not give its text length.
+    static func shortText(_ ratings: RatingsTable, chars: Int32) -> [UInt8] {
+        (0..<ratings.count).map { row in
+            let length = ratings.textLength[row]
+            guard length != Missing.count else { return 2 }
+            return length < chars && ratings.hasMedia[row] != 1 ? 1 : 0
+        }
+    }
+
+    /// Per rating: 1 when it was posted before its order was placed, before its parcel
+    /// arrived although the parcel came on time (within `lateSeconds` of the order), or
+    /// less than `quickSeconds` after it arrived; 0 otherwise; 2 when there is nothing to
+    /// judge by (no backing order). A buyer whose parcel is late may fairly complain
+    /// before it comes, so a late parcel never makes a rating premature.
+    static func premature(
+        _ ratings: RatingsTable, orders: OrdersTable, backing: [RatingBacking], arrivals: [Int64], quickSeconds: Int64,
+        lateSeconds: Int64
+    ) -> [UInt8] {
+        (0..<ratings.count).map { row in
+            guard backing[row] != .none else { return 2 }
+            let order = Int(ratings.order[row])
+            let at = ratings.createdAt[row], placed = orders.createdAt[order]
+            if at < placed { return 1 }
+            let arrived = arrivals[order]
+            guard arrived != Missing.time else { return 0 }
+            if at < arrived { return arrived - placed <= lateSeconds ? 1 : 0 }
+            return at - arrived < quickSeconds ? 1 : 0
+        }
+    }
+
+    /// Per rating, whether it is a low rating whose order's device is used by at least
+    /// `deviceRaters`, or whose order's network address by at least `ipRaters`, distinct
+    /// low raters of the same shop. Ratings without an own order have no identity.
+    static func sharedIdentity(
+        _ ratings: RatingsTable, orders: OrdersTable, backing: [RatingBacking], lowByShop: EntityGroups,
+        deviceRaters: UInt32, ipRaters: UInt32, threads: Int
+    ) -> [Bool] {
+        var flagged = [Bool](repeating: false, count: ratings.count)
+        for (column, minimum) in [(orders.device, deviceRaters), (orders.ip, ipRaters)] {
+            let identity = (0..<ratings.count).map { row in
+                backing[row] == .none ? IdDictionary.absent : column[Int(ratings.order[row])]
+            }
+            let counts = RowKernels.distinctMembersSharingIdentity(
+                groups: lowByShop, identity: identity, member: ratings.buyer, threads: threads)
+            for row in counts.indices where counts[row] >= minimum { flagged[row] = true }
+        }
+        return flagged
+    }
+}

@@ -1,0 +1,250 @@
+import Columnar
+
+/// Bursts of low ratings on a shop against its own history, in the manner of BirdNest
+/// (Hooi et al., SDM 2016): an attack must land many low ratings on its victim in a
+/// short time, so the victim's low ratings in that window far exceed both its usual
+/// rate of low ratings and its usual share of low among all its ratings. A genuinely
+/// bad shop gets low ratings steadily, and a sale brings ratings of every kind, so
+/// neither makes a burst. The raters of a burst are the attack; the shops those raters
+/// also buy from, far more than other buyers do, are the sponsors that ordered it.
+public struct RatingBurstDetector: Detector {
+    public init() {}
+
+    public var name: String { "rating bursts" }
+
+    public var parameters: [Parameter] {
+        RatingFacts.parameters + [
+            Parameter("malicious_ratings.burst_window_seconds", 43_200, "half-width of the smallest window around a low rating"),
+            Parameter("malicious_ratings.burst_scales", 5, "windows tried, each three times wider than the last (12 h to 81 days by default)"),
+            Parameter("malicious_ratings.burst_min_low", 5, "fewest low ratings in a window for it to be a burst"),
+            Parameter("malicious_ratings.sponsor_min_attackers", 5, "fewest raters of one attack buying from a shop to tie the shop to it"),
+            Parameter("malicious_ratings.sponsor_min_lift", 20, "how many times more often than buyers at large the attackers must buy from a shop to tie it"),
+            Parameter("malicious_ratings.praise_stars", 4, "a rating with at least this many stars praises the shop"),
+        ]
+    }
+
+    public var signals: [SignalDefinition] {
+        [
+            SignalDefinition(
+                name: "rater_burst", entityKind: .buyer, category: .maliciousRatings,
+                description: "largest burstiness of a low rating of the rater: low ratings of the shop in a window around it over those its history predicts",
+                threshold: 2.5, saturation: 6, weight: 0.5),
+            SignalDefinition(
+                name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
+                description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
+                threshold: 0.3, saturation: 0.6, weight: 0.7),
+            SignalDefinition(
+                name: "shop_attackers_praise_share", entityKind: .shop, category: .maliciousRatings,
+                description: "share of the shop's orders from the raters of its competitor's burst that they rate highly: sinking a rival, lifting oneself",
+                threshold: 0.4, saturation: 0.7, weight: 0.4),
+        ]
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        let ratings = export.ratings
+        let facts = RatingFacts(export, config: config)
+        let accountCount = export.dictionaries.accounts.count
+        let base = Int64(config["malicious_ratings.burst_window_seconds"])
+        var halfWindows: [Int64] = []
+        for scale in 0..<max(1, Int(config["malicious_ratings.burst_scales"])) {
+            halfWindows.append(base * Int64(pow3(scale)))
+        }
+        let span = max(1, (ratings.createdAt.max() ?? 0) - (ratings.createdAt.min() ?? 0))
+        let burst = Self.burstiness(
+            byShop: EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt),
+            low: facts.low, times: ratings.createdAt, halfWindows: halfWindows, span: span,
+            minimumLow: Int(config["malicious_ratings.burst_min_low"]), threads: threads)
+
+        let raterDefinition = signal("rater_burst", config)
+        let raterValues = (0..<facts.lowByRater.entityCount).map { rater -> Double in
+            let rows = facts.lowByRater.rows(of: rater)
+            return rows.isEmpty ? .nan : rows.map { burst[Int($0)] }.max()!
+        }
+        let inBurst = burst.map { $0 >= raterDefinition.threshold }
+        // An attack is a victim's burst ratings, as many as a burst needs at least.
+        let minimumLow = Int(config["malicious_ratings.burst_min_low"])
+        let attacks = Self.attacks(lowByShop: facts.lowByShop, inBurst: inBurst, raters: ratings.buyer)
+            .filter { $0.ratings.count >= minimumLow }
+        let sponsors = Self.sponsors(
+            of: attacks, orders: export.orders, ratings: ratings, entityCount: accountCount,
+            minimumAttackers: Int(config["malicious_ratings.sponsor_min_attackers"]),
+            minimumLift: config["malicious_ratings.sponsor_min_lift"],
+            praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
+
+        let names = export.dictionaries.accounts
+        let findings = attacks.map { attack in
+            let times = attack.ratings.map { ratings.createdAt[Int($0)] }
+            return Finding(
+                category: .maliciousRatings,
+                title: "victim shop \(names.string(attack.victim)): \(attack.ratings.count) low ratings in bursts by "
+                    + "\(attack.raters.count) raters, \(UnixTime.iso8601(times.min()!))..\(UnixTime.iso8601(times.max()!))",
+                members: ["shop:" + names.string(attack.victim)]
+                    + sponsors.tied.filter { $0.attack == attack.victim }.map { "sponsor:" + names.string($0.sponsor) }
+                    + attack.raters.prefix(40).map { "buyer:" + names.string($0) })
+        }
+        return DetectorOutput(
+            signals: [
+                facts.raterColumn(raterDefinition, values: raterValues, flagged: { inBurst[$0] }, export: export),
+                sponsorColumn("shop_attack_sponsor_share", config, values: sponsors.share, sponsors: sponsors, export: export),
+                sponsorColumn("shop_attackers_praise_share", config, values: sponsors.praise, sponsors: sponsors, export: export),
+            ],
+            findings: findings)
+    }
+
+    /// A shop signal whose evidence names the victim shops (so their credit can be
+    /// restored) and the attackers' orders at the sponsor.
+    private func sponsorColumn(
+        _ name: String, _ config: DetectionConfig, values: [Double], sponsors: Sponsors, export: Export
+    ) -> SignalColumn {
+        let definition = signal(name, config)
+        var victims: [UInt32: [EvidenceSample]] = [:], orders: [UInt32: [EvidenceSample]] = [:]
+        for tie in sponsors.tied where values[Int(tie.sponsor)] >= definition.threshold {
+            victims[tie.sponsor, default: []].append(
+                EvidenceSample(.entity, "victim shop " + export.dictionaries.accounts.string(tie.attack)))
+            orders[tie.sponsor, default: []] += tie.orders.map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
+        }
+        // Victims first (their credit is to be restored), then orders, within the limit.
+        var samples: [UInt32: [EvidenceSample]] = [:]
+        for (sponsor, named) in victims {
+            samples[sponsor] = Array((named + orders[sponsor, default: []]).prefix(SignalColumn.sampleLimit))
+        }
+        return SignalColumn(definition: definition, values: values, samples: samples)
+    }
+
+    /// Per rating: for a low rating, the largest over `halfWindows` of `k / (e + 1)`,
+    /// where `k` counts the shop's low ratings within the half-width of it and `e` is
+    /// what the shop's ratings outside the window predict for it: the larger of its
+    /// outside rate of low ratings times the window length, and its outside share of low
+    /// ratings (smoothed by one low and one other) times the ratings inside the window.
+    /// 0 for ratings that are not low or windows with fewer than `minimumLow` low
+    /// ratings. `byShop` holds every rating of each shop in time order; O(ratings x
+    /// scales) with two pointers.
+    static func burstiness(
+        byShop: EntityGroups, low: [Bool], times: [Int64], halfWindows: [Int64], span: Int64, minimumLow: Int,
+        threads: Int
+    ) -> [Double] {
+        let output = DisjointRows<Double>(count: low.count, initial: 0)
+        _ = ParallelRows.map(count: byShop.entityCount, threads: threads) { shops -> Int in
+            var lowBefore: [Int] = []
+            for shop in shops {
+                let rows = Array(byShop.rows(of: shop))
+                let count = rows.count
+                lowBefore.removeAll(keepingCapacity: true)
+                lowBefore.append(0)
+                for row in rows { lowBefore.append(lowBefore.last! + (low[Int(row)] ? 1 : 0)) }
+                let totalLow = lowBefore[count]
+                guard totalLow >= minimumLow else { continue }
+                var best = [Double](repeating: 0, count: count)
+                for half in halfWindows {
+                    var first = 0, end = 0
+                    for index in 0..<count {
+                        let at = times[Int(rows[index])]
+                        while times[Int(rows[first])] < at - half { first += 1 }
+                        while end < count && times[Int(rows[end])] <= at + half { end += 1 }
+                        guard low[Int(rows[index])] else { continue }
+                        let inside = lowBefore[end] - lowBefore[first]
+                        guard inside >= minimumLow else { continue }
+                        let outsideLow = Double(totalLow - inside), outsideAll = Double(count - (end - first))
+                        let width = Double(2 * half)
+                        let byRate = outsideLow * width / max(Double(span) - width, width)
+                        let byShare = (outsideLow + 1) / (outsideAll + 2) * Double(end - first)
+                        best[index] = max(best[index], Double(inside) / (max(byRate, byShare) + 1))
+                    }
+                }
+                for index in 0..<count where best[index] > 0 { output.set(Int(rows[index]), best[index]) }
+            }
+            return 0
+        }
+        return output.result
+    }
+
+    /// The low ratings of one victim shop that fall in bursts, and their raters.
+    struct Attack: Sendable {
+        var victim: UInt32
+        var ratings: [UInt32]
+        /// Distinct raters, ascending.
+        var raters: [UInt32]
+    }
+
+    /// One attack per shop with low ratings in bursts, in shop order.
+    static func attacks(lowByShop: EntityGroups, inBurst: [Bool], raters: [UInt32]) -> [Attack] {
+        (0..<lowByShop.entityCount).compactMap { shop in
+            let rows = lowByShop.rows(of: shop).filter { inBurst[Int($0)] }
+            guard !rows.isEmpty else { return nil }
+            return Attack(victim: UInt32(shop), ratings: rows, raters: Array(Set(rows.map { raters[Int($0)] })).sorted())
+        }
+    }
+
+    /// Shops tied to attacks, with the signals' values per shop.
+    struct Sponsors: Sendable {
+        struct Tie: Sendable {
+            var sponsor: UInt32
+            /// The victim shop of the attack.
+            var attack: UInt32
+            /// The attackers' orders at the sponsor.
+            var orders: [UInt32]
+        }
+        var tied: [Tie] = []
+        /// Per shop, the largest share of an attack's raters buying there (`.nan` if never tied).
+        var share: [Double]
+        /// Per shop, the share of the tied attackers' orders there that they rated highly.
+        var praise: [Double]
+    }
+
+    /// The shops where at least `minimumAttackers` raters of an attack buy, at least
+    /// `minimumLift` times as often as buyers at large buy there.
+    static func sponsors(
+        of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, entityCount: Int, minimumAttackers: Int,
+        minimumLift: Double, praiseStars: UInt8
+    ) -> Sponsors {
+        let byBuyer = EntityGroups(keys: orders.buyer, entityCount: entityCount)
+        let buyerCount = (0..<entityCount).reduce(0) { $0 + (byBuyer.count(of: $1) > 0 ? 1 : 0) }
+        var shopBuyers = [Int](repeating: 0, count: entityCount)
+        var lastBuyer = [UInt32](repeating: .max, count: entityCount)
+        for buyer in 0..<entityCount {
+            for row in byBuyer.rows(of: buyer) where lastBuyer[Int(orders.shop[Int(row)])] != UInt32(buyer) {
+                lastBuyer[Int(orders.shop[Int(row)])] = UInt32(buyer)
+                shopBuyers[Int(orders.shop[Int(row)])] += 1
+            }
+        }
+        var praised = [Bool](repeating: false, count: orders.count)
+        for row in 0..<ratings.count where ratings.order[row] != IdDictionary.absent && ratings.stars[row] >= praiseStars {
+            praised[Int(ratings.order[row])] = true
+        }
+        var result = Sponsors(
+            share: [Double](repeating: .nan, count: entityCount), praise: [Double](repeating: .nan, count: entityCount))
+        var attackersAt = [Int](repeating: 0, count: entityCount)
+        var seenBy = [UInt32](repeating: .max, count: entityCount)
+        for attack in attacks where attack.raters.count >= minimumAttackers {
+            var touched: [UInt32] = []
+            for rater in attack.raters {
+                for row in byBuyer.rows(of: Int(rater)) {
+                    let shop = orders.shop[Int(row)]
+                    guard shop != attack.victim, seenBy[Int(shop)] != rater else { continue }
+                    seenBy[Int(shop)] = rater
+                    if attackersAt[Int(shop)] == 0 { touched.append(shop) }
+                    attackersAt[Int(shop)] += 1
+                }
+            }
+            for shop in touched.sorted() {
+                let attackers = attackersAt[Int(shop)]
+                attackersAt[Int(shop)] = 0
+                seenBy[Int(shop)] = .max
+                let share = Double(attackers) / Double(attack.raters.count)
+                let lift = share / (Double(shopBuyers[Int(shop)]) / Double(max(1, buyerCount)))
+                guard attackers >= minimumAttackers, lift >= minimumLift else { continue }
+                let tiedOrders = attack.raters.flatMap { rater in
+                    byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop }
+                }.sorted()
+                let praise = Double(tiedOrders.filter { praised[Int($0)] }.count) / Double(tiedOrders.count)
+                result.share[Int(shop)] = max(result.share[Int(shop)].isNaN ? 0 : result.share[Int(shop)], share)
+                result.praise[Int(shop)] = max(result.praise[Int(shop)].isNaN ? 0 : result.praise[Int(shop)], praise)
+                result.tied.append(Sponsors.Tie(sponsor: shop, attack: attack.victim, orders: tiedOrders))
+            }
+        }
+        return result
+    }
+}
+
+/// 3 to the power `exponent`.
+private func pow3(_ exponent: Int) -> Int { (0..<exponent).reduce(1) { value, _ in value * 3 } }

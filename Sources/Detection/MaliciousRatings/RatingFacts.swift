@@ -1,0 +1,129 @@
+import Columnar
+
+/// How an order of the rater at the rated shop backs a rating. A customer rates what
+/// they bought; an attacker rates with no order at all, or after the cheapest order the
+/// shop allows, placed only to be allowed to rate.
+enum RatingBacking: UInt8, Sendable {
+    /// No order, an order of someone else or of another shop, or a cancelled order.
+    case none
+    /// An order among the shop's cheapest (at or below its `trivialQuantile` amount).
+    case trivial
+    /// A real purchase.
+    case genuine
+}
+
+/// The ratings table joined to orders and parcels by row: the per-rating facts that every
+/// malicious-ratings signal reads. Attacks lower a shop's credit, so the signals look at
+/// low ratings; `lowByRater` and `lowByShop` group only those.
+struct RatingFacts: Sendable {
+    /// Whether each rating has at most the configured number of stars.
+    let low: [Bool]
+    /// The low ratings of each rater.
+    let lowByRater: EntityGroups
+    /// The low ratings of each shop, in time order.
+    let lowByShop: EntityGroups
+    /// Whether the export has orders at all; without them (a bare rating network) the
+    /// order-based signals do not apply.
+    let hasOrders: Bool
+
+    init(_ export: Export, config: DetectionConfig) {
+        let ratings = export.ratings
+        let accountCount = export.dictionaries.accounts.count
+        let lowStars = UInt8(clamping: Int(config["malicious_ratings.low_stars"]))
+        low = ratings.stars.map { $0 <= lowStars }
+        lowByRater = EntityGroups(keys: Self.keep(ratings.buyer, where: low), entityCount: accountCount)
+        lowByShop = EntityGroups(
+            keys: Self.keep(ratings.shop, where: low), entityCount: accountCount, orderedBy: ratings.createdAt)
+        hasOrders = export.orders.count > 0
+    }
+
+    /// The common tunables of the malicious-ratings detectors.
+    static let parameters = [
+        Parameter("malicious_ratings.low_stars", 2, "a rating with at most this many stars is low (what an attack posts)"),
+    ]
+
+    /// `keys` with the rows where `flag` is false replaced by `IdDictionary.absent`.
+    static func keep(_ keys: [UInt32], where flag: [Bool]) -> [UInt32] {
+        zip(keys, flag).map { $1 ? $0 : IdDictionary.absent }
+    }
+
+    /// How each rating is backed by its order. An order counts only when it is the
+    /// rater's own, at the rated shop and not cancelled; it is trivial when its amount is
+    /// at or below the `trivialQuantile` of the shop's order amounts (measured only for
+    /// shops with at least `minimumShopOrders` orders, where the quantile means something).
+    static func backing(
+        ratings: RatingsTable, orders: OrdersTable, shopCount: Int, trivialQuantile: Double, minimumShopOrders: Int,
+        threads: Int
+    ) -> [RatingBacking] {
+        let cheapLimit = cheapOrderLimit(
+            orders: orders, shopCount: shopCount, quantile: trivialQuantile, minimumOrders: minimumShopOrders,
+            threads: threads)
+        return (0..<ratings.count).map { row in
+            let order = ratings.order[row]
+            guard order != IdDictionary.absent else { return .none }
+            let index = Int(order)
+            guard orders.buyer[index] == ratings.buyer[row], orders.shop[index] == ratings.shop[row],
+                orders.status[index] != OrderStatus.cancelled.rawValue
+            else { return .none }
+            return orders.amountCents[index] <= cheapLimit[Int(ratings.shop[row])] ? .trivial : .genuine
+        }
+    }
+
+    /// Per shop, the order amount at `quantile` of its orders (nearest rank below), or
+    /// -1 for a shop with fewer than `minimumOrders` orders.
+    static func cheapOrderLimit(
+        orders: OrdersTable, shopCount: Int, quantile: Double, minimumOrders: Int, threads: Int
+    ) -> [Int64] {
+        let shops = EntityGroups(keys: orders.shop, entityCount: shopCount)
+        let amounts = orders.amountCents
+        return ParallelRows.map(count: shopCount, threads: threads) { range -> [Int64] in
+            range.map { shop in
+                let rows = shops.rows(of: shop)
+                guard rows.count >= max(1, minimumOrders) else { return -1 }
+                let sorted = rows.map { amounts[Int($0)] }.sorted()
+                return sorted[Int(quantile * Double(sorted.count - 1))]
+            }
+        }.flatMap { $0 }
+    }
+
+    /// Per order row, when its parcel arrived: the earliest `delivery` or `signed` scan,
+    /// `Missing.time` when no such scan is in the export.
+    static func arrivals(logistics: LogisticsTable, orderCount: Int) -> [Int64] {
+        var arrival = [Int64](repeating: Missing.time, count: orderCount)
+        let delivery = ScanEvent.delivery.rawValue, signed = ScanEvent.signed.rawValue
+        for row in 0..<logistics.count where logistics.order[row] != IdDictionary.absent {
+            let event = logistics.event[row]
+            guard event == delivery || event == signed else { continue }
+            let order = Int(logistics.order[row])
+            if arrival[order] == Missing.time || logistics.at[row] < arrival[order] { arrival[order] = logistics.at[row] }
+        }
+        return arrival
+    }
+
+    /// How a person finds rating `row` in the platform: by its order when it has one.
+    static func name(of row: Int, in export: Export) -> EvidenceSample {
+        let ratings = export.ratings
+        let order = ratings.order[row]
+        if order != IdDictionary.absent {
+            return EvidenceSample(.rating, "rating of " + export.dictionaries.orders.string(order))
+        }
+        let accounts = export.dictionaries.accounts
+        return EvidenceSample(
+            .rating,
+            "rating #\(row) by \(accounts.string(ratings.buyer[row])) on \(accounts.string(ratings.shop[row])) at "
+                + UnixTime.iso8601(ratings.createdAt[row]))
+    }
+
+    /// A signal column of per-rater values whose evidence is the flagged low ratings of
+    /// each rater for whom it fires.
+    func raterColumn(
+        _ definition: SignalDefinition, values: [Double], flagged: (Int) -> Bool, export: Export
+    ) -> SignalColumn {
+        var samples: [UInt32: [EvidenceSample]] = [:]
+        for rater in values.indices where values[rater] >= definition.threshold {
+            samples[UInt32(rater)] = lowByRater.rows(of: rater).filter { flagged(Int($0)) }
+                .prefix(SignalColumn.sampleLimit).map { Self.name(of: Int($0), in: export) }
+        }
+        return SignalColumn(definition: definition, values: values, samples: samples)
+    }
+}

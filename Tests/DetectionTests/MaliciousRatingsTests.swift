@@ -1,0 +1,327 @@
+import Columnar
+import Testing
+
+@testable import Detection
+
+/// Random orders and ratings over a few buyers and shops, so that every branch of the
+/// rating kernels (own order, someone else's, cancelled, cheap, late parcel...) occurs.
+struct RandomRatings {
+    var orders = OrdersTable()
+    var ratings = RatingsTable()
+    var logistics = LogisticsTable()
+    let accounts = 10
+
+    init(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        func below(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
+        for _ in 0..<(below(120) + 1) {
+            orders.buyer.append(UInt32(below(accounts)))
+            orders.shop.append(UInt32(below(accounts)))
+            orders.item.append(0)
+            orders.amountCents.append(Int64(below(20) * 100))
+            orders.createdAt.append(Int64(below(1_000_000)))
+            orders.paidAt.append(Missing.time)
+            orders.confirmedAt.append(Missing.time)
+            orders.status.append(UInt8(below(5)))
+            orders.shipTo.append(UInt32(below(4)))
+            orders.device.append(below(3) == 0 ? IdDictionary.absent : UInt32(below(5)))
+            orders.ip.append(UInt32(below(4)))
+            orders.payment.append(IdDictionary.absent)
+        }
+        for order in 0..<orders.count where below(3) > 0 {
+            for event in [ScanEvent.created, .delivery, .signed] where below(2) == 0 {
+                logistics.waybill.append(UInt32(order))
+                logistics.order.append(UInt32(order))
+                logistics.courier.append(0)
+                logistics.event.append(event.rawValue)
+                logistics.at.append(orders.createdAt[order] + Int64(below(800_000)))
+                logistics.location.append(IdDictionary.absent)
+                logistics.weightGrams.append(Missing.count)
+            }
+        }
+        for _ in 0..<(below(150) + 1) {
+            let order = below(orders.count + 3)
+            let own = order < orders.count && below(4) > 0
+            ratings.order.append(order < orders.count ? UInt32(order) : IdDictionary.absent)
+            ratings.buyer.append(own ? orders.buyer[order] : UInt32(below(accounts)))
+            ratings.shop.append(own ? orders.shop[order] : UInt32(below(accounts)))
+            ratings.item.append(IdDictionary.absent)
+            ratings.stars.append(UInt8(1 + below(5)))
+            ratings.createdAt.append(Int64(below(1_200_000)))
+            ratings.textLength.append(below(4) == 0 ? Missing.count : Int32(below(30)))
+            ratings.hasMedia.append(below(4) == 0 ? Missing.flag : UInt8(below(2)))
+        }
+    }
+
+    var low: [Bool] { ratings.stars.map { $0 <= 2 } }
+    var lowByShop: EntityGroups {
+        EntityGroups(keys: RatingFacts.keep(ratings.shop, where: low), entityCount: accounts, orderedBy: ratings.createdAt)
+    }
+    var lowByRater: EntityGroups { EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: low), entityCount: accounts) }
+}
+
+@Suite struct RatingKernelTests {
+    /// Reference: the amount at the quantile of each shop's sorted amounts, by filtering.
+    static func referenceBacking(_ data: RandomRatings, quantile: Double, minimumOrders: Int) -> [RatingBacking] {
+        (0..<data.ratings.count).map { row in
+            let order = data.ratings.order[row]
+            if order == IdDictionary.absent { return .none }
+            let o = Int(order)
+            if data.orders.buyer[o] != data.ratings.buyer[row] || data.orders.shop[o] != data.ratings.shop[row] { return .none }
+            if data.orders.status[o] == OrderStatus.cancelled.rawValue { return .none }
+            let amounts = data.orders.amountCents.indices.filter { data.orders.shop[$0] == data.orders.shop[o] }
+                .map { data.orders.amountCents[$0] }.sorted()
+            if amounts.count < minimumOrders { return .genuine }
+            return data.orders.amountCents[o] <= amounts[Int(quantile * Double(amounts.count - 1))] ? .trivial : .genuine
+        }
+    }
+
+    @Test(arguments: 0..<30) func backingMatchesReference(seed: Int) {
+        let data = RandomRatings(seed: seed)
+        for threads in [1, 3] {
+            let backing = RatingFacts.backing(
+                ratings: data.ratings, orders: data.orders, shopCount: data.accounts, trivialQuantile: 0.2,
+                minimumShopOrders: 5, threads: threads)
+            #expect(backing == Self.referenceBacking(data, quantile: 0.2, minimumOrders: 5), "seed \(seed)")
+        }
+    }
+
+    @Test(arguments: 0..<30) func prematureMatchesReference(seed: Int) {
+        let data = RandomRatings(seed: seed)
+        let backing = Self.referenceBacking(data, quantile: 0.2, minimumOrders: 5)
+        let arrivals = RatingFacts.arrivals(logistics: data.logistics, orderCount: data.orders.count)
+        // Reference arrival: the minimum over the order's delivery and signed scans.
+        for order in 0..<data.orders.count {
+            let scans = data.logistics.order.indices.filter {
+                Int(data.logistics.order[$0]) == order
+                    && [ScanEvent.delivery.rawValue, ScanEvent.signed.rawValue].contains(data.logistics.event[$0])
+            }
+            #expect(arrivals[order] == (scans.map { data.logistics.at[$0] }.min() ?? Missing.time))
+        }
+        let premature = RaterOrderDetector.premature(
+            data.ratings, orders: data.orders, backing: backing, arrivals: arrivals, quickSeconds: 50_000,
+            lateSeconds: 400_000)
+        for row in 0..<data.ratings.count {
+            let expected: UInt8
+            if backing[row] == .none {
+                expected = 2
+            } else {
+                let order = Int(data.ratings.order[row])
+                let at = data.ratings.createdAt[row], placed = data.orders.createdAt[order], arrived = arrivals[order]
+                let beforeOrder = at < placed
+                let beforeOnTimeParcel = arrived != Missing.time && at < arrived && arrived - placed <= 400_000
+                let moments = arrived != Missing.time && at >= arrived && at - arrived < 50_000
+                expected = beforeOrder || beforeOnTimeParcel || moments ? 1 : 0
+            }
+            #expect(premature[row] == expected, "seed \(seed) row \(row)")
+        }
+    }
+
+    @Test(arguments: 0..<20) func shortTextAndKnownShareMatchReference(seed: Int) {
+        let data = RandomRatings(seed: seed)
+        let short = RaterOrderDetector.shortText(data.ratings, chars: 10)
+        for row in 0..<data.ratings.count {
+            let length = data.ratings.textLength[row]
+            let expected: UInt8 = length == Missing.count ? 2 : (length < 10 && data.ratings.hasMedia[row] != 1 ? 1 : 0)
+            #expect(short[row] == expected)
+        }
+        let shares = RaterOrderDetector.share(data.lowByRater, short.map { $0 == 2 ? nil : $0 == 1 })
+        for rater in 0..<data.accounts {
+            let known = data.ratings.buyer.indices.filter {
+                Int(data.ratings.buyer[$0]) == rater && data.low[$0] && short[$0] != 2
+            }
+            let expected = known.isEmpty ? nil : Double(known.filter { short[$0] == 1 }.count) / Double(known.count)
+            if let expected { #expect(shares[rater] == expected) } else { #expect(shares[rater].isNaN) }
+        }
+    }
+
+    @Test(arguments: 0..<30) func sharedIdentityMatchesReference(seed: Int) {
+        let data = RandomRatings(seed: seed)
+        let backing = Self.referenceBacking(data, quantile: 0.2, minimumOrders: 5)
+        let low = data.low
+        for threads in [1, 2] {
+            let shared = RaterOrderDetector.sharedIdentity(
+                data.ratings, orders: data.orders, backing: backing, lowByShop: data.lowByShop, deviceRaters: 2,
+                ipRaters: 3, threads: threads)
+            for row in 0..<data.ratings.count {
+                var expected = false
+                if low[row] && backing[row] != .none {
+                    let order = Int(data.ratings.order[row])
+                    for (column, minimum) in [(data.orders.device, 2), (data.orders.ip, 3)]
+                    where column[order] != IdDictionary.absent {
+                        let raters = Set(data.ratings.buyer.indices.filter { other in
+                            low[other] && backing[other] != .none && data.ratings.shop[other] == data.ratings.shop[row]
+                                && column[Int(data.ratings.order[other])] == column[order]
+                        }.map { data.ratings.buyer[$0] })
+                        if raters.count >= minimum { expected = true }
+                    }
+                }
+                #expect(shared[row] == expected, "seed \(seed) row \(row)")
+            }
+        }
+    }
+
+    /// Reference burstiness: for each low rating and window, count by scanning all the
+    /// shop's ratings.
+    static func referenceBurst(
+        shops: [UInt32], low: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int
+    ) -> [Double] {
+        times.indices.map { row in
+            guard low[row] else { return 0 }
+            let mine = times.indices.filter { shops[$0] == shops[row] }
+            let totalLow = mine.filter { low[$0] }.count
+            guard totalLow >= minimumLow else { return 0 }
+            var best = 0.0
+            for half in halves {
+                let inside = mine.filter { abs(times[$0] - times[row]) <= half }
+                let insideLow = inside.filter { low[$0] }.count
+                guard insideLow >= minimumLow else { continue }
+                let outsideLow = Double(totalLow - insideLow), outsideAll = Double(mine.count - inside.count)
+                let byRate = outsideLow * Double(2 * half) / max(Double(span - 2 * half), Double(2 * half))
+                let byShare = (outsideLow + 1) / (outsideAll + 2) * Double(inside.count)
+                best = max(best, Double(insideLow) / (max(byRate, byShare) + 1))
+            }
+            return best
+        }
+    }
+
+    @Test(arguments: 0..<40) func burstinessMatchesBruteForce(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let count = Int(random.next() % 300) + 1
+        let shops = (0..<count).map { _ in UInt32(random.next() % 4) }
+        let low = (0..<count).map { _ in random.next() % 3 == 0 }
+        // Some ratings crowd into one day, as an attack does.
+        let times = (0..<count).map { _ in
+            random.next() % 4 == 0 ? Int64(500_000 + random.next() % 40_000) : Int64(random.next() % 5_000_000)
+        }
+        let halves: [Int64] = [10_000, 30_000, 90_000]
+        let expected = Self.referenceBurst(
+            shops: shops, low: low, times: times, halves: halves, span: 5_000_000, minimumLow: 3)
+        for threads in [1, 2] {
+            let burst = RatingBurstDetector.burstiness(
+                byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, times: times,
+                halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads)
+            for row in 0..<count {
+                #expect(abs(burst[row] - expected[row]) < 1e-12, "seed \(seed) row \(row)")
+            }
+        }
+    }
+
+    @Test func sponsorIsTheShopTheAttackersBrush() {
+        // Accounts: 0 victim, 1 sponsor, 2 popular shop, 3..8 attackers, 9..28 other buyers.
+        var orders = OrdersTable()
+        var ratings = RatingsTable()
+        func order(_ buyer: Int, _ shop: Int) {
+            orders.buyer.append(UInt32(buyer))
+            orders.shop.append(UInt32(shop))
+            for column in [\OrdersTable.item, \.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(0) }
+            orders.amountCents.append(100)
+            orders.createdAt.append(0)
+            orders.paidAt.append(0)
+            orders.confirmedAt.append(0)
+            orders.status.append(OrderStatus.completed.rawValue)
+        }
+        for attacker in 3...8 {
+            order(attacker, 1)
+            ratings.order.append(UInt32(orders.count - 1))
+            ratings.buyer.append(UInt32(attacker))
+            ratings.shop.append(1)
+            ratings.stars.append(5)
+            order(attacker, 2)
+        }
+        for buyer in 9..<29 { order(buyer, 2) }
+        let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(3...8))
+        let sponsors = RatingBurstDetector.sponsors(
+            of: [attack], orders: orders, ratings: ratings, entityCount: 29, minimumAttackers: 3, minimumLift: 5,
+            praiseStars: 4)
+        // 26 accounts buy. Shop 1's buyers are the 6 attackers: share 6 / 6 = 1 of the
+        // attack, base rate 6 / 26, lift 26 / 6 = 4.33. Shop 2 sells to all 26: lift 1.
+        // So a minimum lift of 5 ties nothing, and 4 ties shop 1 alone.
+        #expect(sponsors.tied.isEmpty)
+        let lenient = RatingBurstDetector.sponsors(
+            of: [attack], orders: orders, ratings: ratings, entityCount: 29, minimumAttackers: 3, minimumLift: 4,
+            praiseStars: 4)
+        #expect(lenient.tied.map(\.sponsor) == [1])
+        #expect(lenient.tied.map(\.attack) == [0])
+        #expect(lenient.share[1] == 1)
+        #expect(lenient.praise[1] == 1)
+        #expect(lenient.share[2].isNaN)
+    }
+}
+
+@Suite struct RaterFairnessTests {
+    /// Three raters rate one shop: u1 and u2 give 5 stars (score +1), u3 gives 1 star
+    /// (score -1). With no priors (alpha = beta = 0) each rater's fairness is the
+    /// reliability of its one rating, so at the fixed point F = R and
+    ///   R = (F + 1 - |s - g| / 2) / 2 = (R + 1 - |s - g| / 2) / 2  =>  R = 1 - |s - g| / 2.
+    /// For u1, u2: R = 1 - (1 - g) / 2 = (1 + g) / 2; for u3: R = 1 - (1 + g) / 2 = (1 - g) / 2.
+    /// Goodness g = (R1 + R2 - R3) / 3 = ((1 + g) - (1 - g) / 2) / 3 = (1 + 3 g) / 6,
+    /// so 6 g = 1 + 3 g and g = 1/3; then R1 = R2 = F1 = F2 = 2/3 and R3 = F3 = 1/3.
+    @Test func fixedPointOfATinyGraphComputedByHand() {
+        let graph = RatingGraph(raters: [1, 2, 3], shops: [0, 0, 0], scores: [1, 1, -1], entityCount: 4)
+        let result = graph.fairness(fairnessPrior: 0, goodnessPrior: 0, tolerance: 1e-12, maximumIterations: 1000, threads: 1)
+        #expect(result.iterations < 1000)
+        #expect(abs(result.goodness[0] - 1.0 / 3) < 1e-9)
+        #expect(abs(result.fairness[1] - 2.0 / 3) < 1e-9)
+        #expect(abs(result.fairness[2] - 2.0 / 3) < 1e-9)
+        #expect(abs(result.fairness[3] - 1.0 / 3) < 1e-9)
+        #expect(abs(result.reliability[2] - 1.0 / 3) < 1e-9)
+    }
+
+    /// On random graphs the iteration converges (stops before the limit with the last
+    /// round moving nothing more than the tolerance), its result is a fixed point of the
+    /// update equations, and it does not depend on the thread count.
+    @Test(arguments: 0..<10) func convergesToAFixedPointForAnyThreads(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let count = 400, entities = 60
+        let raters = (0..<count).map { _ in UInt32(random.next() % 40) }
+        let shops = (0..<count).map { _ in UInt32(40 + random.next() % 20) }
+        let scores = (0..<count).map { _ in (Double(random.next() % 5) - 2) / 2 }
+        let graph = RatingGraph(raters: raters, shops: shops, scores: scores, entityCount: entities)
+        let one = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 1)
+        #expect(one.iterations < 500)
+        for entity in 0..<entities {
+            let into = (0..<count).filter { shops[$0] == UInt32(entity) }
+            let out = (0..<count).filter { raters[$0] == UInt32(entity) }
+            let goodness = into.isEmpty ? 0 : into.map { one.reliability[$0] * scores[$0] }.reduce(0, +) / (1 + Double(into.count))
+            let fairness = out.isEmpty ? 1 : (1 + out.map { one.reliability[$0] }.reduce(0, +)) / (1 + Double(out.count))
+            #expect(abs(one.goodness[entity] - goodness) < 1e-8)
+            #expect(abs(one.fairness[entity] - fairness) < 1e-8)
+        }
+        let four = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 4)
+        #expect(four.fairness == one.fairness && four.goodness == one.goodness)
+    }
+}
+
+@Suite struct RatingLockstepTests {
+    /// A ring of 8 raters posts 1-star ratings on the same 3 shops on the same day;
+    /// 300 other raters post 2 low ratings each on random shops and days. The ring is
+    /// a block and its raters' low ratings are all inside it.
+    @Test func findsARingRatingTheSameShopsTheSameDay() {
+        var export = Export()
+        var random = SplitMix(seed: 7)
+        for index in 0..<340 { _ = export.dictionaries.accounts.intern("a\(index)") }
+        func rate(_ rater: Int, _ shop: Int, _ at: Int64) {
+            export.ratings.order.append(IdDictionary.absent)
+            export.ratings.buyer.append(UInt32(rater))
+            export.ratings.shop.append(UInt32(shop))
+            export.ratings.item.append(IdDictionary.absent)
+            export.ratings.stars.append(1)
+            export.ratings.createdAt.append(at)
+            export.ratings.textLength.append(Missing.count)
+            export.ratings.hasMedia.append(Missing.flag)
+        }
+        for rater in 40..<332 {
+            for _ in 0..<2 { rate(rater, Int(random.next() % 40), Int64(random.next() % (60 * 86_400))) }
+        }
+        for rater in 0..<8 {
+            for shop in [3, 17, 29] { rate(332 + rater, shop, 20 * 86_400 + Int64(rater) * 600) }
+        }
+        let detector = RatingLockstepDetector()
+        let output = detector.measure(export, config: DetectionConfig(detectors: [detector]), threads: 2)
+        let values = output.signals[0].values
+        #expect((332..<340).allSatisfy { values[$0] == 1 })
+        #expect(output.findings.first?.members.prefix(3) == ["shop:a3", "shop:a17", "shop:a29"])
+        #expect((40..<332).filter { values[$0] >= 0.5 }.count <= 2)
+    }
+}
