@@ -68,8 +68,12 @@ sample: build
 	rm -rf datasets/sample
 	$(BIN) generate --out datasets/sample --seed 42 --shops 40 --buyers 1500 --days 30 --fraud mixed --camouflage 1
 
+# Throughput and accuracy benchmarks: ingest (ordo-one harness), the injected-block
+# benchmark of the dense-block finder, and the empty-parcel detector's scan events/s.
 bench: build
 	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
+	cd Benchmarks && swift build -c release $(CPU_FLAGS) --product injected-blocks && .build/release/injected-blocks
+	scripts/parcel-throughput.sh
 
 FUZZ_SECONDS ?= 600
 # The fuzz target is a package of its own (Tests/Fuzz) built with libFuzzer; findings and
