@@ -142,13 +142,12 @@ struct RandomRatings {
         for threads in [1, 2] {
             let shared = RaterOrderDetector.sharedIdentity(
                 data.ratings, orders: data.orders, backing: backing, lowByShop: data.lowByShop, deviceRaters: 2,
-                ipRaters: 3, threads: threads)
+                threads: threads)
             for row in 0..<data.ratings.count {
                 var expected = false
                 if low[row] && backing[row] != .none {
                     let order = Int(data.ratings.order[row])
-                    for (column, minimum) in [(data.orders.device, 2), (data.orders.ip, 3)]
-                    where column[order] != IdDictionary.absent {
+                    for (column, minimum) in [(data.orders.device, 2)] where column[order] != IdDictionary.absent {
                         let raters = Set(data.ratings.buyer.indices.filter { other in
                             low[other] && backing[other] != .none && data.ratings.shop[other] == data.ratings.shop[row]
                                 && column[Int(data.ratings.order[other])] == column[order]

@@ -37,8 +37,9 @@ public struct DenseBlock: Sendable, Equatable {
 /// snapshot can hold two unrelated dense blocks: a found block is split into parts
 /// whose mode-1 ids share mode-0 ids (see `parts`). And peeling
 /// always returns something, even from pure noise: a part is reported only when its
-/// fill is `minimumFillLift` times the tensor's. The found cells are then taken out
-/// and the search repeats.
+/// fill is `minimumFillLift` times the tensor's. Each part then gets back the slices
+/// that fill its volume about as densely as it does (`refined`), its cells are taken
+/// out, and the search repeats.
 public struct DenseBlockFinder: Sendable {
     public var density: BlockDensity
     /// Stop after this many peeling passes.
@@ -77,12 +78,15 @@ public struct DenseBlockFinder: Sendable {
             // A block barely denser than the background is no block, and splitting it
             // would cost a pass over its shop pairs.
             let candidates = peeled.fill >= minimumFillLift * tensorFill / 10
-                ? parts(of: peeled, in: tensor, removedCell: removedCell) : []
+                ? parts(of: peeled, in: tensor, removedCell: removedCell).map {
+                    refined($0, in: tensor, removedCell: removedCell)
+                } : []
             for part in candidates {
                 if zip(part.members, minimumSides).allSatisfy({ $0.count >= $1 }),
                     part.fill >= minimumFillLift * tensorFill
                 {
                     found.append(part)
+                    forEachCell(of: part, in: tensor, removedCell: removedCell) { removedCell[$0] = true }
                 }
             }
             forEachCell(of: peeled, in: tensor, removedCell: removedCell) { removedCell[$0] = true }
@@ -253,6 +257,37 @@ public struct DenseBlockFinder: Sendable {
         return members.keys.sorted().map { part in
             self.block(members[part]!.map { $0.sorted() }, in: tensor, removedCell: removedCell, density: block.density)
         }
+    }
+
+    /// `part` with every slice added whose cells inside the part's other two modes fill
+    /// at least half as much of that volume as the part's own cells fill theirs: a
+    /// slice that peeling dropped while two blocks were still one snapshot.
+    func refined(_ part: DenseBlock, in tensor: Tensor3, removedCell: [Bool]) -> DenseBlock {
+        var members = part.members
+        for mode in 0..<3 {
+            let others = (0..<3).filter { $0 != mode }
+            let inOthers = others.map { other in
+                var flags = [Bool](repeating: false, count: tensor.sizes[other])
+                for id in members[other] { flags[Int(id)] = true }
+                return flags
+            }
+            let needed = 0.5 * part.fill * Double(members[others[0]].count * members[others[1]].count)
+            let via = members[others[0]].count <= members[others[1]].count ? 0 : 1
+            let current = Set(members[mode])
+            var counts: [UInt32: Int] = [:]
+            for id in members[others[via]] {
+                for cell in tensor.slices[others[via]].rows(of: Int(id)) where !removedCell[Int(cell)] {
+                    let cell = Int(cell)
+                    let candidate = tensor.coordinates[mode][cell]
+                    guard !current.contains(candidate), inOthers[1 - via][Int(tensor.coordinates[others[1 - via]][cell])]
+                    else { continue }
+                    counts[candidate, default: 0] += 1
+                }
+            }
+            members[mode] += counts.filter { Double($0.value) >= needed }.keys
+            members[mode].sort()
+        }
+        return block(members, in: tensor, removedCell: removedCell, density: part.density)
     }
 
     /// The density of a block of `mass` with side lengths `sides`.

@@ -18,8 +18,7 @@ public struct RaterOrderDetector: Detector {
             Parameter("malicious_ratings.quick_rating_seconds", 600, "a low rating this soon after the parcel arrived cannot judge the goods"),
             Parameter("malicious_ratings.late_delivery_seconds", 345_600, "a parcel arriving later than this after the order is late, and a complaint before it arrives is fair"),
             Parameter("malicious_ratings.short_text_chars", 10, "a review text shorter than this says nothing"),
-            Parameter("malicious_ratings.shared_device_raters", 2, "distinct low raters of one shop on one device that make the device shared"),
-            Parameter("malicious_ratings.shared_ip_raters", 3, "distinct low raters of one shop from one network address that make it shared"),
+            Parameter("malicious_ratings.shared_device_raters", 3, "distinct low raters of one shop on one device that make the device shared"),
         ]
     }
 
@@ -39,7 +38,7 @@ public struct RaterOrderDetector: Detector {
                 threshold: 0.5, saturation: 0.9, weight: 0.15),
             SignalDefinition(
                 name: "rater_shared_identity_low_share", entityKind: .buyer, category: .maliciousRatings,
-                description: "share of the rater's low ratings whose order device or network address other low raters of the shop share",
+                description: "share of the rater's low ratings whose order device other low raters of the shop share",
                 threshold: 0.5, saturation: 0.9, weight: 0.35),
         ]
     }
@@ -80,8 +79,7 @@ public struct RaterOrderDetector: Detector {
 
         let shared = Self.sharedIdentity(
             ratings, orders: export.orders, backing: backing, lowByShop: facts.lowByShop,
-            deviceRaters: UInt32(config["malicious_ratings.shared_device_raters"]),
-            ipRaters: UInt32(config["malicious_ratings.shared_ip_raters"]), threads: threads)
+            deviceRaters: UInt32(config["malicious_ratings.shared_device_raters"]), threads: threads)
         columns.append(
             facts.raterColumn(
                 signal("rater_shared_identity_low_share", config),
@@ -135,21 +133,18 @@ public struct RaterOrderDetector: Detector {
     }
 
     /// Per rating, whether it is a low rating whose order's device is used by at least
-    /// `deviceRaters`, or whose order's network address by at least `ipRaters`, distinct
-    /// low raters of the same shop. Ratings without an own order have no identity.
+    /// `deviceRaters` distinct low raters of the same shop. Ratings without an own order
+    /// have no identity. Network addresses are not identities here: carrier NAT puts
+    /// many unrelated customers of a bad shop behind one address.
     static func sharedIdentity(
         _ ratings: RatingsTable, orders: OrdersTable, backing: [RatingBacking], lowByShop: EntityGroups,
-        deviceRaters: UInt32, ipRaters: UInt32, threads: Int
+        deviceRaters: UInt32, threads: Int
     ) -> [Bool] {
-        var flagged = [Bool](repeating: false, count: ratings.count)
-        for (column, minimum) in [(orders.device, deviceRaters), (orders.ip, ipRaters)] {
-            let identity = (0..<ratings.count).map { row in
-                backing[row] == .none ? IdDictionary.absent : column[Int(ratings.order[row])]
-            }
-            let counts = RowKernels.distinctMembersSharingIdentity(
-                groups: lowByShop, identity: identity, member: ratings.buyer, threads: threads)
-            for row in counts.indices where counts[row] >= minimum { flagged[row] = true }
+        let identity = (0..<ratings.count).map { row in
+            backing[row] == .none ? IdDictionary.absent : orders.device[Int(ratings.order[row])]
         }
-        return flagged
+        return RowKernels.distinctMembersSharingIdentity(
+            groups: lowByShop, identity: identity, member: ratings.buyer, threads: threads
+        ).map { $0 >= deviceRaters }
     }
 }
