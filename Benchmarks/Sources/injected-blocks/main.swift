@@ -42,7 +42,7 @@ for block in injected {
     truth.append(members)
 }
 let tensor = Tensor3(sizes: sizes, cells: cells, mass: [Double](repeating: 1, count: cells.count))
-let finder = DenseBlockFinder(density: .suspiciousness, maximumBlocks: injected.count, minimumSides: [2, 2, 1])
+let finder = DenseBlockFinder(density: .suspiciousness, maximumBlocks: injected.count, minimumSides: [5, 2, 1])
 
 let clock = ContinuousClock()
 let start = clock.now
