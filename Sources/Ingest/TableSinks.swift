@@ -30,6 +30,9 @@ struct OrdersSink: RecordSink {
     private let block = OrdersBlock()
     /// The row being filled, within `block`.
     private var row = 0
+    /// The month of each time column's previous value.
+    private var createdAtMonth = FieldParser.MonthCache(), paidAtMonth = FieldParser.MonthCache()
+    private var confirmedAtMonth = FieldParser.MonthCache()
 
     mutating func store(_ column: Column, _ value: UnsafeRawBufferPointer, into export: inout Export)
         throws(ValueProblem) -> StoreNote
@@ -43,9 +46,9 @@ struct OrdersSink: RecordSink {
         case .shopID: block.ids[OrdersBlock.shop + row] = try FieldParser.id(value, in: &export.dictionaries.accounts)
         case .itemID: block.ids[OrdersBlock.item + row] = try FieldParser.id(value, in: &export.dictionaries.items)
         case .amount: block.numbers[OrdersBlock.amount + row] = try FieldParser.moneyCents(value)
-        case .createdAt: block.numbers[OrdersBlock.createdAt + row] = try FieldParser.time(value)
-        case .paidAt: block.numbers[OrdersBlock.paidAt + row] = try FieldParser.time(value)
-        case .confirmedAt: block.numbers[OrdersBlock.confirmedAt + row] = try FieldParser.time(value)
+        case .createdAt: block.numbers[OrdersBlock.createdAt + row] = try FieldParser.time(value, cache: &createdAtMonth)
+        case .paidAt: block.numbers[OrdersBlock.paidAt + row] = try FieldParser.time(value, cache: &paidAtMonth)
+        case .confirmedAt: block.numbers[OrdersBlock.confirmedAt + row] = try FieldParser.time(value, cache: &confirmedAtMonth)
         case .status: block.status[row] = try orderStatuses.index(of: value)
         case .shipTo: block.ids[OrdersBlock.shipTo + row] = try FieldParser.id(value, in: &export.dictionaries.addresses)
         case .deviceID: block.ids[OrdersBlock.device + row] = try FieldParser.id(value, in: &export.dictionaries.devices)
