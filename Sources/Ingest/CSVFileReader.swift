@@ -98,6 +98,7 @@ struct CSVFileReader {
             }
         }
         if binding == nil { throw IngestError(file: file, problem: .noHeader) }
+        sink.finish(into: &target)
         return tally
     }
 

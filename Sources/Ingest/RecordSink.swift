@@ -29,9 +29,13 @@ protocol RecordSink {
     /// Makes room for about `rows` records in all (estimated from the file size and the
     /// first chunk), so that columns do not grow step by step.
     mutating func reserve(rows: Int, into target: inout Target)
+    /// Called once after the file's last record (a sink that stages rows moves them into
+    /// the target here).
+    mutating func finish(into target: inout Target)
 }
 
 extension RecordSink {
     mutating func finishRecord(into target: inout Target) {}
     mutating func reserve(rows: Int, into target: inout Target) {}
+    mutating func finish(into target: inout Target) {}
 }

@@ -24,25 +24,37 @@ struct OrdersSink: RecordSink {
         }
     }
 
-    func store(_ column: Column, _ value: UnsafeRawBufferPointer, into export: inout Export) throws(ValueProblem)
-        -> StoreNote
+    /// The rows of the current block are staged here, each value written at its row;
+    /// `finishRecord` counts the row, and a full block is moved into the table's columns
+    /// with one bulk append per column (no `Array.append` per value).
+    private let block = OrdersBlock()
+    /// The row being filled, within `block`.
+    private var row = 0
+    /// The month of each time column's previous value.
+    private var createdAtMonth = FieldParser.MonthCache(), paidAtMonth = FieldParser.MonthCache()
+    private var confirmedAtMonth = FieldParser.MonthCache()
+
+    mutating func store(_ column: Column, _ value: UnsafeRawBufferPointer, into export: inout Export)
+        throws(ValueProblem) -> StoreNote
     {
+        let row = row
         switch column {
         case .orderID:
-            let row = export.dictionaries.orders.count
-            guard try FieldParser.id(value, in: &export.dictionaries.orders) == row else { throw .duplicateOrder }
-        case .buyerID: export.orders.buyer.append(try FieldParser.id(value, in: &export.dictionaries.accounts))
-        case .shopID: export.orders.shop.append(try FieldParser.id(value, in: &export.dictionaries.accounts))
-        case .itemID: export.orders.item.append(try FieldParser.id(value, in: &export.dictionaries.items))
-        case .amount: export.orders.amountCents.append(try FieldParser.moneyCents(value))
-        case .createdAt: export.orders.createdAt.append(try FieldParser.time(value))
-        case .paidAt: export.orders.paidAt.append(try FieldParser.time(value))
-        case .confirmedAt: export.orders.confirmedAt.append(try FieldParser.time(value))
-        case .status: export.orders.status.append(try orderStatuses.index(of: value))
-        case .shipTo: export.orders.shipTo.append(try FieldParser.id(value, in: &export.dictionaries.addresses))
-        case .deviceID: export.orders.device.append(try FieldParser.id(value, in: &export.dictionaries.devices))
-        case .ip: export.orders.ip.append(try FieldParser.id(value, in: &export.dictionaries.ips))
-        case .paymentID: export.orders.payment.append(try FieldParser.id(value, in: &export.dictionaries.payments))
+            let next = export.dictionaries.orders.count
+            guard try FieldParser.id(value, in: &export.dictionaries.orders) == next else { throw .duplicateOrder }
+        case .buyerID: block.ids[OrdersBlock.buyer + row] = try FieldParser.id(value, in: &export.dictionaries.accounts)
+        case .shopID: block.ids[OrdersBlock.shop + row] = try FieldParser.id(value, in: &export.dictionaries.accounts)
+        case .itemID: block.ids[OrdersBlock.item + row] = try FieldParser.id(value, in: &export.dictionaries.items)
+        case .amount: block.numbers[OrdersBlock.amount + row] = try FieldParser.moneyCents(value)
+        case .createdAt: block.numbers[OrdersBlock.createdAt + row] = try FieldParser.time(value, cache: &createdAtMonth)
+        case .paidAt: block.numbers[OrdersBlock.paidAt + row] = try FieldParser.time(value, cache: &paidAtMonth)
+        case .confirmedAt: block.numbers[OrdersBlock.confirmedAt + row] = try FieldParser.time(value, cache: &confirmedAtMonth)
+        case .status: block.status[row] = try orderStatuses.index(of: value)
+        case .shipTo: block.ids[OrdersBlock.shipTo + row] = try FieldParser.id(value, in: &export.dictionaries.addresses)
+        case .deviceID: block.ids[OrdersBlock.device + row] = try FieldParser.id(value, in: &export.dictionaries.devices)
+        case .ip: block.ids[OrdersBlock.ip + row] = try FieldParser.id(value, in: &export.dictionaries.ips)
+        case .paymentID:
+            block.ids[OrdersBlock.payment + row] = try FieldParser.id(value, in: &export.dictionaries.payments)
         }
         return .stored
     }
@@ -54,13 +66,67 @@ struct OrdersSink: RecordSink {
 
     func storeMissing(_ column: Column, into export: inout Export) {
         switch column {
-        case .paidAt: export.orders.paidAt.append(Missing.time)
-        case .confirmedAt: export.orders.confirmedAt.append(Missing.time)
-        case .deviceID: export.orders.device.append(IdDictionary.absent)
-        case .ip: export.orders.ip.append(IdDictionary.absent)
-        case .paymentID: export.orders.payment.append(IdDictionary.absent)
+        case .paidAt: block.numbers[OrdersBlock.paidAt + row] = Missing.time
+        case .confirmedAt: block.numbers[OrdersBlock.confirmedAt + row] = Missing.time
+        case .deviceID: block.ids[OrdersBlock.device + row] = IdDictionary.absent
+        case .ip: block.ids[OrdersBlock.ip + row] = IdDictionary.absent
+        case .paymentID: block.ids[OrdersBlock.payment + row] = IdDictionary.absent
         default: preconditionFailure("required column \(column) has no missing value")
         }
+    }
+
+    mutating func finishRecord(into export: inout Export) {
+        row &+= 1
+        if row == OrdersBlock.rows { finish(into: &export) }
+    }
+
+    /// Moves the staged rows into the table.
+    mutating func finish(into export: inout Export) {
+        let count = row
+        guard count > 0 else { return }
+        row = 0
+        func ids(_ offset: Int) -> UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: block.ids + offset, count: count) }
+        func numbers(_ offset: Int) -> UnsafeBufferPointer<Int64> {
+            UnsafeBufferPointer(start: block.numbers + offset, count: count)
+        }
+        export.orders.buyer.append(contentsOf: ids(OrdersBlock.buyer))
+        export.orders.shop.append(contentsOf: ids(OrdersBlock.shop))
+        export.orders.item.append(contentsOf: ids(OrdersBlock.item))
+        export.orders.amountCents.append(contentsOf: numbers(OrdersBlock.amount))
+        export.orders.createdAt.append(contentsOf: numbers(OrdersBlock.createdAt))
+        export.orders.paidAt.append(contentsOf: numbers(OrdersBlock.paidAt))
+        export.orders.confirmedAt.append(contentsOf: numbers(OrdersBlock.confirmedAt))
+        export.orders.status.append(contentsOf: UnsafeBufferPointer(start: block.status, count: count))
+        export.orders.shipTo.append(contentsOf: ids(OrdersBlock.shipTo))
+        export.orders.device.append(contentsOf: ids(OrdersBlock.device))
+        export.orders.ip.append(contentsOf: ids(OrdersBlock.ip))
+        export.orders.payment.append(contentsOf: ids(OrdersBlock.payment))
+    }
+}
+
+/// The staging buffers of `OrdersSink`: `rows` rows of each column at a fixed offset
+/// (the id columns in `ids`, money and times in `numbers`), allocated once per file.
+private final class OrdersBlock {
+    static let rows = 4096
+    static let buyer = 0, shop = rows, item = 2 * rows, shipTo = 3 * rows, device = 4 * rows, ip = 5 * rows
+    static let payment = 6 * rows
+    static let amount = 0, createdAt = rows, paidAt = 2 * rows, confirmedAt = 3 * rows
+
+    let ids = UnsafeMutablePointer<UInt32>.allocate(capacity: 7 * rows)
+    let numbers = UnsafeMutablePointer<Int64>.allocate(capacity: 4 * rows)
+    let status = UnsafeMutablePointer<UInt8>.allocate(capacity: rows)
+
+    init() {
+        // Initialised once, so a row always reads defined memory even if a column were skipped.
+        ids.initialize(repeating: IdDictionary.absent, count: 7 * Self.rows)
+        numbers.initialize(repeating: Missing.time, count: 4 * Self.rows)
+        status.initialize(repeating: 0, count: Self.rows)
+    }
+
+    deinit {
+        ids.deallocate()
+        numbers.deallocate()
+        status.deallocate()
     }
 }
 
