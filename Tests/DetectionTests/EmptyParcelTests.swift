@@ -167,3 +167,22 @@ import Testing
         }
     }
 }
+
+@Suite struct EntityGroupOrderTests {
+    /// Plain reference: each entity's rows sorted by (time, row), over random keys with
+    /// absent ones, many equal times, groups short and long, in and out of order.
+    @Test(arguments: 0..<30) func groupsMatchSortedRows(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed) &+ 1000)
+        let entityCount = Int(random.next() % 12) + 1
+        let rowCount = Int(random.next() % 600)
+        let keys = (0..<rowCount).map { _ in random.next() % 9 == 0 ? IdDictionary.absent : UInt32(random.next() % UInt64(entityCount)) }
+        let inOrder = seed % 3 == 0
+        let times = (0..<rowCount).map { row in inOrder ? Int64(row / 3) : Int64(random.next() % 50) }
+        let groups = EntityGroups(keys: keys, entityCount: entityCount, orderedBy: times)
+        for entity in 0..<entityCount {
+            let expected = (0..<rowCount).filter { keys[$0] == UInt32(entity) }
+                .sorted { (times[$0], $0) < (times[$1], $1) }.map { UInt32($0) }
+            #expect(Array(groups.rows(of: entity)) == expected, "entity \(entity), seed \(seed)")
+        }
+    }
+}

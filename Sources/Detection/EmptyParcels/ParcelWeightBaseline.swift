@@ -139,23 +139,41 @@ public struct ParcelWeightBaseline: Sendable {
     public func underweight(
         _ trajectories: [WaybillTrajectory], orders: OrdersTable, ratio: Double, deviations: Double
     ) -> [Bool] {
-        func bounds(_ norm: Norm?) -> (grams: Double, perCent: Double)? {
+        // Per item, the bounds of the norm it is judged by (its own, else its shop's,
+        // else the export's) are only known per order, so keep the three tables and
+        // pick per waybill; `.nan` marks "no norm" (every comparison with it is false).
+        func bounds(_ norm: Norm?) -> (grams: Double, perCent: Double) {
             norm.map { ($0.grams.lowerBound(ratio: ratio, deviations: deviations),
-                        $0.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations)) }
+                        $0.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations)) } ?? (.nan, .nan)
         }
         let itemBounds = items.map(bounds), shopBounds = shops.map(bounds), overallBounds = bounds(overall)
-        let item = orders.item, shop = orders.shop, amount = orders.amountCents
-        return trajectories.map { trajectory in
-            guard trajectory.grams >= 0, trajectory.order != IdDictionary.absent, Int(trajectory.order) < item.count else {
-                return false
+        let hasItem = items.map { $0 != nil }, hasShop = shops.map { $0 != nil }, hasOverall = overall != nil
+        let orderCount = min(orders.count, orders.item.count, orders.shop.count, orders.amountCents.count)
+        var result = [Bool](repeating: false, count: trajectories.count)
+        trajectories.withUnsafeBufferPointer { trajectories in
+            orders.item.withUnsafeBufferPointer { item in
+                orders.shop.withUnsafeBufferPointer { shop in
+                    orders.amountCents.withUnsafeBufferPointer { amount in
+                        result.withUnsafeMutableBufferPointer { result in
+                            for waybill in 0..<trajectories.count {
+                                let trajectory = trajectories[waybill]
+                                let order = Int(trajectory.order)
+                                guard trajectory.grams >= 0, trajectory.order != IdDictionary.absent, order < orderCount else {
+                                    continue
+                                }
+                                let itemId = Int(item[order]), shopId = Int(shop[order])
+                                let bound = hasItem[itemId] ? itemBounds[itemId]
+                                    : hasShop[shopId] ? shopBounds[shopId] : overallBounds
+                                guard hasItem[itemId] || hasShop[shopId] || hasOverall else { continue }
+                                let grams = Double(trajectory.grams)
+                                result[waybill] = grams < bound.grams && grams / Double(max(1, amount[order])) < bound.perCent
+                            }
+                        }
+                    }
+                }
             }
-            let order = Int(trajectory.order)
-            guard let bound = itemBounds[Int(item[order])] ?? shopBounds[Int(shop[order])] ?? overallBounds else {
-                return false
-            }
-            let grams = Double(trajectory.grams)
-            return grams < bound.grams && grams / Double(max(1, amount[order])) < bound.perCent
         }
+        return result
     }
 
     /// Most waybills the export-wide norm is computed from.
