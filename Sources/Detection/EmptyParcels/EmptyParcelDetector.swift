@@ -77,7 +77,8 @@ public struct EmptyParcelDetector: Detector {
             threads: threads)
         let baseline = ParcelWeightBaseline(
             trajectories: trajectories, orders: orders, itemCount: export.dictionaries.items.count,
-            shopCount: export.dictionaries.accounts.count, minimumParcels: Int(config["empty_parcels.item_min_parcels"]))
+            shopCount: export.dictionaries.accounts.count, minimumParcels: Int(config["empty_parcels.item_min_parcels"]),
+            threads: threads)
         let underweight = baseline.underweight(
             trajectories, orders: orders, ratio: config["empty_parcels.light_ratio"],
             deviations: config["empty_parcels.light_deviations"])

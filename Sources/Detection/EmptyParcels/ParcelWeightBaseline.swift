@@ -36,7 +36,10 @@ public struct ParcelWeightBaseline: Sendable {
 
     /// Learns the baseline from the weighed waybills of `trajectories` whose order is
     /// in `orders`.
-    public init(trajectories: [WaybillTrajectory], orders: OrdersTable, itemCount: Int, shopCount: Int, minimumParcels: Int) {
+    public init(
+        trajectories: [WaybillTrajectory], orders: OrdersTable, itemCount: Int, shopCount: Int, minimumParcels: Int,
+        threads: Int = 1
+    ) {
         let count = trajectories.count, orderCount = min(orders.count, orders.item.count, orders.shop.count, orders.amountCents.count)
         var itemKeys = [UInt32](repeating: IdDictionary.absent, count: count)
         var shopKeys = itemKeys
@@ -68,8 +71,8 @@ public struct ParcelWeightBaseline: Sendable {
                 }
             }
         }
-        items = Self.norms(keys: itemKeys, entityCount: itemCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels)
-        shops = Self.norms(keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels)
+        items = Self.norms(keys: itemKeys, entityCount: itemCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
+        shops = Self.norms(keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
         // The export-wide fallback from an even sample: its median is as good, and it
         // keeps the selection small on large exports.
         let weighed = itemKeys.indices.filter { itemKeys[$0] != IdDictionary.absent }
@@ -84,10 +87,9 @@ public struct ParcelWeightBaseline: Sendable {
     /// the others): the rows' grams and grams per cent are laid out by entity with one
     /// counting sort, and each entity's median and MAD are found by selection in place.
     static func norms(
-        keys: [UInt32], entityCount: Int, grams: [Double], perCent: [Double], minimumParcels: Int
+        keys: [UInt32], entityCount: Int, grams: [Double], perCent: [Double], minimumParcels: Int, threads: Int
     ) -> [Norm?] {
         var offsets = [Int](repeating: 0, count: entityCount + 1)
-        var byEntityGrams: [Double] = [], byEntityPerCent: [Double] = []
         keys.withUnsafeBufferPointer { keys in
             offsets.withUnsafeMutableBufferPointer { offsets in
                 for key in keys where key != IdDictionary.absent { offsets[Int(key) &+ 1] &+= 1 }
@@ -95,15 +97,16 @@ public struct ParcelWeightBaseline: Sendable {
             }
         }
         let total = offsets[entityCount]
-        byEntityGrams = [Double](repeating: 0, count: total)
-        byEntityPerCent = byEntityGrams
+        // Memory the workers of the selection pass own by entity (disjoint ranges).
+        let byEntityGrams = ScratchValues(count: total), byEntityPerCent = ScratchValues(count: total)
         var cursor = offsets
         keys.withUnsafeBufferPointer { keys in
             grams.withUnsafeBufferPointer { grams in
                 perCent.withUnsafeBufferPointer { perCent in
                     cursor.withUnsafeMutableBufferPointer { cursor in
-                        byEntityGrams.withUnsafeMutableBufferPointer { outGrams in
-                            byEntityPerCent.withUnsafeMutableBufferPointer { outPerCent in
+                        do {
+                            let outGrams = byEntityGrams.values, outPerCent = byEntityPerCent.values
+                            do {
                                 for row in 0..<keys.count where keys[row] != IdDictionary.absent {
                                     let slot = cursor[Int(keys[row])]
                                     outGrams[slot] = grams[row]
@@ -117,19 +120,17 @@ public struct ParcelWeightBaseline: Sendable {
             }
         }
         let minimum = max(1, minimumParcels)
-        return offsets.withUnsafeBufferPointer { offsets in
-            byEntityGrams.withUnsafeMutableBufferPointer { gramsBuffer in
-                byEntityPerCent.withUnsafeMutableBufferPointer { perCentBuffer in
-                    (0..<entityCount).map { entity -> Norm? in
-                        let range = offsets[entity]..<offsets[entity &+ 1]
-                        guard range.count >= minimum else { return nil }
-                        return Norm(
-                            grams: spread(selectingIn: UnsafeMutableBufferPointer(rebasing: gramsBuffer[range])),
-                            gramsPerCent: spread(selectingIn: UnsafeMutableBufferPointer(rebasing: perCentBuffer[range])))
-                    }
-                }
+        let bounds = offsets
+        return ParallelRows.map(count: entityCount, threads: threads) { entities -> [Norm?] in
+            let gramsBuffer = byEntityGrams.values, perCentBuffer = byEntityPerCent.values
+            return entities.map { entity -> Norm? in
+                let range = bounds[entity]..<bounds[entity &+ 1]
+                guard range.count >= minimum else { return nil }
+                return Norm(
+                    grams: spread(selectingIn: UnsafeMutableBufferPointer(rebasing: gramsBuffer[range])),
+                    gramsPerCent: spread(selectingIn: UnsafeMutableBufferPointer(rebasing: perCentBuffer[range])))
             }
-        }
+        }.flatMap { $0 }
     }
 
     /// For each of `trajectories`, whether it declares a weight too low for what it
@@ -244,4 +245,15 @@ public struct ParcelWeightBaseline: Sendable {
         }
         return values[k]
     }
+}
+
+/// Doubles in memory this object owns, so that concurrent workers may reorder disjoint
+/// ranges of them (never through an array's `withUnsafeMutableBufferPointer`).
+final class ScratchValues: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<Double>
+    init(count: Int) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: 0)
+    }
+    deinit { values.deallocate() }
 }
