@@ -14,34 +14,79 @@ public struct EntityGroups: Sendable {
     /// (ties by row number).
     public init(keys: [UInt32], entityCount: Int, orderedBy times: [Int64]? = nil) {
         var offsets = [Int](repeating: 0, count: entityCount + 1)
-        for key in keys where key != IdDictionary.absent {
-            offsets[Int(key) + 1] &+= 1
-        }
-        for entity in 0..<entityCount {
-            offsets[entity + 1] &+= offsets[entity]
-        }
-        var cursor = offsets
-        var rows = [UInt32](repeating: 0, count: offsets[entityCount])
-        for (row, key) in keys.enumerated() where key != IdDictionary.absent {
-            rows[cursor[Int(key)]] = UInt32(row)
-            cursor[Int(key)] &+= 1
+        var rows: [UInt32] = []
+        keys.withUnsafeBufferPointer { keys in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                for key in keys where key != IdDictionary.absent {
+                    offsets[Int(key) &+ 1] &+= 1
+                }
+                for entity in 0..<entityCount {
+                    offsets[entity &+ 1] &+= offsets[entity]
+                }
+            }
+            var cursor = offsets
+            rows = [UInt32](repeating: 0, count: offsets[entityCount])
+            cursor.withUnsafeMutableBufferPointer { cursor in
+                rows.withUnsafeMutableBufferPointer { rows in
+                    for row in 0..<keys.count where keys[row] != IdDictionary.absent {
+                        let key = Int(keys[row])
+                        rows[cursor[key]] = UInt32(truncatingIfNeeded: row)
+                        cursor[key] &+= 1
+                    }
+                }
+            }
         }
         if let times {
-            for entity in 0..<entityCount {
-                let group = offsets[entity]..<offsets[entity + 1]
-                if group.count < 2 { continue }
-                var sorted = true
-                for index in group.dropFirst() where times[Int(rows[index - 1])] > times[Int(rows[index])] {
-                    sorted = false
-                    break
-                }
-                if !sorted {
-                    rows[group].sort { times[Int($0)] < times[Int($1)] || (times[Int($0)] == times[Int($1)] && $0 < $1) }
+            offsets.withUnsafeBufferPointer { offsets in
+                times.withUnsafeBufferPointer { times in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        Self.orderGroups(rows, offsets: offsets, by: times)
+                    }
                 }
             }
         }
         self.offsets = offsets
         self.rows = rows
+    }
+
+    /// Orders each group of `rows` (in row order on entry) by `times`, ties by row:
+    /// groups already in order are only checked; short ones out of order are put right
+    /// by a stable insertion sort (stable keeps ties in row order), long ones sorted.
+    static func orderGroups(
+        _ rows: UnsafeMutableBufferPointer<UInt32>, offsets: UnsafeBufferPointer<Int>, by times: UnsafeBufferPointer<Int64>
+    ) {
+        for entity in 0..<(offsets.count &- 1) {
+            let start = offsets[entity], end = offsets[entity &+ 1]
+            if end &- start < 2 { continue }
+            var previous = times[Int(rows[start])]
+            var firstOut = end
+            for index in (start &+ 1)..<end {
+                let time = times[Int(rows[index])]
+                if time < previous {
+                    firstOut = index
+                    break
+                }
+                previous = time
+            }
+            if firstOut == end { continue }
+            if end &- start <= 32 {
+                for index in firstOut..<end {
+                    let row = rows[index], time = times[Int(row)]
+                    var slot = index
+                    while slot > start && times[Int(rows[slot &- 1])] > time {
+                        rows[slot] = rows[slot &- 1]
+                        slot &-= 1
+                    }
+                    rows[slot] = row
+                }
+            } else {
+                var group = UnsafeMutableBufferPointer(rebasing: rows[start..<end])
+                group.sort { (a: UInt32, b: UInt32) -> Bool in
+                    let timeA = times[Int(a)], timeB = times[Int(b)]
+                    return timeA < timeB || (timeA == timeB && a < b)
+                }
+            }
+        }
     }
 
     public var entityCount: Int { offsets.count - 1 }

@@ -136,3 +136,53 @@ import Testing
         #expect(values[1].isNaN)
     }
 }
+
+@Suite struct WeightSelectionTests {
+    /// Plain reference: median and MAD of the sorted values.
+    static func reference(_ values: [Double]) -> ParcelWeightBaseline.Spread {
+        func middle(_ sorted: [Double]) -> Double {
+            let half = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2
+        }
+        let median = middle(values.sorted())
+        return .init(median: median, mad: middle(values.map { abs($0 - median) }.sorted()))
+    }
+
+    @Test func selectionMatchesSortedMedianAndMAD() {
+        var random = SplitMix(seed: 8)
+        for trial in 0..<3_000 {
+            let count = trial < 200 ? trial % 100 + 1 : Int(random.next() % 400) + 1
+            let distinct = [2, 5, 50, 1_000_000][trial % 4]
+            var values = (0..<count).map { _ in Double(random.next() % UInt64(distinct)) / Double(1 + trial % 3) }
+            if trial % 7 == 0 { values.sort() }
+            if trial % 11 == 0 { values.sort(by: >) }
+            let expected = Self.reference(values)
+            let actual = values.withUnsafeMutableBufferPointer { ParcelWeightBaseline.spread(selectingIn: $0) }
+            #expect(actual == expected, "trial \(trial), \(count) values")
+            var again = values
+            let k = Int(random.next() % UInt64(count))
+            let kth = again.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(k, in: $0) }
+            #expect(kth == values.sorted()[k])
+            #expect(again[..<k].allSatisfy { $0 <= kth } && again[(k + 1)...].allSatisfy { $0 >= kth })
+        }
+    }
+}
+
+@Suite struct EntityGroupOrderTests {
+    /// Plain reference: each entity's rows sorted by (time, row), over random keys with
+    /// absent ones, many equal times, groups short and long, in and out of order.
+    @Test(arguments: 0..<30) func groupsMatchSortedRows(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed) &+ 1000)
+        let entityCount = Int(random.next() % 12) + 1
+        let rowCount = Int(random.next() % 600)
+        let keys = (0..<rowCount).map { _ in random.next() % 9 == 0 ? IdDictionary.absent : UInt32(random.next() % UInt64(entityCount)) }
+        let inOrder = seed % 3 == 0
+        let times = (0..<rowCount).map { row in inOrder ? Int64(row / 3) : Int64(random.next() % 50) }
+        let groups = EntityGroups(keys: keys, entityCount: entityCount, orderedBy: times)
+        for entity in 0..<entityCount {
+            let expected = (0..<rowCount).filter { keys[$0] == UInt32(entity) }
+                .sorted { (times[$0], $0) < (times[$1], $1) }.map { UInt32($0) }
+            #expect(Array(groups.rows(of: entity)) == expected, "entity \(entity), seed \(seed)")
+        }
+    }
+}

@@ -77,7 +77,8 @@ public struct EmptyParcelDetector: Detector {
             threads: threads)
         let baseline = ParcelWeightBaseline(
             trajectories: trajectories, orders: orders, itemCount: export.dictionaries.items.count,
-            shopCount: export.dictionaries.accounts.count, minimumParcels: Int(config["empty_parcels.item_min_parcels"]))
+            shopCount: export.dictionaries.accounts.count, minimumParcels: Int(config["empty_parcels.item_min_parcels"]),
+            threads: threads)
         let underweight = baseline.underweight(
             trajectories, orders: orders, ratio: config["empty_parcels.light_ratio"],
             deviations: config["empty_parcels.light_deviations"])
@@ -89,12 +90,32 @@ public struct EmptyParcelDetector: Detector {
 
         // Shops: each shipped order counts once, on the waybill that ships it.
         var shipment = [UInt32](repeating: IdDictionary.absent, count: orders.count)
-        for row in 0..<logistics.count where logistics.order[row] != IdDictionary.absent {
-            shipment[Int(logistics.order[row])] = logistics.waybill[row]
+        var shipOf = shipment, buyerOf = shipment
+        logistics.order.withUnsafeBufferPointer { order in
+            logistics.waybill.withUnsafeBufferPointer { waybill in
+                shipment.withUnsafeMutableBufferPointer { shipment in
+                    for row in 0..<min(order.count, waybill.count) where Int(order[row]) < shipment.count {
+                        shipment[Int(order[row])] = waybill[row]
+                    }
+                }
+            }
         }
-        let shops = EntityGroups(
-            keys: (0..<orders.count).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.shop[$0] },
-            entityCount: export.dictionaries.accounts.count)
+        // Shipped orders keyed by shop and by buyer (absent for unshipped ones).
+        shipment.withUnsafeBufferPointer { shipment in
+            orders.shop.withUnsafeBufferPointer { shop in
+                orders.buyer.withUnsafeBufferPointer { buyer in
+                    shipOf.withUnsafeMutableBufferPointer { shipOf in
+                        buyerOf.withUnsafeMutableBufferPointer { buyerOf in
+                            for order in 0..<min(shipment.count, shop.count, buyer.count) where shipment[order] != IdDictionary.absent {
+                                shipOf[order] = shop[order]
+                                buyerOf[order] = buyer[order]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let shops = EntityGroups(keys: shipOf, entityCount: export.dictionaries.accounts.count)
         func shopColumn(_ name: String, _ flagged: (ParcelTells, Bool) -> Bool) -> SignalColumn {
             let waybillFlagged = zip(tells, empty).map(flagged)
             let values = RowKernels.share(groups: shops, minimumRows: minimumWaybills) { waybillFlagged[Int(shipment[$0])] }
@@ -102,9 +123,7 @@ public struct EmptyParcelDetector: Detector {
                           waybillOf: { shipment[$0] }, names: waybillNames)
         }
 
-        let buyers = EntityGroups(
-            keys: (0..<orders.count).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.buyer[$0] },
-            entityCount: export.dictionaries.accounts.count)
+        let buyers = EntityGroups(keys: buyerOf, entityCount: export.dictionaries.accounts.count)
         func fakeOrderColumn(_ name: String, _ groups: EntityGroups, minimumRows: Int) -> SignalColumn {
             let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
             return column(

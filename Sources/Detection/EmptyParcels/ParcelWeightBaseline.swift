@@ -36,38 +36,101 @@ public struct ParcelWeightBaseline: Sendable {
 
     /// Learns the baseline from the weighed waybills of `trajectories` whose order is
     /// in `orders`.
-    public init(trajectories: [WaybillTrajectory], orders: OrdersTable, itemCount: Int, shopCount: Int, minimumParcels: Int) {
-        var itemKeys = [UInt32](repeating: IdDictionary.absent, count: trajectories.count)
+    public init(
+        trajectories: [WaybillTrajectory], orders: OrdersTable, itemCount: Int, shopCount: Int, minimumParcels: Int,
+        threads: Int = 1
+    ) {
+        let count = trajectories.count, orderCount = min(orders.count, orders.item.count, orders.shop.count, orders.amountCents.count)
+        var itemKeys = [UInt32](repeating: IdDictionary.absent, count: count)
         var shopKeys = itemKeys
-        for (waybill, trajectory) in trajectories.enumerated()
-        where trajectory.grams >= 0 && trajectory.order != IdDictionary.absent && Int(trajectory.order) < orders.count {
-            itemKeys[waybill] = orders.item[Int(trajectory.order)]
-            shopKeys[waybill] = orders.shop[Int(trajectory.order)]
-        }
-        let grams = trajectories.map { Double($0.grams) }
-        let perCent = trajectories.map { $0.order == IdDictionary.absent ? 0 : Double($0.grams) / Double(max(1, orders.amountCents[Int($0.order)])) }
-        func norms(_ keys: [UInt32], count: Int) -> [Norm?] {
-            let groups = EntityGroups(keys: keys, entityCount: count)
-            var scratch: [Double] = []
-            return (0..<count).map { entity in
-                let rows = groups.rows(of: entity)
-                guard rows.count >= max(1, minimumParcels) else { return nil }
-                return Norm(
-                    grams: Self.spread(of: rows, in: grams, scratch: &scratch),
-                    gramsPerCent: Self.spread(of: rows, in: perCent, scratch: &scratch))
+        var grams = [Double](repeating: 0, count: count)
+        var perCent = grams
+        trajectories.withUnsafeBufferPointer { trajectories in
+            orders.item.withUnsafeBufferPointer { item in
+                orders.shop.withUnsafeBufferPointer { shop in
+                    orders.amountCents.withUnsafeBufferPointer { amount in
+                        itemKeys.withUnsafeMutableBufferPointer { itemKeys in
+                            shopKeys.withUnsafeMutableBufferPointer { shopKeys in
+                                grams.withUnsafeMutableBufferPointer { grams in
+                                    perCent.withUnsafeMutableBufferPointer { perCent in
+                                        for waybill in 0..<count {
+                                            let trajectory = trajectories[waybill]
+                                            let order = Int(trajectory.order)
+                                            grams[waybill] = Double(trajectory.grams)
+                                            guard trajectory.order != IdDictionary.absent, order < orderCount else { continue }
+                                            perCent[waybill] = Double(trajectory.grams) / Double(max(1, amount[order]))
+                                            guard trajectory.grams >= 0 else { continue }
+                                            itemKeys[waybill] = item[order]
+                                            shopKeys[waybill] = shop[order]
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        items = norms(itemKeys, count: itemCount)
-        shops = norms(shopKeys, count: shopCount)
+        items = Self.norms(keys: itemKeys, entityCount: itemCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
+        shops = Self.norms(keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
         // The export-wide fallback from an even sample: its median is as good, and it
-        // keeps the sort small on large exports.
+        // keeps the selection small on large exports.
         let weighed = itemKeys.indices.filter { itemKeys[$0] != IdDictionary.absent }
         let sample = stride(from: 0, to: weighed.count, by: max(1, weighed.count / Self.overallSample)).map { weighed[$0] }
-        var scratch: [Double] = []
-        let sampleRows = sample.map { UInt32($0) }
+        var sampleGrams = sample.map { grams[$0] }, samplePerCent = sample.map { perCent[$0] }
         overall = sample.isEmpty ? nil : Norm(
-            grams: Self.spread(of: sampleRows[...], in: grams, scratch: &scratch),
-            gramsPerCent: Self.spread(of: sampleRows[...], in: perCent, scratch: &scratch))
+            grams: sampleGrams.withUnsafeMutableBufferPointer { Self.spread(selectingIn: $0) },
+            gramsPerCent: samplePerCent.withUnsafeMutableBufferPointer { Self.spread(selectingIn: $0) })
+    }
+
+    /// The norm of every entity of `keys` with at least `minimumParcels` rows (nil for
+    /// the others): the rows' grams and grams per cent are laid out by entity with one
+    /// counting sort, and each entity's median and MAD are found by selection in place.
+    static func norms(
+        keys: [UInt32], entityCount: Int, grams: [Double], perCent: [Double], minimumParcels: Int, threads: Int
+    ) -> [Norm?] {
+        var offsets = [Int](repeating: 0, count: entityCount + 1)
+        keys.withUnsafeBufferPointer { keys in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                for key in keys where key != IdDictionary.absent { offsets[Int(key) &+ 1] &+= 1 }
+                for entity in 0..<entityCount { offsets[entity &+ 1] &+= offsets[entity] }
+            }
+        }
+        let total = offsets[entityCount]
+        // Memory the workers of the selection pass own by entity (disjoint ranges).
+        let byEntityGrams = ScratchValues(count: total), byEntityPerCent = ScratchValues(count: total)
+        var cursor = offsets
+        keys.withUnsafeBufferPointer { keys in
+            grams.withUnsafeBufferPointer { grams in
+                perCent.withUnsafeBufferPointer { perCent in
+                    cursor.withUnsafeMutableBufferPointer { cursor in
+                        do {
+                            let outGrams = byEntityGrams.values, outPerCent = byEntityPerCent.values
+                            do {
+                                for row in 0..<keys.count where keys[row] != IdDictionary.absent {
+                                    let slot = cursor[Int(keys[row])]
+                                    outGrams[slot] = grams[row]
+                                    outPerCent[slot] = perCent[row]
+                                    cursor[Int(keys[row])] = slot &+ 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let minimum = max(1, minimumParcels)
+        let bounds = offsets
+        return ParallelRows.map(count: entityCount, threads: threads) { entities -> [Norm?] in
+            let gramsBuffer = byEntityGrams.values, perCentBuffer = byEntityPerCent.values
+            return entities.map { entity -> Norm? in
+                let range = bounds[entity]..<bounds[entity &+ 1]
+                guard range.count >= minimum else { return nil }
+                return Norm(
+                    grams: spread(selectingIn: UnsafeMutableBufferPointer(rebasing: gramsBuffer[range])),
+                    gramsPerCent: spread(selectingIn: UnsafeMutableBufferPointer(rebasing: perCentBuffer[range])))
+            }
+        }.flatMap { $0 }
     }
 
     /// For each of `trajectories`, whether it declares a weight too low for what it
@@ -77,43 +140,120 @@ public struct ParcelWeightBaseline: Sendable {
     public func underweight(
         _ trajectories: [WaybillTrajectory], orders: OrdersTable, ratio: Double, deviations: Double
     ) -> [Bool] {
-        func bounds(_ norm: Norm?) -> (grams: Double, perCent: Double)? {
+        // Per item, the bounds of the norm it is judged by (its own, else its shop's,
+        // else the export's) are only known per order, so keep the three tables and
+        // pick per waybill; `.nan` marks "no norm" (every comparison with it is false).
+        func bounds(_ norm: Norm?) -> (grams: Double, perCent: Double) {
             norm.map { ($0.grams.lowerBound(ratio: ratio, deviations: deviations),
-                        $0.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations)) }
+                        $0.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations)) } ?? (.nan, .nan)
         }
         let itemBounds = items.map(bounds), shopBounds = shops.map(bounds), overallBounds = bounds(overall)
-        let item = orders.item, shop = orders.shop, amount = orders.amountCents
-        return trajectories.map { trajectory in
-            guard trajectory.grams >= 0, trajectory.order != IdDictionary.absent, Int(trajectory.order) < item.count else {
-                return false
+        let hasItem = items.map { $0 != nil }, hasShop = shops.map { $0 != nil }, hasOverall = overall != nil
+        let orderCount = min(orders.count, orders.item.count, orders.shop.count, orders.amountCents.count)
+        var result = [Bool](repeating: false, count: trajectories.count)
+        trajectories.withUnsafeBufferPointer { trajectories in
+            orders.item.withUnsafeBufferPointer { item in
+                orders.shop.withUnsafeBufferPointer { shop in
+                    orders.amountCents.withUnsafeBufferPointer { amount in
+                        result.withUnsafeMutableBufferPointer { result in
+                            for waybill in 0..<trajectories.count {
+                                let trajectory = trajectories[waybill]
+                                let order = Int(trajectory.order)
+                                guard trajectory.grams >= 0, trajectory.order != IdDictionary.absent, order < orderCount else {
+                                    continue
+                                }
+                                let itemId = Int(item[order]), shopId = Int(shop[order])
+                                let bound = hasItem[itemId] ? itemBounds[itemId]
+                                    : hasShop[shopId] ? shopBounds[shopId] : overallBounds
+                                guard hasItem[itemId] || hasShop[shopId] || hasOverall else { continue }
+                                let grams = Double(trajectory.grams)
+                                result[waybill] = grams < bound.grams && grams / Double(max(1, amount[order])) < bound.perCent
+                            }
+                        }
+                    }
+                }
             }
-            let order = Int(trajectory.order)
-            guard let bound = itemBounds[Int(item[order])] ?? shopBounds[Int(shop[order])] ?? overallBounds else {
-                return false
-            }
-            let grams = Double(trajectory.grams)
-            return grams < bound.grams && grams / Double(max(1, amount[order])) < bound.perCent
         }
+        return result
     }
 
     /// Most waybills the export-wide norm is computed from.
     static let overallSample = 65_536
 
 
-    /// Median and MAD of `values[rows]`, sorted in `scratch`.
-    static func spread(of rows: ArraySlice<UInt32>, in values: [Double], scratch: inout [Double]) -> Spread {
-        scratch.removeAll(keepingCapacity: true)
-        for row in rows { scratch.append(values[Int(row)]) }
-        scratch.sort()
-        let median = middle(scratch)
-        for index in scratch.indices { scratch[index] = abs(scratch[index] - median) }
-        scratch.sort()
-        return Spread(median: median, mad: middle(scratch))
+    /// Median and MAD of non-empty `values` (no NaN), which it reorders and overwrites.
+    /// Exactly the median and MAD of the sorted values (the mean of the two middle ones
+    /// for an even count), found by selection in linear expected time.
+    static func spread(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Spread {
+        let median = median(selectingIn: values)
+        for index in values.indices { values[index] = abs(values[index] - median) }
+        return Spread(median: median, mad: Self.median(selectingIn: values))
     }
 
-    /// The median of sorted, non-empty `values`.
-    private static func middle(_ values: [Double]) -> Double {
+    /// The median of non-empty `values` (no NaN), which it reorders.
+    static func median(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Double {
         let half = values.count / 2
-        return values.count % 2 == 1 ? values[half] : (values[half - 1] + values[half]) / 2
+        let upper = select(half, in: values)
+        if values.count % 2 == 1 { return upper }
+        // After selection every value before `half` is at most `upper`: the largest of
+        // them is the lower middle value.
+        var lower = values[0]
+        for index in 1..<half { lower = max(lower, values[index]) }
+        return (lower + upper) / 2
     }
+
+    /// The `k`-th smallest of `values` (no NaN), reordering them so that every value
+    /// before index `k` is at most it and every value after is at least it (Hoare's
+    /// selection with a median-of-three pivot; insertion sort for short ranges).
+    static func select(_ k: Int, in values: UnsafeMutableBufferPointer<Double>) -> Double {
+        var low = 0, high = values.count &- 1
+        while high &- low > 16 {
+            let mid = low &+ (high &- low) / 2
+            if values[mid] < values[low] { values.swapAt(mid, low) }
+            if values[high] < values[low] { values.swapAt(high, low) }
+            if values[high] < values[mid] { values.swapAt(high, mid) }
+            let pivot = values[mid]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i &+= 1 }
+                while pivot < values[j] { j &-= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i &+= 1
+                    j &-= 1
+                }
+            }
+            // values[low...j] <= pivot, values[i...high] >= pivot, and in between == pivot.
+            if k <= j {
+                high = j
+            } else if k >= i {
+                low = i
+            } else {
+                return values[k]
+            }
+        }
+        if low < high {
+            for index in (low &+ 1)...high {
+                let value = values[index]
+                var slot = index
+                while slot > low && value < values[slot &- 1] {
+                    values[slot] = values[slot &- 1]
+                    slot &-= 1
+                }
+                values[slot] = value
+            }
+        }
+        return values[k]
+    }
+}
+
+/// Doubles in memory this object owns, so that concurrent workers may reorder disjoint
+/// ranges of them (never through an array's `withUnsafeMutableBufferPointer`).
+final class ScratchValues: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<Double>
+    init(count: Int) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: 0)
+    }
+    deinit { values.deallocate() }
 }
