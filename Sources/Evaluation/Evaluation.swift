@@ -20,19 +20,6 @@ public struct ScoredEntity: Sendable, Hashable {
     }
 }
 
-/// One line of ground truth (`labels.csv`): this entity is guilty of this category.
-public struct LabelledEntity: Sendable, Hashable {
-    public var kind: EntityKind
-    public var id: String
-    public var category: FraudCategory
-
-    public init(kind: EntityKind, id: String, category: FraudCategory) {
-        self.kind = kind
-        self.id = id
-        self.category = category
-    }
-}
-
 /// Precision, recall, F1 and average precision of one (entity kind, category).
 ///
 /// Conventions for empty cases (so that every value is defined):
@@ -63,11 +50,11 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     /// Compares `scored` with `labels`. An entity is predicted positive when it was proposed
     /// for a list or its score is at least `threshold`. An entity scored several times for
     /// the same category keeps its highest score (and any list).
-    public init(scored: [ScoredEntity], labels: Set<LabelledEntity>, threshold: Double) {
+    public init(scored: [ScoredEntity], labels: Set<Label>, threshold: Double) {
         self.threshold = threshold
-        var best: [LabelledEntity: ScoredEntity] = [:]
+        var best: [Label: ScoredEntity] = [:]
         for entity in scored {
-            let key = LabelledEntity(kind: entity.kind, id: entity.id, category: entity.category)
+            let key = Label(kind: entity.kind, id: entity.id, category: entity.category)
             if var known = best[key] {
                 known.score = max(known.score, entity.score)
                 known.list = known.list ?? entity.list
@@ -92,9 +79,9 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         static func < (a: Pair, b: Pair) -> Bool { (a.kind, a.category) < (b.kind, b.category) }
     }
 
-    static func metrics(_ group: Pair, entities: [ScoredEntity], positives: Set<LabelledEntity>, threshold: Double) -> Metrics {
+    static func metrics(_ group: Pair, entities: [ScoredEntity], positives: Set<Label>, threshold: Double) -> Metrics {
         func isPositive(_ entity: ScoredEntity) -> Bool {
-            positives.contains(LabelledEntity(kind: entity.kind, id: entity.id, category: entity.category))
+            positives.contains(Label(kind: entity.kind, id: entity.id, category: entity.category))
         }
         let predicted = entities.filter { $0.list != nil || $0.score >= threshold }
         let truePositives = predicted.filter(isPositive).count

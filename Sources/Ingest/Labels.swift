@@ -1,19 +1,5 @@
 import Columnar
 
-/// One line of `labels.csv`: an entity known to game credit in one category (the
-/// ground truth of an evaluation data set; `scan` never reads it).
-public struct Label: Hashable, Sendable {
-    public var entityKind: EntityKind
-    public var entityID: String
-    public var category: FraudCategory
-
-    public init(entityKind: EntityKind, entityID: String, category: FraudCategory) {
-        self.entityKind = entityKind
-        self.entityID = entityID
-        self.category = category
-    }
-}
-
 private let entityKinds = Vocabulary(EntityKind.allCases.map(\.rawValue))
 private let categories = Vocabulary(FraudCategory.allCases.map(\.rawValue))
 
@@ -27,16 +13,16 @@ struct LabelsSink: RecordSink {
         var isRequired: Bool { true }
     }
 
-    private var label = Label(entityKind: .shop, entityID: "", category: .fakeOrders)
+    private var label = Label(kind: .shop, id: "", category: .fakeOrders)
 
     mutating func store(_ column: Column, _ value: UnsafeRawBufferPointer, into labels: inout [Label])
         throws(ValueProblem) -> StoreNote
     {
         switch column {
-        case .entityKind: label.entityKind = EntityKind.allCases[Int(try entityKinds.index(of: value))]
+        case .entityKind: label.kind = EntityKind.allCases[Int(try entityKinds.index(of: value))]
         case .entityID:
             guard value.count <= FieldParser.maxIDBytes else { throw .idTooLong }
-            label.entityID = String(decoding: value, as: UTF8.self)
+            label.id = String(decoding: value, as: UTF8.self)
         case .category: label.category = FraudCategory.allCases[Int(try categories.index(of: value))]
         }
         return .stored

@@ -1,3 +1,5 @@
+import Columnar
+
 /// How a timestamp is spelled in a row. SCHEMA.md allows all four; exports mix them, so
 /// the generator does too, to exercise the readers.
 enum TimeStyle: UInt8, Sendable {
@@ -35,19 +37,11 @@ extension CSVBuffer {
         }
     }
 
-    /// `YYYY-MM-DD?HH:MM:SS` of `seconds`, by Howard Hinnant's days-to-civil algorithm.
+    /// `YYYY-MM-DD?HH:MM:SS` of `seconds`.
     private mutating func civil(_ seconds: Int64, separator: UInt8) {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = UnixTime.civilFromDays(days)
         let hour = secondOfDay / 3600, minute = secondOfDay / 60 % 60, second = secondOfDay % 60
         field(limit: 19) { out in
             func pair(_ value: Int64, _ at: Int) {

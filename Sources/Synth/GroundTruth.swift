@@ -1,22 +1,5 @@
 import Columnar
 
-/// One line of `labels.csv`: an entity that is guilty of one category of gaming credit.
-public struct Label: Hashable, Comparable, Sendable {
-    public let kind: EntityKind
-    public let id: String
-    public let category: FraudCategory
-
-    public init(kind: EntityKind, id: String, category: FraudCategory) {
-        self.kind = kind
-        self.id = id
-        self.category = category
-    }
-
-    public static func < (a: Label, b: Label) -> Bool {
-        (a.kind, a.category, a.id) < (b.kind, b.category, b.id)
-    }
-}
-
 /// Every fraudulent row the generator wrote, kept in memory while it writes them, so the
 /// labels are derived from what was really injected and tests can check both against
 /// the files.

@@ -26,7 +26,7 @@ enum LabelComparison {
         }
         return EvaluationReport(
             scored: scored,
-            labels: Set(labels.map { LabelledEntity(kind: $0.entityKind, id: $0.entityID, category: $0.category) }),
+            labels: Set(labels),
             threshold: config[DetectionConfig.keyScrutinyKey])
     }
 }

@@ -9,8 +9,8 @@ import Testing
         ScoredEntity(kind: .shop, id: id, category: .fakeOrders, score: score, list: list)
     }
 
-    func labels(_ ids: String...) -> Set<LabelledEntity> {
-        Set(ids.map { LabelledEntity(kind: .shop, id: $0, category: .fakeOrders) })
+    func labels(_ ids: String...) -> Set<Label> {
+        Set(ids.map { Label(kind: .shop, id: $0, category: .fakeOrders) })
     }
 
     @Test func countsAndRatesAtThreshold() throws {
@@ -61,7 +61,7 @@ import Testing
                 ScoredEntity(kind: .buyer, id: "u1", category: .maliciousRatings, score: 0.9),
                 shop("A", 0.9),
             ],
-            labels: [LabelledEntity(kind: .buyer, id: "u2", category: .fakeOrders)], threshold: 0.5)
+            labels: [Label(kind: .buyer, id: "u2", category: .fakeOrders)], threshold: 0.5)
         #expect(report.rows.map { "\($0.kind.rawValue)/\($0.category.rawValue)" }
             == ["shop/fake_orders", "buyer/fake_orders", "buyer/malicious_ratings", "courier/empty_parcels"])
     }

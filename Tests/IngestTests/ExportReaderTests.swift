@@ -93,8 +93,8 @@ import Testing
         let files = MemoryFiles(texts: ["labels.csv": "entity_kind,entity_id,category\nshop,s1,fake_orders\ncourier,c9,empty_parcels\n"])
         let labels = try ExportReader(files: files).readLabels(in: "export")
         #expect(labels == [
-            Label(entityKind: .shop, entityID: "s1", category: .fakeOrders),
-            Label(entityKind: .courier, entityID: "c9", category: .emptyParcels),
+            Label(kind: .shop, id: "s1", category: .fakeOrders),
+            Label(kind: .courier, id: "c9", category: .emptyParcels),
         ])
     }
 
