@@ -7,13 +7,17 @@ import Ingest
 /// a non-zero score (not only the proposed suspects) enters the ranking, so PR-AUC
 /// measures the whole ordering.
 enum LabelComparison {
-    static func report(for result: ScanResult, export: Export, folder: String, config: DetectionConfig) throws -> EvaluationReport {
-        let labels: [Label]
+    /// The export's `labels.csv`, read before the scan so that a missing or bad file
+    /// stops the command before it does any work.
+    static func labels(in folder: String) throws -> [Label] {
         do {
-            labels = try ExportReader().readLabels(in: folder)
+            return try ExportReader().readLabels(in: folder)
         } catch {
             throw CommandFailure.input("\(folder)/\(error)")
         }
+    }
+
+    static func report(for result: ScanResult, export: Export, labels: [Label], config: DetectionConfig) -> EvaluationReport {
         var lists: [String: ProposedList] = [:]
         for suspect in result.suspects {
             lists["\(suspect.entityKind.rawValue)\t\(suspect.entityId)\t\(suspect.category.rawValue)"] = suspect.proposedList

@@ -58,6 +58,7 @@ struct ScanCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let startedAt = Int64(Date().timeIntervalSince1970)
         let settings = try loadConfig(config)
+        let truth = labels ? try LabelComparison.labels(in: exportDirectory) : nil
 
         progress.begin("loading \(exportDirectory)")
         let loaded: LoadedExport
@@ -90,8 +91,7 @@ struct ScanCommand: ParsableCommand {
 
         let seconds = progress.elapsed
         var summary = Self.summary(result, export: export, loaded: loaded, run: runID, store: store, seconds: seconds)
-        let evaluation = labels
-            ? try LabelComparison.report(for: result, export: export, folder: exportDirectory, config: settings) : nil
+        let evaluation = truth.map { LabelComparison.report(for: result, export: export, labels: $0, config: settings) }
         if let report {
             let text = RunReport.markdown(
                 result, export: export, folder: exportDirectory, run: runID, store: store, evaluation: evaluation,

@@ -35,4 +35,13 @@ import TestSupport
         #expect(scan.stdout.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: folder.path("s.sqlite")))
     }
+
+    @Test func labelsRequestedButMissingStopBeforeTheScan() throws {
+        let folder = try TemporaryDirectory()
+        let store = folder.path("s.sqlite")
+        let scan = try CreditWatchProcess.run(["scan", Fixtures.path("brushing-rule"), "--store", store, "--labels"])
+        #expect(scan.exitCode == 65)
+        #expect(scan.stderr.contains("labels.csv: required file missing"))
+        #expect(!FileManager.default.fileExists(atPath: store))
+    }
 }
