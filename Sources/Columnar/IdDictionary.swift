@@ -49,24 +49,17 @@ public struct IdDictionary: Sendable {
         return size
     }
 
-    /// Rebuilds a dictionary from its keys back to back in id order (`arena`, with
-    /// `starts` as in the stored property), as a segment file keeps it: the table is
-    /// computed again, so lookups and interning work as before. Keys must be distinct
-    /// (a duplicate would be found under its first id only).
+    /// A dictionary of keys stored back to back in id order (`arena`, with `starts` as in
+    /// the stored property), as a segment file keeps it. The hash table is not built
+    /// here: a loaded export mostly turns ids into strings and never adds one, so the
+    /// table is built when the first key is interned (or, slowly, for a lookup). Keys
+    /// must be distinct (a duplicate would be found under its first id only).
     init(arena: [UInt8], starts: [Int]) {
         precondition(starts.first == 0 && starts.last == arena.count, "starts must span the arena")
-        let count = starts.count - 1
-        var slots = [UInt64](repeating: 0, count: IdDictionary.tableSize(for: count))
-        arena.withUnsafeBytes { bytes in
-            for id in 0..<count {
-                let hash = IdDictionary.hash(UnsafeRawBufferPointer(rebasing: bytes[starts[id]..<starts[id + 1]]))
-                IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), in: &slots)
-            }
-        }
         self.arena = arena
         self.arenaUsed = arena.count
         self.starts = starts
-        self.slots = slots
+        self.slots = []
     }
 
     /// The interned keys back to back in id order (what `init(arena:starts:)` takes).
@@ -94,7 +87,17 @@ public struct IdDictionary: Sendable {
     /// The id of `key`, or nil when it was never interned.
     @inlinable
     public func lookup(_ key: UnsafeRawBufferPointer) -> UInt32? {
-        find(key, hash: IdDictionary.hash(key))
+        guard !slots.isEmpty else { return withTable().find(key, hash: IdDictionary.hash(key)) }
+        return find(key, hash: IdDictionary.hash(key))
+    }
+
+    /// A copy with its hash table built (for a lookup in a dictionary loaded without
+    /// one; costs a pass over the keys, so readers that look up often intern first).
+    @usableFromInline
+    func withTable() -> IdDictionary {
+        var copy = self
+        copy.grow()
+        return copy
     }
 
     /// The id of `key`, or nil when it was never interned.
@@ -214,8 +217,20 @@ public struct IdDictionary: Sendable {
     @usableFromInline
     mutating func grow() { rebuild(size: slots.count * 2) }
 
-    /// Moves the slot words into a table of `size` slots (their hash half gives the new home).
+    /// Moves the slot words into a table of `size` slots (their hash half gives the new
+    /// home); a dictionary loaded without a table gets one from its keys.
     private mutating func rebuild(size: Int) {
+        if slots.isEmpty {
+            slots = [UInt64](repeating: 0, count: max(size, IdDictionary.tableSize(for: count + 1)))
+            let starts = starts
+            arena.withUnsafeBytes { bytes in
+                for id in 0..<count {
+                    let hash = IdDictionary.hash(UnsafeRawBufferPointer(rebasing: bytes[starts[id]..<starts[id + 1]]))
+                    IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), in: &slots)
+                }
+            }
+            return
+        }
         let old = slots
         slots = [UInt64](repeating: 0, count: size)
         for word in old where word != 0 { IdDictionary.place(word, in: &slots) }

@@ -1,4 +1,4 @@
-import Columnar
+@testable import Columnar
 import Testing
 
 @Suite struct IdDictionaryTests {
@@ -30,5 +30,25 @@ import Testing
         }
         #expect(dictionary.count == reference.count)
         for (key, id) in reference { #expect(dictionary.string(id) == key) }
+    }
+}
+
+@Suite struct LoadedIdDictionaryTests {
+    /// A dictionary rebuilt from stored key bytes has no table until it needs one, and
+    /// then behaves exactly like the dictionary it was stored from.
+    @Test func storedKeysLookUpAndInternLikeTheOriginal() {
+        var original = IdDictionary(capacity: 2)
+        let keys = (0..<500).map { "key-\($0 * 7919 % 1000)" }
+        for key in keys { _ = original.intern(key) }
+        var loaded = IdDictionary(arena: original.keyBytes, starts: original.starts)
+        #expect(loaded.keys == original.keys)
+        #expect(loaded.lookup("key-7") == original.lookup("key-7"))
+        #expect(loaded.lookup("absent") == nil)
+        for key in keys { #expect(loaded.intern(key) == original.lookup(key)) }
+        #expect(loaded.intern("new") == UInt32(original.count))
+        #expect(loaded.lookup("new") == UInt32(original.count))
+        var reserved = IdDictionary(arena: original.keyBytes, starts: original.starts)
+        reserved.reserveCapacity(5000)
+        #expect(reserved.lookup("key-14") == original.lookup("key-14"))
     }
 }
