@@ -13,7 +13,7 @@ let package = Package(
     targets: [
         .target(
             name: "OrdersFixture",
-            dependencies: [.product(name: "Ingest", package: "CreditWatch")],
+            dependencies: [.product(name: "Columnar", package: "CreditWatch"), .product(name: "Ingest", package: "CreditWatch")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
@@ -23,12 +23,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "parcel-throughput",
-            dependencies: [.product(name: "Columnar", package: "CreditWatch"), .product(name: "Detection", package: "CreditWatch")],
+            dependencies: [
+                "OrdersFixture", .product(name: "Columnar", package: "CreditWatch"),
+                .product(name: "Detection", package: "CreditWatch"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "injected-blocks",
-            dependencies: [.product(name: "Detection", package: "CreditWatch")],
+            dependencies: ["OrdersFixture", .product(name: "Detection", package: "CreditWatch")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

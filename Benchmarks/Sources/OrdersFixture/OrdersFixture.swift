@@ -1,3 +1,4 @@
+import Columnar
 import Foundation
 import Ingest
 
@@ -58,11 +59,12 @@ public enum OrdersFixture {
     }
 }
 
-/// A small seeded generator (SplitMix64), so the fixture is the same on every machine.
-struct SplitMix64 {
+/// A small seeded generator (SplitMix64), so fixtures and benchmark inputs are the same
+/// on every machine.
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,5 +1,6 @@
 import Detection
 import Foundation
+import OrdersFixture
 
 // The injected-block benchmark of issue 6: a buyer x shop x day tensor (10k x 2k x 60)
 // with ~500k uniformly random background cells and blocks of several sizes and fills
@@ -7,20 +8,8 @@ import Foundation
 // over all blocks the recall and precision of injected cells and the peeling time.
 // Usage: injected-blocks [SEED]
 
-/// SplitMix64: a small seeded generator, so every run sees the same tensor.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 let seed = CommandLine.arguments.count > 1 ? UInt64(CommandLine.arguments[1]) ?? 1 : 1
-var random = SplitMix(state: seed)
+var random = SplitMix64(seed: seed)
 let sizes = [10_000, 2_000, 60]
 let injected: [(sides: [Int], fill: Double)] = [
     ([50, 10, 3], 0.8), ([100, 20, 2], 0.5), ([30, 5, 5], 0.6), ([20, 3, 7], 0.9), ([200, 4, 1], 0.3),

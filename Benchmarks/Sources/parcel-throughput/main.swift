@@ -1,5 +1,6 @@
 import Columnar
 import Detection
+import OrdersFixture
 
 // Throughput of the empty-parcel detector on a seeded synthetic logistics table held in
 // memory (what `scan` has once an export is loaded): scan events per second for each
@@ -10,14 +11,8 @@ import Detection
 /// A reproducible export of `events` scan events: about 4.5 scans per waybill, one
 /// order per waybill, rows of a few waybills out of time order, ids dense from 0.
 func syntheticExport(events: Int, seed: UInt64) -> Export {
-    var state = seed
-    func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var random = SplitMix64(seed: seed)
+    func next() -> UInt64 { random.next() }
     var export = Export()
     let waybills = events * 2 / 9, shops = 20_000, outlets = 2_000, items = 200_000, locations = 5_000
     export.dictionaries.accounts = IdDictionary(count: shops)
