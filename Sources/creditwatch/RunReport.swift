@@ -18,14 +18,10 @@ enum RunReport {
         text += "`creditwatch list add KIND ID --category C --list L --store \(store)`.\n\n"
 
         text += "## Suspects per category\n\n| category | kind | blacklist | key scrutiny |\n|---|---|---:|---:|\n"
-        var counts: [String: (Int, Int)] = [:]
-        for suspect in result.suspects {
-            let key = "\(suspect.category.rawValue) | \(suspect.entityKind.rawValue)"
-            var count = counts[key] ?? (0, 0)
-            if suspect.proposedList == .blacklist { count.0 += 1 } else { count.1 += 1 }
-            counts[key] = count
+        let counts = SuspectCount.of(result.suspects)
+        for count in counts {
+            text += "| \(count.category) | \(count.kind) | \(count.blacklist) | \(count.keyScrutiny) |\n"
         }
-        for key in counts.keys.sorted() { text += "| \(key) | \(counts[key]!.0) | \(counts[key]!.1) |\n" }
         if counts.isEmpty { text += "| none | | | |\n" }
 
         if let evaluation {

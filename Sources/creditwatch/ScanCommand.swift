@@ -122,18 +122,8 @@ struct ScanCommand: ParsableCommand {
         var text = "run \(run): \(export.orders.count) orders, \(export.ratings.count) ratings, "
         text += "\(export.logistics.count) scan events in \(String(format: "%.2f", seconds)) s "
         text += "(\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)\n\n"
-        var counts = [["category", "kind", "blacklist", "key scrutiny"]]
-        var perGroup: [String: (Int, Int)] = [:]
-        for suspect in result.suspects {
-            let key = "\(suspect.category.rawValue)\t\(suspect.entityKind.rawValue)"
-            var count = perGroup[key] ?? (0, 0)
-            if suspect.proposedList == .blacklist { count.0 += 1 } else { count.1 += 1 }
-            perGroup[key] = count
-        }
-        for key in perGroup.keys.sorted() {
-            let parts = key.split(separator: "\t").map(String.init)
-            counts.append([parts[0], parts[1], "\(perGroup[key]!.0)", "\(perGroup[key]!.1)"])
-        }
+        let counts = [["category", "kind", "blacklist", "key scrutiny"]]
+            + SuspectCount.of(result.suspects).map { [$0.category, $0.kind, "\($0.blacklist)", "\($0.keyScrutiny)"] }
         text += result.suspects.isEmpty ? "no suspects\n" : TextTable.render(counts)
         let top = result.suspects.sorted { ($1.score, $0.entityId) < ($0.score, $1.entityId) }.prefix(10)
         if !top.isEmpty {
