@@ -22,12 +22,4 @@ public enum ParallelRows {
         let ranges = slices(count: count, threads: threads)
         return ConcurrentTasks.map(count: ranges.count, threads: ranges.count) { body(ranges[$0]) }
     }
-
-    /// `body` applied to each of `items` concurrently on up to `threads` cores; results
-    /// in item order.
-    public static func each<Item: Sendable, Result: Sendable>(
-        _ items: [Item], threads: Int, _ body: @Sendable (Item) -> Result
-    ) -> [Result] {
-        ConcurrentTasks.map(count: items.count, threads: threads) { body(items[$0]) }
-    }
 }
