@@ -2,7 +2,7 @@
 public enum Detectors {
     public static var standard: [any Detector] {
         [
-            OrderWindowDetector(), FakeOrdersDetector(), EmptyParcelDetector(),
+            OrderWindowDetector(), FakeOrdersDetector(), CoReviewerDetector(), EmptyParcelDetector(),
             RaterOrderDetector(), RatingBurstDetector(), RaterFairnessDetector(), RatingLockstepDetector(),
         ]
     }

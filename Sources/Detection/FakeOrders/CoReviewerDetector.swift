@@ -1,0 +1,100 @@
+import Columnar
+import Foundation
+
+/// Brushing rings by their structure rather than by marks on single orders: the client
+/// shops of one ring share far more positive reviewers than chance gives any two shops
+/// (`CoReviewerPairs`), and the ring's members are the buyers who bought at both shops
+/// of such a pair. A ring can give each order a fresh device, a slow confirmation and an
+/// honest-looking text, but not stop being the same accounts praising the same shops.
+public struct CoReviewerDetector: Detector {
+    public init() {}
+
+    public var name: String { "co-reviewer pairs" }
+
+    public var parameters: [Parameter] {
+        [
+            Parameter("fake_orders.co_review_min_stars", 4, "fewest stars of a rating that counts as a positive review for the co-reviewer pairs"),
+            Parameter("fake_orders.co_review_max_shops", 64, "buyers with more distinct shops than this add no shop pairs (they meet everywhere)"),
+        ]
+    }
+
+    public var signals: [SignalDefinition] {
+        [
+            SignalDefinition(
+                name: "shop_co_reviewer_surprise", entityKind: .shop, category: .fakeOrders,
+                description: "-log10 of the chance that the shop shares so many positive reviewers with another shop (a ring's clients share its members)",
+                threshold: 5, saturation: 10, weight: 0.75),
+            SignalDefinition(
+                name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
+                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer bought at both of (a ring member buys at each client)",
+                threshold: 5, saturation: 10, weight: 0.75),
+        ]
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        let orders = export.orders
+        let accountCount = export.dictionaries.accounts.count
+        let maximumShops = Int(config["fake_orders.co_review_max_shops"])
+        let reviewed = Self.positivelyReviewed(export, minimumStars: UInt8(clamping: Int(config["fake_orders.co_review_min_stars"])))
+        let pairs = CoReviewerPairs(
+            reviewerShops: CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] },
+            accountCount: accountCount, maximumShops: maximumShops)
+        let buyerShops = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { _ in true }
+        let (buyerValues, buyerPair) = pairs.buyerSurprise(
+            buyerShops: buyerShops, accountCount: accountCount, maximumShops: maximumShops)
+
+        let shopSignal = signal("shop_co_reviewer_surprise", config)
+        let buyerSignal = signal("buyer_co_reviewer_surprise", config)
+        let names = export.dictionaries.accounts
+        let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
+        let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
+        func describe(_ index: Int) -> String {
+            let key = pairs.pairKeys[index]
+            return "shops \(names.string(UInt32(key >> 32))) and \(names.string(UInt32(key & 0xFFFF_FFFF))): "
+                + "\(pairs.pairCommon[index]) common positive reviewers, \(String(format: "%.2f", pairs.pairExpected[index])) expected"
+        }
+        var shopValues = [Double](repeating: .nan, count: accountCount)
+        var shopSamples: [UInt32: [EvidenceSample]] = [:]
+        for shop in 0..<accountCount where shops.count(of: shop) > 0 {
+            shopValues[shop] = pairs.shopSurprise[shop]
+            guard pairs.shopSurprise[shop] >= shopSignal.threshold,
+                let index = pairs.index(UInt32(shop), pairs.shopPartner[shop])
+            else { continue }
+            let partner = pairs.shopPartner[shop]
+            let rows = shops.rows(of: shop).lazy.filter { row in
+                reviewed[Int(row)] && buyers.rows(of: Int(orders.buyer[Int(row)])).contains { orders.shop[Int($0)] == partner }
+            }
+            shopSamples[UInt32(shop)] = [EvidenceSample(.entity, describe(index))]
+                + rows.prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
+        }
+        var buyerColumn = [Double](repeating: .nan, count: accountCount)
+        var buyerSamples: [UInt32: [EvidenceSample]] = [:]
+        for buyer in 0..<accountCount where buyers.count(of: buyer) > 0 {
+            buyerColumn[buyer] = buyerValues[buyer]
+            guard buyerValues[buyer] >= buyerSignal.threshold else { continue }
+            let index = Int(buyerPair[buyer])
+            let key = pairs.pairKeys[index]
+            let pairShops = [UInt32(key >> 32), UInt32(key & 0xFFFF_FFFF)]
+            let rows = buyers.rows(of: buyer).lazy.filter { pairShops.contains(orders.shop[Int($0)]) }
+            buyerSamples[UInt32(buyer)] = [EvidenceSample(.entity, describe(index))]
+                + rows.prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
+        }
+        return DetectorOutput(signals: [
+            SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
+            SignalColumn(definition: buyerSignal, values: buyerColumn, samples: buyerSamples),
+        ])
+    }
+
+    /// Per order, whether it carries a rating of at least `minimumStars` and was
+    /// neither refunded nor cancelled: the review a brushing order is bought for.
+    static func positivelyReviewed(_ export: Export, minimumStars: UInt8) -> [Bool] {
+        let orders = export.orders, ratings = export.ratings
+        var reviewed = [Bool](repeating: false, count: orders.count)
+        let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
+        for rating in 0..<ratings.count where ratings.order[rating] != IdDictionary.absent && ratings.stars[rating] >= minimumStars {
+            let row = Int(ratings.order[rating])
+            if orders.status[row] != refunded && orders.status[row] != cancelled { reviewed[row] = true }
+        }
+        return reviewed
+    }
+}
