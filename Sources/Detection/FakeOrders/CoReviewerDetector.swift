@@ -36,12 +36,12 @@ public struct CoReviewerDetector: Detector {
         let accountCount = export.dictionaries.accounts.count
         let maximumShops = Int(config["fake_orders.co_review_max_shops"])
         let reviewed = Self.positivelyReviewed(export, minimumStars: UInt8(clamping: Int(config["fake_orders.co_review_min_stars"])))
+        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] }
+        let boughtKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { _ in true }
         let pairs = CoReviewerPairs(
-            reviewerShops: CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] },
-            accountCount: accountCount, maximumShops: maximumShops)
-        let buyerShops = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { _ in true }
+            reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: buyerShops, accountCount: accountCount, maximumShops: maximumShops)
+            buyerShops: boughtKeys, reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: maximumShops)
 
         let shopSignal = signal("shop_co_reviewer_surprise", config)
         let buyerSignal = signal("buyer_co_reviewer_surprise", config)
@@ -51,7 +51,8 @@ public struct CoReviewerDetector: Detector {
         func describe(_ index: Int) -> String {
             let key = pairs.pairKeys[index]
             return "shops \(names.string(UInt32(key >> 32))) and \(names.string(UInt32(key & 0xFFFF_FFFF))): "
-                + "\(pairs.pairCommon[index]) common positive reviewers, \(String(format: "%.2f", pairs.pairExpected[index])) expected"
+                + "\(pairs.pairCommon[index]) common positive reviewers, "
+                + "\(String(format: "%.2f", pairs.pairExpected[index])) expected"
         }
         var shopValues = [Double](repeating: .nan, count: accountCount)
         var shopSamples: [UInt32: [EvidenceSample]] = [:]
@@ -83,6 +84,14 @@ public struct CoReviewerDetector: Detector {
             SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
             SignalColumn(definition: buyerSignal, values: buyerColumn, samples: buyerSamples),
         ])
+    }
+
+    /// Per account, its region from the accounts table (`IdDictionary.absent` when
+    /// unknown, so an export without regions is one region).
+    static func regions(_ export: Export) -> [UInt32] {
+        var region = [UInt32](repeating: IdDictionary.absent, count: export.dictionaries.accounts.count)
+        for row in 0..<export.accounts.count { region[Int(export.accounts.account[row])] = export.accounts.region[row] }
+        return region
     }
 
     /// Per order, whether it carries a rating of at least `minimumStars` and was

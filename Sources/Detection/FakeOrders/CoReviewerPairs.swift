@@ -4,19 +4,21 @@ import Foundation
 /// structure of a brushing ring, which no camouflage of single orders removes.
 ///
 /// A ring exists to sell its client shops sales and praise, so the same member accounts
-/// leave a positive review on orders at each of its clients, over and over. Honest
-/// reviewers pick shops more or less independently, so two shops share reviewers about
-/// in proportion to how many reviewers each has. The null model is the configuration
-/// model of the reviewer x shop graph: a pair of shops with `r_a` and `r_b` distinct
-/// reviewers expects `r_a r_b Σ k(k - 1) / K²` common reviewers, where `k` is a
-/// reviewer's number of distinct reviewed shops and `K = Σ k` (heavy reviewers, who
+/// leave a positive review on orders at each of its clients. Honest reviewers pick
+/// shops more or less independently, so two shops share reviewers about in proportion
+/// to how many reviewers each has. The null model is the configuration model of the
+/// reviewer x shop graph, taken within each buyer region (a city's buyers shop at its
+/// own shops, so two shops of one city share buyers without any ring): a pair of shops
+/// with `r_a^g` and `r_b^g` distinct reviewers from region `g` expects
+/// `Σ_g r_a^g r_b^g Σ k(k - 1) / K²` common reviewers, where `k` is a reviewer of `g`'s
+/// number of distinct reviewed shops and `K` their sum over `g` (heavy reviewers, who
 /// meet everywhere, raise the expectation for every pair, not for one). A pair's
 /// surprise is `-log10 P(X >= common)` for `X` Poisson with that mean.
 ///
 /// Only positive reviews of orders that were not refunded or cancelled count: a
 /// ring's order carries no real demand and exists for its review, while an honest
-/// buyer reviews only a third of its orders, so requiring the review thins honest
-/// co-occurrence far more than a ring's.
+/// buyer reviews only some of its orders, so requiring the review thins honest
+/// co-occurrence more than a ring's.
 struct CoReviewerPairs {
     /// Per shop (account id), the highest surprise of a pair with another shop; 0 for
     /// a shop in no pair with two or more common reviewers.
@@ -26,22 +28,24 @@ struct CoReviewerPairs {
     /// The pairs with two or more common reviewers, ascending by key (`a << 32 | b`, `a < b`).
     var pairKeys: [UInt64]
     var pairCommon: [UInt32]
+    /// Common reviewers the region-wise configuration model expects.
     var pairExpected: [Double]
     var pairSurprise: [Double]
 
-    /// Pairs built from the distinct (buyer, shop) keys `reviewerShops`
-    /// (`buyer << 32 | shop`, ascending). A buyer with more than `maximumShops` reviewed
-    /// shops counts in the null model but adds no pairs (its pairs are quadratic in
-    /// number and say little).
-    init(reviewerShops: [UInt64], accountCount: Int, maximumShops: Int) {
-        var reviewers = [UInt32](repeating: 0, count: accountCount)
+    /// Pairs built from the distinct (buyer, shop) keys of positively reviewed orders
+    /// `reviewerShops` (`buyer << 32 | shop`, ascending), with `region` the group of each
+    /// account (any value; one value for all when regions are unknown). A buyer with
+    /// more than `maximumShops` reviewed shops counts in the null model but adds no
+    /// pairs (its pairs are quadratic in number and say little).
+    init(reviewerShops: [UInt64], region: [UInt32], accountCount: Int, maximumShops: Int) {
         var keys: [UInt64] = []
-        var sumK = 0.0, sumK2 = 0.0
+        var shopRegions: [UInt64] = []
+        var sumK: [UInt32: Double] = [:], sumK2: [UInt32: Double] = [:]
         Self.forEachBuyer(reviewerShops) { shops in
-            let k = shops.count
-            sumK += Double(k)
-            sumK2 += Double(k) * Double(k - 1)
-            for position in 0..<k { reviewers[Int(shops[position])] += 1 }
+            let k = shops.count, group = region[Int(shops.buyer)]
+            sumK[group, default: 0] += Double(k)
+            sumK2[group, default: 0] += Double(k) * Double(k - 1)
+            for position in 0..<k { shopRegions.append(UInt64(shops[position]) << 32 | UInt64(group)) }
             guard k >= 2 && k <= maximumShops else { return }
             for first in 0..<(k - 1) {
                 for second in (first + 1)..<k {
@@ -49,22 +53,29 @@ struct CoReviewerPairs {
                 }
             }
         }
-        keys.sort()
-        pairKeys = []
-        pairCommon = []
-        var start = 0
-        while start < keys.count {
-            var end = start + 1
-            while end < keys.count && keys[end] == keys[start] { end += 1 }
-            if end - start >= 2 {
-                pairKeys.append(keys[start])
-                pairCommon.append(UInt32(end - start))
-            }
-            start = end
+        (pairKeys, pairCommon) = Self.runs(keys, minimum: 2)
+        let (regionKeys, regionReviewers) = Self.runs(shopRegions, minimum: 1)
+        func regionRange(_ shop: UInt64) -> Range<Int> {
+            Self.lowerBound(shop << 32, in: regionKeys)..<Self.lowerBound((shop + 1) << 32, in: regionKeys)
         }
-        let scale = sumK > 0 ? sumK2 / (sumK * sumK) : 0
         pairExpected = pairKeys.map { key in
-            Double(reviewers[Int(key >> 32)]) * Double(reviewers[Int(key & 0xFFFF_FFFF)]) * scale
+            var expected = 0.0
+            let first = regionRange(key >> 32), second = regionRange(key & 0xFFFF_FFFF)
+            var i = first.lowerBound, j = second.lowerBound
+            while i < first.upperBound && j < second.upperBound {
+                let a = regionKeys[i] & 0xFFFF_FFFF, b = regionKeys[j] & 0xFFFF_FFFF
+                if a < b {
+                    i += 1
+                } else if b < a {
+                    j += 1
+                } else {
+                    let group = UInt32(a), total = sumK[group]!
+                    expected += Double(regionReviewers[i]) * Double(regionReviewers[j]) * sumK2[group]! / (total * total)
+                    i += 1
+                    j += 1
+                }
+            }
+            return expected
         }
         pairSurprise = zip(pairCommon, pairExpected).map { Self.poissonSurprise(count: Int($0), mean: $1) }
         shopSurprise = [Double](repeating: 0, count: accountCount)
@@ -76,30 +87,63 @@ struct CoReviewerPairs {
         }
     }
 
-    /// The position of the pair `a`, `b` in the pair arrays (binary search).
-    func index(_ a: UInt32, _ b: UInt32) -> Int? {
-        let key = UInt64(min(a, b)) << 32 | UInt64(max(a, b))
-        var low = 0, high = pairKeys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pairKeys[middle] < key { low = middle + 1 } else { high = middle }
+    /// The distinct values of the ascending `keys` that occur at least `minimum` times,
+    /// with their counts.
+    static func runs(_ keys: [UInt64], minimum: Int) -> (keys: [UInt64], counts: [UInt32]) {
+        let keys = keys.sorted()
+        var distinct: [UInt64] = [], counts: [UInt32] = []
+        var start = 0
+        while start < keys.count {
+            var end = start + 1
+            while end < keys.count && keys[end] == keys[start] { end += 1 }
+            if end - start >= minimum {
+                distinct.append(keys[start])
+                counts.append(UInt32(end - start))
+            }
+            start = end
         }
-        return low < pairKeys.count && pairKeys[low] == key ? low : nil
+        return (distinct, counts)
     }
 
-    /// Per buyer, the highest surprise of a pair of shops it bought at both of, and
-    /// that pair's position in the pair arrays (-1 when none), from its distinct
-    /// (buyer, shop) keys `buyerShops` (ascending): a ring member buys at each of its
-    /// ring's clients, reviewed or not.
-    func buyerSurprise(buyerShops: [UInt64], accountCount: Int, maximumShops: Int) -> (surprise: [Double], pair: [Int32]) {
+    /// The first position in the ascending `keys` whose key is not below `key`.
+    static func lowerBound(_ key: UInt64, in keys: [UInt64]) -> Int {
+        var low = 0, high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The position of the pair `a`, `b` in the pair arrays.
+    func index(_ a: UInt32, _ b: UInt32) -> Int? { Self.position(of: Self.key(a, b), in: pairKeys) }
+
+    /// The key of the pair `a`, `b` (any order).
+    static func key(_ a: UInt32, _ b: UInt32) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
+
+    /// The position of `key` in the ascending `keys` (binary search).
+    static func position(of key: UInt64, in keys: [UInt64]) -> Int? {
+        let low = lowerBound(key, in: keys)
+        return low < keys.count && keys[low] == key ? low : nil
+    }
+
+    /// Per buyer, the highest surprise of a pair of shops it bought at both of and
+    /// positively reviewed at least one of, and that pair's position in the pair arrays
+    /// (-1 when none), from the buyers' distinct (buyer, shop) keys of all orders
+    /// `buyerShops` and of positively reviewed ones `reviewerShops` (both ascending). A
+    /// ring member buys at each of its ring's clients and reviews what it buys.
+    func buyerSurprise(
+        buyerShops: [UInt64], reviewerShops: [UInt64], accountCount: Int, maximumShops: Int
+    ) -> (surprise: [Double], pair: [Int32]) {
         var best = [Double](repeating: 0, count: accountCount)
         var bestPair = [Int32](repeating: -1, count: accountCount)
         guard !pairKeys.isEmpty else { return (best, bestPair) }
         Self.forEachBuyer(buyerShops) { shops in
             guard shops.count >= 2 && shops.count <= maximumShops else { return }
             let buyer = Int(shops.buyer)
+            let reviewed = (0..<shops.count).map { Self.position(of: shops.keys[shops.offset($0)], in: reviewerShops) != nil }
             for first in 0..<(shops.count - 1) {
-                for second in (first + 1)..<shops.count {
+                for second in (first + 1)..<shops.count where reviewed[first] || reviewed[second] {
                     guard let index = index(shops[first], shops[second]), pairSurprise[index] > best[buyer] else { continue }
                     best[buyer] = pairSurprise[index]
                     bestPair[buyer] = Int32(index)
@@ -126,6 +170,8 @@ struct CoReviewerPairs {
     struct BuyerShops {
         var keys: ArraySlice<UInt64>
         var count: Int { keys.count }
+        /// Where the key at `position` is in the array the keys were cut from.
+        func offset(_ position: Int) -> Int { keys.startIndex + position }
         var buyer: UInt32 { UInt32(keys.first! >> 32) }
         subscript(position: Int) -> UInt32 { UInt32(keys[keys.startIndex + position] & 0xFFFF_FFFF) }
     }
@@ -136,14 +182,7 @@ struct CoReviewerPairs {
         for row in buyers.indices where include(row) {
             keys.append(UInt64(buyers[row]) << 32 | UInt64(shops[row]))
         }
-        keys.sort()
-        var unique = 0
-        for index in keys.indices where index == 0 || keys[index] != keys[index - 1] {
-            keys[unique] = keys[index]
-            unique += 1
-        }
-        keys.removeLast(keys.count - unique)
-        return keys
+        return runs(keys, minimum: 1).keys
     }
 
     /// `-log10 P(X >= count)` for `X` Poisson with `mean`; 0 when `count <= mean`.
