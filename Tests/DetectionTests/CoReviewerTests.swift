@@ -33,9 +33,10 @@ import Testing
 
     @Test func poissonSurpriseMatchesTheDirectSum() {
         for mean in [0.05, 0.3, 1, 2.5, 7] {
-            for count in 0..<14 where 1 - (0..<count).reduce(0.0) { $0 + exp(-mean) * pow(mean, Double($1)) / tgamma(Double($1 + 1)) } > 1e-9 {
-                let value = CoReviewerPairs.poissonSurprise(count: count, mean: mean)
+            for count in 0..<14 {
                 let expected = Self.referenceSurprise(count: count, mean: mean)
+                guard expected < 8 else { continue }  // the direct sum loses precision further out
+                let value = CoReviewerPairs.poissonSurprise(count: count, mean: mean)
                 #expect(abs(value - expected) < 1e-6 * max(1, expected), "count \(count), mean \(mean)")
             }
         }
