@@ -17,7 +17,7 @@ public struct FakeOrdersDetector: Detector {
             Parameter("fake_orders.young_account_days", 30, "an account this young when it orders counts as new"),
             Parameter("fake_orders.min_orders", 5, "fewest orders of a shop for its shares to be measured"),
             Parameter("fake_orders.block_min_marks", 2, "fewest different marks on an order for it to enter the ring tensor"),
-            Parameter("fake_orders.block_min_lift", 4, "how many times more often than the platform's a ring block's shop-days must be marked"),
+            Parameter("fake_orders.block_min_lift", 8, "how many times more often than the platform's a ring block's shop-days must be marked"),
             Parameter("fake_orders.block_searches", 24, "dense-block searches for rings per scan (each takes one block out)"),
             Parameter("fake_orders.block_min_buyers", 3, "fewest buyers in a ring block"),
             Parameter("fake_orders.block_bucket_seconds", 86_400, "width of the time buckets of the buyer x shop x time tensor"),
