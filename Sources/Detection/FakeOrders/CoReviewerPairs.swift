@@ -87,7 +87,7 @@ struct CoReviewerPairs {
         }
     }
 
-    /// The distinct values of the ascending `keys` that occur at least `minimum` times,
+    /// The distinct values of `keys`, ascending, that occur at least `minimum` times,
     /// with their counts.
     static func runs(_ keys: [UInt64], minimum: Int) -> (keys: [UInt64], counts: [UInt32]) {
         let keys = keys.sorted()
