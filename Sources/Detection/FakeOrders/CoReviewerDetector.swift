@@ -23,11 +23,11 @@ public struct CoReviewerDetector: Detector {
             SignalDefinition(
                 name: "shop_co_reviewer_surprise", entityKind: .shop, category: .fakeOrders,
                 description: "-log10 of the chance that the shop shares so many positive reviewers with another shop (a ring's clients share its members)",
-                threshold: 4, saturation: 7, weight: 0.75),
+                threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
                 description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer bought at both of (a ring member buys at each client)",
-                threshold: 4, saturation: 7, weight: 0.75),
+                threshold: 4, saturation: 7.5, weight: 0.75),
         ]
     }
 
