@@ -159,27 +159,48 @@ public struct IdDictionary: Sendable {
     }
 
     /// Adds `key` as the next id into the empty slot `index` (found by `probe` on a table
-    /// that has room).
+    /// that has room): the key copied a word at a time into the arena's slack, its end
+    /// appended to `starts`, the slot written; nothing is checked twice.
     @usableFromInline
     mutating func insertNew(_ key: UnsafeRawBufferPointer, hash: UInt64, at index: Int) -> UInt32 {
-        precondition(count < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
-        let id = UInt32(count)
+        let id = starts.count &- 1
+        precondition(id < Int(IdDictionary.absent) &- 1, "more than 4 billion distinct ids in one id space")
         let end = arenaUsed &+ key.count
-        if end > arena.count {
-            arena.append(contentsOf: repeatElement(0, count: Swift.max(arena.count, end - arena.count, 4096)))
-        }
-        if let source = key.baseAddress {
-            arena.withUnsafeMutableBytes { ($0.baseAddress! + arenaUsed).copyMemory(from: source, byteCount: key.count) }
-        }
+        if end > arena.count { growArena(to: end) }
+        let used = arenaUsed
+        arena.withUnsafeMutableBytes { IdDictionary.copy(key, to: $0.baseAddress! + used) }
         arenaUsed = end
         starts.append(end)
         slots.withUnsafeMutableBufferPointer { $0[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1) }
-        return id
+        return UInt32(truncatingIfNeeded: id)
+    }
+
+    /// Grows the arena's zeroed slack so that it holds `end` bytes (at least doubling).
+    private mutating func growArena(to end: Int) {
+        arena.append(contentsOf: repeatElement(0, count: Swift.max(arena.count, end - arena.count, 4096)))
+    }
+
+    /// Copies `key` to `target` a word at a time (the last word overlapping), bytes for
+    /// keys under 8 bytes.
+    private static func copy(_ key: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) {
+        let count = key.count
+        guard let source = key.baseAddress else { return }
+        if count < 8 {
+            for index in 0..<count { target.storeBytes(of: source.load(fromByteOffset: index, as: UInt8.self), toByteOffset: index, as: UInt8.self) }
+            return
+        }
+        var index = 0
+        while index &+ 8 < count {
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: index, as: UInt64.self), toByteOffset: index, as: UInt64.self)
+            index &+= 8
+        }
+        target.storeBytes(of: source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self),
+                          toByteOffset: count &- 8, as: UInt64.self)
     }
 
     /// Whether `key` equals the `key.count` bytes at `offset` of `arena`, compared a
     /// word at a time (the last word overlapping) instead of calling `memcmp`.
-    @usableFromInline
+    @inlinable
     static func bytesEqual(_ arena: UnsafeRawPointer?, _ offset: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let count = key.count
         guard count > 0, let arena, let bytes = key.baseAddress else { return true }
