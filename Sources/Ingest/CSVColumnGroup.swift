@@ -174,46 +174,52 @@ final class ColumnGroup: @unchecked Sendable {
 
     /// Interns the group's id fields row by row (fields in file order within a row), so
     /// ids are first-seen ids. `unique`: every value must be new (its id is its row).
+    /// Room in the dictionary is made once per frame (its rows' values, its bytes).
     private func decodeIDs(_ batch: RecordBatch, unique: Bool) -> ValueFailure? {
         var dictionary = IdDictionary(capacity: 0)
         swap(&dictionary, &self.dictionary)
         defer { swap(&dictionary, &self.dictionary) }
         let base = batch.buffer
+        let fields = fields, required = required, stages = stages
         let width = fields.count
         var index = 0
         for (number, frame) in batch.frames.enumerated() {
             let rows = min(frame.rows, batch.rows &- index)
             let stride = frame.columns &* 2
-            var record = UnsafePointer(frame.bounds)
-            for row in 0..<rows {
-                for slot in 0..<width {
-                    let field = fields[slot]
-                    let lower = Int(record[field &* 2])
-                    let value = UnsafeRawBufferPointer(start: base + lower, count: Int(record[field &* 2 &+ 1]) &- lower)
-                    let id: UInt32
-                    if value.isEmpty {
-                        guard !required[slot] else {
-                            return failure(batch, frame: number, row: row, index: index, field: field, .missingValue)
-                        }
-                        id = IdDictionary.absent
-                    } else {
-                        guard value.count <= FieldParser.maxIDBytes else {
-                            return failure(batch, frame: number, row: row, index: index, field: field, .idTooLong)
-                        }
-                        if unique {
-                            let next = UInt32(truncatingIfNeeded: dictionary.count)
-                            guard dictionary.intern(value) == next else {
-                                return failure(batch, frame: number, row: row, index: index, field: field, .duplicateOrder)
+            let refused = dictionary.withRoom(forKeys: rows &* width, bytes: frame.end &- frame.start) { interner -> ValueFailure? in
+                var record = UnsafePointer(frame.bounds)
+                for row in 0..<rows {
+                    for slot in 0..<width {
+                        let field = fields[slot]
+                        let lower = Int(record[field &* 2])
+                        let value = UnsafeRawBufferPointer(start: base + lower, count: Int(record[field &* 2 &+ 1]) &- lower)
+                        let id: UInt32
+                        if value.isEmpty {
+                            guard !required[slot] else {
+                                return failure(batch, frame: number, row: row, index: index &+ row, field: field, .missingValue)
                             }
-                            continue
+                            id = IdDictionary.absent
+                        } else {
+                            guard value.count <= FieldParser.maxIDBytes else {
+                                return failure(batch, frame: number, row: row, index: index &+ row, field: field, .idTooLong)
+                            }
+                            if unique {
+                                let next = interner.nextID
+                                guard interner.intern(value) == next else {
+                                    return failure(batch, frame: number, row: row, index: index &+ row, field: field, .duplicateOrder)
+                                }
+                                continue
+                            }
+                            id = interner.intern(value)
                         }
-                        id = dictionary.intern(value)
+                        stages[slot].storeBytes(of: id, toByteOffset: (index &+ row) &* 4, as: UInt32.self)
                     }
-                    stages[slot].storeBytes(of: id, toByteOffset: index &* 4, as: UInt32.self)
+                    record += stride
                 }
-                record += stride
-                index &+= 1
+                return nil
             }
+            if let refused { return refused }
+            index &+= rows
         }
         return nil
     }

@@ -10,13 +10,6 @@ public enum FieldParser {
     /// The longest id the schema allows, in bytes.
     public static let maxIDBytes = 128
 
-    /// Interns an id (any non-empty string of at most `maxIDBytes` bytes).
-    @inline(__always)
-    public static func id(_ bytes: UnsafeRawBufferPointer, in dictionary: inout IdDictionary) throws(ValueProblem) -> UInt32 {
-        guard bytes.count <= maxIDBytes else { throw .idTooLong }
-        return dictionary.intern(bytes)
-    }
-
     /// `19.9`, `19.90`, `20` -> cents. At most 2 fraction digits and 15 integer digits.
     public static func moneyCents(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         if bytes[0] == UInt8(ascii: "-") { throw .negativeMoney }
