@@ -42,10 +42,15 @@ public struct IdDictionary: Sendable {
 
     /// Makes room for `keys` distinct keys in all without growing the table (a reader that
     /// knows its row count, such as the unique order ids, calls it once).
+    /// The arena is grown too, for keys as long as those so far on average.
     public mutating func reserveCapacity(_ keys: Int) {
         let size = IdDictionary.tableSize(for: keys)
         if size > slots.count { rebuild(size: size) }
         if bounds.count < keys + 1 { bounds.append(contentsOf: repeatElement(0, count: keys + 1 - bounds.count)) }
+        if keyCount > 0 && keys > keyCount {
+            let bytes = arenaUsed / keyCount * (keys - keyCount) + 8
+            if arenaUsed + bytes > arena.count { arena.append(contentsOf: repeatElement(0, count: arenaUsed + bytes - arena.count)) }
+        }
     }
 
     /// The table size (a power of two) that holds `keys` keys at most half full.
@@ -192,12 +197,19 @@ public struct IdDictionary: Sendable {
         }
     }
 
-    /// Copies `key` to `target` a word at a time (the last word overlapping), bytes for
-    /// keys under 8 bytes.
+    /// Copies `key` to `target` a word at a time (the last word overlapping; two
+    /// overlapping half words for keys of 4 to 7 bytes), bytes for shorter keys.
     @inlinable
     static func copy(_ key: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) {
         let count = key.count
         guard let source = key.baseAddress else { return }
+        if count < 8 && count >= 4 {
+            let head = source.loadUnaligned(as: UInt32.self)
+            let tail = source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+            return
+        }
         if count < 8 {
             for index in 0..<count {
                 target.storeBytes(of: source.load(fromByteOffset: index, as: UInt8.self), toByteOffset: index, as: UInt8.self)
@@ -301,6 +313,11 @@ public struct IdDictionary: Sendable {
         guard count > 0, let arena, let bytes = key.baseAddress else { return true }
         let stored = arena + offset
         if count < 8 {
+            if count >= 4 {
+                return stored.loadUnaligned(as: UInt32.self) == bytes.loadUnaligned(as: UInt32.self)
+                    && stored.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+                        == bytes.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            }
             for index in 0..<count where stored.load(fromByteOffset: index, as: UInt8.self) != key[index] {
                 return false
             }

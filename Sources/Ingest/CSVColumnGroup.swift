@@ -88,6 +88,14 @@ final class ColumnGroup: @unchecked Sendable {
         }
     }
 
+    /// Sizes the dictionary of an id group for `rows` rows at once when nearly every value
+    /// of the `rowsRead` rows so far was new (near-unique ids such as addresses), instead
+    /// of growing it step by step.
+    func reserveIfNearUnique(rows: Int, rowsRead: Int) {
+        guard case .ids = kind, rowsRead >= 1000 else { return }
+        if dictionary.count * 1000 >= rowsRead * fields.count * 999 { dictionary.reserveCapacity(rows * fields.count) }
+    }
+
     /// Decodes the group's fields of the batch's rows into the stages; the first refused
     /// value, if any (rows after it are then undefined).
     func decode(_ batch: RecordBatch) -> ValueFailure? {

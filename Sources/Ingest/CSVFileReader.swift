@@ -100,7 +100,9 @@ struct CSVFileReader {
                 reserved = true
                 let consumed = tally.bytesDecoded - (filled - start)
                 if let expected = source.expectedBytes, expected > consumed {
-                    bound.reserve(rows: Int(Double(expected) / Double(consumed) * Double(tally.rows) * 1.02), in: &target)
+                    let rows = Int(Double(expected) / Double(consumed) * Double(tally.rows) * 1.02)
+                    bound.reserve(rows: rows, in: &target)
+                    for group in bound.groups { group.reserveIfNearUnique(rows: rows, rowsRead: tally.rows) }
                 }
             }
         }
