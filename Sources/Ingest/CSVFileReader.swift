@@ -12,8 +12,9 @@ import Columnar
 ///
 /// Two cores: a step's bytes are split into one part per core, each starting after the
 /// first line feed past its split point (a guess: that line feed may be inside quotes).
-/// The parts are framed at once; a part is kept only if the part before it ended exactly
-/// where it starts, else the next step frames it again from the true record start. The
+/// The parts are framed at once, without writing to the buffer; a part is kept only if
+/// the part before it ended exactly where it starts, else the next step frames it again
+/// from the true record start. Quoted fields of the kept parts are then unquoted. The
 /// column groups of the step are then decoded at once, each by one core over all rows
 /// in file order. Ids, columns, warnings and errors are those of one core.
 struct CSVFileReader {
@@ -70,7 +71,7 @@ struct CSVFileReader {
             filled += count
             if columns == nil {
                 if Self.startsWithByteOrderMark(buffer, filled: filled) { start = 3 }
-                guard let binding = try readHeader(buffer, filled: filled, start: &start, line: &line, atEnd: atEnd,
+                guard start < filled, let binding = try readHeader(buffer, filled: filled, start: &start, line: &line, atEnd: atEnd,
                                                    as: Schema.Column.self)
                 else { continue }
                 columns = BoundColumns<Schema>(binding, file: file, target: &target)
@@ -173,6 +174,7 @@ struct CSVFileReader {
             firstLines.append(firstLines[part - 1] + previous.lineCount)
             kept.append(frames[part])
         }
+        for frame in kept { frame.unquote(buffer) }
         return RecordBatch(buffer: UnsafeRawPointer(buffer.baseAddress!), frames: kept, firstLines: firstLines,
                            rows: kept.reduce(0) { $0 + $1.rows })
     }

@@ -22,6 +22,10 @@ final class RecordFrame: @unchecked Sendable {
     private(set) var lineCount = 0
     /// Why framing stopped before its stretch's end, if it did.
     private(set) var stop: Stop = .finished
+    /// Rows with a quoted field, unquoted by `unquote` once the frame is known to start
+    /// at a true record start (a frame framed from a wrong guess must not write into
+    /// the buffer: the bytes belong to the frame before).
+    private var quotedRows: [Int] = []
 
     /// How framing ended.
     enum Stop {
@@ -80,6 +84,7 @@ final class RecordFrame: @unchecked Sendable {
         start = from
         lineCount = 0
         stop = .finished
+        quotedRows.removeAll(keepingCapacity: true)
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<filled])
         let asciiEnd = min(to, filled)
         let checkedASCII = CSVScanner.isASCII(UnsafeRawBufferPointer(rebasing: bytes[from..<asciiEnd]))
@@ -127,7 +132,7 @@ final class RecordFrame: @unchecked Sendable {
                     return finish(at: position, .broken(
                         .wrongFieldCount(expected: columns, found: fields.count), field: nil, value: nil, line: lineCount))
                 }
-                if quoted { fields.unquote(buffer) }
+                if quoted { quotedRows.append(rows) }
                 lines[rows] = Int32(truncatingIfNeeded: lineCount)
                 rows &+= 1
             }
@@ -135,6 +140,15 @@ final class RecordFrame: @unchecked Sendable {
             position = next
         }
         finish(at: position, .finished)
+    }
+
+    /// Turns the quoted fields of the framed rows into their values in place.
+    func unquote(_ buffer: UnsafeMutableRawBufferPointer) {
+        for row in quotedRows {
+            var fields = FieldSpans(writingTo: bounds + row &* columns &* 2, capacity: columns)
+            fields.count = columns
+            fields.unquote(buffer)
+        }
     }
 
     private func finish(at position: Int, _ stop: Stop) {
