@@ -48,10 +48,6 @@ final class RecordFrame: @unchecked Sendable {
         lines.deallocate()
     }
 
-    /// Start of field `field` of `row`.
-    @inline(__always)
-    func valueStart(_ row: Int, _ field: Int) -> Int { Int(bounds[(row &* columns &+ field) &<< 1]) }
-
     /// The value of field `field` of `row` in `buffer`.
     @inline(__always)
     func value(_ row: Int, _ field: Int, in buffer: UnsafeRawPointer) -> UnsafeRawBufferPointer {
