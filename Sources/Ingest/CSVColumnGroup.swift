@@ -1,5 +1,13 @@
 import Columnar
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The framed records of one step of reading: frames in file order, the physical line
 /// each frame starts on, and how many rows (counted across the frames) are decoded:
 /// those before the first broken record.
@@ -58,6 +66,8 @@ final class ColumnGroup: @unchecked Sendable {
     private var month = FieldParser.MonthCache()
     /// Order ids not in the export (`orderRows`).
     private(set) var unknownOrders = WarningTally()
+    /// Empty values of an id group so far.
+    private var emptyValues = 0
     /// One staging buffer per field, `stageRows` rows of 8 bytes.
     private var stages: [UnsafeMutableRawPointer]
     private var stageRows = 0
@@ -88,12 +98,27 @@ final class ColumnGroup: @unchecked Sendable {
         }
     }
 
-    /// Sizes the dictionary of an id group for `rows` rows at once when nearly every value
-    /// of the `rowsRead` rows so far was new (near-unique ids such as addresses), instead
-    /// of growing it step by step.
-    func reserveIfNearUnique(rows: Int, rowsRead: Int) {
+    /// Sizes the dictionary of an id group once for a file of about `rows` rows, from what
+    /// the `rowsRead` rows so far show, instead of letting it double step by step: the
+    /// repeats among the `n` non-empty values so far estimate the size of the id space
+    /// (`N = n² / 2 repeats`, the birthday estimate), and the file's rows then draw
+    /// `N (1 - e^(-draws / N))` distinct ids from it; no repeats at all (near-unique ids
+    /// such as addresses) means one id per value. Only sizes change, never ids.
+    func reserveForFile(rows: Int, rowsRead: Int) {
         guard case .ids = kind, rowsRead >= 1000 else { return }
-        if dictionary.count * 1000 >= rowsRead * fields.count * 999 { dictionary.reserveCapacity(rows * fields.count) }
+        let values = rowsRead * fields.count - emptyValues
+        let distinct = dictionary.count
+        guard values >= 1000, distinct > 0 else { return }
+        let draws = Double(rows * fields.count) * Double(values) / Double(rowsRead * fields.count)
+        let repeats = values - distinct
+        let expected: Double
+        if repeats * 1000 <= values {
+            expected = draws
+        } else {
+            let space = Double(values) * Double(values) / (2 * Double(repeats))
+            expected = space * (1 - exp(-draws / space))
+        }
+        dictionary.reserveCapacity(Int(min(draws, expected * 1.1)))
     }
 
     /// Decodes the group's fields of the batch's rows into the stages; the first refused
@@ -191,6 +216,8 @@ final class ColumnGroup: @unchecked Sendable {
         let fields = fields, required = required, stages = stages
         let width = fields.count
         var index = 0
+        var empties = 0
+        defer { emptyValues &+= empties }
         for (number, frame) in batch.frames.enumerated() {
             let rows = min(frame.rows, batch.rows &- index)
             let stride = frame.columns &* 2
@@ -206,6 +233,7 @@ final class ColumnGroup: @unchecked Sendable {
                             guard !required[slot] else {
                                 return failure(batch, frame: number, row: row, index: index &+ row, field: field, .missingValue)
                             }
+                            empties &+= 1
                             id = IdDictionary.absent
                         } else {
                             guard value.count <= FieldParser.maxIDBytes else {

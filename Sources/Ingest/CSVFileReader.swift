@@ -103,7 +103,7 @@ struct CSVFileReader {
                 if let expected = source.expectedBytes, expected > consumed {
                     let rows = Int(Double(expected) / Double(consumed) * Double(tally.rows) * 1.02)
                     bound.reserve(rows: rows, in: &target)
-                    for group in bound.groups { group.reserveIfNearUnique(rows: rows, rowsRead: tally.rows) }
+                    for group in bound.groups { group.reserveForFile(rows: rows, rowsRead: tally.rows) }
                 }
             }
         }
