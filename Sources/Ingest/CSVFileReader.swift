@@ -71,8 +71,9 @@ struct CSVFileReader {
             filled += count
             if columns == nil {
                 if Self.startsWithByteOrderMark(buffer, filled: filled) { start = 3 }
-                guard start < filled, let binding = try readHeader(buffer, filled: filled, start: &start, line: &line, atEnd: atEnd,
-                                                   as: Schema.Column.self)
+                guard start < filled,
+                    let binding = try readHeader(
+                        buffer, filled: filled, start: &start, line: &line, atEnd: atEnd, as: Schema.Column.self)
                 else { continue }
                 columns = BoundColumns<Schema>(binding, file: file, target: &target)
                 frames = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
