@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times the load of a seeded orders.csv (default 1M rows) by `creditwatch inspect`, plain
-# and LZ4, with /usr/bin/time -v for peak memory, without the benchmark harness.
+# and LZ4, on 1 and 2 cores (--threads), with /usr/bin/time for CPU seconds (user + sys,
+# the honest figure on a shared machine) and peak memory, without the benchmark harness.
 #   scripts/ingest-throughput.sh [ROWS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,10 @@ bin="$(swift build -c release "${cpu_flags[@]}" --show-bin-path)/creditwatch"
 fixture="${TMPDIR:-/tmp}/creditwatch-ingest-bench-$rows"
 Benchmarks/.build/release/orders-fixture "$fixture" "$rows"
 for form in plain lz4; do
-  echo "== $form: $(ls "$fixture/$form")"
-  /usr/bin/time -v "$bin" inspect "$fixture/$form" 2>"$fixture/time-$form.txt" | grep -E '^(orders|loaded)'
-  grep -E 'User time|System time|Maximum resident|Elapsed' "$fixture/time-$form.txt"
+  for threads in 1 2; do
+    echo "== $form, $threads threads: $(ls "$fixture/$form")"
+    /usr/bin/time -f "%U user %S sys %e wall %M KB" "$bin" inspect --threads "$threads" "$fixture/$form" \
+      2>"$fixture/time-$form-$threads.txt" | grep -E '^(orders|loaded)'
+    cat "$fixture/time-$form-$threads.txt"
+  done
 done

@@ -14,6 +14,10 @@ import Darwin
 /// for a given input. The bytes of all keys live in one arena; the hash table holds one
 /// 64-bit word per slot, the high half of the key's hash beside `id + 1`, so a probe
 /// rejects most other keys without touching the arena, and growing never rehashes keys.
+///
+/// A reader interns a batch of keys through an `Interner` (`withRoom`): room for the
+/// batch is made once, and each key then costs one hash, one probe and, when new, one
+/// copy and two stores, with no array bookkeeping per key.
 public struct IdDictionary: Sendable {
     /// The id that stands for "no value" in a column whose id is optional.
     public static let absent: UInt32 = .max
@@ -22,8 +26,11 @@ public struct IdDictionary: Sendable {
     /// zeroed slack, so that adding a key is one copy (no `Array.append` per key).
     @usableFromInline var arena: [UInt8] = []
     @usableFromInline var arenaUsed = 0
-    /// `starts[id] ..< starts[id + 1]` is the key of `id` in `arena`.
-    public private(set) var starts: [Int] = [0]
+    /// `bounds[id] ..< bounds[id + 1]` is the key of `id` in `arena`; entries after
+    /// `bounds[count]` are slack.
+    @usableFromInline var bounds: [Int] = [0]
+    /// Number of distinct keys.
+    @usableFromInline var keyCount = 0
     /// Open-addressing table (linear probing): `hash & 0xFFFF_FFFF_0000_0000 | (id + 1)` per slot, 0
     /// for an empty slot. The home slot of a key is its hash's high half masked.
     @usableFromInline var slots: [UInt64]
@@ -31,15 +38,19 @@ public struct IdDictionary: Sendable {
     /// Creates an empty dictionary sized for about `capacity` keys.
     public init(capacity: Int = 1024) {
         slots = [UInt64](repeating: 0, count: IdDictionary.tableSize(for: capacity))
-        starts.reserveCapacity(capacity + 1)
     }
 
     /// Makes room for `keys` distinct keys in all without growing the table (a reader that
     /// knows its row count, such as the unique order ids, calls it once).
+    /// The arena is grown too, for keys as long as those so far on average.
     public mutating func reserveCapacity(_ keys: Int) {
         let size = IdDictionary.tableSize(for: keys)
         if size > slots.count { rebuild(size: size) }
-        starts.reserveCapacity(keys + 1)
+        if bounds.count < keys + 1 { bounds.append(contentsOf: repeatElement(0, count: keys + 1 - bounds.count)) }
+        if keyCount > 0 && keys > keyCount {
+            let bytes = arenaUsed / keyCount * (keys - keyCount) + 8
+            if arenaUsed + bytes > arena.count { arena.append(contentsOf: repeatElement(0, count: arenaUsed + bytes - arena.count)) }
+        }
     }
 
     /// The table size (a power of two) that holds `keys` keys at most half full.
@@ -50,7 +61,7 @@ public struct IdDictionary: Sendable {
     }
 
     /// A dictionary of keys stored back to back in id order (`arena`, with `starts` as in
-    /// the stored property), as a segment file keeps it. The hash table is not built
+    /// the `starts` property), as a segment file keeps it. The hash table is not built
     /// here: a loaded export mostly turns ids into strings and never adds one, so the
     /// table is built when the first key is interned (or, slowly, for a lookup). Keys
     /// must be distinct (a duplicate would be found under its first id only).
@@ -58,24 +69,160 @@ public struct IdDictionary: Sendable {
         precondition(starts.first == 0 && starts.last == arena.count, "starts must span the arena")
         self.arena = arena
         self.arenaUsed = arena.count
-        self.starts = starts
+        self.bounds = starts
+        self.keyCount = starts.count - 1
         self.slots = []
     }
 
     /// The interned keys back to back in id order (what `init(arena:starts:)` takes).
     var keyBytes: [UInt8] { Array(arena[..<arenaUsed]) }
 
+    /// `starts[id] ..< starts[id + 1]` is the key of `id` in `keyBytes`; `count + 1` entries.
+    public var starts: ArraySlice<Int> { bounds[...keyCount] }
+
     /// Number of distinct keys.
-    public var count: Int { starts.count - 1 }
+    public var count: Int { keyCount }
 
     /// Returns the id of `key`, adding it if it is new.
     @inlinable
     public mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
-        let hash = IdDictionary.hash(key)
-        if count &* 2 >= slots.count { grow() }
-        let probe = probe(key, hash: hash)
-        if probe >= 0 { return UInt32(truncatingIfNeeded: probe) }
-        return insertNew(key, hash: hash, at: ~probe)
+        withRoom(forKeys: 1, bytes: key.count) { $0.intern(key) }
+    }
+
+    /// Runs `body` with an `Interner` that may add up to `keys` new keys of `bytes` bytes
+    /// in all: the table, arena and bounds are grown for them first, then held open.
+    @inlinable
+    public mutating func withRoom<Result>(forKeys keys: Int, bytes: Int, _ body: (inout Interner) -> Result) -> Result {
+        makeRoom(keys: keys, bytes: bytes)
+        var slots: [UInt64] = [], arena: [UInt8] = [], bounds: [Int] = []
+        swap(&slots, &self.slots)
+        swap(&arena, &self.arena)
+        swap(&bounds, &self.bounds)
+        defer {
+            swap(&slots, &self.slots)
+            swap(&arena, &self.arena)
+            swap(&bounds, &self.bounds)
+        }
+        let used = arenaUsed, count = keyCount
+        let (result, newUsed, newCount) = slots.withUnsafeMutableBufferPointer { slots in
+            arena.withUnsafeMutableBytes { arena in
+                bounds.withUnsafeMutableBufferPointer { bounds in
+                    var interner = Interner(
+                        slots: slots.baseAddress!, mask: slots.count &- 1, arena: arena.baseAddress!, arenaUsed: used,
+                        arenaLimit: used &+ bytes, bounds: bounds.baseAddress!, count: count, countLimit: count &+ keys)
+                    let result = body(&interner)
+                    return (result, interner.arenaUsed, interner.count)
+                }
+            }
+        }
+        arenaUsed = newUsed
+        keyCount = newCount
+        return result
+    }
+
+    /// Grows the table, the arena's slack and the bounds' slack for `keys` more keys of
+    /// `bytes` bytes (each at least doubling, so growth is amortised).
+    @usableFromInline
+    mutating func makeRoom(keys: Int, bytes: Int) {
+        precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
+        if slots.isEmpty || (keyCount &+ keys) &* 2 > slots.count {
+            rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, slots.count)))
+        }
+        // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
+        let arenaNeed = arenaUsed &+ bytes &+ 8
+        if arenaNeed > arena.count {
+            arena.append(contentsOf: repeatElement(0, count: Swift.max(arena.count, arenaNeed - arena.count, 4096)))
+        }
+        let boundsNeed = keyCount &+ keys &+ 1
+        if boundsNeed > bounds.count {
+            bounds.append(contentsOf: repeatElement(0, count: Swift.max(bounds.count, boundsNeed - bounds.count)))
+        }
+    }
+
+    /// A batch of interning with the dictionary's storage held open (see `withRoom`).
+    public struct Interner {
+        @usableFromInline let slots: UnsafeMutablePointer<UInt64>
+        @usableFromInline let mask: Int
+        @usableFromInline let arena: UnsafeMutableRawPointer
+        @usableFromInline var arenaUsed: Int
+        @usableFromInline let arenaLimit: Int
+        @usableFromInline let bounds: UnsafeMutablePointer<Int>
+        @usableFromInline var count: Int
+        @usableFromInline let countLimit: Int
+
+        @usableFromInline
+        init(slots: UnsafeMutablePointer<UInt64>, mask: Int, arena: UnsafeMutableRawPointer, arenaUsed: Int,
+             arenaLimit: Int, bounds: UnsafeMutablePointer<Int>, count: Int, countLimit: Int) {
+            self.slots = slots
+            self.mask = mask
+            self.arena = arena
+            self.arenaUsed = arenaUsed
+            self.arenaLimit = arenaLimit
+            self.bounds = bounds
+            self.count = count
+            self.countLimit = countLimit
+        }
+
+        /// The id the next new key gets.
+        @inlinable
+        public var nextID: UInt32 { UInt32(truncatingIfNeeded: count) }
+
+        /// Returns the id of `key`, adding it if it is new (within the room asked for).
+        @inlinable
+        public mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
+            let hash = IdDictionary.hash(key)
+            let high = hash & 0xFFFF_FFFF_0000_0000
+            var index = Int(truncatingIfNeeded: hash >> 32) & mask
+            while true {
+                let slot = slots[index]
+                if slot == 0 { break }
+                if slot & 0xFFFF_FFFF_0000_0000 == high {
+                    let id = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
+                    let lower = bounds[id]
+                    if bounds[id &+ 1] &- lower == key.count && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key) {
+                        return UInt32(truncatingIfNeeded: id)
+                    }
+                }
+                index = (index &+ 1) & mask
+            }
+            let end = arenaUsed &+ key.count
+            precondition(count < countLimit && end <= arenaLimit, "more keys than the room asked for")
+            IdDictionary.copy(key, to: arena + arenaUsed)
+            arenaUsed = end
+            let id = count
+            count = id &+ 1
+            bounds[count] = end
+            slots[index] = high | UInt64(id &+ 1)
+            return UInt32(truncatingIfNeeded: id)
+        }
+    }
+
+    /// Copies `key` to `target` a word at a time (the last word overlapping; two
+    /// overlapping half words for keys of 4 to 7 bytes), bytes for shorter keys.
+    @inlinable
+    static func copy(_ key: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) {
+        let count = key.count
+        guard let source = key.baseAddress else { return }
+        if count < 8 && count >= 4 {
+            let head = source.loadUnaligned(as: UInt32.self)
+            let tail = source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+            return
+        }
+        if count < 8 {
+            for index in 0..<count {
+                target.storeBytes(of: source.load(fromByteOffset: index, as: UInt8.self), toByteOffset: index, as: UInt8.self)
+            }
+            return
+        }
+        var index = 0
+        while index &+ 8 < count {
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: index, as: UInt64.self), toByteOffset: index, as: UInt64.self)
+            index &+= 8
+        }
+        target.storeBytes(of: source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self),
+                          toByteOffset: count &- 8, as: UInt64.self)
     }
 
     /// Returns the id of `key`, adding it if it is new.
@@ -108,7 +255,7 @@ public struct IdDictionary: Sendable {
 
     /// The key of `id` as a string (for reports and evidence, never on a hot path).
     public func string(_ id: UInt32) -> String {
-        let lower = starts[Int(id)], upper = starts[Int(id) + 1]
+        let lower = bounds[Int(id)], upper = bounds[Int(id) + 1]
         return arena.withUnsafeBufferPointer {
             String(decoding: UnsafeBufferPointer(rebasing: $0[lower..<upper]), as: UTF8.self)
         }
@@ -135,7 +282,7 @@ public struct IdDictionary: Sendable {
     func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
         let high = hash & 0xFFFF_FFFF_0000_0000
         return slots.withUnsafeBufferPointer { slots in
-            starts.withUnsafeBufferPointer { starts in
+            bounds.withUnsafeBufferPointer { starts in
                 arena.withUnsafeBytes { arena in
                     let mask = slots.count &- 1
                     var index = Int(truncatingIfNeeded: hash >> 32) & mask
@@ -158,33 +305,19 @@ public struct IdDictionary: Sendable {
         }
     }
 
-    /// Adds `key` as the next id into the empty slot `index` (found by `probe` on a table
-    /// that has room).
-    @usableFromInline
-    mutating func insertNew(_ key: UnsafeRawBufferPointer, hash: UInt64, at index: Int) -> UInt32 {
-        precondition(count < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
-        let id = UInt32(count)
-        let end = arenaUsed &+ key.count
-        if end > arena.count {
-            arena.append(contentsOf: repeatElement(0, count: Swift.max(arena.count, end - arena.count, 4096)))
-        }
-        if let source = key.baseAddress {
-            arena.withUnsafeMutableBytes { ($0.baseAddress! + arenaUsed).copyMemory(from: source, byteCount: key.count) }
-        }
-        arenaUsed = end
-        starts.append(end)
-        slots.withUnsafeMutableBufferPointer { $0[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1) }
-        return id
-    }
-
     /// Whether `key` equals the `key.count` bytes at `offset` of `arena`, compared a
     /// word at a time (the last word overlapping) instead of calling `memcmp`.
-    @usableFromInline
+    @inlinable
     static func bytesEqual(_ arena: UnsafeRawPointer?, _ offset: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let count = key.count
         guard count > 0, let arena, let bytes = key.baseAddress else { return true }
         let stored = arena + offset
         if count < 8 {
+            if count >= 4 {
+                return stored.loadUnaligned(as: UInt32.self) == bytes.loadUnaligned(as: UInt32.self)
+                    && stored.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+                        == bytes.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            }
             for index in 0..<count where stored.load(fromByteOffset: index, as: UInt8.self) != key[index] {
                 return false
             }
@@ -204,13 +337,11 @@ public struct IdDictionary: Sendable {
     }
 
     /// Puts a slot word into the first empty slot from its home slot.
-    private static func place(_ word: UInt64, in slots: inout [UInt64]) {
-        slots.withUnsafeMutableBufferPointer { slots in
-            let mask = slots.count &- 1
-            var index = Int(truncatingIfNeeded: word >> 32) & mask
-            while slots[index] != 0 { index = (index &+ 1) & mask }
-            slots[index] = word
-        }
+    private static func place(_ word: UInt64, in slots: UnsafeMutableBufferPointer<UInt64>) {
+        let mask = slots.count &- 1
+        var index = Int(truncatingIfNeeded: word >> 32) & mask
+        while slots[index] != 0 { index = (index &+ 1) & mask }
+        slots[index] = word
     }
 
     /// Doubles the table.
@@ -220,20 +351,20 @@ public struct IdDictionary: Sendable {
     /// Moves the slot words into a table of `size` slots (their hash half gives the new
     /// home); a dictionary loaded without a table gets one from its keys.
     private mutating func rebuild(size: Int) {
-        if slots.isEmpty {
-            slots = [UInt64](repeating: 0, count: max(size, IdDictionary.tableSize(for: count + 1)))
-            let starts = starts
-            arena.withUnsafeBytes { bytes in
-                for id in 0..<count {
-                    let hash = IdDictionary.hash(UnsafeRawBufferPointer(rebasing: bytes[starts[id]..<starts[id + 1]]))
-                    IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), in: &slots)
+        var table = [UInt64](repeating: 0, count: max(size, IdDictionary.tableSize(for: count + 1)))
+        table.withUnsafeMutableBufferPointer { table in
+            if slots.isEmpty {
+                arena.withUnsafeBytes { bytes in
+                    for id in 0..<count {
+                        let hash = IdDictionary.hash(UnsafeRawBufferPointer(rebasing: bytes[bounds[id]..<bounds[id + 1]]))
+                        IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), in: table)
+                    }
                 }
+            } else {
+                for word in slots where word != 0 { IdDictionary.place(word, in: table) }
             }
-            return
         }
-        let old = slots
-        slots = [UInt64](repeating: 0, count: size)
-        for word in old where word != 0 { IdDictionary.place(word, in: &slots) }
+        slots = table
     }
 
     /// A fast 64-bit hash of a short key: 8-byte words folded with a multiply-rotate

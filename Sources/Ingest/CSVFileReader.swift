@@ -1,10 +1,22 @@
-/// Streams one CSV file into a `RecordSink`: reads fixed-size chunks into one buffer,
-/// scans whole records out of it with `CSVScanner`, binds the header's columns by name,
-/// and turns every problem into an `IngestError` that names file, line, column and value.
+import Columnar
+
+/// Streams one CSV file into its table: reads fixed-size chunks into one buffer, binds
+/// the header's columns by name to typed column decoders, and then, a step at a time,
+/// frames the records of the buffer (`RecordFrame`) and decodes them column by column
+/// (`ColumnGroup`), on up to `threads` cores; every problem becomes an `IngestError`
+/// that names file, line, column and value.
 ///
 /// A record cut by the end of a chunk is moved to the front of the buffer and scanned
 /// again once the next chunk is in, so the buffer holds at most one record plus one
 /// chunk and memory does not grow with the file.
+///
+/// Two cores: a step's bytes are split into one part per core, each starting after the
+/// first line feed past its split point (a guess: that line feed may be inside quotes).
+/// The parts are framed at once, without writing to the buffer; a part is kept only if
+/// the part before it ended exactly where it starts, else the next step frames it again
+/// from the true record start. Quoted fields of the kept parts are then unquoted. The
+/// column groups of the step are then decoded at once, each by one core over all rows
+/// in file order. Ids, columns, warnings and errors are those of one core.
 struct CSVFileReader {
     /// The longest record accepted, in bytes.
     static let maxLineBytes = 1 << 20
@@ -15,6 +27,13 @@ struct CSVFileReader {
     let file: String
     /// Bytes asked of the source per read.
     let chunkSize: Int
+    /// Cores that frame and decode.
+    let threads: Int
+    /// Bytes one frame covers at most, so that a frame's bytes and spans stay in cache
+    /// while its columns are decoded (tests make it tiny).
+    var frameBytes = 1 << 18
+    /// A step is split over the cores only when each part gets at least this many bytes.
+    var minimumPartBytes = 1 << 14
 
     /// What reading a file counted.
     struct Tally {
@@ -23,9 +42,10 @@ struct CSVFileReader {
         var unknownOrders = WarningTally()
     }
 
-    func read<Sink: RecordSink>(
-        _ source: inout any ByteSource, into sink: inout Sink, target: inout Sink.Target
+    func read<Schema: TableSchema>(
+        _ source: inout any ByteSource, as schema: Schema.Type, into target: inout Schema.Target
     ) throws(IngestError) -> Tally {
+        precondition(chunkSize < 1 << 30, "field offsets are 32-bit")
         let capacity = Self.maxLineBytes + chunkSize
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 32)
         defer { buffer.deallocate() }
@@ -34,8 +54,9 @@ struct CSVFileReader {
         var start = 0
         var line = 1
         var atEnd = false
-        var binding: HeaderBinding<Sink.Column>?
-        var fields = FieldSpans(capacity: Self.maxColumns)
+        var columns: BoundColumns<Schema>?
+        defer { columns?.restore(into: &target) }
+        var frames: [RecordFrame] = []
         var reserved = false
         while !atEnd {
             if start > 0 {
@@ -48,58 +69,125 @@ struct CSVFileReader {
             atEnd = count == 0
             tally.bytesDecoded += count
             filled += count
-            if binding == nil && Self.startsWithByteOrderMark(buffer, filled: filled) { start = 3 }
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<filled])
-            let checkUTF8 = !CSVScanner.isASCII(UnsafeRawBufferPointer(rebasing: bytes[start...]))
-            var cursor = StructuralCursor(bytes, at: start)
-            records: while start < filled {
-                var quotedLineFeeds = 0
-                let outcome: CSVScanner.Outcome
-                if let next = cursor.scanRecord(bytes, from: start, fields: &fields) {
-                    outcome = .complete(next: next)
-                } else {
-                    outcome = CSVScanner.scanRecord(
-                        bytes, from: start, atEnd: atEnd, fields: &fields, quotedLineFeeds: &quotedLineFeeds)
-                    if case .complete(let next) = outcome { cursor.seek(bytes, to: next) }
+            if columns == nil {
+                if Self.startsWithByteOrderMark(buffer, filled: filled) { start = 3 }
+                guard start < filled,
+                    let binding = try readHeader(
+                        buffer, filled: filled, start: &start, line: &line, atEnd: atEnd, as: Schema.Column.self)
+                else { continue }
+                columns = BoundColumns<Schema>(binding, file: file, target: &target)
+                frames = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
+            }
+            guard let bound = columns else { continue }
+            while start < filled {
+                let batch = frameStep(buffer, filled: filled, start: start, line: line, atEnd: atEnd, frames: frames)
+                let last = batch.frames[batch.frames.count - 1]
+                if batch.rows > 0 {
+                    if let failure = decode(batch, bound.groups) {
+                        throw IngestError(file: file, line: failure.line, column: bound.site(failure.field),
+                                          value: failure.value, problem: .value(failure.problem))
+                    }
                 }
-                switch outcome {
-                case .needMore:
-                    if filled - start > Self.maxLineBytes {
-                        throw IngestError(file: file, line: line, problem: .lineTooLong(Self.maxLineBytes))
-                    }
-                    break records
-                case .malformed(let problem, let field):
-                    throw IngestError(file: file, line: line, column: binding?.site(field), problem: problem)
-                case .complete(let next):
-                    if next - start > Self.maxLineBytes {
-                        throw IngestError(file: file, line: line, problem: .lineTooLong(Self.maxLineBytes))
-                    }
-                    if checkUTF8 { try validateUTF8(bytes, fields: fields, line: line, binding: binding) }
-                    if let binding {
-                        if fields.count > 1 || fields.start(0) != fields.end(0) {
-                            try store(buffer, fields: fields, line: line, binding: binding, sink: &sink,
-                                      target: &target, tally: &tally)
-                        }
-                    } else {
-                        let header = try HeaderBinding<Sink.Column>(file: file, buffer: buffer, fields: fields)
-                        fields = FieldSpans(capacity: header.columns.count)
-                        binding = header
-                    }
-                    line += 1 + quotedLineFeeds
-                    start = next
+                if case .broken(let problem, let field, let value, let relativeLine) = last.stop {
+                    throw IngestError(file: file, line: batch.firstLines[batch.frames.count - 1] + relativeLine,
+                                      column: field.map(bound.site), value: value, problem: problem)
                 }
+                bound.deliver(rows: batch.rows, into: &target)
+                tally.rows += batch.rows
+                line = batch.firstLines[batch.frames.count - 1] + last.lineCount
+                start = last.end
+                if case .needMore = last.stop { break }
             }
             if !reserved && tally.rows > 0 {
                 reserved = true
-                if let expected = source.expectedBytes, expected > tally.bytesDecoded {
-                    let rows = Int(Double(expected) / Double(start) * Double(tally.rows) * 1.02)
-                    sink.reserve(rows: rows, into: &target)
+                let consumed = tally.bytesDecoded - (filled - start)
+                if let expected = source.expectedBytes, expected > consumed {
+                    let rows = Int(Double(expected) / Double(consumed) * Double(tally.rows) * 1.02)
+                    bound.reserve(rows: rows, in: &target)
+                    for group in bound.groups { group.reserveForFile(rows: rows, rowsRead: tally.rows) }
                 }
             }
         }
-        if binding == nil { throw IngestError(file: file, problem: .noHeader) }
-        sink.finish(into: &target)
+        guard let bound = columns else { throw IngestError(file: file, problem: .noHeader) }
+        tally.unknownOrders = bound.unknownOrders
         return tally
+    }
+
+    /// Scans the header record at `start`: nil when the buffer ends inside it (read more).
+    private func readHeader<Column: SchemaColumn>(
+        _ buffer: UnsafeMutableRawBufferPointer, filled: Int, start: inout Int, line: inout Int, atEnd: Bool,
+        as column: Column.Type
+    ) throws(IngestError) -> HeaderBinding<Column>? {
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<filled])
+        var fields = FieldSpans(capacity: Self.maxColumns)
+        var quotedLineFeeds = 0
+        switch CSVScanner.scanRecord(bytes, from: start, atEnd: atEnd, fields: &fields, quotedLineFeeds: &quotedLineFeeds) {
+        case .needMore:
+            if filled - start > Self.maxLineBytes {
+                throw IngestError(file: file, line: line, problem: .lineTooLong(Self.maxLineBytes))
+            }
+            return nil
+        case .malformed(let problem, _):
+            throw IngestError(file: file, line: line, problem: problem)
+        case .complete(let next):
+            if next - start > Self.maxLineBytes {
+                throw IngestError(file: file, line: line, problem: .lineTooLong(Self.maxLineBytes))
+            }
+            if !CSVScanner.isASCII(UnsafeRawBufferPointer(rebasing: bytes[start..<next])),
+                let field = RecordFrame.firstInvalidUTF8(bytes, fields: fields)
+            {
+                throw IngestError(
+                    file: file, line: line, column: ColumnSite(name: "header", index: field + 1),
+                    value: IngestError.quoted(UnsafeRawBufferPointer(rebasing: bytes[fields.start(field)..<fields.end(field)])),
+                    problem: .invalidUTF8)
+            }
+            let binding = try HeaderBinding<Column>(file: file, buffer: buffer, fields: fields)
+            line += 1 + quotedLineFeeds
+            start = next
+            return binding
+        }
+    }
+
+    /// Frames the next records of `buffer[start..<filled]`: one part per core when there
+    /// are bytes enough, each part at most `frameBytes`; parts whose guessed start proves
+    /// wrong are dropped (the next step frames them again).
+    private func frameStep(
+        _ buffer: UnsafeMutableRawBufferPointer, filled: Int, start: Int, line: Int, atEnd: Bool, frames: [RecordFrame]
+    ) -> RecordBatch {
+        let available = filled - start
+        let parts = threads > 1 && available >= threads * minimumPartBytes ? threads : 1
+        let total = min(available, parts * frameBytes)
+        let end = total == available ? filled : start + total
+        var starts = [start]
+        for part in 1..<parts {
+            var position = start + part * (total / parts)
+            while position < end && buffer[position] != CSVScanner.lineFeed { position += 1 }
+            guard position + 1 < end else { break }
+            starts.append(position + 1)
+        }
+        let ends = Array(starts.dropFirst()) + [end]
+        let job = FramingJob(buffer: buffer, filled: filled, starts: starts, ends: ends, atEnd: atEnd, frames: frames)
+        _ = ConcurrentTasks.map(count: starts.count, threads: threads) { part in job.frame(part) }
+        var kept = [frames[0]], firstLines = [line]
+        for part in 1..<starts.count {
+            let previous = frames[part - 1]
+            guard case .finished = previous.stop, previous.end == starts[part] else { break }
+            firstLines.append(firstLines[part - 1] + previous.lineCount)
+            kept.append(frames[part])
+        }
+        for frame in kept { frame.unquote(buffer) }
+        return RecordBatch(buffer: UnsafeRawPointer(buffer.baseAddress!), frames: kept, firstLines: firstLines,
+                           rows: kept.reduce(0) { $0 + $1.rows })
+    }
+
+    /// Decodes every column group of the batch (one core per group at a time); the first
+    /// refused value in file order.
+    private func decode(_ batch: RecordBatch, _ groups: [ColumnGroup]) -> ValueFailure? {
+        for group in groups { group.prepare(rows: batch.rows) }
+        let failures = ConcurrentTasks.map(count: groups.count, threads: threads) { groups[$0].decode(batch) }
+        var first: ValueFailure?
+        for case let failure? in failures where first.map(failure.precedes) ?? true { first = failure }
+        return first
     }
 
     /// Whether the buffer starts with a UTF-8 byte order mark (which some spreadsheet
@@ -107,58 +195,145 @@ struct CSVFileReader {
     private static func startsWithByteOrderMark(_ buffer: UnsafeMutableRawBufferPointer, filled: Int) -> Bool {
         filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
     }
+}
 
-    /// Checks that the record's fields are UTF-8 (only called when the chunk is not
-    /// plain ASCII).
-    private func validateUTF8<Column>(
-        _ bytes: UnsafeRawBufferPointer, fields: borrowing FieldSpans, line: Int, binding: HeaderBinding<Column>?
-    ) throws(IngestError) {
-        for field in 0..<min(fields.count, fields.capacity) {
-            let value = UnsafeRawBufferPointer(rebasing: bytes[fields.start(field)..<fields.end(field)])
-            if !CSVScanner.isASCII(value) && String(validating: value, as: UTF8.self) == nil {
-                throw IngestError(file: file, line: line, column: binding?.site(field) ?? ColumnSite(name: "header", index: field + 1),
-                                  value: IngestError.quoted(value), problem: .invalidUTF8)
+/// The parts of one framing step, handed to the cores.
+private struct FramingJob: @unchecked Sendable {
+    let buffer: UnsafeMutableRawBufferPointer
+    let filled: Int
+    let starts: [Int], ends: [Int]
+    let atEnd: Bool
+    let frames: [RecordFrame]
+
+    func frame(_ part: Int) {
+        frames[part].frame(buffer, filled: filled, from: starts[part], to: ends[part], atEnd: atEnd,
+                           maxLineBytes: CSVFileReader.maxLineBytes)
+    }
+}
+
+/// The header's columns bound to their decoders for one file: the column groups (ids
+/// sharing a dictionary in one group, each group's dictionary moved out of the target
+/// while the file is read), and how each batch's staged values, and the sentinels of
+/// optional columns the header lacks, reach the target's columns.
+final class BoundColumns<Schema: TableSchema> {
+    typealias Target = Schema.Target
+    /// Heaviest first, so that the cores finish together.
+    private(set) var groups: [ColumnGroup] = []
+    private let names: [String]
+    private var deliveries: [(inout Target, Int) -> Void] = []
+    private var reservations: [(inout Target, Int) -> Void] = []
+    private var restorations: [(inout Target) -> Void] = []
+
+    init(_ binding: HeaderBinding<Schema.Column>, file: String, target: inout Target) {
+        names = binding.names
+        var idGroups: [WritableKeyPath<Target, IdDictionary>: (fields: [Int], required: [Bool], into: [WritableKeyPath<Target, [UInt32]>])] = [:]
+        var idOrder: [WritableKeyPath<Target, IdDictionary>] = []
+        var valueGroups: [ColumnGroup] = []
+        var valueDeliveries: [(inout Target, Int) -> Void] = []
+        for (field, column) in binding.columns.enumerated() {
+            guard let column else { continue }
+            let decoding = Schema.decoding(column)
+            precondition(column.isRequired || decoding.hasMissing, "optional column \(column.header) has no sentinel")
+            func single(_ kind: ColumnGroup.Kind) -> ColumnGroup {
+                ColumnGroup(kind: kind, fields: [field], required: [column.isRequired], file: file, names: binding.names)
+            }
+            func value<Value>(_ kind: ColumnGroup.Kind, into: WritableKeyPath<Target, [Value]>, as type: Value.Type) {
+                let group = single(kind)
+                valueGroups.append(group)
+                valueDeliveries.append(Self.deliver(into, from: group, slot: 0, as: type))
+                reservations.append(Self.reserve(into))
+            }
+            switch decoding {
+            case .id(let dictionary, let into):
+                if idGroups[dictionary] == nil {
+                    idGroups[dictionary] = ([], [], [])
+                    idOrder.append(dictionary)
+                }
+                idGroups[dictionary]!.fields.append(field)
+                idGroups[dictionary]!.required.append(column.isRequired)
+                idGroups[dictionary]!.into.append(into)
+            case .newID(let dictionary):
+                let group = single(.uniqueIDs)
+                swap(&group.dictionary, &target[keyPath: dictionary])
+                restorations.append { swap(&group.dictionary, &$0[keyPath: dictionary]) }
+                groups.append(group)
+                reservations.append { _, rows in group.dictionary.reserveCapacity(rows) }
+            case .orderRow(let orders, let into):
+                value(.orderRows, into: into, as: UInt32.self)
+                valueGroups[valueGroups.count - 1].dictionary = target[keyPath: orders]
+            case .money(let into): value(.money, into: into, as: Int64.self)
+            case .time(let into): value(.time, into: into, as: Int64.self)
+            case .count(let into): value(.count, into: into, as: Int32.self)
+            case .stars(let into): value(.stars, into: into, as: UInt8.self)
+            case .flag(let into): value(.flag, into: into, as: UInt8.self)
+            case .vocabulary(let names, let into): value(.vocabulary(names), into: into, as: UInt8.self)
+            }
+        }
+        for dictionary in idOrder {
+            let spec = idGroups[dictionary]!
+            let group = ColumnGroup(kind: .ids, fields: spec.fields, required: spec.required, file: file, names: binding.names)
+            swap(&group.dictionary, &target[keyPath: dictionary])
+            restorations.append { swap(&group.dictionary, &$0[keyPath: dictionary]) }
+            for (slot, into) in spec.into.enumerated() {
+                deliveries.append(Self.deliver(into, from: group, slot: slot, as: UInt32.self))
+                reservations.append(Self.reserve(into))
+            }
+            groups.append(group)
+        }
+        groups += valueGroups
+        deliveries += valueDeliveries
+        for column in binding.absent {
+            precondition(Schema.decoding(column).hasMissing, "required column \(column.header) cannot be absent")
+            switch Schema.decoding(column) {
+            case .id(_, let into), .orderRow(_, let into): deliveries.append(Self.fill(into, with: IdDictionary.absent))
+            case .time(let into): deliveries.append(Self.fill(into, with: Missing.time))
+            case .count(let into): deliveries.append(Self.fill(into, with: Missing.count))
+            case .flag(let into): deliveries.append(Self.fill(into, with: Missing.flag))
+            case .newID, .money, .stars, .vocabulary: break
             }
         }
     }
 
-    /// Hands the fields of one data record to the sink.
-    @inline(__always)
-    private func store<Sink: RecordSink>(
-        _ buffer: UnsafeMutableRawBufferPointer, fields: borrowing FieldSpans, line: Int,
-        binding: HeaderBinding<Sink.Column>, sink: inout Sink, target: inout Sink.Target, tally: inout Tally
-    ) throws(IngestError) {
-        guard fields.count == binding.columns.count else {
-            throw IngestError(file: file, line: line,
-                              problem: .wrongFieldCount(expected: binding.columns.count, found: fields.count))
+    /// The user's view of field `field` (0-based).
+    func site(_ field: Int) -> ColumnSite {
+        ColumnSite(name: field < names.count ? names[field] : "?", index: field + 1)
+    }
+
+    /// Order ids that were not in the export.
+    var unknownOrders: WarningTally {
+        groups.first { if case .orderRows = $0.kind { true } else { false } }?.unknownOrders ?? WarningTally()
+    }
+
+    /// Appends the staged values of a batch's `rows` rows to the target's columns.
+    func deliver(rows: Int, into target: inout Target) {
+        for deliver in deliveries { deliver(&target, rows) }
+    }
+
+    /// Makes room for about `rows` rows in every column (and in a table of new ids).
+    func reserve(rows: Int, in target: inout Target) {
+        for reserve in reservations { reserve(&target, rows) }
+    }
+
+    /// Moves the dictionaries back into the target.
+    func restore(into target: inout Target) {
+        for restore in restorations { restore(&target) }
+        restorations = []
+    }
+
+    private static func deliver<Value>(
+        _ column: WritableKeyPath<Target, [Value]>, from group: ColumnGroup, slot: Int, as type: Value.Type
+    ) -> (inout Target, Int) -> Void {
+        { target, rows in
+            target[keyPath: column].append(contentsOf: UnsafeBufferPointer(start: group.stage(slot, as: Value.self), count: rows))
         }
-        for field in 0..<fields.count {
-            guard let column = binding.columns[field] else { continue }
-            var span = fields.start(field)..<fields.end(field)
-            if !span.isEmpty && buffer[span.lowerBound] == CSVScanner.quote {
-                span = CSVScanner.unquote(buffer, start: span.lowerBound, end: span.upperBound)
-            }
-            let value = UnsafeRawBufferPointer(rebasing: buffer[span])
-            if value.isEmpty {
-                guard !column.isRequired else {
-                    throw IngestError(file: file, line: line, column: binding.site(field), value: "",
-                                      problem: .value(.missingValue))
-                }
-                sink.storeMissing(column, into: &target)
-                continue
-            }
-            do {
-                if try sink.store(column, value, into: &target) == .unknownOrder {
-                    tally.unknownOrders.add("\(file):\(line):\(field + 1) (\(column.header)): unknown order \"\(IngestError.quoted(value))\"")
-                }
-            } catch {
-                throw IngestError(file: file, line: line, column: binding.site(field), value: IngestError.quoted(value),
-                                  problem: .value(error))
-            }
-        }
-        for column in binding.absent { sink.storeMissing(column, into: &target) }
-        sink.finishRecord(into: &target)
-        tally.rows += 1
+    }
+
+    private static func fill<Value>(_ column: WritableKeyPath<Target, [Value]>, with value: Value) -> (inout Target, Int) -> Void {
+        { target, rows in target[keyPath: column].append(contentsOf: repeatElement(value, count: rows)) }
+    }
+
+    private static func reserve<Value>(_ column: WritableKeyPath<Target, [Value]>) -> (inout Target, Int) -> Void {
+        { target, rows in target[keyPath: column].reserveCapacity(rows) }
     }
 }
 
@@ -196,10 +371,5 @@ struct HeaderBinding<Column: SchemaColumn> {
         self.columns = columns
         self.names = names
         absent = Column.allCases.filter { !bound.contains($0) }
-    }
-
-    /// The user's view of field `field` (0-based).
-    func site(_ field: Int) -> ColumnSite {
-        ColumnSite(name: field < names.count ? names[field] : "?", index: field + 1)
     }
 }

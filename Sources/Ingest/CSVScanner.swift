@@ -136,29 +136,52 @@ enum CSVScanner {
     }
 }
 
-/// Start and end offsets of the fields of one record, in a fixed buffer sized for the
-/// expected number of fields; fields beyond the capacity are counted, not stored.
+/// Start and end offsets of the fields of one record, written into a fixed buffer
+/// sized for the expected number of fields (its own, or a row of a `RecordFrame`);
+/// fields beyond the capacity are counted, not stored.
 struct FieldSpans: ~Copyable {
-    private let bounds: UnsafeMutableBufferPointer<Int>
+    private let bounds: UnsafeMutablePointer<UInt32>
+    private let owned: Bool
     let capacity: Int
     var count = 0
 
+    /// Spans in a buffer of their own.
     init(capacity: Int) {
         self.capacity = capacity
         bounds = .allocate(capacity: capacity * 2)
+        owned = true
+    }
+
+    /// Spans written to `bounds` (`2 * capacity` offsets), which the caller owns.
+    init(writingTo bounds: UnsafeMutablePointer<UInt32>, capacity: Int) {
+        self.capacity = capacity
+        self.bounds = bounds
+        owned = false
     }
 
     @inline(__always)
     mutating func append(_ start: Int, _ end: Int) {
         if count < capacity {
-            bounds[count &* 2] = start
-            bounds[count &* 2 &+ 1] = end
+            bounds[count &* 2] = UInt32(truncatingIfNeeded: start)
+            bounds[count &* 2 &+ 1] = UInt32(truncatingIfNeeded: end)
         }
         count &+= 1
     }
 
-    func start(_ field: Int) -> Int { bounds[field &* 2] }
-    func end(_ field: Int) -> Int { bounds[field &* 2 &+ 1] }
+    func start(_ field: Int) -> Int { Int(bounds[field &* 2]) }
+    func end(_ field: Int) -> Int { Int(bounds[field &* 2 &+ 1]) }
 
-    deinit { bounds.deallocate() }
+    /// Turns every quoted field into its value in place (see `CSVScanner.unquote`).
+    mutating func unquote(_ buffer: UnsafeMutableRawBufferPointer) {
+        for field in 0..<min(count, capacity) {
+            let start = start(field), end = end(field)
+            if start < end && buffer[start] == CSVScanner.quote {
+                let value = CSVScanner.unquote(buffer, start: start, end: end)
+                bounds[field &* 2] = UInt32(truncatingIfNeeded: value.lowerBound)
+                bounds[field &* 2 &+ 1] = UInt32(truncatingIfNeeded: value.upperBound)
+            }
+        }
+    }
+
+    deinit { if owned { bounds.deallocate() } }
 }

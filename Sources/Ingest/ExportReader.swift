@@ -16,7 +16,8 @@ public struct ExportReader: Sendable {
     public var files: any FileAccess
     /// Bytes read per step; tests use tiny chunks to cut records anywhere.
     public var chunkSize: Int
-    /// Cores that decode native (`.cwseg`) files; CSV files are read on one.
+    /// Cores that read: CSV files are framed and decoded on up to this many (with the
+    /// same result for any count), native (`.cwseg`) blocks decoded.
     public var threads = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 
     public init(files: any FileAccess = SystemFileAccess(), chunkSize: Int = 1 << 20) {
@@ -32,16 +33,12 @@ public struct ExportReader: Sendable {
         let started = clock.now
         var export = Export()
         var report = LoadReport()
-        var orders = OrdersSink()
-        guard try read("orders", in: folder, into: &orders, target: &export, report: &report) else {
+        guard try read("orders", in: folder, as: OrdersSchema.self, into: &export, report: &report) else {
             throw IngestError(file: "orders.csv", problem: .missingFile)
         }
-        var ratings = RatingsSink()
-        try read("ratings", in: folder, into: &ratings, target: &export, report: &report)
-        var logistics = LogisticsSink()
-        try read("logistics", in: folder, into: &logistics, target: &export, report: &report)
-        var accounts = AccountsSink()
-        try read("accounts", in: folder, into: &accounts, target: &export, report: &report)
+        try read("ratings", in: folder, as: RatingsSchema.self, into: &export, report: &report)
+        try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, report: &report)
+        try read("accounts", in: folder, as: AccountsSchema.self, into: &export, report: &report)
         report.orderTimes = Self.range(of: export.orders.createdAt)
         report.seconds = Self.seconds(clock.now - started)
         return LoadedExport(export: export, report: report)
@@ -49,20 +46,20 @@ public struct ExportReader: Sendable {
 
     /// Reads `labels.csv` (or `labels.csv.lz4`) in `folder`.
     public func readLabels(in folder: String) throws(IngestError) -> [Label] {
-        var labels: [Label] = []
-        var sink = LabelsSink()
+        var labels = LabelColumns()
         var report = LoadReport()
-        guard try read("labels", in: folder, into: &sink, target: &labels, report: &report) else {
+        guard try read("labels", in: folder, as: LabelsSchema.self, into: &labels, report: &report) else {
             throw IngestError(file: "labels.csv", problem: .missingFile)
         }
-        return labels
+        return labels.labels
     }
 
-    /// Reads `NAME.csv` or `NAME.csv.lz4` from `folder` into the sink and adds it to the
-    /// report; false when neither file exists.
+    /// Reads `NAME.csv` or `NAME.csv.lz4` from `folder` into the target and adds it to
+    /// the report; false when neither file exists.
     @discardableResult
-    private func read<Sink: RecordSink>(
-        _ name: String, in folder: String, into sink: inout Sink, target: inout Sink.Target, report: inout LoadReport
+    private func read<Schema: TableSchema>(
+        _ name: String, in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
+        report: inout LoadReport
     ) throws(IngestError) -> Bool {
         let plain = "\(name).csv", compressed = "\(name).csv.lz4"
         let plainPath = "\(folder)/\(plain)", compressedPath = "\(folder)/\(compressed)"
@@ -74,7 +71,8 @@ public struct ExportReader: Sendable {
         let started = clock.now
         var source = try files.open(hasPlain ? plainPath : compressedPath, name: fileName)
         if hasCompressed { source = LZ4FrameSource(source, name: fileName) }
-        let tally = try CSVFileReader(file: fileName, chunkSize: chunkSize).read(&source, into: &sink, target: &target)
+        let reader = CSVFileReader(file: fileName, chunkSize: chunkSize, threads: threads)
+        let tally = try reader.read(&source, as: schema, into: &target)
         report.files.append(FileLoad(
             name: fileName, rows: tally.rows, bytesRead: source.bytesRead, bytesDecoded: tally.bytesDecoded,
             seconds: Self.seconds(clock.now - started), unknownOrders: tally.unknownOrders))

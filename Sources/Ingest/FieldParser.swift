@@ -10,13 +10,6 @@ public enum FieldParser {
     /// The longest id the schema allows, in bytes.
     public static let maxIDBytes = 128
 
-    /// Interns an id (any non-empty string of at most `maxIDBytes` bytes).
-    @inline(__always)
-    public static func id(_ bytes: UnsafeRawBufferPointer, in dictionary: inout IdDictionary) throws(ValueProblem) -> UInt32 {
-        guard bytes.count <= maxIDBytes else { throw .idTooLong }
-        return dictionary.intern(bytes)
-    }
-
     /// `19.9`, `19.90`, `20` -> cents. At most 2 fraction digits and 15 integer digits.
     public static func moneyCents(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         if bytes[0] == UInt8(ascii: "-") { throw .negativeMoney }
@@ -237,24 +230,43 @@ public enum FieldParser {
 }
 
 /// Lower-case names of an enum's cases, for matching fields without a `String`; the
-/// raw value of a case is its position in `allCases`. Each name is kept as its first 7
-/// bytes and its length packed in a word, so most fields are matched by one comparison.
+/// raw value of a case is its position in `allCases`. Each name is kept as two words:
+/// its first 7 bytes with its length in the top byte, and its bytes 7 to 14; a field is
+/// matched by comparing both (names longer than 15 bytes are then compared whole).
 struct Vocabulary: Sendable {
     private let heads: [UInt64]
+    private let tails: [UInt64]
     private let names: [[UInt8]]
     let listing: String
 
     init(_ names: [String]) {
         self.names = names.map { Array($0.utf8) }
-        heads = self.names.map { name in name.withUnsafeBytes { Self.head($0) } }
+        heads = self.names.map { name in name.withUnsafeBytes { Self.words($0).head } }
+        tails = self.names.map { name in name.withUnsafeBytes { Self.words($0).tail } }
         listing = names.joined(separator: ", ")
     }
 
-    /// The first 7 bytes (zero padded), with the length in the top byte.
-    private static func head(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var word = UInt64(min(bytes.count, 255)) << 56
-        for index in 0..<min(bytes.count, 7) { word |= UInt64(bytes[index]) << (8 * UInt64(index)) }
-        return word
+    /// The first 7 bytes (zero padded) with the length in the top byte, and bytes 7 to
+    /// 14 (zero padded), read with a few overlapping loads inside the bytes.
+    @inline(__always)
+    static func words(_ bytes: UnsafeRawBufferPointer) -> (head: UInt64, tail: UInt64) {
+        let count = bytes.count
+        let length = UInt64(min(count, 255)) << 56
+        if count >= 8 {
+            let head = bytes.loadUnaligned(as: UInt64.self) & 0x00FF_FFFF_FFFF_FFFF
+            let tail = count >= 15
+                ? bytes.loadUnaligned(fromByteOffset: 7, as: UInt64.self)
+                : bytes.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) >> (UInt64(15 &- count) &* 8)
+            return (UInt64(littleEndian: head) | length, UInt64(littleEndian: tail))
+        }
+        if count >= 4 {
+            let low = UInt64(UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)))
+            return (low | high << (UInt64(count &- 4) &* 8) | length, 0)
+        }
+        var head = length
+        for index in 0..<count { head |= UInt64(bytes[index]) << (8 &* UInt64(index)) }
+        return (head, 0)
     }
 
     /// Whether two byte runs of the same length are equal.
@@ -265,9 +277,9 @@ struct Vocabulary: Sendable {
 
     /// The position of the name equal to `bytes`.
     func index(of bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> UInt8 {
-        let head = Self.head(bytes)
-        for index in heads.indices where heads[index] == head {
-            if bytes.count <= 7 || names[index].withUnsafeBytes({ Self.equal($0, bytes) }) { return UInt8(index) }
+        let (head, tail) = Self.words(bytes)
+        for index in heads.indices where heads[index] == head && tails[index] == tail {
+            if bytes.count <= 15 || names[index].withUnsafeBytes({ Self.equal($0, bytes) }) { return UInt8(index) }
         }
         throw .notOneOf(listing)
     }

@@ -3,9 +3,25 @@ import Columnar
 private let entityKinds = Vocabulary(EntityKind.allCases.map(\.rawValue))
 private let categories = Vocabulary(FraudCategory.allCases.map(\.rawValue))
 
-/// `labels.csv` into `[Label]`, one field at a time: a record's label is appended when
-/// its last field is in.
-struct LabelsSink: RecordSink {
+/// `labels.csv` as columns (entity ids interned, so they are read like every other id
+/// column), turned into `[Label]` once the file is read.
+struct LabelColumns {
+    var kinds: [UInt8] = []
+    var entities = IdDictionary()
+    var ids: [UInt32] = []
+    var categories: [UInt8] = []
+
+    /// The labels, one per record in file order.
+    var labels: [Label] {
+        ids.indices.map { row in
+            Label(kind: EntityKind.allCases[Int(kinds[row])], id: entities.string(ids[row]),
+                  category: FraudCategory.allCases[Int(categories[row])])
+        }
+    }
+}
+
+/// The columns of `labels.csv`.
+enum LabelsSchema: TableSchema {
     enum Column: String, SchemaColumn {
         case entityKind = "entity_kind", entityID = "entity_id", category
 
@@ -13,26 +29,11 @@ struct LabelsSink: RecordSink {
         var isRequired: Bool { true }
     }
 
-    private var label = Label(kind: .shop, id: "", category: .fakeOrders)
-
-    mutating func store(_ column: Column, _ value: UnsafeRawBufferPointer, into labels: inout [Label])
-        throws(ValueProblem) -> StoreNote
-    {
+    static func decoding(_ column: Column) -> FieldDecoding<LabelColumns> {
         switch column {
-        case .entityKind: label.kind = EntityKind.allCases[Int(try entityKinds.index(of: value))]
-        case .entityID:
-            guard value.count <= FieldParser.maxIDBytes else { throw .idTooLong }
-            label.id = String(decoding: value, as: UTF8.self)
-        case .category: label.category = FraudCategory.allCases[Int(try categories.index(of: value))]
+        case .entityKind: .vocabulary(entityKinds, into: \.kinds)
+        case .entityID: .id(\.entities, into: \.ids)
+        case .category: .vocabulary(categories, into: \.categories)
         }
-        return .stored
-    }
-
-    func storeMissing(_ column: Column, into labels: inout [Label]) {
-        preconditionFailure("labels.csv has no optional column")
-    }
-
-    func finishRecord(into labels: inout [Label]) {
-        labels.append(label)
     }
 }

@@ -25,10 +25,19 @@ struct Inspect: ParsableCommand {
     @Argument(help: "The export folder.")
     var exportDirectory: String
 
+    @Option(help: "Cores that read the export (default: all).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
         let loaded: LoadedExport
         do {
-            loaded = try ExportReader().load(exportDirectory)
+            var reader = ExportReader()
+            reader.threads = threads
+            loaded = try reader.load(exportDirectory)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Self.badInput

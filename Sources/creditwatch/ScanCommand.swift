@@ -64,7 +64,9 @@ struct ScanCommand: ParsableCommand {
         let loaded: LoadedExport
         let fingerprint: String
         do {
-            loaded = try ExportReader().load(exportDirectory)
+            var reader = ExportReader()
+            reader.threads = threads
+            loaded = try reader.load(exportDirectory)
             fingerprint = try ExportFingerprint.of(exportDirectory)
         } catch {
             throw CommandFailure.input("\(exportDirectory)/\(error)")

@@ -33,6 +33,31 @@ import Testing
     }
 }
 
+extension IdDictionaryTests {
+    /// Keys interned in batches through `withRoom` (the readers' path) get the ids one
+    /// `intern` at a time gives, and leave the same keys and starts.
+    @Test func batchesInternLikeSingleKeys() {
+        var generator = SystemRandomNumberGenerator()
+        var single = IdDictionary(capacity: 2), batched = IdDictionary(capacity: 0)
+        var position = 0
+        let keys = (0..<30_000).map { _ in
+            Array(String((0..<Int.random(in: 0...20, using: &generator)).map { _ in "ab0é".randomElement(using: &generator)! }).utf8)
+        }
+        while position < keys.count {
+            let batch = keys[position..<min(keys.count, position + Int.random(in: 1...700, using: &generator))]
+            let bytes = batch.reduce(0) { $0 + $1.count }
+            let ids = batched.withRoom(forKeys: batch.count, bytes: bytes) { interner in
+                batch.map { key in key.withUnsafeBytes { interner.intern($0) } }
+            }
+            #expect(ids == batch.map { key in key.withUnsafeBytes { single.intern($0) } })
+            position += batch.count
+        }
+        #expect(batched.keys == single.keys)
+        #expect(Array(batched.starts) == Array(single.starts))
+        #expect(batched.keyBytes == single.keyBytes)
+    }
+}
+
 @Suite struct LoadedIdDictionaryTests {
     /// A dictionary rebuilt from stored key bytes has no table until it needs one, and
     /// then behaves exactly like the dictionary it was stored from.
@@ -40,14 +65,14 @@ import Testing
         var original = IdDictionary(capacity: 2)
         let keys = (0..<500).map { "key-\($0 * 7919 % 1000)" }
         for key in keys { _ = original.intern(key) }
-        var loaded = IdDictionary(arena: original.keyBytes, starts: original.starts)
+        var loaded = IdDictionary(arena: original.keyBytes, starts: Array(original.starts))
         #expect(loaded.keys == original.keys)
         #expect(loaded.lookup("key-7") == original.lookup("key-7"))
         #expect(loaded.lookup("absent") == nil)
         for key in keys { #expect(loaded.intern(key) == original.lookup(key)) }
         #expect(loaded.intern("new") == UInt32(original.count))
         #expect(loaded.lookup("new") == UInt32(original.count))
-        var reserved = IdDictionary(arena: original.keyBytes, starts: original.starts)
+        var reserved = IdDictionary(arena: original.keyBytes, starts: Array(original.starts))
         reserved.reserveCapacity(5000)
         #expect(reserved.lookup("key-14") == original.lookup("key-14"))
     }

@@ -69,4 +69,20 @@ import Testing
             #expect(Self.seconds(text, FieldParser.time) == careful)
         }
     }
+
+    /// Vocabulary matching by packed words against a plain search of the names, for
+    /// names of every length class (under 4, 4 to 7, 8 to 15, over 15 bytes).
+    @Test func vocabularyAgreesWithAPlainSearch() async {
+        let names = ["a", "ok", "paid", "shipped", "completed", "cancelled", "in_transit", "out_for_delivery_x", "out_for_delivery_y"]
+        let vocabulary = Vocabulary(names)
+        let text = Gen.element(of: ["a", "ok", "paid", "shipped", "completed", "in_transit", "out_for_delivery_", "d", "x", "y", "e", ""])
+            .compactMap { $0 }.array(of: 1...3).map { $0.joined() }
+        await propertyCheck(input: text) { value in
+            let bytes = Array(value.utf8)
+            let found: UInt8? = bytes.withUnsafeBytes { buffer in
+                do throws(ValueProblem) { return try vocabulary.index(of: buffer) } catch { return nil }
+            }
+            #expect(found == names.firstIndex(of: value).map(UInt8.init))
+        }
+    }
 }

@@ -1,0 +1,164 @@
+/// The data records of one stretch of the read buffer, framed: each record's field
+/// values as spans of the buffer (quotes removed in place), `columns` spans per row, so
+/// that the column decoders can run down one column at a time.
+///
+/// A frame is filled by one thread (`frame(...)`), then read by several. It stops at the
+/// first record it cannot take (a broken record, or one cut by the end of the buffer)
+/// and says why in `stop`.
+final class RecordFrame: @unchecked Sendable {
+    /// Fields per record (the header's).
+    let columns: Int
+    /// Rows the storage holds.
+    private(set) var capacity = 0
+    /// `bounds[(row * columns + field) * 2]` and `+ 1`: start and end of the value.
+    private(set) var bounds: UnsafeMutablePointer<UInt32>
+    /// The physical line of each row, counted from the frame's first line (0).
+    private(set) var lines: UnsafeMutablePointer<Int32>
+    /// Rows framed.
+    private(set) var rows = 0
+    /// Where the frame's records started and where the next record starts.
+    private(set) var start = 0, end = 0
+    /// Physical lines the framed records (and skipped blank lines) spanned.
+    private(set) var lineCount = 0
+    /// Why framing stopped before its stretch's end, if it did.
+    private(set) var stop: Stop = .finished
+    /// Rows with a quoted field, unquoted by `unquote` once the frame is known to start
+    /// at a true record start (a frame framed from a wrong guess must not write into
+    /// the buffer: the bytes belong to the frame before).
+    private var quotedRows: [Int] = []
+
+    /// How framing ended.
+    enum Stop {
+        /// Every record starting in the stretch was framed.
+        case finished
+        /// The last record is cut by the end of the bytes: read more first.
+        case needMore
+        /// The record at `line` (counted from the frame's first line) breaks the file.
+        case broken(IngestError.Problem, field: Int?, value: String?, line: Int)
+    }
+
+    init(columns: Int) {
+        self.columns = columns
+        bounds = .allocate(capacity: 0)
+        lines = .allocate(capacity: 0)
+    }
+
+    deinit {
+        bounds.deallocate()
+        lines.deallocate()
+    }
+
+    /// The value of field `field` of `row` in `buffer`.
+    @inline(__always)
+    func value(_ row: Int, _ field: Int, in buffer: UnsafeRawPointer) -> UnsafeRawBufferPointer {
+        let index = (row &* columns &+ field) &<< 1
+        let lower = Int(bounds[index])
+        return UnsafeRawBufferPointer(start: buffer + lower, count: Int(bounds[index &+ 1]) &- lower)
+    }
+
+    private func reserve(rows wanted: Int) {
+        guard wanted > capacity else { return }
+        let size = max(wanted, capacity * 2, 256)
+        let newBounds = UnsafeMutablePointer<UInt32>.allocate(capacity: size * columns * 2)
+        newBounds.update(from: bounds, count: rows * columns * 2)
+        bounds.deallocate()
+        bounds = newBounds
+        let newLines = UnsafeMutablePointer<Int32>.allocate(capacity: size)
+        newLines.update(from: lines, count: rows)
+        lines.deallocate()
+        lines = newLines
+        capacity = size
+    }
+
+    /// Frames the records of `buffer[..<filled]` that start in `from..<to` (the last one
+    /// may run past `to`). `atEnd`: no bytes follow `filled`, so a last record without a
+    /// line end is whole. Records longer than `maxLineBytes` are errors.
+    func frame(
+        _ buffer: UnsafeMutableRawBufferPointer, filled: Int, from: Int, to: Int, atEnd: Bool, maxLineBytes: Int
+    ) {
+        rows = 0
+        start = from
+        lineCount = 0
+        stop = .finished
+        quotedRows.removeAll(keepingCapacity: true)
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<filled])
+        let asciiEnd = min(to, filled)
+        let checkedASCII = CSVScanner.isASCII(UnsafeRawBufferPointer(rebasing: bytes[from..<asciiEnd]))
+        reserve(rows: (asciiEnd - from) / (columns * 8) + 16)
+        var cursor = StructuralCursor(bytes, at: from)
+        var position = from
+        let width = columns &* 2
+        while position < to {
+            if rows == capacity { reserve(rows: rows + 1) }
+            var fields = FieldSpans(writingTo: bounds + rows &* width, capacity: columns)
+            var quotedLineFeeds = 0
+            let next: Int
+            var quoted = false
+            if let fast = cursor.scanRecord(bytes, from: position, fields: &fields) {
+                next = fast
+            } else {
+                switch CSVScanner.scanRecord(
+                    bytes, from: position, atEnd: atEnd, fields: &fields, quotedLineFeeds: &quotedLineFeeds)
+                {
+                case .needMore:
+                    if filled - position > maxLineBytes {
+                        return finish(at: position, .broken(.lineTooLong(maxLineBytes), field: nil, value: nil, line: lineCount))
+                    }
+                    return finish(at: position, .needMore)
+                case .malformed(let problem, let field):
+                    return finish(at: position, .broken(problem, field: field, value: nil, line: lineCount))
+                case .complete(let end):
+                    next = end
+                    quoted = true
+                    cursor.seek(bytes, to: end)
+                }
+            }
+            if next - position > maxLineBytes {
+                return finish(at: position, .broken(.lineTooLong(maxLineBytes), field: nil, value: nil, line: lineCount))
+            }
+            if !checkedASCII || next > asciiEnd,
+                let field = Self.firstInvalidUTF8(bytes, fields: fields)
+            {
+                let value = IngestError.quoted(UnsafeRawBufferPointer(
+                    rebasing: bytes[fields.start(field)..<fields.end(field)]))
+                return finish(at: position, .broken(.invalidUTF8, field: field, value: value, line: lineCount))
+            }
+            if fields.count > 1 || fields.start(0) != fields.end(0) {
+                guard fields.count == columns else {
+                    return finish(at: position, .broken(
+                        .wrongFieldCount(expected: columns, found: fields.count), field: nil, value: nil, line: lineCount))
+                }
+                if quoted { quotedRows.append(rows) }
+                lines[rows] = Int32(truncatingIfNeeded: lineCount)
+                rows &+= 1
+            }
+            lineCount &+= 1 &+ quotedLineFeeds
+            position = next
+        }
+        finish(at: position, .finished)
+    }
+
+    /// Turns the quoted fields of the framed rows into their values in place.
+    func unquote(_ buffer: UnsafeMutableRawBufferPointer) {
+        for row in quotedRows {
+            var fields = FieldSpans(writingTo: bounds + row &* columns &* 2, capacity: columns)
+            fields.count = columns
+            fields.unquote(buffer)
+        }
+    }
+
+    private func finish(at position: Int, _ stop: Stop) {
+        end = position
+        self.stop = stop
+    }
+
+    /// The first field of a record that is not UTF-8 (only asked when its bytes are not
+    /// plain ASCII).
+    static func firstInvalidUTF8(_ bytes: UnsafeRawBufferPointer, fields: borrowing FieldSpans) -> Int? {
+        for field in 0..<min(fields.count, fields.capacity) {
+            let value = UnsafeRawBufferPointer(rebasing: bytes[fields.start(field)..<fields.end(field)])
+            if !CSVScanner.isASCII(value) && String(validating: value, as: UTF8.self) == nil { return field }
+        }
+        return nil
+    }
+}

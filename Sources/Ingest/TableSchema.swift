@@ -1,0 +1,52 @@
+import Columnar
+
+/// A column of one schema file: its header name and whether every record must give a
+/// value. A file's columns are an enum so that its schema's `switch` names them.
+protocol SchemaColumn: CaseIterable, Equatable {
+    var header: String { get }
+    var isRequired: Bool { get }
+}
+
+/// What a field of a column is and where its value goes in the reader's target: chosen
+/// once per file for each column the header binds, so that the reader runs one typed
+/// loop per column instead of a switch per field.
+enum FieldDecoding<Target> {
+    /// An id interned into the id space, stored in the column (`IdDictionary.absent` when empty).
+    case id(WritableKeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, [UInt32]>)
+    /// An id that must be new in its id space (`order_id` of orders: its id is the row);
+    /// a repeated one is `duplicateOrder`.
+    case newID(WritableKeyPath<Target, IdDictionary>)
+    /// An order id resolved to the order's row (`IdDictionary.absent` when empty or
+    /// unknown; unknown ones are counted as warnings).
+    case orderRow(KeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, [UInt32]>)
+    /// Money to cents (required).
+    case money(into: WritableKeyPath<Target, [Int64]>)
+    /// A time to Unix seconds (`Missing.time` when empty).
+    case time(into: WritableKeyPath<Target, [Int64]>)
+    /// A non-negative `Int32` count (`Missing.count` when empty).
+    case count(into: WritableKeyPath<Target, [Int32]>)
+    /// 1 to 5 stars (required).
+    case stars(into: WritableKeyPath<Target, [UInt8]>)
+    /// 0 or 1 (`Missing.flag` when empty).
+    case flag(into: WritableKeyPath<Target, [UInt8]>)
+    /// One of an enum's names, as its position (required).
+    case vocabulary(Vocabulary, into: WritableKeyPath<Target, [UInt8]>)
+
+    /// Whether the column has a sentinel for an empty or absent field.
+    var hasMissing: Bool {
+        switch self {
+        case .id, .orderRow, .time, .count, .flag: true
+        case .newID, .money, .stars, .vocabulary: false
+        }
+    }
+}
+
+/// The columns of one CSV file and how each becomes a value of the target (the export's
+/// table, or the labels). The CSV reader is generic over it, so the same streaming,
+/// decoding and error reporting serve every file.
+protocol TableSchema {
+    associatedtype Column: SchemaColumn
+    associatedtype Target
+    /// How `column` is decoded and stored.
+    static func decoding(_ column: Column) -> FieldDecoding<Target>
+}
