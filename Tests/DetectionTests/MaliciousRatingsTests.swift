@@ -1,4 +1,5 @@
 import Columnar
+import Foundation
 import Testing
 
 @testable import Detection
@@ -21,7 +22,7 @@ struct RandomRatings {
             orders.amountCents.append(Int64(below(20) * 100))
             orders.createdAt.append(Int64(below(1_000_000)))
             orders.paidAt.append(Missing.time)
-            orders.confirmedAt.append(Missing.time)
+            orders.confirmedAt.append(below(2) == 0 ? Missing.time : orders.createdAt.last! + Int64(below(900_000)))
             orders.status.append(UInt8(below(5)))
             orders.shipTo.append(UInt32(below(4)))
             orders.device.append(below(3) == 0 ? IdDictionary.absent : UInt32(below(5)))
@@ -107,11 +108,17 @@ struct RandomRatings {
                 expected = 2
             } else {
                 let order = Int(data.ratings.order[row])
-                let at = data.ratings.createdAt[row], placed = data.orders.createdAt[order], arrived = arrivals[order]
+                let at = data.ratings.createdAt[row], placed = data.orders.createdAt[order]
+                let confirmed = data.orders.confirmedAt[order]
+                // Received: the parcel's arrival, else the confirmation of receipt.
+                let received = arrivals[order] != Missing.time ? arrivals[order] : confirmed
+                let known = received != Missing.time
+                let onTime = known && received - placed <= 400_000
                 let beforeOrder = at < placed
-                let beforeOnTimeParcel = arrived != Missing.time && at < arrived && arrived - placed <= 400_000
-                let moments = arrived != Missing.time && at >= arrived && at - arrived < 50_000
-                expected = beforeOrder || beforeOnTimeParcel || moments ? 1 : 0
+                let beforeOnTimeGoods = onTime && at < received
+                let beforeConfirmingOnTimeGoods = onTime && confirmed != Missing.time && at < confirmed
+                let moments = known && at >= received && at - received < 50_000
+                expected = beforeOrder || beforeOnTimeGoods || beforeConfirmingOnTimeGoods || moments ? 1 : 0
             }
             #expect(premature[row] == expected, "seed \(seed) row \(row)")
         }
@@ -163,17 +170,17 @@ struct RandomRatings {
     /// Reference burstiness: for each low rating and window, count by scanning all the
     /// shop's ratings.
     static func referenceBurst(
-        shops: [UInt32], low: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int
+        shops: [UInt32], low: [Bool], counted: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int
     ) -> [Double] {
         times.indices.map { row in
             guard low[row] else { return 0 }
             let mine = times.indices.filter { shops[$0] == shops[row] }
-            let totalLow = mine.filter { low[$0] }.count
+            let totalLow = mine.filter { counted[$0] }.count
             guard totalLow >= minimumLow else { return 0 }
             var best = 0.0
             for half in halves {
                 let inside = mine.filter { abs(times[$0] - times[row]) <= half }
-                let insideLow = inside.filter { low[$0] }.count
+                let insideLow = inside.filter { counted[$0] }.count
                 guard insideLow >= minimumLow else { continue }
                 let outsideLow = Double(totalLow - insideLow), outsideAll = Double(mine.count - inside.count)
                 let byRate = outsideLow * Double(2 * half) / max(Double(span - 2 * half), Double(2 * half))
@@ -189,20 +196,36 @@ struct RandomRatings {
         let count = Int(random.next() % 300) + 1
         let shops = (0..<count).map { _ in UInt32(random.next() % 4) }
         let low = (0..<count).map { _ in random.next() % 3 == 0 }
+        // Counted: low and unbacked (most of them), or every low rating on odd seeds.
+        let counted = low.map { $0 && (seed % 2 == 1 || random.next() % 4 > 0) }
         // Some ratings crowd into one day, as an attack does.
         let times = (0..<count).map { _ in
             random.next() % 4 == 0 ? Int64(500_000 + random.next() % 40_000) : Int64(random.next() % 5_000_000)
         }
         let halves: [Int64] = [10_000, 30_000, 90_000]
         let expected = Self.referenceBurst(
-            shops: shops, low: low, times: times, halves: halves, span: 5_000_000, minimumLow: 3)
+            shops: shops, low: low, counted: counted, times: times, halves: halves, span: 5_000_000, minimumLow: 3)
         for threads in [1, 2] {
             let burst = RatingBurstDetector.burstiness(
-                byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, times: times,
-                halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads)
+                byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, counted: counted,
+                times: times, halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads)
             for row in 0..<count {
                 #expect(abs(burst[row] - expected[row]) < 1e-12, "seed \(seed) row \(row)")
             }
+        }
+    }
+
+    /// Windows grow threefold from the base and stop at half the span: 60 days allow
+    /// 1, 3, 9 and 27-day windows (half-widths 12 h ... 13.5 days), not 81 days.
+    @Test func burstWindowsLeaveHistoryOutside() {
+        let day: Int64 = 86_400
+        #expect(RatingBurstDetector.halfWindows(base: day / 2, scales: 5, span: 60 * day) == [43_200, 129_600, 388_800, 1_166_400])
+        #expect(RatingBurstDetector.halfWindows(base: day / 2, scales: 2, span: 60 * day) == [43_200, 129_600])
+        #expect(RatingBurstDetector.halfWindows(base: day / 2, scales: 5, span: 2 * day) == [43_200])
+        for span in [day, 10 * day, 53 * day, 54 * day, 400 * day] {
+            let halves = RatingBurstDetector.halfWindows(base: day / 2, scales: 9, span: span)
+            #expect(halves.dropFirst().allSatisfy { 4 * $0 <= span })
+            #expect(halves.count == 9 || 4 * halves.last! * 3 > span)
         }
     }
 
@@ -230,21 +253,54 @@ struct RandomRatings {
         }
         for buyer in 9..<29 { order(buyer, 2) }
         let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(3...8))
+        let prices = [Int64](repeating: 100, count: 29)
         let sponsors = RatingBurstDetector.sponsors(
-            of: [attack], orders: orders, ratings: ratings, entityCount: 29, minimumAttackers: 3, minimumLift: 5,
-            praiseStars: 4)
+            of: [attack], orders: orders, ratings: ratings, priceLevel: prices, entityCount: 29, minimumAttackers: 3,
+            minimumLift: 5, praiseStars: 4)
         // 26 accounts buy. Shop 1's buyers are the 6 attackers: share 6 / 6 = 1 of the
         // attack, base rate 6 / 26, lift 26 / 6 = 4.33. Shop 2 sells to all 26: lift 1.
         // So a minimum lift of 5 ties nothing, and 4 ties shop 1 alone.
         #expect(sponsors.tied.isEmpty)
         let lenient = RatingBurstDetector.sponsors(
-            of: [attack], orders: orders, ratings: ratings, entityCount: 29, minimumAttackers: 3, minimumLift: 4,
-            praiseStars: 4)
+            of: [attack], orders: orders, ratings: ratings, priceLevel: prices, entityCount: 29, minimumAttackers: 3,
+            minimumLift: 4, praiseStars: 4)
         #expect(lenient.tied.map(\.sponsor) == [1])
         #expect(lenient.tied.map(\.attack) == [0])
         #expect(lenient.share[1] == 1)
         #expect(lenient.praise[1] == 1)
         #expect(lenient.share[2].isNaN)
+    }
+
+    /// A ring's attackers brush three client shops alike; the one selling at the
+    /// victim's price level is its competitor and the only sponsor. Reference: the
+    /// nearest price level by log ratio, found by sorting.
+    @Test(arguments: 0..<20) func sponsorIsTheClientNearestTheVictimsPriceLevel(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        // Accounts: 0 victim, 1...3 client shops, 4...11 attackers, 12..<60 other buyers.
+        var orders = OrdersTable()
+        func order(_ buyer: Int, _ shop: Int) {
+            orders.buyer.append(UInt32(buyer))
+            orders.shop.append(UInt32(shop))
+            for column in [\OrdersTable.item, \.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(0) }
+            orders.amountCents.append(100)
+            orders.createdAt.append(0)
+            orders.paidAt.append(0)
+            orders.confirmedAt.append(0)
+            orders.status.append(OrderStatus.completed.rawValue)
+        }
+        for attacker in 4...11 { for shop in 1...3 { order(attacker, shop) } }
+        for buyer in 12..<60 { order(buyer, 0) }
+        var prices = [Int64](repeating: 0, count: 60)
+        for shop in 0...3 { prices[shop] = Int64(100 + random.next() % 10_000) }
+        let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(4...11))
+        let sponsors = RatingBurstDetector.sponsors(
+            of: [attack], orders: orders, ratings: RatingsTable(), priceLevel: prices, entityCount: 60, minimumAttackers: 5,
+            minimumLift: 3, praiseStars: 4)
+        let distance = (1...3).map { abs(log(Double(prices[$0])) - log(Double(prices[0]))) }
+        let expected = (1...3).filter { distance[$0 - 1] == distance.min()! }.map(UInt32.init)
+        #expect(sponsors.tied.map(\.sponsor) == expected, "seed \(seed) prices \(prices[0...3])")
+        #expect(sponsors.tied.allSatisfy { $0.attack == 0 && $0.orders.count == 8 })
+        for shop in 1...3 where !expected.contains(UInt32(shop)) { #expect(sponsors.share[shop].isNaN) }
     }
 }
 
@@ -289,6 +345,49 @@ struct RandomRatings {
         }
         let four = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 4)
         #expect(four.fairness == one.fairness && four.goodness == one.goodness)
+    }
+
+    /// With goodness weights (a verified rating weighs 1, an unverified one less) the
+    /// iteration converges to the fixed point of the weighted goodness
+    /// `g(p) = Σ w R s / (β + Σ w)`, for any thread count.
+    @Test(arguments: 0..<10) func weightedGoodnessConvergesToItsFixedPoint(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let count = 400, entities = 60
+        let raters = (0..<count).map { _ in UInt32(random.next() % 40) }
+        let shops = (0..<count).map { _ in UInt32(40 + random.next() % 20) }
+        let scores = (0..<count).map { _ in (Double(random.next() % 5) - 2) / 2 }
+        let weights = (0..<count).map { _ in random.next() % 3 == 0 ? 0.25 : 1 }
+        let graph = RatingGraph(raters: raters, shops: shops, scores: scores, weights: weights, entityCount: entities)
+        let one = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 1)
+        #expect(one.iterations < 500)
+        for entity in 0..<entities {
+            let into = (0..<count).filter { shops[$0] == UInt32(entity) }
+            let weight = into.map { weights[$0] }.reduce(0, +)
+            let goodness = into.isEmpty
+                ? 0 : into.map { weights[$0] * one.reliability[$0] * scores[$0] }.reduce(0, +) / (1 + weight)
+            #expect(abs(one.goodness[entity] - goodness) < 1e-8)
+        }
+        let two = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 2)
+        #expect(two.fairness == one.fairness && two.goodness == one.goodness)
+    }
+
+    /// An attack on a well-liked shop: four verified buyers rate it 5 stars, four
+    /// attackers without purchases 1 star. Unweighted, the attack pulls the shop's
+    /// goodness to 0 and both sides look equally fair; weighing verified buyers fully
+    /// and the unverified at 0.25 keeps the goodness high and the attackers unfair.
+    @Test func verifiedConsensusResistsAnAttack() {
+        let raters: [UInt32] = [1, 2, 3, 4, 5, 6, 7, 8]
+        let scores: [Double] = [1, 1, 1, 1, -1, -1, -1, -1]
+        let plain = RatingGraph(raters: raters, shops: [UInt32](repeating: 0, count: 8), scores: scores, entityCount: 9)
+            .fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-12, maximumIterations: 1000, threads: 1)
+        #expect(abs(plain.goodness[0]) < 1e-9)
+        #expect(abs(plain.fairness[1] - plain.fairness[5]) < 1e-9)
+        let weighted = RatingGraph(
+            raters: raters, shops: [UInt32](repeating: 0, count: 8), scores: scores,
+            weights: [1, 1, 1, 1, 0.25, 0.25, 0.25, 0.25], entityCount: 9
+        ).fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-12, maximumIterations: 1000, threads: 1)
+        #expect(weighted.goodness[0] > 0.4)
+        #expect(weighted.fairness[1] - weighted.fairness[5] > 0.1)
     }
 }
 

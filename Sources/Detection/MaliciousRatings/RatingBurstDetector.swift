@@ -1,12 +1,17 @@
 import Columnar
+import Foundation
 
 /// Bursts of low ratings on a shop against its own history, in the manner of BirdNest
 /// (Hooi et al., SDM 2016): an attack must land many low ratings on its victim in a
-/// short time, so the victim's low ratings in that window far exceed both its usual
-/// rate of low ratings and its usual share of low among all its ratings. A genuinely
-/// bad shop gets low ratings steadily, and a sale brings ratings of every kind, so
-/// neither makes a burst. The raters of a burst are the attack; the shops those raters
-/// also buy from, far more than other buyers do, are the sponsors that ordered it.
+/// short time, from accounts that are not its customers, so the victim's unbacked low
+/// ratings (no own order, or only a trivially cheap one) in that window far exceed
+/// both its usual rate of them and their usual share among all its ratings. A
+/// genuinely bad shop gets low ratings steadily, nearly all from real purchases, and a
+/// sale brings ratings of every kind, so neither makes a burst. The raters of a burst
+/// are the attack; among the shops those raters also buy from, far more than other
+/// buyers do, the one that competes with the victim (sells at its price level) is the
+/// sponsor that ordered it. Without orders (a bare rating network) no rating is
+/// backed and every low rating counts.
 public struct RatingBurstDetector: Detector {
     public init() {}
 
@@ -15,7 +20,7 @@ public struct RatingBurstDetector: Detector {
     public var parameters: [Parameter] {
         RatingFacts.parameters + [
             Parameter("malicious_ratings.burst_window_seconds", 43_200, "half-width of the smallest window around a low rating"),
-            Parameter("malicious_ratings.burst_scales", 5, "windows tried, each three times wider than the last (12 h to 81 days by default)"),
+            Parameter("malicious_ratings.burst_scales", 5, "most windows tried, each three times wider than the last (12 h to 81 days by default), none wider than half the ratings' time span"),
             Parameter("malicious_ratings.burst_min_low", 5, "fewest low ratings in a window for it to be a burst"),
             Parameter("malicious_ratings.sponsor_min_attackers", 5, "fewest raters of one attack buying from a shop to tie the shop to it"),
             Parameter("malicious_ratings.sponsor_min_lift", 20, "how many times more often than buyers at large the attackers must buy from a shop to tie it"),
@@ -27,11 +32,11 @@ public struct RatingBurstDetector: Detector {
         [
             SignalDefinition(
                 name: "rater_burst", entityKind: .buyer, category: .maliciousRatings,
-                description: "largest burstiness of a low rating of the rater: low ratings of the shop in a window around it over those its history predicts",
-                threshold: 2.5, saturation: 6, weight: 0.5),
+                description: "largest burstiness of a low rating of the rater: unbacked low ratings of the shop in a window around it over those its history predicts",
+                threshold: 3, saturation: 6, weight: 0.45),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
-                description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
+                description: "largest share of the raters of a burst on a competitor (the victim nearest its price level among the shops they buy from far more than buyers at large do) who buy from this shop",
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
             SignalDefinition(
                 name: "shop_attackers_praise_share", entityKind: .shop, category: .maliciousRatings,
@@ -44,15 +49,15 @@ public struct RatingBurstDetector: Detector {
         let ratings = export.ratings
         let facts = RatingFacts(export, config: config)
         let accountCount = export.dictionaries.accounts.count
-        let base = Int64(config["malicious_ratings.burst_window_seconds"])
-        var halfWindows: [Int64] = []
-        for scale in 0..<max(1, Int(config["malicious_ratings.burst_scales"])) {
-            halfWindows.append(base * Int64(pow3(scale)))
-        }
         let span = max(1, (ratings.createdAt.max() ?? 0) - (ratings.createdAt.min() ?? 0))
+        let halfWindows = Self.halfWindows(
+            base: Int64(config["malicious_ratings.burst_window_seconds"]),
+            scales: Int(config["malicious_ratings.burst_scales"]), span: span)
+        let backing = RatingFacts.backing(export, config: config, threads: threads)
+        let unbackedLow = zip(facts.low, backing).map { $0 && $1 != .genuine }
         let burst = Self.burstiness(
             byShop: EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt),
-            low: facts.low, times: ratings.createdAt, halfWindows: halfWindows, span: span,
+            low: facts.low, counted: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
             minimumLow: Int(config["malicious_ratings.burst_min_low"]), threads: threads)
 
         let raterDefinition = signal("rater_burst", config)
@@ -65,8 +70,10 @@ public struct RatingBurstDetector: Detector {
         let minimumLow = Int(config["malicious_ratings.burst_min_low"])
         let attacks = Self.attacks(lowByShop: facts.lowByShop, inBurst: inBurst, raters: ratings.buyer)
             .filter { $0.ratings.count >= minimumLow }
+        let priceLevel = RatingFacts.orderAmountQuantile(
+            orders: export.orders, shopCount: accountCount, quantile: 0.5, minimumOrders: 1, threads: threads)
         let sponsors = Self.sponsors(
-            of: attacks, orders: export.orders, ratings: ratings, entityCount: accountCount,
+            of: attacks, orders: export.orders, ratings: ratings, priceLevel: priceLevel, entityCount: accountCount,
             minimumAttackers: Int(config["malicious_ratings.sponsor_min_attackers"]),
             minimumLift: config["malicious_ratings.sponsor_min_lift"],
             praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
@@ -111,17 +118,27 @@ public struct RatingBurstDetector: Detector {
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
 
+    /// The half-widths of the burst windows: `base` times 1, 3, 9 ... for at most
+    /// `scales` windows, none wider than half of `span`, so that a shop always has at
+    /// least as much history outside a window as inside it (a window covering nearly
+    /// all of it would compare the shop with a sliver of itself). At least `base`.
+    static func halfWindows(base: Int64, scales: Int, span: Int64) -> [Int64] {
+        var halves = [max(1, base)]
+        while halves.count < scales, 2 * halves.last! * 3 <= span / 2 { halves.append(halves.last! * 3) }
+        return halves
+    }
+
     /// Per rating: for a low rating, the largest over `halfWindows` of `k / (e + 1)`,
-    /// where `k` counts the shop's low ratings within the half-width of it and `e` is
-    /// what the shop's ratings outside the window predict for it: the larger of its
-    /// outside rate of low ratings times the window length, and its outside share of low
-    /// ratings (smoothed by one low and one other) times the ratings inside the window.
-    /// 0 for ratings that are not low or windows with fewer than `minimumLow` low
-    /// ratings. `byShop` holds every rating of each shop in time order; O(ratings x
-    /// scales) with two pointers.
+    /// where `k` counts the shop's `counted` ratings within the half-width of it and `e`
+    /// is what the shop's ratings outside the window predict for it: the larger of its
+    /// outside rate of counted ratings times the window length, and its outside share
+    /// of counted ratings (smoothed by one counted and one other) times the ratings
+    /// inside the window. 0 for ratings that are not low or windows with fewer than
+    /// `minimumLow` counted ratings. `byShop` holds every rating of each shop in time
+    /// order; O(ratings x scales) with two pointers.
     static func burstiness(
-        byShop: EntityGroups, low: [Bool], times: [Int64], halfWindows: [Int64], span: Int64, minimumLow: Int,
-        threads: Int
+        byShop: EntityGroups, low: [Bool], counted: [Bool], times: [Int64], halfWindows: [Int64], span: Int64,
+        minimumLow: Int, threads: Int
     ) -> [Double] {
         let output = DisjointRows<Double>(count: low.count, initial: 0)
         _ = ParallelRows.map(count: byShop.entityCount, threads: threads) { shops -> Int in
@@ -131,7 +148,7 @@ public struct RatingBurstDetector: Detector {
                 let count = rows.count
                 lowBefore.removeAll(keepingCapacity: true)
                 lowBefore.append(0)
-                for row in rows { lowBefore.append(lowBefore.last! + (low[Int(row)] ? 1 : 0)) }
+                for row in rows { lowBefore.append(lowBefore.last! + (counted[Int(row)] ? 1 : 0)) }
                 let totalLow = lowBefore[count]
                 guard totalLow >= minimumLow else { continue }
                 var best = [Double](repeating: 0, count: count)
@@ -192,10 +209,13 @@ public struct RatingBurstDetector: Detector {
     }
 
     /// The shops where at least `minimumAttackers` raters of an attack buy, at least
-    /// `minimumLift` times as often as buyers at large buy there.
+    /// `minimumLift` times as often as buyers at large buy there; of several such shops,
+    /// only the victim's competitor: the one whose `priceLevel` (median order amount) is
+    /// nearest the victim's in ratio, and any as near. The attackers of a paid ring
+    /// brush all its client shops, but only a rival of the victim gains from sinking it.
     static func sponsors(
-        of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, entityCount: Int, minimumAttackers: Int,
-        minimumLift: Double, praiseStars: UInt8
+        of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, priceLevel: [Int64], entityCount: Int,
+        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8
     ) -> Sponsors {
         let byBuyer = EntityGroups(keys: orders.buyer, entityCount: entityCount)
         let buyerCount = (0..<entityCount).reduce(0) { $0 + (byBuyer.count(of: $1) > 0 ? 1 : 0) }
@@ -226,6 +246,7 @@ public struct RatingBurstDetector: Detector {
                     attackersAt[Int(shop)] += 1
                 }
             }
+            var candidates: [(shop: UInt32, share: Double)] = []
             for shop in touched.sorted() {
                 let attackers = attackersAt[Int(shop)]
                 attackersAt[Int(shop)] = 0
@@ -233,6 +254,12 @@ public struct RatingBurstDetector: Detector {
                 let share = Double(attackers) / Double(attack.raters.count)
                 let lift = share / (Double(shopBuyers[Int(shop)]) / Double(max(1, buyerCount)))
                 guard attackers >= minimumAttackers, lift >= minimumLift else { continue }
+                candidates.append((shop, share))
+            }
+            let distance = candidates.map { priceDistance(priceLevel[Int($0.shop)], priceLevel[Int(attack.victim)]) }
+            let nearest = distance.min() ?? 0
+            for (candidate, away) in zip(candidates, distance) where away <= nearest {
+                let (shop, share) = candidate
                 let tiedOrders = attack.raters.flatMap { rater in
                     byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop }
                 }.sorted()
@@ -246,5 +273,9 @@ public struct RatingBurstDetector: Detector {
     }
 }
 
-/// 3 to the power `exponent`.
-private func pow3(_ exponent: Int) -> Int { (0..<exponent).reduce(1) { value, _ in value * 3 } }
+/// How far apart two shops' price levels are: the absolute log ratio of their median
+/// order amounts (0 for the same level); a shop without a price level is infinitely far.
+func priceDistance(_ a: Int64, _ b: Int64) -> Double {
+    guard a > 0, b > 0 else { return a == b ? 0 : .infinity }
+    return abs(log(Double(a) / Double(b)))
+}
