@@ -170,17 +170,17 @@ struct RandomRatings {
     /// Reference burstiness: for each low rating and window, count by scanning all the
     /// shop's ratings.
     static func referenceBurst(
-        shops: [UInt32], low: [Bool], counted: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int
+        shops: [UInt32], low: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int
     ) -> [Double] {
         times.indices.map { row in
             guard low[row] else { return 0 }
             let mine = times.indices.filter { shops[$0] == shops[row] }
-            let totalLow = mine.filter { counted[$0] }.count
+            let totalLow = mine.filter { low[$0] }.count
             guard totalLow >= minimumLow else { return 0 }
             var best = 0.0
             for half in halves {
                 let inside = mine.filter { abs(times[$0] - times[row]) <= half }
-                let insideLow = inside.filter { counted[$0] }.count
+                let insideLow = inside.filter { low[$0] }.count
                 guard insideLow >= minimumLow else { continue }
                 let outsideLow = Double(totalLow - insideLow), outsideAll = Double(mine.count - inside.count)
                 let byRate = outsideLow * Double(2 * half) / max(Double(span - 2 * half), Double(2 * half))
@@ -196,19 +196,17 @@ struct RandomRatings {
         let count = Int(random.next() % 300) + 1
         let shops = (0..<count).map { _ in UInt32(random.next() % 4) }
         let low = (0..<count).map { _ in random.next() % 3 == 0 }
-        // Counted: low and unbacked (most of them), or every low rating on odd seeds.
-        let counted = low.map { $0 && (seed % 2 == 1 || random.next() % 4 > 0) }
         // Some ratings crowd into one day, as an attack does.
         let times = (0..<count).map { _ in
             random.next() % 4 == 0 ? Int64(500_000 + random.next() % 40_000) : Int64(random.next() % 5_000_000)
         }
         let halves: [Int64] = [10_000, 30_000, 90_000]
         let expected = Self.referenceBurst(
-            shops: shops, low: low, counted: counted, times: times, halves: halves, span: 5_000_000, minimumLow: 3)
+            shops: shops, low: low, times: times, halves: halves, span: 5_000_000, minimumLow: 3)
         for threads in [1, 2] {
             let burst = RatingBurstDetector.burstiness(
-                byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, counted: counted,
-                times: times, halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads)
+                byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, times: times,
+                halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads)
             for row in 0..<count {
                 #expect(abs(burst[row] - expected[row]) < 1e-12, "seed \(seed) row \(row)")
             }

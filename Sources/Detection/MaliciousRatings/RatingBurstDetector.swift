@@ -54,10 +54,12 @@ public struct RatingBurstDetector: Detector {
             base: Int64(config["malicious_ratings.burst_window_seconds"]),
             scales: Int(config["malicious_ratings.burst_scales"]), span: span)
         let backing = RatingFacts.backing(export, config: config, threads: threads)
+        // A rater's own complaint backed by a real purchase is a customer's, even inside
+        // an attack's window: only unbacked low ratings make and share a burst.
         let unbackedLow = zip(facts.low, backing).map { $0 && $1 != .genuine }
         let burst = Self.burstiness(
             byShop: EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt),
-            low: facts.low, counted: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
+            low: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
             minimumLow: Int(config["malicious_ratings.burst_min_low"]), threads: threads)
 
         let raterDefinition = signal("rater_burst", config)
@@ -128,17 +130,17 @@ public struct RatingBurstDetector: Detector {
         return halves
     }
 
-    /// Per rating: for a low rating, the largest over `halfWindows` of `k / (e + 1)`,
-    /// where `k` counts the shop's `counted` ratings within the half-width of it and `e`
-    /// is what the shop's ratings outside the window predict for it: the larger of its
-    /// outside rate of counted ratings times the window length, and its outside share
-    /// of counted ratings (smoothed by one counted and one other) times the ratings
-    /// inside the window. 0 for ratings that are not low or windows with fewer than
-    /// `minimumLow` counted ratings. `byShop` holds every rating of each shop in time
-    /// order; O(ratings x scales) with two pointers.
+    /// Per rating: for a `low` one (the detector passes the unbacked low ratings), the
+    /// largest over `halfWindows` of `k / (e + 1)`, where `k` counts the shop's low
+    /// ratings within the half-width of it and `e` is what the shop's ratings outside
+    /// the window predict for it: the larger of its outside rate of low ratings times
+    /// the window length, and its outside share of low ratings (smoothed by one low and
+    /// one other) times the ratings inside the window. 0 for ratings that are not low
+    /// or windows with fewer than `minimumLow` low ratings. `byShop` holds every rating
+    /// of each shop in time order; O(ratings x scales) with two pointers.
     static func burstiness(
-        byShop: EntityGroups, low: [Bool], counted: [Bool], times: [Int64], halfWindows: [Int64], span: Int64,
-        minimumLow: Int, threads: Int
+        byShop: EntityGroups, low: [Bool], times: [Int64], halfWindows: [Int64], span: Int64, minimumLow: Int,
+        threads: Int
     ) -> [Double] {
         let output = DisjointRows<Double>(count: low.count, initial: 0)
         _ = ParallelRows.map(count: byShop.entityCount, threads: threads) { shops -> Int in
@@ -148,7 +150,7 @@ public struct RatingBurstDetector: Detector {
                 let count = rows.count
                 lowBefore.removeAll(keepingCapacity: true)
                 lowBefore.append(0)
-                for row in rows { lowBefore.append(lowBefore.last! + (counted[Int(row)] ? 1 : 0)) }
+                for row in rows { lowBefore.append(lowBefore.last! + (low[Int(row)] ? 1 : 0)) }
                 let totalLow = lowBefore[count]
                 guard totalLow >= minimumLow else { continue }
                 var best = [Double](repeating: 0, count: count)
