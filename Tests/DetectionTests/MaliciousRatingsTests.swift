@@ -1,5 +1,4 @@
 import Columnar
-import Foundation
 import Testing
 
 @testable import Detection
@@ -251,17 +250,16 @@ struct RandomRatings {
         }
         for buyer in 9..<29 { order(buyer, 2) }
         let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(3...8))
-        let prices = [Int64](repeating: 100, count: 29)
         let sponsors = RatingBurstDetector.sponsors(
-            of: [attack], orders: orders, ratings: ratings, priceLevel: prices, entityCount: 29, minimumAttackers: 3,
-            minimumLift: 5, praiseStars: 4)
+            of: [attack], orders: orders, ratings: ratings, entityCount: 29, minimumAttackers: 3, minimumLift: 5,
+            praiseStars: 4)
         // 26 accounts buy. Shop 1's buyers are the 6 attackers: share 6 / 6 = 1 of the
         // attack, base rate 6 / 26, lift 26 / 6 = 4.33. Shop 2 sells to all 26: lift 1.
         // So a minimum lift of 5 ties nothing, and 4 ties shop 1 alone.
         #expect(sponsors.tied.isEmpty)
         let lenient = RatingBurstDetector.sponsors(
-            of: [attack], orders: orders, ratings: ratings, priceLevel: prices, entityCount: 29, minimumAttackers: 3,
-            minimumLift: 4, praiseStars: 4)
+            of: [attack], orders: orders, ratings: ratings, entityCount: 29, minimumAttackers: 3, minimumLift: 4,
+            praiseStars: 4)
         #expect(lenient.tied.map(\.sponsor) == [1])
         #expect(lenient.tied.map(\.attack) == [0])
         #expect(lenient.share[1] == 1)
@@ -269,37 +267,6 @@ struct RandomRatings {
         #expect(lenient.share[2].isNaN)
     }
 
-    /// A ring's attackers brush three client shops alike; the one selling at the
-    /// victim's price level is its competitor and the only sponsor. Reference: the
-    /// nearest price level by log ratio, found by sorting.
-    @Test(arguments: 0..<20) func sponsorIsTheClientNearestTheVictimsPriceLevel(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
-        // Accounts: 0 victim, 1...3 client shops, 4...11 attackers, 12..<60 other buyers.
-        var orders = OrdersTable()
-        func order(_ buyer: Int, _ shop: Int) {
-            orders.buyer.append(UInt32(buyer))
-            orders.shop.append(UInt32(shop))
-            for column in [\OrdersTable.item, \.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(0) }
-            orders.amountCents.append(100)
-            orders.createdAt.append(0)
-            orders.paidAt.append(0)
-            orders.confirmedAt.append(0)
-            orders.status.append(OrderStatus.completed.rawValue)
-        }
-        for attacker in 4...11 { for shop in 1...3 { order(attacker, shop) } }
-        for buyer in 12..<60 { order(buyer, 0) }
-        var prices = [Int64](repeating: 0, count: 60)
-        for shop in 0...3 { prices[shop] = Int64(100 + random.next() % 10_000) }
-        let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(4...11))
-        let sponsors = RatingBurstDetector.sponsors(
-            of: [attack], orders: orders, ratings: RatingsTable(), priceLevel: prices, entityCount: 60, minimumAttackers: 5,
-            minimumLift: 3, praiseStars: 4)
-        let distance = (1...3).map { abs(log(Double(prices[$0])) - log(Double(prices[0]))) }
-        let expected = (1...3).filter { distance[$0 - 1] == distance.min()! }.map(UInt32.init)
-        #expect(sponsors.tied.map(\.sponsor) == expected, "seed \(seed) prices \(prices[0...3])")
-        #expect(sponsors.tied.allSatisfy { $0.attack == 0 && $0.orders.count == 8 })
-        for shop in 1...3 where !expected.contains(UInt32(shop)) { #expect(sponsors.share[shop].isNaN) }
-    }
 }
 
 @Suite struct RaterFairnessTests {

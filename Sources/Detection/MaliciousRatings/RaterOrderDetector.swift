@@ -127,7 +127,8 @@ public struct RaterOrderDetector: Detector {
             let received = arrivals[order] != Missing.time ? arrivals[order] : confirmed
             guard received != Missing.time else { return 0 }
             let onTime = received - placed <= lateSeconds
-            if at < received || (confirmed != Missing.time && at < confirmed) { return onTime ? 1 : 0 }
+            if at < received { return onTime ? 1 : 0 }
+            if onTime && confirmed != Missing.time && at < confirmed { return 1 }
             return at - received < quickSeconds ? 1 : 0
         }
     }

@@ -1,5 +1,4 @@
 import Columnar
-import Foundation
 
 /// Bursts of low ratings on a shop against its own history, in the manner of BirdNest
 /// (Hooi et al., SDM 2016): an attack must land many low ratings on its victim in a
@@ -8,10 +7,9 @@ import Foundation
 /// both its usual rate of them and their usual share among all its ratings. A
 /// genuinely bad shop gets low ratings steadily, nearly all from real purchases, and a
 /// sale brings ratings of every kind, so neither makes a burst. The raters of a burst
-/// are the attack; among the shops those raters also buy from, far more than other
-/// buyers do, the one that competes with the victim (sells at its price level) is the
-/// sponsor that ordered it. Without orders (a bare rating network) no rating is
-/// backed and every low rating counts.
+/// are the attack; the shops those raters also buy from, far more than other buyers
+/// do, are the sponsors that ordered it. Without orders (a bare rating network) no
+/// rating is backed and every low rating counts.
 public struct RatingBurstDetector: Detector {
     public init() {}
 
@@ -20,7 +18,7 @@ public struct RatingBurstDetector: Detector {
     public var parameters: [Parameter] {
         RatingFacts.parameters + [
             Parameter("malicious_ratings.burst_window_seconds", 43_200, "half-width of the smallest window around a low rating"),
-            Parameter("malicious_ratings.burst_scales", 5, "most windows tried, each three times wider than the last (12 h to 81 days by default), none wider than half the ratings' time span"),
+            Parameter("malicious_ratings.burst_scales", 5, "most windows tried, each three times wider than the last, none wider than half the ratings' time span (1, 3, 9 and 27 days on 60 days of ratings)"),
             Parameter("malicious_ratings.burst_min_low", 5, "fewest low ratings in a window for it to be a burst"),
             Parameter("malicious_ratings.sponsor_min_attackers", 5, "fewest raters of one attack buying from a shop to tie the shop to it"),
             Parameter("malicious_ratings.sponsor_min_lift", 20, "how many times more often than buyers at large the attackers must buy from a shop to tie it"),
@@ -36,7 +34,7 @@ public struct RatingBurstDetector: Detector {
                 threshold: 3, saturation: 6, weight: 0.45),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
-                description: "largest share of the raters of a burst on a competitor (the victim nearest its price level among the shops they buy from far more than buyers at large do) who buy from this shop",
+                description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
             SignalDefinition(
                 name: "shop_attackers_praise_share", entityKind: .shop, category: .maliciousRatings,
@@ -72,10 +70,8 @@ public struct RatingBurstDetector: Detector {
         let minimumLow = Int(config["malicious_ratings.burst_min_low"])
         let attacks = Self.attacks(lowByShop: facts.lowByShop, inBurst: inBurst, raters: ratings.buyer)
             .filter { $0.ratings.count >= minimumLow }
-        let priceLevel = RatingFacts.orderAmountQuantile(
-            orders: export.orders, shopCount: accountCount, quantile: 0.5, minimumOrders: 1, threads: threads)
         let sponsors = Self.sponsors(
-            of: attacks, orders: export.orders, ratings: ratings, priceLevel: priceLevel, entityCount: accountCount,
+            of: attacks, orders: export.orders, ratings: ratings, entityCount: accountCount,
             minimumAttackers: Int(config["malicious_ratings.sponsor_min_attackers"]),
             minimumLift: config["malicious_ratings.sponsor_min_lift"],
             praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
@@ -211,13 +207,10 @@ public struct RatingBurstDetector: Detector {
     }
 
     /// The shops where at least `minimumAttackers` raters of an attack buy, at least
-    /// `minimumLift` times as often as buyers at large buy there; of several such shops,
-    /// only the victim's competitor: the one whose `priceLevel` (median order amount) is
-    /// nearest the victim's in ratio, and any as near. The attackers of a paid ring
-    /// brush all its client shops, but only a rival of the victim gains from sinking it.
+    /// `minimumLift` times as often as buyers at large buy there.
     static func sponsors(
-        of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, priceLevel: [Int64], entityCount: Int,
-        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8
+        of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, entityCount: Int, minimumAttackers: Int,
+        minimumLift: Double, praiseStars: UInt8
     ) -> Sponsors {
         let byBuyer = EntityGroups(keys: orders.buyer, entityCount: entityCount)
         let buyerCount = (0..<entityCount).reduce(0) { $0 + (byBuyer.count(of: $1) > 0 ? 1 : 0) }
@@ -248,7 +241,6 @@ public struct RatingBurstDetector: Detector {
                     attackersAt[Int(shop)] += 1
                 }
             }
-            var candidates: [(shop: UInt32, share: Double)] = []
             for shop in touched.sorted() {
                 let attackers = attackersAt[Int(shop)]
                 attackersAt[Int(shop)] = 0
@@ -256,12 +248,6 @@ public struct RatingBurstDetector: Detector {
                 let share = Double(attackers) / Double(attack.raters.count)
                 let lift = share / (Double(shopBuyers[Int(shop)]) / Double(max(1, buyerCount)))
                 guard attackers >= minimumAttackers, lift >= minimumLift else { continue }
-                candidates.append((shop, share))
-            }
-            let distance = candidates.map { priceDistance(priceLevel[Int($0.shop)], priceLevel[Int(attack.victim)]) }
-            let nearest = distance.min() ?? 0
-            for (candidate, away) in zip(candidates, distance) where away <= nearest {
-                let (shop, share) = candidate
                 let tiedOrders = attack.raters.flatMap { rater in
                     byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop }
                 }.sorted()
@@ -275,9 +261,3 @@ public struct RatingBurstDetector: Detector {
     }
 }
 
-/// How far apart two shops' price levels are: the absolute log ratio of their median
-/// order amounts (0 for the same level); a shop without a price level is infinitely far.
-func priceDistance(_ a: Int64, _ b: Int64) -> Double {
-    guard a > 0, b > 0 else { return a == b ? 0 : .infinity }
-    return abs(log(Double(a) / Double(b)))
-}
