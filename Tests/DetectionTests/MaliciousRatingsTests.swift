@@ -290,50 +290,32 @@ struct RandomRatings {
 
     /// On random graphs the iteration converges (stops before the limit with the last
     /// round moving nothing more than the tolerance), its result is a fixed point of the
-    /// update equations, and it does not depend on the thread count.
-    @Test(arguments: 0..<10) func convergesToAFixedPointForAnyThreads(seed: Int) {
+    /// update equations, and it does not depend on the thread count; with goodness
+    /// weights too (a verified rating weighs 1, an unverified one less), where the fixed
+    /// point has the weighted goodness `g(p) = Σ w R s / (β + Σ w)`.
+    @Test(arguments: 0..<10, [false, true]) func convergesToAFixedPointForAnyThreads(seed: Int, weighted: Bool) {
         var random = SplitMix(seed: UInt64(seed))
         let count = 400, entities = 60
         let raters = (0..<count).map { _ in UInt32(random.next() % 40) }
         let shops = (0..<count).map { _ in UInt32(40 + random.next() % 20) }
         let scores = (0..<count).map { _ in (Double(random.next() % 5) - 2) / 2 }
-        let graph = RatingGraph(raters: raters, shops: shops, scores: scores, entityCount: entities)
+        let weights = (0..<count).map { _ in weighted && random.next() % 3 == 0 ? 0.25 : 1 }
+        let graph = RatingGraph(
+            raters: raters, shops: shops, scores: scores, weights: weighted ? weights : nil, entityCount: entities)
         let one = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 1)
         #expect(one.iterations < 500)
         for entity in 0..<entities {
             let into = (0..<count).filter { shops[$0] == UInt32(entity) }
             let out = (0..<count).filter { raters[$0] == UInt32(entity) }
-            let goodness = into.isEmpty ? 0 : into.map { one.reliability[$0] * scores[$0] }.reduce(0, +) / (1 + Double(into.count))
+            let weight = into.map { weights[$0] }.reduce(0, +)
+            let goodness = into.isEmpty
+                ? 0 : into.map { weights[$0] * one.reliability[$0] * scores[$0] }.reduce(0, +) / (1 + weight)
             let fairness = out.isEmpty ? 1 : (1 + out.map { one.reliability[$0] }.reduce(0, +)) / (1 + Double(out.count))
             #expect(abs(one.goodness[entity] - goodness) < 1e-8)
             #expect(abs(one.fairness[entity] - fairness) < 1e-8)
         }
         let four = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 4)
         #expect(four.fairness == one.fairness && four.goodness == one.goodness)
-    }
-
-    /// With goodness weights (a verified rating weighs 1, an unverified one less) the
-    /// iteration converges to the fixed point of the weighted goodness
-    /// `g(p) = Σ w R s / (β + Σ w)`, for any thread count.
-    @Test(arguments: 0..<10) func weightedGoodnessConvergesToItsFixedPoint(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
-        let count = 400, entities = 60
-        let raters = (0..<count).map { _ in UInt32(random.next() % 40) }
-        let shops = (0..<count).map { _ in UInt32(40 + random.next() % 20) }
-        let scores = (0..<count).map { _ in (Double(random.next() % 5) - 2) / 2 }
-        let weights = (0..<count).map { _ in random.next() % 3 == 0 ? 0.25 : 1 }
-        let graph = RatingGraph(raters: raters, shops: shops, scores: scores, weights: weights, entityCount: entities)
-        let one = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 1)
-        #expect(one.iterations < 500)
-        for entity in 0..<entities {
-            let into = (0..<count).filter { shops[$0] == UInt32(entity) }
-            let weight = into.map { weights[$0] }.reduce(0, +)
-            let goodness = into.isEmpty
-                ? 0 : into.map { weights[$0] * one.reliability[$0] * scores[$0] }.reduce(0, +) / (1 + weight)
-            #expect(abs(one.goodness[entity] - goodness) < 1e-8)
-        }
-        let two = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 2)
-        #expect(two.fairness == one.fairness && two.goodness == one.goodness)
     }
 
     /// An attack on a well-liked shop: four verified buyers rate it 5 stars, four
