@@ -82,19 +82,23 @@ struct RatingFacts: Sendable {
         }
     }
 
-    /// Per shop, the order amount at `quantile` of its orders (nearest rank below), or
-    /// -1 for a shop with fewer than `minimumOrders` orders.
+    /// Per shop, the order amount at `quantile` of its orders (nearest rank below, found
+    /// by selection), or -1 for a shop with fewer than `minimumOrders` orders.
     static func orderAmountQuantile(
         orders: OrdersTable, shopCount: Int, quantile: Double, minimumOrders: Int, threads: Int
     ) -> [Int64] {
         let shops = EntityGroups(keys: orders.shop, entityCount: shopCount)
         let amounts = orders.amountCents
         return ParallelRows.map(count: shopCount, threads: threads) { range -> [Int64] in
-            range.map { shop in
+            var values: [Double] = []
+            return range.map { shop in
                 let rows = shops.rows(of: shop)
                 guard rows.count >= max(1, minimumOrders) else { return -1 }
-                let sorted = rows.map { amounts[Int($0)] }.sorted()
-                return sorted[Int(quantile * Double(sorted.count - 1))]
+                // Cents are exact as doubles; selection finds the rank without a sort.
+                values.removeAll(keepingCapacity: true)
+                for row in rows { values.append(Double(amounts[Int(row)])) }
+                let rank = Int(quantile * Double(rows.count - 1))
+                return Int64(values.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) })
             }
         }.flatMap { $0 }
     }
