@@ -21,7 +21,7 @@ struct RandomRatings {
             orders.amountCents.append(Int64(below(20) * 100))
             orders.createdAt.append(Int64(below(1_000_000)))
             orders.paidAt.append(Missing.time)
-            orders.confirmedAt.append(Missing.time)
+            orders.confirmedAt.append(below(2) == 0 ? Missing.time : orders.createdAt.last! + Int64(below(900_000)))
             orders.status.append(UInt8(below(5)))
             orders.shipTo.append(UInt32(below(4)))
             orders.device.append(below(3) == 0 ? IdDictionary.absent : UInt32(below(5)))
@@ -107,11 +107,17 @@ struct RandomRatings {
                 expected = 2
             } else {
                 let order = Int(data.ratings.order[row])
-                let at = data.ratings.createdAt[row], placed = data.orders.createdAt[order], arrived = arrivals[order]
+                let at = data.ratings.createdAt[row], placed = data.orders.createdAt[order]
+                let confirmed = data.orders.confirmedAt[order]
+                // Received: the parcel's arrival, else the confirmation of receipt.
+                let received = arrivals[order] != Missing.time ? arrivals[order] : confirmed
+                let known = received != Missing.time
+                let onTime = known && received - placed <= 400_000
                 let beforeOrder = at < placed
-                let beforeOnTimeParcel = arrived != Missing.time && at < arrived && arrived - placed <= 400_000
-                let moments = arrived != Missing.time && at >= arrived && at - arrived < 50_000
-                expected = beforeOrder || beforeOnTimeParcel || moments ? 1 : 0
+                let beforeOnTimeGoods = onTime && at < received
+                let beforeConfirmingOnTimeGoods = onTime && confirmed != Missing.time && at < confirmed
+                let moments = known && at >= received && at - received < 50_000
+                expected = beforeOrder || beforeOnTimeGoods || beforeConfirmingOnTimeGoods || moments ? 1 : 0
             }
             #expect(premature[row] == expected, "seed \(seed) row \(row)")
         }
@@ -206,6 +212,20 @@ struct RandomRatings {
         }
     }
 
+    /// Windows grow threefold from the base and stop at half the span: 60 days allow
+    /// 1, 3, 9 and 27-day windows (half-widths 12 h ... 13.5 days), not 81 days.
+    @Test func burstWindowsLeaveHistoryOutside() {
+        let day: Int64 = 86_400
+        #expect(RatingBurstDetector.halfWindows(base: day / 2, scales: 5, span: 60 * day) == [43_200, 129_600, 388_800, 1_166_400])
+        #expect(RatingBurstDetector.halfWindows(base: day / 2, scales: 2, span: 60 * day) == [43_200, 129_600])
+        #expect(RatingBurstDetector.halfWindows(base: day / 2, scales: 5, span: 2 * day) == [43_200])
+        for span in [day, 10 * day, 53 * day, 54 * day, 400 * day] {
+            let halves = RatingBurstDetector.halfWindows(base: day / 2, scales: 9, span: span)
+            #expect(halves.dropFirst().allSatisfy { 4 * $0 <= span })
+            #expect(halves.count == 9 || 4 * halves.last! * 3 > span)
+        }
+    }
+
     @Test func sponsorIsTheShopTheAttackersBrush() {
         // Accounts: 0 victim, 1 sponsor, 2 popular shop, 3..8 attackers, 9..28 other buyers.
         var orders = OrdersTable()
@@ -246,6 +266,7 @@ struct RandomRatings {
         #expect(lenient.praise[1] == 1)
         #expect(lenient.share[2].isNaN)
     }
+
 }
 
 @Suite struct RaterFairnessTests {
@@ -269,26 +290,51 @@ struct RandomRatings {
 
     /// On random graphs the iteration converges (stops before the limit with the last
     /// round moving nothing more than the tolerance), its result is a fixed point of the
-    /// update equations, and it does not depend on the thread count.
-    @Test(arguments: 0..<10) func convergesToAFixedPointForAnyThreads(seed: Int) {
+    /// update equations, and it does not depend on the thread count; with goodness
+    /// weights too (a verified rating weighs 1, an unverified one less), where the fixed
+    /// point has the weighted goodness `g(p) = Σ w R s / (β + Σ w)`.
+    @Test(arguments: 0..<10, [false, true]) func convergesToAFixedPointForAnyThreads(seed: Int, weighted: Bool) {
         var random = SplitMix(seed: UInt64(seed))
         let count = 400, entities = 60
         let raters = (0..<count).map { _ in UInt32(random.next() % 40) }
         let shops = (0..<count).map { _ in UInt32(40 + random.next() % 20) }
         let scores = (0..<count).map { _ in (Double(random.next() % 5) - 2) / 2 }
-        let graph = RatingGraph(raters: raters, shops: shops, scores: scores, entityCount: entities)
+        let weights = (0..<count).map { _ in weighted && random.next() % 3 == 0 ? 0.25 : 1 }
+        let graph = RatingGraph(
+            raters: raters, shops: shops, scores: scores, weights: weighted ? weights : nil, entityCount: entities)
         let one = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 1)
         #expect(one.iterations < 500)
         for entity in 0..<entities {
             let into = (0..<count).filter { shops[$0] == UInt32(entity) }
             let out = (0..<count).filter { raters[$0] == UInt32(entity) }
-            let goodness = into.isEmpty ? 0 : into.map { one.reliability[$0] * scores[$0] }.reduce(0, +) / (1 + Double(into.count))
+            let weight = into.map { weights[$0] }.reduce(0, +)
+            let goodness = into.isEmpty
+                ? 0 : into.map { weights[$0] * one.reliability[$0] * scores[$0] }.reduce(0, +) / (1 + weight)
             let fairness = out.isEmpty ? 1 : (1 + out.map { one.reliability[$0] }.reduce(0, +)) / (1 + Double(out.count))
             #expect(abs(one.goodness[entity] - goodness) < 1e-8)
             #expect(abs(one.fairness[entity] - fairness) < 1e-8)
         }
         let four = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 4)
         #expect(four.fairness == one.fairness && four.goodness == one.goodness)
+    }
+
+    /// An attack on a well-liked shop: four verified buyers rate it 5 stars, four
+    /// attackers without purchases 1 star. Unweighted, the attack pulls the shop's
+    /// goodness to 0 and both sides look equally fair; weighing verified buyers fully
+    /// and the unverified at 0.25 keeps the goodness high and the attackers unfair.
+    @Test func verifiedConsensusResistsAnAttack() {
+        let raters: [UInt32] = [1, 2, 3, 4, 5, 6, 7, 8]
+        let scores: [Double] = [1, 1, 1, 1, -1, -1, -1, -1]
+        let plain = RatingGraph(raters: raters, shops: [UInt32](repeating: 0, count: 8), scores: scores, entityCount: 9)
+            .fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-12, maximumIterations: 1000, threads: 1)
+        #expect(abs(plain.goodness[0]) < 1e-9)
+        #expect(abs(plain.fairness[1] - plain.fairness[5]) < 1e-9)
+        let weighted = RatingGraph(
+            raters: raters, shops: [UInt32](repeating: 0, count: 8), scores: scores,
+            weights: [1, 1, 1, 1, 0.25, 0.25, 0.25, 0.25], entityCount: 9
+        ).fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-12, maximumIterations: 1000, threads: 1)
+        #expect(weighted.goodness[0] > 0.4)
+        #expect(weighted.fairness[1] - weighted.fairness[5] > 0.1)
     }
 }
 

@@ -5,7 +5,11 @@ import Columnar
 /// rate it well, and a rating is reliable when its rater is fair and it agrees with the
 /// shop's goodness. Attackers rate good shops low again and again, so their fairness
 /// sinks; the 1-star ratings of a genuinely bad shop agree with its (low) goodness, so
-/// its real customers stay fair.
+/// its real customers stay fair. The consensus is that of verified buyers: a rating
+/// backed by a real purchase weighs fully in a shop's goodness, one without (no own
+/// order, or a trivially cheap one) weighs `unverified_goodness_weight`, so an attack
+/// cannot drag its victim's goodness down to meet its own ratings. Without orders (a
+/// bare rating network) every rating weighs the same: plain REV2.
 public struct RaterFairnessDetector: Detector {
     public init() {}
 
@@ -17,7 +21,8 @@ public struct RaterFairnessDetector: Detector {
             Parameter("malicious_ratings.goodness_prior_weight", 1, "ratings' worth of prior goodness 0 every shop starts with"),
             Parameter("malicious_ratings.fairness_tolerance", 1e-4, "the iteration stops when no fairness or goodness moves more than this"),
             Parameter("malicious_ratings.fairness_max_iterations", 50, "the iteration stops after this many rounds"),
-        ]
+            Parameter("malicious_ratings.unverified_goodness_weight", 0.25, "weight in a shop's goodness of a rating without a real purchase behind it (a verified one weighs 1)"),
+        ] + RatingFacts.parameters
     }
 
     public var signals: [SignalDefinition] {
@@ -32,9 +37,13 @@ public struct RaterFairnessDetector: Detector {
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
         let ratings = export.ratings
         let facts = RatingFacts(export, config: config)
+        let unverified = config["malicious_ratings.unverified_goodness_weight"]
+        let weights = facts.hasOrders
+            ? RatingFacts.backing(export, config: config, threads: threads).map { $0 == .genuine ? 1 : unverified }
+            : [Double](repeating: 1, count: ratings.count)
         let graph = RatingGraph(
             raters: ratings.buyer, shops: ratings.shop, scores: ratings.stars.map { (Double($0) - 3) / 2 },
-            entityCount: export.dictionaries.accounts.count)
+            weights: weights, entityCount: export.dictionaries.accounts.count)
         let result = graph.fairness(
             fairnessPrior: config["malicious_ratings.fairness_prior_weight"],
             goodnessPrior: config["malicious_ratings.goodness_prior_weight"],
@@ -52,25 +61,30 @@ public struct RaterFairnessDetector: Detector {
     }
 }
 
-/// The rating graph as columnar edge arrays (one edge per rating, score in [-1, 1]),
-/// grouped by rater and by shop so that each iteration is two passes over the edges.
+/// The rating graph as columnar edge arrays (one edge per rating, score in [-1, 1],
+/// weight in goodness), grouped by rater and by shop so that each iteration is two
+/// passes over the edges.
 struct RatingGraph: Sendable {
     let raters: [UInt32]
     let shops: [UInt32]
     let scores: [Double]
+    let weights: [Double]
     let byRater: EntityGroups
     let byShop: EntityGroups
 
-    init(raters: [UInt32], shops: [UInt32], scores: [Double], entityCount: Int) {
+    /// `weights` (default all 1) weigh each edge in its shop's goodness.
+    init(raters: [UInt32], shops: [UInt32], scores: [Double], weights: [Double]? = nil, entityCount: Int) {
         self.raters = raters
         self.shops = shops
         self.scores = scores
+        self.weights = weights ?? [Double](repeating: 1, count: scores.count)
         byRater = EntityGroups(keys: raters, entityCount: entityCount)
         byShop = EntityGroups(keys: shops, entityCount: entityCount)
     }
 
     /// The REV2 fixed point, without its BirdNest prior terms:
-    /// - goodness `g(p) = Σ R(e) s(e) / (β + in(p))` over the edges into shop `p`;
+    /// - goodness `g(p) = Σ w(e) R(e) s(e) / (β + Σ w(e))` over the edges into shop `p`
+    ///   (REV2's `Σ R(e) s(e) / (β + in(p))` when every weight is 1);
     /// - reliability `R(e) = (F(u) + 1 - |s(e) - g(p)| / 2) / 2` for edge `e = (u, p)`;
     /// - fairness `F(u) = (α + Σ R(e)) / (α + out(u))` over the edges out of rater `u`.
     /// Starting from F = R = 1, rounds update g, then R, then F until no F or g moves
@@ -86,10 +100,13 @@ struct RatingGraph: Sendable {
         var iterations = 0
         while iterations < maximumIterations {
             iterations += 1
-            let newGoodness = Self.perEntity(byShop, threads: threads) { [reliability, scores] rows in
-                var sum = 0.0
-                for row in rows { sum += reliability[Int(row)] * scores[Int(row)] }
-                return rows.isEmpty ? 0 : sum / (beta + Double(rows.count))
+            let newGoodness = Self.perEntity(byShop, threads: threads) { [reliability, scores, weights] rows in
+                var sum = 0.0, weight = 0.0
+                for row in rows {
+                    sum += weights[Int(row)] * reliability[Int(row)] * scores[Int(row)]
+                    weight += weights[Int(row)]
+                }
+                return rows.isEmpty ? 0 : sum / (beta + weight)
             }
             reliability = (0..<scores.count).map { row in
                 (fairness[Int(raters[row])] + 1 - abs(scores[row] - newGoodness[Int(shops[row])]) / 2) / 2

@@ -13,8 +13,6 @@ public struct RaterOrderDetector: Detector {
 
     public var parameters: [Parameter] {
         RatingFacts.parameters + [
-            Parameter("malicious_ratings.trivial_quantile", 0.05, "an order at or below this quantile of the shop's order amounts is trivial (bought to be allowed to rate)"),
-            Parameter("malicious_ratings.trivial_min_shop_orders", 10, "fewest orders of a shop for its cheap orders to be told apart"),
             Parameter("malicious_ratings.quick_rating_seconds", 600, "a low rating this soon after the parcel arrived cannot judge the goods"),
             Parameter("malicious_ratings.late_delivery_seconds", 345_600, "a parcel arriving later than this after the order is late, and a complaint before it arrives is fair"),
             Parameter("malicious_ratings.short_text_chars", 10, "a review text shorter than this says nothing"),
@@ -30,7 +28,7 @@ public struct RaterOrderDetector: Detector {
                 threshold: 0.5, saturation: 0.9, weight: 0.4),
             SignalDefinition(
                 name: "rater_premature_low_share", entityKind: .buyer, category: .maliciousRatings,
-                description: "share of the rater's low ratings posted before the order, before an on-time parcel arrived, or moments after",
+                description: "share of the rater's low ratings posted before the order, before an on-time parcel arrived or its receipt was confirmed, or moments after it arrived",
                 threshold: 0.5, saturation: 0.9, weight: 0.35),
             SignalDefinition(
                 name: "rater_short_text_low_share", entityKind: .buyer, category: .maliciousRatings,
@@ -56,10 +54,7 @@ public struct RaterOrderDetector: Detector {
                 flagged: { shortText[$0] == 1 }, export: export))
         guard facts.hasOrders else { return DetectorOutput(signals: columns) }
 
-        let backing = RatingFacts.backing(
-            ratings: ratings, orders: export.orders, shopCount: export.dictionaries.accounts.count,
-            trivialQuantile: config["malicious_ratings.trivial_quantile"],
-            minimumShopOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]), threads: threads)
+        let backing = RatingFacts.backing(export, config: config, threads: threads)
         let unbacked = backing.map { $0 != .genuine }
         columns.append(
             facts.raterColumn(
@@ -111,11 +106,15 @@ public struct RaterOrderDetector: Detector {
         }
     }
 
-    /// Per rating: 1 when it was posted before its order was placed, before its parcel
-    /// arrived although the parcel came on time (within `lateSeconds` of the order), or
-    /// less than `quickSeconds` after it arrived; 0 otherwise; 2 when there is nothing to
-    /// judge by (no backing order). A buyer whose parcel is late may fairly complain
-    /// before it comes, so a late parcel never makes a rating premature.
+    /// Per rating: 1 when it was posted before its order was placed; before the goods
+    /// were received although they came on time (received within `lateSeconds` of the
+    /// order); before the buyer confirmed receipt of goods that came on time; or less
+    /// than `quickSeconds` after they arrived. 0 otherwise; 2 when there is nothing to
+    /// judge by (no backing order). The goods are received when the parcel's first
+    /// delivery or signed scan says so, or, without scans, when the buyer confirmed
+    /// receipt. A buyer whose parcel is late may fairly complain before it comes, so a
+    /// late parcel never makes an early rating premature; a customer judges goods in
+    /// hand, so an attacker who only orders to be allowed to rate shows up here.
     static func premature(
         _ ratings: RatingsTable, orders: OrdersTable, backing: [RatingBacking], arrivals: [Int64], quickSeconds: Int64,
         lateSeconds: Int64
@@ -123,12 +122,14 @@ public struct RaterOrderDetector: Detector {
         (0..<ratings.count).map { row in
             guard backing[row] != .none else { return 2 }
             let order = Int(ratings.order[row])
-            let at = ratings.createdAt[row], placed = orders.createdAt[order]
+            let at = ratings.createdAt[row], placed = orders.createdAt[order], confirmed = orders.confirmedAt[order]
             if at < placed { return 1 }
-            let arrived = arrivals[order]
-            guard arrived != Missing.time else { return 0 }
-            if at < arrived { return arrived - placed <= lateSeconds ? 1 : 0 }
-            return at - arrived < quickSeconds ? 1 : 0
+            let received = arrivals[order] != Missing.time ? arrivals[order] : confirmed
+            guard received != Missing.time else { return 0 }
+            let onTime = received - placed <= lateSeconds
+            if at < received { return onTime ? 1 : 0 }
+            if onTime && confirmed != Missing.time && at < confirmed { return 1 }
+            return at - received < quickSeconds ? 1 : 0
         }
     }
 

@@ -2,11 +2,14 @@ import Columnar
 
 /// Bursts of low ratings on a shop against its own history, in the manner of BirdNest
 /// (Hooi et al., SDM 2016): an attack must land many low ratings on its victim in a
-/// short time, so the victim's low ratings in that window far exceed both its usual
-/// rate of low ratings and its usual share of low among all its ratings. A genuinely
-/// bad shop gets low ratings steadily, and a sale brings ratings of every kind, so
-/// neither makes a burst. The raters of a burst are the attack; the shops those raters
-/// also buy from, far more than other buyers do, are the sponsors that ordered it.
+/// short time, from accounts that are not its customers, so the victim's unbacked low
+/// ratings (no own order, or only a trivially cheap one) in that window far exceed
+/// both its usual rate of them and their usual share among all its ratings. A
+/// genuinely bad shop gets low ratings steadily, nearly all from real purchases, and a
+/// sale brings ratings of every kind, so neither makes a burst. The raters of a burst
+/// are the attack; the shops those raters also buy from, far more than other buyers
+/// do, are the sponsors that ordered it. Without orders (a bare rating network) no
+/// rating is backed and every low rating counts.
 public struct RatingBurstDetector: Detector {
     public init() {}
 
@@ -15,7 +18,7 @@ public struct RatingBurstDetector: Detector {
     public var parameters: [Parameter] {
         RatingFacts.parameters + [
             Parameter("malicious_ratings.burst_window_seconds", 43_200, "half-width of the smallest window around a low rating"),
-            Parameter("malicious_ratings.burst_scales", 5, "windows tried, each three times wider than the last (12 h to 81 days by default)"),
+            Parameter("malicious_ratings.burst_scales", 5, "most windows tried, each three times wider than the last, none wider than half the ratings' time span (1, 3, 9 and 27 days on 60 days of ratings)"),
             Parameter("malicious_ratings.burst_min_low", 5, "fewest low ratings in a window for it to be a burst"),
             Parameter("malicious_ratings.sponsor_min_attackers", 5, "fewest raters of one attack buying from a shop to tie the shop to it"),
             Parameter("malicious_ratings.sponsor_min_lift", 20, "how many times more often than buyers at large the attackers must buy from a shop to tie it"),
@@ -27,8 +30,8 @@ public struct RatingBurstDetector: Detector {
         [
             SignalDefinition(
                 name: "rater_burst", entityKind: .buyer, category: .maliciousRatings,
-                description: "largest burstiness of a low rating of the rater: low ratings of the shop in a window around it over those its history predicts",
-                threshold: 2.5, saturation: 6, weight: 0.5),
+                description: "largest burstiness of a low rating of the rater: unbacked low ratings of the shop in a window around it over those its history predicts",
+                threshold: 3, saturation: 6, weight: 0.45),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
                 description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
@@ -44,15 +47,17 @@ public struct RatingBurstDetector: Detector {
         let ratings = export.ratings
         let facts = RatingFacts(export, config: config)
         let accountCount = export.dictionaries.accounts.count
-        let base = Int64(config["malicious_ratings.burst_window_seconds"])
-        var halfWindows: [Int64] = []
-        for scale in 0..<max(1, Int(config["malicious_ratings.burst_scales"])) {
-            halfWindows.append(base * Int64(pow3(scale)))
-        }
         let span = max(1, (ratings.createdAt.max() ?? 0) - (ratings.createdAt.min() ?? 0))
+        let halfWindows = Self.halfWindows(
+            base: Int64(config["malicious_ratings.burst_window_seconds"]),
+            scales: Int(config["malicious_ratings.burst_scales"]), span: span)
+        let backing = RatingFacts.backing(export, config: config, threads: threads)
+        // A rater's own complaint backed by a real purchase is a customer's, even inside
+        // an attack's window: only unbacked low ratings make and share a burst.
+        let unbackedLow = zip(facts.low, backing).map { $0 && $1 != .genuine }
         let burst = Self.burstiness(
             byShop: EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt),
-            low: facts.low, times: ratings.createdAt, halfWindows: halfWindows, span: span,
+            low: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
             minimumLow: Int(config["malicious_ratings.burst_min_low"]), threads: threads)
 
         let raterDefinition = signal("rater_burst", config)
@@ -111,14 +116,24 @@ public struct RatingBurstDetector: Detector {
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
 
-    /// Per rating: for a low rating, the largest over `halfWindows` of `k / (e + 1)`,
-    /// where `k` counts the shop's low ratings within the half-width of it and `e` is
-    /// what the shop's ratings outside the window predict for it: the larger of its
-    /// outside rate of low ratings times the window length, and its outside share of low
-    /// ratings (smoothed by one low and one other) times the ratings inside the window.
-    /// 0 for ratings that are not low or windows with fewer than `minimumLow` low
-    /// ratings. `byShop` holds every rating of each shop in time order; O(ratings x
-    /// scales) with two pointers.
+    /// The half-widths of the burst windows: `base` times 1, 3, 9 ... for at most
+    /// `scales` windows, none wider than half of `span`, so that a shop always has at
+    /// least as much history outside a window as inside it (a window covering nearly
+    /// all of it would compare the shop with a sliver of itself). At least `base`.
+    static func halfWindows(base: Int64, scales: Int, span: Int64) -> [Int64] {
+        var halves = [max(1, base)]
+        while halves.count < scales, 2 * halves.last! * 3 <= span / 2 { halves.append(halves.last! * 3) }
+        return halves
+    }
+
+    /// Per rating: for a `low` one (the detector passes the unbacked low ratings), the
+    /// largest over `halfWindows` of `k / (e + 1)`, where `k` counts the shop's low
+    /// ratings within the half-width of it and `e` is what the shop's ratings outside
+    /// the window predict for it: the larger of its outside rate of low ratings times
+    /// the window length, and its outside share of low ratings (smoothed by one low and
+    /// one other) times the ratings inside the window. 0 for ratings that are not low
+    /// or windows with fewer than `minimumLow` low ratings. `byShop` holds every rating
+    /// of each shop in time order; O(ratings x scales) with two pointers.
     static func burstiness(
         byShop: EntityGroups, low: [Bool], times: [Int64], halfWindows: [Int64], span: Int64, minimumLow: Int,
         threads: Int
@@ -246,5 +261,3 @@ public struct RatingBurstDetector: Detector {
     }
 }
 
-/// 3 to the power `exponent`.
-private func pow3(_ exponent: Int) -> Int { (0..<exponent).reduce(1) { value, _ in value * 3 } }

@@ -40,7 +40,20 @@ struct RatingFacts: Sendable {
     /// The common tunables of the malicious-ratings detectors.
     static let parameters = [
         Parameter("malicious_ratings.low_stars", 2, "a rating with at most this many stars is low (what an attack posts)"),
+        Parameter("malicious_ratings.trivial_quantile", 0.05, "an order at or below this quantile of the shop's order amounts is trivial (bought to be allowed to rate)"),
+        Parameter("malicious_ratings.trivial_min_shop_orders", 10, "fewest orders of a shop for its cheap orders to be told apart"),
     ]
+
+    /// How each rating is backed by its order (`backing(ratings:orders:...)` with this
+    /// config's trivial quantile). Without orders (a bare rating network) nothing is
+    /// backed.
+    static func backing(_ export: Export, config: DetectionConfig, threads: Int) -> [RatingBacking] {
+        guard export.orders.count > 0 else { return [RatingBacking](repeating: .none, count: export.ratings.count) }
+        return backing(
+            ratings: export.ratings, orders: export.orders, shopCount: export.dictionaries.accounts.count,
+            trivialQuantile: config["malicious_ratings.trivial_quantile"],
+            minimumShopOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]), threads: threads)
+    }
 
     /// `keys` with the rows where `flag` is false replaced by `IdDictionary.absent`.
     static func keep(_ keys: [UInt32], where flag: [Bool]) -> [UInt32] {
@@ -55,7 +68,7 @@ struct RatingFacts: Sendable {
         ratings: RatingsTable, orders: OrdersTable, shopCount: Int, trivialQuantile: Double, minimumShopOrders: Int,
         threads: Int
     ) -> [RatingBacking] {
-        let cheapLimit = cheapOrderLimit(
+        let cheapLimit = orderAmountQuantile(
             orders: orders, shopCount: shopCount, quantile: trivialQuantile, minimumOrders: minimumShopOrders,
             threads: threads)
         return (0..<ratings.count).map { row in
@@ -69,19 +82,23 @@ struct RatingFacts: Sendable {
         }
     }
 
-    /// Per shop, the order amount at `quantile` of its orders (nearest rank below), or
-    /// -1 for a shop with fewer than `minimumOrders` orders.
-    static func cheapOrderLimit(
+    /// Per shop, the order amount at `quantile` of its orders (nearest rank below, found
+    /// by selection), or -1 for a shop with fewer than `minimumOrders` orders.
+    static func orderAmountQuantile(
         orders: OrdersTable, shopCount: Int, quantile: Double, minimumOrders: Int, threads: Int
     ) -> [Int64] {
         let shops = EntityGroups(keys: orders.shop, entityCount: shopCount)
         let amounts = orders.amountCents
         return ParallelRows.map(count: shopCount, threads: threads) { range -> [Int64] in
-            range.map { shop in
+            var values: [Double] = []
+            return range.map { shop in
                 let rows = shops.rows(of: shop)
                 guard rows.count >= max(1, minimumOrders) else { return -1 }
-                let sorted = rows.map { amounts[Int($0)] }.sorted()
-                return sorted[Int(quantile * Double(sorted.count - 1))]
+                // Cents are exact as doubles; selection finds the rank without a sort.
+                values.removeAll(keepingCapacity: true)
+                for row in rows { values.append(Double(amounts[Int(row)])) }
+                let rank = Int(quantile * Double(rows.count - 1))
+                return Int64(values.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) })
             }
         }.flatMap { $0 }
     }
