@@ -33,7 +33,7 @@ struct Features: ParsableCommand {
         let loaded = clock.now
         let d = export.dictionaries
         let shops = EntityFeatures.shops(export.orders, accountCount: d.accounts.count, threads: input.threads)
-        let waybills = EntityFeatures.waybills(export.logistics, waybillCount: d.waybills.count)
+        let waybills = EntityFeatures.waybills(export.logistics, waybillCount: d.waybills.count, threads: input.threads)
         let raters = EntityFeatures.raters(export.ratings, accountCount: d.accounts.count)
         let computed = clock.now
 

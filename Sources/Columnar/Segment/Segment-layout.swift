@@ -133,6 +133,8 @@ public struct SegmentFooter: Sendable, Equatable {
             guard let encoding = SegmentEncoding(rawValue: encodingCode) else {
                 throw SegmentError(file: "", table: table, column: name, problem: .unknownEncoding(encodingCode))
             }
+            // The delta decoder writes 8-byte values: any other width would overrun.
+            guard encoding != .deltaShuffled || type == .int64 else { throw fail("column \(name): delta encoding of \(type) values") }
             var blocks: [SegmentBlock] = []
             blocks.reserveCapacity(Int(blockCount))
             for _ in 0..<Int(blockCount) {
