@@ -204,8 +204,8 @@ final class ShopScratch {
     private let deviceHead: UnsafeMutableBufferPointer<Int32>
     private let deviceBuyers: UnsafeMutableBufferPointer<UInt32>
     /// The lists' nodes (buyer, next), one at most per row of the shop.
-    private var nodeBuyer: [UInt32] = []
-    private var nodeNext: [Int32] = []
+    private var nodeBuyer: UnsafeMutableBufferPointer<UInt32> = .allocate(capacity: 0)
+    private var nodeNext: UnsafeMutableBufferPointer<Int32> = .allocate(capacity: 0)
     private var zeros: UnsafeMutableBufferPointer<Int32> = .allocate(capacity: 0)
 
     init(buyers: Int, devices: Int) {
@@ -222,8 +222,8 @@ final class ShopScratch {
     }
 
     deinit {
-        for buffer in [inWindow, deviceBuyers] { buffer.deallocate() }
-        for buffer in [buyerStamp, deviceStamp, deviceHead, zeros] { buffer.deallocate() }
+        for buffer in [inWindow, deviceBuyers, nodeBuyer] { buffer.deallocate() }
+        for buffer in [buyerStamp, deviceStamp, deviceHead, nodeNext, zeros] { buffer.deallocate() }
     }
 
     /// `count` zeros (the window kernel's `covered`; a rule that never brushes leaves them zero).
@@ -258,9 +258,13 @@ final class ShopScratch {
         shop: Int32, minimumBuyers: UInt32
     ) -> Int {
         if nodeBuyer.count < rows.count {
-            nodeBuyer = [UInt32](repeating: 0, count: rows.count)
-            nodeNext = [Int32](repeating: -1, count: rows.count)
+            nodeBuyer.deallocate()
+            nodeNext.deallocate()
+            nodeBuyer = .allocate(capacity: rows.count)
+            nodeNext = .allocate(capacity: rows.count)
         }
+        // Locals, so that the loop pays no exclusivity check per access.
+        let nodeBuyer = self.nodeBuyer, nodeNext = self.nodeNext
         var used: Int32 = 0
         for row in rows where devices[Int(row)] != IdDictionary.absent {
             let device = Int(devices[Int(row)]), buyer = buyers[Int(row)]
