@@ -7,7 +7,10 @@ extension ExportReader {
     /// Loads the native export in `folder`, or nil when it has none. A native export is
     /// whole: the dictionaries, `orders.cwseg`, and optionally the other tables'
     /// segment files; a CSV table beside them is ambiguous (their ids would disagree).
-    func loadSegments(_ folder: String) throws(IngestError) -> LoadedExport? {
+    ///
+    /// With `columns`, only those columns, id spaces and the files that hold them are
+    /// read and checked (`ExportColumns`); the rest of the export stays empty.
+    public func loadSegments(_ folder: String, columns: ExportColumns? = nil) throws(IngestError) -> LoadedExport? {
         let dictionariesName = ExportSegments.fileName(ExportSegments.dictionaries)
         let present = ExportSegments.tables.filter { files.exists("\(folder)/\(ExportSegments.fileName($0))") }
         guard files.exists("\(folder)/\(dictionariesName)") else {
@@ -28,7 +31,7 @@ extension ExportReader {
         // file by file would.
         var opened: [(file: SegmentFile, bytes: Int, seconds: Double)] = []
         var pending: IngestError?
-        for table in [ExportSegments.dictionaries] + present {
+        for table in [ExportSegments.dictionaries] + present where columns?.includes(table: table) ?? true || table == ExportSegments.dictionaries {
             let name = ExportSegments.fileName(table)
             let fileStarted = clock.now
             do throws(IngestError) {
@@ -44,7 +47,7 @@ extension ExportReader {
         let export: Export
         do {
             export = try ExportSegments.decodeExport(
-                dictionaries: opened[0].file, tables: opened.dropFirst().map(\.file), threads: threads)
+                dictionaries: opened[0].file, tables: opened.dropFirst().map(\.file), columns: columns, threads: threads)
         } catch {
             throw IngestError(file: error.file, problem: .segment(error))
         }

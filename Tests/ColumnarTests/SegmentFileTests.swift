@@ -195,12 +195,15 @@ import Testing
     // MARK: the whole export at once (`decodeExport`, what `ExportReader` uses)
 
     /// Frames every file and decodes them together.
-    private func decodeTogether(_ files: [(name: String, bytes: [UInt8])], threads: Int) throws(SegmentError) -> Export {
+    private func decodeTogether(
+        _ files: [(name: String, bytes: [UInt8])], columns: ExportColumns? = nil, threads: Int
+    ) throws(SegmentError) -> Export {
         var framed: [SegmentFile] = []
         for (name, bytes) in files {
             framed.append(try SegmentFile(bytes: bytes, name: name, table: String(name.dropLast(".cwseg".count))))
         }
-        return try ExportSegments.decodeExport(dictionaries: framed[0], tables: Array(framed.dropFirst()), threads: threads)
+        return try ExportSegments.decodeExport(
+            dictionaries: framed[0], tables: Array(framed.dropFirst()), columns: columns, threads: threads)
     }
 
     @Test(arguments: [1, 2, 3, 8])
@@ -274,5 +277,32 @@ import Testing
             Issue.record("expected a malformed footer, got \(String(describing: failure(crafted)))")
             return
         }
+    }
+    /// A load of some columns decodes exactly those (and checks only them): the rest of
+    /// the export stays empty, and a fault in a column left out is not read.
+    @Test func chosenColumnsAloneAreDecoded() throws {
+        var files = ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: 1)
+        let chosen = ExportColumns(
+            columns: ["orders": ["shop_id", "created_at"], "logistics": ["tracking_no"]], idSpaces: ["waybills"])
+        for threads in [1, 3] {
+            let decoded = try decodeTogether(files, columns: chosen, threads: threads)
+            #expect(decoded.orders.shop == Self.sample.orders.shop && decoded.orders.createdAt == Self.sample.orders.createdAt)
+            #expect(decoded.logistics.waybill == Self.sample.logistics.waybill)
+            #expect(decoded.orders.buyer.isEmpty && decoded.logistics.at.isEmpty && decoded.ratings.stars.isEmpty)
+            #expect(decoded.dictionaries.waybills.keys == Self.sample.dictionaries.waybills.keys)
+            #expect(decoded.dictionaries.accounts.count == 0)
+        }
+        let orders = files.firstIndex { $0.name == "orders.cwseg" }!
+        let file = try SegmentFile(bytes: files[orders].bytes, name: "orders.cwseg", table: "orders")
+        for (column, isChosen) in [("buyer_id", false), ("shop_id", true)] {
+            var changed = files
+            let block = file.footer.columns.first { $0.name == column }!.blocks[0]
+            changed[orders].bytes[block.offset + 1] ^= 0x40
+            var error: SegmentError?
+            do { _ = try decodeTogether(changed, columns: chosen, threads: 2) } catch let failure { error = failure }
+            #expect((error?.column == column) == isChosen, "\(column)")
+        }
+        files.removeAll { $0.name == "ratings.cwseg" }
+        #expect(try decodeTogether(files, columns: chosen, threads: 2).ratings.count == 0)
     }
 }

@@ -8,13 +8,36 @@ extension ExportSegments {
     /// task per block, the largest first, each into its place in its column's final
     /// array (no copy after). The error thrown is the one a reader going file by file,
     /// column by column and block by block would meet first.
-    public static func decodeExport(dictionaries: SegmentFile, tables: [SegmentFile], threads: Int) throws(SegmentError) -> Export {
-        var plan = LoadPlan()
+    ///
+    /// With `columns`, only those columns and id spaces are decoded (and checked); the
+    /// others stay empty, as a columnar engine reads only the columns a query names.
+    public static func decodeExport(
+        dictionaries: SegmentFile, tables: [SegmentFile], columns: ExportColumns? = nil, threads: Int
+    ) throws(SegmentError) -> Export {
+        var plan = LoadPlan(selection: columns)
         plan.addDictionaries(dictionaries)
         for file in tables where plan.isOpen { plan.addTable(file) }
         plan.decode(threads: threads)
         return try plan.export(dictionaries: dictionaries, tables: tables, threads: threads)
     }
+}
+
+/// The part of a native export a command needs: columns by table (stored names, as in
+/// docs/FORMAT.md) and the id spaces whose keys it reads. Ids in the chosen columns are
+/// still checked against their dictionary's size, which the footer gives.
+public struct ExportColumns: Sendable {
+    public var columns: [String: Set<String>]
+    public var idSpaces: Set<String>
+
+    public init(columns: [String: Set<String>], idSpaces: Set<String>) {
+        self.columns = columns
+        self.idSpaces = idSpaces
+    }
+
+    /// Whether the load needs `table` at all.
+    public func includes(table: String) -> Bool { !(columns[table] ?? []).isEmpty }
+
+    func includes(_ table: String, _ column: String) -> Bool { columns[table]?.contains(column) ?? false }
 }
 
 /// The columns of an export to decode and the checks between them, in the order a
@@ -31,8 +54,12 @@ private struct LoadPlan {
         case failure(SegmentError)
     }
 
+    /// Only these columns and id spaces, when given.
+    let selection: ExportColumns?
     var steps: [Step] = []
     var columns: [any PlannedColumn] = []
+    /// The first planned column of a table (those before are the dictionaries').
+    var firstTableColumn = 0
     var sizes = IdSpaceSizes(counts: [])
     /// Per column and block, what went wrong (after `decode`).
     var problems: [[SegmentError.Problem?]] = []
@@ -46,13 +73,25 @@ private struct LoadPlan {
     mutating func addDictionaries(_ file: SegmentFile) {
         var counts: [Int] = []
         for (index, space) in ExportSegments.idSpaces.enumerated() {
-            guard let lengths = add(file, "\(space.name).lengths", as: UInt32.self, rule: ExportSegments.keyLengthRule),
+            let lengthsName = "\(space.name).lengths"
+            guard selection?.idSpaces.contains(space.name) ?? true else {
+                // Not decoded: its size is all the id rules need.
+                do {
+                    counts.append(try file.layout(of: lengthsName, as: UInt32.self).values)
+                } catch {
+                    steps.append(.failure(error))
+                    return
+                }
+                continue
+            }
+            guard let lengths = add(file, lengthsName, as: UInt32.self, rule: ExportSegments.keyLengthRule),
                   let bytes = add(file, "\(space.name).bytes", as: UInt8.self, rule: .any)
             else { return }
             steps.append(.dictionary(space: index, lengths: lengths, bytes: bytes))
             counts.append(columns[lengths].layout.values)
         }
         sizes = IdSpaceSizes(counts: counts)
+        firstTableColumn = columns.count
     }
 
     mutating func addTable(_ file: SegmentFile) {
@@ -155,8 +194,11 @@ private struct LoadPlan {
                 throw error
             }
         }
-        var filler = ColumnFiller(columns: columns[(2 * ExportSegments.idSpaces.count)...])
-        for table in tables { try export.visitColumns(of: table.footer.table, sizes: sizes, &filler) }
+        var filler = ColumnFiller(columns: columns[firstTableColumn...])
+        for table in tables {
+            filler.table = table.footer.table
+            try export.visitColumns(of: table.footer.table, sizes: sizes, &filler)
+        }
         return export
     }
 }
@@ -169,17 +211,22 @@ private struct ColumnPlanner: ColumnVisitor {
     /// Throws (an error nobody reads: the plan holds the failure) to end the visit at a
     /// column that cannot be read.
     mutating func visit<T: SegmentValue>(_ name: String, _: inout [T], _ rule: ValueRule, rows _: Int) throws(SegmentError) {
+        guard plan.selection?.includes(file.footer.table, name) ?? true else { return }
         guard plan.add(file, name, as: T.self, rule: rule, rows: file.footer.rows) != nil else {
             throw SegmentError(file: file.name, table: file.footer.table, column: name, problem: .missingColumn)
         }
     }
 }
 
-/// Moves decoded columns into the export's tables, in the order they were planned.
+/// Moves decoded columns into the export's tables, in the order they were planned
+/// (columns left out of the load keep their empty arrays).
 private struct ColumnFiller: ColumnVisitor {
     var columns: ArraySlice<any PlannedColumn>
+    /// The table being visited.
+    var table = ""
 
-    mutating func visit<T: SegmentValue>(_: String, _ values: inout [T], _: ValueRule, rows _: Int) {
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _: ValueRule, rows _: Int) {
+        guard let column = columns.first, column.file.footer.table == table, column.layout.name == name else { return }
         values = (columns.removeFirst() as! Column<T>).values
     }
 }
