@@ -9,7 +9,9 @@ extension ExportReader {
     /// segment files; a CSV table beside them is ambiguous (their ids would disagree).
     ///
     /// With `columns`, only those columns, id spaces and the files that hold them are
-    /// read and checked (`ExportColumns`); the rest of the export stays empty.
+    /// read and checked (`ExportColumns`); the rest of the export stays empty. In the
+    /// report, a file's seconds are its reading and framing plus its share (by raw column
+    /// bytes) of the decode, which runs for all files at once.
     public func loadSegments(_ folder: String, columns: ExportColumns? = nil) throws(IngestError) -> LoadedExport? {
         let dictionariesName = ExportSegments.fileName(ExportSegments.dictionaries)
         let present = ExportSegments.tables.filter { files.exists("\(folder)/\(ExportSegments.fileName($0))") }
