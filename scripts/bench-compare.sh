@@ -3,7 +3,8 @@
 # and from each side's native storage. Makes .venv (git-ignored) with DuckDB from PyPI,
 # generates an export with `creditwatch generate` unless EXPORT is given, and fails when
 # the two sides disagree on a sample of entities. Settings: ORDERS (default 1000000),
-# EXPORT (an existing export folder), WORK (default .build/bench-compare).
+# EXPORT (an existing export folder), WORK (default .build/bench-compare), REPEAT (runs
+# per cell, best reported; default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CPU_FLAGS=${CPU_FLAGS-$(grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell")}
@@ -21,4 +22,4 @@ if [ -z "${EXPORT:-}" ]; then
     "$BIN" generate --out "$EXPORT" --seed 1 --shops $((ORDERS / 500)) --buyers $((ORDERS / 10)) --days 30 --orders "$ORDERS"
   fi
 fi
-exec .venv/bin/python scripts/bench_compare.py --bin "$BIN" --export "$EXPORT" --work "$WORK"
+exec .venv/bin/python scripts/bench_compare.py --bin "$BIN" --export "$EXPORT" --work "$WORK" --repeat "${REPEAT:-3}"

@@ -10,14 +10,27 @@ public enum ConcurrentTasks {
     public static func map<Result: Sendable>(
         count: Int, threads: Int, _ body: @Sendable (Int) -> Result
     ) -> [Result] {
-        if threads <= 1 || count <= 1 { return (0..<count).map(body) }
+        map(count: count, threads: threads, worker: {}) { task, _ in body(task) }
+    }
+
+    /// `body(task, &state)` for every task in `0..<count`, where `state` belongs to the
+    /// worker running the task (made by `worker` once per worker: scratch memory that
+    /// tasks reuse instead of allocating their own); results in task order.
+    public static func map<Worker, Result: Sendable>(
+        count: Int, threads: Int, worker: @Sendable () -> Worker, _ body: @Sendable (Int, inout Worker) -> Result
+    ) -> [Result] {
+        if threads <= 1 || count <= 1 {
+            var state = worker()
+            return (0..<count).map { body($0, &state) }
+        }
         let results = ResultSlots<Result>(count: count)
         let next = TaskCounter()
         DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in
+            var state = worker()
             while true {
                 let task = next.value.add(1, ordering: .relaxed).oldValue
                 guard task < count else { return }
-                results.store(body(task), at: task)
+                results.store(body(task, &state), at: task)
             }
         }
         return results.values

@@ -18,29 +18,40 @@ public enum EntityFeatures {
     }
 
     /// The features of every shop with orders, by account id (nil for accounts that sell
-    /// nothing).
+    /// nothing). Shops are cut into parts of about equal rows, a task each, on `threads`
+    /// cores; each shop is computed whole by one task, so the result does not depend on
+    /// the cut.
     public static func shops(
         _ orders: OrdersTable, accountCount: Int, windowSeconds: Int64 = 3600, sharedDeviceBuyers: UInt32 = 3,
         threads: Int
     ) -> [Shop?] {
         let shops = EntityGroups(keys: orders.shop, entityCount: accountCount, orderedBy: orders.createdAt)
         let rule = OrderWindowDetector.Rule(windowSeconds: windowSeconds, minimumOrders: 1, minimumBuyers: 1, brushingRate: .infinity)
-        let windows = OrderWindowDetector.busiestWindows(
-            shops: shops, buyers: orders.buyer, times: orders.createdAt, buyerCount: accountCount, rule: rule,
-            threads: threads
-        ).windows
-        let sharing = RowKernels.distinctMembersSharingIdentity(
-            groups: shops, identity: orders.device, member: orders.buyer, threads: threads)
-        let buyers = distinctCounts(groups: shops, members: orders.buyer, memberCount: accountCount, threads: threads)
-        return (0..<accountCount).map { shop in
-            let rows = shops.rows(of: shop)
-            guard !rows.isEmpty, let window = windows[shop] else { return nil }
-            var shared = 0
-            for row in rows where sharing[Int(row)] >= sharedDeviceBuyers { shared += 1 }
-            return Shop(
-                orders: rows.count, distinctBuyers: buyers[shop], busiestWindowRate: window.rate,
-                sharedDeviceShare: Double(shared) / Double(rows.count))
-        }
+        let deviceCount = idCount(orders.device)
+        let parts = balancedRanges(offsets: shops.offsets, parts: threads > 1 ? threads * 8 : 1)
+        return ConcurrentTasks.map(
+            count: parts.count, threads: threads, worker: { ShopScratch(buyers: accountCount, devices: deviceCount) }
+        ) { part, scratch -> [Shop?] in
+            orders.buyer.withUnsafeBufferPointer { buyers in
+                orders.device.withUnsafeBufferPointer { devices in
+                    shops.rows.withUnsafeBufferPointer { allRows in
+                        parts[part].map { shop -> Shop? in
+                            let rows = UnsafeBufferPointer(rebasing: allRows[shops.offsets[shop]..<shops.offsets[shop + 1]])
+                            guard !rows.isEmpty, let window = OrderWindowDetector.busiestWindow(
+                                rows: rows, buyers: orders.buyer, times: orders.createdAt, rule: rule,
+                                inWindow: scratch.inWindow, covered: scratch.covered(rows.count + 1))
+                            else { return nil }
+                            let mark = Int32(truncatingIfNeeded: shop)
+                            let shared = scratch.sharedDeviceRows(
+                                rows, devices: devices, buyers: buyers, shop: mark, minimumBuyers: sharedDeviceBuyers)
+                            return Shop(
+                                orders: rows.count, distinctBuyers: scratch.distinctBuyers(rows, buyers: buyers, shop: mark),
+                                busiestWindowRate: window.rate, sharedDeviceShare: Double(shared) / Double(rows.count))
+                        }
+                    }
+                }
+            }
+        }.flatMap { $0 }
     }
 
     /// A waybill's scan features.
@@ -51,21 +62,29 @@ public enum EntityFeatures {
         public var hasTransit: Bool
     }
 
-    /// The features of every waybill, by waybill id.
-    public static func waybills(_ logistics: LogisticsTable, waybillCount: Int) -> [Waybill] {
-        let groups = EntityGroups(keys: logistics.waybill, entityCount: waybillCount)
-        return (0..<waybillCount).map { waybill in
-            var first = Int64.max, signed = Int64.max
-            var transit = false
-            for row in groups.rows(of: waybill) {
-                let at = logistics.at[Int(row)], event = logistics.event[Int(row)]
-                first = min(first, at)
-                if event == ScanEvent.signed.rawValue { signed = min(signed, at) }
-                if event == ScanEvent.transit.rawValue { transit = true }
+    /// The features of every waybill, by waybill id: one pass over the scans into dense
+    /// per-waybill totals, contiguous row slices on `threads` cores, combined in slice
+    /// order (counts add, times take the minimum: the same for any cut).
+    public static func waybills(_ logistics: LogisticsTable, waybillCount: Int, threads: Int = 1) -> [Waybill] {
+        let slices = ParallelRows.slices(count: logistics.count, threads: threads)
+        let partials = ConcurrentTasks.map(count: slices.count, threads: threads) { index -> ScanTotals in
+            var totals = ScanTotals(waybills: waybillCount)
+            logistics.waybill.withUnsafeBufferPointer { waybill in
+                logistics.event.withUnsafeBufferPointer { event in
+                    logistics.at.withUnsafeBufferPointer { at in
+                        totals.add(rows: slices[index], waybill: waybill, event: event, at: at)
+                    }
+                }
             }
+            return totals
+        }
+        var totals = partials[0]
+        for partial in partials.dropFirst() { totals.merge(partial) }
+        return (0..<waybillCount).map { waybill in
+            let first = totals.first[waybill], signed = totals.signed[waybill]
             return Waybill(
-                scans: groups.count(of: waybill), firstToSignedSeconds: signed == .max ? nil : signed - first,
-                hasTransit: transit)
+                scans: Int(totals.scans[waybill]), firstToSignedSeconds: signed == .max ? nil : signed - first,
+                hasTransit: totals.transit[waybill] != 0)
         }
     }
 
@@ -76,31 +95,201 @@ public enum EntityFeatures {
         public var withoutOrderShare: Double
     }
 
-    /// The features of every account that rated, by account id (nil for the others).
+    /// The features of every account that rated, by account id (nil for the others): one
+    /// pass of dense counts over the ratings.
     public static func raters(_ ratings: RatingsTable, accountCount: Int) -> [Rater?] {
-        let groups = EntityGroups(keys: ratings.buyer, entityCount: accountCount)
-        let share = RowKernels.share(groups: groups) { ratings.order[$0] == IdDictionary.absent }
+        var count = [UInt32](repeating: 0, count: accountCount), without = count
+        for row in 0..<ratings.count where ratings.buyer[row] != IdDictionary.absent {
+            let rater = Int(ratings.buyer[row])
+            count[rater] &+= 1
+            without[rater] &+= ratings.order[row] == IdDictionary.absent ? 1 : 0
+        }
         return (0..<accountCount).map { rater in
-            groups.count(of: rater) == 0 ? nil : Rater(ratings: groups.count(of: rater), withoutOrderShare: share[rater])
+            count[rater] == 0 ? nil : Rater(ratings: Int(count[rater]), withoutOrderShare: Double(without[rater]) / Double(count[rater]))
         }
     }
 
-    /// Distinct members per group: each worker marks members in its own table, stamped
-    /// with the group so it never needs clearing.
-    static func distinctCounts(groups: EntityGroups, members: [UInt32], memberCount: Int, threads: Int) -> [Int] {
-        ParallelRows.map(count: groups.entityCount, threads: threads) { range -> [Int] in
-            var stamp = [Int32](repeating: -1, count: memberCount)
-            return range.map { group in
-                var distinct = 0
-                for row in groups.rows(of: group) {
-                    let member = Int(members[Int(row)])
-                    if stamp[member] != Int32(truncatingIfNeeded: group) {
-                        stamp[member] = Int32(truncatingIfNeeded: group)
-                        distinct += 1
+    /// One more than the largest id in `ids` (absent ids left out): the size of a table
+    /// indexed by them.
+    static func idCount(_ ids: [UInt32]) -> Int {
+        var largest: UInt32 = 0
+        for id in ids { largest = max(largest, id == IdDictionary.absent ? 0 : id &+ 1) }
+        return Int(largest)
+    }
+
+    /// `0..<entities` (with `offsets` as in `EntityGroups`) cut into at most `parts`
+    /// contiguous ranges of about equal rows; every entity lies in exactly one.
+    static func balancedRanges(offsets: [Int], parts: Int) -> [Range<Int>] {
+        let entities = offsets.count - 1, total = offsets[entities]
+        guard parts > 1, entities > 1 else { return [0..<entities] }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for part in 1...parts {
+            // The first entity at or after `start` whose rows begin at or past the cut.
+            var low = part == parts ? entities : start, high = entities
+            let cut = total * part / parts
+            while low < high {
+                let middle = (low + high) / 2
+                if offsets[middle] < cut { low = middle + 1 } else { high = middle }
+            }
+            if low > start {
+                ranges.append(start..<low)
+                start = low
+            }
+        }
+        return ranges
+    }
+}
+
+/// Per-waybill totals of one slice of scan rows: scans, first scan time, first `signed`
+/// time (`Int64.max` for none) and whether a `transit` scan was seen.
+struct ScanTotals {
+    var scans: [UInt32]
+    var first: [Int64]
+    var signed: [Int64]
+    var transit: [UInt8]
+
+    init(waybills: Int) {
+        scans = [UInt32](repeating: 0, count: waybills)
+        first = [Int64](repeating: .max, count: waybills)
+        signed = first
+        transit = [UInt8](repeating: 0, count: waybills)
+    }
+
+    /// Adds the scans of `rows` (absent waybills left out): a dense group-by.
+    mutating func add(
+        rows: Range<Int>, waybill: UnsafeBufferPointer<UInt32>, event: UnsafeBufferPointer<UInt8>, at: UnsafeBufferPointer<Int64>
+    ) {
+        let signedCode = ScanEvent.signed.rawValue, transitCode = ScanEvent.transit.rawValue
+        scans.withUnsafeMutableBufferPointer { scans in
+            first.withUnsafeMutableBufferPointer { first in
+                signed.withUnsafeMutableBufferPointer { signed in
+                    transit.withUnsafeMutableBufferPointer { transit in
+                        for row in rows where waybill[row] != IdDictionary.absent {
+                            let id = Int(waybill[row]), time = at[row], code = event[row]
+                            scans[id] &+= 1
+                            first[id] = min(first[id], time)
+                            if code == signedCode { signed[id] = min(signed[id], time) }
+                            transit[id] |= code == transitCode ? 1 : 0
+                        }
                     }
                 }
-                return distinct
             }
-        }.flatMap { $0 }
+        }
+    }
+
+    /// Adds another slice's totals.
+    mutating func merge(_ other: ScanTotals) {
+        for id in scans.indices {
+            scans[id] &+= other.scans[id]
+            first[id] = min(first[id], other.first[id])
+            signed[id] = min(signed[id], other.signed[id])
+            transit[id] |= other.transit[id]
+        }
+    }
+}
+
+/// One worker's tables for the shop features, reused from shop to shop: stamps make
+/// clearing unnecessary (an entry belongs to the current shop only when its stamp is the
+/// shop's id).
+final class ShopScratch {
+    /// Per buyer, orders in the current window (all zero between shops).
+    let inWindow: UnsafeMutableBufferPointer<UInt32>
+    /// Per buyer, the last shop that counted it.
+    private let buyerStamp: UnsafeMutableBufferPointer<Int32>
+    /// Per device: the last shop that used it, the head of its list of distinct buyers
+    /// seen (at most `minimumBuyers - 1` are kept), and how many distinct buyers so far
+    /// (counting stops at `minimumBuyers`).
+    private let deviceStamp: UnsafeMutableBufferPointer<Int32>
+    private let deviceHead: UnsafeMutableBufferPointer<Int32>
+    private let deviceBuyers: UnsafeMutableBufferPointer<UInt32>
+    /// The lists' nodes (buyer, next), one at most per row of the shop.
+    private var nodeBuyer: UnsafeMutableBufferPointer<UInt32> = .allocate(capacity: 0)
+    private var nodeNext: UnsafeMutableBufferPointer<Int32> = .allocate(capacity: 0)
+    private var zeros: UnsafeMutableBufferPointer<Int32> = .allocate(capacity: 0)
+
+    init(buyers: Int, devices: Int) {
+        inWindow = .allocate(capacity: buyers)
+        inWindow.initialize(repeating: 0)
+        buyerStamp = .allocate(capacity: buyers)
+        buyerStamp.initialize(repeating: -1)
+        deviceStamp = .allocate(capacity: devices)
+        deviceStamp.initialize(repeating: -1)
+        deviceHead = .allocate(capacity: devices)
+        deviceHead.initialize(repeating: -1)
+        deviceBuyers = .allocate(capacity: devices)
+        deviceBuyers.initialize(repeating: 0)
+    }
+
+    deinit {
+        for buffer in [inWindow, deviceBuyers, nodeBuyer] { buffer.deallocate() }
+        for buffer in [buyerStamp, deviceStamp, deviceHead, nodeNext, zeros] { buffer.deallocate() }
+    }
+
+    /// `count` zeros (the window kernel's `covered`; a rule that never brushes leaves them zero).
+    func covered(_ count: Int) -> UnsafeMutableBufferPointer<Int32> {
+        if zeros.count < count {
+            zeros.deallocate()
+            zeros = .allocate(capacity: max(count, 2 * zeros.count))
+            zeros.initialize(repeating: 0)
+        }
+        return UnsafeMutableBufferPointer(rebasing: zeros[0..<count])
+    }
+
+    /// Distinct buyers of the shop's `rows`.
+    func distinctBuyers(_ rows: UnsafeBufferPointer<UInt32>, buyers: UnsafeBufferPointer<UInt32>, shop: Int32) -> Int {
+        var distinct = 0
+        for row in rows {
+            let buyer = Int(buyers[Int(row)])
+            if buyerStamp[buyer] != shop {
+                buyerStamp[buyer] = shop
+                distinct &+= 1
+            }
+        }
+        return distinct
+    }
+
+    /// The shop's rows whose device serves `minimumBuyers` or more of the shop's distinct
+    /// buyers. Each device keeps the distinct buyers seen so far in a short list, and
+    /// stops listing once it reaches `minimumBuyers`: a row costs at most that many
+    /// compares, and no sort.
+    func sharedDeviceRows(
+        _ rows: UnsafeBufferPointer<UInt32>, devices: UnsafeBufferPointer<UInt32>, buyers: UnsafeBufferPointer<UInt32>,
+        shop: Int32, minimumBuyers: UInt32
+    ) -> Int {
+        if nodeBuyer.count < rows.count {
+            nodeBuyer.deallocate()
+            nodeNext.deallocate()
+            nodeBuyer = .allocate(capacity: rows.count)
+            nodeNext = .allocate(capacity: rows.count)
+        }
+        // Locals, so that the loop pays no exclusivity check per access.
+        let nodeBuyer = self.nodeBuyer, nodeNext = self.nodeNext
+        var used: Int32 = 0
+        for row in rows where devices[Int(row)] != IdDictionary.absent {
+            let device = Int(devices[Int(row)]), buyer = buyers[Int(row)]
+            if deviceStamp[device] != shop {
+                deviceStamp[device] = shop
+                deviceHead[device] = -1
+                deviceBuyers[device] = 0
+            }
+            guard deviceBuyers[device] < minimumBuyers else { continue }
+            var node = deviceHead[device]
+            while node >= 0 && nodeBuyer[Int(node)] != buyer { node = nodeNext[Int(node)] }
+            guard node < 0 else { continue }
+            deviceBuyers[device] &+= 1
+            if deviceBuyers[device] < minimumBuyers {
+                nodeBuyer[Int(used)] = buyer
+                nodeNext[Int(used)] = deviceHead[device]
+                deviceHead[device] = used
+                used &+= 1
+            }
+        }
+        var shared = 0
+        for row in rows {
+            let device = devices[Int(row)]
+            if device != IdDictionary.absent && deviceBuyers[Int(device)] >= minimumBuyers { shared &+= 1 }
+        }
+        return shared
     }
 }

@@ -7,7 +7,12 @@ extension ExportReader {
     /// Loads the native export in `folder`, or nil when it has none. A native export is
     /// whole: the dictionaries, `orders.cwseg`, and optionally the other tables'
     /// segment files; a CSV table beside them is ambiguous (their ids would disagree).
-    func loadSegments(_ folder: String) throws(IngestError) -> LoadedExport? {
+    ///
+    /// With `columns`, only those columns, id spaces and the files that hold them are
+    /// read and checked (`ExportColumns`); the rest of the export stays empty. In the
+    /// report, a file's seconds are its reading and framing plus its share (by raw column
+    /// bytes) of the decode, which runs for all files at once.
+    public func loadSegments(_ folder: String, columns: ExportColumns? = nil) throws(IngestError) -> LoadedExport? {
         let dictionariesName = ExportSegments.fileName(ExportSegments.dictionaries)
         let present = ExportSegments.tables.filter { files.exists("\(folder)/\(ExportSegments.fileName($0))") }
         guard files.exists("\(folder)/\(dictionariesName)") else {
@@ -23,50 +28,80 @@ extension ExportReader {
 
         let clock = ContinuousClock()
         let started = clock.now
-        var export = Export()
-        var report = LoadReport()
-        try timed(dictionariesName, in: folder, table: ExportSegments.dictionaries, rows: { _ in 0 }, report: &report) {
-            (file) throws(SegmentError) in
-            export.dictionaries = try ExportSegments.decodeDictionaries(file, threads: threads)
-        }
-        for table in present {
-            try timed(ExportSegments.fileName(table), in: folder, table: table, rows: { $0.footer.rows }, report: &report) {
-                (file) throws(SegmentError) in
-                try ExportSegments.decodeTable(file, into: &export, threads: threads)
+        // Read and frame the files in reading order; a file that cannot be read or framed
+        // is reported after any block error of the files before it, as a reader going
+        // file by file would.
+        var opened: [(file: SegmentFile, bytes: Int, seconds: Double)] = []
+        var pending: IngestError?
+        for table in [ExportSegments.dictionaries] + present where columns?.includes(table: table) ?? true || table == ExportSegments.dictionaries {
+            let name = ExportSegments.fileName(table)
+            let fileStarted = clock.now
+            do throws(IngestError) {
+                let (file, bytes) = try openSegment(name, in: folder, table: table)
+                opened.append((file, bytes, Self.seconds(clock.now - fileStarted)))
+            } catch {
+                if opened.isEmpty { throw error }
+                pending = error
+                break
             }
+        }
+        let decodeStarted = clock.now
+        let export: Export
+        do {
+            export = try ExportSegments.decodeExport(
+                dictionaries: opened[0].file, tables: opened.dropFirst().map(\.file), columns: columns, threads: threads)
+        } catch {
+            throw IngestError(file: error.file, problem: .segment(error))
+        }
+        if let pending { throw pending }
+        let decodeSeconds = Self.seconds(clock.now - decodeStarted)
+
+        var report = LoadReport()
+        let rawBytes = opened.reduce(0) { $0 + $1.file.footer.columns.reduce(0) { $0 + $1.rawBytes } }
+        for (file, bytes, seconds) in opened {
+            let decoded = file.footer.columns.reduce(0) { $0 + $1.rawBytes }
+            report.files.append(FileLoad(
+                name: file.name, rows: file.footer.table == ExportSegments.dictionaries ? 0 : file.footer.rows,
+                bytesRead: bytes, bytesDecoded: decoded,
+                seconds: seconds + decodeSeconds * Double(decoded) / Double(max(rawBytes, 1)),
+                unknownOrders: WarningTally(), segmentColumns: file.footer.columns))
         }
         report.orderTimes = Self.range(of: export.orders.createdAt)
         report.seconds = Self.seconds(clock.now - started)
         return LoadedExport(export: export, report: report)
     }
 
-    /// Reads segment file `name`, hands it to `decode`, and adds it to the report
-    /// (decoded bytes are the raw column bytes).
-    private func timed(
-        _ name: String, in folder: String, table: String, rows: (SegmentFile) -> Int, report: inout LoadReport,
-        _ decode: (SegmentFile) throws(SegmentError) -> Void
-    ) throws(IngestError) {
-        let clock = ContinuousClock()
-        let started = clock.now
+    /// Segment file `name` of `folder` read whole and framed, with its size in bytes.
+    private func openSegment(_ name: String, in folder: String, table: String) throws(IngestError) -> (SegmentFile, Int) {
         let bytes = try readWhole("\(folder)/\(name)", name: name)
-        let file: SegmentFile
         do {
-            file = try SegmentFile(bytes: bytes, name: name, table: table)
-            try decode(file)
+            return (try SegmentFile(bytes: bytes, name: name, table: table), bytes.count)
         } catch {
             throw IngestError(file: name, problem: .segment(error))
         }
-        report.files.append(FileLoad(
-            name: name, rows: rows(file), bytesRead: bytes.count,
-            bytesDecoded: file.footer.columns.reduce(0) { $0 + $1.rawBytes },
-            seconds: Self.seconds(clock.now - started), unknownOrders: WarningTally(),
-            segmentColumns: file.footer.columns))
     }
 
-    /// The whole file at `path`, read through the file-access door.
+    /// The whole file at `path`, read through the file-access door into an array of the
+    /// size the file says it has (then grown, should it hold more).
     func readWhole(_ path: String, name: String) throws(IngestError) -> [UInt8] {
         var source = try files.open(path, name: name)
         var bytes: [UInt8] = []
+        if let expected = source.expectedBytes, expected > 0 {
+            var failure: IngestError?
+            bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+                do throws(IngestError) {
+                    while initialized < expected {
+                        let count = try source.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[initialized...])))
+                        if count == 0 { return }
+                        initialized += count
+                    }
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+            if bytes.count < expected { return bytes }
+        }
         let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 1 << 22), alignment: 16)
         defer { piece.deallocate() }
         while true {

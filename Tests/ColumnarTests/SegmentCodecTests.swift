@@ -83,4 +83,66 @@ import Testing
         let stars: [UInt8] = [1, 5, 0]
         #expect(stars.withUnsafeBufferPointer { ValueRule(1...5).firstViolation($0) } == 2)
     }
+    /// `ValueCheck` (a rule in the value's own bits, which the decoders apply) fails
+    /// exactly the values `ValueRule` rejects, for every column type.
+    @Test func valueCheckAgreesWithValueRule() {
+        let rules: [ValueRule] = [
+            .any, .id(below: 0), .id(below: 1), .id(below: 5), .id(below: 300), .code(below: 3), ValueRule(1...5),
+            ValueRule(0...Int64(Int32.max), orMissing: -1), ValueRule(0...1, orMissing: 255), ValueRule(-5...5),
+            ValueRule(.min...0), ValueRule(0...Int64(UInt32.max)), ValueRule(300...400), ValueRule(300...400, orMissing: 7),
+        ]
+        var random = SeededRandom(seed: 12)
+        let edges: [Int64] = [
+            0, 1, -1, 4, 5, 6, 7, 255, 256, 299, 300, 400, 401, Int64(Int32.max), Int64(Int32.min), Int64(UInt32.max), .max, .min,
+        ]
+        let values = edges + (0..<2000).map { _ in Int64(bitPattern: random.next()) >> Int64(random.below(64)) }
+        for rule in rules {
+            expectAgreement(rule, (0...255).map { UInt8($0) })
+            expectAgreement(rule, values.map { Int32(truncatingIfNeeded: $0) })
+            expectAgreement(rule, values.map { UInt32(truncatingIfNeeded: $0) })
+            expectAgreement(rule, values)
+        }
+    }
+
+    private func expectAgreement<T: SegmentValue>(_ rule: ValueRule, _ values: [T]) {
+        let check = ValueCheck(rule, for: T.self)
+        for value in values {
+            let rejected = [value].withUnsafeBufferPointer { rule.firstViolation($0) } != nil
+            let failed = check.rejectsAll
+                || (check.isNeeded && [value].withUnsafeBytes { check.violations(in: $0, width: MemoryLayout<T>.size) } == 1)
+            #expect(rejected == failed, "\(rule) \(T.self) \(value)")
+        }
+    }
+
+    /// The decoders that check while they assemble values count exactly the values the
+    /// rule rejects, across the delta decoder's chunk boundaries.
+    @Test func fusedDecodersRestoreValuesAndCountViolations() {
+        var random = SeededRandom(seed: 5)
+        let idRule = ValueRule.id(below: 1000), timeRule = ValueRule(0...Int64.max)
+        for count in [1, 7, 2047, 2048, 2049, 5000] {
+            let ids = (0..<count).map { _ in random.below(50) == 0 ? IdDictionary.absent : UInt32(random.below(1010)) }
+            var planes = [UInt8](repeating: 0, count: count * 4)
+            ids.withUnsafeBytes { input in planes.withUnsafeMutableBytes { SegmentCodec.shuffle(input, width: 4, count: count, into: $0) } }
+            var words = [UInt32](repeating: 0, count: count)
+            let failures = planes.withUnsafeBufferPointer { planes in
+                words.withUnsafeMutableBufferPointer {
+                    SegmentCodec.unshuffle4(planes.baseAddress!, count: count, into: $0.baseAddress!, check: ValueCheck(idRule, for: UInt32.self))
+                }
+            }
+            #expect(words == ids)
+            #expect(failures == ids.filter { $0 != IdDictionary.absent && $0 >= 1000 }.count)
+
+            let times = (0..<count).map { _ in Int64(random.below(1 << 40)) - (1 << 20) }
+            var timePlanes = [UInt8](repeating: 0, count: count * 8)
+            times.withUnsafeBytes { input in timePlanes.withUnsafeMutableBytes { SegmentCodec.deltaShuffle(input, count: count, into: $0) } }
+            var restored = [Int64](repeating: 0, count: count)
+            let negatives = timePlanes.withUnsafeBufferPointer { planes in
+                restored.withUnsafeMutableBufferPointer {
+                    SegmentCodec.undeltaUnshuffle8(planes.baseAddress!, count: count, into: $0.baseAddress!, check: ValueCheck(timeRule, for: Int64.self))
+                }
+            }
+            #expect(restored == times)
+            #expect(negatives == times.filter { $0 < 0 }.count)
+        }
+    }
 }

@@ -85,8 +85,10 @@ import Testing
 
     /// `bytes` with its footer changed by `change`, footer checksum recomputed: what a
     /// crafted or buggy writer could produce.
-    private func rewritingFooter(_ bytes: [UInt8], _ change: (inout SegmentFooter) -> Void) throws -> [UInt8] {
-        let file = try SegmentFile(bytes: bytes, name: "orders.cwseg", table: "orders")
+    private func rewritingFooter(
+        _ bytes: [UInt8], table: String = "orders", _ change: (inout SegmentFooter) -> Void
+    ) throws -> [UInt8] {
+        let file = try SegmentFile(bytes: bytes, name: "\(table).cwseg", table: table)
         var footer = file.footer
         change(&footer)
         let trailer = bytes.count - SegmentFormat.trailerSize
@@ -189,5 +191,118 @@ import Testing
         case .uint32: try file.column(column.name, as: UInt32.self, threads: 2).flatMap { withUnsafeBytes(of: $0, Array.init) }
         case .int64: try file.column(column.name, as: Int64.self, threads: 2).flatMap { withUnsafeBytes(of: $0, Array.init) }
         }
+    }
+    // MARK: the whole export at once (`decodeExport`, what `ExportReader` uses)
+
+    /// Frames every file and decodes them together.
+    private func decodeTogether(
+        _ files: [(name: String, bytes: [UInt8])], columns: ExportColumns? = nil, threads: Int
+    ) throws(SegmentError) -> Export {
+        var framed: [SegmentFile] = []
+        for (name, bytes) in files {
+            framed.append(try SegmentFile(bytes: bytes, name: name, table: String(name.dropLast(".cwseg".count))))
+        }
+        return try ExportSegments.decodeExport(
+            dictionaries: framed[0], tables: Array(framed.dropFirst()), columns: columns, threads: threads)
+    }
+
+    @Test(arguments: [1, 2, 3, 8])
+    func wholeExportDecodesIdenticallyForAnyThreadCount(threads: Int) throws {
+        let files = ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: 1)
+        let decoded = try decodeTogether(files, threads: threads)
+        expectSame(decoded, Self.sample)
+        #expect(decoded.dictionaries.accounts.lookup("S3") == Self.sample.dictionaries.accounts.lookup("S3"))
+    }
+
+    /// With one or two faults, decoding everything at once reports the error a reader
+    /// going file by file, column by column and block by block meets first.
+    @Test func wholeExportReportsTheFirstErrorInReadingOrder() throws {
+        let files = ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: 1)
+        func bytes(_ table: String) -> [UInt8] { files.first { $0.name == "\(table).cwseg" }!.bytes }
+        func flipping(_ table: String, _ column: String, block: Int) throws -> [UInt8] {
+            var changed = bytes(table)
+            let file = try SegmentFile(bytes: changed, name: "\(table).cwseg", table: table)
+            let stored = file.footer.columns.first { $0.name == column }!.blocks[block]
+            changed[stored.offset + stored.storedLength / 2] ^= 0x04
+            return changed
+        }
+        let faults: [[String: [UInt8]]] = [
+            ["orders": try flipping("orders", "created_at", block: 3)],
+            ["orders": try flipping("orders", "created_at", block: 3), "dictionaries": try flipping("dictionaries", "devices.bytes", block: 0)],
+            ["ratings": try flipping("ratings", "stars", block: 0), "orders": try rewritingFooter(bytes("orders")) { $0.columns[1].blocks[0].values -= 1 }],
+            ["orders": try rewritingFooter(bytes("orders")) { $0.rows += 1 }],
+            ["orders": try rewritingFooter(bytes("orders")) { $0.columns.remove(at: 4) }, "logistics": try flipping("logistics", "at", block: 0)],
+            ["orders": try rewritingFooter(bytes("orders")) { $0.columns[6].blocks.removeLast() }],
+            ["orders": try rewritingFooter(bytes("orders")) { $0.columns[0].type = .int32 }],
+            ["dictionaries": try rewritingFooter(bytes("dictionaries"), table: "dictionaries") {
+                $0.columns[$0.columns.firstIndex { $0.name == "devices.lengths" }!].blocks.removeLast()
+            }],
+        ]
+        for (index, fault) in faults.enumerated() {
+            let changed = files.map { (name: $0.name, bytes: fault[String($0.name.dropLast(".cwseg".count))] ?? $0.bytes) }
+            var sequential: SegmentError?
+            do { _ = try decode(changed, threads: 1) } catch { sequential = error }
+            #expect(sequential != nil, "fault \(index)")
+            for threads in [1, 2, 4] {
+                var together: SegmentError?
+                do { _ = try decodeTogether(changed, threads: threads) } catch { together = error }
+                #expect(together == sequential, "fault \(index), \(threads) threads")
+            }
+        }
+    }
+
+    /// Every single-byte change of a small export decoded at once is an error or leaves
+    /// the data exactly as it was.
+    @Test func everyFlippedByteOfAWholeExportIsAnErrorOrHarmless() throws {
+        let small = SampleExport.make(orders: 30, seed: 5)
+        let files = ExportSegments.encode(small, rowGroupRows: 8, threads: 1)
+        let reference = ExportSegments.encode(try decodeTogether(files, threads: 2), threads: 1).map(\.bytes)
+        for (fileIndex, file) in files.enumerated() {
+            for position in file.bytes.indices {
+                for mask: UInt8 in [0x01, 0xFF] {
+                    var changed = files
+                    changed[fileIndex].bytes[position] ^= mask
+                    guard let decoded = try? decodeTogether(changed, threads: 2) else { continue }
+                    #expect(ExportSegments.encode(decoded, threads: 1).map(\.bytes) == reference, "\(file.name) byte \(position)")
+                }
+            }
+        }
+    }
+
+    /// A footer that claims delta encoding for a column that is not 64-bit is refused
+    /// (the delta decoder writes 8-byte values).
+    @Test func deltaEncodingOfNarrowValuesIsRefused() throws {
+        let crafted = try rewritingFooter(orders) { $0.columns[0].encoding = .deltaShuffled }
+        guard case .malformedFooter = failure(crafted)?.problem else {
+            Issue.record("expected a malformed footer, got \(String(describing: failure(crafted)))")
+            return
+        }
+    }
+    /// A load of some columns decodes exactly those (and checks only them): the rest of
+    /// the export stays empty, and a fault in a column left out is not read.
+    @Test func chosenColumnsAloneAreDecoded() throws {
+        var files = ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: 1)
+        let chosen = ExportColumns(
+            columns: ["orders": ["shop_id", "created_at"], "logistics": ["tracking_no"]], idSpaces: ["waybills"])
+        for threads in [1, 3] {
+            let decoded = try decodeTogether(files, columns: chosen, threads: threads)
+            #expect(decoded.orders.shop == Self.sample.orders.shop && decoded.orders.createdAt == Self.sample.orders.createdAt)
+            #expect(decoded.logistics.waybill == Self.sample.logistics.waybill)
+            #expect(decoded.orders.buyer.isEmpty && decoded.logistics.at.isEmpty && decoded.ratings.stars.isEmpty)
+            #expect(decoded.dictionaries.waybills.keys == Self.sample.dictionaries.waybills.keys)
+            #expect(decoded.dictionaries.accounts.count == 0)
+        }
+        let orders = files.firstIndex { $0.name == "orders.cwseg" }!
+        let file = try SegmentFile(bytes: files[orders].bytes, name: "orders.cwseg", table: "orders")
+        for (column, isChosen) in [("buyer_id", false), ("shop_id", true)] {
+            var changed = files
+            let block = file.footer.columns.first { $0.name == column }!.blocks[0]
+            changed[orders].bytes[block.offset + 1] ^= 0x40
+            var error: SegmentError?
+            do { _ = try decodeTogether(changed, columns: chosen, threads: 2) } catch let failure { error = failure }
+            #expect((error?.column == column) == isChosen, "\(column)")
+        }
+        files.removeAll { $0.name == "ratings.cwseg" }
+        #expect(try decodeTogether(files, columns: chosen, threads: 2).ratings.count == 0)
     }
 }

@@ -8,11 +8,11 @@ import TestSupport
 @Suite struct EntityFeaturesTests {
     private static let export = SampleExport.make(orders: 4000, seed: 9)
 
-    @Test(arguments: [1, 2, 4])
-    func shopFeaturesMatchReference(threads: Int) {
+    @Test(arguments: [(1, 3), (2, 3), (4, 3), (2, 0), (2, 1), (2, 2), (3, 4)] as [(Int, UInt32)])
+    func shopFeaturesMatchReference(threads: Int, sharedDeviceBuyers: UInt32) {
         let orders = Self.export.orders
         let accounts = Self.export.dictionaries.accounts.count
-        let features = EntityFeatures.shops(orders, accountCount: accounts, threads: threads)
+        let features = EntityFeatures.shops(orders, accountCount: accounts, sharedDeviceBuyers: sharedDeviceBuyers, threads: threads)
         for shop in 0..<accounts {
             let rows = (0..<orders.count).filter { orders.shop[$0] == UInt32(shop) }
                 .sorted { (orders.createdAt[$0], $0) < (orders.createdAt[$1], $1) }
@@ -29,16 +29,17 @@ import TestSupport
             for row in rows where orders.device[row] != IdDictionary.absent {
                 buyersByDevice[orders.device[row], default: []].insert(orders.buyer[row])
             }
-            let shared = rows.filter { orders.device[$0] != IdDictionary.absent && buyersByDevice[orders.device[$0]]!.count >= 3 }
+            let shared = rows.filter { orders.device[$0] != IdDictionary.absent && buyersByDevice[orders.device[$0]]!.count >= sharedDeviceBuyers }
             #expect(features[shop] == EntityFeatures.Shop(
                 orders: rows.count, distinctBuyers: Set(rows.map { orders.buyer[$0] }).count, busiestWindowRate: best,
                 sharedDeviceShare: Double(shared.count) / Double(rows.count)))
         }
     }
 
-    @Test func waybillAndRaterFeaturesMatchReference() {
+    @Test(arguments: [1, 2, 4])
+    func waybillAndRaterFeaturesMatchReference(threads: Int) {
         let logistics = Self.export.logistics, ratings = Self.export.ratings
-        let waybills = EntityFeatures.waybills(logistics, waybillCount: Self.export.dictionaries.waybills.count)
+        let waybills = EntityFeatures.waybills(logistics, waybillCount: Self.export.dictionaries.waybills.count, threads: threads)
         for waybill in waybills.indices {
             let rows = (0..<logistics.count).filter { logistics.waybill[$0] == UInt32(waybill) }
             let first = rows.map { logistics.at[$0] }.min()!
@@ -54,5 +55,42 @@ import TestSupport
             #expect(raters[rater] == (rows.isEmpty ? nil : EntityFeatures.Rater(
                 ratings: rows.count, withoutOrderShare: Double(without) / Double(rows.count))))
         }
+    }
+    /// Scan totals of row slices merged in any cut equal the totals of all rows at once
+    /// (what makes the waybill features the same for any thread count).
+    @Test func scanTotalsMergeLikeOnePass() {
+        let logistics = Self.export.logistics
+        let waybills = Self.export.dictionaries.waybills.count
+        func totals(_ rows: Range<Int>) -> ScanTotals {
+            var totals = ScanTotals(waybills: waybills)
+            logistics.waybill.withUnsafeBufferPointer { waybill in
+                logistics.event.withUnsafeBufferPointer { event in
+                    logistics.at.withUnsafeBufferPointer { at in totals.add(rows: rows, waybill: waybill, event: event, at: at) }
+                }
+            }
+            return totals
+        }
+        let whole = totals(0..<logistics.count)
+        for cuts in [[logistics.count / 2], [1, 2, logistics.count - 1], [0, logistics.count / 3, logistics.count / 3 * 2]] {
+            let bounds = [0] + cuts + [logistics.count]
+            var merged = totals(bounds[0]..<bounds[1])
+            for index in 1..<(bounds.count - 1) { merged.merge(totals(bounds[index]..<bounds[index + 1])) }
+            #expect(merged.scans == whole.scans && merged.first == whole.first)
+            #expect(merged.signed == whole.signed && merged.transit == whole.transit)
+        }
+    }
+
+    /// Balanced ranges cover every entity exactly once, in order, whatever the parts.
+    @Test func balancedRangesCoverEveryEntityOnce() {
+        let offsets = EntityGroups(keys: Self.export.orders.shop, entityCount: Self.export.dictionaries.accounts.count).offsets
+        for parts in [1, 2, 3, 16, 1000, 100_000] {
+            let ranges = EntityFeatures.balancedRanges(offsets: offsets, parts: parts)
+            #expect(ranges.first?.lowerBound == 0)
+            #expect(ranges.last?.upperBound == offsets.count - 1)
+            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$1.isEmpty })
+            #expect(ranges.count <= parts)
+        }
+        #expect(EntityFeatures.balancedRanges(offsets: [0], parts: 4) == [0..<0])
+        #expect(EntityFeatures.balancedRanges(offsets: [0, 3, 3, 9], parts: 4).flatMap { Array($0) } == [0, 1, 2])
     }
 }

@@ -34,4 +34,20 @@ import TestSupport
         #expect(inspect.exitCode == 65)
         #expect(inspect.stderr.contains("orders.cwseg: table orders"))
     }
+    /// `features` writes the same files from the CSV and from the native export (which
+    /// it reads only in part), for any thread count.
+    @Test func featuresAgreeOnCSVAndNativeForAnyThreadCount() throws {
+        let folder = try TemporaryDirectory()
+        let native = folder.path("native")
+        _ = try CreditWatchProcess.run(["convert", Fixtures.path("brushing-rule"), "--out", native])
+        var outputs: [[String]] = []
+        for (source, threads) in [(Fixtures.path("brushing-rule"), 1), (native, 1), (native, 2), (Fixtures.path("brushing-rule"), 3)] {
+            let out = folder.path("features-\(outputs.count)")
+            let run = try CreditWatchProcess.run(["features", source, "--out", out, "--threads", "\(threads)"])
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            outputs.append(try ["shops", "waybills", "raters"].map { try String(contentsOfFile: "\(out)/\($0).csv", encoding: .utf8) })
+        }
+        #expect(outputs[0][0].split(separator: "\n").count > 1)
+        for output in outputs.dropFirst() { #expect(output == outputs[0]) }
+    }
 }

@@ -28,7 +28,7 @@ public enum ExportSegments {
         for table in tables where table == "orders" || rows(of: table, in: export) > 0 {
             var collector = ColumnCollector()
             var copy = export
-            try! copy.visitColumns(of: table, &collector)
+            try! copy.visitColumns(of: table, sizes: IdSpaceSizes(export.dictionaries), &collector)
             files.append((fileName(table), SegmentWriter.file(
                 table: table, rows: rows(of: table, in: export), columns: collector.columns, blockValues: rowGroupRows,
                 threads: threads)))
@@ -59,7 +59,7 @@ public enum ExportSegments {
                 problem: .dictionaryMismatch("\(file.footer.rows) orders but \(export.dictionaries.orders.count) order ids"))
         }
         var reader = ColumnReader(file: file, threads: threads)
-        try export.visitColumns(of: table, &reader)
+        try export.visitColumns(of: table, sizes: IdSpaceSizes(export.dictionaries), &reader)
     }
 
     /// Column names, types and stored / raw sizes of a segment file, for `inspect`.
@@ -83,17 +83,54 @@ public enum ExportSegments {
         return SegmentWriter.file(table: dictionaries, rows: 0, columns: columns, blockValues: rowGroupRows, threads: threads)
     }
 
+    /// The rule of a dictionary's `NAME.lengths` column (any u32).
+    static let keyLengthRule = ValueRule(0...Int64(UInt32.max))
+
     private static func decodeDictionary(_ name: String, _ file: SegmentFile, threads: Int) throws(SegmentError) -> IdDictionary {
-        let lengths = try file.column("\(name).lengths", as: UInt32.self, rule: ValueRule(0...Int64(UInt32.max)), threads: threads)
+        let lengths = try file.column("\(name).lengths", as: UInt32.self, rule: keyLengthRule, threads: threads)
         let arena = try file.column("\(name).bytes", as: UInt8.self, threads: threads)
-        var starts = [Int](repeating: 0, count: lengths.count + 1)
-        for (id, length) in lengths.enumerated() { starts[id + 1] = starts[id] &+ Int(length) }
+        return try dictionary(name, lengths: lengths, arena: arena, file: file)
+    }
+
+    /// The dictionary of id space `name` from its decoded key lengths and key bytes, which
+    /// must add up.
+    static func dictionary(_ name: String, lengths: [UInt32], arena: [UInt8], file: SegmentFile) throws(SegmentError) -> IdDictionary {
+        let starts = [Int](unsafeUninitializedCapacity: lengths.count + 1) { starts, initialized in
+            var end = 0
+            starts[0] = 0
+            lengths.withUnsafeBufferPointer { lengths in
+                for id in 0..<lengths.count {
+                    end &+= Int(lengths[id])
+                    starts[id &+ 1] = end
+                }
+            }
+            initialized = lengths.count + 1
+        }
         guard starts.last == arena.count else {
             throw SegmentError(
                 file: file.name, table: dictionaries, column: "\(name).lengths",
                 problem: .dictionaryMismatch("key lengths add up to \(starts.last!) bytes, the keys hold \(arena.count)"))
         }
         return IdDictionary(arena: arena, starts: starts)
+    }
+}
+
+/// The number of keys in each id space, read as `sizes.accounts`: all that the column
+/// rules need of the dictionaries. A reader knows them from the dictionaries file's footer
+/// before any key is decoded, so the tables' blocks can decode beside the dictionaries'.
+@dynamicMemberLookup
+struct IdSpaceSizes {
+    /// Keys per id space, in the order of `ExportSegments.idSpaces`.
+    var counts: [Int]
+
+    init(counts: [Int]) { self.counts = counts }
+
+    init(_ dictionaries: Dictionaries) {
+        counts = ExportSegments.idSpaces.map { dictionaries[keyPath: $0.path].count }
+    }
+
+    subscript(dynamicMember path: KeyPath<Dictionaries, IdDictionary>) -> Int {
+        counts[ExportSegments.idSpaces.firstIndex { ($0.path as AnyKeyPath) == (path as AnyKeyPath) }!]
     }
 }
 
@@ -105,52 +142,54 @@ protocol ColumnVisitor {
 
 extension Export {
     /// The columns of `table`, in stored order: the single list of the format's columns.
-    mutating func visitColumns<V: ColumnVisitor>(of table: String, _ visitor: inout V) throws(SegmentError) {
-        let d = dictionaries
+    /// `sizes` are the dictionaries' key counts, which the id columns' rules need.
+    mutating func visitColumns<V: ColumnVisitor>(of table: String, sizes d: IdSpaceSizes, _ visitor: inout V)
+        throws(SegmentError)
+    {
         let anyTime = ValueRule.any
-        let orderRow = ValueRule.id(below: d.orders.count)
+        let orderRow = ValueRule.id(below: d.orders)
         let count = ValueRule(0...Int64(Int32.max), orMissing: Int64(Missing.count))
         switch table {
         case "orders":
             let rows = orders.count
-            try visitor.visit("buyer_id", &orders.buyer, .id(below: d.accounts.count), rows: rows)
-            try visitor.visit("shop_id", &orders.shop, .id(below: d.accounts.count), rows: rows)
-            try visitor.visit("item_id", &orders.item, .id(below: d.items.count), rows: rows)
+            try visitor.visit("buyer_id", &orders.buyer, .id(below: d.accounts), rows: rows)
+            try visitor.visit("shop_id", &orders.shop, .id(below: d.accounts), rows: rows)
+            try visitor.visit("item_id", &orders.item, .id(below: d.items), rows: rows)
             try visitor.visit("amount_cents", &orders.amountCents, ValueRule(0...Int64.max), rows: rows)
             try visitor.visit("created_at", &orders.createdAt, anyTime, rows: rows)
             try visitor.visit("paid_at", &orders.paidAt, anyTime, rows: rows)
             try visitor.visit("confirmed_at", &orders.confirmedAt, anyTime, rows: rows)
             try visitor.visit("status", &orders.status, .code(below: OrderStatus.allCases.count), rows: rows)
-            try visitor.visit("ship_to", &orders.shipTo, .id(below: d.addresses.count), rows: rows)
-            try visitor.visit("device_id", &orders.device, .id(below: d.devices.count), rows: rows)
-            try visitor.visit("ip", &orders.ip, .id(below: d.ips.count), rows: rows)
-            try visitor.visit("payment_id", &orders.payment, .id(below: d.payments.count), rows: rows)
+            try visitor.visit("ship_to", &orders.shipTo, .id(below: d.addresses), rows: rows)
+            try visitor.visit("device_id", &orders.device, .id(below: d.devices), rows: rows)
+            try visitor.visit("ip", &orders.ip, .id(below: d.ips), rows: rows)
+            try visitor.visit("payment_id", &orders.payment, .id(below: d.payments), rows: rows)
         case "ratings":
             let rows = ratings.count
             try visitor.visit("order_row", &ratings.order, orderRow, rows: rows)
-            try visitor.visit("buyer_id", &ratings.buyer, .id(below: d.accounts.count), rows: rows)
-            try visitor.visit("shop_id", &ratings.shop, .id(below: d.accounts.count), rows: rows)
-            try visitor.visit("item_id", &ratings.item, .id(below: d.items.count), rows: rows)
+            try visitor.visit("buyer_id", &ratings.buyer, .id(below: d.accounts), rows: rows)
+            try visitor.visit("shop_id", &ratings.shop, .id(below: d.accounts), rows: rows)
+            try visitor.visit("item_id", &ratings.item, .id(below: d.items), rows: rows)
             try visitor.visit("stars", &ratings.stars, ValueRule(1...5), rows: rows)
             try visitor.visit("created_at", &ratings.createdAt, anyTime, rows: rows)
             try visitor.visit("text_len", &ratings.textLength, count, rows: rows)
             try visitor.visit("has_media", &ratings.hasMedia, ValueRule(0...1, orMissing: Int64(Missing.flag)), rows: rows)
         case "logistics":
             let rows = logistics.count
-            try visitor.visit("tracking_no", &logistics.waybill, .id(below: d.waybills.count), rows: rows)
+            try visitor.visit("tracking_no", &logistics.waybill, .id(below: d.waybills), rows: rows)
             try visitor.visit("order_row", &logistics.order, orderRow, rows: rows)
-            try visitor.visit("courier_id", &logistics.courier, .id(below: d.couriers.count), rows: rows)
+            try visitor.visit("courier_id", &logistics.courier, .id(below: d.couriers), rows: rows)
             try visitor.visit("event", &logistics.event, .code(below: ScanEvent.allCases.count), rows: rows)
             try visitor.visit("at", &logistics.at, anyTime, rows: rows)
-            try visitor.visit("location", &logistics.location, .id(below: d.locations.count), rows: rows)
+            try visitor.visit("location", &logistics.location, .id(below: d.locations), rows: rows)
             try visitor.visit("weight_g", &logistics.weightGrams, count, rows: rows)
         default:
             let rows = accounts.count
-            try visitor.visit("account_id", &accounts.account, .id(below: d.accounts.count), rows: rows)
+            try visitor.visit("account_id", &accounts.account, .id(below: d.accounts), rows: rows)
             try visitor.visit("kind", &accounts.kind, .code(below: AccountKind.allCases.count), rows: rows)
             try visitor.visit("registered_at", &accounts.registeredAt, anyTime, rows: rows)
-            try visitor.visit("region", &accounts.region, .id(below: d.regions.count), rows: rows)
-            try visitor.visit("credit_code", &accounts.creditCode, .id(below: d.creditCodes.count), rows: rows)
+            try visitor.visit("region", &accounts.region, .id(below: d.regions), rows: rows)
+            try visitor.visit("credit_code", &accounts.creditCode, .id(below: d.creditCodes), rows: rows)
         }
     }
 }

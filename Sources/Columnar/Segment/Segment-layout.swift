@@ -133,6 +133,8 @@ public struct SegmentFooter: Sendable, Equatable {
             guard let encoding = SegmentEncoding(rawValue: encodingCode) else {
                 throw SegmentError(file: "", table: table, column: name, problem: .unknownEncoding(encodingCode))
             }
+            // The delta decoder writes 8-byte values: any other width would overrun.
+            guard encoding != .deltaShuffled || type == .int64 else { throw fail("column \(name): delta encoding of \(type) values") }
             var blocks: [SegmentBlock] = []
             blocks.reserveCapacity(Int(blockCount))
             for _ in 0..<Int(blockCount) {
@@ -208,17 +210,15 @@ public struct ValueRule: Sendable, Equatable {
     /// The raw value of an enum with `count` cases.
     public static func code(below count: Int) -> ValueRule { ValueRule(0...Int64(count) - 1) }
 
-    /// The position of the first value outside the rule, nil when all comply. A
-    /// branch-free counting pass first (it vectorises), a search only when it fails.
+    /// The position of the first value outside the rule, nil when all comply: a plain
+    /// search (readers count failures with `ValueCheck` while they decode, and search
+    /// only to name the first one).
     func firstViolation<T: SegmentValue>(_ values: UnsafeBufferPointer<T>) -> Int? {
         let span = UInt64(bitPattern: upper &- lower)
         let missing = sentinel ?? lower
-        @inline(__always) func violates(_ value: T) -> Bool {
+        return values.firstIndex { value in
             let x = Int64(truncatingIfNeeded: value)
             return UInt64(bitPattern: x &- lower) > span && x != missing
         }
-        var violations = 0
-        for value in values { violations &+= violates(value) ? 1 : 0 }
-        return violations == 0 ? nil : values.firstIndex(where: violates)
     }
 }

@@ -58,30 +58,19 @@ public struct SegmentFile: Sendable {
     public func column<T: SegmentValue>(
         _ column: String, as _: T.Type = T.self, rule: ValueRule = .any, threads: Int
     ) throws(SegmentError) -> [T] {
-        guard let layout = footer.columns.first(where: { $0.name == column }) else {
-            throw SegmentError(file: name, table: footer.table, column: column, problem: .missingColumn)
-        }
-        guard layout.type == T.segmentType else {
-            throw SegmentError(
-                file: name, table: footer.table, column: column,
-                problem: .wrongType(expected: T.segmentType.description, found: layout.type.description))
-        }
+        let layout = try self.layout(of: column, as: T.self)
         if layout.blocks.isEmpty { return [] }
-        var offsets = [0]
-        for block in layout.blocks { offsets.append(offsets.last! + block.values) }
-        let starts = offsets
+        let starts = Self.firstValues(of: layout)
         let total = starts.last!
+        let check = ValueCheck(rule, for: T.self)
         var failure: SegmentError?
-        let values = [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+        let values = [T](unsafeUninitializedCapacity: max(total, 1)) { buffer, initialized in
             let destination = SharedPointer(base: UnsafeMutableRawPointer(buffer.baseAddress!))
-            let problems = ConcurrentTasks.map(count: layout.blocks.count, threads: threads) { index -> SegmentError.Problem? in
-                let start = destination.base + starts[index] * MemoryLayout<T>.stride
-                if let problem = decode(layout, block: index, into: start) { return problem }
-                guard rule != .any else { return nil }
-                let decoded = UnsafeBufferPointer(start: start.assumingMemoryBound(to: T.self), count: layout.blocks[index].values)
-                return rule.firstViolation(decoded).map {
-                    .valueOutOfRange(row: starts[index] + $0, value: Int64(truncatingIfNeeded: decoded[$0]), limit: Int(rule.upper))
-                }
+            let problems = ConcurrentTasks.map(count: layout.blocks.count, threads: threads, worker: BlockScratch.init) {
+                index, scratch -> SegmentError.Problem? in
+                decode(
+                    layout, block: index, firstValue: starts[index], rule: rule, check: check,
+                    into: destination.base.assumingMemoryBound(to: T.self) + starts[index], scratch: scratch)
             }
             failure = problems.enumerated().lazy.compactMap { index, problem in
                 problem.map { SegmentError(file: name, table: footer.table, column: column, block: index, problem: $0) }
@@ -92,23 +81,50 @@ public struct SegmentFile: Sendable {
         return values
     }
 
-    /// Decodes one block into `destination` (room for its values); the problem, if any.
-    private func decode(
-        _ column: SegmentColumn, block index: Int, into destination: UnsafeMutableRawPointer
-    ) -> SegmentError.Problem?
-    {
+    /// The footer's entry for `column`, which must hold values of type `T`.
+    func layout<T: SegmentValue>(of column: String, as _: T.Type) throws(SegmentError) -> SegmentColumn {
+        guard let layout = footer.columns.first(where: { $0.name == column }) else {
+            throw SegmentError(file: name, table: footer.table, column: column, problem: .missingColumn)
+        }
+        guard layout.type == T.segmentType else {
+            throw SegmentError(
+                file: name, table: footer.table, column: column,
+                problem: .wrongType(expected: T.segmentType.description, found: layout.type.description))
+        }
+        return layout
+    }
+
+    /// The position of each block's first value in its column, and the total at the end.
+    static func firstValues(of layout: SegmentColumn) -> [Int] {
+        var offsets = [0]
+        offsets.reserveCapacity(layout.blocks.count + 1)
+        for block in layout.blocks { offsets.append(offsets.last! + block.values) }
+        return offsets
+    }
+
+    /// Decodes one block of `column` into `destination` (room for its values, the first
+    /// of which is value `firstValue` of the column): checksum of the stored bytes, LZ4,
+    /// the light encoding undone and every value checked against `rule` (`check` is the
+    /// same rule narrowed to `T`) in the same pass. The problem, if any.
+    func decode<T: SegmentValue>(
+        _ column: SegmentColumn, block index: Int, firstValue: Int, rule: ValueRule, check: ValueCheck,
+        into destination: UnsafeMutablePointer<T>, scratch: BlockScratch
+    ) -> SegmentError.Problem? {
         let block = column.blocks[index]
         let rawCount = block.values * column.type.width
         return bytes.withUnsafeBytes { file -> SegmentError.Problem? in
             let stored = UnsafeRawBufferPointer(rebasing: file[block.offset..<block.offset + block.storedLength])
             let computed = XXH32.digest(stored)
             guard computed == block.checksum else { return .checksum(stored: block.checksum, computed: computed) }
-            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(rawCount, 1), alignment: 16)
-            defer { scratch.deallocate() }
-            let produced = SegmentCodec.decompress(
-                stored, width: column.type.width, encoding: column.encoding, scratch: scratch,
+            let (produced, violations) = SegmentCodec.decode(
+                stored, type: column.type, encoding: column.encoding, check: check, scratch: scratch,
                 into: UnsafeMutableRawBufferPointer(start: destination, count: rawCount))
-            return produced == rawCount ? nil : .decompression(expected: rawCount, produced: produced)
+            guard produced == rawCount else { return .decompression(expected: rawCount, produced: produced) }
+            guard violations > 0 else { return nil }
+            let decoded = UnsafeBufferPointer(start: destination, count: block.values)
+            let position = rule.firstViolation(decoded) ?? 0
+            return .valueOutOfRange(
+                row: firstValue + position, value: Int64(truncatingIfNeeded: decoded[position]), limit: Int(rule.upper))
         }
     }
 

@@ -1,8 +1,9 @@
 import Columnar
 
 /// libFuzzer's entry: reads the input as a segment file of each table in turn and
-/// decodes every column. Any outcome but an error or values is a finding: libFuzzer
-/// stops on a crash, an out-of-bounds access or a leak.
+/// decodes every column, column by column and as a whole export (`decodeExport`, beside
+/// a sound dictionaries file when the input is a table). Any outcome but an error or
+/// values is a finding: libFuzzer stops on a crash, an out-of-bounds access or a leak.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func segmentFuzzerTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
@@ -10,9 +11,13 @@ public func segmentFuzzerTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: I
         guard let file = try? SegmentFile(bytes: bytes, name: "fuzz.cwseg", table: table) else { continue }
         if table == ExportSegments.dictionaries {
             _ = try? ExportSegments.decodeDictionaries(file, threads: 2)
+            _ = try? ExportSegments.decodeExport(dictionaries: file, tables: [], threads: 2)
         } else {
             var export = Export()
             _ = try? ExportSegments.decodeTable(file, into: &export, threads: 2)
+            if let dictionaries = soundDictionaries(orders: file.footer.rows) {
+                _ = try? ExportSegments.decodeExport(dictionaries: dictionaries, tables: [file], threads: 2)
+            }
         }
         for column in file.footer.columns {
             switch column.type {
@@ -24,6 +29,25 @@ public func segmentFuzzerTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: I
         }
     }
     return 0
+}
+
+/// Dictionaries files by order count, made once each.
+nonisolated(unsafe) private var dictionariesByOrders: [Int: SegmentFile] = [:]
+
+/// A sound dictionaries file with `orders` order ids (up to 100,000) and 300 keys in
+/// every other id space, so that a fuzzed table's ids mostly fall inside them.
+private func soundDictionaries(orders: Int) -> SegmentFile? {
+    guard orders <= 100_000 else { return nil }
+    if let file = dictionariesByOrders[orders] { return file }
+    var export = Export()
+    for space in ExportSegments.idSpaces where space.name != "orders" {
+        for key in 0..<300 { _ = export.dictionaries[keyPath: space.path].intern("k\(key)") }
+    }
+    for key in 0..<orders { _ = export.dictionaries.orders.intern("o\(key)") }
+    let bytes = ExportSegments.encode(export, threads: 1)[0].bytes
+    let file = try? SegmentFile(bytes: bytes, name: "dictionaries.cwseg", table: ExportSegments.dictionaries)
+    dictionariesByOrders[orders] = file
+    return file
 }
 
 /// libFuzzer's driver, which its own `main` would call.
