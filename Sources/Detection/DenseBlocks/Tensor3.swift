@@ -8,17 +8,18 @@ public struct Tensor3: Sendable {
     public let coordinates: [[UInt32]]
     /// The mass of each cell (an order count, or a camouflage-resistant weight).
     public let mass: [Double]
-    /// Per mode, the cells of each slice (compressed sparse rows).
-    let slices: [EntityGroups]
+    /// Per mode, the cells of each slice with their other ids and mass alongside.
+    let slices: [SliceCells]
 
     /// Builds the tensor; each coordinate array and `mass` have one entry per cell.
     public init(sizes: [Int], coordinates: [[UInt32]], mass: [Double]) {
         precondition(sizes.count == 3 && coordinates.count == 3)
         precondition(coordinates.allSatisfy { $0.count == mass.count })
+        precondition(mass.count < Int(UInt32.max), "cell numbers are 32-bit")
         self.sizes = sizes
         self.coordinates = coordinates
         self.mass = mass
-        self.slices = (0..<3).map { EntityGroups(keys: coordinates[$0], entityCount: sizes[$0]) }
+        self.slices = (0..<3).map { SliceCells(mode: $0, sizes: sizes, coordinates: coordinates, mass: mass) }
     }
 
     public var cellCount: Int { mass.count }
@@ -43,4 +44,37 @@ public struct Tensor3: Sendable {
         }
         self.init(sizes: sizes, coordinates: coordinates, mass: merged)
     }
+}
+
+/// The cells of each slice of one mode of a `Tensor3` (compressed sparse rows, cells in
+/// ascending order within a slice), with each cell's ids in the two other modes and its
+/// mass stored alongside: removing a slice while peeling reads one contiguous run
+/// instead of gathering from the coordinate columns at random.
+struct SliceCells: Sendable {
+    /// `offsets[s] ..< offsets[s + 1]` are the entries of slice `s`.
+    let offsets: [Int]
+    /// Per entry, the cell's number.
+    let cells: [UInt32]
+    /// Per entry, the cell's id in mode `(mode + 1) % 3`.
+    let first: [UInt32]
+    /// Per entry, the cell's id in mode `(mode + 2) % 3`.
+    let second: [UInt32]
+    /// Per entry, the cell's mass.
+    let mass: [Double]
+
+    init(mode: Int, sizes: [Int], coordinates: [[UInt32]], mass: [Double]) {
+        let groups = EntityGroups(keys: coordinates[mode], entityCount: sizes[mode])
+        let cells = groups.rows
+        offsets = groups.offsets
+        self.cells = cells
+        first = cells.map { coordinates[(mode + 1) % 3][Int($0)] }
+        second = cells.map { coordinates[(mode + 2) % 3][Int($0)] }
+        self.mass = cells.map { mass[Int($0)] }
+    }
+
+    /// The entries of slice `id`.
+    func range(of id: Int) -> Range<Int> { offsets[id]..<offsets[id + 1] }
+
+    /// The cell numbers of slice `id`, ascending.
+    func cells(of id: Int) -> ArraySlice<UInt32> { cells[range(of: id)] }
 }
