@@ -62,78 +62,30 @@ public struct DenseBlockFinder: Sendable {
     /// The reportable blocks of up to `maximumBlocks` passes, in the order found;
     /// deterministic.
     public func blocks(in tensor: Tensor3) -> [DenseBlock] {
-        var remaining = RemainingCells(tensor)
-        // The background's shape: slices that hold any cell (ids never used are no part
-        // of the relation, and counting them would make any non-empty block look dense).
-        let cardinalities = remaining.occupiedSlices
-        let background = Background(
-            mass: remaining.mass, sides: SIMD3(cardinalities.map { Double(max(1, $0)) }))
-        let tensorFill = Double(tensor.cellCount) / cardinalities.reduce(1.0) { $0 * Double(max(1, $1)) }
-        let marks = MemberMarks(sizes: tensor.sizes)
+        var search = BlockSearch(finder: self, tensor: tensor)
+        let tensorFill = search.tensorFill
         var found: [DenseBlock] = []
         for _ in 0..<maximumBlocks {
-            guard let peeled = peel(tensor, remaining: remaining, background: background, marks: marks),
-                peeled.mass > 0
-            else { break }
+            guard let peeled = search.peel(), peeled.mass > 0 else { break }
             // A block barely denser than the background is no block, and splitting it
             // would cost a pass over its shop pairs.
-            let candidates = peeled.fill >= minimumFillLift * tensorFill / 10
-                ? parts(of: peeled, in: tensor, live: remaining.live, marks: marks).map {
-                    refined($0, in: tensor, live: remaining.live, marks: marks)
-                } : []
-            for part in candidates {
-                if zip(part.members, minimumSides).allSatisfy({ $0.count >= $1 }),
-                    part.fill >= minimumFillLift * tensorFill
-                {
-                    found.append(part)
-                    remaining.remove(cells(of: part.members, in: tensor, live: remaining.live, marks: marks), of: tensor)
-                }
+            let parts = peeled.fill >= minimumFillLift * tensorFill / 10 ? search.parts(of: peeled) : []
+            for part in parts {
+                let refined = search.refined(part)
+                guard reportable(refined, tensorFill: tensorFill) else { continue }
+                let trimmed = search.trimmed(refined)
+                guard reportable(trimmed, tensorFill: tensorFill) else { continue }
+                found.append(trimmed)
+                search.takeOut(trimmed.members)
             }
-            remaining.remove(cells(of: peeled.members, in: tensor, live: remaining.live, marks: marks), of: tensor)
+            search.takeOut(peeled.members)
         }
         return found
     }
 
-    /// The block with these members: its mass and cell count over the live cells.
-    func block(
-        _ members: [[UInt32]], in tensor: Tensor3, live: LiveCells, marks: MemberMarks, density: Double
-    ) -> DenseBlock {
-        let inside = cells(of: members, in: tensor, live: live, marks: marks)
-        var mass = 0.0
-        tensor.mass.withUnsafeBufferPointer { cellMass in
-            for cell in inside { mass += cellMass[Int(cell)] }
-        }
-        return DenseBlock(members: members, mass: mass, density: density, cellCount: inside.count)
-    }
-
-    /// The live cells whose three ids are in `members`, ascending within each slice of
-    /// the mode with fewest members (whose slices are visited rather than every cell).
-    func cells(of members: [[UInt32]], in tensor: Tensor3, live: LiveCells, marks: MemberMarks) -> [UInt32] {
-        let mode = (0..<3).min { members[$0].count < members[$1].count }!
-        let first = (mode + 1) % 3, second = (mode + 2) % 3
-        marks.mark(members[first], mode: first)
-        marks.mark(members[second], mode: second)
-        defer {
-            marks.unmark(members[first], mode: first)
-            marks.unmark(members[second], mode: second)
-        }
-        let slices = tensor.slices[mode]
-        var inside: [UInt32] = []
-        slices.cells.withUnsafeBufferPointer { cells in
-            slices.first.withUnsafeBufferPointer { firstIds in
-                slices.second.withUnsafeBufferPointer { secondIds in
-                    for id in members[mode] {
-                        for entry in slices.range(of: Int(id)) where live.contains(cells[entry])
-                            && marks.contains(firstIds[entry], mode: first)
-                            && marks.contains(secondIds[entry], mode: second)
-                        {
-                            inside.append(cells[entry])
-                        }
-                    }
-                }
-            }
-        }
-        return inside
+    /// Whether `block` has the sides and the fill to be reported.
+    func reportable(_ block: DenseBlock, tensorFill: Double) -> Bool {
+        zip(block.members, minimumSides).allSatisfy { $0.count >= $1 } && block.fill >= minimumFillLift * tensorFill
     }
 
     /// The density of a block of `mass` with side lengths `sides`.
@@ -149,35 +101,4 @@ public struct DenseBlockFinder: Sendable {
             return mass * (log(mass / expected) - 1) + expected
         }
     }
-}
-
-/// What `susp` compares a block with: the tensor's mass spread uniformly over the
-/// slices that hold any cell (each side at least 1).
-struct Background {
-    var mass: Double
-    var sides: SIMD3<Double>
-}
-
-/// Per mode, a flag per id, set for the members of one block at a time and cleared
-/// through the same member list, so that a block costs its own size and never a sweep
-/// of the whole id range. Owned by one `blocks(in:)` call.
-final class MemberMarks {
-    private let flags: [UnsafeMutableBufferPointer<Bool>]
-
-    init(sizes: [Int]) {
-        flags = sizes.map { size in
-            let buffer = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, size))
-            buffer.initialize(repeating: false)
-            return buffer
-        }
-    }
-
-    deinit { flags.forEach { $0.deallocate() } }
-
-    func mark(_ ids: [UInt32], mode: Int) { for id in ids { flags[mode][Int(id)] = true } }
-
-    func unmark(_ ids: [UInt32], mode: Int) { for id in ids { flags[mode][Int(id)] = false } }
-
-    @inline(__always)
-    func contains(_ id: UInt32, mode: Int) -> Bool { flags[mode][Int(id)] }
 }

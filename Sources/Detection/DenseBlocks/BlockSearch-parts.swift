@@ -1,4 +1,4 @@
-extension DenseBlockFinder {
+extension BlockSearch {
     /// `block` split into its parts: two mode-1 ids (shops) are joined when a fifth of
     /// the mode-0 ids (buyers) of the smaller, and at least two, have cells with both;
     /// each mode-0 id then goes to the part where it has most cells. Stray background
@@ -7,8 +7,8 @@ extension DenseBlockFinder {
     /// Buyers and shops are numbered by their rank in the block (members are ascending,
     /// so ranks keep the ids' order) and every count is a sort of packed keys or a dense
     /// array over those ranks: no hashing.
-    func parts(of block: DenseBlock, in tensor: Tensor3, live: LiveCells, marks: MemberMarks) -> [DenseBlock] {
-        let cells = self.cells(of: block.members, in: tensor, live: live, marks: marks)
+    func parts(of block: DenseBlock) -> [DenseBlock] {
+        let cells = self.cells(of: block.members)
         let buyers = block.members[0], shops = block.members[1]
         let buyerRank = Ranks(buyers, size: tensor.sizes[0]), shopRank = Ranks(shops, size: tensor.sizes[1])
         // Distinct (buyer, shop) pairs, by buyer then shop.
@@ -88,7 +88,7 @@ extension DenseBlockFinder {
                 }
                 return ids
             }
-            found.append(self.block(members, in: tensor, live: live, marks: marks, density: block.density))
+            found.append(self.block(members))
         }
         return found
     }
@@ -96,13 +96,14 @@ extension DenseBlockFinder {
     /// `part` with every slice added whose cells inside the part's other two modes fill
     /// at least half as much of that volume as the part's own cells fill theirs: a
     /// slice that peeling dropped while two blocks were still one snapshot.
-    func refined(_ part: DenseBlock, in tensor: Tensor3, live: LiveCells, marks: MemberMarks) -> DenseBlock {
+    func refined(_ part: DenseBlock) -> DenseBlock {
         var members = part.members
         for mode in 0..<3 {
             let others = [(mode + 1) % 3, (mode + 2) % 3]
             let needed = 0.5 * part.fill * Double(members[others[0]].count * members[others[1]].count)
-            // Visit the slices of the smaller other mode; check the larger one's ids.
-            let via = members[others[0]].count <= members[others[1]].count ? 0 : 1
+            // Visit the slices of the other mode whose members hold fewer cells; check the
+            // ids of the third.
+            let via = entries(of: members[others[0]], mode: others[0]) <= entries(of: members[others[1]], mode: others[1]) ? 0 : 1
             let visited = others[via], checked = others[1 - via]
             marks.mark(members[mode], mode: mode)
             marks.mark(members[checked], mode: checked)
@@ -112,7 +113,7 @@ extension DenseBlockFinder {
             let checkedIds = (visited + 1) % 3 == mode ? slices.second : slices.first
             var candidates: [UInt32] = []
             for id in members[visited] {
-                for entry in slices.range(of: Int(id)) where live.contains(slices.cells[entry]) {
+                for entry in slices.range(of: Int(id)) where remaining.live.contains(slices.cells[entry]) {
                     let candidate = candidateIds[entry]
                     guard !marks.contains(candidate, mode: mode), marks.contains(checkedIds[entry], mode: checked)
                     else { continue }
@@ -133,7 +134,23 @@ extension DenseBlockFinder {
             }
             members[mode] = Self.merged(members[mode], added)
         }
-        return block(members, in: tensor, live: live, marks: marks, density: part.density)
+        return block(members)
+    }
+
+    /// `part` peeled again on its own cells, against the whole tensor's background: the
+    /// densest block inside it by the same measure. A part takes every id with a cell in
+    /// it, so a stray background cell brings its buyer or its day along; this drops them.
+    func trimmed(_ part: DenseBlock) -> DenseBlock {
+        let cells = cells(of: part.members)
+        let ranks = (0..<3).map { Ranks(part.members[$0], size: tensor.sizes[$0]) }
+        let local = Tensor3(
+            sizes: part.members.map(\.count),
+            coordinates: (0..<3).map { mode in
+                cells.map { UInt32(ranks[mode][tensor.coordinates[mode][Int($0)]]) }
+            },
+            mass: cells.map { tensor.mass[Int($0)] })
+        guard let peeled = BlockSearch(finder: finder, tensor: local, background: background).peel() else { return part }
+        return block((0..<3).map { mode in peeled.members[mode].map { part.members[mode][Int($0)] } })
     }
 
     /// `keys` sorted with repeats dropped.

@@ -1,0 +1,177 @@
+/// One search of a tensor for dense blocks, the state of one
+/// `DenseBlockFinder.blocks(in:)` call: the cells that earlier passes have not taken out,
+/// the background `susp` compares blocks with, and scratch marks. Every block it
+/// measures counts only the remaining cells.
+struct BlockSearch {
+    let finder: DenseBlockFinder
+    let tensor: Tensor3
+    let background: Background
+    var remaining: RemainingCells
+    let marks: MemberMarks
+
+    /// A search of `tensor`; `background` defaults to the tensor's own (a part of a block
+    /// is searched against the whole tensor's).
+    init(finder: DenseBlockFinder, tensor: Tensor3, background: Background? = nil) {
+        self.finder = finder
+        self.tensor = tensor
+        remaining = RemainingCells(tensor)
+        // The background's shape: slices that hold any cell (ids never used are no part
+        // of the relation, and counting them would make any non-empty block look dense).
+        self.background = background ?? Background(
+            mass: remaining.mass, sides: SIMD3(remaining.occupiedSlices.map { Double(max(1, $0)) }))
+        marks = MemberMarks(sizes: tensor.sizes)
+    }
+
+    /// The tensor's fill over the background's shape.
+    var tensorFill: Double {
+        Double(tensor.cellCount) / (background.sides[0] * background.sides[1] * background.sides[2])
+    }
+
+    /// The block with these members: its mass, cell count and density over the remaining
+    /// cells.
+    func block(_ members: [[UInt32]]) -> DenseBlock {
+        let inside = cells(of: members)
+        var mass = 0.0
+        tensor.mass.withUnsafeBufferPointer { cellMass in
+            for cell in inside { mass += cellMass[Int(cell)] }
+        }
+        let sides = SIMD3(Double(members[0].count), Double(members[1].count), Double(members[2].count))
+        return DenseBlock(
+            members: members, mass: mass, density: finder.measure(mass: mass, sides: sides, background: background),
+            cellCount: inside.count)
+    }
+
+    /// The remaining cells whose three ids are in `members`, found through the slices of
+    /// the mode whose members hold the fewest cells.
+    func cells(of members: [[UInt32]]) -> [UInt32] {
+        let mode = (0..<3).min { entries(of: members[$0], mode: $0) < entries(of: members[$1], mode: $1) }!
+        let first = (mode + 1) % 3, second = (mode + 2) % 3
+        marks.mark(members[first], mode: first)
+        marks.mark(members[second], mode: second)
+        defer {
+            marks.unmark(members[first], mode: first)
+            marks.unmark(members[second], mode: second)
+        }
+        let slices = tensor.slices[mode]
+        var inside: [UInt32] = []
+        slices.cells.withUnsafeBufferPointer { cells in
+            slices.first.withUnsafeBufferPointer { firstIds in
+                slices.second.withUnsafeBufferPointer { secondIds in
+                    for id in members[mode] {
+                        for entry in slices.range(of: Int(id)) where remaining.live.contains(cells[entry])
+                            && marks.contains(firstIds[entry], mode: first)
+                            && marks.contains(secondIds[entry], mode: second)
+                        {
+                            inside.append(cells[entry])
+                        }
+                    }
+                }
+            }
+        }
+        return inside
+    }
+
+    /// The number of cells (remaining or not) in the slices `ids` of `mode`: the cost of
+    /// visiting them.
+    func entries(of ids: [UInt32], mode: Int) -> Int {
+        let offsets = tensor.slices[mode].offsets
+        return ids.reduce(0) { $0 + offsets[Int($1) + 1] - offsets[Int($1)] }
+    }
+
+    /// Takes the remaining cells of the block with these members out of the search.
+    mutating func takeOut(_ members: [[UInt32]]) {
+        remaining.remove(cells(of: members), of: tensor)
+    }
+}
+
+/// What `susp` compares a block with: the tensor's mass spread uniformly over the
+/// slices that hold any cell (each side at least 1).
+struct Background {
+    var mass: Double
+    var sides: SIMD3<Double>
+}
+
+/// One bit per cell of a tensor: set while the cell is still in play. A bit set of half
+/// a million cells is 64 KB, so the random checks of a peeling pass stay in cache.
+struct LiveCells {
+    private(set) var words: [UInt64]
+
+    /// All `count` cells live.
+    init(count: Int) {
+        words = [UInt64](repeating: ~0, count: (count + 63) / 64)
+        if count % 64 != 0 { words[words.count - 1] = (1 << UInt64(count % 64)) - 1 }
+    }
+
+    @inline(__always)
+    func contains(_ cell: UInt32) -> Bool { words[Int(cell >> 6)] & (1 << UInt64(cell & 63)) != 0 }
+
+    @inline(__always)
+    mutating func remove(_ cell: UInt32) { words[Int(cell >> 6)] &= ~(1 << UInt64(cell & 63)) }
+}
+
+/// The cells that earlier passes have not taken out, with the mass and the number of
+/// remaining cells of every slice kept up to date, so that a pass starts from a copy
+/// instead of a sweep over the whole tensor.
+struct RemainingCells {
+    var live: LiveCells
+    /// Per mode and slice, the mass of its remaining cells.
+    var sliceMass: [[Double]]
+    /// Per mode and slice, the number of its remaining cells.
+    var sliceCells: [[Int]]
+    var mass: Double
+    var count: Int
+
+    init(_ tensor: Tensor3) {
+        live = LiveCells(count: tensor.cellCount)
+        sliceMass = tensor.slices.map { slices in
+            slices.mass.withUnsafeBufferPointer { mass in
+                (0..<(slices.offsets.count - 1)).map { id in slices.range(of: id).reduce(0.0) { $0 + mass[$1] } }
+            }
+        }
+        sliceCells = tensor.slices.map { slices in zip(slices.offsets.dropFirst(), slices.offsets).map { $0 - $1 } }
+        mass = tensor.mass.reduce(0, +)
+        count = tensor.cellCount
+    }
+
+    /// Per mode, the number of slices holding a remaining cell.
+    var occupiedSlices: [Int] { sliceCells.map { counts in counts.count { $0 > 0 } } }
+
+    /// Takes `cells` (remaining, each once) out.
+    mutating func remove(_ cells: [UInt32], of tensor: Tensor3) {
+        for cell in cells {
+            let value = tensor.mass[Int(cell)]
+            live.remove(cell)
+            mass -= value
+            count -= 1
+            for mode in 0..<3 {
+                let id = Int(tensor.coordinates[mode][Int(cell)])
+                sliceMass[mode][id] -= value
+                sliceCells[mode][id] -= 1
+            }
+        }
+    }
+}
+
+/// Per mode, a flag per id, set for the members of one block at a time and cleared
+/// through the same member list, so that a block costs its own size and never a sweep
+/// of the whole id range. Owned by one search.
+final class MemberMarks {
+    private let flags: [UnsafeMutableBufferPointer<Bool>]
+
+    init(sizes: [Int]) {
+        flags = sizes.map { size in
+            let buffer = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, size))
+            buffer.initialize(repeating: false)
+            return buffer
+        }
+    }
+
+    deinit { flags.forEach { $0.deallocate() } }
+
+    func mark(_ ids: [UInt32], mode: Int) { for id in ids { flags[mode][Int(id)] = true } }
+
+    func unmark(_ ids: [UInt32], mode: Int) { for id in ids { flags[mode][Int(id)] = false } }
+
+    @inline(__always)
+    func contains(_ id: UInt32, mode: Int) -> Bool { flags[mode][Int(id)] }
+}
