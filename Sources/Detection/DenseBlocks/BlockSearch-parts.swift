@@ -1,96 +1,101 @@
+import Columnar
+
 extension BlockSearch {
-    /// `block` split into its parts: two mode-1 ids (shops) are joined when a fifth of
-    /// the mode-0 ids (buyers) of the smaller, and at least two, have cells with both;
-    /// each mode-0 id then goes to the part where it has most cells. Stray background
-    /// cells link two blocks' ids, but give their shops few buyers in common.
+    /// `block` (whose remaining cells are `cells`) split into its parts: two mode-1 ids
+    /// (shops) are joined when a fifth of the mode-0 ids (buyers) of the smaller, and at
+    /// least two, have cells with both; each mode-0 id then goes to the part where it
+    /// has most cells. Stray background cells link two blocks' ids, but give their shops
+    /// few buyers in common. Parts come in the order of their lowest shop.
     ///
     /// Buyers and shops are numbered by their rank in the block (members are ascending,
-    /// so ranks keep the ids' order) and every count is a sort of packed keys or a dense
-    /// array over those ranks: no hashing.
-    func parts(of block: DenseBlock) -> [DenseBlock] {
-        let cells = self.cells(of: block.members)
-        let buyers = block.members[0], shops = block.members[1]
-        let buyerRank = Ranks(buyers, size: tensor.sizes[0]), shopRank = Ranks(shops, size: tensor.sizes[1])
-        // Distinct (buyer, shop) pairs, by buyer then shop.
-        let pairs = Self.distinct(cells.map { cell in
-            UInt64(buyerRank[tensor.coordinates[0][Int(cell)]]) << 32 | UInt64(shopRank[tensor.coordinates[1][Int(cell)]])
-        })
-        var buyersOfShop = [Int](repeating: 0, count: shops.count)
-        for pair in pairs { buyersOfShop[Int(UInt32(truncatingIfNeeded: pair))] += 1 }
-        // For each two shops, the buyers they share: a buyer of k shops gives k(k-1)/2 pairs.
-        var sharedPairs: [UInt64] = []
-        var start = 0
-        while start < pairs.count {
-            var end = start + 1
-            while end < pairs.count && pairs[end] >> 32 == pairs[start] >> 32 { end += 1 }
-            for a in start..<end {
-                for b in (a + 1)..<end {
-                    sharedPairs.append(pairs[a] << 32 | pairs[b] & 0xFFFF_FFFF)
+    /// so ranks keep the ids' order); every count is a dense array over ranks, grouped
+    /// by counting sorts: no hashing, no comparison sorts over cells.
+    func parts(of block: DenseBlock, cells: [UInt32]) -> [DenseBlock] {
+        let buyers = block.members[0].count, shops = block.members[1].count
+        let buyerRank = Ranks(block.members[0], size: tensor.sizes[0])
+        let shopRank = Ranks(block.members[1], size: tensor.sizes[1])
+        let cellBuyer = cells.map { buyerRank[tensor.coordinates[0][Int($0)]] }
+        let cellShop = cells.map { shopRank[tensor.coordinates[1][Int($0)]] }
+        let cellsOfBuyer = EntityGroups(keys: cellBuyer, entityCount: buyers)
+        // Each buyer's distinct shops (`pairShop[pairOffsets[b] ..< pairOffsets[b + 1]]`).
+        var pairOffsets = [0], pairShop: [UInt32] = [], pairBuyer: [UInt32] = []
+        var lastBuyerOfShop = [Int32](repeating: -1, count: shops)
+        for buyer in 0..<buyers {
+            for index in cellsOfBuyer.rows(of: buyer) {
+                let shop = Int(cellShop[Int(index)])
+                if lastBuyerOfShop[shop] != Int32(buyer) {
+                    lastBuyerOfShop[shop] = Int32(buyer)
+                    pairShop.append(UInt32(shop))
+                    pairBuyer.append(UInt32(buyer))
                 }
             }
-            start = end
+            pairOffsets.append(pairShop.count)
         }
-        sharedPairs.sort()
-        var parent = Array(0..<shops.count)
+        let pairsOfShop = EntityGroups(keys: pairShop, entityCount: shops)
+        // For each shop a, the buyers it shares with every higher shop b.
+        var parent = Array(0..<shops)
         func root(_ shop: Int) -> Int {
             var shop = shop
             while parent[shop] != shop { shop = parent[shop] }
             return shop
         }
-        start = 0
-        while start < sharedPairs.count {
-            var end = start + 1
-            while end < sharedPairs.count && sharedPairs[end] == sharedPairs[start] { end += 1 }
-            let first = Int(sharedPairs[start] >> 32), second = Int(UInt32(truncatingIfNeeded: sharedPairs[start]))
-            if end - start >= max(2, min(buyersOfShop[first], buyersOfShop[second]) / 5) {
-                // A root is the lowest shop of its part.
-                let a = root(first), b = root(second)
-                if a != b { parent[max(a, b)] = min(a, b) }
+        var shared = [Int32](repeating: 0, count: shops)
+        var touched: [Int] = []
+        for a in 0..<shops {
+            for pair in pairsOfShop.rows(of: a) {
+                let buyer = Int(pairBuyer[Int(pair)])
+                for other in pairOffsets[buyer]..<pairOffsets[buyer + 1] where pairShop[other] > UInt32(a) {
+                    let b = Int(pairShop[other])
+                    if shared[b] == 0 { touched.append(b) }
+                    shared[b] += 1
+                }
             }
-            start = end
-        }
-        let partOfShop = (0..<shops.count).map(root)
-        // Each buyer joins the part holding most of its cells (the lowest part on ties).
-        let buyerCells = cells.map { cell in
-            UInt64(buyerRank[tensor.coordinates[0][Int(cell)]]) << 32
-                | UInt64(partOfShop[shopRank[tensor.coordinates[1][Int(cell)]]])
-        }.sorted()
-        var partOfBuyer = [Int](repeating: -1, count: buyers.count)
-        var mostCells = [Int](repeating: 0, count: buyers.count)
-        start = 0
-        while start < buyerCells.count {
-            var end = start + 1
-            while end < buyerCells.count && buyerCells[end] == buyerCells[start] { end += 1 }
-            let buyer = Int(buyerCells[start] >> 32)
-            if end - start > mostCells[buyer] {
-                mostCells[buyer] = end - start
-                partOfBuyer[buyer] = Int(UInt32(truncatingIfNeeded: buyerCells[start]))
+            for b in touched {
+                if Int(shared[b]) >= max(2, min(pairsOfShop.count(of: a), pairsOfShop.count(of: b)) / 5) {
+                    // A root is the lowest shop of its part.
+                    let rootA = root(a), rootB = root(b)
+                    if rootA != rootB { parent[max(rootA, rootB)] = min(rootA, rootB) }
+                }
+                shared[b] = 0
             }
-            start = end
+            touched.removeAll(keepingCapacity: true)
         }
-        // Each part's members: the ids of the cells whose buyer joined their shop's part.
-        var memberKeys: [[UInt64]] = [[], [], []]
-        for cell in cells {
-            let part = partOfShop[shopRank[tensor.coordinates[1][Int(cell)]]]
-            guard partOfBuyer[buyerRank[tensor.coordinates[0][Int(cell)]]] == part else { continue }
-            for mode in 0..<3 { memberKeys[mode].append(UInt64(part) << 32 | UInt64(tensor.coordinates[mode][Int(cell)])) }
+        let partOfShop = (0..<shops).map(root)
+        // Each buyer joins the part holding most of its cells (the lowest part on ties);
+        // `shared` counts again, now cells per part.
+        var partOfBuyer = [Int](repeating: -1, count: buyers)
+        for buyer in 0..<buyers {
+            let rows = cellsOfBuyer.rows(of: buyer)
+            for index in rows { shared[partOfShop[Int(cellShop[Int(index)])]] += 1 }
+            var most: Int32 = 0
+            for index in rows {
+                let part = partOfShop[Int(cellShop[Int(index)])]
+                if shared[part] > most || (shared[part] == most && part < partOfBuyer[buyer]) {
+                    most = shared[part]
+                    partOfBuyer[buyer] = part
+                }
+            }
+            for index in rows { shared[partOfShop[Int(cellShop[Int(index)])]] = 0 }
         }
-        let keys = memberKeys.map(Self.distinct)
-        var found: [DenseBlock] = []
-        var cursors = [0, 0, 0]
-        while cursors[1] < keys[1].count {
-            let part = keys[1][cursors[1]] >> 32
+        // A part's cells: those whose buyer joined their shop's part. They are all the
+        // cells inside the part's members, which are the ids they name.
+        let cellPart = cells.indices.map { index in
+            let part = partOfShop[Int(cellShop[index])]
+            return partOfBuyer[Int(cellBuyer[index])] == part ? UInt32(part) : IdDictionary.absent
+        }
+        let cellsOfPart = EntityGroups(keys: cellPart, entityCount: shops)
+        return (0..<shops).filter { cellsOfPart.count(of: $0) > 0 }.map { part in
+            let partCells = cellsOfPart.rows(of: part).map { cells[Int($0)] }
             let members = (0..<3).map { mode in
                 var ids: [UInt32] = []
-                while cursors[mode] < keys[mode].count && keys[mode][cursors[mode]] >> 32 == part {
-                    ids.append(UInt32(truncatingIfNeeded: keys[mode][cursors[mode]]))
-                    cursors[mode] += 1
+                for cell in partCells where marks.insert(tensor.coordinates[mode][Int(cell)], mode: mode) {
+                    ids.append(tensor.coordinates[mode][Int(cell)])
                 }
-                return ids
+                marks.unmark(ids, mode: mode)
+                return ids.sorted()
             }
-            found.append(self.block(members))
+            return self.block(members, cells: partCells)
         }
-        return found
     }
 
     /// `part` with every slice added whose cells inside the part's other two modes fill
@@ -103,7 +108,8 @@ extension BlockSearch {
             let needed = 0.5 * part.fill * Double(members[others[0]].count * members[others[1]].count)
             // Visit the slices of the other mode whose members hold fewer cells; check the
             // ids of the third.
-            let via = entries(of: members[others[0]], mode: others[0]) <= entries(of: members[others[1]], mode: others[1]) ? 0 : 1
+            let via = entries(of: members[others[0]], mode: others[0]) <= entries(of: members[others[1]], mode: others[1])
+                ? 0 : 1
             let visited = others[via], checked = others[1 - via]
             marks.mark(members[mode], mode: mode)
             marks.mark(members[checked], mode: checked)
@@ -117,22 +123,13 @@ extension BlockSearch {
                     let candidate = candidateIds[entry]
                     guard !marks.contains(candidate, mode: mode), marks.contains(checkedIds[entry], mode: checked)
                     else { continue }
-                    candidates.append(candidate)
+                    if marks.increment(candidate, mode: mode) == 1 { candidates.append(candidate) }
                 }
             }
             marks.unmark(members[mode], mode: mode)
             marks.unmark(members[checked], mode: checked)
-            // A candidate's cells in the part's volume: the length of its run once sorted.
-            candidates.sort()
-            var start = 0
-            var added: [UInt32] = []
-            while start < candidates.count {
-                var end = start + 1
-                while end < candidates.count && candidates[end] == candidates[start] { end += 1 }
-                if Double(end - start) >= needed { added.append(candidates[start]) }
-                start = end
-            }
-            members[mode] = Self.merged(members[mode], added)
+            let added = candidates.filter { Double(marks.takeCount($0, mode: mode)) >= needed }
+            if !added.isEmpty { members[mode] = (members[mode] + added).sorted() }
         }
         return block(members)
     }
@@ -145,43 +142,23 @@ extension BlockSearch {
         let ranks = (0..<3).map { Ranks(part.members[$0], size: tensor.sizes[$0]) }
         let local = Tensor3(
             sizes: part.members.map(\.count),
-            coordinates: (0..<3).map { mode in
-                cells.map { UInt32(ranks[mode][tensor.coordinates[mode][Int($0)]]) }
-            },
+            coordinates: (0..<3).map { mode in cells.map { ranks[mode][tensor.coordinates[mode][Int($0)]] } },
             mass: cells.map { tensor.mass[Int($0)] })
-        guard let peeled = BlockSearch(finder: finder, tensor: local, background: background).peel() else { return part }
-        return block((0..<3).map { mode in peeled.members[mode].map { part.members[mode][Int($0)] } })
-    }
-
-    /// `keys` sorted with repeats dropped.
-    static func distinct(_ keys: [UInt64]) -> [UInt64] {
-        var keys = keys
-        keys.sort()
-        var count = 0
-        for key in keys where count == 0 || keys[count - 1] != key {
-            keys[count] = key
-            count += 1
-        }
-        keys.removeLast(keys.count - count)
-        return keys
-    }
-
-    /// Two ascending id lists with no id in common, merged into one ascending list.
-    static func merged(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
-        b.isEmpty ? a : (a + b).sorted()
+        guard let kept = BlockSearch(finder: finder, tensor: local, background: background).peel() else { return part }
+        return block((0..<3).map { mode in kept[mode].map { part.members[mode][Int($0)] } })
     }
 }
 
 /// Rank of each member id in an ascending member list, read through a dense array of
 /// the mode's size.
 private struct Ranks {
-    private let rank: [Int32]
+    private let rank: [UInt32]
 
     init(_ members: [UInt32], size: Int) {
-        var rank = [Int32](repeating: -1, count: size)
-        for (index, id) in members.enumerated() { rank[Int(id)] = Int32(index) }
+        var rank = [UInt32](repeating: .max, count: size)
+        for (index, id) in members.enumerated() { rank[Int(id)] = UInt32(index) }
         self.rank = rank
     }
 
-    subscript(id: UInt32) -> Int { Int(rank[Int(id)]) }
+    subscript(id: UInt32) -> UInt32 { rank[Int(id)] }
 }

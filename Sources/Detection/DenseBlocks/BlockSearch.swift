@@ -28,9 +28,9 @@ struct BlockSearch {
     }
 
     /// The block with these members: its mass, cell count and density over the remaining
-    /// cells.
-    func block(_ members: [[UInt32]]) -> DenseBlock {
-        let inside = cells(of: members)
+    /// cells, which are `cells` when the caller has them.
+    func block(_ members: [[UInt32]], cells: [UInt32]? = nil) -> DenseBlock {
+        let inside = cells ?? self.cells(of: members)
         var mass = 0.0
         tensor.mass.withUnsafeBufferPointer { cellMass in
             for cell in inside { mass += cellMass[Int(cell)] }
@@ -78,9 +78,9 @@ struct BlockSearch {
         return ids.reduce(0) { $0 + offsets[Int($1) + 1] - offsets[Int($1)] }
     }
 
-    /// Takes the remaining cells of the block with these members out of the search.
-    mutating func takeOut(_ members: [[UInt32]]) {
-        remaining.remove(cells(of: members), of: tensor)
+    /// Takes those of `cells` that remain out of the search.
+    mutating func takeOut(_ cells: [UInt32]) {
+        remaining.remove(cells, of: tensor)
     }
 }
 
@@ -117,7 +117,7 @@ struct RemainingCells {
     /// Per mode and slice, the mass of its remaining cells.
     var sliceMass: [[Double]]
     /// Per mode and slice, the number of its remaining cells.
-    var sliceCells: [[Int]]
+    var sliceCells: [[Int32]]
     var mass: Double
     var count: Int
 
@@ -128,7 +128,7 @@ struct RemainingCells {
                 (0..<(slices.offsets.count - 1)).map { id in slices.range(of: id).reduce(0.0) { $0 + mass[$1] } }
             }
         }
-        sliceCells = tensor.slices.map { slices in zip(slices.offsets.dropFirst(), slices.offsets).map { $0 - $1 } }
+        sliceCells = tensor.slices.map { slices in zip(slices.offsets.dropFirst(), slices.offsets).map { Int32($0 - $1) } }
         mass = tensor.mass.reduce(0, +)
         count = tensor.cellCount
     }
@@ -136,27 +136,43 @@ struct RemainingCells {
     /// Per mode, the number of slices holding a remaining cell.
     var occupiedSlices: [Int] { sliceCells.map { counts in counts.count { $0 > 0 } } }
 
-    /// Takes `cells` (remaining, each once) out.
+    /// The slices of `mode` holding a remaining cell, ascending.
+    func occupied(mode: Int) -> [UInt32] {
+        sliceCells[mode].indices.filter { sliceCells[mode][$0] > 0 }.map { UInt32($0) }
+    }
+
+    /// Takes those of `cells` (each at most once) that remain out.
     mutating func remove(_ cells: [UInt32], of tensor: Tensor3) {
-        for cell in cells {
-            let value = tensor.mass[Int(cell)]
+        let taken = cells.filter { live.contains($0) }
+        for cell in taken {
             live.remove(cell)
-            mass -= value
-            count -= 1
+            mass -= tensor.mass[Int(cell)]
+        }
+        count -= taken.count
+        tensor.mass.withUnsafeBufferPointer { cellMass in
             for mode in 0..<3 {
-                let id = Int(tensor.coordinates[mode][Int(cell)])
-                sliceMass[mode][id] -= value
-                sliceCells[mode][id] -= 1
+                tensor.coordinates[mode].withUnsafeBufferPointer { ids in
+                    sliceMass[mode].withUnsafeMutableBufferPointer { sliceMass in
+                        sliceCells[mode].withUnsafeMutableBufferPointer { sliceCells in
+                            for cell in taken {
+                                let id = Int(ids[Int(cell)])
+                                sliceMass[id] -= cellMass[Int(cell)]
+                                sliceCells[id] -= 1
+                            }
+                        }
+                    }
+                }
             }
         }
     }
 }
 
-/// Per mode, a flag per id, set for the members of one block at a time and cleared
-/// through the same member list, so that a block costs its own size and never a sweep
-/// of the whole id range. Owned by one search.
+/// Per mode, a flag and a counter per id, set for the members of one block at a time
+/// and cleared through the same id list, so that a block costs its own size and never
+/// a sweep of the whole id range. Owned by one search.
 final class MemberMarks {
     private let flags: [UnsafeMutableBufferPointer<Bool>]
+    private let counters: [UnsafeMutableBufferPointer<UInt32>]
 
     init(sizes: [Int]) {
         flags = sizes.map { size in
@@ -164,14 +180,42 @@ final class MemberMarks {
             buffer.initialize(repeating: false)
             return buffer
         }
+        counters = sizes.map { size in
+            let buffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(1, size))
+            buffer.initialize(repeating: 0)
+            return buffer
+        }
     }
 
-    deinit { flags.forEach { $0.deallocate() } }
+    deinit {
+        flags.forEach { $0.deallocate() }
+        counters.forEach { $0.deallocate() }
+    }
 
     func mark(_ ids: [UInt32], mode: Int) { for id in ids { flags[mode][Int(id)] = true } }
 
     func unmark(_ ids: [UInt32], mode: Int) { for id in ids { flags[mode][Int(id)] = false } }
 
+    /// Marks `id`; true when it was not marked yet.
+    @inline(__always)
+    func insert(_ id: UInt32, mode: Int) -> Bool {
+        defer { flags[mode][Int(id)] = true }
+        return !flags[mode][Int(id)]
+    }
+
     @inline(__always)
     func contains(_ id: UInt32, mode: Int) -> Bool { flags[mode][Int(id)] }
+
+    /// Adds one to the counter of `id` and returns it.
+    @inline(__always)
+    func increment(_ id: UInt32, mode: Int) -> UInt32 {
+        counters[mode][Int(id)] += 1
+        return counters[mode][Int(id)]
+    }
+
+    /// The counter of `id`, set back to zero.
+    func takeCount(_ id: UInt32, mode: Int) -> UInt32 {
+        defer { counters[mode][Int(id)] = 0 }
+        return counters[mode][Int(id)]
+    }
 }

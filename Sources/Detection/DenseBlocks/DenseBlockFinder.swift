@@ -66,19 +66,22 @@ public struct DenseBlockFinder: Sendable {
         let tensorFill = search.tensorFill
         var found: [DenseBlock] = []
         for _ in 0..<maximumBlocks {
-            guard let peeled = search.peel(), peeled.mass > 0 else { break }
+            guard let members = search.peel() else { break }
+            let cells = search.cells(of: members)
+            let peeled = search.block(members, cells: cells)
+            guard peeled.mass > 0 else { break }
             // A block barely denser than the background is no block, and splitting it
             // would cost a pass over its shop pairs.
-            let parts = peeled.fill >= minimumFillLift * tensorFill / 10 ? search.parts(of: peeled) : []
+            let parts = peeled.fill >= minimumFillLift * tensorFill / 10 ? search.parts(of: peeled, cells: cells) : []
             for part in parts {
                 let refined = search.refined(part)
                 guard reportable(refined, tensorFill: tensorFill) else { continue }
                 let trimmed = search.trimmed(refined)
                 guard reportable(trimmed, tensorFill: tensorFill) else { continue }
                 found.append(trimmed)
-                search.takeOut(trimmed.members)
+                search.takeOut(search.cells(of: trimmed.members))
             }
-            search.takeOut(peeled.members)
+            search.takeOut(cells)
         }
         return found
     }
