@@ -163,6 +163,28 @@ import Testing
         }
     }
 
+    @Test func equalCellsMergeInFirstSeenOrder() {
+        var random = SplitMix(seed: 5)
+        // Few values, so that keys repeat; (0, 1, 0) and (0, 0, 2^21) are different cells
+        // that a key packed as id0 << 42 | id1 << 21 | id2 would merge.
+        let days: [UInt32] = [0, 1, 1 << 21]
+        let cells = (0..<3000).map { _ in
+            (UInt32(random.next() % 7), UInt32(random.next() % 3), days[Int(random.next() % 3)])
+        }
+        let mass = cells.map { _ in Double(random.next() % 4) }
+        let tensor = Tensor3(sizes: [7, 3, (1 << 21) + 1], cells: cells, mass: mass)
+        var order: [[UInt32]] = []
+        var sums: [[UInt32]: Double] = [:]
+        for (cell, value) in zip(cells, mass) {
+            let key = [cell.0, cell.1, cell.2]
+            if sums[key] == nil { order.append(key) }
+            sums[key, default: 0] += value
+        }
+        #expect(tensor.cellCount == order.count)
+        #expect((0..<tensor.cellCount).map { cell in (0..<3).map { tensor.coordinates[$0][cell] } } == order)
+        #expect(tensor.mass == order.map { sums[$0]! })
+    }
+
     @Test func trimmingDropsAStrayDay() {
         // Two full blocks peeled as one snapshot; a stray cell of block A's buyer and shop
         // lies on one of block B's days, so block A's part takes that day along.

@@ -17,22 +17,23 @@ extension BlockSearch {
         let cellBuyer = cells.map { buyerRank[tensor.coordinates[0][Int($0)]] }
         let cellShop = cells.map { shopRank[tensor.coordinates[1][Int($0)]] }
         let cellsOfBuyer = EntityGroups(keys: cellBuyer, entityCount: buyers)
-        // Each buyer's distinct shops (`pairShop[pairOffsets[b] ..< pairOffsets[b + 1]]`).
+        // Each buyer's distinct shops, ascending (`pairShop[pairOffsets[b] ..< pairOffsets[b + 1]]`):
+        // cells in shop order, then grouped by buyer (a stable counting sort).
+        let cellsOfShop = EntityGroups(keys: cellShop, entityCount: shops)
+        let byShop = EntityGroups(keys: cellsOfShop.rows.map { cellBuyer[Int($0)] }, entityCount: buyers)
         var pairOffsets = [0], pairShop: [UInt32] = [], pairBuyer: [UInt32] = []
-        var lastBuyerOfShop = [Int32](repeating: -1, count: shops)
         for buyer in 0..<buyers {
-            for index in cellsOfBuyer.rows(of: buyer) {
-                let shop = Int(cellShop[Int(index)])
-                if lastBuyerOfShop[shop] != Int32(buyer) {
-                    lastBuyerOfShop[shop] = Int32(buyer)
-                    pairShop.append(UInt32(shop))
+            for position in byShop.rows(of: buyer) {
+                let shop = cellShop[Int(cellsOfShop.rows[Int(position)])]
+                if pairShop.count == pairOffsets[buyer] || pairShop[pairShop.count - 1] != shop {
+                    pairShop.append(shop)
                     pairBuyer.append(UInt32(buyer))
                 }
             }
             pairOffsets.append(pairShop.count)
         }
         let pairsOfShop = EntityGroups(keys: pairShop, entityCount: shops)
-        // For each shop a, the buyers it shares with every higher shop b.
+        // Two shops whose shared buyers reach the threshold are one part.
         var parent = Array(0..<shops)
         func root(_ shop: Int) -> Int {
             var shop = shop
@@ -42,12 +43,18 @@ extension BlockSearch {
         var shared = [Int32](repeating: 0, count: shops)
         var touched: [Int] = []
         for a in 0..<shops {
-            for pair in pairsOfShop.rows(of: a) {
-                let buyer = Int(pairBuyer[Int(pair)])
-                for other in pairOffsets[buyer]..<pairOffsets[buyer + 1] where pairShop[other] > UInt32(a) {
-                    let b = Int(pairShop[other])
-                    if shared[b] == 0 { touched.append(b) }
-                    shared[b] += 1
+            // The buyers of shop a and, for each, its shops above a (they follow a in
+            // the buyer's ascending list): the buyers a shares with every higher shop b.
+            shared.withUnsafeMutableBufferPointer { shared in
+                pairShop.withUnsafeBufferPointer { pairShop in
+                    for pair in pairsOfShop.rows(of: a) {
+                        let buyer = Int(pairBuyer[Int(pair)])
+                        for other in (Int(pair) + 1)..<pairOffsets[buyer + 1] {
+                            let b = Int(pairShop[other])
+                            if shared[b] == 0 { touched.append(b) }
+                            shared[b] += 1
+                        }
+                    }
                 }
             }
             for b in touched {
@@ -118,12 +125,21 @@ extension BlockSearch {
             let candidateIds = (visited + 1) % 3 == mode ? slices.first : slices.second
             let checkedIds = (visited + 1) % 3 == mode ? slices.second : slices.first
             var candidates: [UInt32] = []
-            for id in members[visited] {
-                for entry in slices.range(of: Int(id)) where remaining.live.contains(slices.cells[entry]) {
-                    let candidate = candidateIds[entry]
-                    guard !marks.contains(candidate, mode: mode), marks.contains(checkedIds[entry], mode: checked)
-                    else { continue }
-                    if marks.increment(candidate, mode: mode) == 1 { candidates.append(candidate) }
+            slices.cells.withUnsafeBufferPointer { cells in
+                candidateIds.withUnsafeBufferPointer { candidateIds in
+                    checkedIds.withUnsafeBufferPointer { checkedIds in
+                        remaining.live.words.withUnsafeBufferPointer { live in
+                            for id in members[visited] {
+                                for entry in slices.range(of: Int(id)) {
+                                    let bit = LiveCells.bit(of: cells[entry]), candidate = candidateIds[entry]
+                                    guard live[bit.word] & bit.mask != 0, !marks.contains(candidate, mode: mode),
+                                        marks.contains(checkedIds[entry], mode: checked)
+                                    else { continue }
+                                    if marks.increment(candidate, mode: mode) == 1 { candidates.append(candidate) }
+                                }
+                            }
+                        }
+                    }
                 }
             }
             marks.unmark(members[mode], mode: mode)

@@ -69,10 +69,9 @@ extension BlockSearch {
     ) -> Double {
         var removed = 0.0
         for entry in entries {
-            let cell = cells[entry]
-            let word = Int(cell >> 6), bit = UInt64(1) << UInt64(cell & 63)
-            guard live[word] & bit != 0 else { continue }
-            live[word] &= ~bit
+            let bit = LiveCells.bit(of: cells[entry])
+            guard live[bit.word] & bit.mask != 0 else { continue }
+            live[bit.word] &= ~bit.mask
             removed += mass[entry]
             heaps.0.decrease(first[entry], by: mass[entry])
             heaps.1.decrease(second[entry], by: mass[entry])

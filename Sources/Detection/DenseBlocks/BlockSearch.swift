@@ -57,12 +57,16 @@ struct BlockSearch {
         slices.cells.withUnsafeBufferPointer { cells in
             slices.first.withUnsafeBufferPointer { firstIds in
                 slices.second.withUnsafeBufferPointer { secondIds in
-                    for id in members[mode] {
-                        for entry in slices.range(of: Int(id)) where remaining.live.contains(cells[entry])
-                            && marks.contains(firstIds[entry], mode: first)
-                            && marks.contains(secondIds[entry], mode: second)
-                        {
-                            inside.append(cells[entry])
+                    remaining.live.words.withUnsafeBufferPointer { live in
+                        for id in members[mode] {
+                            for entry in slices.range(of: Int(id)) {
+                                let bit = LiveCells.bit(of: cells[entry])
+                                if live[bit.word] & bit.mask != 0 && marks.contains(firstIds[entry], mode: first)
+                                    && marks.contains(secondIds[entry], mode: second)
+                                {
+                                    inside.append(cells[entry])
+                                }
+                            }
                         }
                     }
                 }
@@ -92,7 +96,8 @@ struct Background {
 }
 
 /// One bit per cell of a tensor: set while the cell is still in play. A bit set of half
-/// a million cells is 64 KB, so the random checks of a peeling pass stay in cache.
+/// a million cells is 64 KB, so the random checks of a peeling pass stay in cache. Hot
+/// loops read `words` through a raw buffer with `LiveCells.bit(of:)`.
 struct LiveCells {
     private(set) var words: [UInt64]
 
@@ -102,11 +107,31 @@ struct LiveCells {
         if count % 64 != 0 { words[words.count - 1] = (1 << UInt64(count % 64)) - 1 }
     }
 
+    /// The word of `words` that holds the bit of `cell`, and the bit.
     @inline(__always)
-    func contains(_ cell: UInt32) -> Bool { words[Int(cell >> 6)] & (1 << UInt64(cell & 63)) != 0 }
+    static func bit(of cell: UInt32) -> (word: Int, mask: UInt64) { (Int(cell >> 6), 1 << UInt64(cell & 63)) }
 
     @inline(__always)
-    mutating func remove(_ cell: UInt32) { words[Int(cell >> 6)] &= ~(1 << UInt64(cell & 63)) }
+    func contains(_ cell: UInt32) -> Bool {
+        let bit = Self.bit(of: cell)
+        return words[bit.word] & bit.mask != 0
+    }
+
+    /// Clears the bits of `cells`; returns those that were set, in order.
+    mutating func remove(_ cells: [UInt32]) -> [UInt32] {
+        var removed: [UInt32] = []
+        removed.reserveCapacity(cells.count)
+        words.withUnsafeMutableBufferPointer { words in
+            for cell in cells {
+                let bit = Self.bit(of: cell)
+                if words[bit.word] & bit.mask != 0 {
+                    words[bit.word] &= ~bit.mask
+                    removed.append(cell)
+                }
+            }
+        }
+        return removed
+    }
 }
 
 /// The cells that earlier passes have not taken out, with the mass and the number of
@@ -143,13 +168,10 @@ struct RemainingCells {
 
     /// Takes those of `cells` (each at most once) that remain out.
     mutating func remove(_ cells: [UInt32], of tensor: Tensor3) {
-        let taken = cells.filter { live.contains($0) }
-        for cell in taken {
-            live.remove(cell)
-            mass -= tensor.mass[Int(cell)]
-        }
+        let taken = live.remove(cells)
         count -= taken.count
         tensor.mass.withUnsafeBufferPointer { cellMass in
+            for cell in taken { mass -= cellMass[Int(cell)] }
             for mode in 0..<3 {
                 tensor.coordinates[mode].withUnsafeBufferPointer { ids in
                     sliceMass[mode].withUnsafeMutableBufferPointer { sliceMass in
