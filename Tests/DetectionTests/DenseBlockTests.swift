@@ -186,21 +186,28 @@ import Testing
     }
 
     @Test func trimmingDropsAStrayDay() {
-        // Two full blocks peeled as one snapshot; a stray cell of block A's buyer and shop
-        // lies on one of block B's days, so block A's part takes that day along.
-        var cells: [(UInt32, UInt32, UInt32)] = []
+        // Blocks A (days 0-1) and B (days 1-2) share day 1 and are peeled as one
+        // snapshot, which keeps days 1-2 only; a stray cell of A's buyer 0 and shop 0 lies
+        // on day 2. Refining gives A back day 0, and trimming drops day 2 again.
+        var random = SplitMix(seed: 3)
+        var cells: [(UInt32, UInt32, UInt32)] = (0..<300).map { _ in
+            (UInt32(30 + random.next() % 970), UInt32(random.next() % 200), UInt32(random.next() % 30))
+        }
         for buyer in 0..<10 { for shop in 0..<3 { for day in 0..<2 { cells.append((UInt32(buyer), UInt32(shop), UInt32(day))) } } }
-        for buyer in 10..<30 { for shop in 3..<8 { for day in 5..<7 { cells.append((UInt32(buyer), UInt32(shop), UInt32(day))) } } }
-        cells.append((0, 0, 6))
-        let tensor = Tensor3(sizes: [100, 50, 10], cells: cells, mass: [Double](repeating: 1, count: cells.count))
-        let search = BlockSearch(finder: DenseBlockFinder(minimumFillLift: 0), tensor: tensor)
+        for buyer in 10..<30 { for shop in 3..<8 { for day in 1..<3 { cells.append((UInt32(buyer), UInt32(shop), UInt32(day))) } } }
+        cells.append((0, 0, 2))
+        let tensor = Tensor3(sizes: [1000, 200, 30], cells: cells, mass: [Double](repeating: 1, count: cells.count))
+        let search = BlockSearch(finder: DenseBlockFinder(), tensor: tensor)
         let members = search.peel()!
-        let cellsOfSnapshot = search.cells(of: members)
-        let parts = search.parts(of: search.block(members, cells: cellsOfSnapshot), cells: cellsOfSnapshot)
-        #expect(parts.map { $0.members[2] } == [[0, 1, 6], [5, 6]])
-        #expect(search.trimmed(parts[0]).members == [Array(0..<10), [0, 1, 2], [0, 1]])
-        let blocks = DenseBlockFinder(maximumBlocks: 2, minimumFillLift: 0).blocks(in: tensor)
-        #expect(blocks.map(\.members[2]) == [[0, 1], [5, 6]])
+        #expect(members.map(\.count) == [30, 8, 2])
+        let snapshot = search.cells(of: members)
+        let parts = search.parts(of: search.block(members, cells: snapshot), cells: snapshot)
+        #expect(parts.map { $0.members[2] } == [[1, 2], [1, 2]])
+        let refined = search.refined(parts[0])
+        #expect(refined.members[2] == [0, 1, 2])
+        let blockA: [[UInt32]] = [Array(0..<10), [0, 1, 2], [0, 1]], blockB: [[UInt32]] = [Array(10..<30), [3, 4, 5, 6, 7], [1, 2]]
+        #expect(search.trimmed(refined).members == blockA)
+        #expect(DenseBlockFinder(maximumBlocks: 2).blocks(in: tensor).map(\.members) == [blockA, blockB])
     }
 }
 
