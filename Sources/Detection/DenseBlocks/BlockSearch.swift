@@ -170,6 +170,16 @@ struct RemainingCells {
     mutating func remove(_ cells: [UInt32], of tensor: Tensor3) {
         let taken = live.remove(cells)
         count -= taken.count
+        if count == 0 {
+            // Everything went (a pass whose best snapshot was all that remained): zero
+            // the tallies rather than update them cell by cell.
+            mass = 0
+            for mode in 0..<3 {
+                sliceMass[mode] = [Double](repeating: 0, count: sliceMass[mode].count)
+                sliceCells[mode] = [Int32](repeating: 0, count: sliceCells[mode].count)
+            }
+            return
+        }
         tensor.mass.withUnsafeBufferPointer { cellMass in
             for cell in taken { mass -= cellMass[Int(cell)] }
             for mode in 0..<3 {
