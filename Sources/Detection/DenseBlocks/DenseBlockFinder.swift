@@ -29,17 +29,19 @@ public struct DenseBlock: Sendable, Equatable {
 
 /// Finds dense blocks in a three-way tensor by greedy peeling in the manner of M-Zoom
 /// (Shin et al., PKDD 2016), the single-slice variant of D-Cube: repeatedly remove the
-/// lightest slice of whichever mode leaves the densest block, and remember the density
-/// after every removal; the densest snapshot is the block. One pass touches each cell
-/// once, with a heap update for its other two slices: O(cells log slices).
+/// lightest slice of whichever mode leaves the densest block, and remember the removal
+/// order; the densest snapshot is the block, replayed from that order. One pass touches
+/// each cell once (a slice's cells are one contiguous run, a removed cell is a cleared
+/// bit), with an indexed-heap update for its other two slices: O(cells log slices).
 ///
-/// Two steps keep the answer to what is really there. `susp` rewards mass, so one
-/// snapshot can hold two unrelated dense blocks: a found block is split into parts
-/// whose mode-1 ids share mode-0 ids (see `parts`). And peeling
-/// always returns something, even from pure noise: a part is reported only when its
-/// fill is `minimumFillLift` times the tensor's. Each part then gets back the slices
-/// that fill its volume about as densely as it does (`refined`), its cells are taken
-/// out, and the search repeats.
+/// Three steps keep the answer to what is really there (`BlockSearch`). `susp` rewards
+/// mass, so one snapshot can hold two unrelated dense blocks: a found block is split
+/// into parts whose mode-1 ids share mode-0 ids (`parts`). Each part gets back the
+/// slices that fill its volume about as densely as it does (`refined`), and is peeled
+/// again on its own cells, which drops the stray ids that a background cell brought
+/// along (`trimmed`). And peeling always returns something, even from pure noise: a part
+/// is reported only when its fill is `minimumFillLift` times the tensor's. The cells of
+/// reported parts and of the snapshot are taken out, and the search repeats.
 public struct DenseBlockFinder: Sendable {
     public var density: BlockDensity
     /// Stop after this many peeling passes.
