@@ -110,6 +110,7 @@ extension BlockSearch {
     /// slice that peeling dropped while two blocks were still one snapshot.
     func refined(_ part: DenseBlock) -> DenseBlock {
         var members = part.members
+        var grown = false
         for mode in 0..<3 {
             let others = [(mode + 1) % 3, (mode + 2) % 3]
             let needed = 0.5 * part.fill * Double(members[others[0]].count * members[others[1]].count)
@@ -129,13 +130,15 @@ extension BlockSearch {
                 candidateIds.withUnsafeBufferPointer { candidateIds in
                     checkedIds.withUnsafeBufferPointer { checkedIds in
                         remaining.live.words.withUnsafeBufferPointer { live in
+                            let inMode = marks.flags[mode], inChecked = marks.flags[checked]
+                            let counts = marks.counters[mode]
                             for id in members[visited] {
                                 for entry in slices.range(of: Int(id)) {
-                                    let bit = LiveCells.bit(of: cells[entry]), candidate = candidateIds[entry]
-                                    guard live[bit.word] & bit.mask != 0, !marks.contains(candidate, mode: mode),
-                                        marks.contains(checkedIds[entry], mode: checked)
+                                    let bit = LiveCells.bit(of: cells[entry]), candidate = Int(candidateIds[entry])
+                                    guard live[bit.word] & bit.mask != 0, !inMode[candidate], inChecked[Int(checkedIds[entry])]
                                     else { continue }
-                                    if marks.increment(candidate, mode: mode) == 1 { candidates.append(candidate) }
+                                    counts[candidate] += 1
+                                    if counts[candidate] == 1 { candidates.append(UInt32(candidate)) }
                                 }
                             }
                         }
@@ -145,9 +148,12 @@ extension BlockSearch {
             marks.unmark(members[mode], mode: mode)
             marks.unmark(members[checked], mode: checked)
             let added = candidates.filter { Double(marks.takeCount($0, mode: mode)) >= needed }
-            if !added.isEmpty { members[mode] = (members[mode] + added).sorted() }
+            if !added.isEmpty {
+                members[mode] = (members[mode] + added).sorted()
+                grown = true
+            }
         }
-        return block(members)
+        return grown ? block(members) : part
     }
 
     /// `part` peeled again on its own cells, against the whole tensor's background: the

@@ -58,11 +58,12 @@ struct BlockSearch {
             slices.first.withUnsafeBufferPointer { firstIds in
                 slices.second.withUnsafeBufferPointer { secondIds in
                     remaining.live.words.withUnsafeBufferPointer { live in
+                        let inFirst = marks.flags[first], inSecond = marks.flags[second]
                         for id in members[mode] {
                             for entry in slices.range(of: Int(id)) {
                                 let bit = LiveCells.bit(of: cells[entry])
-                                if live[bit.word] & bit.mask != 0 && marks.contains(firstIds[entry], mode: first)
-                                    && marks.contains(secondIds[entry], mode: second)
+                                if live[bit.word] & bit.mask != 0 && inFirst[Int(firstIds[entry])]
+                                    && inSecond[Int(secondIds[entry])]
                                 {
                                     inside.append(cells[entry])
                                 }
@@ -110,12 +111,6 @@ struct LiveCells {
     /// The word of `words` that holds the bit of `cell`, and the bit.
     @inline(__always)
     static func bit(of cell: UInt32) -> (word: Int, mask: UInt64) { (Int(cell >> 6), 1 << UInt64(cell & 63)) }
-
-    @inline(__always)
-    func contains(_ cell: UInt32) -> Bool {
-        let bit = Self.bit(of: cell)
-        return words[bit.word] & bit.mask != 0
-    }
 
     /// Clears the bits of `cells`; returns those that were set, in order.
     mutating func remove(_ cells: [UInt32]) -> [UInt32] {
@@ -203,8 +198,10 @@ struct RemainingCells {
 /// and cleared through the same id list, so that a block costs its own size and never
 /// a sweep of the whole id range. Owned by one search.
 final class MemberMarks {
-    private let flags: [UnsafeMutableBufferPointer<Bool>]
-    private let counters: [UnsafeMutableBufferPointer<UInt32>]
+    /// Per mode, the flag of each id; hot loops take one mode's buffer out first.
+    let flags: [UnsafeMutableBufferPointer<Bool>]
+    /// Per mode, a counter per id, zero outside a count in progress.
+    let counters: [UnsafeMutableBufferPointer<UInt32>]
 
     init(sizes: [Int]) {
         flags = sizes.map { size in
@@ -233,16 +230,6 @@ final class MemberMarks {
     func insert(_ id: UInt32, mode: Int) -> Bool {
         defer { flags[mode][Int(id)] = true }
         return !flags[mode][Int(id)]
-    }
-
-    @inline(__always)
-    func contains(_ id: UInt32, mode: Int) -> Bool { flags[mode][Int(id)] }
-
-    /// Adds one to the counter of `id` and returns it.
-    @inline(__always)
-    func increment(_ id: UInt32, mode: Int) -> UInt32 {
-        counters[mode][Int(id)] += 1
-        return counters[mode][Int(id)]
     }
 
     /// The counter of `id`, set back to zero.

@@ -93,7 +93,4 @@ struct SliceCells: Sendable {
 
     /// The entries of slice `id`.
     func range(of id: Int) -> Range<Int> { offsets[id]..<offsets[id + 1] }
-
-    /// The cell numbers of slice `id`, ascending.
-    func cells(of id: Int) -> ArraySlice<UInt32> { cells[range(of: id)] }
 }
