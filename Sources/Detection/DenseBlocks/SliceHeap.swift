@@ -60,7 +60,8 @@ final class SliceHeap {
     func decrease(_ id: UInt32, by amount: Double) {
         masses[Int(id)] -= amount
         let index = Int(position[Int(id)])
-        if index >= 0 { siftUp(index) }
+        // Most decreases leave a slice above its parent: check before the call.
+        if index > 0 && less(id, heap[(index - 1) / 2]) { siftUp(index) }
     }
 
     @inline(__always)

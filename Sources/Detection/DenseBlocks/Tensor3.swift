@@ -8,39 +8,89 @@ public struct Tensor3: Sendable {
     public let coordinates: [[UInt32]]
     /// The mass of each cell (an order count, or a camouflage-resistant weight).
     public let mass: [Double]
-    /// Per mode, the cells of each slice (compressed sparse rows).
-    let slices: [EntityGroups]
+    /// Per mode, the cells of each slice with their other ids and mass alongside.
+    let slices: [SliceCells]
 
     /// Builds the tensor; each coordinate array and `mass` have one entry per cell.
     public init(sizes: [Int], coordinates: [[UInt32]], mass: [Double]) {
         precondition(sizes.count == 3 && coordinates.count == 3)
         precondition(coordinates.allSatisfy { $0.count == mass.count })
+        precondition(mass.count < Int(UInt32.max), "cell numbers are 32-bit")
         self.sizes = sizes
         self.coordinates = coordinates
         self.mass = mass
-        self.slices = (0..<3).map { EntityGroups(keys: coordinates[$0], entityCount: sizes[$0]) }
+        self.slices = (0..<3).map { SliceCells(mode: $0, sizes: sizes, coordinates: coordinates, mass: mass) }
     }
 
     public var cellCount: Int { mass.count }
 
     /// Cells given as (mode 0, mode 1, mode 2) keys with a count each; equal keys are
-    /// summed into one cell, in first-seen order.
+    /// summed into one cell, in first-seen order. The keys are merged through an
+    /// open-addressing table of cell numbers (linear probing, at most half full).
     public init(sizes: [Int], cells: [(UInt32, UInt32, UInt32)], mass: [Double]) {
-        var index: [UInt64: Int] = [:]
-        var coordinates: [[UInt32]] = [[], [], []]
+        precondition(cells.count == mass.count && cells.count < Int(Int32.max))
+        var ids: ([UInt32], [UInt32], [UInt32]) = ([], [], [])
         var merged: [Double] = []
+        let bits = max(4, Int.bitWidth - (2 * cells.count).leadingZeroBitCount)
+        var table = [Int32](repeating: -1, count: 1 << bits)
         for (cell, value) in zip(cells, mass) {
-            let key = UInt64(cell.0) << 42 | UInt64(cell.1) << 21 | UInt64(cell.2)
-            if let known = index[key] {
-                merged[known] += value
-            } else {
-                index[key] = merged.count
-                coordinates[0].append(cell.0)
-                coordinates[1].append(cell.1)
-                coordinates[2].append(cell.2)
-                merged.append(value)
+            var slot = Int(truncatingIfNeeded: Self.hash(cell) >> UInt64(64 - bits))
+            while true {
+                let known = Int(table[slot])
+                if known < 0 {
+                    table[slot] = Int32(merged.count)
+                    ids.0.append(cell.0)
+                    ids.1.append(cell.1)
+                    ids.2.append(cell.2)
+                    merged.append(value)
+                    break
+                }
+                if ids.0[known] == cell.0 && ids.1[known] == cell.1 && ids.2[known] == cell.2 {
+                    merged[known] += value
+                    break
+                }
+                slot = (slot + 1) & (table.count - 1)
             }
         }
-        self.init(sizes: sizes, coordinates: coordinates, mass: merged)
+        self.init(sizes: sizes, coordinates: [ids.0, ids.1, ids.2], mass: merged)
     }
+
+    /// A well-mixed 64-bit hash of a cell's three ids (SplitMix64's multipliers).
+    @inline(__always)
+    static func hash(_ cell: (UInt32, UInt32, UInt32)) -> UInt64 {
+        var hash = (UInt64(cell.0) ^ 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ UInt64(cell.1) ^ hash >> 29) &* 0x94D0_49BB_1331_11EB
+        hash = (hash ^ UInt64(cell.2) ^ hash >> 32) &* 0xBF58_476D_1CE4_E5B9
+        return hash ^ hash >> 31
+    }
+}
+
+/// The cells of each slice of one mode of a `Tensor3` (compressed sparse rows, cells in
+/// ascending order within a slice), with each cell's ids in the two other modes and its
+/// mass stored alongside: removing a slice while peeling reads one contiguous run
+/// instead of gathering from the coordinate columns at random.
+struct SliceCells: Sendable {
+    /// `offsets[s] ..< offsets[s + 1]` are the entries of slice `s`.
+    let offsets: [Int]
+    /// Per entry, the cell's number.
+    let cells: [UInt32]
+    /// Per entry, the cell's id in mode `(mode + 1) % 3`.
+    let first: [UInt32]
+    /// Per entry, the cell's id in mode `(mode + 2) % 3`.
+    let second: [UInt32]
+    /// Per entry, the cell's mass.
+    let mass: [Double]
+
+    init(mode: Int, sizes: [Int], coordinates: [[UInt32]], mass: [Double]) {
+        let groups = EntityGroups(keys: coordinates[mode], entityCount: sizes[mode])
+        let cells = groups.rows
+        offsets = groups.offsets
+        self.cells = cells
+        first = cells.map { coordinates[(mode + 1) % 3][Int($0)] }
+        second = cells.map { coordinates[(mode + 2) % 3][Int($0)] }
+        self.mass = cells.map { mass[Int($0)] }
+    }
+
+    /// The entries of slice `id`.
+    func range(of id: Int) -> Range<Int> { offsets[id]..<offsets[id + 1] }
 }
