@@ -29,7 +29,8 @@ public struct ParcelWeightBaseline: Sendable {
 
     /// Per item, nil when the item has fewer than `minimumParcels` weighed waybills.
     public var items: [Norm?]
-    /// Per shop, nil when the shop has fewer than `minimumParcels` weighed waybills.
+    /// Per shop that ships an item without its own norm, over all the shop's weighed
+    /// waybills; nil for other shops and for shops with fewer than `minimumParcels`.
     public var shops: [Norm?]
     /// Over every weighed waybill; nil when none is weighed.
     public var overall: Norm?
@@ -72,6 +73,15 @@ public struct ParcelWeightBaseline: Sendable {
             }
         }
         items = Self.norms(keys: itemKeys, entityCount: itemCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
+        // A shop's norm is only the fallback for items without their own: learn it only
+        // for shops that ship such an item.
+        var needed = [Bool](repeating: false, count: shopCount)
+        for waybill in 0..<count where itemKeys[waybill] != IdDictionary.absent && items[Int(itemKeys[waybill])] == nil {
+            needed[Int(shopKeys[waybill])] = true
+        }
+        for waybill in 0..<count where shopKeys[waybill] != IdDictionary.absent && !needed[Int(shopKeys[waybill])] {
+            shopKeys[waybill] = IdDictionary.absent
+        }
         shops = Self.norms(keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
         // The export-wide fallback from an even sample: its median is as good, and it
         // keeps the selection small on large exports.
