@@ -41,8 +41,12 @@ import Testing
     /// Plain reference: the waybill's rows sorted by (time, row), each feature computed
     /// on its own by the definition in `WaybillTrajectory`.
     static func reference(_ table: LogisticsTable, paidAt: [Int64], waybill: Int, rules: TrajectoryRules) -> WaybillTrajectory {
-        let rows = (0..<table.count).filter { table.waybill[$0] == UInt32(waybill) }
-            .sorted { (table.at[$0], $0) < (table.at[$1], $1) }
+        reference(table, paidAt: paidAt, rows: (0..<table.count).filter { table.waybill[$0] == UInt32(waybill) }, rules: rules)
+    }
+
+    /// The reference over the waybill's `rows`, in any order.
+    static func reference(_ table: LogisticsTable, paidAt: [Int64], rows: [Int], rules: TrajectoryRules) -> WaybillTrajectory {
+        let rows = rows.sorted { (table.at[$0], $0) < (table.at[$1], $1) }
         var expected = WaybillTrajectory()
         guard !rows.isEmpty else { return expected }
         func events(_ wanted: ScanEvent...) -> [Int] { rows.filter { wanted.map(\.rawValue).contains(table.event[$0]) } }
@@ -142,7 +146,7 @@ import Testing
             let traced = WaybillTrajectory.traceAll(table, paidAt: paidAt, waybillCount: waybillCount, rules: rules, threads: threads)
             #expect(traced.trajectories.count == waybillCount)
             for waybill in Set(used).sorted() where waybill < waybillCount {
-                #expect(traced.trajectories[waybill] == Self.reference(table, paidAt: paidAt, waybill: waybill, rules: rules),
+                #expect(traced.trajectories[waybill] == Self.reference(table, paidAt: paidAt, rows: byWaybill[waybill], rules: rules),
                         "waybill \(waybill), seed \(seed), threads \(threads)")
             }
             #expect(traced.trajectories.indices.filter { traced.trajectories[$0].scans == 0 }.count
