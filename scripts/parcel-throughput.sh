@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Throughput of the empty-parcel detector once an export is loaded: a seeded synthetic
 # logistics table of EVENTS scan events (default 10M), measured for 1 and 2 threads.
-# The target (issue 8) is at least 20M scan events per second per core.
+# The target (issue 8) is at least 20M scan events per second per core. Each line gives the
+# wall-clock rate and the rate per CPU second (events / CPU time of the run, all threads):
+# on a shared machine only the latter, and callgrind's instructions per event, are stable.
 #   scripts/parcel-throughput.sh [EVENTS]
 # Hot spots: valgrind --tool=callgrind "$BIN" 1000000 1, then
 #   callgrind_annotate callgrind.out.* | swift demangle --simplified | head -40

@@ -128,12 +128,67 @@ import Testing
     }
 
     @Test func outletConcentrationOnTopShops() {
-        let outlets = EntityGroups(keys: [0, 0, 0, 0, 0, 0, 1, 1], entityCount: 2)
-        let empty = [true, true, true, true, false, true, true, true]
-        let shops: [UInt32] = [5, 5, 6, 7, 8, 9, 1, 1]
-        let values = EmptyParcelDetector.shopConcentration(outlets: outlets, empty: empty, shopOfWaybill: shops, topShops: 2, minimumEmpty: 3)
+        let outlets: [UInt32] = [0, 1, 0, 0, 0, 0, 0, 1, IdDictionary.absent]
+        let empty = [true, true, true, true, true, false, true, true, true]
+        let shops: [UInt32] = [5, 1, 5, 6, 7, 8, 9, 1, 5]
+        let values = EmptyParcelDetector.shopConcentration(
+            outletOf: outlets, outletCount: 2, empty: empty, shopOfWaybill: shops, topShops: 2, minimumEmpty: 3)
         #expect(values[0] == 3.0 / 5.0)
         #expect(values[1].isNaN)
+    }
+}
+
+@Suite struct IssuingCounterTests {
+    /// Plain reference: per (outlet, shop) pair, its waybills and those signed where
+    /// issued, counted with dictionaries; the tell goes on the pair's signed-where-issued
+    /// waybills when the pair qualifies against the shop's other waybills.
+    static func reference(
+        _ trajectories: [WaybillTrajectory], shops: [UInt32], minimum: Int, share: Double, otherShare: Double
+    ) -> [Bool] {
+        struct Pair: Hashable { let outlet: UInt32, shop: UInt32 }
+        var pairs: [Pair: (all: Int, signed: Int)] = [:], byShop: [UInt32: (all: Int, signed: Int)] = [:]
+        for (trajectory, shop) in zip(trajectories, shops) where shop != IdDictionary.absent {
+            let signed = trajectory.flags.contains(.signedWhereIssued) ? 1 : 0
+            byShop[shop, default: (0, 0)].all += 1
+            byShop[shop, default: (0, 0)].signed += signed
+            guard trajectory.courier != IdDictionary.absent else { continue }
+            pairs[Pair(outlet: trajectory.courier, shop: shop), default: (0, 0)].all += 1
+            pairs[Pair(outlet: trajectory.courier, shop: shop), default: (0, 0)].signed += signed
+        }
+        return zip(trajectories, shops).map { trajectory, shop in
+            guard shop != IdDictionary.absent, trajectory.courier != IdDictionary.absent,
+                  trajectory.flags.contains(.signedWhereIssued), let pair = pairs[Pair(outlet: trajectory.courier, shop: shop)],
+                  let all = byShop[shop] else { return false }
+            let other = all.all - pair.all, otherSigned = all.signed - pair.signed
+            return pair.signed >= minimum && Double(pair.signed) >= share * Double(pair.all)
+                && other >= minimum && Double(otherSigned) < otherShare * Double(other)
+        }
+    }
+
+    @Test(arguments: 0..<40) func marksMatchReference(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed) &+ 500)
+        let outletCount = Int(random.next() % 4) + 1, shopCount = Int(random.next() % 5) + 1
+        let count = Int(random.next() % 300)
+        // Each pair leans one way, so some pairs cross the share and some shops do not.
+        let lean = (0..<(outletCount * shopCount)).map { _ in Double(random.next() % 100) / 100 }
+        var trajectories: [WaybillTrajectory] = []
+        var shops: [UInt32] = []
+        for _ in 0..<count {
+            var trajectory = WaybillTrajectory()
+            let outlet = Int(random.next() % UInt64(outletCount + 1)), shop = Int(random.next() % UInt64(shopCount + 1))
+            trajectory.courier = outlet == outletCount ? IdDictionary.absent : UInt32(outlet)
+            let p = outlet < outletCount && shop < shopCount ? lean[outlet * shopCount + shop] : 0.5
+            if Double(random.next() % 100) / 100 < p { trajectory.flags.insert(.signedWhereIssued) }
+            trajectories.append(trajectory)
+            shops.append(shop == shopCount ? IdDictionary.absent : UInt32(shop))
+        }
+        let minimum = Int(random.next() % 4) + 1
+        var tells = [ParcelTells](repeating: [], count: count)
+        IssuingCounters.markSignedAtCounter(
+            &tells, trajectories: trajectories, shopOfWaybill: shops, shopCount: shopCount, outletCount: outletCount,
+            minimumWaybills: minimum, share: 0.8, otherShare: 0.5)
+        #expect(tells.map { $0.contains(.signedAtCounter) }
+                == Self.reference(trajectories, shops: shops, minimum: minimum, share: 0.8, otherShare: 0.5), "seed \(seed)")
     }
 }
 

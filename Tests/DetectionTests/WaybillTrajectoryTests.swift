@@ -41,8 +41,12 @@ import Testing
     /// Plain reference: the waybill's rows sorted by (time, row), each feature computed
     /// on its own by the definition in `WaybillTrajectory`.
     static func reference(_ table: LogisticsTable, paidAt: [Int64], waybill: Int, rules: TrajectoryRules) -> WaybillTrajectory {
-        let rows = (0..<table.count).filter { table.waybill[$0] == UInt32(waybill) }
-            .sorted { (table.at[$0], $0) < (table.at[$1], $1) }
+        reference(table, paidAt: paidAt, rows: (0..<table.count).filter { table.waybill[$0] == UInt32(waybill) }, rules: rules)
+    }
+
+    /// The reference over the waybill's `rows`, in any order.
+    static func reference(_ table: LogisticsTable, paidAt: [Int64], rows: [Int], rules: TrajectoryRules) -> WaybillTrajectory {
+        let rows = rows.sorted { (table.at[$0], $0) < (table.at[$1], $1) }
         var expected = WaybillTrajectory()
         guard !rows.isEmpty else { return expected }
         func events(_ wanted: ScanEvent...) -> [Int] { rows.filter { wanted.map(\.rawValue).contains(table.event[$0]) } }
@@ -81,9 +85,8 @@ import Testing
     @Test(arguments: 0..<60) func kernelMatchesReference(seed: Int) {
         let (table, paidAt, waybillCount) = Self.randomScans(seed: seed)
         let rules = TrajectoryRules(minimumHopSeconds: 900, stalledBefore: 6000)
-        let groups = EntityGroups(keys: table.waybill, entityCount: waybillCount + 1, orderedBy: table.at)
         for threads in [1, 2] {
-            let traced = WaybillTrajectory.trace(table, paidAt: paidAt, waybills: groups, rules: rules, threads: threads)
+            let traced = WaybillTrajectory.trace(table, paidAt: paidAt, waybillCount: waybillCount + 1, rules: rules, threads: threads)
             #expect(traced.count == waybillCount + 1)
             for waybill in 0...waybillCount {
                 #expect(traced[waybill] == Self.reference(table, paidAt: paidAt, waybill: waybill, rules: rules),
@@ -96,12 +99,60 @@ import Testing
         var table = LogisticsTable()
         table.waybill = [0]; table.order = [0]; table.courier = [2]; table.event = [ScanEvent.signed.rawValue]
         table.at = [500]; table.location = [7]; table.weightGrams = [Missing.count]
-        let groups = EntityGroups(keys: table.waybill, entityCount: 1, orderedBy: table.at)
         let trajectory = WaybillTrajectory.trace(
-            table, paidAt: [100], waybills: groups, rules: TrajectoryRules(minimumHopSeconds: 600, stalledBefore: 0),
+            table, paidAt: [100], waybillCount: 1, rules: TrajectoryRules(minimumHopSeconds: 600, stalledBefore: 0),
             threads: 1)[0]
         #expect(trajectory.scans == 1 && trajectory.orders == 1 && trajectory.courier == 2)
         #expect(trajectory.secondsToSigned == nil)
         #expect(trajectory.flags == [.terminal, .signedWhereIssued])
+    }
+
+    /// Waybill ids spread over several partitions, rows of long waybills (over the
+    /// insertion-sort length) in reverse time order, rows naming no known waybill, and
+    /// enough rows for two row slices: every trajectory still matches the reference, and
+    /// each shipped order beyond a waybill's first is reported once.
+    @Test(arguments: 0..<4) func partitionsAndLongWaybills(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed) &+ 77)
+        let waybillCount = 3 * WaybillScanPartitions.width + 17, orderCount = 5_000
+        var table = LogisticsTable()
+        var used: [Int] = []
+        while table.count < 2 * ParallelRows.minimumRowsPerSlice + 1_000 {
+            let waybill = Int(random.next() % UInt64(waybillCount + 3))
+            used.append(waybill)
+            let scans = random.next() % 50 == 0 ? 40 + Int(random.next() % 30) : Int(random.next() % 6) + 1
+            let orders = (0..<(random.next() % 8 == 0 ? 3 : 1)).map { _ in UInt32(random.next() % UInt64(orderCount)) }
+            for scan in 0..<scans {
+                table.waybill.append(UInt32(waybill))
+                table.order.append(orders[scan % orders.count])
+                table.courier.append(UInt32(waybill % 5))
+                table.event.append(UInt8(random.next() % 6))
+                table.at.append(seed % 2 == 0 ? Int64(scans - scan) * 500 : Int64(random.next() % 20) * 700)
+                table.location.append(UInt32(random.next() % 3))
+                table.weightGrams.append(random.next() % 4 == 0 ? Int32(random.next() % 900) : Missing.count)
+            }
+        }
+        let paidAt = (0..<orderCount).map { _ in Int64(random.next() % 40) * 300 }
+        let rules = TrajectoryRules(minimumHopSeconds: 900, stalledBefore: 6000)
+        var expectedFurther: [(order: UInt32, waybill: UInt32)] = []
+        var byWaybill = [[Int]](repeating: [], count: waybillCount)
+        for row in 0..<table.count where Int(table.waybill[row]) < waybillCount { byWaybill[Int(table.waybill[row])].append(row) }
+        for waybill in 0..<waybillCount where !byWaybill[waybill].isEmpty {
+            let first = byWaybill[waybill].sorted { (table.at[$0], $0) < (table.at[$1], $1) }.map { table.order[$0] }.first!
+            for order in Set(byWaybill[waybill].map { table.order[$0] }).sorted() where order != first {
+                expectedFurther.append((order, UInt32(waybill)))
+            }
+        }
+        for threads in [1, 2] {
+            let traced = WaybillTrajectory.traceAll(table, paidAt: paidAt, waybillCount: waybillCount, rules: rules, threads: threads)
+            #expect(traced.trajectories.count == waybillCount)
+            for waybill in Set(used).sorted() where waybill < waybillCount {
+                #expect(traced.trajectories[waybill] == Self.reference(table, paidAt: paidAt, rows: byWaybill[waybill], rules: rules),
+                        "waybill \(waybill), seed \(seed), threads \(threads)")
+            }
+            #expect(traced.trajectories.indices.filter { traced.trajectories[$0].scans == 0 }.count
+                    == waybillCount - Set(used.filter { $0 < waybillCount }).count)
+            #expect(traced.furtherOrders.map(\.order) == expectedFurther.map(\.order))
+            #expect(traced.furtherOrders.map(\.waybill) == expectedFurther.map(\.waybill))
+        }
     }
 }

@@ -23,11 +23,17 @@ public struct EmptyParcelDetector: Detector {
             Parameter("empty_parcels.min_tells", 2, "tells a waybill needs to look empty (a reused tracking number or a pickup before payment suffices alone)"),
             Parameter("empty_parcels.min_waybills", 5, "fewest waybills of a shop or outlet for its shares to be measured"),
             Parameter("empty_parcels.concentration_shops", 3, "the outlet's top shops whose share of its empty-looking waybills is its concentration"),
+            Parameter("empty_parcels.counter_share", 0.8, "a shop's waybills from one outlet signed where they were issued, at least this share of them (and min_waybills), ..."),
+            Parameter("empty_parcels.counter_other_share", 0.5, "... while fewer than this share of its other waybills (at least min_waybills) are: its buyers cannot all collect at the sender's counter"),
         ]
     }
 
     public var signals: [SignalDefinition] {
         [
+            SignalDefinition(
+                name: "shop_counter_signed_share", entityKind: .shop, category: .emptyParcels,
+                description: "share of the shop's shipped orders signed at the outlet counter that issued them, where nearly all its parcels from that outlet are while its others travel; a parcel with nothing inside goes nowhere",
+                threshold: 0.03, saturation: 0.1, weight: 0.75),
             SignalDefinition(
                 name: "shop_empty_waybill_share", entityKind: .shop, category: .emptyParcels,
                 description: "share of the shop's shipped orders on waybills that look empty (several physical tells: no weight for the item, no movement, no time in transit)",
@@ -53,6 +59,10 @@ public struct EmptyParcelDetector: Detector {
                 description: "share of the outlet's waybills that look empty; an outlet selling waybills issues many for parcels that never move",
                 threshold: 0.05, saturation: 0.3, weight: 0.7),
             SignalDefinition(
+                name: "courier_counter_signed_share", entityKind: .courier, category: .emptyParcels,
+                description: "share of the outlet's waybills signed at its own counter for a shop whose parcels from it nearly all are, while that shop's other parcels travel",
+                threshold: 0.02, saturation: 0.1, weight: 0.75),
+            SignalDefinition(
                 name: "courier_reused_tracking_share", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's waybills whose tracking number ships several orders",
                 threshold: 0.002, saturation: 0.01, weight: 0.75),
@@ -67,107 +77,100 @@ public struct EmptyParcelDetector: Detector {
         let logistics = export.logistics
         let orders = export.orders
         let waybillNames = export.dictionaries.waybills
+        let accountCount = export.dictionaries.accounts.count, outletCount = export.dictionaries.couriers.count
         let exportEnd = logistics.at.max() ?? 0
-        let waybills = EntityGroups(keys: logistics.waybill, entityCount: waybillNames.count, orderedBy: logistics.at)
-        let trajectories = WaybillTrajectory.trace(
-            logistics, paidAt: orders.paidAt, waybills: waybills,
+        let traced = WaybillTrajectory.traceAll(
+            logistics, paidAt: orders.paidAt, waybillCount: waybillNames.count,
             rules: TrajectoryRules(
                 minimumHopSeconds: Int64(config["empty_parcels.minimum_hop_seconds"]),
                 stalledBefore: exportEnd - Int64(config["empty_parcels.stalled_days"] * 86_400)),
             threads: threads)
+        let trajectories = traced.trajectories
         let baseline = ParcelWeightBaseline(
             trajectories: trajectories, orders: orders, itemCount: export.dictionaries.items.count,
-            shopCount: export.dictionaries.accounts.count, minimumParcels: Int(config["empty_parcels.item_min_parcels"]),
+            shopCount: accountCount, minimumParcels: Int(config["empty_parcels.item_min_parcels"]),
             threads: threads)
         let underweight = baseline.underweight(
             trajectories, orders: orders, ratio: config["empty_parcels.light_ratio"],
             deviations: config["empty_parcels.light_deviations"])
         let fastSeconds = Int64(config["empty_parcels.fast_seconds"])
-        let tells = zip(trajectories, underweight).map { ParcelTells($0, underweight: $1, fastSeconds: fastSeconds) }
+        let minimumWaybills = Int(config["empty_parcels.min_waybills"])
+        let shopOfWaybill = trajectories.map { Int($0.order) < orders.shop.count ? orders.shop[Int($0.order)] : IdDictionary.absent }
+        var tells = zip(trajectories, underweight).map { ParcelTells($0, underweight: $1, fastSeconds: fastSeconds) }
+        IssuingCounters.markSignedAtCounter(
+            &tells, trajectories: trajectories, shopOfWaybill: shopOfWaybill, shopCount: accountCount,
+            outletCount: outletCount, minimumWaybills: minimumWaybills,
+            share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
-        let minimumWaybills = Int(config["empty_parcels.min_waybills"])
 
-        // Shops: each shipped order counts once, on the waybill that ships it.
-        var shipment = [UInt32](repeating: IdDictionary.absent, count: orders.count)
-        var shipOf = shipment, buyerOf = shipment
-        logistics.order.withUnsafeBufferPointer { order in
-            logistics.waybill.withUnsafeBufferPointer { waybill in
-                shipment.withUnsafeMutableBufferPointer { shipment in
-                    for row in 0..<min(order.count, waybill.count) where Int(order[row]) < shipment.count {
-                        shipment[Int(order[row])] = waybill[row]
-                    }
-                }
-            }
+        // Shops and buyers: each shipped order counts once, on the highest-numbered
+        // waybill that ships it.
+        let orderCount = min(orders.count, orders.shop.count, orders.buyer.count)
+        var shipping = [UInt32](repeating: IdDictionary.absent, count: orderCount)
+        for (waybill, trajectory) in trajectories.enumerated() where Int(trajectory.order) < orderCount {
+            shipping[Int(trajectory.order)] = UInt32(waybill)
         }
-        // Shipped orders keyed by shop and by buyer (absent for unshipped ones).
-        shipment.withUnsafeBufferPointer { shipment in
-            orders.shop.withUnsafeBufferPointer { shop in
-                orders.buyer.withUnsafeBufferPointer { buyer in
-                    shipOf.withUnsafeMutableBufferPointer { shipOf in
-                        buyerOf.withUnsafeMutableBufferPointer { buyerOf in
-                            for order in 0..<min(shipment.count, shop.count, buyer.count) where shipment[order] != IdDictionary.absent {
-                                shipOf[order] = shop[order]
-                                buyerOf[order] = buyer[order]
-                            }
-                        }
-                    }
-                }
-            }
+        for (order, waybill) in traced.furtherOrders where Int(order) < orderCount {
+            if shipping[Int(order)] == IdDictionary.absent || waybill > shipping[Int(order)] { shipping[Int(order)] = waybill }
         }
-        let shops = EntityGroups(keys: shipOf, entityCount: export.dictionaries.accounts.count)
-        func shopColumn(_ name: String, _ flagged: (ParcelTells, Bool) -> Bool) -> SignalColumn {
-            let waybillFlagged = zip(tells, empty).map(flagged)
-            let values = RowKernels.share(groups: shops, minimumRows: minimumWaybills) { waybillFlagged[Int(shipment[$0])] }
-            return column(name, config, values, groups: shops, flagged: { waybillFlagged[Int(shipment[$0])] },
-                          waybillOf: { shipment[$0] }, names: waybillNames)
-        }
+        let shipment = shipping
+        let shopOfOrder = (0..<orderCount).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.shop[$0] }
+        let buyerOfOrder = (0..<orderCount).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.buyer[$0] }
+        let byShop = TellCounts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount, tells: tells, empty: empty)
+        let byBuyer = TellCounts(entityOf: buyerOfOrder, waybillOf: shipment, entityCount: accountCount, tells: tells, empty: empty)
+        let outletOf = trajectories.map(\.courier)
+        let byOutlet = TellCounts(entityOf: outletOf, waybillOf: nil, entityCount: outletCount, tells: tells, empty: empty)
 
-        let buyers = EntityGroups(keys: buyerOf, entityCount: export.dictionaries.accounts.count)
-        func fakeOrderColumn(_ name: String, _ groups: EntityGroups, minimumRows: Int) -> SignalColumn {
-            let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
-            return column(
-                name, config, RowKernels.share(groups: groups, minimumRows: minimumRows, onEmpty), groups: groups,
-                flagged: onEmpty, waybillOf: { shipment[$0] }, names: waybillNames)
+        func shopColumn(_ name: String, _ hits: [UInt32], _ flagged: (Int) -> Bool) -> SignalColumn {
+            column(
+                name, config, TellCounts.shares(hits, of: byShop.total, minimumRows: minimumWaybills), entityOf: shopOfOrder,
+                flagged: flagged, waybillOf: { shipment[$0] }, names: waybillNames)
         }
-
-        // Outlets: each waybill counts once, for the outlet that issued it.
-        let outlets = EntityGroups(keys: trajectories.map(\.courier), entityCount: export.dictionaries.couriers.count)
-        func outletColumn(_ name: String, _ values: [Double], _ flagged: [Bool]) -> SignalColumn {
-            column(name, config, values, groups: outlets, flagged: { flagged[$0] }, waybillOf: { UInt32($0) }, names: waybillNames)
+        func outletColumn(_ name: String, _ values: [Double], _ flagged: (Int) -> Bool) -> SignalColumn {
+            column(name, config, values, entityOf: outletOf, flagged: flagged, waybillOf: { UInt32($0) }, names: waybillNames)
         }
-        let reused = tells.map { $0.contains(.reusedNumber) }
+        func outletShares(_ hits: [UInt32]) -> [Double] {
+            TellCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
+        }
+        let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
         let concentration = Self.shopConcentration(
-            outlets: outlets, empty: empty, shopOfWaybill: trajectories.map { $0.order == IdDictionary.absent ? IdDictionary.absent : orders.shop[Int($0.order)] },
+            outletOf: outletOf, outletCount: outletCount, empty: empty, shopOfWaybill: shopOfWaybill,
             topShops: Int(config["empty_parcels.concentration_shops"]), minimumEmpty: minimumWaybills)
 
         return DetectorOutput(signals: [
-            shopColumn("shop_empty_waybill_share") { _, empty in empty },
-            shopColumn("shop_reused_tracking_share") { tells, _ in tells.contains(.reusedNumber) },
-            shopColumn("shop_weightless_share") { tells, _ in tells.contains(.weightless) },
-            fakeOrderColumn("shop_orders_on_empty_parcels", shops, minimumRows: minimumWaybills),
-            fakeOrderColumn("buyer_orders_on_empty_parcels", buyers, minimumRows: 1),
-            outletColumn("courier_empty_waybill_share",
-                         RowKernels.share(groups: outlets, minimumRows: minimumWaybills) { empty[$0] }, empty),
-            outletColumn("courier_reused_tracking_share",
-                         RowKernels.share(groups: outlets, minimumRows: minimumWaybills) { reused[$0] }, reused),
-            outletColumn("courier_empty_shop_concentration", concentration, empty),
+            shopColumn("shop_counter_signed_share", byShop.signedAtCounter) { tells[Int(shipment[$0])].contains(.signedAtCounter) },
+            shopColumn("shop_empty_waybill_share", byShop.empty, onEmpty),
+            shopColumn("shop_reused_tracking_share", byShop.reusedNumber) { tells[Int(shipment[$0])].contains(.reusedNumber) },
+            shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
+            shopColumn("shop_orders_on_empty_parcels", byShop.empty, onEmpty),
+            column(
+                "buyer_orders_on_empty_parcels", config, TellCounts.shares(byBuyer.empty, of: byBuyer.total, minimumRows: 1),
+                entityOf: buyerOfOrder, flagged: onEmpty, waybillOf: { shipment[$0] }, names: waybillNames),
+            outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { empty[$0] },
+            outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
+            outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
+            outletColumn("courier_empty_shop_concentration", concentration) { empty[$0] },
         ])
     }
 
-    /// A signal column whose samples are the tracking numbers behind each firing entity.
+    /// A signal column whose samples are the tracking numbers behind each firing entity:
+    /// the first flagged rows of the entity, in row order.
     private func column(
-        _ name: String, _ config: DetectionConfig, _ values: [Double], groups: EntityGroups, flagged: (Int) -> Bool,
-        waybillOf: (Int) -> UInt32, names: IdDictionary
+        _ name: String, _ config: DetectionConfig, _ values: [Double], entityOf: [UInt32], flagged: (Int) -> Bool, waybillOf: (Int) -> UInt32, names: IdDictionary
     ) -> SignalColumn {
         let definition = signal(name, config)
         var samples: [UInt32: [EvidenceSample]] = [:]
-        for entity in values.indices where values[entity] >= definition.threshold {
-            var found: [EvidenceSample] = []
-            for row in groups.rows(of: entity) where flagged(Int(row)) && found.count < SignalColumn.sampleLimit {
-                found.append(EvidenceSample(.waybill, names.string(waybillOf(Int(row)))))
+        let firing = values.map { $0 >= definition.threshold }
+        for entity in firing.indices where firing[entity] { samples[UInt32(entity)] = [] }
+        if !samples.isEmpty {
+            var found = [UInt8](repeating: 0, count: values.count)
+            for row in entityOf.indices {
+                let entity = Int(entityOf[row])
+                guard entity < firing.count, firing[entity], Int(found[entity]) < SignalColumn.sampleLimit, flagged(row) else { continue }
+                found[entity] += 1
+                samples[UInt32(entity), default: []].append(EvidenceSample(.waybill, names.string(waybillOf(row))))
             }
-            samples[UInt32(entity)] = found
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
@@ -175,25 +178,91 @@ public struct EmptyParcelDetector: Detector {
     /// Per outlet with at least `minimumEmpty` empty-looking waybills, the share of them
     /// shipping orders of its `topShops` shops with the most; `.nan` for the others.
     static func shopConcentration(
-        outlets: EntityGroups, empty: [Bool], shopOfWaybill: [UInt32], topShops: Int, minimumEmpty: Int
+        outletOf: [UInt32], outletCount: Int, empty: [Bool], shopOfWaybill: [UInt32], topShops: Int, minimumEmpty: Int
     ) -> [Double] {
-        var shops: [UInt32] = []
+        var keys: [UInt64] = []
+        for waybill in outletOf.indices where empty[waybill] && Int(outletOf[waybill]) < outletCount {
+            keys.append(UInt64(outletOf[waybill]) << 32 | UInt64(shopOfWaybill[waybill]))
+        }
+        keys.sort()
+        var values = [Double](repeating: .nan, count: outletCount)
         var runs: [Int] = []
-        return (0..<outlets.entityCount).map { outlet in
-            shops.removeAll(keepingCapacity: true)
-            for waybill in outlets.rows(of: outlet) where empty[Int(waybill)] {
-                shops.append(shopOfWaybill[Int(waybill)])
-            }
-            guard shops.count >= max(1, minimumEmpty) else { return .nan }
-            shops.sort()
+        var start = 0
+        while start < keys.count {
+            let outlet = keys[start] >> 32
+            var end = start
             runs.removeAll(keepingCapacity: true)
-            var start = 0
-            for index in 1...shops.count where index == shops.count || shops[index] != shops[start] {
-                runs.append(index - start)
-                start = index
+            while end < keys.count && keys[end] >> 32 == outlet {
+                let shop = keys[end]
+                let runStart = end
+                while end < keys.count && keys[end] == shop { end += 1 }
+                runs.append(end - runStart)
             }
-            runs.sort(by: >)
-            return Double(runs.prefix(topShops).reduce(0, +)) / Double(shops.count)
+            if end - start >= max(1, minimumEmpty) {
+                runs.sort(by: >)
+                values[Int(outlet)] = Double(runs.prefix(topShops).reduce(0, +)) / Double(end - start)
+            }
+            start = end
+        }
+        return values
+    }
+}
+
+/// Per entity, how many rows name it and how many of those ship on a waybill with each
+/// tell that a signal counts: dense counters filled in one pass over the rows.
+struct TellCounts {
+    var total: [UInt32]
+    var empty: [UInt32]
+    var signedAtCounter: [UInt32]
+    var reusedNumber: [UInt32]
+    var weightless: [UInt32]
+
+    /// Counts the rows of `entityOf` (entities at or above `entityCount` left out); row
+    /// `r` ships on waybill `waybillOf[r]`, or on waybill `r` when `waybillOf` is nil.
+    init(entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int, tells: [ParcelTells], empty: [Bool]) {
+        var total = [UInt32](repeating: 0, count: entityCount)
+        var emptyCounts = total, counterCounts = total, reusedCounts = total, weightlessCounts = total
+        entityOf.withUnsafeBufferPointer { entityOf in
+            (waybillOf ?? []).withUnsafeBufferPointer { waybillOf in
+                tells.withUnsafeBufferPointer { tells in
+                    empty.withUnsafeBufferPointer { empty in
+                        total.withUnsafeMutableBufferPointer { total in
+                            emptyCounts.withUnsafeMutableBufferPointer { emptyCount in
+                                counterCounts.withUnsafeMutableBufferPointer { counter in
+                                    reusedCounts.withUnsafeMutableBufferPointer { reused in
+                                        weightlessCounts.withUnsafeMutableBufferPointer { weightless in
+                                            let direct = waybillOf.isEmpty
+                                            for row in entityOf.indices {
+                                                let entity = Int(entityOf[row])
+                                                guard entity < entityCount else { continue }
+                                                let waybill = direct ? row : Int(waybillOf[row])
+                                                let tell = tells[waybill].rawValue
+                                                total[entity] &+= 1
+                                                emptyCount[entity] &+= empty[waybill] ? 1 : 0
+                                                counter[entity] &+= tell & ParcelTells.signedAtCounter.rawValue != 0 ? 1 : 0
+                                                reused[entity] &+= tell & ParcelTells.reusedNumber.rawValue != 0 ? 1 : 0
+                                                weightless[entity] &+= tell & ParcelTells.weightless.rawValue != 0 ? 1 : 0
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.total = total
+        self.empty = emptyCounts
+        signedAtCounter = counterCounts
+        reusedNumber = reusedCounts
+        weightless = weightlessCounts
+    }
+
+    /// Per entity, `hits` over `totals`; `.nan` below `minimumRows` total rows.
+    static func shares(_ hits: [UInt32], of totals: [UInt32], minimumRows: Int) -> [Double] {
+        zip(hits, totals).map { hits, total in
+            total >= max(1, minimumRows) ? Double(hits) / Double(total) : .nan
         }
     }
 }

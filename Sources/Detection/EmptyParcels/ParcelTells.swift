@@ -25,8 +25,13 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
     /// Picked up before the order was paid: shipped before anything was sold.
     public static let pickupBeforePayment = ParcelTells(rawValue: 1 << 6)
 
+    /// Signed at the outlet counter that issued it, as nearly all the parcels its shop
+    /// sends from that outlet are while the shop's other parcels travel: a shop's buyers
+    /// cannot all collect at the sender's counter (`IssuingCounters`).
+    public static let signedAtCounter = ParcelTells(rawValue: 1 << 7)
+
     /// Tells that no genuine parcel shows, enough on their own.
-    public static let conclusive: ParcelTells = [.reusedNumber, .pickupBeforePayment]
+    public static let conclusive: ParcelTells = [.reusedNumber, .pickupBeforePayment, .signedAtCounter]
 
     /// Whether a waybill with these tells looks empty: a conclusive tell, or at least
     /// `minimumTells` of the others.

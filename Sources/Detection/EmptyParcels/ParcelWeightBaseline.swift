@@ -29,7 +29,8 @@ public struct ParcelWeightBaseline: Sendable {
 
     /// Per item, nil when the item has fewer than `minimumParcels` weighed waybills.
     public var items: [Norm?]
-    /// Per shop, nil when the shop has fewer than `minimumParcels` weighed waybills.
+    /// Per shop that ships an item without its own norm, over all the shop's weighed
+    /// waybills; nil for other shops and for shops with fewer than `minimumParcels`.
     public var shops: [Norm?]
     /// Over every weighed waybill; nil when none is weighed.
     public var overall: Norm?
@@ -72,6 +73,15 @@ public struct ParcelWeightBaseline: Sendable {
             }
         }
         items = Self.norms(keys: itemKeys, entityCount: itemCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
+        // A shop's norm is only the fallback for items without their own: learn it only
+        // for shops that ship such an item.
+        var needed = [Bool](repeating: false, count: shopCount)
+        for waybill in 0..<count where itemKeys[waybill] != IdDictionary.absent && items[Int(itemKeys[waybill])] == nil {
+            needed[Int(shopKeys[waybill])] = true
+        }
+        for waybill in 0..<count where shopKeys[waybill] != IdDictionary.absent && !needed[Int(shopKeys[waybill])] {
+            shopKeys[waybill] = IdDictionary.absent
+        }
         shops = Self.norms(keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
         // The export-wide fallback from an even sample: its median is as good, and it
         // keeps the selection small on large exports.
@@ -185,9 +195,51 @@ public struct ParcelWeightBaseline: Sendable {
     /// Exactly the median and MAD of the sorted values (the mean of the two middle ones
     /// for an even count), found by selection in linear expected time.
     static func spread(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Spread {
+        if values.count <= 32 { return spread(sorting: values) }
         let median = median(selectingIn: values)
         for index in values.indices { values[index] = abs(values[index] - median) }
         return Spread(median: median, mad: Self.median(selectingIn: values))
+    }
+
+    /// Median and MAD of a few non-empty `values` (no NaN), which it sorts: the distances
+    /// to the median of the values below it, walked down, and of those from it on, walked
+    /// up, are two ascending runs, so the MAD is found by merging them to the middle.
+    static func spread(sorting values: UnsafeMutableBufferPointer<Double>) -> Spread {
+        insertionSort(values, 0, values.count &- 1)
+        let count = values.count, half = count / 2
+        let median = count % 2 == 1 ? values[half] : (values[half &- 1] + values[half]) / 2
+        // values[..<split] are below the median, values[split...] are not.
+        var split = half
+        while split > 0 && values[split &- 1] >= median { split &-= 1 }
+        var down = split &- 1, up = split
+        var lower = 0.0, upper = 0.0
+        for rank in 0...half {
+            let next: Double
+            if up < count && (down < 0 || values[up] - median <= median - values[down]) {
+                next = values[up] - median
+                up &+= 1
+            } else {
+                next = median - values[down]
+                down &-= 1
+            }
+            if rank == half &- 1 { lower = next }
+            if rank == half { upper = next }
+        }
+        return Spread(median: median, mad: count % 2 == 1 ? upper : (lower + upper) / 2)
+    }
+
+    /// Sorts `values[low...high]` in place by insertion.
+    static func insertionSort(_ values: UnsafeMutableBufferPointer<Double>, _ low: Int, _ high: Int) {
+        guard low < high else { return }
+        for index in (low &+ 1)...high {
+            let value = values[index]
+            var slot = index
+            while slot > low && value < values[slot &- 1] {
+                values[slot] = values[slot &- 1]
+                slot &-= 1
+            }
+            values[slot] = value
+        }
     }
 
     /// The median of non-empty `values` (no NaN), which it reorders.
@@ -232,17 +284,7 @@ public struct ParcelWeightBaseline: Sendable {
                 return values[k]
             }
         }
-        if low < high {
-            for index in (low &+ 1)...high {
-                let value = values[index]
-                var slot = index
-                while slot > low && value < values[slot &- 1] {
-                    values[slot] = values[slot &- 1]
-                    slot &-= 1
-                }
-                values[slot] = value
-            }
-        }
+        insertionSort(values, low, high)
         return values[k]
     }
 }
@@ -251,9 +293,9 @@ public struct ParcelWeightBaseline: Sendable {
 /// ranges of them (never through an array's `withUnsafeMutableBufferPointer`).
 final class ScratchValues: @unchecked Sendable {
     let values: UnsafeMutableBufferPointer<Double>
+    /// Uninitialized room for `count` values, each written before it is read.
     init(count: Int) {
         values = .allocate(capacity: count)
-        values.initialize(repeating: 0)
     }
     deinit { values.deallocate() }
 }

@@ -1,0 +1,109 @@
+import Columnar
+
+/// Scan rows cut into partitions of consecutive waybill ids, in row order within each
+/// partition: the first half of grouping scans by waybill. It takes two passes over
+/// row slices in parallel (a count per slice and partition, then a stable scatter), so
+/// no worker needs memory for the whole waybill id space; each partition is later
+/// grouped by waybill on its own over its slice-local range of ids.
+struct WaybillScanPartitions: @unchecked Sendable {
+    /// Waybill ids per partition, as a power of two: a partition's counters (64 KB) and
+    /// rows stay in a core's cache while it is grouped.
+    static let widthShift = 14
+    static var width: Int { 1 << widthShift }
+
+    let waybillCount: Int
+    /// `rows[offsets[p] ..< offsets[p + 1]]` are the rows of partition `p`, ascending.
+    let offsets: [Int]
+    let rows: OwnedBuffer<UInt32>
+
+    var partitionCount: Int { offsets.count - 1 }
+
+    /// The waybill ids of partition `p`.
+    func waybills(of partition: Int) -> Range<Int> {
+        (partition << Self.widthShift)..<min(waybillCount, (partition + 1) << Self.widthShift)
+    }
+
+    /// The largest number of rows in one partition.
+    var largest: Int {
+        (0..<partitionCount).reduce(0) { max($0, offsets[$1 + 1] - offsets[$1]) }
+    }
+
+    /// Partitions the rows of `waybills` (rows naming no waybill below `waybillCount` are
+    /// left out) on up to `threads` cores.
+    init(waybills: UnsafeBufferPointer<UInt32>, waybillCount: Int, threads: Int) {
+        self.waybillCount = waybillCount
+        let shift = Self.widthShift
+        let partitionCount = (waybillCount + Self.width - 1) >> shift
+        let keys = SharedKeys(keys: waybills)
+        let slices = ParallelRows.slices(count: waybills.count, threads: threads)
+        // Per slice, rows per partition; the extra last slot counts rows left out.
+        let counts = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice -> [Int] in
+            var counts = [Int](repeating: 0, count: partitionCount + 1)
+            counts.withUnsafeMutableBufferPointer { counts in
+                Self.countPartitions(UnsafeBufferPointer(rebasing: keys.keys[slices[slice]]), into: counts, waybillCount: waybillCount)
+            }
+            return counts
+        }
+        var offsets = [Int](repeating: 0, count: partitionCount + 1)
+        for partition in 0..<partitionCount {
+            offsets[partition + 1] = offsets[partition] + counts.reduce(0) { $0 + $1[partition] }
+        }
+        // Each slice writes behind the rows of the slices before it, so rows stay ascending.
+        var cursors: [[Int]] = []
+        var before = [Int](offsets.dropLast())
+        for slice in slices.indices {
+            cursors.append(before + [0])
+            for partition in 0..<partitionCount { before[partition] += counts[slice][partition] }
+        }
+        let rows = OwnedBuffer<UInt32>(count: offsets[partitionCount])
+        let starts = cursors
+        _ = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice -> Int in
+            var cursor = starts[slice]
+            cursor.withUnsafeMutableBufferPointer { cursor in
+                Self.scatter(keys.keys, rows: slices[slice], cursors: cursor, into: rows.values, waybillCount: waybillCount)
+            }
+            return 0
+        }
+        self.offsets = offsets
+        self.rows = rows
+    }
+
+    /// Adds each key's partition to `counts` (keys not below `waybillCount` to the last slot).
+    static func countPartitions(_ keys: UnsafeBufferPointer<UInt32>, into counts: UnsafeMutableBufferPointer<Int>, waybillCount: Int) {
+        let outside = counts.count &- 1
+        for key in keys {
+            let partition = Int(key) < waybillCount ? Int(key) >> widthShift : outside
+            counts[partition] &+= 1
+        }
+    }
+
+    /// Writes each row of `range` whose key is below `waybillCount` at its partition's cursor.
+    static func scatter(
+        _ keys: UnsafeBufferPointer<UInt32>, rows range: Range<Int>, cursors: UnsafeMutableBufferPointer<Int>,
+        into rows: UnsafeMutableBufferPointer<UInt32>, waybillCount: Int
+    ) {
+        for row in range {
+            let key = Int(keys[row])
+            guard key < waybillCount else { continue }
+            let partition = key >> widthShift
+            rows[cursors[partition]] = UInt32(truncatingIfNeeded: row)
+            cursors[partition] &+= 1
+        }
+    }
+}
+
+/// A key column shared read-only by the workers of one pass.
+struct SharedKeys: @unchecked Sendable {
+    let keys: UnsafeBufferPointer<UInt32>
+}
+
+/// Memory this object owns, so that concurrent workers may write disjoint ranges of it
+/// (never through an array's `withUnsafeMutableBufferPointer`).
+final class OwnedBuffer<Element>: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<Element>
+    /// Uninitialized memory for `count` trivial values, each written once before it is read.
+    init(count: Int) {
+        values = .allocate(capacity: max(1, count))
+    }
+    deinit { values.deallocate() }
+}

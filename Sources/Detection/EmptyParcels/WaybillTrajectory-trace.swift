@@ -1,0 +1,255 @@
+import Columnar
+
+/// The scan columns the trajectory kernel reads, as raw buffers. Only valid inside
+/// `ScanColumns.with`; shared read-only by the workers of one pass.
+struct ScanColumns: @unchecked Sendable {
+    let waybill: UnsafeBufferPointer<UInt32>
+    let order: UnsafeBufferPointer<UInt32>
+    let courier: UnsafeBufferPointer<UInt32>
+    let event: UnsafeBufferPointer<UInt8>
+    let at: UnsafeBufferPointer<Int64>
+    let location: UnsafeBufferPointer<UInt32>
+    let grams: UnsafeBufferPointer<Int32>
+    /// `OrdersTable.paidAt`, indexed by order row.
+    let paidAt: UnsafeBufferPointer<Int64>
+
+    /// Calls `body` with buffers over `logistics` and `paidAt`.
+    static func with<Result>(
+        _ logistics: LogisticsTable, paidAt: [Int64], _ body: (ScanColumns) -> Result
+    ) -> Result {
+        logistics.waybill.withUnsafeBufferPointer { waybill in
+            logistics.order.withUnsafeBufferPointer { order in
+                logistics.courier.withUnsafeBufferPointer { courier in
+                    logistics.event.withUnsafeBufferPointer { event in
+                        logistics.at.withUnsafeBufferPointer { at in
+                            logistics.location.withUnsafeBufferPointer { location in
+                                logistics.weightGrams.withUnsafeBufferPointer { grams in
+                                    paidAt.withUnsafeBufferPointer { paidAt in
+                                        body(ScanColumns(
+                                            waybill: waybill, order: order, courier: courier, event: event, at: at,
+                                            location: location, grams: grams, paidAt: paidAt))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Trajectories of every waybill, and the orders shipped on a waybill besides its first.
+struct TracedWaybills: Sendable {
+    var trajectories: [WaybillTrajectory]
+    /// For each waybill shipping several orders, its orders after `WaybillTrajectory.order`
+    /// (ascending), in waybill order.
+    var furtherOrders: [(order: UInt32, waybill: UInt32)]
+}
+
+extension WaybillTrajectory {
+    /// The trajectory of every waybill id below `waybillCount`, computed on up to
+    /// `threads` cores; the same for any thread count.
+    public static func trace(
+        _ logistics: LogisticsTable, paidAt: [Int64], waybillCount: Int, rules: TrajectoryRules, threads: Int
+    ) -> [WaybillTrajectory] {
+        traceAll(logistics, paidAt: paidAt, waybillCount: waybillCount, rules: rules, threads: threads).trajectories
+    }
+
+    /// Groups the scans by waybill (partitions of waybill ids, each grouped by a counting
+    /// sort over its own range) and traces each group in one pass in time order.
+    static func traceAll(
+        _ logistics: LogisticsTable, paidAt: [Int64], waybillCount: Int, rules: TrajectoryRules, threads: Int
+    ) -> TracedWaybills {
+        ScanColumns.with(logistics, paidAt: paidAt) { scans in
+            let partitions = WaybillScanPartitions(waybills: scans.waybill, waybillCount: waybillCount, threads: threads)
+            let workers = max(1, min(threads, partitions.partitionCount))
+            let largest = partitions.largest
+            let output = OwnedBuffer<WaybillTrajectory>(count: waybillCount)
+            let further = ConcurrentTasks.map(count: workers, threads: workers) { worker -> [(order: UInt32, waybill: UInt32)] in
+                var grouping = PartitionGrouping(largest: largest)
+                var further: [(order: UInt32, waybill: UInt32)] = []
+                let mine = (partitions.partitionCount * worker / workers)..<(partitions.partitionCount * (worker + 1) / workers)
+                for partition in mine {
+                    grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output.values, further: &further)
+                }
+                return further
+            }
+            return TracedWaybills(
+                trajectories: Array(UnsafeBufferPointer(rebasing: output.values[0..<waybillCount])),
+                furtherOrders: further.flatMap { $0 })
+        }
+    }
+
+    /// The trajectory of one waybill's scan `rows` (ascending on entry), which it
+    /// reorders by (time, row) when they are not already in time order.
+    static func trace(_ rows: UnsafeMutableBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules) -> WaybillTrajectory {
+        if let trajectory = traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules) { return trajectory }
+        orderByTime(rows, at: scans.at)
+        return traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules)!
+    }
+
+    /// Orders ascending `rows` by time, ties by row: a stable insertion sort for short
+    /// groups, a sort by (time, row) for long ones.
+    static func orderByTime(_ rows: UnsafeMutableBufferPointer<UInt32>, at: UnsafeBufferPointer<Int64>) {
+        if rows.count <= 32 {
+            for index in 1..<rows.count {
+                let row = rows[index], time = at[Int(row)]
+                var slot = index
+                while slot > 0 && at[Int(rows[slot &- 1])] > time {
+                    rows[slot] = rows[slot &- 1]
+                    slot &-= 1
+                }
+                rows[slot] = row
+            }
+        } else {
+            var rows = rows
+            rows.sort { (a: UInt32, b: UInt32) -> Bool in
+                let timeA = at[Int(a)], timeB = at[Int(b)]
+                return timeA < timeB || (timeA == timeB && a < b)
+            }
+        }
+    }
+
+    /// The kernel for one waybill: one pass over its scan rows, nil as soon as a scan is
+    /// earlier than the one before it (the caller then orders the rows and calls again).
+    static func traceInTimeOrder(
+        _ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
+    ) -> WaybillTrajectory? {
+        var trajectory = WaybillTrajectory()
+        guard let first = rows.first else { return trajectory }
+        trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
+        trajectory.courier = scans.courier[Int(first)]
+        var firstPickup = Missing.time
+        var origin = IdDictionary.absent
+        var signedLocation = IdDictionary.absent
+        var previousLocation = IdDictionary.absent
+        var previousAt: Int64 = 0
+        var lastAt = Int64.min
+        var severalOrders = false
+        var flags: Flags = []
+        for row in rows {
+            let row = Int(row)
+            let at = scans.at[row]
+            if at < lastAt { return nil }
+            lastAt = at
+            let order = scans.order[row]
+            if order != IdDictionary.absent {
+                if trajectory.order == IdDictionary.absent {
+                    trajectory.order = order
+                } else if order != trajectory.order {
+                    severalOrders = true
+                }
+            }
+            switch scans.event[row] {
+            case ScanEvent.created.rawValue:
+                if trajectory.startAt == Missing.time { trajectory.startAt = at }
+            case ScanEvent.pickup.rawValue:
+                if trajectory.startAt == Missing.time { trajectory.startAt = at }
+                if firstPickup == Missing.time { firstPickup = at }
+            case ScanEvent.transit.rawValue:
+                flags.insert(.transit)
+            case ScanEvent.signed.rawValue:
+                flags.insert(.terminal)
+                if trajectory.signedAt == Missing.time {
+                    trajectory.signedAt = at
+                    signedLocation = scans.location[row]
+                }
+            case ScanEvent.returned.rawValue:
+                flags.insert(.terminal)
+            default:
+                break
+            }
+            if trajectory.grams < 0 { trajectory.grams = scans.grams[row] }
+            let location = scans.location[row]
+            if location != IdDictionary.absent {
+                if origin == IdDictionary.absent {
+                    origin = location
+                } else if location != origin {
+                    flags.insert(.moved)
+                }
+                if previousLocation != IdDictionary.absent && location != previousLocation
+                    && at &- previousAt < rules.minimumHopSeconds
+                {
+                    flags.insert(.impossibleHop)
+                }
+                previousLocation = location
+                previousAt = at
+            }
+        }
+        if trajectory.order != IdDictionary.absent {
+            trajectory.orders = severalOrders ? UInt32(truncatingIfNeeded: distinctOrders(rows, scans: scans).count) : 1
+        }
+        if signedLocation != IdDictionary.absent && signedLocation == origin {
+            flags.insert(.signedWhereIssued)
+        }
+        if firstPickup != Missing.time && trajectory.order != IdDictionary.absent && Int(trajectory.order) < scans.paidAt.count {
+            let paid = scans.paidAt[Int(trajectory.order)]
+            if paid != Missing.time && firstPickup < paid { flags.insert(.pickupBeforePayment) }
+        }
+        if !flags.contains(.terminal) && lastAt < rules.stalledBefore {
+            flags.insert(.stalled)
+        }
+        trajectory.flags = flags
+        return trajectory
+    }
+
+    /// The distinct orders named on `rows`, ascending (the rare waybill shipping several).
+    static func distinctOrders(_ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns) -> [UInt32] {
+        var named = rows.map { scans.order[Int($0)] }.filter { $0 != IdDictionary.absent }
+        named.sort()
+        var distinct: [UInt32] = []
+        for order in named where order != distinct.last { distinct.append(order) }
+        return distinct
+    }
+}
+
+/// One worker's scratch for grouping a partition's rows by waybill: a counter per
+/// waybill id of the partition and room for its rows, allocated once per worker.
+struct PartitionGrouping {
+    var starts: [Int]
+    var grouped: [UInt32]
+
+    init(largest: Int) {
+        starts = [Int](repeating: 0, count: WaybillScanPartitions.width + 1)
+        grouped = [UInt32](repeating: 0, count: largest)
+    }
+
+    /// Groups `partition`'s rows by waybill (a counting sort over the partition's ids,
+    /// stable so each group stays ascending) and writes each waybill's trajectory.
+    mutating func trace(
+        _ partition: Int, of partitions: WaybillScanPartitions, scans: ScanColumns, rules: TrajectoryRules,
+        into output: UnsafeMutableBufferPointer<WaybillTrajectory>, further: inout [(order: UInt32, waybill: UInt32)]
+    ) {
+        let waybills = partitions.waybills(of: partition)
+        let base = waybills.lowerBound, width = waybills.count
+        let rows = UnsafeBufferPointer(rebasing: partitions.rows.values[partitions.offsets[partition]..<partitions.offsets[partition + 1]])
+        starts.withUnsafeMutableBufferPointer { starts in
+            grouped.withUnsafeMutableBufferPointer { grouped in
+                for index in 0...width { starts[index] = 0 }
+                for row in rows { starts[Int(scans.waybill[Int(row)]) &- base &+ 1] &+= 1 }
+                for index in 0..<width { starts[index &+ 1] &+= starts[index] }
+                for row in rows {
+                    let local = Int(scans.waybill[Int(row)]) &- base
+                    grouped[starts[local]] = row
+                    starts[local] &+= 1
+                }
+                // Each counter now holds its group's end, which is the next group's start.
+                var start = 0
+                for local in 0..<width {
+                    let end = starts[local]
+                    let group = UnsafeMutableBufferPointer(rebasing: grouped[start..<end])
+                    let trajectory = WaybillTrajectory.trace(group, scans: scans, rules: rules)
+                    (output.baseAddress! + (base &+ local)).initialize(to: trajectory)
+                    if trajectory.orders > 1 {
+                        for order in WaybillTrajectory.distinctOrders(UnsafeBufferPointer(group), scans: scans)
+                        where order != trajectory.order {
+                            further.append((order, UInt32(truncatingIfNeeded: base &+ local)))
+                        }
+                    }
+                    start = end
+                }
+            }
+        }
+    }
+}
