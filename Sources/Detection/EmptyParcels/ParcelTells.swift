@@ -27,16 +27,20 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
 
     /// Signed at the outlet counter that issued it, as nearly all the parcels its shop
     /// sends from that outlet are while the shop's other parcels travel: a shop's buyers
-    /// cannot all collect at the sender's counter (`IssuingCounters`).
+    /// cannot all collect at the sender's counter (`IssuingCounters`). It sharpens
+    /// `.wentNowhere` rather than adding a tell of its own: a genuine same-city shop whose
+    /// buyers collect at its outlet shows it too, so it feeds its own signals only and
+    /// never makes a waybill look empty.
     public static let signedAtCounter = ParcelTells(rawValue: 1 << 7)
 
     /// Tells that no genuine parcel shows, enough on their own.
-    public static let conclusive: ParcelTells = [.reusedNumber, .pickupBeforePayment, .signedAtCounter]
+    public static let conclusive: ParcelTells = [.reusedNumber, .pickupBeforePayment]
 
     /// Whether a waybill with these tells looks empty: a conclusive tell, or at least
-    /// `minimumTells` of the others.
+    /// `minimumTells` of the others (`.signedAtCounter` not counted: see there).
     public func looksEmpty(minimumTells: Int) -> Bool {
-        !isDisjoint(with: Self.conclusive) || subtracting(Self.conclusive).rawValue.nonzeroBitCount >= minimumTells
+        !isDisjoint(with: Self.conclusive)
+            || subtracting(Self.conclusive).subtracting(.signedAtCounter).rawValue.nonzeroBitCount >= minimumTells
     }
 }
 
