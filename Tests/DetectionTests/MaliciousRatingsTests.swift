@@ -115,9 +115,8 @@ struct RandomRatings {
                 let onTime = known && received - placed <= 400_000
                 let beforeOrder = at < placed
                 let beforeOnTimeGoods = onTime && at < received
-                let beforeConfirmingOnTimeGoods = onTime && confirmed != Missing.time && at < confirmed
                 let moments = known && at >= received && at - received < 50_000
-                expected = beforeOrder || beforeOnTimeGoods || beforeConfirmingOnTimeGoods || moments ? 1 : 0
+                expected = beforeOrder || beforeOnTimeGoods || moments ? 1 : 0
             }
             #expect(premature[row] == expected, "seed \(seed) row \(row)")
         }
