@@ -43,7 +43,10 @@ public struct DetectionConfig: Sendable, Equatable {
                 ]
             }
         }
-        self.parameters = parameters
+        // Keys several detectors share (e.g. the low-star cut of the rating detectors) are
+        // declared by each of them; the first declaration stands, listed once.
+        var seen = Set<String>()
+        self.parameters = parameters.filter { seen.insert($0.key).inserted }
         self.values = Dictionary(parameters.map { ($0.key, $0.defaultValue) }, uniquingKeysWith: { first, _ in first })
     }
 
