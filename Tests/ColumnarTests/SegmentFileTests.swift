@@ -278,6 +278,29 @@ import Testing
             return
         }
     }
+    /// A footer naming an encoding this reader does not know is refused with the file,
+    /// the table and the column in the message.
+    @Test func unknownEncodingNamesFileTableAndColumn() throws {
+        let bytes = orders
+        let file = try SegmentFile(bytes: bytes, name: "orders.cwseg", table: "orders")
+        let column = file.footer.columns[0]
+        var footerBytes = file.footer.encoded()
+        // table name (u16 length + bytes), rows u64, column count u32, column name, type u8: then the encoding.
+        footerBytes[2 + "orders".utf8.count + 8 + 4 + 2 + column.name.utf8.count + 1] = 200
+        let trailer = bytes.count - SegmentFormat.trailerSize
+        let footerOffset = bytes.count - SegmentFormat.trailerSize - file.footer.encoded().count
+        #expect(trailer - footerOffset == footerBytes.count)
+        var crafted = Array(bytes[..<footerOffset])
+        crafted.append(contentsOf: footerBytes)
+        crafted.appendInteger(UInt64(footerOffset))
+        crafted.appendInteger(UInt32(footerBytes.count))
+        crafted.appendInteger(XXH32.digest(footerBytes))
+        crafted.append(contentsOf: SegmentFormat.trailerMagic)
+        let error = failure(crafted)
+        #expect(error == SegmentError(file: "orders.cwseg", table: "orders", column: column.name, problem: .unknownEncoding(200)))
+        #expect(error?.description == "orders.cwseg: table orders, column \(column.name): unknown encoding 200")
+    }
+
     /// A load of some columns decodes exactly those (and checks only them): the rest of
     /// the export stays empty, and a fault in a column left out is not read.
     @Test func chosenColumnsAloneAreDecoded() throws {

@@ -117,36 +117,41 @@ public struct SegmentFooter: Sendable, Equatable {
     }
 
     /// Parses footer bytes, checking every count against the bytes left so that no
-    /// corrupt count leads to a large allocation.
-    static func decode(_ bytes: [UInt8], fail: (String) -> SegmentError) throws(SegmentError) -> SegmentFooter {
+    /// corrupt count leads to a large allocation. `fail` turns a problem, and the column
+    /// it is in when known, into the error the caller throws (it knows the file).
+    static func decode(
+        _ bytes: [UInt8], fail: (SegmentError.Problem, _ column: String?) -> SegmentError
+    ) throws(SegmentError) -> SegmentFooter {
         var reader = FooterReader(bytes: bytes)
         guard let table = reader.string(), let rows = reader.integer(UInt64.self), rows <= UInt64(Int32.max),
               let columnCount = reader.integer(UInt32.self), Int(columnCount) <= reader.remaining / 8
-        else { throw fail("table header") }
+        else { throw fail(.malformedFooter("table header"), nil) }
         var columns: [SegmentColumn] = []
         for index in 0..<Int(columnCount) {
             guard let name = reader.string(), let typeCode = reader.integer(UInt8.self),
                   let encodingCode = reader.integer(UInt8.self), let blockCount = reader.integer(UInt32.self),
                   Int(blockCount) <= reader.remaining / 20
-            else { throw fail("column \(index)") }
-            guard let type = SegmentValueType(rawValue: typeCode) else { throw fail("column \(name): unknown type \(typeCode)") }
-            guard let encoding = SegmentEncoding(rawValue: encodingCode) else {
-                throw SegmentError(file: "", table: table, column: name, problem: .unknownEncoding(encodingCode))
+            else { throw fail(.malformedFooter("column \(index)"), nil) }
+            guard let type = SegmentValueType(rawValue: typeCode) else {
+                throw fail(.malformedFooter("column \(name): unknown type \(typeCode)"), nil)
             }
+            guard let encoding = SegmentEncoding(rawValue: encodingCode) else { throw fail(.unknownEncoding(encodingCode), name) }
             // The delta decoder writes 8-byte values: any other width would overrun.
-            guard encoding != .deltaShuffled || type == .int64 else { throw fail("column \(name): delta encoding of \(type) values") }
+            guard encoding != .deltaShuffled || type == .int64 else {
+                throw fail(.malformedFooter("column \(name): delta encoding of \(type) values"), nil)
+            }
             var blocks: [SegmentBlock] = []
             blocks.reserveCapacity(Int(blockCount))
             for _ in 0..<Int(blockCount) {
                 guard let offset = reader.integer(UInt64.self), offset <= UInt64(Int.max / 2),
                       let length = reader.integer(UInt32.self), let values = reader.integer(UInt32.self),
                       let checksum = reader.integer(UInt32.self)
-                else { throw fail("column \(name): block index") }
+                else { throw fail(.malformedFooter("column \(name): block index"), nil) }
                 blocks.append(SegmentBlock(offset: Int(offset), storedLength: Int(length), values: Int(values), checksum: checksum))
             }
             columns.append(SegmentColumn(name: name, type: type, encoding: encoding, blocks: blocks))
         }
-        guard reader.remaining == 0 else { throw fail("\(reader.remaining) bytes after the last column") }
+        guard reader.remaining == 0 else { throw fail(.malformedFooter("\(reader.remaining) bytes after the last column"), nil) }
         return SegmentFooter(table: table, rows: Int(rows), columns: columns)
     }
 }
