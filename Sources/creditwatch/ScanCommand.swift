@@ -77,6 +77,10 @@ struct ScanCommand: ParsableCommand {
             progress.begin("detector: \($0)")
         }
 
+        // Everything that can be computed before the run is recorded is: the store's
+        // transaction is the last step, so a run killed before it leaves the store as it was
+        // and one killed after it has little left to do.
+        let evaluation = truth.map { LabelComparison.report(for: result, export: export, labels: $0, config: settings) }
         progress.begin("recording the run in \(store)")
         let run = RunRecord(
             exportPath: exportDirectory, exportHash: fingerprint, configHash: settings.fingerprint,
@@ -93,7 +97,6 @@ struct ScanCommand: ParsableCommand {
 
         let seconds = progress.elapsed
         var summary = Self.summary(result, export: export, loaded: loaded, run: runID, store: store, seconds: seconds)
-        let evaluation = truth.map { LabelComparison.report(for: result, export: export, labels: $0, config: settings) }
         if let report {
             let text = RunReport.markdown(
                 result, export: export, folder: exportDirectory, run: runID, store: store, evaluation: evaluation,
