@@ -42,8 +42,14 @@ struct CSVFileReader {
         var unknownOrders = WarningTally()
     }
 
+    /// Reads the file from `source` into `target`. With `selected` (stored column names,
+    /// `SchemaColumn.storedName`), every record is still framed and checked as CSV (quotes,
+    /// line count, field count, UTF-8) and the header must still have the required
+    /// columns, but only the selected columns, and the new ids that give a table its rows,
+    /// are decoded and checked; the others stay empty in the target.
     func read<Schema: TableSchema>(
-        _ source: inout any ByteSource, as schema: Schema.Type, into target: inout Schema.Target
+        _ source: inout any ByteSource, as schema: Schema.Type, into target: inout Schema.Target,
+        selected: Set<String>? = nil
     ) throws(IngestError) -> Tally {
         precondition(chunkSize < 1 << 30, "field offsets are 32-bit")
         let capacity = Self.maxLineBytes + chunkSize
@@ -75,7 +81,7 @@ struct CSVFileReader {
                     let binding = try readHeader(
                         buffer, filled: filled, start: &start, line: &line, atEnd: atEnd, as: Schema.Column.self)
                 else { continue }
-                columns = BoundColumns<Schema>(binding, file: file, target: &target)
+                columns = BoundColumns<Schema>(binding, file: file, selected: selected, target: &target)
                 frames = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
             }
             guard let bound = columns else { continue }
@@ -224,14 +230,21 @@ final class BoundColumns<Schema: TableSchema> {
     private var reservations: [(inout Target, Int) -> Void] = []
     private var restorations: [(inout Target) -> Void] = []
 
-    init(_ binding: HeaderBinding<Schema.Column>, file: String, target: inout Target) {
+    /// Binds the header's columns, only those in `selected` (stored names) when given:
+    /// a new-id column (`FieldDecoding.newID`) is always bound, since its ids are the
+    /// table's rows, through which other tables resolve their orders.
+    init(_ binding: HeaderBinding<Schema.Column>, file: String, selected: Set<String>?, target: inout Target) {
+        func isBound(_ column: Schema.Column) -> Bool {
+            if case .newID = Schema.decoding(column) { return true }
+            return selected?.contains(column.storedName) ?? true
+        }
         names = binding.names
         var idGroups: [WritableKeyPath<Target, IdDictionary>: (fields: [Int], required: [Bool], into: [WritableKeyPath<Target, [UInt32]>])] = [:]
         var idOrder: [WritableKeyPath<Target, IdDictionary>] = []
         var valueGroups: [ColumnGroup] = []
         var valueDeliveries: [(inout Target, Int) -> Void] = []
         for (field, column) in binding.columns.enumerated() {
-            guard let column else { continue }
+            guard let column, isBound(column) else { continue }
             let decoding = Schema.decoding(column)
             precondition(column.isRequired || decoding.hasMissing, "optional column \(column.header) has no sentinel")
             func single(_ kind: ColumnGroup.Kind) -> ColumnGroup {
@@ -282,7 +295,7 @@ final class BoundColumns<Schema: TableSchema> {
         }
         groups += valueGroups
         deliveries += valueDeliveries
-        for column in binding.absent {
+        for column in binding.absent where isBound(column) {
             precondition(Schema.decoding(column).hasMissing, "required column \(column.header) cannot be absent")
             switch Schema.decoding(column) {
             case .id(_, let into), .orderRow(_, let into): deliveries.append(Self.fill(into, with: IdDictionary.absent))

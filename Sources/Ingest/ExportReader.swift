@@ -26,19 +26,29 @@ public struct ExportReader: Sendable {
         self.chunkSize = chunkSize
     }
 
-    /// Loads the export in `folder`.
-    public func load(_ folder: String) throws(IngestError) -> LoadedExport {
-        if let native = try loadSegments(folder) { return native }
+    /// Loads the export in `folder`. With `columns`, only those columns are decoded and
+    /// checked, native or CSV (`ExportColumns`), and only the tables that hold them are
+    /// read (orders always: its order ids are the rows the others refer to); the rest of
+    /// the export stays empty. CSV records are still framed whole, so a broken record of
+    /// a read table is an error whichever columns are chosen.
+    public func load(_ folder: String, columns: ExportColumns? = nil) throws(IngestError) -> LoadedExport {
+        if let native = try loadSegments(folder, columns: columns) { return native }
         let clock = ContinuousClock()
         let started = clock.now
         var export = Export()
         var report = LoadReport()
-        guard try read("orders", in: folder, as: OrdersSchema.self, into: &export, report: &report) else {
+        guard try read("orders", in: folder, as: OrdersSchema.self, into: &export, report: &report, columns: columns) else {
             throw IngestError(file: "orders.csv", problem: .missingFile)
         }
-        try read("ratings", in: folder, as: RatingsSchema.self, into: &export, report: &report)
-        try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, report: &report)
-        try read("accounts", in: folder, as: AccountsSchema.self, into: &export, report: &report)
+        if columns?.includes(table: "ratings") ?? true {
+            try read("ratings", in: folder, as: RatingsSchema.self, into: &export, report: &report, columns: columns)
+        }
+        if columns?.includes(table: "logistics") ?? true {
+            try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, report: &report, columns: columns)
+        }
+        if columns?.includes(table: "accounts") ?? true {
+            try read("accounts", in: folder, as: AccountsSchema.self, into: &export, report: &report, columns: columns)
+        }
         report.orderTimes = Self.range(of: export.orders.createdAt)
         report.seconds = Self.seconds(clock.now - started)
         return LoadedExport(export: export, report: report)
@@ -54,12 +64,13 @@ public struct ExportReader: Sendable {
         return labels.labels
     }
 
-    /// Reads `NAME.csv` or `NAME.csv.lz4` from `folder` into the target and adds it to
-    /// the report; false when neither file exists.
+    /// Reads `NAME.csv` or `NAME.csv.lz4` from `folder` into the target (only table
+    /// `name`'s columns of `columns`, when given) and adds it to the report; false when
+    /// neither file exists.
     @discardableResult
     private func read<Schema: TableSchema>(
         _ name: String, in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
-        report: inout LoadReport
+        report: inout LoadReport, columns: ExportColumns? = nil
     ) throws(IngestError) -> Bool {
         let plain = "\(name).csv", compressed = "\(name).csv.lz4"
         let plainPath = "\(folder)/\(plain)", compressedPath = "\(folder)/\(compressed)"
@@ -72,7 +83,7 @@ public struct ExportReader: Sendable {
         var source = try files.open(hasPlain ? plainPath : compressedPath, name: fileName)
         if hasCompressed { source = LZ4FrameSource(source, name: fileName) }
         let reader = CSVFileReader(file: fileName, chunkSize: chunkSize, threads: threads)
-        let tally = try reader.read(&source, as: schema, into: &target)
+        let tally = try reader.read(&source, as: schema, into: &target, selected: columns.map { $0.columns[name] ?? [] })
         report.files.append(FileLoad(
             name: fileName, rows: tally.rows, bytesRead: source.bytesRead, bytesDecoded: tally.bytesDecoded,
             seconds: Self.seconds(clock.now - started), unknownOrders: tally.unknownOrders))

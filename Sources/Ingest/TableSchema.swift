@@ -5,6 +5,13 @@ import Columnar
 protocol SchemaColumn: CaseIterable, Equatable {
     var header: String { get }
     var isRequired: Bool { get }
+    /// The column's name in a native export (docs/FORMAT.md), by which an
+    /// `ExportColumns` selection names it: the header unless the stored value differs.
+    var storedName: String { get }
+}
+
+extension SchemaColumn {
+    var storedName: String { header }
 }
 
 /// What a field of a column is and where its value goes in the reader's target: chosen

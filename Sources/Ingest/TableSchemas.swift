@@ -22,6 +22,7 @@ enum OrdersSchema: TableSchema {
             default: true
             }
         }
+        var storedName: String { self == .amount ? "amount_cents" : header }
     }
 
     static func decoding(_ column: Column) -> FieldDecoding<Export> {
@@ -56,6 +57,7 @@ enum RatingsSchema: TableSchema {
             default: false
             }
         }
+        var storedName: String { self == .orderID ? "order_row" : header }
     }
 
     static func decoding(_ column: Column) -> FieldDecoding<Export> {
@@ -80,6 +82,7 @@ enum LogisticsSchema: TableSchema {
 
         var header: String { rawValue }
         var isRequired: Bool { self != .location && self != .weightGrams }
+        var storedName: String { self == .orderID ? "order_row" : header }
     }
 
     static func decoding(_ column: Column) -> FieldDecoding<Export> {

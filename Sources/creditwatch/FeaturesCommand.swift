@@ -16,8 +16,8 @@ struct Features: ParsableCommand {
             (share of its orders from a device used by 3 or more of its buyers). waybills.csv: \
             tracking_no, scans, first_to_signed_s (empty when never signed), has_transit. \
             raters.csv: buyer_id, ratings, without_order_share. Timings (wall and CPU seconds of the load \
-            and of the features) go to stderr. A native export is read only in the columns the \
-            features need.
+            and of the features) go to stderr. The export, CSV or native, is read only in the columns \
+            the features need (CSV records are still framed and checked whole).
 
             Example:
               creditwatch features demo/export --out demo/features --threads 2
@@ -66,8 +66,10 @@ struct Features: ParsableCommand {
                 + "load_cpu_seconds=\(loadedCPU - startedCPU) features_cpu_seconds=\(computedCPU - loadedCPU)")
     }
 
-    /// What the features read of a native export: a columnar store reads only the
-    /// columns a query names (as DuckDB does from its own file in `make bench-compare`).
+    /// What the features read of an export: a columnar store reads only the columns a
+    /// query names, and a CSV reader with projection decodes only those (as DuckDB does,
+    /// from its own file and from CSV, in `make bench-compare`). Orders' order ids are
+    /// always read from CSV: ratings resolve their orders through them.
     static let neededColumns = ExportColumns(
         columns: [
             "orders": ["buyer_id", "shop_id", "created_at", "device_id"],
@@ -76,16 +78,15 @@ struct Features: ParsableCommand {
         ],
         idSpaces: ["accounts", "waybills"])
 
-    /// The export, only its needed columns when it is native; a CSV export whole.
+    /// The export, only its needed columns.
     private static func loadNeeded(_ input: ExportArguments) throws -> Export {
         var reader = ExportReader()
         reader.threads = input.threads
         do {
-            if let native = try reader.loadSegments(input.exportDirectory, columns: neededColumns) { return native.export }
+            return try reader.load(input.exportDirectory, columns: neededColumns).export
         } catch {
             throw CommandFailure.input("\(input.exportDirectory)/\(error)")
         }
-        return try input.load().export
     }
 
     /// CPU seconds of the whole process so far (all threads): on a shared machine the

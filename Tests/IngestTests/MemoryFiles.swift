@@ -1,3 +1,4 @@
+import Columnar
 import Ingest
 
 /// An export held in memory behind the `FileAccess` seam, with optional faults: reads
@@ -46,15 +47,16 @@ private struct MemoryFile: ByteSource {
     }
 }
 
-/// The export of `files` (name -> CSV text), read with `chunkSize`-byte chunks.
-func load(_ files: [String: String], chunkSize: Int = 7) throws(IngestError) -> LoadedExport {
-    try ExportReader(files: MemoryFiles(texts: files), chunkSize: chunkSize).load("export")
+/// The export of `files` (name -> CSV text), read with `chunkSize`-byte chunks (only
+/// `columns`, when given).
+func load(_ files: [String: String], chunkSize: Int = 7, columns: ExportColumns? = nil) throws(IngestError) -> LoadedExport {
+    try ExportReader(files: MemoryFiles(texts: files), chunkSize: chunkSize).load("export", columns: columns)
 }
 
 /// The message of the error that loading `files` stops with, or nil when it loads.
-func loadError(_ files: [String: String], chunkSize: Int = 7) -> String? {
+func loadError(_ files: [String: String], chunkSize: Int = 7, columns: ExportColumns? = nil) -> String? {
     do {
-        _ = try load(files, chunkSize: chunkSize)
+        _ = try load(files, chunkSize: chunkSize, columns: columns)
         return nil
     } catch {
         return error.description

@@ -1,0 +1,95 @@
+import Columnar
+import Ingest
+import Testing
+
+/// Reading only some columns of a CSV export (`ExportReader.load(_:columns:)`): the
+/// chosen columns as a whole load gives them, the others empty; records still framed and
+/// checked as CSV, values checked only in the chosen columns.
+@Suite struct ColumnProjectionTests {
+    /// What `creditwatch features` reads (its `neededColumns`).
+    static let needed = ExportColumns(
+        columns: [
+            "orders": ["buyer_id", "shop_id", "created_at", "device_id"],
+            "ratings": ["order_row", "buyer_id"],
+            "logistics": ["tracking_no", "event", "at"],
+        ],
+        idSpaces: ["accounts", "waybills"])
+
+    static let files = [
+        "orders.csv": orders(
+            "o2,b2,s1,i2,20,1793520900,,,refunded,\"a\n2\",d1,,",
+            "o3,b1,s2,i2,3.5,2026-11-01T09:00:00Z,,,paid,a3,,,"),
+        "ratings.csv": "stars,buyer_id,shop_id,created_at,order_id,item_id,text_len,has_media\n"
+            + "5,b2,s1,2026-11-04T00:00:00Z,o3,i1,42,1\n"
+            + "1,b1,s1,2026-11-04T00:00:00Z,x9,,,\n",
+        "logistics.csv": "tracking_no,order_id,courier_id,event,at,location,weight_g\n"
+            + "w1,o1,c1,pickup,2026-11-01T10:00:00Z,hub7,850\n"
+            + "w2,o3,c1,signed,2026-11-02T10:00:00Z,,\n",
+        "accounts.csv": "account_id,kind,registered_at,region,credit_code\nz1,shop,,,\n",
+    ]
+
+    @Test func chosenColumnsAreThoseOfTheWholeLoad() throws {
+        let whole = try load(Self.files).export
+        let loaded = try load(Self.files, columns: Self.needed)
+        let part = loaded.export
+        #expect(part.dictionaries.orders.keys == whole.dictionaries.orders.keys)
+        #expect(part.dictionaries.accounts.keys == ["b1", "s1", "b2", "s2"])
+        #expect(part.dictionaries.waybills.keys == whole.dictionaries.waybills.keys)
+        #expect(part.orders.buyer == whole.orders.buyer && part.orders.shop == whole.orders.shop)
+        #expect(part.orders.createdAt == whole.orders.createdAt && part.orders.device == whole.orders.device)
+        #expect(part.ratings.order == [2, IdDictionary.absent] && part.ratings.order == whole.ratings.order)
+        #expect(part.ratings.buyer == whole.ratings.buyer)
+        #expect(part.logistics.waybill == whole.logistics.waybill && part.logistics.event == whole.logistics.event)
+        #expect(part.logistics.at == whole.logistics.at)
+        // Not chosen: empty columns, id spaces and tables.
+        #expect(part.orders.amountCents.isEmpty && part.orders.status.isEmpty && part.orders.shipTo.isEmpty)
+        #expect(part.dictionaries.addresses.count == 0 && part.dictionaries.items.count == 0)
+        #expect(part.ratings.stars.isEmpty && part.ratings.shop.isEmpty && part.logistics.order.isEmpty)
+        #expect(part.accounts.count == 0)
+        #expect(loaded.report.files.map(\.name) == ["orders.csv", "ratings.csv", "logistics.csv"])
+        #expect(loaded.report.files.map(\.rows) == [3, 2, 2])
+    }
+
+    @Test func valuesAreCheckedOnlyInChosenColumns() {
+        var files = Self.files
+        files["orders.csv"] = orders("o2,b2,s1,i2,1.234,2026-11-01T08:15:00Z,,,lost,a2,,,")
+        files["logistics.csv"] = "tracking_no,order_id,courier_id,event,at,location,weight_g\nw1,o1,c1,pickup,2026-11-01T10:00:00Z,hub7,-3\n"
+        #expect(loadError(files) != nil)
+        #expect(loadError(files, columns: Self.needed) == nil)
+    }
+
+    @Test func errorsInChosenColumnsAreThoseOfTheWholeLoad() {
+        for (file, text) in [
+            ("orders.csv", orders("o2,b2,s1,i2,20,2026-13-01T08:15:00Z,,,paid,a2,,,")),
+            ("orders.csv", orders("o2,,s1,i2,20,2026-11-01T08:15:00Z,,,paid,a2,,,")),
+            ("orders.csv", orders("o1,b2,s1,i2,20,2026-11-01T08:15:00Z,,,paid,a2,,,")),
+            ("logistics.csv", "tracking_no,order_id,courier_id,event,at,location,weight_g\n\"w\n1\",o1,c1,lost,2026-11-01T10:00:00Z,,\n"),
+        ] {
+            var files = Self.files
+            files[file] = text
+            let message = loadError(files, columns: Self.needed)
+            #expect(message != nil)
+            #expect(message == loadError(files), "\(file)")
+        }
+    }
+
+    @Test func brokenRecordsAreErrorsWhateverTheColumns() {
+        for text in [
+            orders("o2,b2,s1,i2,20,2026-11-01T08:15:00Z,,,paid,a2,,,,extra"),
+            orders("o2,b2,s1,i2,20,2026-11-01T08:15:00Z,,,paid,\"a\"2,,,"),
+            orders("o2,b2,s1,i2,20,2026-11-01T08:15:00Z,,,paid,\"a2,,,"),
+        ] {
+            var files = Self.files
+            files["orders.csv"] = text
+            let message = loadError(files, columns: Self.needed)
+            #expect(message != nil)
+            #expect(message == loadError(files))
+        }
+    }
+
+    @Test func theHeaderMustStillHoldEveryRequiredColumn() {
+        var files = Self.files
+        files["ratings.csv"] = "stars,buyer_id,created_at,order_id\n5,b2,2026-11-04T00:00:00Z,o3\n"
+        #expect(loadError(files, columns: Self.needed)?.contains("shop_id") == true)
+    }
+}
