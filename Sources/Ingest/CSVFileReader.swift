@@ -16,7 +16,10 @@ import Columnar
 /// the part before it ended exactly where it starts, else the next step frames it again
 /// from the true record start. Quoted fields of the kept parts are then unquoted. The
 /// column groups of the step are then decoded at once, each by one core over all rows
-/// in file order. Ids, columns, warnings and errors are those of one core.
+/// in file order, and while they are, one core frames the next step's records from where
+/// this step's end (known to be a record start), so that a step dominated by one column
+/// group (near-unique waybill ids) still keeps both cores busy. Ids, columns, warnings
+/// and errors are those of one core.
 struct CSVFileReader {
     /// The longest record accepted, in bytes.
     static let maxLineBytes = 1 << 20
@@ -62,7 +65,8 @@ struct CSVFileReader {
         var atEnd = false
         var columns: BoundColumns<Schema>?
         defer { columns?.restore(into: &target) }
-        var frames: [RecordFrame] = []
+        var frames: [RecordFrame] = [], spare: [RecordFrame] = []
+        var ahead: RecordBatch?
         var reserved = false
         while !atEnd {
             if start > 0 {
@@ -83,16 +87,31 @@ struct CSVFileReader {
                 else { continue }
                 columns = BoundColumns<Schema>(binding, file: file, selected: selected, target: &target)
                 frames = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
+                spare = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
             }
             guard let bound = columns else { continue }
             while start < filled {
-                let batch = frameStep(buffer, filled: filled, start: start, line: line, atEnd: atEnd, frames: frames)
+                let batch: RecordBatch
+                if let framed = ahead {
+                    batch = framed
+                    ahead = nil
+                    swap(&frames, &spare)
+                } else {
+                    batch = frameStep(buffer, filled: filled, start: start, line: line, atEnd: atEnd, frames: frames)
+                }
                 let last = batch.frames[batch.frames.count - 1]
                 if batch.rows > 0 {
-                    if let failure = decode(batch, bound.groups) {
+                    var next: Lookahead?
+                    if threads > 1, case .finished = last.stop, last.end < filled {
+                        next = Lookahead(
+                            buffer: buffer, filled: filled, start: last.end, end: min(filled, last.end + threads * frameBytes),
+                            line: batch.firstLines[batch.frames.count - 1] + last.lineCount, atEnd: atEnd, frame: spare[0])
+                    }
+                    if let failure = decode(batch, bound.groups, framingAhead: next) {
                         throw IngestError(file: file, line: failure.line, column: bound.site(failure.field),
                                           value: failure.value, problem: .value(failure.problem))
                     }
+                    ahead = next?.batch
                 }
                 if case .broken(let problem, let field, let value, let relativeLine) = last.stop {
                     throw IngestError(file: file, line: batch.firstLines[batch.frames.count - 1] + relativeLine,
@@ -186,11 +205,19 @@ struct CSVFileReader {
                            rows: kept.reduce(0) { $0 + $1.rows })
     }
 
-    /// Decodes every column group of the batch (one core per group at a time); the first
-    /// refused value in file order.
-    private func decode(_ batch: RecordBatch, _ groups: [ColumnGroup]) -> ValueFailure? {
+    /// Decodes every column group of the batch (one core per group at a time), and frames
+    /// the next step's records as one more task when `framingAhead` is given (second in
+    /// line, after the heaviest group); the first refused value in file order.
+    private func decode(_ batch: RecordBatch, _ groups: [ColumnGroup], framingAhead: Lookahead?) -> ValueFailure? {
         for group in groups { group.prepare(rows: batch.rows) }
-        let failures = ConcurrentTasks.map(count: groups.count, threads: threads) { groups[$0].decode(batch) }
+        let framing = framingAhead == nil ? groups.count : min(1, groups.count)
+        let failures = ConcurrentTasks.map(count: groups.count + (framingAhead == nil ? 0 : 1), threads: threads) { task -> ValueFailure? in
+            if task == framing {
+                framingAhead!.frame()
+                return nil
+            }
+            return groups[task < framing ? task : task - 1].decode(batch)
+        }
         var first: ValueFailure?
         for case let failure? in failures where first.map(failure.precedes) ?? true { first = failure }
         return first
@@ -214,6 +241,37 @@ private struct FramingJob: @unchecked Sendable {
     func frame(_ part: Int) {
         frames[part].frame(buffer, filled: filled, from: starts[part], to: ends[part], atEnd: atEnd,
                            maxLineBytes: CSVFileReader.maxLineBytes)
+    }
+}
+
+/// The next step's records, framed by one core from a known record start while the
+/// column groups of the current step are decoded (they read only bytes before `start`;
+/// unquoting writes only after it).
+private final class Lookahead: @unchecked Sendable {
+    let buffer: UnsafeMutableRawBufferPointer
+    let filled: Int, start: Int, end: Int, line: Int
+    let atEnd: Bool
+    let recordFrame: RecordFrame
+
+    init(buffer: UnsafeMutableRawBufferPointer, filled: Int, start: Int, end: Int, line: Int, atEnd: Bool, frame: RecordFrame) {
+        self.buffer = buffer
+        self.filled = filled
+        self.start = start
+        self.end = end
+        self.line = line
+        self.atEnd = atEnd
+        recordFrame = frame
+    }
+
+    /// Frames and unquotes the records starting in `start..<end`.
+    func frame() {
+        recordFrame.frame(buffer, filled: filled, from: start, to: end, atEnd: atEnd, maxLineBytes: CSVFileReader.maxLineBytes)
+        recordFrame.unquote(buffer)
+    }
+
+    /// The framed records as the next step's batch (after `frame`).
+    var batch: RecordBatch {
+        RecordBatch(buffer: UnsafeRawPointer(buffer.baseAddress!), frames: [recordFrame], firstLines: [line], rows: recordFrame.rows)
     }
 }
 
