@@ -234,15 +234,17 @@ public enum FieldParser {
 /// its first 7 bytes with its length in the top byte, and its bytes 7 to 14; a field is
 /// matched by comparing both (names longer than 15 bytes are then compared whole).
 struct Vocabulary: Sendable {
-    private let heads: [UInt64]
-    private let tails: [UInt64]
+    /// Each name's head and tail, side by side, in name order.
+    private let words: [UInt64]
     private let names: [[UInt8]]
     let listing: String
 
     init(_ names: [String]) {
         self.names = names.map { Array($0.utf8) }
-        heads = self.names.map { name in name.withUnsafeBytes { Self.words($0).head } }
-        tails = self.names.map { name in name.withUnsafeBytes { Self.words($0).tail } }
+        words = self.names.flatMap { name -> [UInt64] in
+            let (head, tail) = name.withUnsafeBytes { Self.words($0) }
+            return [head, tail]
+        }
         listing = names.joined(separator: ", ")
     }
 
@@ -278,9 +280,19 @@ struct Vocabulary: Sendable {
     /// The position of the name equal to `bytes`.
     func index(of bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> UInt8 {
         let (head, tail) = Self.words(bytes)
-        for index in heads.indices where heads[index] == head && tails[index] == tail {
-            if bytes.count <= 15 || names[index].withUnsafeBytes({ Self.equal($0, bytes) }) { return UInt8(index) }
+        let found = words.withUnsafeBufferPointer { words -> Int? in
+            var index = 0
+            while index &* 2 < words.count {
+                if words[index &* 2] == head && words[index &* 2 &+ 1] == tail
+                    && (bytes.count <= 15 || names[index].withUnsafeBytes({ Self.equal($0, bytes) }))
+                {
+                    return index
+                }
+                index &+= 1
+            }
+            return nil
         }
+        if let found { return UInt8(truncatingIfNeeded: found) }
         throw .notOneOf(listing)
     }
 }
