@@ -1,24 +1,33 @@
 import Columnar
 
 /// What a parcel of each item normally weighs, learned from the export's own waybills:
-/// the median and median absolute deviation (MAD) of the declared grams and of the
-/// grams per cent paid, per item, falling back to the shop's and then to the whole
-/// export's when an item has too few weighed waybills. Medians follow the honest
-/// majority of an item's parcels, so a few empty parcels do not move them; a genuine
-/// light item (a document, a sample) is light for every buyer and sets its own low
-/// baseline, which is why weight is judged against the item and not against a fixed
-/// number of grams.
+/// a robust centre and spread of the declared grams and of the grams per cent paid, per
+/// item, falling back to the shop's and then to the whole export's when an item has too
+/// few weighed waybills. An empty parcel can only ever be lighter than its item, never
+/// heavier, so the norm looks at the heavy side: the centre is the upper quartile and
+/// the spread is measured above it. Even when empty parcels are a large minority of an
+/// item's waybills (up to three quarters) they neither drag the centre down nor widen
+/// the spread, as a median and a two-sided MAD would. A genuine light item (a document,
+/// a sample) is light for every buyer and sets its own low norm, which is why weight is
+/// judged against the item and not against a fixed number of grams.
 public struct ParcelWeightBaseline: Sendable {
-    /// A robust centre and spread of one quantity.
+    /// A centre and spread of one quantity that a light minority does not move.
     public struct Spread: Sendable, Equatable {
-        public var median: Double
-        public var mad: Double
+        /// The upper quartile: the value at rank `3 (n - 1) / 4` (integer division,
+        /// from 0) of the `n` values in ascending order.
+        public var centre: Double
+        /// The median distance above `centre` of the values from that rank on (the mean
+        /// of the two middle ones for an even count): a one-sided MAD.
+        public var deviation: Double
 
-        /// The value below which a parcel is too light: under `ratio` of the median and
-        /// more than `deviations` scaled MADs below it.
+        /// The value below which a parcel is too light: under `ratio` of the centre and
+        /// more than `deviations` scaled one-sided MADs below it.
         func lowerBound(ratio: Double, deviations: Double) -> Double {
-            min(ratio * median, median - deviations * 1.4826 * mad)
+            min(ratio * centre, centre - deviations * 1.4826 * deviation)
         }
+
+        /// The rank of the centre among `count` values in ascending order.
+        static func centreRank(count: Int) -> Int { 3 * (count - 1) / 4 }
     }
 
     /// Grams and grams per cent of one population of parcels.
@@ -83,7 +92,7 @@ public struct ParcelWeightBaseline: Sendable {
             shopKeys[waybill] = IdDictionary.absent
         }
         shops = Self.norms(keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
-        // The export-wide fallback from an even sample: its median is as good, and it
+        // The export-wide fallback from an even sample: its quantiles are as good, and it
         // keeps the selection small on large exports.
         let weighed = itemKeys.indices.filter { itemKeys[$0] != IdDictionary.absent }
         let sample = stride(from: 0, to: weighed.count, by: max(1, weighed.count / Self.overallSample)).map { weighed[$0] }
@@ -95,7 +104,7 @@ public struct ParcelWeightBaseline: Sendable {
 
     /// The norm of every entity of `keys` with at least `minimumParcels` rows (nil for
     /// the others): the rows' grams and grams per cent are laid out by entity with one
-    /// counting sort, and each entity's median and MAD are found by selection in place.
+    /// counting sort, and each entity's spread is found by selection in place.
     static func norms(
         keys: [UInt32], entityCount: Int, grams: [Double], perCent: [Double], minimumParcels: Int, threads: Int
     ) -> [Norm?] {
@@ -191,41 +200,41 @@ public struct ParcelWeightBaseline: Sendable {
     static let overallSample = 65_536
 
 
-    /// Median and MAD of non-empty `values` (no NaN), which it reorders and overwrites.
-    /// Exactly the median and MAD of the sorted values (the mean of the two middle ones
-    /// for an even count), found by selection in linear expected time.
+    /// The spread of non-empty `values` (no NaN), which it reorders and overwrites:
+    /// exactly that of the sorted values, found by selection in linear expected time.
+    /// Selecting the centre leaves the values at or above it behind it, so the one-sided
+    /// MAD is the median of that suffix's distances to it.
     static func spread(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Spread {
-        if values.count <= 32 { return spread(sorting: values) }
-        let median = median(selectingIn: values)
-        for index in values.indices { values[index] = abs(values[index] - median) }
-        return Spread(median: median, mad: Self.median(selectingIn: values))
+        if values.count <= 32 { return spread(keepingTop: values) }
+        let rank = Spread.centreRank(count: values.count)
+        let centre = select(rank, in: values)
+        let above = UnsafeMutableBufferPointer(rebasing: values[rank...])
+        for index in above.indices { above[index] -= centre }
+        return Spread(centre: centre, deviation: median(selectingIn: above))
     }
 
-    /// Median and MAD of a few non-empty `values` (no NaN), which it sorts: the distances
-    /// to the median of the values below it, walked down, and of those from it on, walked
-    /// up, are two ascending runs, so the MAD is found by merging them to the middle.
-    static func spread(sorting values: UnsafeMutableBufferPointer<Double>) -> Spread {
-        insertionSort(values, 0, values.count &- 1)
-        let count = values.count, half = count / 2
-        let median = count % 2 == 1 ? values[half] : (values[half &- 1] + values[half]) / 2
-        // values[..<split] are below the median, values[split...] are not.
-        var split = half
-        while split > 0 && values[split &- 1] >= median { split &-= 1 }
-        var down = split &- 1, up = split
-        var lower = 0.0, upper = 0.0
-        for rank in 0...half {
-            let next: Double
-            if up < count && (down < 0 || values[up] - median <= median - values[down]) {
-                next = values[up] - median
-                up &+= 1
-            } else {
-                next = median - values[down]
-                down &-= 1
+    /// The spread of a few non-empty `values` (no NaN), which it reorders and overwrites.
+    /// Only the values from the centre's rank on matter: the first `values[..<kept]`
+    /// hold the largest values seen so far in ascending order, each further value larger
+    /// than the smallest kept one replaces it and is moved into place. Then the distances
+    /// of the kept values to the centre (the smallest kept) are ascending and their
+    /// median is read off.
+    static func spread(keepingTop values: UnsafeMutableBufferPointer<Double>) -> Spread {
+        let kept = values.count &- Spread.centreRank(count: values.count)
+        insertionSort(values, 0, kept &- 1)
+        for index in kept..<values.count {
+            let value = values[index]
+            guard value > values[0] else { continue }
+            var slot = 0
+            while slot &+ 1 < kept && values[slot &+ 1] < value {
+                values[slot] = values[slot &+ 1]
+                slot &+= 1
             }
-            if rank == half &- 1 { lower = next }
-            if rank == half { upper = next }
+            values[slot] = value
         }
-        return Spread(median: median, mad: count % 2 == 1 ? upper : (lower + upper) / 2)
+        let centre = values[0], half = kept / 2
+        let deviation = kept % 2 == 1 ? values[half] - centre : ((values[half &- 1] - centre) + (values[half] - centre)) / 2
+        return Spread(centre: centre, deviation: deviation)
     }
 
     /// Sorts `values[low...high]` in place by insertion.
