@@ -4,7 +4,8 @@ import Columnar
 /// partition: the first half of grouping scans by waybill. It takes two passes over
 /// row slices in parallel (a count per slice and partition, then a stable scatter), so
 /// no worker needs memory for the whole waybill id space; each partition is later
-/// grouped by waybill on its own over its slice-local range of ids.
+/// grouped by waybill on its own over its slice-local range of ids. An export written
+/// waybill by waybill (ascending ids) is already partitioned: one check pass finds it.
 struct WaybillScanPartitions: @unchecked Sendable {
     /// Waybill ids per partition, as a power of two: a partition's counters (64 KB) and
     /// rows stay in a core's cache while it is grouped.
@@ -34,6 +35,10 @@ struct WaybillScanPartitions: @unchecked Sendable {
         self.waybillCount = waybillCount
         let shift = Self.widthShift
         let partitionCount = (waybillCount + Self.width - 1) >> shift
+        if Self.isAscending(waybills) {
+            (offsets, rows) = Self.ascending(waybills, waybillCount: waybillCount, partitionCount: partitionCount)
+            return
+        }
         let keys = SharedKeys(keys: waybills)
         let slices = ParallelRows.slices(count: waybills.count, threads: threads)
         // Per slice, rows per partition; the extra last slot counts rows left out.
@@ -66,6 +71,34 @@ struct WaybillScanPartitions: @unchecked Sendable {
         }
         self.offsets = offsets
         self.rows = rows
+    }
+
+    /// Whether `keys` never decrease: an export written waybill by waybill.
+    static func isAscending(_ keys: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard keys.count > 1 else { return true }
+        var descents = 0
+        for index in 1..<keys.count { descents &+= keys[index] < keys[index &- 1] ? 1 : 0 }
+        return descents == 0
+    }
+
+    /// The partitions of ascending `keys` without moving a row: each partition is the run
+    /// of rows from the first key in its id range (found by binary search), and the rows
+    /// naming no waybill below `waybillCount` are the tail.
+    static func ascending(
+        _ keys: UnsafeBufferPointer<UInt32>, waybillCount: Int, partitionCount: Int
+    ) -> (offsets: [Int], rows: OwnedBuffer<UInt32>) {
+        func firstRow(notBelow key: Int) -> Int {
+            var low = 0, high = keys.count
+            while low < high {
+                let mid = low + (high - low) / 2
+                if Int(keys[mid]) < key { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        let offsets = (0...partitionCount).map { firstRow(notBelow: min(waybillCount, $0 << widthShift)) }
+        let rows = OwnedBuffer<UInt32>(count: offsets[partitionCount])
+        for row in 0..<offsets[partitionCount] { rows.values[row] = UInt32(truncatingIfNeeded: row) }
+        return (offsets, rows)
     }
 
     /// Adds each key's partition to `counts` (keys not below `waybillCount` to the last slot).

@@ -216,7 +216,8 @@ struct PartitionGrouping {
     }
 
     /// Groups `partition`'s rows by waybill (a counting sort over the partition's ids,
-    /// stable so each group stays ascending) and writes each waybill's trajectory.
+    /// stable so each group stays ascending; nothing to do when the rows are already
+    /// grouped) and writes each waybill's trajectory.
     mutating func trace(
         _ partition: Int, of partitions: WaybillScanPartitions, scans: ScanColumns, rules: TrajectoryRules,
         into output: UnsafeMutableBufferPointer<WaybillTrajectory>, further: inout [(order: UInt32, waybill: UInt32)]
@@ -224,6 +225,18 @@ struct PartitionGrouping {
         let waybills = partitions.waybills(of: partition)
         let base = waybills.lowerBound, width = waybills.count
         let rows = UnsafeBufferPointer(rebasing: partitions.rows.values[partitions.offsets[partition]..<partitions.offsets[partition + 1]])
+        if Self.isAscending(rows, scans: scans) {
+            let rows = UnsafeMutableBufferPointer(mutating: rows)
+            var start = 0
+            for local in 0..<width {
+                let waybill = UInt32(truncatingIfNeeded: base &+ local)
+                var end = start
+                while end < rows.count && scans.waybill[Int(rows[end])] == waybill { end &+= 1 }
+                Self.traceGroup(UnsafeMutableBufferPointer(rebasing: rows[start..<end]), waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
+                start = end
+            }
+            return
+        }
         starts.withUnsafeMutableBufferPointer { starts in
             grouped.withUnsafeMutableBufferPointer { grouped in
                 for index in 0...width { starts[index] = 0 }
@@ -239,16 +252,36 @@ struct PartitionGrouping {
                 for local in 0..<width {
                     let end = starts[local]
                     let group = UnsafeMutableBufferPointer(rebasing: grouped[start..<end])
-                    let trajectory = WaybillTrajectory.trace(group, scans: scans, rules: rules)
-                    (output.baseAddress! + (base &+ local)).initialize(to: trajectory)
-                    if trajectory.orders > 1 {
-                        for order in WaybillTrajectory.distinctOrders(UnsafeBufferPointer(group), scans: scans)
-                        where order != trajectory.order {
-                            further.append((order, UInt32(truncatingIfNeeded: base &+ local)))
-                        }
-                    }
+                    Self.traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
                     start = end
                 }
+            }
+        }
+    }
+
+    /// Whether the waybills of `rows` never decrease: the partition is already grouped,
+    /// each waybill's rows one ascending run.
+    static func isAscending(_ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns) -> Bool {
+        var previous: UInt32 = 0
+        for row in rows {
+            let waybill = scans.waybill[Int(row)]
+            if waybill < previous { return false }
+            previous = waybill
+        }
+        return true
+    }
+
+    /// Writes the trajectory of `waybill` from its `group` of rows and collects the
+    /// further orders of a reused number.
+    private static func traceGroup(
+        _ group: UnsafeMutableBufferPointer<UInt32>, waybill: Int, scans: ScanColumns, rules: TrajectoryRules,
+        into output: UnsafeMutableBufferPointer<WaybillTrajectory>, further: inout [(order: UInt32, waybill: UInt32)]
+    ) {
+        let trajectory = WaybillTrajectory.trace(group, scans: scans, rules: rules)
+        (output.baseAddress! + waybill).initialize(to: trajectory)
+        if trajectory.orders > 1 {
+            for order in WaybillTrajectory.distinctOrders(UnsafeBufferPointer(group), scans: scans) where order != trajectory.order {
+                further.append((order, UInt32(truncatingIfNeeded: waybill)))
             }
         }
     }
