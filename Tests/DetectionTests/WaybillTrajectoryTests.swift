@@ -166,6 +166,27 @@ import Testing
         }
     }
 
+    /// The eight-at-a-time check against a plain one over every pair: ascending keys of
+    /// every length up to 40, and each with one descent at every position.
+    @Test func ascendingCheckMatchesReference() {
+        var random = SplitMix(seed: 21)
+        for count in 0...40 {
+            var keys = [UInt32](repeating: 1, count: count)
+            for index in 1..<max(1, count) { keys[index] = keys[index - 1] + UInt32(random.next() % 3) }
+            var variants = [keys]
+            for index in 1..<max(1, count) {
+                var descending = keys
+                descending[index] = keys[index - 1] - 1
+                variants.append(descending)
+            }
+            for (number, variant) in variants.enumerated() {
+                #expect(number == 0 || !zip(variant, variant.dropFirst()).allSatisfy { $0 <= $1 })
+                let expected = zip(variant, variant.dropFirst()).allSatisfy { $0 <= $1 }
+                #expect(variant.withUnsafeBufferPointer { WaybillScanPartitions.isAscending($0) } == expected, "\(variant)")
+            }
+        }
+    }
+
     /// `table`'s rows ordered by waybill, each waybill's rows kept in their order.
     static func stablySorted(_ table: LogisticsTable) -> LogisticsTable {
         var sorted = LogisticsTable()

@@ -73,12 +73,25 @@ struct WaybillScanPartitions: @unchecked Sendable {
         self.rows = rows
     }
 
-    /// Whether `keys` never decrease: an export written waybill by waybill.
+    /// Whether `keys` never decrease: an export written waybill by waybill. Compares
+    /// eight keys with their successors at a time, then the rest one by one.
     static func isAscending(_ keys: UnsafeBufferPointer<UInt32>) -> Bool {
-        guard keys.count > 1 else { return true }
-        var descents = 0
-        for index in 1..<keys.count { descents &+= keys[index] < keys[index &- 1] ? 1 : 0 }
-        return descents == 0
+        guard keys.count > 1, let base = keys.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base), stride = MemoryLayout<UInt32>.stride
+        var descents = SIMDMask<SIMD8<Int32>>(repeating: false)
+        var index = 0
+        while index &+ 9 <= keys.count {
+            let these = raw.loadUnaligned(fromByteOffset: index &* stride, as: SIMD8<UInt32>.self)
+            let next = raw.loadUnaligned(fromByteOffset: (index &+ 1) &* stride, as: SIMD8<UInt32>.self)
+            descents = descents .| (next .< these)
+            index &+= 8
+        }
+        if any(descents) { return false }
+        while index &+ 1 < keys.count {
+            if keys[index &+ 1] < keys[index] { return false }
+            index &+= 1
+        }
+        return true
     }
 
     /// The partitions of ascending `keys` without moving a row: each partition is the run

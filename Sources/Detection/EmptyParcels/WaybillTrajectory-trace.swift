@@ -113,84 +113,83 @@ extension WaybillTrajectory {
 
     /// The kernel for one waybill: one pass over its scan rows, nil as soon as a scan is
     /// earlier than the one before it (the caller then orders the rows and calls again).
+    /// The trajectory's fields live in locals during the pass and location facts are
+    /// folded in without branches (a missing location leaves them unchanged).
     static func traceInTimeOrder(
         _ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
     ) -> WaybillTrajectory? {
         var trajectory = WaybillTrajectory()
         guard let first = rows.first else { return trajectory }
-        trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
-        trajectory.courier = scans.courier[Int(first)]
-        var firstPickup = Missing.time
-        var origin = IdDictionary.absent
-        var signedLocation = IdDictionary.absent
-        var previousLocation = IdDictionary.absent
+        let absent = IdDictionary.absent
+        var order = absent
+        var startAt = Missing.time, signedAt = Missing.time, firstPickup = Missing.time
+        var grams = Missing.count
+        var origin = absent, signedLocation = absent, previousLocation = absent
         var previousAt: Int64 = 0
         var lastAt = Int64.min
         var severalOrders = false
-        var flags: Flags = []
+        var flags: UInt8 = 0
         for row in rows {
             let row = Int(row)
             let at = scans.at[row]
             if at < lastAt { return nil }
             lastAt = at
-            let order = scans.order[row]
-            if order != IdDictionary.absent {
-                if trajectory.order == IdDictionary.absent {
-                    trajectory.order = order
-                } else if order != trajectory.order {
-                    severalOrders = true
-                }
+            let named = scans.order[row]
+            if order == absent {
+                order = named
+            } else if named != absent && named != order {
+                severalOrders = true
             }
+            let location = scans.location[row]
             switch scans.event[row] {
             case ScanEvent.created.rawValue:
-                if trajectory.startAt == Missing.time { trajectory.startAt = at }
+                if startAt == Missing.time { startAt = at }
             case ScanEvent.pickup.rawValue:
-                if trajectory.startAt == Missing.time { trajectory.startAt = at }
+                if startAt == Missing.time { startAt = at }
                 if firstPickup == Missing.time { firstPickup = at }
             case ScanEvent.transit.rawValue:
-                flags.insert(.transit)
+                flags |= Flags.transit.rawValue
             case ScanEvent.signed.rawValue:
-                flags.insert(.terminal)
-                if trajectory.signedAt == Missing.time {
-                    trajectory.signedAt = at
-                    signedLocation = scans.location[row]
+                flags |= Flags.terminal.rawValue
+                if signedAt == Missing.time {
+                    signedAt = at
+                    signedLocation = location
                 }
             case ScanEvent.returned.rawValue:
-                flags.insert(.terminal)
+                flags |= Flags.terminal.rawValue
             default:
                 break
             }
-            if trajectory.grams < 0 { trajectory.grams = scans.grams[row] }
-            let location = scans.location[row]
-            if location != IdDictionary.absent {
-                if origin == IdDictionary.absent {
-                    origin = location
-                } else if location != origin {
-                    flags.insert(.moved)
-                }
-                if previousLocation != IdDictionary.absent && location != previousLocation
-                    && at &- previousAt < rules.minimumHopSeconds
-                {
-                    flags.insert(.impossibleHop)
-                }
-                previousLocation = location
-                previousAt = at
-            }
+            if grams < 0 { grams = scans.grams[row] }
+            let located = location != absent
+            if origin == absent { origin = location }
+            let moved = located && location != origin
+            let hop = located && previousLocation != absent && location != previousLocation
+                && at &- previousAt < rules.minimumHopSeconds
+            flags |= (moved ? Flags.moved.rawValue : 0) | (hop ? Flags.impossibleHop.rawValue : 0)
+            previousLocation = located ? location : previousLocation
+            previousAt = located ? at : previousAt
         }
-        if trajectory.order != IdDictionary.absent {
+        trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
+        trajectory.courier = scans.courier[Int(first)]
+        trajectory.order = order
+        trajectory.startAt = startAt
+        trajectory.signedAt = signedAt
+        trajectory.grams = grams
+        if order != absent {
             trajectory.orders = severalOrders ? UInt32(truncatingIfNeeded: distinctOrders(rows, scans: scans).count) : 1
         }
-        if signedLocation != IdDictionary.absent && signedLocation == origin {
-            flags.insert(.signedWhereIssued)
+        if signedLocation != absent && signedLocation == origin {
+            flags |= Flags.signedWhereIssued.rawValue
         }
-        if firstPickup != Missing.time && trajectory.order != IdDictionary.absent && Int(trajectory.order) < scans.paidAt.count {
-            let paid = scans.paidAt[Int(trajectory.order)]
-            if paid != Missing.time && firstPickup < paid { flags.insert(.pickupBeforePayment) }
+        if firstPickup != Missing.time && order != absent && Int(order) < scans.paidAt.count {
+            let paid = scans.paidAt[Int(order)]
+            if paid != Missing.time && firstPickup < paid { flags |= Flags.pickupBeforePayment.rawValue }
         }
-        if !flags.contains(.terminal) && lastAt < rules.stalledBefore {
-            flags.insert(.stalled)
+        if flags & Flags.terminal.rawValue == 0 && lastAt < rules.stalledBefore {
+            flags |= Flags.stalled.rawValue
         }
-        trajectory.flags = flags
+        trajectory.flags = Flags(rawValue: flags)
         return trajectory
     }
 
