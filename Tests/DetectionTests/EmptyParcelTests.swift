@@ -150,6 +150,24 @@ import Testing
         #expect(min(0.5 * median, median - 4 * 1.4826 * mad) < 0)
     }
 
+    /// A shop whose heavy item (200-209 g) has its own norm and whose ten light items
+    /// (40-94 g, three parcels each) fall back to the shop's: pooled over different
+    /// items, lighter parcels are lighter items, so the shop's norm stays two-sided and
+    /// flags none of them (its upper quartile would put them all under half of it).
+    @Test func aShopsPooledNormIsTwoSided() {
+        var parcels: [(item: UInt32, grams: Int32)] = (0..<30).map { (0, 200 + Int32($0 % 10)) }
+        for item in 1...10 {
+            for parcel in 0..<3 { parcels.append((UInt32(item), 40 + Int32(item * 5 + parcel))) }
+        }
+        let (orders, trajectories) = Self.weighed(parcels)
+        let baseline = ParcelWeightBaseline(trajectories: trajectories, orders: orders, itemCount: 11, shopCount: 1, minimumParcels: 5)
+        #expect(baseline.items[0] != nil && baseline.items[1...].allSatisfy { $0 == nil })
+        let grams = parcels.map { Double($0.grams) }
+        #expect(baseline.shops[0]?.grams == WeightSelectionTests.medianReference(grams))
+        #expect(WeightSelectionTests.upperReference(grams).lowerBound(ratio: 0.5, deviations: 4) > 94)
+        #expect(!baseline.underweight(trajectories, orders: orders, ratio: 0.5, deviations: 4).contains(true))
+    }
+
     @Test func oneTellIsNotEnough() {
         #expect(!ParcelTells.fast.looksEmpty(minimumTells: 2))
         #expect(!ParcelTells.wentNowhere.looksEmpty(minimumTells: 2))
@@ -232,11 +250,17 @@ import Testing
 
     /// Plain reference: the upper quartile of the sorted values (rank 3 (n - 1) / 4) and
     /// the median distance above it of the values from that rank on.
-    static func reference(_ values: [Double]) -> ParcelWeightBaseline.Spread {
+    static func upperReference(_ values: [Double]) -> ParcelWeightBaseline.Spread {
         let sorted = values.sorted()
         let rank = 3 * (sorted.count - 1) / 4
         let centre = sorted[rank]
         return .init(centre: centre, deviation: middle(sorted[rank...].map { $0 - centre }))
+    }
+
+    /// Plain reference: median and MAD of the sorted values.
+    static func medianReference(_ values: [Double]) -> ParcelWeightBaseline.Spread {
+        let median = middle(values.sorted())
+        return .init(centre: median, deviation: middle(values.map { abs($0 - median) }.sorted()))
     }
 
     @Test func selectionMatchesSortedSpread() {
@@ -247,9 +271,11 @@ import Testing
             var values = (0..<count).map { _ in Double(random.next() % UInt64(distinct)) / Double(1 + trial % 3) }
             if trial % 7 == 0 { values.sort() }
             if trial % 11 == 0 { values.sort(by: >) }
-            let expected = Self.reference(values)
-            let actual = values.withUnsafeMutableBufferPointer { ParcelWeightBaseline.spread(selectingIn: $0) }
-            #expect(actual == expected, "trial \(trial), \(count) values")
+            var upper = values, median = values
+            #expect(upper.withUnsafeMutableBufferPointer { ParcelWeightBaseline.upperSpread(selectingIn: $0) }
+                    == Self.upperReference(values), "trial \(trial), \(count) values")
+            #expect(median.withUnsafeMutableBufferPointer { ParcelWeightBaseline.medianSpread(selectingIn: $0) }
+                    == Self.medianReference(values), "trial \(trial), \(count) values")
             var again = values
             let k = Int(random.next() % UInt64(count))
             let kth = again.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(k, in: $0) }

@@ -16,6 +16,9 @@ struct WaybillScanPartitions: @unchecked Sendable {
     /// `rows[offsets[p] ..< offsets[p + 1]]` are the rows of partition `p`, ascending.
     let offsets: [Int]
     let rows: OwnedBuffer<UInt32>
+    /// Whether the waybill ids never decrease over the rows, so every partition is
+    /// already grouped by waybill.
+    let ascending: Bool
 
     var partitionCount: Int { offsets.count - 1 }
 
@@ -35,7 +38,8 @@ struct WaybillScanPartitions: @unchecked Sendable {
         self.waybillCount = waybillCount
         let shift = Self.widthShift
         let partitionCount = (waybillCount + Self.width - 1) >> shift
-        if Self.isAscending(waybills) {
+        ascending = Self.isAscending(waybills)
+        if ascending {
             (offsets, rows) = Self.ascending(waybills, waybillCount: waybillCount, partitionCount: partitionCount)
             return
         }

@@ -224,7 +224,7 @@ struct PartitionGrouping {
         let waybills = partitions.waybills(of: partition)
         let base = waybills.lowerBound, width = waybills.count
         let rows = UnsafeBufferPointer(rebasing: partitions.rows.values[partitions.offsets[partition]..<partitions.offsets[partition + 1]])
-        if Self.isAscending(rows, scans: scans) {
+        if partitions.ascending || Self.isAscending(rows, scans: scans) {
             let rows = UnsafeMutableBufferPointer(mutating: rows)
             var start = 0
             for local in 0..<width {
