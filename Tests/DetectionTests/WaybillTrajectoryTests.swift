@@ -5,9 +5,10 @@ import Testing
 
 @Suite struct WaybillTrajectoryTests {
     /// A random scan table: waybills of 1 to 8 scans (many of one), some shipping
-    /// several orders, rows shuffled out of time order, missing orders, locations and
-    /// weights, and a few equal times.
-    static func randomScans(seed: Int) -> (LogisticsTable, paidAt: [Int64], waybillCount: Int) {
+    /// several orders, rows shuffled out of time order (or, `grouped`, written waybill by
+    /// waybill, each waybill's scans still out of time order), missing orders, locations
+    /// and weights, and a few equal times.
+    static func randomScans(seed: Int, grouped: Bool = false) -> (LogisticsTable, paidAt: [Int64], waybillCount: Int) {
         var random = SplitMix(seed: UInt64(seed))
         let waybillCount = Int(random.next() % 40) + 1, orderCount = 30, locationCount = 4
         var table = LogisticsTable()
@@ -25,7 +26,8 @@ import Testing
             }
         }
         var shuffled = LogisticsTable()
-        for row in (0..<table.count).shuffled(using: &random) {
+        let order = (0..<table.count).shuffled(using: &random)
+        for row in grouped ? Array(0..<table.count) : order {
             shuffled.waybill.append(table.waybill[row])
             shuffled.order.append(table.order[row])
             shuffled.courier.append(table.courier[row])
@@ -82,15 +84,15 @@ import Testing
         return expected
     }
 
-    @Test(arguments: 0..<60) func kernelMatchesReference(seed: Int) {
-        let (table, paidAt, waybillCount) = Self.randomScans(seed: seed)
+    @Test(arguments: 0..<60, [false, true]) func kernelMatchesReference(seed: Int, grouped: Bool) {
+        let (table, paidAt, waybillCount) = Self.randomScans(seed: seed, grouped: grouped)
         let rules = TrajectoryRules(minimumHopSeconds: 900, stalledBefore: 6000)
         for threads in [1, 2] {
             let traced = WaybillTrajectory.trace(table, paidAt: paidAt, waybillCount: waybillCount + 1, rules: rules, threads: threads)
             #expect(traced.count == waybillCount + 1)
             for waybill in 0...waybillCount {
                 #expect(traced[waybill] == Self.reference(table, paidAt: paidAt, waybill: waybill, rules: rules),
-                        "waybill \(waybill), seed \(seed), threads \(threads)")
+                        "waybill \(waybill), seed \(seed), grouped \(grouped), threads \(threads)")
             }
         }
     }
@@ -110,8 +112,10 @@ import Testing
     /// Waybill ids spread over several partitions, rows of long waybills (over the
     /// insertion-sort length) in reverse time order, rows naming no known waybill, and
     /// enough rows for two row slices: every trajectory still matches the reference, and
-    /// each shipped order beyond a waybill's first is reported once.
-    @Test(arguments: 0..<4) func partitionsAndLongWaybills(seed: Int) {
+    /// each shipped order beyond a waybill's first is reported once. Seeds 4-7 write the
+    /// rows waybill by waybill (the export is already grouped), seeds 8-11 too except two
+    /// rows of partition 1 swapped (only that partition needs grouping).
+    @Test(arguments: 0..<12) func partitionsAndLongWaybills(seed: Int) {
         var random = SplitMix(seed: UInt64(seed) &+ 77)
         let waybillCount = 3 * WaybillScanPartitions.width + 17, orderCount = 5_000
         var table = LogisticsTable()
@@ -130,6 +134,12 @@ import Testing
                 table.location.append(UInt32(random.next() % 3))
                 table.weightGrams.append(random.next() % 4 == 0 ? Int32(random.next() % 900) : Missing.count)
             }
+        }
+        if seed >= 4 { table = Self.stablySorted(table) }
+        if seed >= 8 {
+            let partition1 = (0..<table.count).filter { Int(table.waybill[$0]) >> WaybillScanPartitions.widthShift == 1 }
+            let last = partition1.last { table.waybill[$0] != table.waybill[partition1[0]] }!
+            Self.swapRows(&table, partition1[0], last)
         }
         let paidAt = (0..<orderCount).map { _ in Int64(random.next() % 40) * 300 }
         let rules = TrajectoryRules(minimumHopSeconds: 900, stalledBefore: 6000)
@@ -154,5 +164,52 @@ import Testing
             #expect(traced.furtherOrders.map(\.order) == expectedFurther.map(\.order))
             #expect(traced.furtherOrders.map(\.waybill) == expectedFurther.map(\.waybill))
         }
+    }
+
+    /// The eight-at-a-time check against a plain one over every pair: ascending keys of
+    /// every length up to 40, and each with one descent at every position.
+    @Test func ascendingCheckMatchesReference() {
+        var random = SplitMix(seed: 21)
+        for count in 0...40 {
+            var keys = [UInt32](repeating: 1, count: count)
+            for index in 1..<max(1, count) { keys[index] = keys[index - 1] + UInt32(random.next() % 3) }
+            var variants = [keys]
+            for index in 1..<max(1, count) {
+                var descending = keys
+                descending[index] = keys[index - 1] - 1
+                variants.append(descending)
+            }
+            for (number, variant) in variants.enumerated() {
+                #expect(number == 0 || !zip(variant, variant.dropFirst()).allSatisfy { $0 <= $1 })
+                let expected = zip(variant, variant.dropFirst()).allSatisfy { $0 <= $1 }
+                #expect(variant.withUnsafeBufferPointer { WaybillScanPartitions.isAscending($0) } == expected, "\(variant)")
+            }
+        }
+    }
+
+    /// `table`'s rows ordered by waybill, each waybill's rows kept in their order.
+    static func stablySorted(_ table: LogisticsTable) -> LogisticsTable {
+        var sorted = LogisticsTable()
+        for row in (0..<table.count).sorted(by: { (table.waybill[$0], $0) < (table.waybill[$1], $1) }) {
+            sorted.waybill.append(table.waybill[row])
+            sorted.order.append(table.order[row])
+            sorted.courier.append(table.courier[row])
+            sorted.event.append(table.event[row])
+            sorted.at.append(table.at[row])
+            sorted.location.append(table.location[row])
+            sorted.weightGrams.append(table.weightGrams[row])
+        }
+        return sorted
+    }
+
+    /// Swaps rows `a` and `b` of `table` in every column.
+    static func swapRows(_ table: inout LogisticsTable, _ a: Int, _ b: Int) {
+        table.waybill.swapAt(a, b)
+        table.order.swapAt(a, b)
+        table.courier.swapAt(a, b)
+        table.event.swapAt(a, b)
+        table.at.swapAt(a, b)
+        table.location.swapAt(a, b)
+        table.weightGrams.swapAt(a, b)
     }
 }

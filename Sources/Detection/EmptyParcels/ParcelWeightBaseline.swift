@@ -1,24 +1,38 @@
 import Columnar
 
 /// What a parcel of each item normally weighs, learned from the export's own waybills:
-/// the median and median absolute deviation (MAD) of the declared grams and of the
-/// grams per cent paid, per item, falling back to the shop's and then to the whole
-/// export's when an item has too few weighed waybills. Medians follow the honest
-/// majority of an item's parcels, so a few empty parcels do not move them; a genuine
-/// light item (a document, a sample) is light for every buyer and sets its own low
-/// baseline, which is why weight is judged against the item and not against a fixed
-/// number of grams.
+/// a robust centre and spread of the declared grams and of the grams per cent paid, per
+/// item, falling back to the shop's and then to the whole export's when an item has too
+/// few weighed waybills. An empty parcel can only ever be lighter than its item, never
+/// heavier, so an item's norm looks at the heavy side: the centre is the upper quartile
+/// and the spread is measured above it. Even when empty parcels are a large minority of
+/// an item's waybills (up to three quarters) they neither drag the centre down nor widen
+/// the spread, as a median and a two-sided MAD would. A genuine light item (a document,
+/// a sample) is light for every buyer and sets its own low norm, which is why weight is
+/// judged against the item and not against a fixed number of grams. The fallbacks pool
+/// different items, where lighter parcels are simply lighter items, so they keep the
+/// median and the two-sided MAD.
 public struct ParcelWeightBaseline: Sendable {
-    /// A robust centre and spread of one quantity.
+    /// A robust centre and spread of one quantity: for one item's parcels the upper
+    /// quartile and the one-sided MAD above it (`upperSpread`), which a light minority
+    /// does not move; for parcels pooled over several items (a shop's, the export's) the
+    /// median and MAD (`medianSpread`), since there a lighter item is no sign of fraud.
     public struct Spread: Sendable, Equatable {
-        public var median: Double
-        public var mad: Double
+        /// The upper quartile (the value at rank `3 (n - 1) / 4`, integer division, from
+        /// 0, of the `n` values in ascending order), or the median.
+        public var centre: Double
+        /// The median distance above `centre` of the values from that rank on, or the
+        /// median distance to the median (the mean of the two middle ones for an even count).
+        public var deviation: Double
 
-        /// The value below which a parcel is too light: under `ratio` of the median and
-        /// more than `deviations` scaled MADs below it.
+        /// The value below which a parcel is too light: under `ratio` of the centre and
+        /// more than `deviations` scaled deviations below it.
         func lowerBound(ratio: Double, deviations: Double) -> Double {
-            min(ratio * median, median - deviations * 1.4826 * mad)
+            min(ratio * centre, centre - deviations * 1.4826 * deviation)
         }
+
+        /// The rank of the upper quartile among `count` values in ascending order.
+        static func centreRank(count: Int) -> Int { 3 * (count - 1) / 4 }
     }
 
     /// Grams and grams per cent of one population of parcels.
@@ -72,7 +86,9 @@ public struct ParcelWeightBaseline: Sendable {
                 }
             }
         }
-        items = Self.norms(keys: itemKeys, entityCount: itemCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
+        items = Self.norms(
+            keys: itemKeys, entityCount: itemCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, oneItem: true,
+            threads: threads)
         // A shop's norm is only the fallback for items without their own: learn it only
         // for shops that ship such an item.
         var needed = [Bool](repeating: false, count: shopCount)
@@ -82,22 +98,25 @@ public struct ParcelWeightBaseline: Sendable {
         for waybill in 0..<count where shopKeys[waybill] != IdDictionary.absent && !needed[Int(shopKeys[waybill])] {
             shopKeys[waybill] = IdDictionary.absent
         }
-        shops = Self.norms(keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, threads: threads)
-        // The export-wide fallback from an even sample: its median is as good, and it
+        shops = Self.norms(
+            keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, oneItem: false,
+            threads: threads)
+        // The export-wide fallback from an even sample: its quantiles are as good, and it
         // keeps the selection small on large exports.
         let weighed = itemKeys.indices.filter { itemKeys[$0] != IdDictionary.absent }
         let sample = stride(from: 0, to: weighed.count, by: max(1, weighed.count / Self.overallSample)).map { weighed[$0] }
         var sampleGrams = sample.map { grams[$0] }, samplePerCent = sample.map { perCent[$0] }
         overall = sample.isEmpty ? nil : Norm(
-            grams: sampleGrams.withUnsafeMutableBufferPointer { Self.spread(selectingIn: $0) },
-            gramsPerCent: samplePerCent.withUnsafeMutableBufferPointer { Self.spread(selectingIn: $0) })
+            grams: sampleGrams.withUnsafeMutableBufferPointer { Self.medianSpread(selectingIn: $0) },
+            gramsPerCent: samplePerCent.withUnsafeMutableBufferPointer { Self.medianSpread(selectingIn: $0) })
     }
 
     /// The norm of every entity of `keys` with at least `minimumParcels` rows (nil for
     /// the others): the rows' grams and grams per cent are laid out by entity with one
-    /// counting sort, and each entity's median and MAD are found by selection in place.
+    /// counting sort, and each entity's spread is found by selection in place, one-sided
+    /// when each entity is `oneItem`, else around the median.
     static func norms(
-        keys: [UInt32], entityCount: Int, grams: [Double], perCent: [Double], minimumParcels: Int, threads: Int
+        keys: [UInt32], entityCount: Int, grams: [Double], perCent: [Double], minimumParcels: Int, oneItem: Bool, threads: Int
     ) -> [Norm?] {
         var offsets = [Int](repeating: 0, count: entityCount + 1)
         keys.withUnsafeBufferPointer { keys in
@@ -136,9 +155,10 @@ public struct ParcelWeightBaseline: Sendable {
             return entities.map { entity -> Norm? in
                 let range = bounds[entity]..<bounds[entity &+ 1]
                 guard range.count >= minimum else { return nil }
+                let spread = oneItem ? upperSpread(selectingIn:) : medianSpread(selectingIn:)
                 return Norm(
-                    grams: spread(selectingIn: UnsafeMutableBufferPointer(rebasing: gramsBuffer[range])),
-                    gramsPerCent: spread(selectingIn: UnsafeMutableBufferPointer(rebasing: perCentBuffer[range])))
+                    grams: spread(UnsafeMutableBufferPointer(rebasing: gramsBuffer[range])),
+                    gramsPerCent: spread(UnsafeMutableBufferPointer(rebasing: perCentBuffer[range])))
             }
         }.flatMap { $0 }
     }
@@ -191,20 +211,58 @@ public struct ParcelWeightBaseline: Sendable {
     static let overallSample = 65_536
 
 
+    /// The one-sided spread of non-empty `values` (no NaN), which it reorders and
+    /// overwrites: exactly that of the sorted values, found by selection in linear expected time.
+    /// Selecting the centre leaves the values at or above it behind it, so the one-sided
+    /// MAD is the median of that suffix's distances to it.
+    static func upperSpread(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Spread {
+        if values.count <= 32 { return upperSpread(keepingTop: values) }
+        let rank = Spread.centreRank(count: values.count)
+        let centre = select(rank, in: values)
+        let above = UnsafeMutableBufferPointer(rebasing: values[rank...])
+        for index in above.indices { above[index] -= centre }
+        return Spread(centre: centre, deviation: median(selectingIn: above))
+    }
+
+    /// The one-sided spread of a few non-empty `values` (no NaN), which it reorders and
+    /// overwrites.
+    /// Only the values from the centre's rank on matter: the first `values[..<kept]`
+    /// hold the largest values seen so far in ascending order, each further value larger
+    /// than the smallest kept one replaces it and is moved into place. Then the distances
+    /// of the kept values to the centre (the smallest kept) are ascending and their
+    /// median is read off.
+    static func upperSpread(keepingTop values: UnsafeMutableBufferPointer<Double>) -> Spread {
+        let kept = values.count &- Spread.centreRank(count: values.count)
+        insertionSort(values, 0, kept &- 1)
+        for index in kept..<values.count {
+            let value = values[index]
+            guard value > values[0] else { continue }
+            var slot = 0
+            while slot &+ 1 < kept && values[slot &+ 1] < value {
+                values[slot] = values[slot &+ 1]
+                slot &+= 1
+            }
+            values[slot] = value
+        }
+        let centre = values[0], half = kept / 2
+        let deviation = kept % 2 == 1 ? values[half] - centre : ((values[half &- 1] - centre) + (values[half] - centre)) / 2
+        return Spread(centre: centre, deviation: deviation)
+    }
+
     /// Median and MAD of non-empty `values` (no NaN), which it reorders and overwrites.
     /// Exactly the median and MAD of the sorted values (the mean of the two middle ones
     /// for an even count), found by selection in linear expected time.
-    static func spread(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Spread {
-        if values.count <= 32 { return spread(sorting: values) }
+    static func medianSpread(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Spread {
+        if values.count <= 32 { return medianSpread(sorting: values) }
         let median = median(selectingIn: values)
         for index in values.indices { values[index] = abs(values[index] - median) }
-        return Spread(median: median, mad: Self.median(selectingIn: values))
+        return Spread(centre: median, deviation: Self.median(selectingIn: values))
     }
 
     /// Median and MAD of a few non-empty `values` (no NaN), which it sorts: the distances
     /// to the median of the values below it, walked down, and of those from it on, walked
     /// up, are two ascending runs, so the MAD is found by merging them to the middle.
-    static func spread(sorting values: UnsafeMutableBufferPointer<Double>) -> Spread {
+    static func medianSpread(sorting values: UnsafeMutableBufferPointer<Double>) -> Spread {
         insertionSort(values, 0, values.count &- 1)
         let count = values.count, half = count / 2
         let median = count % 2 == 1 ? values[half] : (values[half &- 1] + values[half]) / 2
@@ -225,7 +283,7 @@ public struct ParcelWeightBaseline: Sendable {
             if rank == half &- 1 { lower = next }
             if rank == half { upper = next }
         }
-        return Spread(median: median, mad: count % 2 == 1 ? upper : (lower + upper) / 2)
+        return Spread(centre: median, deviation: count % 2 == 1 ? upper : (lower + upper) / 2)
     }
 
     /// Sorts `values[low...high]` in place by insertion.

@@ -4,7 +4,8 @@ import Columnar
 /// partition: the first half of grouping scans by waybill. It takes two passes over
 /// row slices in parallel (a count per slice and partition, then a stable scatter), so
 /// no worker needs memory for the whole waybill id space; each partition is later
-/// grouped by waybill on its own over its slice-local range of ids.
+/// grouped by waybill on its own over its slice-local range of ids. An export written
+/// waybill by waybill (ascending ids) is already partitioned: one check pass finds it.
 struct WaybillScanPartitions: @unchecked Sendable {
     /// Waybill ids per partition, as a power of two: a partition's counters (64 KB) and
     /// rows stay in a core's cache while it is grouped.
@@ -15,6 +16,9 @@ struct WaybillScanPartitions: @unchecked Sendable {
     /// `rows[offsets[p] ..< offsets[p + 1]]` are the rows of partition `p`, ascending.
     let offsets: [Int]
     let rows: OwnedBuffer<UInt32>
+    /// Whether the waybill ids never decrease over the rows, so every partition is
+    /// already grouped by waybill.
+    let ascending: Bool
 
     var partitionCount: Int { offsets.count - 1 }
 
@@ -34,6 +38,11 @@ struct WaybillScanPartitions: @unchecked Sendable {
         self.waybillCount = waybillCount
         let shift = Self.widthShift
         let partitionCount = (waybillCount + Self.width - 1) >> shift
+        ascending = Self.isAscending(waybills)
+        if ascending {
+            (offsets, rows) = Self.ascending(waybills, waybillCount: waybillCount, partitionCount: partitionCount)
+            return
+        }
         let keys = SharedKeys(keys: waybills)
         let slices = ParallelRows.slices(count: waybills.count, threads: threads)
         // Per slice, rows per partition; the extra last slot counts rows left out.
@@ -66,6 +75,47 @@ struct WaybillScanPartitions: @unchecked Sendable {
         }
         self.offsets = offsets
         self.rows = rows
+    }
+
+    /// Whether `keys` never decrease: an export written waybill by waybill. Compares
+    /// eight keys with their successors at a time, then the rest one by one.
+    static func isAscending(_ keys: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard keys.count > 1, let base = keys.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base), stride = MemoryLayout<UInt32>.stride
+        var descents = SIMDMask<SIMD8<Int32>>(repeating: false)
+        var index = 0
+        while index &+ 9 <= keys.count {
+            let these = raw.loadUnaligned(fromByteOffset: index &* stride, as: SIMD8<UInt32>.self)
+            let next = raw.loadUnaligned(fromByteOffset: (index &+ 1) &* stride, as: SIMD8<UInt32>.self)
+            descents = descents .| (next .< these)
+            index &+= 8
+        }
+        if any(descents) { return false }
+        while index &+ 1 < keys.count {
+            if keys[index &+ 1] < keys[index] { return false }
+            index &+= 1
+        }
+        return true
+    }
+
+    /// The partitions of ascending `keys` without moving a row: each partition is the run
+    /// of rows from the first key in its id range (found by binary search), and the rows
+    /// naming no waybill below `waybillCount` are the tail.
+    static func ascending(
+        _ keys: UnsafeBufferPointer<UInt32>, waybillCount: Int, partitionCount: Int
+    ) -> (offsets: [Int], rows: OwnedBuffer<UInt32>) {
+        func firstRow(notBelow key: Int) -> Int {
+            var low = 0, high = keys.count
+            while low < high {
+                let mid = low + (high - low) / 2
+                if Int(keys[mid]) < key { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        let offsets = (0...partitionCount).map { firstRow(notBelow: min(waybillCount, $0 << widthShift)) }
+        let rows = OwnedBuffer<UInt32>(count: offsets[partitionCount])
+        for row in 0..<offsets[partitionCount] { rows.values[row] = UInt32(truncatingIfNeeded: row) }
+        return (offsets, rows)
     }
 
     /// Adds each key's partition to `counts` (keys not below `waybillCount` to the last slot).

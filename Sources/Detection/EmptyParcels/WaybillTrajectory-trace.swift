@@ -113,84 +113,83 @@ extension WaybillTrajectory {
 
     /// The kernel for one waybill: one pass over its scan rows, nil as soon as a scan is
     /// earlier than the one before it (the caller then orders the rows and calls again).
+    /// The trajectory's fields live in locals during the pass and location facts are
+    /// folded in without branches (a missing location leaves them unchanged).
     static func traceInTimeOrder(
         _ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
     ) -> WaybillTrajectory? {
         var trajectory = WaybillTrajectory()
         guard let first = rows.first else { return trajectory }
-        trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
-        trajectory.courier = scans.courier[Int(first)]
-        var firstPickup = Missing.time
-        var origin = IdDictionary.absent
-        var signedLocation = IdDictionary.absent
-        var previousLocation = IdDictionary.absent
+        let absent = IdDictionary.absent
+        var order = absent
+        var startAt = Missing.time, signedAt = Missing.time, firstPickup = Missing.time
+        var grams = Missing.count
+        var origin = absent, signedLocation = absent, previousLocation = absent
         var previousAt: Int64 = 0
         var lastAt = Int64.min
         var severalOrders = false
-        var flags: Flags = []
+        var flags: UInt8 = 0
         for row in rows {
             let row = Int(row)
             let at = scans.at[row]
             if at < lastAt { return nil }
             lastAt = at
-            let order = scans.order[row]
-            if order != IdDictionary.absent {
-                if trajectory.order == IdDictionary.absent {
-                    trajectory.order = order
-                } else if order != trajectory.order {
-                    severalOrders = true
-                }
+            let named = scans.order[row]
+            if order == absent {
+                order = named
+            } else if named != absent && named != order {
+                severalOrders = true
             }
+            let location = scans.location[row]
             switch scans.event[row] {
             case ScanEvent.created.rawValue:
-                if trajectory.startAt == Missing.time { trajectory.startAt = at }
+                if startAt == Missing.time { startAt = at }
             case ScanEvent.pickup.rawValue:
-                if trajectory.startAt == Missing.time { trajectory.startAt = at }
+                if startAt == Missing.time { startAt = at }
                 if firstPickup == Missing.time { firstPickup = at }
             case ScanEvent.transit.rawValue:
-                flags.insert(.transit)
+                flags |= Flags.transit.rawValue
             case ScanEvent.signed.rawValue:
-                flags.insert(.terminal)
-                if trajectory.signedAt == Missing.time {
-                    trajectory.signedAt = at
-                    signedLocation = scans.location[row]
+                flags |= Flags.terminal.rawValue
+                if signedAt == Missing.time {
+                    signedAt = at
+                    signedLocation = location
                 }
             case ScanEvent.returned.rawValue:
-                flags.insert(.terminal)
+                flags |= Flags.terminal.rawValue
             default:
                 break
             }
-            if trajectory.grams < 0 { trajectory.grams = scans.grams[row] }
-            let location = scans.location[row]
-            if location != IdDictionary.absent {
-                if origin == IdDictionary.absent {
-                    origin = location
-                } else if location != origin {
-                    flags.insert(.moved)
-                }
-                if previousLocation != IdDictionary.absent && location != previousLocation
-                    && at &- previousAt < rules.minimumHopSeconds
-                {
-                    flags.insert(.impossibleHop)
-                }
-                previousLocation = location
-                previousAt = at
-            }
+            if grams < 0 { grams = scans.grams[row] }
+            let located = location != absent
+            if origin == absent { origin = location }
+            let moved = located && location != origin
+            let hop = located && previousLocation != absent && location != previousLocation
+                && at &- previousAt < rules.minimumHopSeconds
+            flags |= (moved ? Flags.moved.rawValue : 0) | (hop ? Flags.impossibleHop.rawValue : 0)
+            previousLocation = located ? location : previousLocation
+            previousAt = located ? at : previousAt
         }
-        if trajectory.order != IdDictionary.absent {
+        trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
+        trajectory.courier = scans.courier[Int(first)]
+        trajectory.order = order
+        trajectory.startAt = startAt
+        trajectory.signedAt = signedAt
+        trajectory.grams = grams
+        if order != absent {
             trajectory.orders = severalOrders ? UInt32(truncatingIfNeeded: distinctOrders(rows, scans: scans).count) : 1
         }
-        if signedLocation != IdDictionary.absent && signedLocation == origin {
-            flags.insert(.signedWhereIssued)
+        if signedLocation != absent && signedLocation == origin {
+            flags |= Flags.signedWhereIssued.rawValue
         }
-        if firstPickup != Missing.time && trajectory.order != IdDictionary.absent && Int(trajectory.order) < scans.paidAt.count {
-            let paid = scans.paidAt[Int(trajectory.order)]
-            if paid != Missing.time && firstPickup < paid { flags.insert(.pickupBeforePayment) }
+        if firstPickup != Missing.time && order != absent && Int(order) < scans.paidAt.count {
+            let paid = scans.paidAt[Int(order)]
+            if paid != Missing.time && firstPickup < paid { flags |= Flags.pickupBeforePayment.rawValue }
         }
-        if !flags.contains(.terminal) && lastAt < rules.stalledBefore {
-            flags.insert(.stalled)
+        if flags & Flags.terminal.rawValue == 0 && lastAt < rules.stalledBefore {
+            flags |= Flags.stalled.rawValue
         }
-        trajectory.flags = flags
+        trajectory.flags = Flags(rawValue: flags)
         return trajectory
     }
 
@@ -216,7 +215,8 @@ struct PartitionGrouping {
     }
 
     /// Groups `partition`'s rows by waybill (a counting sort over the partition's ids,
-    /// stable so each group stays ascending) and writes each waybill's trajectory.
+    /// stable so each group stays ascending; nothing to do when the rows are already
+    /// grouped) and writes each waybill's trajectory.
     mutating func trace(
         _ partition: Int, of partitions: WaybillScanPartitions, scans: ScanColumns, rules: TrajectoryRules,
         into output: UnsafeMutableBufferPointer<WaybillTrajectory>, further: inout [(order: UInt32, waybill: UInt32)]
@@ -224,6 +224,18 @@ struct PartitionGrouping {
         let waybills = partitions.waybills(of: partition)
         let base = waybills.lowerBound, width = waybills.count
         let rows = UnsafeBufferPointer(rebasing: partitions.rows.values[partitions.offsets[partition]..<partitions.offsets[partition + 1]])
+        if partitions.ascending || Self.isAscending(rows, scans: scans) {
+            let rows = UnsafeMutableBufferPointer(mutating: rows)
+            var start = 0
+            for local in 0..<width {
+                let waybill = UInt32(truncatingIfNeeded: base &+ local)
+                var end = start
+                while end < rows.count && scans.waybill[Int(rows[end])] == waybill { end &+= 1 }
+                Self.traceGroup(UnsafeMutableBufferPointer(rebasing: rows[start..<end]), waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
+                start = end
+            }
+            return
+        }
         starts.withUnsafeMutableBufferPointer { starts in
             grouped.withUnsafeMutableBufferPointer { grouped in
                 for index in 0...width { starts[index] = 0 }
@@ -239,16 +251,36 @@ struct PartitionGrouping {
                 for local in 0..<width {
                     let end = starts[local]
                     let group = UnsafeMutableBufferPointer(rebasing: grouped[start..<end])
-                    let trajectory = WaybillTrajectory.trace(group, scans: scans, rules: rules)
-                    (output.baseAddress! + (base &+ local)).initialize(to: trajectory)
-                    if trajectory.orders > 1 {
-                        for order in WaybillTrajectory.distinctOrders(UnsafeBufferPointer(group), scans: scans)
-                        where order != trajectory.order {
-                            further.append((order, UInt32(truncatingIfNeeded: base &+ local)))
-                        }
-                    }
+                    Self.traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
                     start = end
                 }
+            }
+        }
+    }
+
+    /// Whether the waybills of `rows` never decrease: the partition is already grouped,
+    /// each waybill's rows one ascending run.
+    static func isAscending(_ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns) -> Bool {
+        var previous: UInt32 = 0
+        for row in rows {
+            let waybill = scans.waybill[Int(row)]
+            if waybill < previous { return false }
+            previous = waybill
+        }
+        return true
+    }
+
+    /// Writes the trajectory of `waybill` from its `group` of rows and collects the
+    /// further orders of a reused number.
+    private static func traceGroup(
+        _ group: UnsafeMutableBufferPointer<UInt32>, waybill: Int, scans: ScanColumns, rules: TrajectoryRules,
+        into output: UnsafeMutableBufferPointer<WaybillTrajectory>, further: inout [(order: UInt32, waybill: UInt32)]
+    ) {
+        let trajectory = WaybillTrajectory.trace(group, scans: scans, rules: rules)
+        (output.baseAddress! + waybill).initialize(to: trajectory)
+        if trajectory.orders > 1 {
+            for order in WaybillTrajectory.distinctOrders(UnsafeBufferPointer(group), scans: scans) where order != trajectory.order {
+                further.append((order, UInt32(truncatingIfNeeded: waybill)))
             }
         }
     }
