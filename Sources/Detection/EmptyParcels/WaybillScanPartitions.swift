@@ -2,10 +2,13 @@ import Columnar
 
 /// Scan rows cut into partitions of consecutive waybill ids, in row order within each
 /// partition: the first half of grouping scans by waybill. It takes two passes over
-/// row slices in parallel (a count per slice and partition, then a stable scatter), so
-/// no worker needs memory for the whole waybill id space; each partition is later
-/// grouped by waybill on its own over its slice-local range of ids. An export written
-/// waybill by waybill (ascending ids) is already partitioned: one check pass finds it.
+/// row slices in parallel (a count per slice and partition, then a stable scatter of
+/// the scans' columns themselves, so that each partition's scans lie together and its
+/// grouping reads memory near each other instead of all over the table); no worker
+/// needs memory for the whole waybill id space; each partition is later grouped by
+/// waybill on its own over its slice-local range of ids. An export written waybill by
+/// waybill (ascending ids) is already partitioned: one check pass finds it, and
+/// nothing is copied.
 struct WaybillScanPartitions: @unchecked Sendable {
     /// Waybill ids per partition, as a power of two: a partition's counters (64 KB) and
     /// rows stay in a core's cache while it is grouped.
@@ -13,9 +16,12 @@ struct WaybillScanPartitions: @unchecked Sendable {
     static var width: Int { 1 << widthShift }
 
     let waybillCount: Int
-    /// `rows[offsets[p] ..< offsets[p + 1]]` are the rows of partition `p`, ascending.
+    /// `rows[offsets[p] ..< offsets[p + 1]]` are the rows of partition `p`, ascending,
+    /// in the scan columns `scans` gives.
     let offsets: [Int]
     let rows: OwnedBuffer<UInt32>
+    /// The scans in partition order when they had to be moved (nil: the export's own).
+    private let partitioned: PartitionScans?
     /// Whether the waybill ids never decrease over the rows, so every partition is
     /// already grouped by waybill.
     let ascending: Bool
@@ -32,15 +38,22 @@ struct WaybillScanPartitions: @unchecked Sendable {
         (0..<partitionCount).reduce(0) { max($0, offsets[$1 + 1] - offsets[$1]) }
     }
 
-    /// Partitions the rows of `waybills` (rows naming no waybill below `waybillCount` are
+    /// The scan columns `rows` index: the partitioned copy, or `export`'s own columns.
+    func scans(_ export: ScanColumns) -> ScanColumns {
+        partitioned?.columns(count: offsets[partitionCount], paidAt: export.paidAt) ?? export
+    }
+
+    /// Partitions the rows of `scans` (rows naming no waybill below `waybillCount` are
     /// left out) on up to `threads` cores.
-    init(waybills: UnsafeBufferPointer<UInt32>, waybillCount: Int, threads: Int) {
+    init(scans: ScanColumns, waybillCount: Int, threads: Int) {
+        let waybills = scans.waybill
         self.waybillCount = waybillCount
         let shift = Self.widthShift
         let partitionCount = (waybillCount + Self.width - 1) >> shift
         ascending = Self.isAscending(waybills)
         if ascending {
             (offsets, rows) = Self.ascending(waybills, waybillCount: waybillCount, partitionCount: partitionCount)
+            partitioned = nil
             return
         }
         let keys = SharedKeys(keys: waybills)
@@ -65,16 +78,18 @@ struct WaybillScanPartitions: @unchecked Sendable {
             for partition in 0..<partitionCount { before[partition] += counts[slice][partition] }
         }
         let rows = OwnedBuffer<UInt32>(count: offsets[partitionCount])
+        let partitioned = PartitionScans(capacity: offsets[partitionCount])
         let starts = cursors
         _ = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice -> Int in
             var cursor = starts[slice]
             cursor.withUnsafeMutableBufferPointer { cursor in
-                Self.scatter(keys.keys, rows: slices[slice], cursors: cursor, into: rows.values, waybillCount: waybillCount)
+                Self.scatter(scans, rows: slices[slice], cursors: cursor, into: partitioned, positions: rows.values, waybillCount: waybillCount)
             }
             return 0
         }
         self.offsets = offsets
         self.rows = rows
+        self.partitioned = partitioned
     }
 
     /// Whether `keys` never decrease: an export written waybill by waybill. Compares
@@ -127,17 +142,20 @@ struct WaybillScanPartitions: @unchecked Sendable {
         }
     }
 
-    /// Writes each row of `range` whose key is below `waybillCount` at its partition's cursor.
+    /// Copies each scan of `range` whose waybill is below `waybillCount` to its
+    /// partition's cursor in `partitioned`, and the cursor to `positions` there.
     static func scatter(
-        _ keys: UnsafeBufferPointer<UInt32>, rows range: Range<Int>, cursors: UnsafeMutableBufferPointer<Int>,
-        into rows: UnsafeMutableBufferPointer<UInt32>, waybillCount: Int
+        _ scans: ScanColumns, rows range: Range<Int>, cursors: UnsafeMutableBufferPointer<Int>,
+        into partitioned: PartitionScans, positions: UnsafeMutableBufferPointer<UInt32>, waybillCount: Int
     ) {
         for row in range {
-            let key = Int(keys[row])
+            let key = Int(scans.waybill[row])
             guard key < waybillCount else { continue }
             let partition = key >> widthShift
-            rows[cursors[partition]] = UInt32(truncatingIfNeeded: row)
-            cursors[partition] &+= 1
+            let position = cursors[partition]
+            partitioned.copy(row, of: scans, to: position)
+            positions[position] = UInt32(truncatingIfNeeded: position)
+            cursors[partition] = position &+ 1
         }
     }
 }

@@ -62,7 +62,8 @@ extension WaybillTrajectory {
         _ logistics: LogisticsTable, paidAt: [Int64], waybillCount: Int, rules: TrajectoryRules, threads: Int
     ) -> TracedWaybills {
         ScanColumns.with(logistics, paidAt: paidAt) { scans in
-            let partitions = WaybillScanPartitions(waybills: scans.waybill, waybillCount: waybillCount, threads: threads)
+            let partitions = WaybillScanPartitions(scans: scans, waybillCount: waybillCount, threads: threads)
+            let scans = partitions.scans(scans)
             let workers = max(1, min(threads, partitions.partitionCount))
             let largest = partitions.largest
             let output = OwnedBuffer<WaybillTrajectory>(count: waybillCount)
@@ -204,14 +205,17 @@ extension WaybillTrajectory {
 }
 
 /// One worker's scratch for grouping a partition's rows by waybill: a counter per
-/// waybill id of the partition and room for its rows, allocated once per worker.
+/// waybill id of the partition, room for its rows and for a copy of its scan columns,
+/// allocated once per worker.
 struct PartitionGrouping {
     var starts: [Int]
     var grouped: [UInt32]
+    let local: PartitionScans
 
     init(largest: Int) {
         starts = [Int](repeating: 0, count: WaybillScanPartitions.width + 1)
         grouped = [UInt32](repeating: 0, count: largest)
+        local = PartitionScans(capacity: largest)
     }
 
     /// Groups `partition`'s rows by waybill (a counting sort over the partition's ids,
@@ -246,6 +250,9 @@ struct PartitionGrouping {
                     grouped[starts[local]] = row
                     starts[local] &+= 1
                 }
+                // The rows of an export not written waybill by waybill lie all over the
+                // columns: copied in grouped order, the trace reads them sequentially.
+                let scans = local.gathering(UnsafeMutableBufferPointer(rebasing: grouped[..<rows.count]), from: scans)
                 // Each counter now holds its group's end, which is the next group's start.
                 var start = 0
                 for local in 0..<width {
@@ -283,5 +290,55 @@ struct PartitionGrouping {
                 further.append((order, UInt32(truncatingIfNeeded: waybill)))
             }
         }
+    }
+}
+
+/// Scan columns copied into buffers this object owns: a partition's scans gathered
+/// into grouped order, or all scans scattered into partition order, so that the trace
+/// reads them one sequential pass instead of gathering every field from far apart.
+final class PartitionScans: @unchecked Sendable {
+    private let waybill, order, courier, location: OwnedBuffer<UInt32>
+    private let event: OwnedBuffer<UInt8>
+    private let at: OwnedBuffer<Int64>
+    private let grams: OwnedBuffer<Int32>
+
+    init(capacity: Int) {
+        (waybill, order, courier, location) = (.init(count: capacity), .init(count: capacity), .init(count: capacity), .init(count: capacity))
+        event = .init(count: capacity)
+        at = .init(count: capacity)
+        grams = .init(count: capacity)
+    }
+
+    /// Copies scan `row` of `scans` to `position` (below the capacity).
+    @inline(__always)
+    func copy(_ row: Int, of scans: ScanColumns, to position: Int) {
+        waybill.values[position] = scans.waybill[row]
+        order.values[position] = scans.order[row]
+        courier.values[position] = scans.courier[row]
+        event.values[position] = scans.event[row]
+        at.values[position] = scans.at[row]
+        location.values[position] = scans.location[row]
+        grams.values[position] = scans.grams[row]
+    }
+
+    /// The first `count` copied scans as columns (orders' `paidAt` is shared).
+    func columns(count: Int, paidAt: UnsafeBufferPointer<Int64>) -> ScanColumns {
+        func prefix<Value>(_ buffer: OwnedBuffer<Value>) -> UnsafeBufferPointer<Value> {
+            UnsafeBufferPointer(rebasing: buffer.values[..<count])
+        }
+        return ScanColumns(
+            waybill: prefix(waybill), order: prefix(order), courier: prefix(courier), event: prefix(event), at: prefix(at),
+            location: prefix(location), grams: prefix(grams), paidAt: paidAt)
+    }
+
+    /// Copies the scans of `rows` (at most the capacity) from `scans`, in that order, and
+    /// renumbers `rows` 0, 1, 2 ... into the copy; returns the copy's columns. Rows keep
+    /// their relative order, so ties in time order fall alike.
+    func gathering(_ rows: UnsafeMutableBufferPointer<UInt32>, from scans: ScanColumns) -> ScanColumns {
+        for (index, row) in rows.enumerated() {
+            copy(Int(row), of: scans, to: index)
+            rows[index] = UInt32(truncatingIfNeeded: index)
+        }
+        return columns(count: rows.count, paidAt: scans.paidAt)
     }
 }
