@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPrefetch
 
 /// Interns identifier strings (order, account, item, device ... ids) into dense `UInt32`
 /// ids, so that every later stage works on fixed-width integers and per-entity state
@@ -170,9 +171,42 @@ public struct IdDictionary: Sendable {
         /// Returns the id of `key`, adding it if it is new (within the room asked for).
         @inlinable
         public mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
-            let hash = IdDictionary.hash(key)
+            intern(key, hash: IdDictionary.hash(key))
+        }
+
+        /// Fetches ahead what interning the keys of `hashes` (their `IdDictionary.hash`)
+        /// will read, so that their cache misses overlap instead of coming one after the
+        /// other: every key's home slot; then, once those arrived, the bounds of the key in
+        /// each home slot whose hash matches; then that key's bytes. Only fetches (a hint;
+        /// ids come from `intern(_:hash:)` alone). A reader interning keys at random from a
+        /// table larger than the caches calls it for a few dozen keys before interning them.
+        @inlinable
+        public func fetchAhead(_ hashes: UnsafeBufferPointer<UInt64>) {
+            for hash in hashes { cw_prefetch(slots + home(hash)) }
+            for hash in hashes {
+                let slot = slots[home(hash)]
+                if slot != 0 && (slot ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 {
+                    cw_prefetch(bounds + (Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1))
+                }
+            }
+            for hash in hashes {
+                let slot = slots[home(hash)]
+                if slot != 0 && (slot ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 {
+                    cw_prefetch(arena + bounds[Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1])
+                }
+            }
+        }
+
+        /// The slot where the probe for a key of `hash` starts.
+        @inlinable
+        func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 32) & mask }
+
+        /// Returns the id of `key`, whose `IdDictionary.hash` is `hash`, adding it if it is
+        /// new (within the room asked for).
+        @inlinable
+        public mutating func intern(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32 {
             let high = hash & 0xFFFF_FFFF_0000_0000
-            var index = Int(truncatingIfNeeded: hash >> 32) & mask
+            var index = home(hash)
             while true {
                 let slot = slots[index]
                 if slot == 0 { break }

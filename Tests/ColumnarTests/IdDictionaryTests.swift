@@ -77,3 +77,46 @@ extension IdDictionaryTests {
         #expect(reserved.lookup("key-14") == original.lookup("key-14"))
     }
 }
+
+extension IdDictionaryTests {
+    /// Keys hashed and fetched ahead in blocks (`fetchAhead`, then `intern(_:hash:)`, the
+    /// readers' path) get the first-seen ids of a plain dictionary: keys of every length
+    /// 0-40, empty keys, many repeats, blocks of 1-64 keys, and the table growing between
+    /// batches from no room at all.
+    @Test func keysFetchedAheadGetFirstSeenIDs() {
+        var generator = SystemRandomNumberGenerator()
+        var reference: [[UInt8]: UInt32] = [:]
+        var dictionary = IdDictionary(capacity: 0)
+        let pool = (0..<3000).map { _ in
+            (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) &* 85 }
+        }
+        let keys = (0..<40_000).map { _ in pool.randomElement(using: &generator)! }
+        var position = 0
+        while position < keys.count {
+            let batch = Array(keys[position..<min(keys.count, position + Int.random(in: 1...900, using: &generator))])
+            let ids = dictionary.withRoom(forKeys: batch.count, bytes: batch.reduce(0) { $0 + $1.count }) { interner in
+                var ids: [UInt32] = []
+                var start = 0
+                while start < batch.count {
+                    let block = batch[start..<min(batch.count, start + Int.random(in: 1...64, using: &generator))]
+                    let hashes = block.map { key in key.withUnsafeBytes { IdDictionary.hash($0) } }
+                    hashes.withUnsafeBufferPointer { interner.fetchAhead($0) }
+                    for (key, hash) in zip(block, hashes) {
+                        ids.append(key.withUnsafeBytes { interner.intern($0, hash: hash) })
+                    }
+                    start += block.count
+                }
+                return ids
+            }
+            for (key, id) in zip(batch, ids) {
+                let expected = reference[key] ?? UInt32(reference.count)
+                reference[key] = expected
+                #expect(id == expected)
+            }
+            position += batch.count
+        }
+        #expect(dictionary.count == reference.count)
+        let bytes = dictionary.keyBytes, starts = dictionary.starts
+        for (key, id) in reference { #expect(Array(bytes[starts[Int(id)]..<starts[Int(id) + 1]]) == key) }
+    }
+}
