@@ -38,7 +38,7 @@ public struct IdDictionary: Sendable {
 
     /// Creates an empty dictionary sized for about `capacity` keys.
     public init(capacity: Int = 1024) {
-        slots = [UInt64](repeating: 0, count: IdDictionary.tableSize(for: capacity))
+        slots = IdDictionary.emptyTable(slots: IdDictionary.tableSize(for: capacity))
     }
 
     /// Makes room for `keys` distinct keys in all without growing the table (a reader that
@@ -385,7 +385,7 @@ public struct IdDictionary: Sendable {
     /// Moves the slot words into a table of `size` slots (their hash half gives the new
     /// home); a dictionary loaded without a table gets one from its keys.
     private mutating func rebuild(size: Int) {
-        var table = [UInt64](repeating: 0, count: max(size, IdDictionary.tableSize(for: count + 1)))
+        var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)))
         table.withUnsafeMutableBufferPointer { table in
             if slots.isEmpty {
                 arena.withUnsafeBytes { bytes in
@@ -399,6 +399,28 @@ public struct IdDictionary: Sendable {
             }
         }
         slots = table
+    }
+
+    /// Tables of at least this many bytes are put in transparent huge pages.
+    static let hugeTableBytes = 4 << 20
+
+    /// A table of `slots` empty slots. A large one is first advised into transparent huge
+    /// pages (Linux, where `madvise` mode is the usual default): its probes land at random,
+    /// so with 4 KB pages nearly every one misses the TLB, and zeroing it takes a page
+    /// fault per 4 KB. Only the 2 MB-aligned part of the allocation can be huge.
+    static func emptyTable(slots: Int) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: slots) { table, initialized in
+            #if os(Linux)
+            if slots &* 8 >= hugeTableBytes, let base = table.baseAddress {
+                let huge = 2 << 20
+                let start = (Int(bitPattern: base) &+ huge &- 1) & -huge
+                let end = (Int(bitPattern: base) &+ slots &* 8) & -huge
+                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end &- start, MADV_HUGEPAGE) }
+            }
+            #endif
+            table.initialize(repeating: 0)
+            initialized = slots
+        }
     }
 
     /// A fast 64-bit hash of a short key: 8-byte words folded with a multiply-rotate
