@@ -12,9 +12,11 @@ import CPrefetch
 /// lives in plain arrays indexed by id.
 ///
 /// Ids are handed out in first-seen order (0, 1, 2 ...), which makes them deterministic
-/// for a given input. The bytes of all keys live in one arena; the hash table holds one
-/// 64-bit word per slot, the high half of the key's hash beside `id + 1`, so a probe
-/// rejects most other keys without touching the arena, and growing never rehashes keys.
+/// for a given input. The bytes of all keys live in one arena; the hash table holds two
+/// 64-bit words per slot: the high half of the key's hash beside `id + 1`, so a probe
+/// rejects most other keys without touching the arena, and growing never rehashes keys;
+/// and the key itself when it has at most 8 bytes (`inlineWord`), so that finding such a
+/// key reads one cache line, not three (slot, bounds, arena).
 ///
 /// A reader interns a batch of keys through an `Interner` (`withRoom`): room for the
 /// batch is made once, and each key then costs one hash, one probe and, when new, one
@@ -32,8 +34,9 @@ public struct IdDictionary: Sendable {
     @usableFromInline var bounds: [Int] = [0]
     /// Number of distinct keys.
     @usableFromInline var keyCount = 0
-    /// Open-addressing table (linear probing): `hash & 0xFFFF_FFFF_0000_0000 | (id + 1)` per slot, 0
-    /// for an empty slot. The home slot of a key is its hash's high half masked.
+    /// Open-addressing table (linear probing), two words per slot: `hash &
+    /// 0xFFFF_FFFF_0000_0000 | (id + 1)` (0 for an empty slot), then the key's
+    /// `inlineWord`. The home slot of a key is its hash's high half masked.
     @usableFromInline var slots: [UInt64]
 
     /// Creates an empty dictionary sized for about `capacity` keys.
@@ -46,13 +49,16 @@ public struct IdDictionary: Sendable {
     /// The arena is grown too, for keys as long as those so far on average.
     public mutating func reserveCapacity(_ keys: Int) {
         let size = IdDictionary.tableSize(for: keys)
-        if size > slots.count { rebuild(size: size) }
+        if size > tableSize { rebuild(size: size) }
         if bounds.count < keys + 1 { bounds.append(contentsOf: repeatElement(0, count: keys + 1 - bounds.count)) }
         if keyCount > 0 && keys > keyCount {
             let bytes = arenaUsed / keyCount * (keys - keyCount) + 8
             if arenaUsed + bytes > arena.count { arena.append(contentsOf: repeatElement(0, count: arenaUsed + bytes - arena.count)) }
         }
     }
+
+    /// Number of slots in the table.
+    var tableSize: Int { slots.count / 2 }
 
     /// The table size (a power of two) that holds `keys` keys at most half full.
     private static func tableSize(for keys: Int) -> Int {
@@ -109,7 +115,7 @@ public struct IdDictionary: Sendable {
             arena.withUnsafeMutableBytes { arena in
                 bounds.withUnsafeMutableBufferPointer { bounds in
                     var interner = Interner(
-                        slots: slots.baseAddress!, mask: slots.count &- 1, arena: arena.baseAddress!, arenaUsed: used,
+                        slots: slots.baseAddress!, mask: slots.count / 2 &- 1, arena: arena.baseAddress!, arenaUsed: used,
                         arenaLimit: used &+ bytes, bounds: bounds.baseAddress!, count: count, countLimit: count &+ keys)
                     let result = body(&interner)
                     return (result, interner.arenaUsed, interner.count)
@@ -126,8 +132,8 @@ public struct IdDictionary: Sendable {
     @usableFromInline
     mutating func makeRoom(keys: Int, bytes: Int) {
         precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
-        if slots.isEmpty || (keyCount &+ keys) &* 2 > slots.count {
-            rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, slots.count)))
+        if slots.isEmpty || (keyCount &+ keys) &* 2 > tableSize {
+            rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, tableSize)))
         }
         // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
         let arenaNeed = arenaUsed &+ bytes &+ 8
@@ -176,23 +182,26 @@ public struct IdDictionary: Sendable {
 
         /// Fetches ahead what interning the keys of `hashes` (their `IdDictionary.hash`)
         /// will read, so that their cache misses overlap instead of coming one after the
-        /// other: every key's home slot; then, once those arrived, the bounds of the key in
-        /// each home slot whose hash matches; then that key's bytes. Only fetches (a hint;
-        /// ids come from `intern(_:hash:)` alone). A reader interning keys at random from a
-        /// table larger than the caches calls it for a few dozen keys before interning them.
+        /// other: every key's home slot; then, once those arrived, the bounds of a key
+        /// longer than 8 bytes in a home slot whose hash matches; then that key's bytes
+        /// (keys of at most 8 bytes are in the slot). Only fetches (a hint; ids come from
+        /// `intern(_:hash:)` alone). A reader interning keys at random from a table larger
+        /// than the caches calls it for a few dozen keys before interning them.
         @inlinable
         public func fetchAhead(_ hashes: UnsafeBufferPointer<UInt64>) {
-            for hash in hashes { cw_prefetch(slots + home(hash)) }
+            for hash in hashes { cw_prefetch(slots + home(hash) &* 2) }
             for hash in hashes {
-                let slot = slots[home(hash)]
-                if slot != 0 && (slot ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 {
-                    cw_prefetch(bounds + (Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1))
+                let index = home(hash) &* 2
+                let tag = slots[index]
+                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 && slots[index &+ 1] == IdDictionary.longKey {
+                    cw_prefetch(bounds + (Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1))
                 }
             }
             for hash in hashes {
-                let slot = slots[home(hash)]
-                if slot != 0 && (slot ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 {
-                    cw_prefetch(arena + bounds[Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1])
+                let index = home(hash) &* 2
+                let tag = slots[index]
+                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 && slots[index &+ 1] == IdDictionary.longKey {
+                    cw_prefetch(arena + bounds[Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1])
                 }
             }
         }
@@ -205,20 +214,10 @@ public struct IdDictionary: Sendable {
         /// new (within the room asked for).
         @inlinable
         public mutating func intern(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32 {
-            let high = hash & 0xFFFF_FFFF_0000_0000
-            var index = home(hash)
-            while true {
-                let slot = slots[index]
-                if slot == 0 { break }
-                if slot & 0xFFFF_FFFF_0000_0000 == high {
-                    let id = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
-                    let lower = bounds[id]
-                    if bounds[id &+ 1] &- lower == key.count && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key) {
-                        return UInt32(truncatingIfNeeded: id)
-                    }
-                }
-                index = (index &+ 1) & mask
-            }
+            let word = IdDictionary.inlineWord(key)
+            let found = IdDictionary.probe(
+                key, hash: hash, word: word, slots: slots, mask: mask, bounds: bounds, arena: UnsafeRawPointer(arena))
+            if found >= 0 { return UInt32(truncatingIfNeeded: found) }
             let end = arenaUsed &+ key.count
             precondition(count < countLimit && end <= arenaLimit, "more keys than the room asked for")
             IdDictionary.copy(key, to: arena + arenaUsed)
@@ -226,7 +225,9 @@ public struct IdDictionary: Sendable {
             let id = count
             count = id &+ 1
             bounds[count] = end
-            slots[index] = high | UInt64(id &+ 1)
+            let index = ~found &* 2
+            slots[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1)
+            slots[index &+ 1] = word
             return UInt32(truncatingIfNeeded: id)
         }
     }
@@ -314,29 +315,68 @@ public struct IdDictionary: Sendable {
     /// of the empty slot where it belongs (< 0).
     @inlinable
     func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
-        let high = hash & 0xFFFF_FFFF_0000_0000
-        return slots.withUnsafeBufferPointer { slots in
-            bounds.withUnsafeBufferPointer { starts in
+        slots.withUnsafeBufferPointer { slots in
+            bounds.withUnsafeBufferPointer { bounds in
                 arena.withUnsafeBytes { arena in
-                    let mask = slots.count &- 1
-                    var index = Int(truncatingIfNeeded: hash >> 32) & mask
-                    while true {
-                        let slot = slots[index]
-                        if slot == 0 { return ~index }
-                        if slot & 0xFFFF_FFFF_0000_0000 == high {
-                            let id = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
-                            let lower = starts[id]
-                            if starts[id &+ 1] &- lower == key.count
-                                && IdDictionary.bytesEqual(arena.baseAddress, lower, key)
-                            {
-                                return id
-                            }
-                        }
-                        index = (index &+ 1) & mask
-                    }
+                    IdDictionary.probe(
+                        key, hash: hash, word: IdDictionary.inlineWord(key), slots: slots.baseAddress!,
+                        mask: slots.count / 2 &- 1, bounds: bounds.baseAddress!, arena: arena.baseAddress)
                 }
             }
         }
+    }
+
+    /// Probes `slots` (table size `mask + 1`) from the home slot of `key`, whose hash is
+    /// `hash` and inline word `word`: the key's id (>= 0) when present, else `~index` of
+    /// the empty slot where it belongs (< 0). A slot holds the key when its hash half and
+    /// inline word match and, for a key longer than 8 bytes, its bytes in the arena do.
+    @inlinable
+    static func probe(
+        _ key: UnsafeRawBufferPointer, hash: UInt64, word: UInt64, slots: UnsafePointer<UInt64>, mask: Int,
+        bounds: UnsafePointer<Int>, arena: UnsafeRawPointer?
+    ) -> Int {
+        let high = hash & 0xFFFF_FFFF_0000_0000
+        var index = Int(truncatingIfNeeded: hash >> 32) & mask
+        while true {
+            let tag = slots[index &* 2]
+            if tag == 0 { return ~index }
+            if tag & 0xFFFF_FFFF_0000_0000 == high && slots[index &* 2 &+ 1] == word {
+                let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
+                if word != longKey { return id }
+                let lower = bounds[id]
+                if bounds[id &+ 1] &- lower == key.count && bytesEqual(arena, lower, key) { return id }
+            }
+            index = (index &+ 1) & mask
+        }
+    }
+
+    /// The inline word of a key that is not kept in its slot (longer than 8 bytes, or 8
+    /// bytes ending in a byte below 8): no key's `inlineWord` can equal it, since a key
+    /// of one byte has zeros in bytes 1 to 6.
+    @usableFromInline
+    static let longKey: UInt64 = 0x01FF_FFFF_FFFF_FF00
+
+    /// The key itself as one word, different for different keys, when it fits: a key of
+    /// 0-7 bytes has its bytes in the low bytes and its length in the top byte (0-7); a
+    /// key of 8 bytes is its bytes when its last byte is 8 or more (any text id). Other
+    /// keys get `longKey` and are compared in the arena.
+    @inlinable
+    static func inlineWord(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        let count = key.count
+        if count == 8 {
+            let word = key.loadUnaligned(as: UInt64.self)
+            return word >> 56 >= 8 ? word : longKey
+        }
+        if count > 8 { return longKey }
+        var word = UInt64(truncatingIfNeeded: count) << 56
+        if count >= 4 {
+            word |= UInt64(key.loadUnaligned(as: UInt32.self))
+                | UInt64(key.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << ((count &- 4) &* 8)
+        } else if count > 0 {
+            word |= UInt64(key[0]) | UInt64(key[count >> 1]) << ((count >> 1) &* 8)
+                | UInt64(key[count &- 1]) << ((count &- 1) &* 8)
+        }
+        return word
     }
 
     /// Whether `key` equals the `key.count` bytes at `offset` of `arena`, compared a
@@ -370,19 +410,20 @@ public struct IdDictionary: Sendable {
             == bytes.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
     }
 
-    /// Puts a slot word into the first empty slot from its home slot.
-    private static func place(_ word: UInt64, in slots: UnsafeMutableBufferPointer<UInt64>) {
-        let mask = slots.count &- 1
-        var index = Int(truncatingIfNeeded: word >> 32) & mask
-        while slots[index] != 0 { index = (index &+ 1) & mask }
-        slots[index] = word
+    /// Puts a slot (its tag and inline word) into the first empty slot from its home slot.
+    private static func place(_ tag: UInt64, _ word: UInt64, in slots: UnsafeMutableBufferPointer<UInt64>) {
+        let mask = slots.count / 2 &- 1
+        var index = Int(truncatingIfNeeded: tag >> 32) & mask
+        while slots[index &* 2] != 0 { index = (index &+ 1) & mask }
+        slots[index &* 2] = tag
+        slots[index &* 2 &+ 1] = word
     }
 
     /// Doubles the table.
     @usableFromInline
-    mutating func grow() { rebuild(size: slots.count * 2) }
+    mutating func grow() { rebuild(size: tableSize * 2) }
 
-    /// Moves the slot words into a table of `size` slots (their hash half gives the new
+    /// Moves the slots into a table of `size` slots (their hash half gives the new
     /// home); a dictionary loaded without a table gets one from its keys.
     private mutating func rebuild(size: Int) {
         var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)))
@@ -390,12 +431,15 @@ public struct IdDictionary: Sendable {
             if slots.isEmpty {
                 arena.withUnsafeBytes { bytes in
                     for id in 0..<count {
-                        let hash = IdDictionary.hash(UnsafeRawBufferPointer(rebasing: bytes[bounds[id]..<bounds[id + 1]]))
-                        IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), in: table)
+                        let key = UnsafeRawBufferPointer(rebasing: bytes[bounds[id]..<bounds[id + 1]])
+                        let tag = IdDictionary.hash(key) & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
+                        IdDictionary.place(tag, IdDictionary.inlineWord(key), in: table)
                     }
                 }
             } else {
-                for word in slots where word != 0 { IdDictionary.place(word, in: table) }
+                for index in stride(from: 0, to: slots.count, by: 2) where slots[index] != 0 {
+                    IdDictionary.place(slots[index], slots[index + 1], in: table)
+                }
             }
         }
         slots = table
@@ -404,22 +448,22 @@ public struct IdDictionary: Sendable {
     /// Tables of at least this many bytes are put in transparent huge pages.
     static let hugeTableBytes = 4 << 20
 
-    /// A table of `slots` empty slots. A large one is first advised into transparent huge
+    /// A table of `slots` empty slots (two words each). A large one is first advised into transparent huge
     /// pages (Linux, where `madvise` mode is the usual default): its probes land at random,
     /// so with 4 KB pages nearly every one misses the TLB, and zeroing it takes a page
     /// fault per 4 KB. Only the 2 MB-aligned part of the allocation can be huge.
     static func emptyTable(slots: Int) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: slots) { table, initialized in
+        [UInt64](unsafeUninitializedCapacity: slots &* 2) { table, initialized in
             #if os(Linux)
-            if slots &* 8 >= hugeTableBytes, let base = table.baseAddress {
+            if slots &* 16 >= hugeTableBytes, let base = table.baseAddress {
                 let huge = 2 << 20
                 let start = (Int(bitPattern: base) &+ huge &- 1) & -huge
-                let end = (Int(bitPattern: base) &+ slots &* 8) & -huge
+                let end = (Int(bitPattern: base) &+ slots &* 16) & -huge
                 if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end &- start, MADV_HUGEPAGE) }
             }
             #endif
             table.initialize(repeating: 0)
-            initialized = slots
+            initialized = slots &* 2
         }
     }
 

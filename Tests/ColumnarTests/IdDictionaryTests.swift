@@ -120,3 +120,29 @@ extension IdDictionaryTests {
         for (key, id) in reference { #expect(Array(bytes[starts[Int(id)]..<starts[Int(id) + 1]]) == key) }
     }
 }
+
+extension IdDictionaryTests {
+    /// Different keys that are kept in their slot get different inline words, and exactly
+    /// the keys longer than 8 bytes or of 8 bytes ending below 8 are compared in the arena:
+    /// every key of 0-3 bytes over bytes that stress the length byte, and random keys of
+    /// 4-9 bytes with trailing zeros.
+    @Test func inlineWordsTellShortKeysApart() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0, 1, 3, 7, 8, 255]
+        var keys: [[UInt8]] = [[]]
+        for _ in 1...3 { keys += keys.filter { $0.count == keys.last!.count }.flatMap { key in alphabet.map { key + [$0] } } }
+        for _ in 0..<20_000 {
+            var key = (0..<Int.random(in: 4...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            if Bool.random(using: &generator) { key[key.count - 1] = 0 }
+            keys.append(key)
+        }
+        var owners: [UInt64: [UInt8]] = [:]
+        for key in keys {
+            let word = key.withUnsafeBytes { IdDictionary.inlineWord($0) }
+            let long = key.count > 8 || (key.count == 8 && key[7] < 8)
+            #expect((word == IdDictionary.longKey) == long)
+            guard !long else { continue }
+            if let owner = owners[word] { #expect(owner == key) } else { owners[word] = key }
+        }
+    }
+}

@@ -25,16 +25,18 @@ import Testing
         let pool = (0..<500).map { _ in
             String((0..<Int.random(in: 1...40, using: &generator)).map { _ in "ab9é-".randomElement(using: &generator)! })
         }
-        var accounts = FirstSeen(), devices = FirstSeen()
-        var buyers: [UInt32] = [], shops: [UInt32] = [], deviceIDs: [UInt32] = []
+        var accounts = FirstSeen(), addresses = FirstSeen(), devices = FirstSeen()
+        var buyers: [UInt32] = [], shops: [UInt32] = [], shipTo: [UInt32] = [], deviceIDs: [UInt32] = []
         var orders = ordersHeader
         for row in 0..<4000 {
             let buyer = pool.randomElement(using: &generator)!, shop = pool.randomElement(using: &generator)!
+            let address = pool.randomElement(using: &generator)!
             let device = Bool.random(using: &generator) ? "" : pool.randomElement(using: &generator)!
             buyers.append(accounts.id(buyer))
             shops.append(accounts.id(shop))
+            shipTo.append(addresses.id(address))
             deviceIDs.append(device.isEmpty ? IdDictionary.absent : devices.id(device))
-            orders += "o\(row),\(buyer),\(shop),i1,1.5,2026-11-01T08:15:00Z,,,paid,,\(device),,\n"
+            orders += "o\(row),\(buyer),\(shop),i1,1.5,2026-11-01T08:15:00Z,,,paid,\(address),\(device),,\n"
         }
         let files = MemoryFiles(texts: ["orders.csv": orders])
         var reader = CSVFileReader(file: "orders.csv", chunkSize: 1 << 16, threads: 1)
@@ -44,8 +46,10 @@ import Testing
         _ = try reader.read(&source, as: OrdersSchema.self, into: &export)
         #expect(export.orders.buyer == buyers)
         #expect(export.orders.shop == shops)
+        #expect(export.orders.shipTo == shipTo)
         #expect(export.orders.device == deviceIDs)
         #expect(export.dictionaries.accounts.keys == accounts.keys)
+        #expect(export.dictionaries.addresses.keys == addresses.keys)
         #expect(export.dictionaries.devices.keys == devices.keys)
         #expect(export.dictionaries.orders.keys == (0..<4000).map { "o\($0)" })
     }
