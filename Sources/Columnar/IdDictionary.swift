@@ -12,11 +12,13 @@ import CPrefetch
 /// lives in plain arrays indexed by id.
 ///
 /// Ids are handed out in first-seen order (0, 1, 2 ...), which makes them deterministic
-/// for a given input. The bytes of all keys live in one arena; the hash table holds two
-/// 64-bit words per slot: the high half of the key's hash beside `id + 1`, so a probe
-/// rejects most other keys without touching the arena, and growing never rehashes keys;
-/// and the key itself when it has at most 8 bytes (`inlineWord`), so that finding such a
-/// key reads one cache line, not three (slot, bounds, arena).
+/// for a given input. The bytes of all keys live in one arena; each slot of the hash
+/// table holds the high half of the key's hash beside `id + 1`, so a probe rejects most
+/// other keys without touching the arena, and growing never rehashes keys. While the keys
+/// average at most 8 bytes (accounts, items, devices), a slot also holds the key itself
+/// when it fits (`inlineWord`), so that finding such a key reads one cache line, not
+/// three (slot, bounds, arena); tables of longer keys (addresses, order ids) stay at one
+/// word per slot, since their keys would not fit anyway.
 ///
 /// A reader interns a batch of keys through an `Interner` (`withRoom`): room for the
 /// batch is made once, and each key then costs one hash, one probe and, when new, one
@@ -34,14 +36,17 @@ public struct IdDictionary: Sendable {
     @usableFromInline var bounds: [Int] = [0]
     /// Number of distinct keys.
     @usableFromInline var keyCount = 0
-    /// Open-addressing table (linear probing), two words per slot: `hash &
-    /// 0xFFFF_FFFF_0000_0000 | (id + 1)` (0 for an empty slot), then the key's
-    /// `inlineWord`. The home slot of a key is its hash's high half masked.
+    /// Open-addressing table (linear probing), `slotWords` words per slot: `hash &
+    /// 0xFFFF_FFFF_0000_0000 | (id + 1)` (0 for an empty slot), then, in two-word slots,
+    /// the key's `inlineWord`. The home slot of a key is its hash's high half masked.
     @usableFromInline var slots: [UInt64]
+    /// Words per slot: 2 while the keys average at most 8 bytes, else 1 (chosen when the
+    /// table is built; never changes an id).
+    @usableFromInline var slotWords = 2
 
     /// Creates an empty dictionary sized for about `capacity` keys.
     public init(capacity: Int = 1024) {
-        slots = IdDictionary.emptyTable(slots: IdDictionary.tableSize(for: capacity))
+        slots = IdDictionary.emptyTable(slots: IdDictionary.tableSize(for: capacity), words: slotWords)
     }
 
     /// Makes room for `keys` distinct keys in all without growing the table (a reader that
@@ -58,7 +63,7 @@ public struct IdDictionary: Sendable {
     }
 
     /// Number of slots in the table.
-    var tableSize: Int { slots.count / 2 }
+    var tableSize: Int { slots.count / slotWords }
 
     /// The table size (a power of two) that holds `keys` keys at most half full.
     private static func tableSize(for keys: Int) -> Int {
@@ -110,13 +115,14 @@ public struct IdDictionary: Sendable {
             swap(&arena, &self.arena)
             swap(&bounds, &self.bounds)
         }
-        let used = arenaUsed, count = keyCount
+        let used = arenaUsed, count = keyCount, words = slotWords
         let (result, newUsed, newCount) = slots.withUnsafeMutableBufferPointer { slots in
             arena.withUnsafeMutableBytes { arena in
                 bounds.withUnsafeMutableBufferPointer { bounds in
                     var interner = Interner(
-                        slots: slots.baseAddress!, mask: slots.count / 2 &- 1, arena: arena.baseAddress!, arenaUsed: used,
-                        arenaLimit: used &+ bytes, bounds: bounds.baseAddress!, count: count, countLimit: count &+ keys)
+                        slots: slots.baseAddress!, words: words, mask: slots.count / words &- 1, arena: arena.baseAddress!,
+                        arenaUsed: used, arenaLimit: used &+ bytes, bounds: bounds.baseAddress!, count: count,
+                        countLimit: count &+ keys)
                     let result = body(&interner)
                     return (result, interner.arenaUsed, interner.count)
                 }
@@ -149,6 +155,7 @@ public struct IdDictionary: Sendable {
     /// A batch of interning with the dictionary's storage held open (see `withRoom`).
     public struct Interner {
         @usableFromInline let slots: UnsafeMutablePointer<UInt64>
+        @usableFromInline let words: Int
         @usableFromInline let mask: Int
         @usableFromInline let arena: UnsafeMutableRawPointer
         @usableFromInline var arenaUsed: Int
@@ -158,9 +165,10 @@ public struct IdDictionary: Sendable {
         @usableFromInline let countLimit: Int
 
         @usableFromInline
-        init(slots: UnsafeMutablePointer<UInt64>, mask: Int, arena: UnsafeMutableRawPointer, arenaUsed: Int,
-             arenaLimit: Int, bounds: UnsafeMutablePointer<Int>, count: Int, countLimit: Int) {
+        init(slots: UnsafeMutablePointer<UInt64>, words: Int, mask: Int, arena: UnsafeMutableRawPointer,
+             arenaUsed: Int, arenaLimit: Int, bounds: UnsafeMutablePointer<Int>, count: Int, countLimit: Int) {
             self.slots = slots
+            self.words = words
             self.mask = mask
             self.arena = arena
             self.arenaUsed = arenaUsed
@@ -182,25 +190,25 @@ public struct IdDictionary: Sendable {
 
         /// Fetches ahead what interning the keys of `hashes` (their `IdDictionary.hash`)
         /// will read, so that their cache misses overlap instead of coming one after the
-        /// other: every key's home slot; then, once those arrived, the bounds of a key
-        /// longer than 8 bytes in a home slot whose hash matches; then that key's bytes
-        /// (keys of at most 8 bytes are in the slot). Only fetches (a hint; ids come from
+        /// other: every key's home slot; then, once those arrived, the bounds of the key in
+        /// a home slot whose hash matches, unless the slot holds that key inline; then
+        /// that key's bytes. Only fetches (a hint; ids come from
         /// `intern(_:hash:)` alone). A reader interning keys at random from a table larger
         /// than the caches calls it for a few dozen keys before interning them.
         @inlinable
         public func fetchAhead(_ hashes: UnsafeBufferPointer<UInt64>) {
-            for hash in hashes { cw_prefetch(slots + home(hash) &* 2) }
+            for hash in hashes { cw_prefetch(slots + home(hash) &* words) }
             for hash in hashes {
-                let index = home(hash) &* 2
+                let index = home(hash) &* words
                 let tag = slots[index]
-                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 && slots[index &+ 1] == IdDictionary.longKey {
+                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
                     cw_prefetch(bounds + (Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1))
                 }
             }
             for hash in hashes {
-                let index = home(hash) &* 2
+                let index = home(hash) &* words
                 let tag = slots[index]
-                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 && slots[index &+ 1] == IdDictionary.longKey {
+                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
                     cw_prefetch(arena + bounds[Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1])
                 }
             }
@@ -216,7 +224,8 @@ public struct IdDictionary: Sendable {
         public mutating func intern(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32 {
             let word = IdDictionary.inlineWord(key)
             let found = IdDictionary.probe(
-                key, hash: hash, word: word, slots: slots, mask: mask, bounds: bounds, arena: UnsafeRawPointer(arena))
+                key, hash: hash, word: word, slots: slots, words: words, mask: mask, bounds: bounds,
+                arena: UnsafeRawPointer(arena))
             if found >= 0 { return UInt32(truncatingIfNeeded: found) }
             let end = arenaUsed &+ key.count
             precondition(count < countLimit && end <= arenaLimit, "more keys than the room asked for")
@@ -225,9 +234,9 @@ public struct IdDictionary: Sendable {
             let id = count
             count = id &+ 1
             bounds[count] = end
-            let index = ~found &* 2
+            let index = ~found &* words
             slots[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1)
-            slots[index &+ 1] = word
+            if words == 2 { slots[index &+ 1] = word }
             return UInt32(truncatingIfNeeded: id)
         }
     }
@@ -319,30 +328,31 @@ public struct IdDictionary: Sendable {
             bounds.withUnsafeBufferPointer { bounds in
                 arena.withUnsafeBytes { arena in
                     IdDictionary.probe(
-                        key, hash: hash, word: IdDictionary.inlineWord(key), slots: slots.baseAddress!,
-                        mask: slots.count / 2 &- 1, bounds: bounds.baseAddress!, arena: arena.baseAddress)
+                        key, hash: hash, word: IdDictionary.inlineWord(key), slots: slots.baseAddress!, words: slotWords,
+                        mask: slots.count / slotWords &- 1, bounds: bounds.baseAddress!, arena: arena.baseAddress)
                 }
             }
         }
     }
 
-    /// Probes `slots` (table size `mask + 1`) from the home slot of `key`, whose hash is
-    /// `hash` and inline word `word`: the key's id (>= 0) when present, else `~index` of
-    /// the empty slot where it belongs (< 0). A slot holds the key when its hash half and
-    /// inline word match and, for a key longer than 8 bytes, its bytes in the arena do.
+    /// Probes `slots` (`words` words a slot, table size `mask + 1`) from the home slot of
+    /// `key`, whose hash is `hash` and inline word `word`: the key's id (>= 0) when
+    /// present, else `~index` of the empty slot where it belongs (< 0). A slot holds the
+    /// key when its hash half matches and then, in a two-word slot, its inline word does
+    /// (enough unless both are `longKey`), and otherwise the key's bytes in the arena do.
     @inlinable
     static func probe(
-        _ key: UnsafeRawBufferPointer, hash: UInt64, word: UInt64, slots: UnsafePointer<UInt64>, mask: Int,
+        _ key: UnsafeRawBufferPointer, hash: UInt64, word: UInt64, slots: UnsafePointer<UInt64>, words: Int, mask: Int,
         bounds: UnsafePointer<Int>, arena: UnsafeRawPointer?
     ) -> Int {
         let high = hash & 0xFFFF_FFFF_0000_0000
         var index = Int(truncatingIfNeeded: hash >> 32) & mask
         while true {
-            let tag = slots[index &* 2]
+            let tag = slots[index &* words]
             if tag == 0 { return ~index }
-            if tag & 0xFFFF_FFFF_0000_0000 == high && slots[index &* 2 &+ 1] == word {
+            if tag & 0xFFFF_FFFF_0000_0000 == high && (words == 1 || slots[index &* 2 &+ 1] == word) {
                 let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
-                if word != longKey { return id }
+                if words == 2 && word != longKey { return id }
                 let lower = bounds[id]
                 if bounds[id &+ 1] &- lower == key.count && bytesEqual(arena, lower, key) { return id }
             }
@@ -410,13 +420,14 @@ public struct IdDictionary: Sendable {
             == bytes.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
     }
 
-    /// Puts a slot (its tag and inline word) into the first empty slot from its home slot.
-    private static func place(_ tag: UInt64, _ word: UInt64, in slots: UnsafeMutableBufferPointer<UInt64>) {
-        let mask = slots.count / 2 &- 1
+    /// Puts a slot (its tag and, in two-word slots, inline word) into the first empty slot
+    /// from its home slot.
+    private static func place(_ tag: UInt64, _ word: UInt64, in slots: UnsafeMutableBufferPointer<UInt64>, words: Int) {
+        let mask = slots.count / words &- 1
         var index = Int(truncatingIfNeeded: tag >> 32) & mask
-        while slots[index &* 2] != 0 { index = (index &+ 1) & mask }
-        slots[index &* 2] = tag
-        slots[index &* 2 &+ 1] = word
+        while slots[index &* words] != 0 { index = (index &+ 1) & mask }
+        slots[index &* words] = tag
+        if words == 2 { slots[index &* 2 &+ 1] = word }
     }
 
     /// Doubles the table.
@@ -424,46 +435,49 @@ public struct IdDictionary: Sendable {
     mutating func grow() { rebuild(size: tableSize * 2) }
 
     /// Moves the slots into a table of `size` slots (their hash half gives the new
-    /// home); a dictionary loaded without a table gets one from its keys.
+    /// home), choosing the slot width for the keys so far; a dictionary loaded without a
+    /// table, or changing width, gets one from its keys.
     private mutating func rebuild(size: Int) {
-        var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)))
+        let words = keyCount == 0 || arenaUsed <= 8 &* keyCount ? 2 : 1
+        var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)), words: words)
         table.withUnsafeMutableBufferPointer { table in
-            if slots.isEmpty {
+            if slots.isEmpty || words != slotWords {
                 arena.withUnsafeBytes { bytes in
                     for id in 0..<count {
                         let key = UnsafeRawBufferPointer(rebasing: bytes[bounds[id]..<bounds[id + 1]])
                         let tag = IdDictionary.hash(key) & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
-                        IdDictionary.place(tag, IdDictionary.inlineWord(key), in: table)
+                        IdDictionary.place(tag, IdDictionary.inlineWord(key), in: table, words: words)
                     }
                 }
             } else {
-                for index in stride(from: 0, to: slots.count, by: 2) where slots[index] != 0 {
-                    IdDictionary.place(slots[index], slots[index + 1], in: table)
+                for index in stride(from: 0, to: slots.count, by: words) where slots[index] != 0 {
+                    IdDictionary.place(slots[index], words == 2 ? slots[index + 1] : 0, in: table, words: words)
                 }
             }
         }
         slots = table
+        slotWords = words
     }
 
     /// Tables of at least this many bytes are put in transparent huge pages.
     static let hugeTableBytes = 4 << 20
 
-    /// A table of `slots` empty slots (two words each). A large one is first advised into transparent huge
+    /// A table of `slots` empty slots of `words` words. A large one is first advised into transparent huge
     /// pages (Linux, where `madvise` mode is the usual default): its probes land at random,
     /// so with 4 KB pages nearly every one misses the TLB, and zeroing it takes a page
     /// fault per 4 KB. Only the 2 MB-aligned part of the allocation can be huge.
-    static func emptyTable(slots: Int) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: slots &* 2) { table, initialized in
+    static func emptyTable(slots: Int, words: Int) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: slots &* words) { table, initialized in
             #if os(Linux)
-            if slots &* 16 >= hugeTableBytes, let base = table.baseAddress {
+            if slots &* words &* 8 >= hugeTableBytes, let base = table.baseAddress {
                 let huge = 2 << 20
                 let start = (Int(bitPattern: base) &+ huge &- 1) & -huge
-                let end = (Int(bitPattern: base) &+ slots &* 16) & -huge
+                let end = (Int(bitPattern: base) &+ slots &* words &* 8) & -huge
                 if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end &- start, MADV_HUGEPAGE) }
             }
             #endif
             table.initialize(repeating: 0)
-            initialized = slots &* 2
+            initialized = slots &* words
         }
     }
 

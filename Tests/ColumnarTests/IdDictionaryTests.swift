@@ -81,16 +81,20 @@ extension IdDictionaryTests {
 extension IdDictionaryTests {
     /// Keys hashed and fetched ahead in blocks (`fetchAhead`, then `intern(_:hash:)`, the
     /// readers' path) get the first-seen ids of a plain dictionary: keys of every length
-    /// 0-40, empty keys, many repeats, blocks of 1-64 keys, and the table growing between
-    /// batches from no room at all.
-    @Test func keysFetchedAheadGetFirstSeenIDs() {
+    /// up to `longest`, empty keys, many repeats, blocks of 1-64 keys, and the table
+    /// growing between batches from no room at all. The first keys are short, so with
+    /// long keys later the slots narrow from two words to one on the way.
+    @Test(arguments: [9, 40])
+    func keysFetchedAheadGetFirstSeenIDs(longest: Int) {
         var generator = SystemRandomNumberGenerator()
         var reference: [[UInt8]: UInt32] = [:]
         var dictionary = IdDictionary(capacity: 0)
         let pool = (0..<3000).map { _ in
-            (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) &* 85 }
+            (0..<Int.random(in: 0...longest, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) &* 85 }
         }
-        let keys = (0..<40_000).map { _ in pool.randomElement(using: &generator)! }
+        let short = pool.filter { $0.count <= 8 }
+        let keys = (0..<10_000).map { _ in short.randomElement(using: &generator)! }
+            + (0..<30_000).map { _ in pool.randomElement(using: &generator)! }
         var position = 0
         while position < keys.count {
             let batch = Array(keys[position..<min(keys.count, position + Int.random(in: 1...900, using: &generator))])
@@ -116,6 +120,7 @@ extension IdDictionaryTests {
             position += batch.count
         }
         #expect(dictionary.count == reference.count)
+        #expect(dictionary.slotWords == (longest > 9 ? 1 : 2))
         let bytes = dictionary.keyBytes, starts = dictionary.starts
         for (key, id) in reference { #expect(Array(bytes[starts[Int(id)]..<starts[Int(id) + 1]]) == key) }
     }

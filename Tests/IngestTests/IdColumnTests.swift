@@ -4,7 +4,8 @@ import Testing
 
 /// The id columns of `orders.csv`, interned by the reader in blocks hashed and fetched
 /// ahead, against first-seen ids counted here one key at a time with a Swift dictionary:
-/// keys of 1-40 bytes, many repeats, empty optional ids, frames cut at every size.
+/// keys of 1-8 bytes (kept in the slots) or 1-40 bytes, many repeats, empty optional ids,
+/// frames cut at every size.
 @Suite struct IdColumnTests {
     /// Ids handed out in first-seen order by a plain dictionary.
     struct FirstSeen {
@@ -19,11 +20,11 @@ import Testing
         }
     }
 
-    @Test(arguments: [40, 333, 1 << 12, 1 << 18])
-    func idColumnsGetFirstSeenIDs(frameBytes: Int) throws {
+    @Test(arguments: [40, 333, 1 << 12, 1 << 18], [8, 40])
+    func idColumnsGetFirstSeenIDs(frameBytes: Int, longest: Int) throws {
         var generator = SystemRandomNumberGenerator()
         let pool = (0..<500).map { _ in
-            String((0..<Int.random(in: 1...40, using: &generator)).map { _ in "ab9é-".randomElement(using: &generator)! })
+            String((0..<Int.random(in: 1...longest, using: &generator)).map { _ in "ab9é-".randomElement(using: &generator)! })
         }
         var accounts = FirstSeen(), addresses = FirstSeen(), devices = FirstSeen()
         var buyers: [UInt32] = [], shops: [UInt32] = [], shipTo: [UInt32] = [], deviceIDs: [UInt32] = []
