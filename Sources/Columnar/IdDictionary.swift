@@ -192,23 +192,25 @@ public struct IdDictionary: Sendable {
         /// will read, so that their cache misses overlap instead of coming one after the
         /// other: every key's home slot; then, once those arrived, the bounds of the key in
         /// a home slot whose hash matches, unless the slot holds that key inline; then
-        /// that key's bytes. Only fetches (a hint; ids come from
-        /// `intern(_:hash:)` alone). A reader interning keys at random from a table larger
-        /// than the caches calls it for a few dozen keys before interning them.
+        /// that key's bytes. Only fetches (a hint; ids come from `intern(_:hash:)` alone). A
+        /// reader interning keys at random from a table larger than the caches calls it for
+        /// a few dozen keys before interning them.
         @inlinable
         public func fetchAhead(_ hashes: UnsafeBufferPointer<UInt64>) {
             for hash in hashes { cw_prefetch(slots + home(hash) &* words) }
             for hash in hashes {
                 let index = home(hash) &* words
                 let tag = slots[index]
-                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
+                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0
+                    && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
                     cw_prefetch(bounds + (Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1))
                 }
             }
             for hash in hashes {
                 let index = home(hash) &* words
                 let tag = slots[index]
-                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0 && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
+                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0
+                    && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
                     cw_prefetch(arena + bounds[Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1])
                 }
             }
@@ -462,10 +464,11 @@ public struct IdDictionary: Sendable {
     /// Tables of at least this many bytes are put in transparent huge pages.
     static let hugeTableBytes = 4 << 20
 
-    /// A table of `slots` empty slots of `words` words. A large one is first advised into transparent huge
-    /// pages (Linux, where `madvise` mode is the usual default): its probes land at random,
-    /// so with 4 KB pages nearly every one misses the TLB, and zeroing it takes a page
-    /// fault per 4 KB. Only the 2 MB-aligned part of the allocation can be huge.
+    /// A table of `slots` empty slots of `words` words. A large one is first advised into
+    /// transparent huge pages (Linux, where `madvise` mode is the usual default): its
+    /// probes land at random, so with 4 KB pages nearly every one misses the TLB, and
+    /// zeroing it takes a page fault per 4 KB. Only the 2 MB-aligned part of the
+    /// allocation can be huge.
     static func emptyTable(slots: Int, words: Int) -> [UInt64] {
         [UInt64](unsafeUninitializedCapacity: slots &* words) { table, initialized in
             #if os(Linux)
