@@ -461,27 +461,9 @@ public struct IdDictionary: Sendable {
         slotWords = words
     }
 
-    /// Tables of at least this many bytes are put in transparent huge pages.
-    static let hugeTableBytes = 4 << 20
-
-    /// A table of `slots` empty slots of `words` words. A large one is first advised into
-    /// transparent huge pages (Linux, where `madvise` mode is the usual default): its
-    /// probes land at random, so with 4 KB pages nearly every one misses the TLB, and
-    /// zeroing it takes a page fault per 4 KB. Only the 2 MB-aligned part of the
-    /// allocation can be huge.
+    /// A table of `slots` empty slots of `words` words.
     static func emptyTable(slots: Int, words: Int) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: slots &* words) { table, initialized in
-            #if os(Linux)
-            if slots &* words &* 8 >= hugeTableBytes, let base = table.baseAddress {
-                let huge = 2 << 20
-                let start = (Int(bitPattern: base) &+ huge &- 1) & -huge
-                let end = (Int(bitPattern: base) &+ slots &* words &* 8) & -huge
-                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end &- start, MADV_HUGEPAGE) }
-            }
-            #endif
-            table.initialize(repeating: 0)
-            initialized = slots &* words
-        }
+        [UInt64](repeating: 0, count: slots &* words)
     }
 
     /// A fast 64-bit hash of a short key: 8-byte words folded with a multiply-rotate
