@@ -27,7 +27,8 @@ let package = Package(
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]
         ),
-        .target(name: "Columnar", dependencies: ["CLZ4"], swiftSettings: strict),
+        .target(name: "CPrefetch"),
+        .target(name: "Columnar", dependencies: ["CLZ4", "CPrefetch"], swiftSettings: strict),
         .target(name: "Ingest", dependencies: ["Columnar", "CLZ4"], swiftSettings: strict),
         .target(name: "Detection", dependencies: ["Columnar"], swiftSettings: strict),
         .target(

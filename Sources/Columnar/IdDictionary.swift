@@ -5,15 +5,20 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPrefetch
 
 /// Interns identifier strings (order, account, item, device ... ids) into dense `UInt32`
 /// ids, so that every later stage works on fixed-width integers and per-entity state
 /// lives in plain arrays indexed by id.
 ///
 /// Ids are handed out in first-seen order (0, 1, 2 ...), which makes them deterministic
-/// for a given input. The bytes of all keys live in one arena; the hash table holds one
-/// 64-bit word per slot, the high half of the key's hash beside `id + 1`, so a probe
-/// rejects most other keys without touching the arena, and growing never rehashes keys.
+/// for a given input. The bytes of all keys live in one arena; each slot of the hash
+/// table holds the high half of the key's hash beside `id + 1`, so a probe rejects most
+/// other keys without touching the arena, and growing never rehashes keys. While the keys
+/// average at most 8 bytes (accounts, items, devices), a slot also holds the key itself
+/// when it fits (`inlineWord`), so that finding such a key reads one cache line, not
+/// three (slot, bounds, arena); tables of longer keys (addresses, order ids) stay at one
+/// word per slot, since their keys would not fit anyway.
 ///
 /// A reader interns a batch of keys through an `Interner` (`withRoom`): room for the
 /// batch is made once, and each key then costs one hash, one probe and, when new, one
@@ -31,13 +36,17 @@ public struct IdDictionary: Sendable {
     @usableFromInline var bounds: [Int] = [0]
     /// Number of distinct keys.
     @usableFromInline var keyCount = 0
-    /// Open-addressing table (linear probing): `hash & 0xFFFF_FFFF_0000_0000 | (id + 1)` per slot, 0
-    /// for an empty slot. The home slot of a key is its hash's high half masked.
+    /// Open-addressing table (linear probing), `slotWords` words per slot: `hash &
+    /// 0xFFFF_FFFF_0000_0000 | (id + 1)` (0 for an empty slot), then, in two-word slots,
+    /// the key's `inlineWord`. The home slot of a key is its hash's high half masked.
     @usableFromInline var slots: [UInt64]
+    /// Words per slot: 2 while the keys average at most 8 bytes, else 1 (chosen when the
+    /// table is built; never changes an id).
+    @usableFromInline var slotWords = 2
 
     /// Creates an empty dictionary sized for about `capacity` keys.
     public init(capacity: Int = 1024) {
-        slots = [UInt64](repeating: 0, count: IdDictionary.tableSize(for: capacity))
+        slots = IdDictionary.emptyTable(slots: IdDictionary.tableSize(for: capacity), words: slotWords)
     }
 
     /// Makes room for `keys` distinct keys in all without growing the table (a reader that
@@ -45,13 +54,16 @@ public struct IdDictionary: Sendable {
     /// The arena is grown too, for keys as long as those so far on average.
     public mutating func reserveCapacity(_ keys: Int) {
         let size = IdDictionary.tableSize(for: keys)
-        if size > slots.count { rebuild(size: size) }
+        if size > tableSize { rebuild(size: size) }
         if bounds.count < keys + 1 { bounds.append(contentsOf: repeatElement(0, count: keys + 1 - bounds.count)) }
         if keyCount > 0 && keys > keyCount {
             let bytes = arenaUsed / keyCount * (keys - keyCount) + 8
             if arenaUsed + bytes > arena.count { arena.append(contentsOf: repeatElement(0, count: arenaUsed + bytes - arena.count)) }
         }
     }
+
+    /// Number of slots in the table.
+    var tableSize: Int { slots.count / slotWords }
 
     /// The table size (a power of two) that holds `keys` keys at most half full.
     private static func tableSize(for keys: Int) -> Int {
@@ -103,13 +115,14 @@ public struct IdDictionary: Sendable {
             swap(&arena, &self.arena)
             swap(&bounds, &self.bounds)
         }
-        let used = arenaUsed, count = keyCount
+        let used = arenaUsed, count = keyCount, words = slotWords
         let (result, newUsed, newCount) = slots.withUnsafeMutableBufferPointer { slots in
             arena.withUnsafeMutableBytes { arena in
                 bounds.withUnsafeMutableBufferPointer { bounds in
                     var interner = Interner(
-                        slots: slots.baseAddress!, mask: slots.count &- 1, arena: arena.baseAddress!, arenaUsed: used,
-                        arenaLimit: used &+ bytes, bounds: bounds.baseAddress!, count: count, countLimit: count &+ keys)
+                        slots: slots.baseAddress!, words: words, mask: slots.count / words &- 1, arena: arena.baseAddress!,
+                        arenaUsed: used, arenaLimit: used &+ bytes, bounds: bounds.baseAddress!, count: count,
+                        countLimit: count &+ keys)
                     let result = body(&interner)
                     return (result, interner.arenaUsed, interner.count)
                 }
@@ -125,8 +138,8 @@ public struct IdDictionary: Sendable {
     @usableFromInline
     mutating func makeRoom(keys: Int, bytes: Int) {
         precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
-        if slots.isEmpty || (keyCount &+ keys) &* 2 > slots.count {
-            rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, slots.count)))
+        if slots.isEmpty || (keyCount &+ keys) &* 2 > tableSize {
+            rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, tableSize)))
         }
         // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
         let arenaNeed = arenaUsed &+ bytes &+ 8
@@ -142,6 +155,7 @@ public struct IdDictionary: Sendable {
     /// A batch of interning with the dictionary's storage held open (see `withRoom`).
     public struct Interner {
         @usableFromInline let slots: UnsafeMutablePointer<UInt64>
+        @usableFromInline let words: Int
         @usableFromInline let mask: Int
         @usableFromInline let arena: UnsafeMutableRawPointer
         @usableFromInline var arenaUsed: Int
@@ -151,9 +165,10 @@ public struct IdDictionary: Sendable {
         @usableFromInline let countLimit: Int
 
         @usableFromInline
-        init(slots: UnsafeMutablePointer<UInt64>, mask: Int, arena: UnsafeMutableRawPointer, arenaUsed: Int,
-             arenaLimit: Int, bounds: UnsafeMutablePointer<Int>, count: Int, countLimit: Int) {
+        init(slots: UnsafeMutablePointer<UInt64>, words: Int, mask: Int, arena: UnsafeMutableRawPointer,
+             arenaUsed: Int, arenaLimit: Int, bounds: UnsafeMutablePointer<Int>, count: Int, countLimit: Int) {
             self.slots = slots
+            self.words = words
             self.mask = mask
             self.arena = arena
             self.arenaUsed = arenaUsed
@@ -170,21 +185,50 @@ public struct IdDictionary: Sendable {
         /// Returns the id of `key`, adding it if it is new (within the room asked for).
         @inlinable
         public mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
-            let hash = IdDictionary.hash(key)
-            let high = hash & 0xFFFF_FFFF_0000_0000
-            var index = Int(truncatingIfNeeded: hash >> 32) & mask
-            while true {
-                let slot = slots[index]
-                if slot == 0 { break }
-                if slot & 0xFFFF_FFFF_0000_0000 == high {
-                    let id = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
-                    let lower = bounds[id]
-                    if bounds[id &+ 1] &- lower == key.count && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key) {
-                        return UInt32(truncatingIfNeeded: id)
-                    }
+            intern(key, hash: IdDictionary.hash(key))
+        }
+
+        /// Fetches ahead what interning the keys of `hashes` (their `IdDictionary.hash`)
+        /// will read, so that their cache misses overlap instead of coming one after the
+        /// other: every key's home slot; then, once those arrived, the bounds of the key in
+        /// a home slot whose hash matches, unless the slot holds that key inline; then
+        /// that key's bytes. Only fetches (a hint; ids come from `intern(_:hash:)` alone). A
+        /// reader interning keys at random from a table larger than the caches calls it for
+        /// a few dozen keys before interning them.
+        @inlinable
+        public func fetchAhead(_ hashes: UnsafeBufferPointer<UInt64>) {
+            for hash in hashes { cw_prefetch(slots + home(hash) &* words) }
+            for hash in hashes {
+                let index = home(hash) &* words
+                let tag = slots[index]
+                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0
+                    && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
+                    cw_prefetch(bounds + (Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1))
                 }
-                index = (index &+ 1) & mask
             }
+            for hash in hashes {
+                let index = home(hash) &* words
+                let tag = slots[index]
+                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0
+                    && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
+                    cw_prefetch(arena + bounds[Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1])
+                }
+            }
+        }
+
+        /// The slot where the probe for a key of `hash` starts.
+        @inlinable
+        func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 32) & mask }
+
+        /// Returns the id of `key`, whose `IdDictionary.hash` is `hash`, adding it if it is
+        /// new (within the room asked for).
+        @inlinable
+        public mutating func intern(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32 {
+            let word = IdDictionary.inlineWord(key)
+            let found = IdDictionary.probe(
+                key, hash: hash, word: word, slots: slots, words: words, mask: mask, bounds: bounds,
+                arena: UnsafeRawPointer(arena))
+            if found >= 0 { return UInt32(truncatingIfNeeded: found) }
             let end = arenaUsed &+ key.count
             precondition(count < countLimit && end <= arenaLimit, "more keys than the room asked for")
             IdDictionary.copy(key, to: arena + arenaUsed)
@@ -192,7 +236,9 @@ public struct IdDictionary: Sendable {
             let id = count
             count = id &+ 1
             bounds[count] = end
-            slots[index] = high | UInt64(id &+ 1)
+            let index = ~found &* words
+            slots[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1)
+            if words == 2 { slots[index &+ 1] = word }
             return UInt32(truncatingIfNeeded: id)
         }
     }
@@ -280,29 +326,69 @@ public struct IdDictionary: Sendable {
     /// of the empty slot where it belongs (< 0).
     @inlinable
     func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
-        let high = hash & 0xFFFF_FFFF_0000_0000
-        return slots.withUnsafeBufferPointer { slots in
-            bounds.withUnsafeBufferPointer { starts in
+        slots.withUnsafeBufferPointer { slots in
+            bounds.withUnsafeBufferPointer { bounds in
                 arena.withUnsafeBytes { arena in
-                    let mask = slots.count &- 1
-                    var index = Int(truncatingIfNeeded: hash >> 32) & mask
-                    while true {
-                        let slot = slots[index]
-                        if slot == 0 { return ~index }
-                        if slot & 0xFFFF_FFFF_0000_0000 == high {
-                            let id = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
-                            let lower = starts[id]
-                            if starts[id &+ 1] &- lower == key.count
-                                && IdDictionary.bytesEqual(arena.baseAddress, lower, key)
-                            {
-                                return id
-                            }
-                        }
-                        index = (index &+ 1) & mask
-                    }
+                    IdDictionary.probe(
+                        key, hash: hash, word: IdDictionary.inlineWord(key), slots: slots.baseAddress!, words: slotWords,
+                        mask: slots.count / slotWords &- 1, bounds: bounds.baseAddress!, arena: arena.baseAddress)
                 }
             }
         }
+    }
+
+    /// Probes `slots` (`words` words a slot, table size `mask + 1`) from the home slot of
+    /// `key`, whose hash is `hash` and inline word `word`: the key's id (>= 0) when
+    /// present, else `~index` of the empty slot where it belongs (< 0). A slot holds the
+    /// key when its hash half matches and then, in a two-word slot, its inline word does
+    /// (enough unless both are `longKey`), and otherwise the key's bytes in the arena do.
+    @inlinable
+    static func probe(
+        _ key: UnsafeRawBufferPointer, hash: UInt64, word: UInt64, slots: UnsafePointer<UInt64>, words: Int, mask: Int,
+        bounds: UnsafePointer<Int>, arena: UnsafeRawPointer?
+    ) -> Int {
+        let high = hash & 0xFFFF_FFFF_0000_0000
+        var index = Int(truncatingIfNeeded: hash >> 32) & mask
+        while true {
+            let tag = slots[index &* words]
+            if tag == 0 { return ~index }
+            if tag & 0xFFFF_FFFF_0000_0000 == high && (words == 1 || slots[index &* 2 &+ 1] == word) {
+                let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
+                if words == 2 && word != longKey { return id }
+                let lower = bounds[id]
+                if bounds[id &+ 1] &- lower == key.count && bytesEqual(arena, lower, key) { return id }
+            }
+            index = (index &+ 1) & mask
+        }
+    }
+
+    /// The inline word of a key that is not kept in its slot (longer than 8 bytes, or 8
+    /// bytes ending in a byte below 8): no key's `inlineWord` can equal it, since a key
+    /// of one byte has zeros in bytes 1 to 6.
+    @usableFromInline
+    static let longKey: UInt64 = 0x01FF_FFFF_FFFF_FF00
+
+    /// The key itself as one word, different for different keys, when it fits: a key of
+    /// 0-7 bytes has its bytes in the low bytes and its length in the top byte (0-7); a
+    /// key of 8 bytes is its bytes when its last byte is 8 or more (any text id). Other
+    /// keys get `longKey` and are compared in the arena.
+    @inlinable
+    static func inlineWord(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        let count = key.count
+        if count == 8 {
+            let word = key.loadUnaligned(as: UInt64.self)
+            return word >> 56 >= 8 ? word : longKey
+        }
+        if count > 8 { return longKey }
+        var word = UInt64(truncatingIfNeeded: count) << 56
+        if count >= 4 {
+            word |= UInt64(key.loadUnaligned(as: UInt32.self))
+                | UInt64(key.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << ((count &- 4) &* 8)
+        } else if count > 0 {
+            word |= UInt64(key[0]) | UInt64(key[count >> 1]) << ((count >> 1) &* 8)
+                | UInt64(key[count &- 1]) << ((count &- 1) &* 8)
+        }
+        return word
     }
 
     /// Whether `key` equals the `key.count` bytes at `offset` of `arena`, compared a
@@ -336,35 +422,48 @@ public struct IdDictionary: Sendable {
             == bytes.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
     }
 
-    /// Puts a slot word into the first empty slot from its home slot.
-    private static func place(_ word: UInt64, in slots: UnsafeMutableBufferPointer<UInt64>) {
-        let mask = slots.count &- 1
-        var index = Int(truncatingIfNeeded: word >> 32) & mask
-        while slots[index] != 0 { index = (index &+ 1) & mask }
-        slots[index] = word
+    /// Puts a slot (its tag and, in two-word slots, inline word) into the first empty slot
+    /// from its home slot.
+    private static func place(_ tag: UInt64, _ word: UInt64, in slots: UnsafeMutableBufferPointer<UInt64>, words: Int) {
+        let mask = slots.count / words &- 1
+        var index = Int(truncatingIfNeeded: tag >> 32) & mask
+        while slots[index &* words] != 0 { index = (index &+ 1) & mask }
+        slots[index &* words] = tag
+        if words == 2 { slots[index &* 2 &+ 1] = word }
     }
 
     /// Doubles the table.
     @usableFromInline
-    mutating func grow() { rebuild(size: slots.count * 2) }
+    mutating func grow() { rebuild(size: tableSize * 2) }
 
-    /// Moves the slot words into a table of `size` slots (their hash half gives the new
-    /// home); a dictionary loaded without a table gets one from its keys.
+    /// Moves the slots into a table of `size` slots (their hash half gives the new
+    /// home), choosing the slot width for the keys so far; a dictionary loaded without a
+    /// table, or changing width, gets one from its keys.
     private mutating func rebuild(size: Int) {
-        var table = [UInt64](repeating: 0, count: max(size, IdDictionary.tableSize(for: count + 1)))
+        let words = keyCount == 0 || arenaUsed <= 8 &* keyCount ? 2 : 1
+        var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)), words: words)
         table.withUnsafeMutableBufferPointer { table in
-            if slots.isEmpty {
+            if slots.isEmpty || words != slotWords {
                 arena.withUnsafeBytes { bytes in
                     for id in 0..<count {
-                        let hash = IdDictionary.hash(UnsafeRawBufferPointer(rebasing: bytes[bounds[id]..<bounds[id + 1]]))
-                        IdDictionary.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), in: table)
+                        let key = UnsafeRawBufferPointer(rebasing: bytes[bounds[id]..<bounds[id + 1]])
+                        let tag = IdDictionary.hash(key) & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
+                        IdDictionary.place(tag, IdDictionary.inlineWord(key), in: table, words: words)
                     }
                 }
             } else {
-                for word in slots where word != 0 { IdDictionary.place(word, in: table) }
+                for index in stride(from: 0, to: slots.count, by: words) where slots[index] != 0 {
+                    IdDictionary.place(slots[index], words == 2 ? slots[index + 1] : 0, in: table, words: words)
+                }
             }
         }
         slots = table
+        slotWords = words
+    }
+
+    /// A table of `slots` empty slots of `words` words.
+    static func emptyTable(slots: Int, words: Int) -> [UInt64] {
+        [UInt64](repeating: 0, count: slots &* words)
     }
 
     /// A fast 64-bit hash of a short key: 8-byte words folded with a multiply-rotate

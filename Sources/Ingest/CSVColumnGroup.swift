@@ -205,9 +205,15 @@ final class ColumnGroup: @unchecked Sendable {
         return nil
     }
 
+    /// Keys of an id group hashed and fetched ahead as one block (`Interner.fetchAhead`):
+    /// enough for their cache misses to overlap, few enough that what they fetched is
+    /// still cached when they are interned.
+    static let keysAhead = 32
+
     /// Interns the group's id fields row by row (fields in file order within a row), so
     /// ids are first-seen ids. `unique`: every value must be new (its id is its row).
-    /// Room in the dictionary is made once per frame (its rows' values, its bytes).
+    /// Room in the dictionary is made once per frame (its rows' values, its bytes). Rows
+    /// go in blocks of `keysAhead` keys: hashed and fetched ahead, then interned in order.
     private func decodeIDs(_ batch: RecordBatch, unique: Bool) -> ValueFailure? {
         var dictionary = IdDictionary(capacity: 0)
         swap(&dictionary, &self.dictionary)
@@ -215,49 +221,81 @@ final class ColumnGroup: @unchecked Sendable {
         let base = batch.buffer
         let fields = fields, required = required, stages = stages
         let width = fields.count
+        let blockRows = max(1, ColumnGroup.keysAhead / width)
         var index = 0
         var empties = 0
         defer { emptyValues &+= empties }
-        for (number, frame) in batch.frames.enumerated() {
-            let rows = min(frame.rows, batch.rows &- index)
-            let stride = frame.columns &* 2
-            let refused = dictionary.withRoom(forKeys: rows &* width, bytes: frame.end &- frame.start) { interner -> ValueFailure? in
-                var record = UnsafePointer(frame.bounds)
-                for row in 0..<rows {
-                    for slot in 0..<width {
-                        let field = fields[slot]
-                        let lower = Int(record[field &* 2])
-                        let value = UnsafeRawBufferPointer(start: base + lower, count: Int(record[field &* 2 &+ 1]) &- lower)
-                        let id: UInt32
-                        if value.isEmpty {
-                            guard !required[slot] else {
-                                return failure(batch, frame: number, row: row, index: index &+ row, field: field, .missingValue)
-                            }
-                            empties &+= 1
-                            id = IdDictionary.absent
-                        } else {
-                            guard value.count <= FieldParser.maxIDBytes else {
-                                return failure(batch, frame: number, row: row, index: index &+ row, field: field, .idTooLong)
-                            }
-                            if unique {
-                                let next = interner.nextID
-                                guard interner.intern(value) == next else {
-                                    return failure(batch, frame: number, row: row, index: index &+ row, field: field, .duplicateOrder)
-                                }
-                                continue
-                            }
-                            id = interner.intern(value)
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockRows &* width) { hashes -> ValueFailure? in
+            for (number, frame) in batch.frames.enumerated() {
+                let rows = min(frame.rows, batch.rows &- index)
+                let stride = frame.columns &* 2
+                let refused = dictionary.withRoom(forKeys: rows &* width, bytes: frame.end &- frame.start) { interner -> ValueFailure? in
+                    var record = UnsafePointer(frame.bounds)
+                    var blockStart = 0, blockEnd = 0
+                    for row in 0..<rows {
+                        if row == blockEnd {
+                            blockStart = row
+                            blockEnd = min(rows, row &+ blockRows)
+                            ColumnGroup.hash(rows: blockEnd &- row, from: record, stride: stride, fields: fields, base: base, into: hashes)
+                            interner.fetchAhead(UnsafeBufferPointer(rebasing: hashes[..<((blockEnd &- row) &* width)]))
                         }
-                        stages[slot].storeBytes(of: id, toByteOffset: (index &+ row) &* 4, as: UInt32.self)
+                        let hashed = (row &- blockStart) &* width
+                        for slot in 0..<width {
+                            let field = fields[slot]
+                            let lower = Int(record[field &* 2])
+                            let value = UnsafeRawBufferPointer(start: base + lower, count: Int(record[field &* 2 &+ 1]) &- lower)
+                            let id: UInt32
+                            if value.isEmpty {
+                                guard !required[slot] else {
+                                    return failure(batch, frame: number, row: row, index: index &+ row, field: field, .missingValue)
+                                }
+                                empties &+= 1
+                                id = IdDictionary.absent
+                            } else {
+                                guard value.count <= FieldParser.maxIDBytes else {
+                                    return failure(batch, frame: number, row: row, index: index &+ row, field: field, .idTooLong)
+                                }
+                                if unique {
+                                    let next = interner.nextID
+                                    guard interner.intern(value, hash: hashes[hashed &+ slot]) == next else {
+                                        return failure(batch, frame: number, row: row, index: index &+ row, field: field, .duplicateOrder)
+                                    }
+                                    continue
+                                }
+                                id = interner.intern(value, hash: hashes[hashed &+ slot])
+                            }
+                            stages[slot].storeBytes(of: id, toByteOffset: (index &+ row) &* 4, as: UInt32.self)
+                        }
+                        record += stride
                     }
-                    record += stride
+                    return nil
                 }
-                return nil
+                if let refused { return refused }
+                index &+= rows
             }
-            if let refused { return refused }
-            index &+= rows
+            return nil
         }
-        return nil
+    }
+
+    /// The `IdDictionary.hash` of the group's fields in `rows` records from `record` (`stride`
+    /// bounds apart), row by row into `hashes`; 0 for a value too long to be an id (it is
+    /// refused before it is interned).
+    @inline(__always)
+    private static func hash(
+        rows: Int, from record: UnsafePointer<UInt32>, stride: Int, fields: [Int], base: UnsafeRawPointer,
+        into hashes: UnsafeMutableBufferPointer<UInt64>
+    ) {
+        var record = record
+        var next = 0
+        for _ in 0..<rows {
+            for field in fields {
+                let lower = Int(record[field &* 2])
+                let value = UnsafeRawBufferPointer(start: base + lower, count: Int(record[field &* 2 &+ 1]) &- lower)
+                hashes[next] = value.count <= FieldParser.maxIDBytes ? IdDictionary.hash(value) : 0
+                next &+= 1
+            }
+            record += stride
+        }
     }
 
     /// Resolves order ids to order rows (absent when empty or unknown; unknown ones are

@@ -77,3 +77,77 @@ extension IdDictionaryTests {
         #expect(reserved.lookup("key-14") == original.lookup("key-14"))
     }
 }
+
+extension IdDictionaryTests {
+    /// Keys hashed and fetched ahead in blocks (`fetchAhead`, then `intern(_:hash:)`, the
+    /// readers' path) get the first-seen ids of a plain dictionary: keys of every length
+    /// up to `longest`, empty keys, many repeats, blocks of 1-64 keys, and the table
+    /// growing between batches from no room at all. The first keys are short, so with
+    /// long keys later the slots narrow from two words to one on the way.
+    @Test(arguments: [9, 40])
+    func keysFetchedAheadGetFirstSeenIDs(longest: Int) {
+        var generator = SystemRandomNumberGenerator()
+        var reference: [[UInt8]: UInt32] = [:]
+        var dictionary = IdDictionary(capacity: 0)
+        let pool = (0..<3000).map { _ in
+            (0..<Int.random(in: 0...longest, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) &* 85 }
+        }
+        let short = pool.filter { $0.count <= 8 }
+        let keys = (0..<10_000).map { _ in short.randomElement(using: &generator)! }
+            + (0..<30_000).map { _ in pool.randomElement(using: &generator)! }
+        var position = 0
+        while position < keys.count {
+            let batch = Array(keys[position..<min(keys.count, position + Int.random(in: 1...900, using: &generator))])
+            let ids = dictionary.withRoom(forKeys: batch.count, bytes: batch.reduce(0) { $0 + $1.count }) { interner in
+                var ids: [UInt32] = []
+                var start = 0
+                while start < batch.count {
+                    let block = batch[start..<min(batch.count, start + Int.random(in: 1...64, using: &generator))]
+                    let hashes = block.map { key in key.withUnsafeBytes { IdDictionary.hash($0) } }
+                    hashes.withUnsafeBufferPointer { interner.fetchAhead($0) }
+                    for (key, hash) in zip(block, hashes) {
+                        ids.append(key.withUnsafeBytes { interner.intern($0, hash: hash) })
+                    }
+                    start += block.count
+                }
+                return ids
+            }
+            for (key, id) in zip(batch, ids) {
+                let expected = reference[key] ?? UInt32(reference.count)
+                reference[key] = expected
+                #expect(id == expected)
+            }
+            position += batch.count
+        }
+        #expect(dictionary.count == reference.count)
+        #expect(dictionary.slotWords == (longest > 9 ? 1 : 2))
+        let bytes = dictionary.keyBytes, starts = dictionary.starts
+        for (key, id) in reference { #expect(Array(bytes[starts[Int(id)]..<starts[Int(id) + 1]]) == key) }
+    }
+}
+
+extension IdDictionaryTests {
+    /// Different keys that are kept in their slot get different inline words, and exactly
+    /// the keys longer than 8 bytes or of 8 bytes ending below 8 are compared in the arena:
+    /// every key of 0-3 bytes over bytes that stress the length byte, and random keys of
+    /// 4-9 bytes with trailing zeros.
+    @Test func inlineWordsTellShortKeysApart() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0, 1, 3, 7, 8, 255]
+        var keys: [[UInt8]] = [[]]
+        for _ in 1...3 { keys += keys.filter { $0.count == keys.last!.count }.flatMap { key in alphabet.map { key + [$0] } } }
+        for _ in 0..<20_000 {
+            var key = (0..<Int.random(in: 4...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            if Bool.random(using: &generator) { key[key.count - 1] = 0 }
+            keys.append(key)
+        }
+        var owners: [UInt64: [UInt8]] = [:]
+        for key in keys {
+            let word = key.withUnsafeBytes { IdDictionary.inlineWord($0) }
+            let long = key.count > 8 || (key.count == 8 && key[7] < 8)
+            #expect((word == IdDictionary.longKey) == long)
+            guard !long else { continue }
+            if let owner = owners[word] { #expect(owner == key) } else { owners[word] = key }
+        }
+    }
+}
