@@ -13,6 +13,11 @@ bin="$(swift build -c release "${cpu_flags[@]}" --show-bin-path)/creditwatch"
 (cd Benchmarks && swift build -c release --product orders-fixture >/dev/null)
 fixture="${TMPDIR:-/tmp}/creditwatch-ingest-bench-$rows"
 Benchmarks/.build/release/orders-fixture "$fixture" "$rows"
+# A fixture written a moment ago is still being flushed to disk, and its first read pays
+# for that in kernel time: wait for the flush, and read each file once, so that every timed
+# run reads from the page cache alike.
+sync
+cat "$fixture"/plain/orders.csv "$fixture"/lz4/orders.csv.lz4 >/dev/null
 for form in plain lz4; do
   for threads in 1 2; do
     echo "== $form, $threads threads: $(ls "$fixture/$form")"
