@@ -72,8 +72,47 @@ struct RandomRatings {
             let amounts = data.orders.amountCents.indices.filter { data.orders.shop[$0] == data.orders.shop[o] }
                 .map { data.orders.amountCents[$0] }.sorted()
             if amounts.count < minimumOrders { return .genuine }
-            return data.orders.amountCents[o] <= amounts[Int(quantile * Double(amounts.count - 1))] ? .trivial : .genuine
+            let amount = data.orders.amountCents[o]
+            let cheap = amount <= amounts[Int(quantile * Double(amounts.count - 1))]
+            return cheap && amount < amounts[(amounts.count - 1) / 2] ? .trivial : .genuine
         }
+    }
+
+    /// A shop whose cheapest item is its best seller: buying it is what its customers
+    /// do, so a low rating after such an order is backed, not trivial; an order below the
+    /// common amount stays trivial.
+    @Test func cheapestBestSellerBacksRatings() {
+        var orders = OrdersTable()
+        var ratings = RatingsTable()
+        let amounts: [Int64] = [500, 500, 500, 500, 500, 500, 900, 1200, 1500, 2000, 300]
+        for (row, amount) in amounts.enumerated() {
+            orders.buyer.append(UInt32(row + 1))
+            orders.shop.append(0)
+            orders.item.append(0)
+            orders.amountCents.append(amount)
+            orders.createdAt.append(Int64(row))
+            orders.paidAt.append(Missing.time)
+            orders.confirmedAt.append(Missing.time)
+            orders.status.append(OrderStatus.completed.rawValue)
+            orders.shipTo.append(0)
+            orders.device.append(IdDictionary.absent)
+            orders.ip.append(IdDictionary.absent)
+            orders.payment.append(IdDictionary.absent)
+            ratings.order.append(UInt32(row))
+            ratings.buyer.append(UInt32(row + 1))
+            ratings.shop.append(0)
+            ratings.item.append(IdDictionary.absent)
+            ratings.stars.append(1)
+            ratings.createdAt.append(Int64(row + 100))
+            ratings.textLength.append(Missing.count)
+            ratings.hasMedia.append(Missing.flag)
+        }
+        let backing = RatingFacts.backing(
+            ratings: ratings, orders: orders, shopCount: 20, trivialQuantile: 0.6, minimumShopOrders: 5, threads: 1)
+        // The 60% quantile (rank 6 of 11) is 500, the median (rank 5) is 500 too.
+        #expect(backing[0] == .genuine)
+        #expect(backing[10] == .trivial)
+        #expect(backing[9] == .genuine)
     }
 
     @Test(arguments: 0..<30) func backingMatchesReference(seed: Int) {

@@ -62,8 +62,12 @@ struct RatingFacts: Sendable {
 
     /// How each rating is backed by its order. An order counts only when it is the
     /// rater's own, at the rated shop and not cancelled; it is trivial when its amount is
-    /// at or below the `trivialQuantile` of the shop's order amounts (measured only for
-    /// shops with at least `minimumShopOrders` orders, where the quantile means something).
+    /// at or below the `trivialQuantile` of the shop's order amounts and below their
+    /// median (measured only for shops with at least `minimumShopOrders` orders, where
+    /// the quantiles mean something). An attacker buys what costs least next to what the
+    /// shop's customers buy; where the cheapest amount is also the common one (a shop
+    /// whose best seller is its cheapest item, a one-item shop), buying it is what real
+    /// customers do, so it backs a rating like any purchase.
     static func backing(
         ratings: RatingsTable, orders: OrdersTable, shopCount: Int, trivialQuantile: Double, minimumShopOrders: Int,
         threads: Int
@@ -71,6 +75,8 @@ struct RatingFacts: Sendable {
         let cheapLimit = orderAmountQuantile(
             orders: orders, shopCount: shopCount, quantile: trivialQuantile, minimumOrders: minimumShopOrders,
             threads: threads)
+        let median = orderAmountQuantile(
+            orders: orders, shopCount: shopCount, quantile: 0.5, minimumOrders: minimumShopOrders, threads: threads)
         return (0..<ratings.count).map { row in
             let order = ratings.order[row]
             guard order != IdDictionary.absent else { return .none }
@@ -78,7 +84,8 @@ struct RatingFacts: Sendable {
             guard orders.buyer[index] == ratings.buyer[row], orders.shop[index] == ratings.shop[row],
                 orders.status[index] != OrderStatus.cancelled.rawValue
             else { return .none }
-            return orders.amountCents[index] <= cheapLimit[Int(ratings.shop[row])] ? .trivial : .genuine
+            let amount = orders.amountCents[index], shop = Int(ratings.shop[row])
+            return amount <= cheapLimit[shop] && amount < median[shop] ? .trivial : .genuine
         }
     }
 
