@@ -12,12 +12,8 @@ import Foundation
 /// with `r_a^g` and `r_b^g` distinct reviewers from region `g` expects
 /// `Σ_g r_a^g r_b^g Σ k(k - 1) / K²` common reviewers, where `k` is a reviewer of `g`'s
 /// number of distinct reviewed shops and `K` their sum over `g` (heavy reviewers, who
-/// meet everywhere, raise the expectation for every pair, not for one). The `k(k - 1)`
-/// sum takes only the reviewers whose pairs are counted (at most `maximumShops` shops):
-/// the expectation is of the count it is compared with, so a reseller reviewing
-/// hundreds of shops, who adds no pair, adds no expected pair either (with it, a few
-/// such accounts lifted every pair's expectation to several common reviewers and hid
-/// rings). A pair's surprise is `-log10 P(X >= common)` for `X` Poisson with that mean.
+/// meet everywhere, raise the expectation for every pair, not for one). A pair's
+/// surprise is `-log10 P(X >= common)` for `X` Poisson with that mean.
 ///
 /// Only positive reviews of orders that were not refunded or cancelled count: a
 /// ring's order carries no real demand and exists for its review, while an honest
@@ -39,9 +35,8 @@ struct CoReviewerPairs {
     /// Pairs built from the distinct (buyer, shop) keys of positively reviewed orders
     /// `reviewerShops` (`buyer << 32 | shop`, ascending), with `region` the group of each
     /// account (any value; one value for all when regions are unknown). A buyer with
-    /// more than `maximumShops` reviewed shops adds no pairs (its pairs are quadratic in
-    /// number and say little) and so no expected pairs; its reviews still count in the
-    /// shops' reviewers and in `K`.
+    /// more than `maximumShops` reviewed shops counts in the null model but adds no
+    /// pairs (its pairs are quadratic in number and say little).
     init(reviewerShops: [UInt64], region: [UInt32], accountCount: Int, maximumShops: Int) {
         var keys: [UInt64] = []
         var shopRegions: [UInt64] = []
@@ -49,7 +44,7 @@ struct CoReviewerPairs {
         Self.forEachBuyer(reviewerShops) { shops in
             let k = shops.count, group = region[Int(shops.buyer)]
             sumK[group, default: 0] += Double(k)
-            sumK2[group, default: 0] += k <= maximumShops ? Double(k) * Double(k - 1) : 0
+            sumK2[group, default: 0] += Double(k) * Double(k - 1)
             for position in 0..<k { shopRegions.append(UInt64(shops[position]) << 32 | UInt64(group)) }
             guard k >= 2 && k <= maximumShops else { return }
             for first in 0..<(k - 1) {
