@@ -17,7 +17,7 @@ struct RandomRatings {
         for _ in 0..<(below(120) + 1) {
             orders.buyer.append(UInt32(below(accounts)))
             orders.shop.append(UInt32(below(accounts)))
-            orders.item.append(0)
+            orders.item.append(UInt32(below(25)))
             orders.amountCents.append(Int64(below(20) * 100))
             orders.createdAt.append(Int64(below(1_000_000)))
             orders.paidAt.append(Missing.time)
@@ -72,8 +72,73 @@ struct RandomRatings {
             let amounts = data.orders.amountCents.indices.filter { data.orders.shop[$0] == data.orders.shop[o] }
                 .map { data.orders.amountCents[$0] }.sorted()
             if amounts.count < minimumOrders { return .genuine }
-            return data.orders.amountCents[o] <= amounts[Int(quantile * Double(amounts.count - 1))] ? .trivial : .genuine
+            let itemAmounts = data.orders.amountCents.indices.filter { data.orders.item[$0] == data.orders.item[o] }
+                .map { data.orders.amountCents[$0] }.sorted()
+            let price = itemAmounts[(itemAmounts.count - 1) / 2]
+            let cheap = price <= amounts[Int(quantile * Double(amounts.count - 1))]
+            return cheap && price < amounts[(amounts.count - 1) / 2] ? .trivial : .genuine
         }
+    }
+
+    /// One shop's orders: `(item, amount)` each, rated 1 star by its own buyer.
+    static func ratedOrders(_ sales: [(item: UInt32, amount: Int64)]) -> (OrdersTable, RatingsTable) {
+        var orders = OrdersTable()
+        var ratings = RatingsTable()
+        for (row, sale) in sales.enumerated() {
+            orders.buyer.append(UInt32(row + 1))
+            orders.shop.append(0)
+            orders.item.append(sale.item)
+            orders.amountCents.append(sale.amount)
+            orders.createdAt.append(Int64(row))
+            orders.paidAt.append(Missing.time)
+            orders.confirmedAt.append(Missing.time)
+            orders.status.append(OrderStatus.completed.rawValue)
+            orders.shipTo.append(0)
+            orders.device.append(IdDictionary.absent)
+            orders.ip.append(IdDictionary.absent)
+            orders.payment.append(IdDictionary.absent)
+            ratings.order.append(UInt32(row))
+            ratings.buyer.append(UInt32(row + 1))
+            ratings.shop.append(0)
+            ratings.item.append(IdDictionary.absent)
+            ratings.stars.append(1)
+            ratings.createdAt.append(Int64(row + 100))
+            ratings.textLength.append(Missing.count)
+            ratings.hasMedia.append(Missing.flag)
+        }
+        return (orders, ratings)
+    }
+
+    /// A flash sale sells the best seller (item 1, 10.00) at 6.00 to four buyers; the
+    /// discount puts those orders at the shop's 20% quantile and below its median, but
+    /// their item is the shop's demand, so they back ratings. The cheapest item (2, 4.00)
+    /// bought once is trivial.
+    @Test func discountedBestSellerBacksRatings() {
+        let sales: [(item: UInt32, amount: Int64)] =
+            Array(repeating: (1, 1000), count: 6) + Array(repeating: (1, 600), count: 4) + [(2, 400), (3, 2000), (3, 2000)]
+        let (orders, ratings) = Self.ratedOrders(sales)
+        let backing = RatingFacts.backing(
+            ratings: ratings, orders: orders, shopCount: 20, trivialQuantile: 0.2, minimumShopOrders: 5, threads: 1)
+        // Shop amounts: 400, 600 x 4, 1000 x 6, 2000 x 2: the 20% quantile (rank 2) is 600,
+        // the median (rank 6) 1000; item 1's median is 1000.
+        #expect(backing[6] == .genuine)
+        #expect(backing[0] == .genuine)
+        #expect(backing[10] == .trivial)
+        #expect(backing[11] == .genuine)
+    }
+
+    /// A shop whose cheapest item is its best seller: buying it is what its customers
+    /// do, so a low rating after such an order is backed, not trivial; an order below the
+    /// common amount stays trivial.
+    @Test func cheapestBestSellerBacksRatings() {
+        let amounts: [Int64] = [500, 500, 500, 500, 500, 500, 900, 1200, 1500, 2000, 300]
+        let (orders, ratings) = Self.ratedOrders(amounts.enumerated().map { (UInt32($0.offset), $0.element) })
+        let backing = RatingFacts.backing(
+            ratings: ratings, orders: orders, shopCount: 20, trivialQuantile: 0.6, minimumShopOrders: 5, threads: 1)
+        // The 60% quantile (rank 6 of 11) is 500, the median (rank 5) is 500 too.
+        #expect(backing[0] == .genuine)
+        #expect(backing[10] == .trivial)
+        #expect(backing[9] == .genuine)
     }
 
     @Test(arguments: 0..<30) func backingMatchesReference(seed: Int) {

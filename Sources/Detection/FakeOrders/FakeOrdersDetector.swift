@@ -16,6 +16,7 @@ public struct FakeOrdersDetector: Detector {
             Parameter("fake_orders.fast_confirm_seconds", 86_400, "receipt confirmed this soon after payment is implausibly fast for a shipped parcel"),
             Parameter("fake_orders.young_account_days", 30, "an account this young when it orders counts as new"),
             Parameter("fake_orders.min_orders", 5, "fewest orders of a shop for its shares to be measured"),
+            Parameter("fake_orders.share_confidence_z", 1.64, "standard errors below a shop's fast-confirm and new-account shares that their signals read (Wilson bound)"),
             Parameter("fake_orders.block_min_marks", 2, "fewest different marks on an order for it to enter the ring tensor"),
             Parameter("fake_orders.block_min_lift", 8, "how many times more often than the platform's a ring block's shop-days must be marked"),
             Parameter("fake_orders.block_searches", 24, "dense-block searches for rings per scan (each takes one block out)"),
@@ -78,16 +79,22 @@ public struct FakeOrdersDetector: Detector {
             config: config)
         let inRing = rings.blockOfOrder.map { $0 >= 0 }
 
-        func shopShare(_ name: String, _ flagged: [Bool]) -> SignalColumn {
-            column(name, config, groups: shops, minimumRows: minimumOrders, flagged: flagged, export: export)
+        func shopShare(_ name: String, _ flagged: [Bool], confidenceZ: Double = 0) -> SignalColumn {
+            column(
+                name, config, groups: shops, minimumRows: minimumOrders, flagged: flagged, export: export,
+                confidenceZ: confidenceZ)
         }
+        // Honest orders carry these two marks at a base rate (a prompt buyer of a same-city
+        // parcel, a newcomer's first orders), so a small shop's few orders can show a high
+        // share by chance; the signals read the share's lower confidence bound.
+        let confidenceZ = config["fake_orders.share_confidence_z"]
         func buyerShare(_ name: String, _ flagged: [Bool], minimumRows: Int) -> SignalColumn {
             column(name, config, groups: buyers, minimumRows: minimumRows, flagged: flagged, export: export)
         }
         var columns = [
             shopShare("shop_shared_device_share", flags.sharedDevice),
             shopShare("shop_shared_address_share", flags.sharedAddress),
-            shopShare("shop_fast_confirm_share", flags.fastConfirm),
+            shopShare("shop_fast_confirm_share", flags.fastConfirm, confidenceZ: confidenceZ),
             shopShare("shop_ring_block_share", inRing),
             buyerShare("buyer_fast_confirm_share", flags.fastConfirm, minimumRows: 2),
             buyerShare("buyer_ring_block_share", inRing, minimumRows: 1),
@@ -99,7 +106,7 @@ public struct FakeOrdersDetector: Detector {
                 values: shopConcentration(orders, buyers: buyers, minimumOrders: 3)),
         ]
         if let newAccount = flags.newAccount {
-            columns.append(shopShare("shop_new_account_share", newAccount))
+            columns.append(shopShare("shop_new_account_share", newAccount, confidenceZ: confidenceZ))
         }
         for index in columns.indices where columns[index].definition.name.hasSuffix("ring_block_share") {
             for (entity, samples) in columns[index].samples {
@@ -113,20 +120,37 @@ public struct FakeOrdersDetector: Detector {
         return DetectorOutput(signals: columns, findings: rings.findings)
     }
 
-    /// The share of each entity's rows that are `flagged`, with the flagged orders of
+    /// The share of each entity's rows that are `flagged` (its Wilson lower bound at
+    /// `confidenceZ` standard errors when that is above 0), with the flagged orders of
     /// firing entities as samples.
     private func column(
         _ name: String, _ config: DetectionConfig, groups: EntityGroups, minimumRows: Int, flagged: [Bool],
-        export: Export
+        export: Export, confidenceZ: Double = 0
     ) -> SignalColumn {
         let definition = signal(name, config)
-        let values = RowKernels.share(groups: groups, minimumRows: minimumRows) { flagged[$0] }
+        var values = RowKernels.share(groups: groups, minimumRows: minimumRows) { flagged[$0] }
+        if confidenceZ > 0 {
+            for entity in values.indices where !values[entity].isNaN {
+                values[entity] = Self.shareLowerBound(values[entity], rows: groups.count(of: entity), z: confidenceZ)
+            }
+        }
         var samples: [UInt32: [EvidenceSample]] = [:]
         for entity in values.indices where values[entity] >= definition.threshold {
             samples[UInt32(entity)] = groups.rows(of: entity).lazy.filter { flagged[Int($0)] }
                 .prefix(SignalColumn.sampleLimit).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
+    }
+
+    /// The lower end of the Wilson score interval of a share measured on `rows` rows, `z`
+    /// standard errors down: what the rows show with confidence. One fast confirmation
+    /// among eight orders is a share of 0.125 but a bound near 0.02; a ring's many orders
+    /// keep most of their share.
+    static func shareLowerBound(_ share: Double, rows: Int, z: Double) -> Double {
+        let n = Double(rows), z2 = z * z
+        let centre = share + z2 / (2 * n)
+        let spread = z * (share * (1 - share) / n + z2 / (4 * n * n)).squareRoot()
+        return max(0, (centre - spread) / (1 + z2 / n))
     }
 
     /// Per buyer, the most distinct buyers on any of its devices or payment accounts.

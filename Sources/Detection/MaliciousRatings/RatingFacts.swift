@@ -61,16 +61,27 @@ struct RatingFacts: Sendable {
     }
 
     /// How each rating is backed by its order. An order counts only when it is the
-    /// rater's own, at the rated shop and not cancelled; it is trivial when its amount is
-    /// at or below the `trivialQuantile` of the shop's order amounts (measured only for
-    /// shops with at least `minimumShopOrders` orders, where the quantile means something).
+    /// rater's own, at the rated shop and not cancelled; it is trivial when its item is
+    /// one of the shop's cheapest: the item's median amount is at or below the
+    /// `trivialQuantile` of the shop's order amounts and below their median (measured
+    /// only for shops with at least `minimumShopOrders` orders, where the quantiles mean
+    /// something). An attacker buys what costs least next to what the shop's customers
+    /// buy. Where the cheapest amount is also the common one (a shop whose best seller is
+    /// its cheapest item, a one-item shop), buying it is what real customers do; and an
+    /// order of a dearer item bought cheap (a flash sale's discount) is the shop's
+    /// demand, not a ticket to rate: both back a rating like any purchase.
     static func backing(
         ratings: RatingsTable, orders: OrdersTable, shopCount: Int, trivialQuantile: Double, minimumShopOrders: Int,
         threads: Int
     ) -> [RatingBacking] {
-        let cheapLimit = orderAmountQuantile(
-            orders: orders, shopCount: shopCount, quantile: trivialQuantile, minimumOrders: minimumShopOrders,
+        let cheapLimit = amountQuantile(
+            orders, by: orders.shop, count: shopCount, quantile: trivialQuantile, minimumOrders: minimumShopOrders,
             threads: threads)
+        let median = amountQuantile(
+            orders, by: orders.shop, count: shopCount, quantile: 0.5, minimumOrders: minimumShopOrders, threads: threads)
+        let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
+        let itemMedian = amountQuantile(
+            orders, by: orders.item, count: itemCount, quantile: 0.5, minimumOrders: 1, threads: threads)
         return (0..<ratings.count).map { row in
             let order = ratings.order[row]
             guard order != IdDictionary.absent else { return .none }
@@ -78,21 +89,24 @@ struct RatingFacts: Sendable {
             guard orders.buyer[index] == ratings.buyer[row], orders.shop[index] == ratings.shop[row],
                 orders.status[index] != OrderStatus.cancelled.rawValue
             else { return .none }
-            return orders.amountCents[index] <= cheapLimit[Int(ratings.shop[row])] ? .trivial : .genuine
+            let item = orders.item[index], shop = Int(ratings.shop[row])
+            let price = item != IdDictionary.absent ? itemMedian[Int(item)] : orders.amountCents[index]
+            return price <= cheapLimit[shop] && price < median[shop] ? .trivial : .genuine
         }
     }
 
-    /// Per shop, the order amount at `quantile` of its orders (nearest rank below, found
-    /// by selection), or -1 for a shop with fewer than `minimumOrders` orders.
-    static func orderAmountQuantile(
-        orders: OrdersTable, shopCount: Int, quantile: Double, minimumOrders: Int, threads: Int
+    /// Per group of `keys` (shops, items; `count` groups), the order amount at `quantile`
+    /// of its orders (nearest rank below, found by selection), or -1 for a group with
+    /// fewer than `minimumOrders` orders.
+    static func amountQuantile(
+        _ orders: OrdersTable, by keys: [UInt32], count: Int, quantile: Double, minimumOrders: Int, threads: Int
     ) -> [Int64] {
-        let shops = EntityGroups(keys: orders.shop, entityCount: shopCount)
+        let groups = EntityGroups(keys: keys, entityCount: count)
         let amounts = orders.amountCents
-        return ParallelRows.map(count: shopCount, threads: threads) { range -> [Int64] in
+        return ParallelRows.map(count: count, threads: threads) { range -> [Int64] in
             var values: [Double] = []
-            return range.map { shop in
-                let rows = shops.rows(of: shop)
+            return range.map { group in
+                let rows = groups.rows(of: group)
                 guard rows.count >= max(1, minimumOrders) else { return -1 }
                 // Cents are exact as doubles; selection finds the rank without a sort.
                 values.removeAll(keepingCapacity: true)
