@@ -9,7 +9,10 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    /// No weight declared, or a weight under its item's learned baseline.
+    /// A declared weight under its item's learned baseline. A missing weight is missing
+    /// data, not a tell: outlets skip the scale for letters and same-city drop-offs, and
+    /// on an independent generator's export counting it made honest same-city parcels
+    /// look empty.
     public static let weightless = ParcelTells(rawValue: 1 << 0)
     /// Signed where the waybill was issued (or, without locations, signed with no
     /// transit scan): the parcel went nowhere.
@@ -49,7 +52,7 @@ extension ParcelTells {
     public init(_ trajectory: WaybillTrajectory, underweight: Bool, fastSeconds: Int64) {
         self = []
         let flags = trajectory.flags
-        if trajectory.grams < 0 || underweight { insert(.weightless) }
+        if underweight { insert(.weightless) }
         if flags.contains(.signedWhereIssued)
             || (trajectory.signedAt != Missing.time && !flags.contains(.transit) && !flags.contains(.moved))
         {

@@ -1,0 +1,39 @@
+import Columnar
+import Testing
+
+@testable import Detection
+
+/// What one waybill's trajectory tells about its parcel.
+@Suite struct ParcelTellsTests {
+    /// A parcel that travelled, took two days and was signed: no tell, whether or not the
+    /// courier declared a weight. A missing weight is missing data (many outlets skip the
+    /// scale for letters and same-city drop-offs), not a light parcel: only a weight under
+    /// the item's baseline is the `.weightless` tell.
+    @Test func aMissingWeightIsNoTell() {
+        var trajectory = WaybillTrajectory()
+        trajectory.scans = 5
+        trajectory.orders = 1
+        trajectory.startAt = 1_800_000_000
+        trajectory.signedAt = 1_800_000_000 + 2 * 86_400
+        trajectory.flags = [.transit, .moved]
+        trajectory.grams = Missing.count
+        #expect(ParcelTells(trajectory, underweight: false, fastSeconds: 6 * 3600) == [])
+        #expect(ParcelTells(trajectory, underweight: true, fastSeconds: 6 * 3600) == [.weightless])
+        trajectory.grams = 900
+        #expect(ParcelTells(trajectory, underweight: false, fastSeconds: 6 * 3600) == [])
+    }
+
+    /// A same-city parcel without a declared weight, signed within hours: fast, and no
+    /// more; alone it does not look empty.
+    @Test func aFastUnweighedParcelDoesNotLookEmpty() {
+        var trajectory = WaybillTrajectory()
+        trajectory.scans = 3
+        trajectory.orders = 1
+        trajectory.startAt = 1_800_000_000
+        trajectory.signedAt = 1_800_000_000 + 3 * 3600
+        trajectory.flags = [.transit, .moved]
+        let tells = ParcelTells(trajectory, underweight: false, fastSeconds: 6 * 3600)
+        #expect(tells == [.fast])
+        #expect(!tells.looksEmpty(minimumTells: 2))
+    }
+}
