@@ -6,8 +6,8 @@ import Columnar
 /// document) or a fast same-city delivery shows one tell at most, so a waybill looks
 /// empty only with several of them, or with a tell no genuine parcel shows at all.
 public struct ParcelTells: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// A declared weight under its item's learned baseline. A missing weight is missing
     /// data, not a tell: outlets skip the scale for letters and same-city drop-offs, and
@@ -36,8 +36,14 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
     /// never makes a waybill look empty.
     public static let signedAtCounter = ParcelTells(rawValue: 1 << 7)
 
+    /// Its scans from pickup on (each place, and each time counted back from signing) are
+    /// another recipient's waybill's: a tracking history copied from a real parcel to make
+    /// an empty one look shipped (`CopiedTraces`). Two parcels to different buyers are not
+    /// scanned at the same places at the same moments before their signatures.
+    public static let copiedTrace = ParcelTells(rawValue: 1 << 8)
+
     /// Tells that no genuine parcel shows, enough on their own.
-    public static let conclusive: ParcelTells = [.reusedNumber, .pickupBeforePayment]
+    public static let conclusive: ParcelTells = [.reusedNumber, .pickupBeforePayment, .copiedTrace]
 
     /// Whether a waybill with these tells looks empty: a conclusive tell, or at least
     /// `minimumTells` of the others (`.signedAtCounter` not counted: see there).
