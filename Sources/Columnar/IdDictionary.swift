@@ -491,12 +491,7 @@ public struct IdDictionary: Sendable {
             }
             h = mix(h, tail)
         }
-        h ^= h >> 33
-        h = h &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 33
-        h = h &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 33
-        return h
+        return h.scrambled
     }
 
     @inlinable
@@ -508,4 +503,17 @@ public struct IdDictionary: Sendable {
 extension UInt64 {
     @inlinable
     func rotatedLeft(_ count: UInt64) -> UInt64 { (self << count) | (self >> (64 &- count)) }
+
+    /// The value through the murmur3 64-bit finaliser: a bijection that spreads every input
+    /// bit over every output bit (hash tables, signatures summed over many values).
+    @inlinable
+    public var scrambled: UInt64 {
+        var h = self
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
 }

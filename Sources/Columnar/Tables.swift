@@ -66,6 +66,20 @@ public struct LogisticsTable: Sendable {
 
     public init() {}
     public var count: Int { waybill.count }
+
+    /// The table with its rows in the order `rows` gives (row `rows[i]` becomes row `i`):
+    /// the same scans logged in another order, as tests and benchmarks need.
+    public func reordered(_ rows: [Int]) -> LogisticsTable {
+        var table = LogisticsTable()
+        table.waybill = rows.map { waybill[$0] }
+        table.order = rows.map { order[$0] }
+        table.courier = rows.map { courier[$0] }
+        table.event = rows.map { event[$0] }
+        table.at = rows.map { at[$0] }
+        table.location = rows.map { location[$0] }
+        table.weightGrams = rows.map { weightGrams[$0] }
+        return table
+    }
 }
 
 /// `accounts.csv` as columns, one row per account.

@@ -43,16 +43,7 @@ import Testing
         Self.ship(&table, waybill: 8, start: start, hops: [(5, 3_000), (6, 9_000)], signed: (7, 20_000))
         if shuffled {
             var random = SplitMix(seed: 5)
-            let order = (0..<table.count).shuffled(using: &random)
-            var copy = LogisticsTable()
-            copy.waybill = order.map { table.waybill[$0] }
-            copy.order = order.map { table.order[$0] }
-            copy.courier = order.map { table.courier[$0] }
-            copy.event = order.map { table.event[$0] }
-            copy.at = order.map { table.at[$0] }
-            copy.location = order.map { table.location[$0] }
-            copy.weightGrams = order.map { table.weightGrams[$0] }
-            table = copy
+            table = table.reordered((0..<table.count).shuffled(using: &random))
         }
         let trajectories = WaybillTrajectory.trace(
             table, paidAt: [Int64](repeating: start, count: 9), waybillCount: 9,

@@ -25,17 +25,8 @@ import Testing
                 table.weightGrams.append(random.next() % 3 == 0 ? Int32(random.next() % 900) : Missing.count)
             }
         }
-        var shuffled = LogisticsTable()
         let order = (0..<table.count).shuffled(using: &random)
-        for row in grouped ? Array(0..<table.count) : order {
-            shuffled.waybill.append(table.waybill[row])
-            shuffled.order.append(table.order[row])
-            shuffled.courier.append(table.courier[row])
-            shuffled.event.append(table.event[row])
-            shuffled.at.append(table.at[row])
-            shuffled.location.append(table.location[row])
-            shuffled.weightGrams.append(table.weightGrams[row])
-        }
+        let shuffled = table.reordered(grouped ? Array(0..<table.count) : order)
         let paidAt = (0..<orderCount).map { _ in random.next() % 6 == 0 ? Missing.time : Int64(random.next() % 40) * 300 }
         return (shuffled, paidAt, waybillCount)
     }
@@ -189,17 +180,7 @@ import Testing
 
     /// `table`'s rows ordered by waybill, each waybill's rows kept in their order.
     static func stablySorted(_ table: LogisticsTable) -> LogisticsTable {
-        var sorted = LogisticsTable()
-        for row in (0..<table.count).sorted(by: { (table.waybill[$0], $0) < (table.waybill[$1], $1) }) {
-            sorted.waybill.append(table.waybill[row])
-            sorted.order.append(table.order[row])
-            sorted.courier.append(table.courier[row])
-            sorted.event.append(table.event[row])
-            sorted.at.append(table.at[row])
-            sorted.location.append(table.location[row])
-            sorted.weightGrams.append(table.weightGrams[row])
-        }
-        return sorted
+        table.reordered((0..<table.count).sorted(by: { (table.waybill[$0], $0) < (table.waybill[$1], $1) }))
     }
 
     /// Swaps rows `a` and `b` of `table` in every column.

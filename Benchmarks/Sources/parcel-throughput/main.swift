@@ -80,15 +80,7 @@ let threadCounts = arguments.count > 1 ? Array(arguments.dropFirst()) : [1, 2]
 func inTimeOrder(_ export: Export) -> Export {
     var copy = export
     let scans = export.logistics
-    let order = scans.at.indices.sorted { (scans.at[$0], $0) < (scans.at[$1], $1) }
-    func permuted<Value>(_ column: [Value]) -> [Value] { order.map { column[$0] } }
-    copy.logistics.waybill = permuted(scans.waybill)
-    copy.logistics.order = permuted(scans.order)
-    copy.logistics.courier = permuted(scans.courier)
-    copy.logistics.event = permuted(scans.event)
-    copy.logistics.at = permuted(scans.at)
-    copy.logistics.location = permuted(scans.location)
-    copy.logistics.weightGrams = permuted(scans.weightGrams)
+    copy.logistics = scans.reordered(scans.at.indices.sorted { (scans.at[$0], $0) < (scans.at[$1], $1) })
     return copy
 }
 let waybillByWaybill = syntheticExport(events: events, seed: 42)

@@ -27,14 +27,14 @@ enum CopiedTraces {
             let signedAt = signedAtOf[waybill]
             guard signedAt != Missing.time else { continue }
             let place = UInt64(logistics.location[row]), before = UInt64(bitPattern: signedAt &- logistics.at[row])
-            sums[waybill] &+= scramble(place << 40 ^ before ^ UInt64(event) << 36)
+            sums[waybill] &+= (place << 40 ^ before ^ UInt64(event) << 36).scrambled
             counts[waybill] &+= 1
         }
         // Per signature its first buyer, and whether a waybill of another buyer shares it.
         var bySignature: [UInt64: (buyer: UInt32, shared: Bool)] = [:]
         func signature(_ waybill: Int) -> UInt64? {
             guard Int(counts[waybill]) >= minimumScans, buyerOfWaybill[waybill] != IdDictionary.absent else { return nil }
-            return sums[waybill] ^ scramble(UInt64(counts[waybill]))
+            return sums[waybill] ^ UInt64(counts[waybill]).scrambled
         }
         for waybill in 0..<waybillCount {
             guard let signature = signature(waybill) else { continue }
@@ -48,17 +48,5 @@ enum CopiedTraces {
         for waybill in 0..<waybillCount {
             if let signature = signature(waybill), bySignature[signature]?.shared == true { tells[waybill].insert(.copiedTrace) }
         }
-    }
-
-    /// A bijective 64-bit mix (the murmur3 finaliser), so the sum of a waybill's scans
-    /// is a sum of well-spread words.
-    static func scramble(_ value: UInt64) -> UInt64 {
-        var h = value
-        h ^= h >> 33
-        h = h &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 33
-        h = h &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 33
-        return h
     }
 }
