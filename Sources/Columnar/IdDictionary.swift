@@ -193,11 +193,11 @@ public struct IdDictionary: Sendable {
         /// `ids[0 ..< count]` (`absent` for a missing key): the ids `intern` gives one key
         /// at a time. A reader interning keys at random from a table larger than the caches
         /// passes a few dozen keys at once, so that their cache misses overlap instead of
-        /// coming one after the other. Each key is hashed once and its home slot fetched as
-        /// soon as it is known; in one-word tables (long keys) the bounds of the key in a
-        /// matching home slot, then that key's bytes, are fetched too (two-word tables keep
-        /// their keys inline, so a hit reads the slot alone). Then the keys are probed in
-        /// order from the home slots of the first pass.
+        /// coming one after the other: each key is hashed once and its home slot fetched as
+        /// soon as it is known, then the keys are probed in order from those home slots.
+        /// Only the slots are fetched ahead: a key found in a two-word slot needs nothing
+        /// else, and fetching the bounds and bytes of long keys too (one-word tables) did
+        /// not pay on the 1M-row orders fixture (docs/PERFORMANCE.md, #3).
         public mutating func intern(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>) {
             precondition(count <= block.capacity, "more keys than the block holds")
             let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
@@ -209,29 +209,11 @@ public struct IdDictionary: Sendable {
                 homes[index] = home
                 cw_prefetch(slots + home &* words)
             }
-            if words == 1 { fetchLongKeys(block, count: count) }
             for index in 0..<count {
                 let length = lengths[index]
                 ids[index] = length < 0
                     ? IdDictionary.absent
                     : intern(UnsafeRawBufferPointer(start: keys[index], count: length), hash: hashes[index], home: homes[index])
-            }
-        }
-
-        /// Fetches, for the keys of `block` hashed into a one-word table, the bounds of the
-        /// key in each home slot whose hash matches, then, once those arrived, that key's
-        /// bytes (a hint only: nothing is changed).
-        func fetchLongKeys(_ block: KeyBlock, count: Int) {
-            let lengths = block.lengths, hashes = block.hashes, homes = block.homes, found = block.found
-            for index in 0..<count where lengths[index] >= 0 {
-                let tag = slots[homes[index]]
-                let matches = tag != 0 && (tag ^ hashes[index]) & 0xFFFF_FFFF_0000_0000 == 0
-                let id = matches ? Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1 : -1
-                found[index] = id
-                if id >= 0 { cw_prefetch(bounds + id) }
-            }
-            for index in 0..<count where lengths[index] >= 0 && found[index] >= 0 {
-                cw_prefetch(arena + bounds[found[index]])
             }
         }
 
@@ -260,9 +242,8 @@ public struct IdDictionary: Sendable {
 
     /// A block of keys to intern together (`Interner.intern(_:count:into:)`): each key as
     /// its start and length (negative for a missing value), and room for what interning
-    /// works out per key (hash, home slot, the id a fetch found), so that nothing is
-    /// worked out twice. A reader allocates one and reuses it for every block;
-    /// `deallocate` frees it.
+    /// works out per key (hash, home slot), so that nothing is worked out twice. A reader
+    /// allocates one and reuses it for every block; `deallocate` frees it.
     public struct KeyBlock {
         /// The most keys the block holds.
         public let capacity: Int
@@ -272,7 +253,6 @@ public struct IdDictionary: Sendable {
         public let lengths: UnsafeMutablePointer<Int>
         let hashes: UnsafeMutablePointer<UInt64>
         let homes: UnsafeMutablePointer<Int>
-        let found: UnsafeMutablePointer<Int>
 
         /// An uninitialised block of `capacity` keys.
         public init(capacity: Int) {
@@ -281,7 +261,6 @@ public struct IdDictionary: Sendable {
             lengths = .allocate(capacity: capacity)
             hashes = .allocate(capacity: capacity)
             homes = .allocate(capacity: capacity)
-            found = .allocate(capacity: capacity)
         }
 
         /// Frees the block's memory.
@@ -290,7 +269,6 @@ public struct IdDictionary: Sendable {
             lengths.deallocate()
             hashes.deallocate()
             homes.deallocate()
-            found.deallocate()
         }
     }
 
