@@ -186,7 +186,7 @@ public struct IdDictionary: Sendable {
         @inlinable
         public mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
             let hash = IdDictionary.hash(key)
-            return intern(key, hash: hash, home: Int(truncatingIfNeeded: hash >> 32) & mask)
+            return intern(key, hash: hash, home: Int(truncatingIfNeeded: hash >> 32) & mask, words: words)
         }
 
         /// Interns the first `count` keys of `block` in order, writing their ids to
@@ -209,18 +209,26 @@ public struct IdDictionary: Sendable {
                 homes[index] = home
                 cw_prefetch(slots + home &* words)
             }
+            if words == 2 { probe(block, count: count, into: ids, words: 2) } else { probe(block, count: count, into: ids, words: 1) }
+        }
+
+        /// The second pass of `intern(_:count:into:)`, for slots of `words` words (a
+        /// constant where it is called, so the slot arithmetic folds).
+        @inline(__always)
+        mutating func probe(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>, words: Int) {
+            let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
             for index in 0..<count {
                 let length = lengths[index]
                 ids[index] = length < 0
                     ? IdDictionary.absent
-                    : intern(UnsafeRawBufferPointer(start: keys[index], count: length), hash: hashes[index], home: homes[index])
+                    : intern(UnsafeRawBufferPointer(start: keys[index], count: length), hash: hashes[index], home: homes[index], words: words)
             }
         }
 
         /// Returns the id of `key`, whose `IdDictionary.hash` is `hash` and home slot
         /// `home`, adding it if it is new (within the room asked for).
         @inlinable @inline(__always)
-        mutating func intern(_ key: UnsafeRawBufferPointer, hash: UInt64, home: Int) -> UInt32 {
+        mutating func intern(_ key: UnsafeRawBufferPointer, hash: UInt64, home: Int, words: Int) -> UInt32 {
             let word = IdDictionary.inlineWord(key)
             let found = IdDictionary.probe(
                 key, hash: hash, home: home, word: word, slots: slots, words: words, mask: mask, bounds: bounds,

@@ -72,7 +72,8 @@ final class ColumnGroup: @unchecked Sendable {
     private var stages: [UnsafeMutableRawPointer]
     private var stageRows = 0
     /// The keys of an id group's block, and the ids they get when the group has several
-    /// fields (a one-field group's ids go straight to its stage).
+    /// fields (a one-field group's ids go straight to its stage, which for `uniqueIDs`
+    /// is only scratch: their id is the row).
     private let block: IdDictionary.KeyBlock
     private let blockIDs: UnsafeMutablePointer<UInt32>
 
@@ -266,8 +267,8 @@ final class ColumnGroup: @unchecked Sendable {
         return nil
     }
 
-    /// Puts the group's values of `rows` of `frame` into `block`, row by row (an empty
-    /// optional value as missing): how many, and the problem of the value after them when
+    /// Puts the group's values of `rows` of `frame` into `block` in file order (row by
+    /// row, a row's fields in order; an empty optional value as missing): how many, and the problem of the value after them when
     /// it is refused (empty and required, or too long to be an id). Goes down one field at
     /// a time (no work per row), each stopping at the first value refused so far.
     @inline(__always)
