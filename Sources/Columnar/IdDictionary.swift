@@ -185,48 +185,53 @@ public struct IdDictionary: Sendable {
         /// Returns the id of `key`, adding it if it is new (within the room asked for).
         @inlinable
         public mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
-            intern(key, hash: IdDictionary.hash(key))
+            let hash = IdDictionary.hash(key)
+            return intern(key, hash: hash, home: Int(truncatingIfNeeded: hash >> 32) & mask, words: words)
         }
 
-        /// Fetches ahead what interning the keys of `hashes` (their `IdDictionary.hash`)
-        /// will read, so that their cache misses overlap instead of coming one after the
-        /// other: every key's home slot; then, once those arrived, the bounds of the key in
-        /// a home slot whose hash matches, unless the slot holds that key inline; then
-        /// that key's bytes. Only fetches (a hint; ids come from `intern(_:hash:)` alone). A
-        /// reader interning keys at random from a table larger than the caches calls it for
-        /// a few dozen keys before interning them.
-        @inlinable
-        public func fetchAhead(_ hashes: UnsafeBufferPointer<UInt64>) {
-            for hash in hashes { cw_prefetch(slots + home(hash) &* words) }
-            for hash in hashes {
-                let index = home(hash) &* words
-                let tag = slots[index]
-                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0
-                    && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
-                    cw_prefetch(bounds + (Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1))
-                }
+        /// Interns the first `count` keys of `block` in order, writing their ids to
+        /// `ids[0 ..< count]` (`absent` for a missing key): the ids `intern` gives one key
+        /// at a time. A reader interning keys at random from a table larger than the caches
+        /// passes a few dozen keys at once, so that their cache misses overlap instead of
+        /// coming one after the other: each key is hashed once and its home slot fetched as
+        /// soon as it is known, then the keys are probed in order from those home slots.
+        /// Only the slots are fetched ahead: a key found in a two-word slot needs nothing
+        /// else, and fetching the bounds and bytes of long keys too (one-word tables) did
+        /// not pay on the 1M-row orders fixture (docs/PERFORMANCE.md, #3).
+        public mutating func intern(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>) {
+            precondition(count <= block.capacity, "more keys than the block holds")
+            let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
+            let slots = slots, words = words, mask = mask
+            for index in 0..<count where lengths[index] >= 0 {
+                let hash = IdDictionary.hash(UnsafeRawBufferPointer(start: keys[index], count: lengths[index]))
+                let home = Int(truncatingIfNeeded: hash >> 32) & mask
+                hashes[index] = hash
+                homes[index] = home
+                cw_prefetch(slots + home &* words)
             }
-            for hash in hashes {
-                let index = home(hash) &* words
-                let tag = slots[index]
-                if tag != 0 && (tag ^ hash) & 0xFFFF_FFFF_0000_0000 == 0
-                    && (words == 1 || slots[index &+ 1] == IdDictionary.longKey) {
-                    cw_prefetch(arena + bounds[Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1])
-                }
+            if words == 2 { probe(block, count: count, into: ids, words: 2) } else { probe(block, count: count, into: ids, words: 1) }
+        }
+
+        /// The second pass of `intern(_:count:into:)`, for slots of `words` words (a
+        /// constant where it is called, so the slot arithmetic folds).
+        @inline(__always)
+        mutating func probe(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>, words: Int) {
+            let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
+            for index in 0..<count {
+                let length = lengths[index]
+                ids[index] = length < 0
+                    ? IdDictionary.absent
+                    : intern(UnsafeRawBufferPointer(start: keys[index], count: length), hash: hashes[index], home: homes[index], words: words)
             }
         }
 
-        /// The slot where the probe for a key of `hash` starts.
-        @inlinable
-        func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 32) & mask }
-
-        /// Returns the id of `key`, whose `IdDictionary.hash` is `hash`, adding it if it is
-        /// new (within the room asked for).
-        @inlinable
-        public mutating func intern(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32 {
+        /// Returns the id of `key`, whose `IdDictionary.hash` is `hash` and home slot
+        /// `home`, adding it if it is new (within the room asked for).
+        @inlinable @inline(__always)
+        mutating func intern(_ key: UnsafeRawBufferPointer, hash: UInt64, home: Int, words: Int) -> UInt32 {
             let word = IdDictionary.inlineWord(key)
             let found = IdDictionary.probe(
-                key, hash: hash, word: word, slots: slots, words: words, mask: mask, bounds: bounds,
+                key, hash: hash, home: home, word: word, slots: slots, words: words, mask: mask, bounds: bounds,
                 arena: UnsafeRawPointer(arena))
             if found >= 0 { return UInt32(truncatingIfNeeded: found) }
             let end = arenaUsed &+ key.count
@@ -243,9 +248,41 @@ public struct IdDictionary: Sendable {
         }
     }
 
+    /// A block of keys to intern together (`Interner.intern(_:count:into:)`): each key as
+    /// its start and length (negative for a missing value), and room for what interning
+    /// works out per key (hash, home slot), so that nothing is worked out twice. A reader
+    /// allocates one and reuses it for every block; `deallocate` frees it.
+    public struct KeyBlock {
+        /// The most keys the block holds.
+        public let capacity: Int
+        /// Where each key starts.
+        public let keys: UnsafeMutablePointer<UnsafeRawPointer>
+        /// Each key's length in bytes; negative for a missing value.
+        public let lengths: UnsafeMutablePointer<Int>
+        let hashes: UnsafeMutablePointer<UInt64>
+        let homes: UnsafeMutablePointer<Int>
+
+        /// An uninitialised block of `capacity` keys.
+        public init(capacity: Int) {
+            self.capacity = capacity
+            keys = .allocate(capacity: capacity)
+            lengths = .allocate(capacity: capacity)
+            hashes = .allocate(capacity: capacity)
+            homes = .allocate(capacity: capacity)
+        }
+
+        /// Frees the block's memory.
+        public func deallocate() {
+            keys.deallocate()
+            lengths.deallocate()
+            hashes.deallocate()
+            homes.deallocate()
+        }
+    }
+
     /// Copies `key` to `target` a word at a time (the last word overlapping; two
     /// overlapping half words for keys of 4 to 7 bytes), bytes for shorter keys.
-    @inlinable
+    @inlinable @inline(__always)
     static func copy(_ key: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) {
         let count = key.count
         guard let source = key.baseAddress else { return }
@@ -329,26 +366,28 @@ public struct IdDictionary: Sendable {
         slots.withUnsafeBufferPointer { slots in
             bounds.withUnsafeBufferPointer { bounds in
                 arena.withUnsafeBytes { arena in
-                    IdDictionary.probe(
-                        key, hash: hash, word: IdDictionary.inlineWord(key), slots: slots.baseAddress!, words: slotWords,
-                        mask: slots.count / slotWords &- 1, bounds: bounds.baseAddress!, arena: arena.baseAddress)
+                    let mask = slots.count / slotWords &- 1
+                    return IdDictionary.probe(
+                        key, hash: hash, home: Int(truncatingIfNeeded: hash >> 32) & mask, word: IdDictionary.inlineWord(key),
+                        slots: slots.baseAddress!, words: slotWords, mask: mask, bounds: bounds.baseAddress!,
+                        arena: arena.baseAddress)
                 }
             }
         }
     }
 
-    /// Probes `slots` (`words` words a slot, table size `mask + 1`) from the home slot of
-    /// `key`, whose hash is `hash` and inline word `word`: the key's id (>= 0) when
+    /// Probes `slots` (`words` words a slot, table size `mask + 1`) from `home`, the home
+    /// slot of `key`, whose hash is `hash` and inline word `word`: the key's id (>= 0) when
     /// present, else `~index` of the empty slot where it belongs (< 0). A slot holds the
     /// key when its hash half matches and then, in a two-word slot, its inline word does
     /// (enough unless both are `longKey`), and otherwise the key's bytes in the arena do.
-    @inlinable
+    @inlinable @inline(__always)
     static func probe(
-        _ key: UnsafeRawBufferPointer, hash: UInt64, word: UInt64, slots: UnsafePointer<UInt64>, words: Int, mask: Int,
-        bounds: UnsafePointer<Int>, arena: UnsafeRawPointer?
+        _ key: UnsafeRawBufferPointer, hash: UInt64, home: Int, word: UInt64, slots: UnsafePointer<UInt64>, words: Int,
+        mask: Int, bounds: UnsafePointer<Int>, arena: UnsafeRawPointer?
     ) -> Int {
         let high = hash & 0xFFFF_FFFF_0000_0000
-        var index = Int(truncatingIfNeeded: hash >> 32) & mask
+        var index = home
         while true {
             let tag = slots[index &* words]
             if tag == 0 { return ~index }
@@ -372,7 +411,7 @@ public struct IdDictionary: Sendable {
     /// 0-7 bytes has its bytes in the low bytes and its length in the top byte (0-7); a
     /// key of 8 bytes is its bytes when its last byte is 8 or more (any text id). Other
     /// keys get `longKey` and are compared in the arena.
-    @inlinable
+    @inlinable @inline(__always)
     static func inlineWord(_ key: UnsafeRawBufferPointer) -> UInt64 {
         let count = key.count
         if count == 8 {

@@ -71,6 +71,11 @@ final class ColumnGroup: @unchecked Sendable {
     /// One staging buffer per field, `stageRows` rows of 8 bytes.
     private var stages: [UnsafeMutableRawPointer]
     private var stageRows = 0
+    /// The keys of an id group's block, and the ids they get when the group has several
+    /// fields (a one-field group's ids go straight to its stage, which for `uniqueIDs`
+    /// is only scratch: their id is the row).
+    private let block: IdDictionary.KeyBlock
+    private let blockIDs: UnsafeMutablePointer<UInt32>
 
     init(kind: Kind, fields: [Int], required: [Bool], file: String, names: [String]) {
         self.kind = kind
@@ -79,9 +84,15 @@ final class ColumnGroup: @unchecked Sendable {
         self.file = file
         self.names = names
         stages = fields.map { _ in UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8) }
+        block = IdDictionary.KeyBlock(capacity: max(ColumnGroup.keysAhead, fields.count))
+        blockIDs = .allocate(capacity: block.capacity)
     }
 
-    deinit { for stage in stages { stage.deallocate() } }
+    deinit {
+        for stage in stages { stage.deallocate() }
+        block.deallocate()
+        blockIDs.deallocate()
+    }
 
     /// The staged values of field `index` of the group.
     func stage<Value>(_ index: Int, as type: Value.Type) -> UnsafeMutablePointer<Value> {
@@ -205,7 +216,7 @@ final class ColumnGroup: @unchecked Sendable {
         return nil
     }
 
-    /// Keys of an id group hashed and fetched ahead as one block (`Interner.fetchAhead`):
+    /// Keys of an id group interned as one block (`Interner.intern(_:count:into:)`):
     /// enough for their cache misses to overlap, few enough that what they fetched is
     /// still cached when they are interned.
     static let keysAhead = 32
@@ -213,89 +224,99 @@ final class ColumnGroup: @unchecked Sendable {
     /// Interns the group's id fields row by row (fields in file order within a row), so
     /// ids are first-seen ids. `unique`: every value must be new (its id is its row).
     /// Room in the dictionary is made once per frame (its rows' values, its bytes). Rows
-    /// go in blocks of `keysAhead` keys: hashed and fetched ahead, then interned in order.
+    /// go in blocks of `keysAhead` keys: gathered and checked (`gatherKeys`), then interned
+    /// together.
     private func decodeIDs(_ batch: RecordBatch, unique: Bool) -> ValueFailure? {
         var dictionary = IdDictionary(capacity: 0)
         swap(&dictionary, &self.dictionary)
         defer { swap(&dictionary, &self.dictionary) }
-        let base = batch.buffer
-        let fields = fields, required = required, stages = stages
+        let block = block, ids = blockIDs, stages = stages
         let width = fields.count
         let blockRows = max(1, ColumnGroup.keysAhead / width)
         var index = 0
-        var empties = 0
-        defer { emptyValues &+= empties }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockRows &* width) { hashes -> ValueFailure? in
-            for (number, frame) in batch.frames.enumerated() {
-                let rows = min(frame.rows, batch.rows &- index)
-                let stride = frame.columns &* 2
-                let refused = dictionary.withRoom(forKeys: rows &* width, bytes: frame.end &- frame.start) { interner -> ValueFailure? in
-                    var record = UnsafePointer(frame.bounds)
-                    var blockStart = 0, blockEnd = 0
-                    for row in 0..<rows {
-                        if row == blockEnd {
-                            blockStart = row
-                            blockEnd = min(rows, row &+ blockRows)
-                            ColumnGroup.hash(rows: blockEnd &- row, from: record, stride: stride, fields: fields, base: base, into: hashes)
-                            interner.fetchAhead(UnsafeBufferPointer(rebasing: hashes[..<((blockEnd &- row) &* width)]))
-                        }
-                        let hashed = (row &- blockStart) &* width
-                        for slot in 0..<width {
-                            let field = fields[slot]
-                            let lower = Int(record[field &* 2])
-                            let value = UnsafeRawBufferPointer(start: base + lower, count: Int(record[field &* 2 &+ 1]) &- lower)
-                            let id: UInt32
-                            if value.isEmpty {
-                                guard !required[slot] else {
-                                    return failure(batch, frame: number, row: row, index: index &+ row, field: field, .missingValue)
-                                }
-                                empties &+= 1
-                                id = IdDictionary.absent
-                            } else {
-                                guard value.count <= FieldParser.maxIDBytes else {
-                                    return failure(batch, frame: number, row: row, index: index &+ row, field: field, .idTooLong)
-                                }
-                                if unique {
-                                    let next = interner.nextID
-                                    guard interner.intern(value, hash: hashes[hashed &+ slot]) == next else {
-                                        return failure(batch, frame: number, row: row, index: index &+ row, field: field, .duplicateOrder)
-                                    }
-                                    continue
-                                }
-                                id = interner.intern(value, hash: hashes[hashed &+ slot])
-                            }
-                            stages[slot].storeBytes(of: id, toByteOffset: (index &+ row) &* 4, as: UInt32.self)
-                        }
-                        record += stride
+        for (number, frame) in batch.frames.enumerated() {
+            let rows = min(frame.rows, batch.rows &- index)
+            let refused = dictionary.withRoom(forKeys: rows &* width, bytes: frame.end &- frame.start) { interner -> ValueFailure? in
+                var row = 0
+                while row < rows {
+                    let blockEnd = min(rows, row &+ blockRows)
+                    let (keys, problem) = gatherKeys(batch, frame: frame, rows: row..<blockEnd)
+                    let out = width == 1 ? stage(0, as: UInt32.self) + (index &+ row) : ids
+                    let next = interner.nextID
+                    interner.intern(block, count: keys, into: out)
+                    if unique, let duplicate = ColumnGroup.firstRepeat(out, count: keys, next: next) {
+                        return failure(batch, frame: number, row: row &+ duplicate / width, index: index &+ row &+ duplicate / width,
+                                       field: fields[duplicate % width], .duplicateOrder)
                     }
-                    return nil
+                    if width > 1 {
+                        for key in 0..<keys {
+                            stages[key % width].storeBytes(of: ids[key], toByteOffset: (index &+ row &+ key / width) &* 4, as: UInt32.self)
+                        }
+                    }
+                    if let problem {
+                        let at = row &+ keys / width
+                        return failure(batch, frame: number, row: at, index: index &+ at, field: fields[keys % width], problem)
+                    }
+                    row = blockEnd
                 }
-                if let refused { return refused }
-                index &+= rows
+                return nil
             }
-            return nil
+            if let refused { return refused }
+            index &+= rows
         }
+        return nil
     }
 
-    /// The `IdDictionary.hash` of the group's fields in `rows` records from `record` (`stride`
-    /// bounds apart), row by row into `hashes`; 0 for a value too long to be an id (it is
-    /// refused before it is interned).
+    /// Puts the group's values of `rows` of `frame` into `block` in file order (row by
+    /// row, a row's fields in order; an empty optional value as missing): how many, and the problem of the value after them when
+    /// it is refused (empty and required, or too long to be an id). Goes down one field at
+    /// a time (no work per row), each stopping at the first value refused so far.
     @inline(__always)
-    private static func hash(
-        rows: Int, from record: UnsafePointer<UInt32>, stride: Int, fields: [Int], base: UnsafeRawPointer,
-        into hashes: UnsafeMutableBufferPointer<UInt64>
-    ) {
-        var record = record
-        var next = 0
-        for _ in 0..<rows {
-            for field in fields {
-                let lower = Int(record[field &* 2])
-                let value = UnsafeRawBufferPointer(start: base + lower, count: Int(record[field &* 2 &+ 1]) &- lower)
-                hashes[next] = value.count <= FieldParser.maxIDBytes ? IdDictionary.hash(value) : 0
-                next &+= 1
+    private func gatherKeys(_ batch: RecordBatch, frame: RecordFrame, rows: Range<Int>) -> (Int, ValueProblem?) {
+        let base = batch.buffer, keys = block.keys, lengths = block.lengths
+        let width = fields.count, stride = frame.columns &* 2
+        var limit = rows.count &* width
+        var problem: ValueProblem?
+        var empties = 0
+        for slot in 0..<width {
+            let optional = !required[slot]
+            var bound = UnsafePointer(frame.bounds) + (rows.lowerBound &* stride &+ fields[slot] &* 2)
+            var key = slot
+            while key < limit {
+                let lower = Int(bound[0])
+                let length = Int(bound[1]) &- lower
+                if length == 0 {
+                    guard optional else {
+                        (limit, problem) = (key, .missingValue)
+                        break
+                    }
+                    empties &+= 1
+                    lengths[key] = -1
+                } else {
+                    guard length <= FieldParser.maxIDBytes else {
+                        (limit, problem) = (key, .idTooLong)
+                        break
+                    }
+                    keys[key] = base + lower
+                    lengths[key] = length
+                }
+                key &+= width
+                bound += stride
             }
-            record += stride
         }
+        emptyValues &+= empties
+        return (limit, problem)
+    }
+
+    /// The first of `count` ids that is not new, when each should be the next id from
+    /// `next` (missing values, `absent`, are skipped).
+    private static func firstRepeat(_ ids: UnsafePointer<UInt32>, count: Int, next: UInt32) -> Int? {
+        var expected = next
+        for key in 0..<count where ids[key] != IdDictionary.absent {
+            if ids[key] != expected { return key }
+            expected &+= 1
+        }
+        return nil
     }
 
     /// Resolves order ids to order rows (absent when empty or unknown; unknown ones are

@@ -79,13 +79,13 @@ extension IdDictionaryTests {
 }
 
 extension IdDictionaryTests {
-    /// Keys hashed and fetched ahead in blocks (`fetchAhead`, then `intern(_:hash:)`, the
-    /// readers' path) get the first-seen ids of a plain dictionary: keys of every length
-    /// up to `longest`, empty keys, many repeats, blocks of 1-64 keys, and the table
-    /// growing between batches from no room at all. The first keys are short, so with
-    /// long keys later the slots narrow from two words to one on the way.
+    /// Keys interned in blocks (`intern(_:count:into:)`, the readers' path) get the
+    /// first-seen ids of a plain dictionary: keys of every length up to `longest`, empty
+    /// keys, missing keys (`absent`, no id used), many repeats, blocks of 1-64 keys, and
+    /// the table growing between batches from no room at all. The first keys are short,
+    /// so with long keys later the slots narrow from two words to one on the way.
     @Test(arguments: [9, 40])
-    func keysFetchedAheadGetFirstSeenIDs(longest: Int) {
+    func keysInternedInBlocksGetFirstSeenIDs(longest: Int) {
         var generator = SystemRandomNumberGenerator()
         var reference: [[UInt8]: UInt32] = [:]
         var dictionary = IdDictionary(capacity: 0)
@@ -93,26 +93,38 @@ extension IdDictionaryTests {
             (0..<Int.random(in: 0...longest, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) &* 85 }
         }
         let short = pool.filter { $0.count <= 8 }
-        let keys = (0..<10_000).map { _ in short.randomElement(using: &generator)! }
-            + (0..<30_000).map { _ in pool.randomElement(using: &generator)! }
+        let keys: [[UInt8]?] = (0..<10_000).map { _ in short.randomElement(using: &generator)! }
+            + (0..<30_000).map { _ in Int.random(in: 0..<20, using: &generator) == 0 ? nil : pool.randomElement(using: &generator)! }
+        let block = IdDictionary.KeyBlock(capacity: 64)
+        defer { block.deallocate() }
+        var ids = [UInt32](repeating: 0, count: 64)
         var position = 0
         while position < keys.count {
             let batch = Array(keys[position..<min(keys.count, position + Int.random(in: 1...900, using: &generator))])
-            let ids = dictionary.withRoom(forKeys: batch.count, bytes: batch.reduce(0) { $0 + $1.count }) { interner in
-                var ids: [UInt32] = []
-                var start = 0
-                while start < batch.count {
-                    let block = batch[start..<min(batch.count, start + Int.random(in: 1...64, using: &generator))]
-                    let hashes = block.map { key in key.withUnsafeBytes { IdDictionary.hash($0) } }
-                    hashes.withUnsafeBufferPointer { interner.fetchAhead($0) }
-                    for (key, hash) in zip(block, hashes) {
-                        ids.append(key.withUnsafeBytes { interner.intern($0, hash: hash) })
+            let bytes = batch.flatMap { $0 ?? [] }
+            let batchIDs = bytes.withUnsafeBytes { bytes in
+                dictionary.withRoom(forKeys: batch.count, bytes: bytes.count) { interner in
+                    var batchIDs: [UInt32] = []
+                    var start = 0, offset = 0
+                    while start < batch.count {
+                        let count = min(batch.count - start, Int.random(in: 1...64, using: &generator))
+                        for index in 0..<count {
+                            block.keys[index] = bytes.baseAddress! + offset
+                            block.lengths[index] = batch[start + index]?.count ?? -1
+                            offset += batch[start + index]?.count ?? 0
+                        }
+                        interner.intern(block, count: count, into: &ids)
+                        batchIDs += ids[..<count]
+                        start += count
                     }
-                    start += block.count
+                    return batchIDs
                 }
-                return ids
             }
-            for (key, id) in zip(batch, ids) {
+            for (key, id) in zip(batch, batchIDs) {
+                guard let key else {
+                    #expect(id == IdDictionary.absent)
+                    continue
+                }
                 let expected = reference[key] ?? UInt32(reference.count)
                 reference[key] = expected
                 #expect(id == expected)

@@ -34,6 +34,34 @@ import Testing
         #expect(loadError(["orders.csv": orders(Self.row(3, String(repeating: "x", count: 128)))]) == nil)
     }
 
+    /// Id values are interned a block of rows at a time; the value refused first in file
+    /// order is reported, whichever comes first in the block: among the two fields of one
+    /// dictionary (buyer_id before shop_id in a row, an earlier row before a later one)
+    /// and between a repeated order_id and a later repeat.
+    @Test func firstRefusedIdInABlockWins() {
+        /// 98 rows (lines 3-100) with the given fields (1-based) of some rows replaced.
+        func text(_ changes: [(line: Int, column: Int, value: String)]) -> String {
+            orders(
+                (3...100).map { line in
+                    var fields = "o\(line),b\(line % 7),s\(line % 5),i1,5,2026-11-01T08:15:00Z,,,paid,a2,,,"
+                        .split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    for change in changes where change.line == line { fields[change.column - 1] = change.value }
+                    return fields.joined(separator: ",")
+                }.joined(separator: "\n"))
+        }
+        let long = String(repeating: "x", count: 129), cut = String(repeating: "x", count: 80)
+        #expect(loadError(["orders.csv": text([(41, 3, ""), (40, 3, long)])], chunkSize: 1 << 16)
+            == "orders.csv:40:3 (shop_id): id longer than 128 bytes: \"\(cut)\"")
+        #expect(loadError(["orders.csv": text([(40, 3, long), (40, 2, "")])], chunkSize: 1 << 16)
+            == "orders.csv:40:2 (buyer_id): missing required value: \"\"")
+        #expect(loadError(["orders.csv": text([(45, 1, "o4"), (42, 1, "o5")])], chunkSize: 1 << 16)
+            == "orders.csv:42:1 (order_id): duplicate order_id: \"o5\"")
+        #expect(loadError(["orders.csv": text([(45, 1, "o4"), (44, 1, "")])], chunkSize: 1 << 16)
+            == "orders.csv:44:1 (order_id): missing required value: \"\"")
+        #expect(loadError(["orders.csv": text([(100, 1, "o99")])], chunkSize: 1 << 16)
+            == "orders.csv:100:1 (order_id): duplicate order_id: \"o99\"")
+    }
+
     @Test func malformedValuesOfTheOtherFiles() {
         let ratings = "order_id,buyer_id,shop_id,stars,created_at,text_len,has_media\n"
         #expect(loadError(["orders.csv": orders(), "ratings.csv": ratings + "o1,b1,s1,6,1793520900,,\n"])
