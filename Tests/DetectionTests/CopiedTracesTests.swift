@@ -45,11 +45,11 @@ import Testing
             var random = SplitMix(seed: 5)
             table = table.reordered((0..<table.count).shuffled(using: &random))
         }
-        let trajectories = WaybillTrajectory.trace(
+        let traced = WaybillTrajectory.traceAll(
             table, paidAt: [Int64](repeating: start, count: 9), waybillCount: 9,
             rules: TrajectoryRules(minimumHopSeconds: 900, stalledBefore: start), threads: 1)
         var tells = [ParcelTells](repeating: [], count: 9)
-        CopiedTraces.mark(&tells, logistics: table, trajectories: trajectories, buyerOfWaybill: [10, 11, 12, 13, 10, 15, 16, 20, 20], minimumScans: 3)
+        CopiedTraces.mark(&tells, signatures: traced.signatures, buyerOfWaybill: [10, 11, 12, 13, 10, 15, 16, 20, 20], minimumScans: 3)
         #expect(tells.map { $0.contains(.copiedTrace) } == [true, true, true, false, true, false, false, false, false])
     }
 }

@@ -104,7 +104,7 @@ public struct EmptyParcelDetector: Detector {
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
         let buyerOfWaybill = trajectories.map { Int($0.order) < orders.buyer.count ? orders.buyer[Int($0.order)] : IdDictionary.absent }
         CopiedTraces.mark(
-            &tells, logistics: logistics, trajectories: trajectories, buyerOfWaybill: buyerOfWaybill,
+            &tells, signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill,
             minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }

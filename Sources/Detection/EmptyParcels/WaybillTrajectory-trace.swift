@@ -39,9 +39,11 @@ struct ScanColumns: @unchecked Sendable {
     }
 }
 
-/// Trajectories of every waybill, and the orders shipped on a waybill besides its first.
+/// Trajectories of every waybill, their trace signatures, and the orders shipped on a
+/// waybill besides its first.
 struct TracedWaybills: Sendable {
     var trajectories: [WaybillTrajectory]
+    var signatures: [TraceSignature]
     /// For each waybill shipping several orders, its orders after `WaybillTrajectory.order`
     /// (ascending), in waybill order.
     var furtherOrders: [(order: UInt32, waybill: UInt32)]
@@ -66,18 +68,19 @@ extension WaybillTrajectory {
             let scans = partitions.scans(scans)
             let workers = max(1, min(threads, partitions.partitionCount))
             let largest = partitions.largest
-            let output = OwnedBuffer<WaybillTrajectory>(count: waybillCount)
+            let output = TracedOutput(trajectories: OwnedBuffer(count: waybillCount), signatures: OwnedBuffer(count: waybillCount))
             let further = ConcurrentTasks.map(count: workers, threads: workers) { worker -> [(order: UInt32, waybill: UInt32)] in
                 var grouping = PartitionGrouping(largest: largest)
                 var further: [(order: UInt32, waybill: UInt32)] = []
                 let mine = (partitions.partitionCount * worker / workers)..<(partitions.partitionCount * (worker + 1) / workers)
                 for partition in mine {
-                    grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output.values, further: &further)
+                    grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output, further: &further)
                 }
                 return further
             }
             return TracedWaybills(
-                trajectories: Array(UnsafeBufferPointer(rebasing: output.values[0..<waybillCount])),
+                trajectories: Array(UnsafeBufferPointer(rebasing: output.trajectories.values[0..<waybillCount])),
+                signatures: Array(UnsafeBufferPointer(rebasing: output.signatures.values[0..<waybillCount])),
                 furtherOrders: further.flatMap { $0 })
         }
     }
@@ -223,7 +226,7 @@ struct PartitionGrouping {
     /// grouped) and writes each waybill's trajectory.
     mutating func trace(
         _ partition: Int, of partitions: WaybillScanPartitions, scans: ScanColumns, rules: TrajectoryRules,
-        into output: UnsafeMutableBufferPointer<WaybillTrajectory>, further: inout [(order: UInt32, waybill: UInt32)]
+        into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
     ) {
         let waybills = partitions.waybills(of: partition)
         let base = waybills.lowerBound, width = waybills.count
@@ -277,20 +280,28 @@ struct PartitionGrouping {
         return true
     }
 
-    /// Writes the trajectory of `waybill` from its `group` of rows and collects the
-    /// further orders of a reused number.
+    /// Writes the trajectory and trace signature of `waybill` from its `group` of rows and
+    /// collects the further orders of a reused number.
     private static func traceGroup(
         _ group: UnsafeMutableBufferPointer<UInt32>, waybill: Int, scans: ScanColumns, rules: TrajectoryRules,
-        into output: UnsafeMutableBufferPointer<WaybillTrajectory>, further: inout [(order: UInt32, waybill: UInt32)]
+        into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
     ) {
         let trajectory = WaybillTrajectory.trace(group, scans: scans, rules: rules)
-        (output.baseAddress! + waybill).initialize(to: trajectory)
+        (output.trajectories.values.baseAddress! + waybill).initialize(to: trajectory)
+        (output.signatures.values.baseAddress! + waybill).initialize(
+            to: TraceSignature(UnsafeBufferPointer(group), scans: scans, signedAt: trajectory.signedAt))
         if trajectory.orders > 1 {
             for order in WaybillTrajectory.distinctOrders(UnsafeBufferPointer(group), scans: scans) where order != trajectory.order {
                 further.append((order, UInt32(truncatingIfNeeded: waybill)))
             }
         }
     }
+}
+
+/// Where the workers of one trace write, each waybill once: its trajectory and signature.
+struct TracedOutput: Sendable {
+    let trajectories: OwnedBuffer<WaybillTrajectory>
+    let signatures: OwnedBuffer<TraceSignature>
 }
 
 /// Scan columns copied into buffers this object owns: a partition's scans gathered
