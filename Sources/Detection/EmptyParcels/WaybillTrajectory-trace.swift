@@ -68,19 +68,29 @@ extension WaybillTrajectory {
             let scans = partitions.scans(scans)
             let workers = max(1, min(threads, partitions.partitionCount))
             let largest = partitions.largest
-            let output = TracedOutput(trajectories: OwnedBuffer(count: waybillCount), signatures: OwnedBuffer(count: waybillCount))
-            let further = ConcurrentTasks.map(count: workers, threads: workers) { worker -> [(order: UInt32, waybill: UInt32)] in
-                var grouping = PartitionGrouping(largest: largest)
-                var further: [(order: UInt32, waybill: UInt32)] = []
-                let mine = (partitions.partitionCount * worker / workers)..<(partitions.partitionCount * (worker + 1) / workers)
-                for partition in mine {
-                    grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output, further: &further)
+            // Workers write each waybill's trajectory and signature once, straight into the
+            // arrays returned (no copy of the output; nothing reads it before they finish).
+            var further: [[(order: UInt32, waybill: UInt32)]] = []
+            var signatures: [TraceSignature] = []
+            let trajectories = [WaybillTrajectory](unsafeUninitializedCapacity: waybillCount) { trajectoryBuffer, traced in
+                signatures = [TraceSignature](unsafeUninitializedCapacity: waybillCount) { signatureBuffer, signed in
+                    let output = TracedOutput(trajectories: trajectoryBuffer, signatures: signatureBuffer)
+                    further = ConcurrentTasks.map(count: workers, threads: workers) { worker -> [(order: UInt32, waybill: UInt32)] in
+                        var grouping = PartitionGrouping(largest: largest)
+                        var further: [(order: UInt32, waybill: UInt32)] = []
+                        let mine = (partitions.partitionCount * worker / workers)..<(partitions.partitionCount * (worker + 1) / workers)
+                        for partition in mine {
+                            grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output, further: &further)
+                        }
+                        return further
+                    }
+                    signed = waybillCount
                 }
-                return further
+                traced = waybillCount
             }
             return TracedWaybills(
-                trajectories: Array(UnsafeBufferPointer(rebasing: output.trajectories.values[0..<waybillCount])),
-                signatures: Array(UnsafeBufferPointer(rebasing: output.signatures.values[0..<waybillCount])),
+                trajectories: trajectories,
+                signatures: signatures,
                 furtherOrders: further.flatMap { $0 })
         }
     }
@@ -287,8 +297,8 @@ struct PartitionGrouping {
         into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
     ) {
         let trajectory = WaybillTrajectory.trace(group, scans: scans, rules: rules)
-        (output.trajectories.values.baseAddress! + waybill).initialize(to: trajectory)
-        (output.signatures.values.baseAddress! + waybill).initialize(
+        (output.trajectories.baseAddress! + waybill).initialize(to: trajectory)
+        (output.signatures.baseAddress! + waybill).initialize(
             to: TraceSignature(UnsafeBufferPointer(group), scans: scans, signedAt: trajectory.signedAt))
         if trajectory.orders > 1 {
             for order in WaybillTrajectory.distinctOrders(UnsafeBufferPointer(group), scans: scans) where order != trajectory.order {
@@ -298,10 +308,11 @@ struct PartitionGrouping {
     }
 }
 
-/// Where the workers of one trace write, each waybill once: its trajectory and signature.
-struct TracedOutput: Sendable {
-    let trajectories: OwnedBuffer<WaybillTrajectory>
-    let signatures: OwnedBuffer<TraceSignature>
+/// Where the workers of one trace write, each waybill once (disjoint ranges of ids):
+/// its trajectory and signature.
+struct TracedOutput: @unchecked Sendable {
+    let trajectories: UnsafeMutableBufferPointer<WaybillTrajectory>
+    let signatures: UnsafeMutableBufferPointer<TraceSignature>
 }
 
 /// Scan columns copied into buffers this object owns: a partition's scans gathered
