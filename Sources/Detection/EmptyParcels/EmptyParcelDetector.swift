@@ -37,7 +37,7 @@ public struct EmptyParcelDetector: Detector {
                 threshold: 0.03, saturation: 0.1, weight: 0.75),
             SignalDefinition(
                 name: "shop_empty_waybill_share", entityKind: .shop, category: .emptyParcels,
-                description: "share of the shop's shipped orders on waybills that look empty (several physical tells: no weight for the item, no movement, no time in transit)",
+                description: "share of the shop's shipped orders on waybills that look empty (a tracking history copied from another buyer's parcel, a reused number, a pickup before payment, or several physical tells: too light for the item, no movement, no time in transit)",
                 threshold: 0.08, saturation: 0.3, weight: 0.7),
             SignalDefinition(
                 name: "shop_reused_tracking_share", entityKind: .shop, category: .emptyParcels,
@@ -45,7 +45,7 @@ public struct EmptyParcelDetector: Detector {
                 threshold: 0.005, saturation: 0.015, weight: 0.75),
             SignalDefinition(
                 name: "shop_weightless_share", entityKind: .shop, category: .emptyParcels,
-                description: "share of the shop's shipped orders whose parcel declares no weight or far less than its item's parcels weigh",
+                description: "share of the shop's shipped orders whose parcel declares far less weight than its item's parcels weigh",
                 threshold: 0.1, saturation: 0.35, weight: 0.35),
             SignalDefinition(
                 name: "shop_orders_on_empty_parcels", entityKind: .shop, category: .fakeOrders,
