@@ -16,10 +16,9 @@ struct WaybillScanPartitions: @unchecked Sendable {
     static var width: Int { 1 << widthShift }
 
     let waybillCount: Int
-    /// `rows[offsets[p] ..< offsets[p + 1]]` are the rows of partition `p`, ascending,
-    /// in the scan columns `scans` gives.
+    /// Rows `offsets[p] ..< offsets[p + 1]` of the scan columns `scans` gives are the
+    /// rows of partition `p`, in row order.
     let offsets: [Int]
-    let rows: OwnedBuffer<UInt32>
     /// The scans in partition order when they had to be moved (nil: the export's own).
     private let partitioned: PartitionScans?
     /// Whether the waybill ids never decrease over the rows, so every partition is
@@ -38,7 +37,7 @@ struct WaybillScanPartitions: @unchecked Sendable {
         (0..<partitionCount).reduce(0) { max($0, offsets[$1 + 1] - offsets[$1]) }
     }
 
-    /// The scan columns `rows` index: the partitioned copy, or `export`'s own columns.
+    /// The scan columns `offsets` index: the partitioned copy, or `export`'s own columns.
     func scans(_ export: ScanColumns) -> ScanColumns {
         partitioned?.columns(count: offsets[partitionCount], paidAt: export.paidAt) ?? export
     }
@@ -52,7 +51,7 @@ struct WaybillScanPartitions: @unchecked Sendable {
         let partitionCount = (waybillCount + Self.width - 1) >> shift
         ascending = Self.isAscending(waybills)
         if ascending {
-            (offsets, rows) = Self.ascending(waybills, waybillCount: waybillCount, partitionCount: partitionCount)
+            offsets = Self.ascending(waybills, waybillCount: waybillCount, partitionCount: partitionCount)
             partitioned = nil
             return
         }
@@ -77,18 +76,16 @@ struct WaybillScanPartitions: @unchecked Sendable {
             cursors.append(before + [0])
             for partition in 0..<partitionCount { before[partition] += counts[slice][partition] }
         }
-        let rows = OwnedBuffer<UInt32>(count: offsets[partitionCount])
         let partitioned = PartitionScans(capacity: offsets[partitionCount])
         let starts = cursors
         _ = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice -> Int in
             var cursor = starts[slice]
             cursor.withUnsafeMutableBufferPointer { cursor in
-                Self.scatter(scans, rows: slices[slice], cursors: cursor, into: partitioned, positions: rows.values, waybillCount: waybillCount)
+                Self.scatter(scans, rows: slices[slice], cursors: cursor, into: partitioned, waybillCount: waybillCount)
             }
             return 0
         }
         self.offsets = offsets
-        self.rows = rows
         self.partitioned = partitioned
     }
 
@@ -118,7 +115,7 @@ struct WaybillScanPartitions: @unchecked Sendable {
     /// naming no waybill below `waybillCount` are the tail.
     static func ascending(
         _ keys: UnsafeBufferPointer<UInt32>, waybillCount: Int, partitionCount: Int
-    ) -> (offsets: [Int], rows: OwnedBuffer<UInt32>) {
+    ) -> [Int] {
         func firstRow(notBelow key: Int) -> Int {
             var low = 0, high = keys.count
             while low < high {
@@ -127,10 +124,7 @@ struct WaybillScanPartitions: @unchecked Sendable {
             }
             return low
         }
-        let offsets = (0...partitionCount).map { firstRow(notBelow: min(waybillCount, $0 << widthShift)) }
-        let rows = OwnedBuffer<UInt32>(count: offsets[partitionCount])
-        for row in 0..<offsets[partitionCount] { rows.values[row] = UInt32(truncatingIfNeeded: row) }
-        return (offsets, rows)
+        return (0...partitionCount).map { firstRow(notBelow: min(waybillCount, $0 << widthShift)) }
     }
 
     /// Adds each key's partition to `counts` (keys not below `waybillCount` to the last slot).
@@ -143,10 +137,10 @@ struct WaybillScanPartitions: @unchecked Sendable {
     }
 
     /// Copies each scan of `range` whose waybill is below `waybillCount` to its
-    /// partition's cursor in `partitioned`, and the cursor to `positions` there.
+    /// partition's cursor in `partitioned`.
     static func scatter(
         _ scans: ScanColumns, rows range: Range<Int>, cursors: UnsafeMutableBufferPointer<Int>,
-        into partitioned: PartitionScans, positions: UnsafeMutableBufferPointer<UInt32>, waybillCount: Int
+        into partitioned: PartitionScans, waybillCount: Int
     ) {
         for row in range {
             let key = Int(scans.waybill[row])
@@ -154,7 +148,6 @@ struct WaybillScanPartitions: @unchecked Sendable {
             let partition = key >> widthShift
             let position = cursors[partition]
             partitioned.copy(row, of: scans, to: position)
-            positions[position] = UInt32(truncatingIfNeeded: position)
             cursors[partition] = position &+ 1
         }
     }

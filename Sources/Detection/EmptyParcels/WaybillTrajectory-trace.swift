@@ -232,7 +232,7 @@ struct PartitionGrouping {
     }
 
     /// Groups `partition`'s rows by waybill (a counting sort over the partition's ids,
-    /// stable so each group stays ascending; nothing to do when the rows are already
+    /// stable so each group stays ascending; only numbering the rows when they are already
     /// grouped) and writes each waybill's trajectory.
     mutating func trace(
         _ partition: Int, of partitions: WaybillScanPartitions, scans: ScanColumns, rules: TrajectoryRules,
@@ -240,27 +240,29 @@ struct PartitionGrouping {
     ) {
         let waybills = partitions.waybills(of: partition)
         let base = waybills.lowerBound, width = waybills.count
-        let rows = UnsafeBufferPointer(rebasing: partitions.rows.values[partitions.offsets[partition]..<partitions.offsets[partition + 1]])
-        if partitions.ascending || Self.isAscending(rows, scans: scans) {
-            let rows = UnsafeMutableBufferPointer(mutating: rows)
-            var start = 0
-            for local in 0..<width {
-                let waybill = UInt32(truncatingIfNeeded: base &+ local)
-                var end = start
-                while end < rows.count && scans.waybill[Int(rows[end])] == waybill { end &+= 1 }
-                Self.traceGroup(UnsafeMutableBufferPointer(rebasing: rows[start..<end]), waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
-                start = end
-            }
-            return
-        }
+        let rows = partitions.offsets[partition]..<partitions.offsets[partition + 1]
+        let local = local
         starts.withUnsafeMutableBufferPointer { starts in
             grouped.withUnsafeMutableBufferPointer { grouped in
+                if partitions.ascending || WaybillScanPartitions.isAscending(UnsafeBufferPointer(rebasing: scans.waybill[rows])) {
+                    for (index, row) in rows.enumerated() { grouped[index] = UInt32(truncatingIfNeeded: row) }
+                    var start = 0
+                    for local in 0..<width {
+                        let waybill = UInt32(truncatingIfNeeded: base &+ local)
+                        var end = start
+                        while end < rows.count && scans.waybill[rows.lowerBound &+ end] == waybill { end &+= 1 }
+                        let group = UnsafeMutableBufferPointer(rebasing: grouped[start..<end])
+                        Self.traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
+                        start = end
+                    }
+                    return
+                }
                 for index in 0...width { starts[index] = 0 }
-                for row in rows { starts[Int(scans.waybill[Int(row)]) &- base &+ 1] &+= 1 }
+                for row in rows { starts[Int(scans.waybill[row]) &- base &+ 1] &+= 1 }
                 for index in 0..<width { starts[index &+ 1] &+= starts[index] }
                 for row in rows {
-                    let local = Int(scans.waybill[Int(row)]) &- base
-                    grouped[starts[local]] = row
+                    let local = Int(scans.waybill[row]) &- base
+                    grouped[starts[local]] = UInt32(truncatingIfNeeded: row)
                     starts[local] &+= 1
                 }
                 // The rows of an export not written waybill by waybill lie all over the
@@ -276,18 +278,6 @@ struct PartitionGrouping {
                 }
             }
         }
-    }
-
-    /// Whether the waybills of `rows` never decrease: the partition is already grouped,
-    /// each waybill's rows one ascending run.
-    static func isAscending(_ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns) -> Bool {
-        var previous: UInt32 = 0
-        for row in rows {
-            let waybill = scans.waybill[Int(row)]
-            if waybill < previous { return false }
-            previous = waybill
-        }
-        return true
     }
 
     /// Writes the trajectory and trace signature of `waybill` from its `group` of rows and
