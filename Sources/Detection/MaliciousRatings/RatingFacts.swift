@@ -74,14 +74,13 @@ struct RatingFacts: Sendable {
         ratings: RatingsTable, orders: OrdersTable, shopCount: Int, trivialQuantile: Double, minimumShopOrders: Int,
         threads: Int
     ) -> [RatingBacking] {
-        let cheapLimit = amountQuantile(
-            orders, by: orders.shop, count: shopCount, quantile: trivialQuantile, minimumOrders: minimumShopOrders,
+        let shopAmounts = amountQuantiles(
+            orders, by: orders.shop, count: shopCount, quantiles: [trivialQuantile, 0.5], minimumOrders: minimumShopOrders,
             threads: threads)
-        let median = amountQuantile(
-            orders, by: orders.shop, count: shopCount, quantile: 0.5, minimumOrders: minimumShopOrders, threads: threads)
+        let cheapLimit = shopAmounts[0], median = shopAmounts[1]
         let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
-        let itemMedian = amountQuantile(
-            orders, by: orders.item, count: itemCount, quantile: 0.5, minimumOrders: 1, threads: threads)
+        let itemMedian = amountQuantiles(
+            orders, by: orders.item, count: itemCount, quantiles: [0.5], minimumOrders: 1, threads: threads)[0]
         return (0..<ratings.count).map { row in
             let order = ratings.order[row]
             guard order != IdDictionary.absent else { return .none }
@@ -95,26 +94,30 @@ struct RatingFacts: Sendable {
         }
     }
 
-    /// Per group of `keys` (shops, items; `count` groups), the order amount at `quantile`
-    /// of its orders (nearest rank below, found by selection), or -1 for a group with
-    /// fewer than `minimumOrders` orders.
-    static func amountQuantile(
-        _ orders: OrdersTable, by keys: [UInt32], count: Int, quantile: Double, minimumOrders: Int, threads: Int
-    ) -> [Int64] {
+    /// Per group of `keys` (shops, items; `count` groups), the order amount at each of
+    /// `quantiles` of its orders (nearest rank below, found by selection), or -1 for a
+    /// group with fewer than `minimumOrders` orders: `result[q][group]`. The groups are
+    /// formed once for all the quantiles.
+    static func amountQuantiles(
+        _ orders: OrdersTable, by keys: [UInt32], count: Int, quantiles: [Double], minimumOrders: Int, threads: Int
+    ) -> [[Int64]] {
         let groups = EntityGroups(keys: keys, entityCount: count)
         let amounts = orders.amountCents
-        return ParallelRows.map(count: count, threads: threads) { range -> [Int64] in
+        let perGroup = ParallelRows.map(count: count, threads: threads) { range -> [[Int64]] in
             var values: [Double] = []
             return range.map { group in
                 let rows = groups.rows(of: group)
-                guard rows.count >= max(1, minimumOrders) else { return -1 }
-                // Cents are exact as doubles; selection finds the rank without a sort.
+                guard rows.count >= max(1, minimumOrders) else { return quantiles.map { _ in -1 } }
+                // Cents are exact as doubles; selection finds each rank without a sort.
                 values.removeAll(keepingCapacity: true)
                 for row in rows { values.append(Double(amounts[Int(row)])) }
-                let rank = Int(quantile * Double(rows.count - 1))
-                return Int64(values.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) })
+                return quantiles.map { quantile in
+                    let rank = Int(quantile * Double(rows.count - 1))
+                    return Int64(values.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) })
+                }
             }
         }.flatMap { $0 }
+        return quantiles.indices.map { index in perGroup.map { $0[index] } }
     }
 
     /// Per order row, when its parcel arrived: the earliest `delivery` or `signed` scan,
