@@ -5,6 +5,18 @@ import Columnar
 /// shared-device share; a waybill's scans and time to signature; a rater's ratings and
 /// the share of them without an order. Each is a fold over one entity's group of rows.
 public enum EntityFeatures {
+    /// The columns these features read: a columnar store reads only the columns a query
+    /// names, and a CSV reader with projection decodes only those (as DuckDB does, from
+    /// its own file and from CSV, in `make bench-compare`). Orders' order ids are always
+    /// read from CSV: ratings resolve their orders through them.
+    public static let neededColumns = ExportColumns(
+        columns: [
+            "orders": ["buyer_id", "shop_id", "created_at", "device_id"],
+            "ratings": ["order_row", "buyer_id"],
+            "logistics": ["tracking_no", "event", "at"],
+        ],
+        idSpaces: ["accounts", "waybills"])
+
     /// A shop's order features.
     public struct Shop: Sendable, Equatable {
         public var orders: Int

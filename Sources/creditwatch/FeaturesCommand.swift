@@ -66,24 +66,13 @@ struct Features: ParsableCommand {
                 + "load_cpu_seconds=\(loadedCPU - startedCPU) features_cpu_seconds=\(computedCPU - loadedCPU)")
     }
 
-    /// What the features read of an export: a columnar store reads only the columns a
-    /// query names, and a CSV reader with projection decodes only those (as DuckDB does,
-    /// from its own file and from CSV, in `make bench-compare`). Orders' order ids are
-    /// always read from CSV: ratings resolve their orders through them.
-    static let neededColumns = ExportColumns(
-        columns: [
-            "orders": ["buyer_id", "shop_id", "created_at", "device_id"],
-            "ratings": ["order_row", "buyer_id"],
-            "logistics": ["tracking_no", "event", "at"],
-        ],
-        idSpaces: ["accounts", "waybills"])
 
     /// The export, only its needed columns.
     private static func loadNeeded(_ input: ExportArguments) throws -> Export {
         var reader = ExportReader()
         reader.threads = input.threads
         do {
-            return try reader.load(input.exportDirectory, columns: neededColumns).export
+            return try reader.load(input.exportDirectory, columns: EntityFeatures.neededColumns).export
         } catch {
             throw CommandFailure.input("\(input.exportDirectory)/\(error)")
         }

@@ -1,4 +1,5 @@
 import Columnar
+import Detection
 import Ingest
 import Testing
 
@@ -6,14 +7,8 @@ import Testing
 /// chosen columns as a whole load gives them, the others empty; records still framed and
 /// checked as CSV, values checked only in the chosen columns.
 @Suite struct ColumnProjectionTests {
-    /// What `creditwatch features` reads (its `neededColumns`).
-    static let needed = ExportColumns(
-        columns: [
-            "orders": ["buyer_id", "shop_id", "created_at", "device_id"],
-            "ratings": ["order_row", "buyer_id"],
-            "logistics": ["tracking_no", "event", "at"],
-        ],
-        idSpaces: ["accounts", "waybills"])
+    /// What `creditwatch features` reads.
+    static let needed = EntityFeatures.neededColumns
 
     static let files = [
         "orders.csv": orders(
