@@ -2,6 +2,9 @@
 /// Howard Hinnant's `days_from_civil`: exact integer arithmetic, no calendar object
 /// per value, usable on hot paths and in reports alike.
 public enum UnixTime {
+    /// The seconds an ISO 8601 value can spell: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+    public static let isoRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
     /// Days since 1970-01-01 of a civil date.
     public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year

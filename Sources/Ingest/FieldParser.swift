@@ -51,7 +51,8 @@ public enum FieldParser {
     }
 
     /// A point in time as Unix seconds: `2026-11-01T08:15:00Z`, `2026-11-01T16:15:00+08:00`,
-    /// `2026-11-01 08:15:00` (UTC, with `T` or a space, no zone) or integer Unix seconds.
+    /// `2026-11-01 08:15:00` (UTC, with `T` or a space, no zone) or integer Unix seconds;
+    /// also the other ISO 8601 spellings `timeCarefully` names.
     @inline(__always)
     public static func time(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         if let seconds = isoTime(bytes) { return seconds }
@@ -170,38 +171,38 @@ public enum FieldParser {
         return clean &* 10 &+ (clean >> 8)
     }
 
-    /// `time` without the fast path: every form, and the exact problem.
+    /// `time` without the fast path: every form, and the exact problem. Besides the
+    /// contract's three ISO spellings it takes what ISO 8601 / RFC 3339 writers also emit:
+    /// a fraction of a second (`.250`, `,5`; 1-9 digits, dropped), a zone as `+HHMM` or
+    /// `+HH`, and `t` / `z` in lower case. Unix seconds must fall in years 1-9999, so
+    /// milliseconds are refused rather than read as a date 50,000 years away.
     static func timeCarefully(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         let count = bytes.count
         if count < 19 || bytes[4] != UInt8(ascii: "-") {
-            do { return try digits(bytes, negativeAllowed: true) } catch { throw .notTime }
+            let seconds: Int64
+            do { seconds = try digits(bytes, negativeAllowed: true) } catch { throw .notTime }
+            guard UnixTime.isoRange.contains(seconds) else { throw .timeOutOfRange }
+            return seconds
         }
-        guard bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
-            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), count == 19 || count == 20 || count == 25
+        let separator = bytes[10]
+        guard bytes[7] == UInt8(ascii: "-"),
+            separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " "),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
         else { throw .notTime }
-        var offset: Int64 = 0
-        var zoneDigits: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-        if count == 20 {
-            guard bytes[19] == UInt8(ascii: "Z") else { throw .notTime }
-        } else if count == 25 {
-            let sign = bytes[19]
-            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), bytes[22] == UInt8(ascii: ":") else {
-                throw .notTime
-            }
-            zoneDigits = (bytes[20] &- 48, bytes[21] &- 48, bytes[23] &- 48, bytes[24] &- 48)
-            let hours = Int64(zoneDigits.0) * 10 + Int64(zoneDigits.1)
-            let minutes = Int64(zoneDigits.2) * 10 + Int64(zoneDigits.3)
-            guard hours < 24, minutes < 60 else { throw .notTime }
-            offset = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
+        var zoneStart = 19
+        if zoneStart < count, bytes[zoneStart] == UInt8(ascii: ".") || bytes[zoneStart] == UInt8(ascii: ",") {
+            zoneStart += 1
+            while zoneStart < count, bytes[zoneStart] &- 48 < 10 { zoneStart += 1 }
+            guard (21...29).contains(zoneStart) else { throw .notTime }
         }
+        let offset = try isoZoneOffsetCarefully(bytes, from: zoneStart)
         let d = (
             bytes[0] &- 48, bytes[1] &- 48, bytes[2] &- 48, bytes[3] &- 48, bytes[5] &- 48, bytes[6] &- 48,
             bytes[8] &- 48, bytes[9] &- 48, bytes[11] &- 48, bytes[12] &- 48, bytes[14] &- 48, bytes[15] &- 48,
             bytes[17] &- 48, bytes[18] &- 48)
-        // One branch for all 18 digit positions: a byte that is not a digit is >= 10.
+        // One branch for all 14 digit positions: a byte that is not a digit is >= 10.
         let notDigit = (d.0 > 9) || (d.1 > 9) || (d.2 > 9) || (d.3 > 9) || (d.4 > 9) || (d.5 > 9) || (d.6 > 9)
             || (d.7 > 9) || (d.8 > 9) || (d.9 > 9) || (d.10 > 9) || (d.11 > 9) || (d.12 > 9) || (d.13 > 9)
-            || (zoneDigits.0 > 9) || (zoneDigits.1 > 9) || (zoneDigits.2 > 9) || (zoneDigits.3 > 9)
         guard !notDigit else { throw .notTime }
         let year = Int64(d.0) * 1000 + Int64(d.1) * 100 + Int64(d.2) * 10 + Int64(d.3)
         let month = Int64(d.4) * 10 + Int64(d.5), day = Int64(d.6) * 10 + Int64(d.7)
@@ -212,6 +213,29 @@ public enum FieldParser {
         else { throw .notTime }
         let days = UnixTime.daysFromCivil(year: year, month: month, day: day)
         return days * 86_400 + hour * 3600 + minute * 60 + second - offset
+    }
+
+    /// The zone that ends an ISO value from `start` on, as seconds east of UTC: nothing
+    /// (UTC), `Z` or `z`, or a sign with `HH:MM`, `HHMM` or `HH`.
+    private static func isoZoneOffsetCarefully(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(ValueProblem) -> Int64 {
+        let length = bytes.count - start
+        if length == 0 { return 0 }
+        let sign = bytes[start]
+        if length == 1 {
+            guard sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") else { throw .notTime }
+            return 0
+        }
+        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), length == 3 || length == 5 || length == 6,
+            length != 6 || bytes[start + 3] == UInt8(ascii: ":")
+        else { throw .notTime }
+        let minutesAt = length == 6 ? start + 4 : start + 3
+        let digits = length == 3
+            ? (bytes[start + 1] &- 48, bytes[start + 2] &- 48, UInt8(0), UInt8(0))
+            : (bytes[start + 1] &- 48, bytes[start + 2] &- 48, bytes[minutesAt] &- 48, bytes[minutesAt + 1] &- 48)
+        guard digits.0 < 10, digits.1 < 10, digits.2 < 10, digits.3 < 10 else { throw .notTime }
+        let hours = Int64(digits.0) * 10 + Int64(digits.1), minutes = Int64(digits.2) * 10 + Int64(digits.3)
+        guard hours < 24, minutes < 60 else { throw .notTime }
+        return (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
     }
 
     /// A decimal integer of at most 18 digits, with a leading `-` when allowed.

@@ -99,6 +99,7 @@ public enum ValueProblem: Error, Equatable, CustomStringConvertible, Sendable {
     case notMoney
     case negativeMoney
     case notTime
+    case timeOutOfRange
     case notInteger
     case outOfRange(ClosedRange<Int64>)
     case notFlag
@@ -114,6 +115,7 @@ public enum ValueProblem: Error, Equatable, CustomStringConvertible, Sendable {
         case .notMoney: "not a money amount"
         case .negativeMoney: "negative money amount"
         case .notTime: "not a time (ISO 8601 or Unix seconds)"
+        case .timeOutOfRange: "Unix seconds outside the years 1-9999 (milliseconds?)"
         case .notInteger: "not an integer"
         case .outOfRange(let range): "out of range \(range.lowerBound)...\(range.upperBound)"
         case .notFlag: "not 0 or 1"
