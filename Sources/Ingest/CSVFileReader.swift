@@ -409,7 +409,8 @@ final class BoundColumns<Schema: TableSchema> {
 }
 
 /// Which schema column each field of a file's records holds, found from the header by
-/// name: unknown columns are skipped, and optional columns the header lacks are listed
+/// name (ignoring ASCII case and spaces or tabs around it, as spreadsheet-made headers
+/// carry them; the first of two fields naming one column wins): unknown columns are skipped, and optional columns the header lacks are listed
 /// so that their sentinel is stored for every record.
 struct HeaderBinding<Column: SchemaColumn> {
     /// By field position: the schema column, or nil for a column the engine ignores.
@@ -432,7 +433,8 @@ struct HeaderBinding<Column: SchemaColumn> {
         var columns: [Column?] = []
         var bound: [Column] = []
         for name in names {
-            let column = Column.allCases.first { $0.header == name && !bound.contains($0) }
+            let key = Self.matchKey(name)
+            let column = Column.allCases.first { $0.header == key && !bound.contains($0) }
             if let column { bound.append(column) }
             columns.append(column)
         }
@@ -442,5 +444,12 @@ struct HeaderBinding<Column: SchemaColumn> {
         self.columns = columns
         self.names = names
         absent = Column.allCases.filter { !bound.contains($0) }
+    }
+
+    /// A header name as the schema spells it: without surrounding spaces or tabs, ASCII
+    /// letters in lower case.
+    static func matchKey(_ name: String) -> String {
+        let trimmed = name.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+        return String(decoding: trimmed.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }
