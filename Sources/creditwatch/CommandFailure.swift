@@ -33,10 +33,10 @@ enum CommandFailure: Error, CustomStringConvertible {
     }
 }
 
-/// Writes one line to standard error.
-func printError(_ line: String) {
+/// Writes one line (or, with another terminator, a piece of one) to standard error.
+func printError(_ line: String, terminator: String = "\n") {
     var standardError = StandardError()
-    print(line, to: &standardError)
+    print(line, terminator: terminator, to: &standardError)
 }
 
 /// Standard error as a `TextOutputStream`.

@@ -25,8 +25,14 @@ struct Convert: ParsableCommand {
     @Option(help: "The folder to write the native export into.")
     var out: String
 
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
     func run() throws {
-        let loaded = try input.load()
+        let progress = ProgressLine(quiet: quiet)
+        progress.begin("loading \(input.exportDirectory)")
+        let loaded = try input.load(progress: progress)
+        progress.begin("writing \(out)")
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -41,6 +47,7 @@ struct Convert: ParsableCommand {
         } catch {
             throw CommandFailure.input("cannot write \(out): \(error.localizedDescription)")
         }
+        progress.finish()
         let csvBytes = loaded.report.files.reduce(0) { $0 + $1.bytesRead }
         let nativeBytes = ((try? manager.contentsOfDirectory(atPath: out)) ?? []).filter { $0.hasSuffix(".cwseg") }
             .reduce(0) { $0 + (((try? manager.attributesOfItem(atPath: "\(out)/\($1)"))?[.size] as? Int) ?? 0) }

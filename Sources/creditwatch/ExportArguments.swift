@@ -3,7 +3,8 @@ import Foundation
 import Ingest
 
 /// The export folder and core count of the commands that load an export and work on it
-/// (`convert`, `features`), and the load itself with its error turned into exit code 65.
+/// (`convert`, `features`, `inspect`), and the load itself with its error turned into
+/// exit code 65.
 struct ExportArguments: ParsableArguments {
     @Argument(help: "The export folder (CSV, CSV.lz4 or native .cwseg).")
     var exportDirectory: String
@@ -15,14 +16,33 @@ struct ExportArguments: ParsableArguments {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
-    /// The export, loaded on `threads` cores.
-    func load() throws -> LoadedExport {
-        var reader = ExportReader()
+    /// The export, loaded on `threads` cores; with `progress`, a long CSV read shows how
+    /// far it is.
+    func load(progress: ProgressLine? = nil) throws -> LoadedExport {
+        try Self.load(exportDirectory, threads: threads, progress: progress)
+    }
+
+    /// The export in `folder`, loaded on `threads` cores; an error names the file under
+    /// `folder` (exit code 65).
+    static func load(_ folder: String, threads: Int, progress: ProgressLine? = nil) throws -> LoadedExport {
+        let files = CountedFiles()
+        var reader = ExportReader(files: files)
         reader.threads = threads
         do {
-            return try reader.load(exportDirectory)
+            guard let progress else { return try reader.load(folder) }
+            return try progress.showing(files, of: tableFileBytes(in: folder)) { try reader.load(folder) }
         } catch {
-            throw CommandFailure.input("\(exportDirectory)/\(error)")
+            throw CommandFailure.input("\(folder)/\(error)")
+        }
+    }
+
+    /// The size of the export's table files (CSV or CSV.lz4) in `folder`: what a load reads.
+    private static func tableFileBytes(in folder: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let tables = ["orders", "ratings", "logistics", "accounts"].flatMap { ["\($0).csv", "\($0).csv.lz4"] }
+        return names.filter(tables.contains).reduce(0) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(name)")[.size]) as? Int
+            return total + (size ?? 0)
         }
     }
 }

@@ -19,30 +19,11 @@ struct Inspect: ParsableCommand {
               creditwatch inspect datasets/sample
             """)
 
-    /// Exit code for an export that cannot be loaded (EX_DATAERR of sysexits.h).
-    static let badInput = ExitCode(65)
-
-    @Argument(help: "The export folder.")
-    var exportDirectory: String
-
-    @Option(help: "Cores that read the export (default: all).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
+    @OptionGroup var input: ExportArguments
 
     func run() throws {
-        let loaded: LoadedExport
-        do {
-            var reader = ExportReader()
-            reader.threads = threads
-            loaded = try reader.load(exportDirectory)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw Self.badInput
-        }
-        print(Self.summary(of: loaded, folder: exportDirectory), terminator: "")
+        let loaded = try input.load()
+        print(Self.summary(of: loaded, folder: input.exportDirectory), terminator: "")
     }
 
     /// The printed summary: files, id spaces, time range, warnings, speed.

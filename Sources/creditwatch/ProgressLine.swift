@@ -1,8 +1,10 @@
 import Detection
 import Foundation
+import Synchronization
 
-/// The progress of long work on stderr: one line per stage with the time it took, so a
-/// person watching a large scan sees where it is, and stdout stays clean for results.
+/// The progress of long work on stderr: one line per stage with the time it took, and
+/// within a long read how many of its bytes are in, so a person watching a large scan
+/// sees where it is, and stdout stays clean for results.
 final class ProgressLine {
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
@@ -28,10 +30,75 @@ final class ProgressLine {
         self.stage = nil
     }
 
+    /// Runs `work` (a read through `files` of about `total` bytes) while showing, once a
+    /// second after the first, how far it is: in place on a terminal, else a line every
+    /// 10 seconds so a log keeps a trace. Nothing is shown when quiet or for a short read.
+    func showing<T>(_ files: CountedFiles, of total: Int, _ work: () throws -> T) rethrows -> T {
+        guard !quiet, total > 0, let stage else { return try work() }
+        let watch = ReadWatch(files: files, total: total, stage: stage.name, terminal: isatty(2) == 1)
+        let queue = DispatchQueue(label: "creditwatch.progress")
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { watch.tick() }
+        timer.resume()
+        defer {
+            timer.cancel()
+            queue.sync { watch.clear() }
+        }
+        return try work()
+    }
+
     /// Seconds since the work started.
     var elapsed: Double { (clock.now - started).seconds }
 
     private func format(_ duration: Duration) -> String {
         String(format: "%.2f", duration.seconds)
+    }
+}
+
+/// One read watched by `ProgressLine.showing`: what it prints on each tick of the timer.
+private final class ReadWatch: Sendable {
+    private let files: CountedFiles
+    private let total: Int
+    private let stage: String
+    private let terminal: Bool
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    /// Whether a line is on the terminal, and when the last line was printed.
+    private let printed: Mutex<(onTerminal: Bool, at: ContinuousClock.Instant)>
+
+    init(files: CountedFiles, total: Int, stage: String, terminal: Bool) {
+        self.files = files
+        self.total = total
+        self.stage = stage
+        self.terminal = terminal
+        start = clock.now
+        printed = Mutex((false, start))
+    }
+
+    /// Prints how far the read is: in place on a terminal, else every 10 seconds.
+    func tick() {
+        let now = clock.now
+        printed.withLock { printed in
+            guard terminal || now - printed.at >= .seconds(10) else { return }
+            let line = Self.line(stage, read: files.bytesRead.load(ordering: .relaxed), of: total, seconds: (now - start).seconds)
+            if terminal { printError("\r\u{1B}[K" + line, terminator: "") } else { printError(line) }
+            printed = (terminal, now)
+        }
+    }
+
+    /// Clears the line a terminal shows.
+    func clear() {
+        printed.withLock { printed in
+            if printed.onTerminal { printError("\r\u{1B}[K", terminator: "") }
+            printed.onTerminal = false
+        }
+    }
+
+    /// `creditwatch: loading X: 45% of 1430 MB (120 MB/s)`.
+    static func line(_ stage: String, read: Int, of total: Int, seconds: Double) -> String {
+        let percent = min(100, read * 100 / max(total, 1))
+        let rate = seconds > 0 ? Double(read) / 1e6 / seconds : 0
+        return "creditwatch: \(stage): \(percent)% of \(Int((Double(total) / 1e6).rounded())) MB (\(Int(rate.rounded())) MB/s)"
     }
 }

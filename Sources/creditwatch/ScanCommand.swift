@@ -61,12 +61,9 @@ struct ScanCommand: ParsableCommand {
         let truth = labels ? try LabelComparison.labels(in: exportDirectory) : nil
 
         progress.begin("loading \(exportDirectory)")
-        let loaded: LoadedExport
+        let loaded = try ExportArguments.load(exportDirectory, threads: threads, progress: progress)
         let fingerprint: String
         do {
-            var reader = ExportReader()
-            reader.threads = threads
-            loaded = try reader.load(exportDirectory)
             fingerprint = try ExportFingerprint.of(exportDirectory)
         } catch {
             throw CommandFailure.input("\(exportDirectory)/\(error)")

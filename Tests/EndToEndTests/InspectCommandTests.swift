@@ -36,12 +36,12 @@ import TestSupport
         let result = try CreditWatchProcess.run(["inspect", export.path])
         #expect(result.exitCode == 65)
         #expect(result.stdout == "")
-        #expect(result.stderr == "error: orders.csv:2:5 (amount): not a money amount: \"12.345\"\n")
+        #expect(result.stderr == "creditwatch: error: \(export.path)/orders.csv:2:5 (amount): not a money amount: \"12.345\"\n")
     }
 
     @Test func aMissingExportFails() throws {
         let result = try CreditWatchProcess.run(["inspect", "/nonexistent/export"])
         #expect(result.exitCode == 65)
-        #expect(result.stderr == "error: orders.csv: required file missing\n")
+        #expect(result.stderr == "creditwatch: error: /nonexistent/export/orders.csv: required file missing\n")
     }
 }
