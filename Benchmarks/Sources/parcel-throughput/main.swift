@@ -10,7 +10,7 @@ import OrdersFixture
 // thread count given, per wall-clock second and per CPU second (the per-core rate, which
 // other jobs on a shared machine disturb far less). Run by scripts/parcel-throughput.sh.
 //
-//   parcel-throughput [EVENTS] [THREADS...]     (defaults: 10000000 1 2)
+//   parcel-throughput [EVENTS] [THREADS...] [waybill|time]   (defaults: 10000000 1 2, both row orders)
 
 /// A reproducible export of `events` scan events: about 4.5 scans per waybill, one
 /// order per waybill, rows of a few waybills out of time order, ids dense from 0.
@@ -72,6 +72,8 @@ extension IdDictionary {
 }
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+/// The row orders to measure: both unless one is named (for a profile of one).
+let orders = Set(CommandLine.arguments.dropFirst().filter { Int($0) == nil })
 let events = arguments.first ?? 10_000_000
 let threadCounts = arguments.count > 1 ? Array(arguments.dropFirst()) : [1, 2]
 /// The same export with its scan rows in time order, as a logistics system that logs
@@ -95,7 +97,9 @@ func processSeconds() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 func rounded(_ value: Double, _ places: Double) -> Double { (value * places).rounded() / places }
-for (rows, export) in [("waybill by waybill", waybillByWaybill), ("in time order", inTimeOrder(waybillByWaybill))] {
+let rowOrders = [("waybill", "waybill by waybill", { waybillByWaybill }), ("time", "in time order", { inTimeOrder(waybillByWaybill) })]
+for (key, rows, export) in rowOrders where orders.isEmpty || orders.contains(key) {
+    let export = export()
     for threads in threadCounts {
         var best = Double.infinity, bestCPU = Double.infinity
         for _ in 0..<3 {
