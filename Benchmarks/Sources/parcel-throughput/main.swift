@@ -96,21 +96,38 @@ func processSeconds() -> Double {
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
+/// A digest of every signal value and evidence sample: equal digests for both row orders
+/// and every thread count show the results are the same.
+func outputFingerprint(_ output: DetectorOutput) -> UInt64 {
+    var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ value: UInt64) { digest = (digest ^ value) &* 0x100_0000_01b3 }
+    for signal in output.signals {
+        for value in signal.values { mix(value.isNaN ? 1 : value.bitPattern) }
+        for entity in signal.samples.keys.sorted() {
+            mix(UInt64(entity))
+            for sample in signal.samples[entity]! { (sample.kind.rawValue + sample.id).utf8.forEach { mix(UInt64($0)) } }
+        }
+    }
+    return digest
+}
 func rounded(_ value: Double, _ places: Double) -> Double { (value * places).rounded() / places }
 let rowOrders = [("waybill", "waybill by waybill", { waybillByWaybill }), ("time", "in time order", { inTimeOrder(waybillByWaybill) })]
 for (key, rows, export) in rowOrders where orders.isEmpty || orders.contains(key) {
     let export = export()
     for threads in threadCounts {
         var best = Double.infinity, bestCPU = Double.infinity
+        var fingerprint: UInt64 = 0
         for _ in 0..<3 {
             let start = clock.now, startCPU = processSeconds()
             let output = detector.measure(export, config: config, threads: threads)
             precondition(output.signals.count == detector.signals.count)
+            fingerprint = outputFingerprint(output)
             best = min(best, (clock.now - start).seconds)
             bestCPU = min(bestCPU, processSeconds() - startCPU)
         }
         let events = Double(export.logistics.count)
         print("empty parcels: \(export.logistics.count) scan events \(rows), \(threads) thread(s): best of 3 \(rounded(best, 1000)) s wall, "
-            + "\(rounded(events / best / 1e6, 10)) M events/s; \(rounded(bestCPU, 1000)) CPU s, \(rounded(events / bestCPU / 1e6, 10)) M events per CPU second (per core)")
+            + "\(rounded(events / best / 1e6, 10)) M events/s; \(rounded(bestCPU, 1000)) CPU s, \(rounded(events / bestCPU / 1e6, 10)) M events per CPU second (per core); "
+            + "output \(String(fingerprint, radix: 16))")
     }
 }
