@@ -285,6 +285,96 @@ import Testing
     }
 }
 
+@Suite struct WeightBaselineTests {
+    /// Plain reference of the whole baseline: each weighed waybill's values in a list per
+    /// item, per shop whose items include one without its own norm, and every k-th
+    /// weighed waybill for the export; norms from the sorted references.
+    static func reference(
+        _ trajectories: [WaybillTrajectory], _ orders: OrdersTable, itemCount: Int, shopCount: Int, minimum: Int
+    ) -> ParcelWeightBaseline {
+        var byItem = [[(grams: Double, perCent: Double)]](repeating: [], count: itemCount)
+        var byShop = [[(grams: Double, perCent: Double)]](repeating: [], count: shopCount)
+        var weighed: [(grams: Double, perCent: Double)] = []
+        var shopOf: [(shop: Int, item: Int)] = []
+        for trajectory in trajectories {
+            let order = Int(trajectory.order)
+            guard trajectory.order != IdDictionary.absent, order < orders.item.count, trajectory.grams >= 0 else { continue }
+            let value = (Double(trajectory.grams), Double(trajectory.grams) / Double(max(1, orders.amountCents[order])))
+            byItem[Int(orders.item[order])].append(value)
+            byShop[Int(orders.shop[order])].append(value)
+            shopOf.append((Int(orders.shop[order]), Int(orders.item[order])))
+            weighed.append(value)
+        }
+        func norm(_ values: [(grams: Double, perCent: Double)], _ spread: ([Double]) -> ParcelWeightBaseline.Spread) -> ParcelWeightBaseline.Norm {
+            .init(grams: spread(values.map(\.grams)), gramsPerCent: spread(values.map(\.perCent)))
+        }
+        let items = byItem.map { $0.count >= minimum ? norm($0, WeightSelectionTests.upperReference) : nil }
+        let needed = Set(shopOf.filter { items[$0.item] == nil }.map(\.shop))
+        let shops = byShop.indices.map { shop in
+            needed.contains(shop) && byShop[shop].count >= minimum ? norm(byShop[shop], WeightSelectionTests.medianReference) : nil
+        }
+        let every = max(1, weighed.count / ParcelWeightBaseline.overallSample)
+        let sample = stride(from: 0, to: weighed.count, by: every).map { weighed[$0] }
+        var baseline = ParcelWeightBaseline(
+            trajectories: [], orders: OrdersTable(), itemCount: 0, shopCount: 0, minimumParcels: minimum)
+        baseline.items = items
+        baseline.shops = shops
+        baseline.overall = sample.isEmpty ? nil : norm(sample, WeightSelectionTests.medianReference)
+        return baseline
+    }
+
+    /// Plain reference of `underweight`: the item's norm, else the shop's, else the export's.
+    static func underweight(
+        _ baseline: ParcelWeightBaseline, _ trajectories: [WaybillTrajectory], _ orders: OrdersTable
+    ) -> [Bool] {
+        trajectories.map { trajectory in
+            let order = Int(trajectory.order)
+            guard trajectory.order != IdDictionary.absent, order < orders.item.count, trajectory.grams >= 0,
+                  let norm = baseline.items[Int(orders.item[order])] ?? baseline.shops[Int(orders.shop[order])] ?? baseline.overall
+            else { return false }
+            let grams = Double(trajectory.grams), perCent = grams / Double(max(1, orders.amountCents[order]))
+            return grams < norm.grams.lowerBound(ratio: 0.5, deviations: 4)
+                && perCent < norm.gramsPerCent.lowerBound(ratio: 0.5, deviations: 4)
+        }
+    }
+
+    /// Random exports: items of 0 to 40 parcels, few distinct weights (ties, all equal),
+    /// light parcels, missing weights and orders, orders outside the table.
+    @Test(arguments: 0..<40) func baselineMatchesReference(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed) &+ 77)
+        let itemCount = Int(random.next() % 30) + 1, shopCount = Int(random.next() % 6) + 1
+        let orderCount = Int(random.next() % 400)
+        let distinct = [1, 3, 40, 5000][seed % 4]
+        var orders = OrdersTable()
+        for _ in 0..<orderCount {
+            let item = UInt32(random.next() % UInt64(itemCount))
+            orders.item.append(item)
+            orders.shop.append(item % UInt32(shopCount))
+            orders.buyer.append(0)
+            orders.amountCents.append(Int64(random.next() % 3) * 700)
+        }
+        let trajectories = (0..<(orderCount + 20)).map { _ -> WaybillTrajectory in
+            var trajectory = WaybillTrajectory()
+            let roll = random.next() % 20
+            trajectory.order = roll == 0 ? IdDictionary.absent : UInt32(random.next() % UInt64(orderCount + 5))
+            trajectory.grams = roll == 1 ? Missing.count : roll == 2 ? Int32(random.next() % 5) : Int32(100 + random.next() % UInt64(distinct))
+            return trajectory
+        }
+        let minimum = Int(random.next() % 6) + 1
+        for threads in [1, 3] {
+            let baseline = ParcelWeightBaseline(
+                trajectories: trajectories, orders: orders, itemCount: itemCount, shopCount: shopCount, minimumParcels: minimum,
+                threads: threads)
+            let reference = Self.reference(trajectories, orders, itemCount: itemCount, shopCount: shopCount, minimum: minimum)
+            #expect(baseline.items == reference.items, "seed \(seed)")
+            #expect(baseline.shops == reference.shops, "seed \(seed)")
+            #expect(baseline.overall == reference.overall, "seed \(seed)")
+            #expect(baseline.underweight(trajectories, orders: orders, ratio: 0.5, deviations: 4)
+                    == Self.underweight(reference, trajectories, orders), "seed \(seed)")
+        }
+    }
+}
+
 @Suite struct EntityGroupOrderTests {
     /// Plain reference: each entity's rows sorted by (time, row), over random keys with
     /// absent ones, many equal times, groups short and long, in and out of order.

@@ -10,7 +10,7 @@ import OrdersFixture
 // thread count given, per wall-clock second and per CPU second (the per-core rate, which
 // other jobs on a shared machine disturb far less). Run by scripts/parcel-throughput.sh.
 //
-//   parcel-throughput [EVENTS] [THREADS...]     (defaults: 10000000 1 2)
+//   parcel-throughput [EVENTS] [THREADS...] [waybill|time]   (defaults: 10000000 1 2, both row orders)
 
 /// A reproducible export of `events` scan events: about 4.5 scans per waybill, one
 /// order per waybill, rows of a few waybills out of time order, ids dense from 0.
@@ -72,6 +72,8 @@ extension IdDictionary {
 }
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+/// The row orders to measure: both unless one is named (for a profile of one).
+let orders = Set(CommandLine.arguments.dropFirst().filter { Int($0) == nil })
 let events = arguments.first ?? 10_000_000
 let threadCounts = arguments.count > 1 ? Array(arguments.dropFirst()) : [1, 2]
 /// The same export with its scan rows in time order, as a logistics system that logs
@@ -94,19 +96,38 @@ func processSeconds() -> Double {
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
+/// A digest of every signal value and evidence sample: equal digests for both row orders
+/// and every thread count show the results are the same.
+func outputFingerprint(_ output: DetectorOutput) -> UInt64 {
+    var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ value: UInt64) { digest = (digest ^ value) &* 0x100_0000_01b3 }
+    for signal in output.signals {
+        for value in signal.values { mix(value.isNaN ? 1 : value.bitPattern) }
+        for entity in signal.samples.keys.sorted() {
+            mix(UInt64(entity))
+            for sample in signal.samples[entity]! { (sample.kind.rawValue + sample.id).utf8.forEach { mix(UInt64($0)) } }
+        }
+    }
+    return digest
+}
 func rounded(_ value: Double, _ places: Double) -> Double { (value * places).rounded() / places }
-for (rows, export) in [("waybill by waybill", waybillByWaybill), ("in time order", inTimeOrder(waybillByWaybill))] {
+let rowOrders = [("waybill", "waybill by waybill", { waybillByWaybill }), ("time", "in time order", { inTimeOrder(waybillByWaybill) })]
+for (key, rows, export) in rowOrders where orders.isEmpty || orders.contains(key) {
+    let export = export()
     for threads in threadCounts {
         var best = Double.infinity, bestCPU = Double.infinity
+        var fingerprint: UInt64 = 0
         for _ in 0..<3 {
             let start = clock.now, startCPU = processSeconds()
             let output = detector.measure(export, config: config, threads: threads)
             precondition(output.signals.count == detector.signals.count)
+            fingerprint = outputFingerprint(output)
             best = min(best, (clock.now - start).seconds)
             bestCPU = min(bestCPU, processSeconds() - startCPU)
         }
         let events = Double(export.logistics.count)
         print("empty parcels: \(export.logistics.count) scan events \(rows), \(threads) thread(s): best of 3 \(rounded(best, 1000)) s wall, "
-            + "\(rounded(events / best / 1e6, 10)) M events/s; \(rounded(bestCPU, 1000)) CPU s, \(rounded(events / bestCPU / 1e6, 10)) M events per CPU second (per core)")
+            + "\(rounded(events / best / 1e6, 10)) M events/s; \(rounded(bestCPU, 1000)) CPU s, \(rounded(events / bestCPU / 1e6, 10)) M events per CPU second (per core); "
+            + "output \(String(fingerprint, radix: 16))")
     }
 }

@@ -50,115 +50,97 @@ public struct ParcelWeightBaseline: Sendable {
     public var overall: Norm?
 
     /// Learns the baseline from the weighed waybills of `trajectories` whose order is
-    /// in `orders`.
+    /// in `orders`: one pass counts them per item and per shop, a second lays their
+    /// grams and grams per cent out by item (and marks the shops whose items lack a norm,
+    /// and takes the export-wide sample), a third lays out those shops' waybills only.
     public init(
         trajectories: [WaybillTrajectory], orders: OrdersTable, itemCount: Int, shopCount: Int, minimumParcels: Int,
         threads: Int = 1
     ) {
-        let count = trajectories.count, orderCount = min(orders.count, orders.item.count, orders.shop.count, orders.amountCents.count)
-        var itemKeys = [UInt32](repeating: IdDictionary.absent, count: count)
-        var shopKeys = itemKeys
-        var grams = [Double](repeating: 0, count: count)
-        var perCent = grams
-        trajectories.withUnsafeBufferPointer { trajectories in
-            orders.item.withUnsafeBufferPointer { item in
-                orders.shop.withUnsafeBufferPointer { shop in
-                    orders.amountCents.withUnsafeBufferPointer { amount in
-                        itemKeys.withUnsafeMutableBufferPointer { itemKeys in
-                            shopKeys.withUnsafeMutableBufferPointer { shopKeys in
-                                grams.withUnsafeMutableBufferPointer { grams in
-                                    perCent.withUnsafeMutableBufferPointer { perCent in
-                                        for waybill in 0..<count {
-                                            let trajectory = trajectories[waybill]
-                                            let order = Int(trajectory.order)
-                                            grams[waybill] = Double(trajectory.grams)
-                                            guard trajectory.order != IdDictionary.absent, order < orderCount else { continue }
-                                            perCent[waybill] = Double(trajectory.grams) / Double(max(1, amount[order]))
-                                            guard trajectory.grams >= 0 else { continue }
-                                            itemKeys[waybill] = item[order]
-                                            shopKeys[waybill] = shop[order]
-                                        }
-                                    }
-                                }
-                            }
+        let minimum = max(1, minimumParcels)
+        var itemStarts = [Int](repeating: 0, count: itemCount + 1)
+        var shopWeighed = [Int](repeating: 0, count: shopCount)
+        var needed = [Bool](repeating: false, count: shopCount)
+        var sampleGrams: [Double] = [], samplePerCent: [Double] = []
+        var byItem: WeightGroups?, byShop: WeightGroups?
+        WeighedParcels.with(trajectories, orders) { parcels in
+            itemStarts.withUnsafeMutableBufferPointer { itemStarts in
+                shopWeighed.withUnsafeMutableBufferPointer { shopWeighed in
+                    for waybill in 0..<parcels.count {
+                        guard let order = parcels.weighedOrder(waybill) else { continue }
+                        itemStarts[Int(parcels.item[order]) &+ 1] &+= 1
+                        shopWeighed[Int(parcels.shop[order])] &+= 1
+                    }
+                    for item in 0..<itemCount { itemStarts[item &+ 1] &+= itemStarts[item] }
+                }
+            }
+            // Every k-th weighed waybill, k = max(1, weighed / overallSample), for the export's norm.
+            let weighed = itemStarts[itemCount], every = max(1, weighed / Self.overallSample)
+            sampleGrams.reserveCapacity(weighed / every + 1)
+            samplePerCent.reserveCapacity(weighed / every + 1)
+            let itemGroups = WeightGroups(starts: itemStarts)
+            needed.withUnsafeMutableBufferPointer { needed in
+                var cursor = itemStarts
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    var index = 0
+                    for waybill in 0..<parcels.count {
+                        guard let order = parcels.weighedOrder(waybill) else { continue }
+                        let item = Int(parcels.item[order])
+                        let (grams, perCent) = parcels.weights(waybill, order: order)
+                        itemGroups.place(grams, perCent, at: cursor[item])
+                        cursor[item] &+= 1
+                        if itemGroups.count(of: item) < minimum { needed[Int(parcels.shop[order])] = true }
+                        if index % every == 0 {
+                            sampleGrams.append(grams)
+                            samplePerCent.append(perCent)
                         }
+                        index &+= 1
                     }
                 }
             }
+            byItem = itemGroups
+            // A shop's norm is only the fallback for items without their own: learn it only
+            // for shops that ship such an item.
+            guard needed.contains(true) else { return }
+            var shopStarts = [Int](repeating: 0, count: shopCount + 1)
+            for shop in 0..<shopCount { shopStarts[shop + 1] = shopStarts[shop] + (needed[shop] ? shopWeighed[shop] : 0) }
+            let shopGroups = WeightGroups(starts: shopStarts)
+            needed.withUnsafeBufferPointer { needed in
+                shopStarts.withUnsafeMutableBufferPointer { cursor in
+                    for waybill in 0..<parcels.count {
+                        guard let order = parcels.weighedOrder(waybill) else { continue }
+                        let shop = Int(parcels.shop[order])
+                        guard needed[shop] else { continue }
+                        let (grams, perCent) = parcels.weights(waybill, order: order)
+                        shopGroups.place(grams, perCent, at: cursor[shop])
+                        cursor[shop] &+= 1
+                    }
+                }
+            }
+            byShop = shopGroups
         }
-        items = Self.norms(
-            keys: itemKeys, entityCount: itemCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, oneItem: true,
-            threads: threads)
-        // A shop's norm is only the fallback for items without their own: learn it only
-        // for shops that ship such an item.
-        var needed = [Bool](repeating: false, count: shopCount)
-        for waybill in 0..<count where itemKeys[waybill] != IdDictionary.absent && items[Int(itemKeys[waybill])] == nil {
-            needed[Int(shopKeys[waybill])] = true
-        }
-        for waybill in 0..<count where shopKeys[waybill] != IdDictionary.absent && !needed[Int(shopKeys[waybill])] {
-            shopKeys[waybill] = IdDictionary.absent
-        }
-        shops = Self.norms(
-            keys: shopKeys, entityCount: shopCount, grams: grams, perCent: perCent, minimumParcels: minimumParcels, oneItem: false,
-            threads: threads)
+        items = byItem.map { Self.norms(of: $0, minimumParcels: minimum, oneItem: true, threads: threads) } ?? []
+        shops = byShop.map { Self.norms(of: $0, minimumParcels: minimum, oneItem: false, threads: threads) }
+            ?? [Norm?](repeating: nil, count: shopCount)
         // The export-wide fallback from an even sample: its quantiles are as good, and it
         // keeps the selection small on large exports.
-        let weighed = itemKeys.indices.filter { itemKeys[$0] != IdDictionary.absent }
-        let sample = stride(from: 0, to: weighed.count, by: max(1, weighed.count / Self.overallSample)).map { weighed[$0] }
-        var sampleGrams = sample.map { grams[$0] }, samplePerCent = sample.map { perCent[$0] }
-        overall = sample.isEmpty ? nil : Norm(
+        overall = sampleGrams.isEmpty ? nil : Norm(
             grams: sampleGrams.withUnsafeMutableBufferPointer { Self.medianSpread(selectingIn: $0) },
             gramsPerCent: samplePerCent.withUnsafeMutableBufferPointer { Self.medianSpread(selectingIn: $0) })
     }
 
-    /// The norm of every entity of `keys` with at least `minimumParcels` rows (nil for
-    /// the others): the rows' grams and grams per cent are laid out by entity with one
-    /// counting sort, and each entity's spread is found by selection in place, one-sided
-    /// when each entity is `oneItem`, else around the median.
-    static func norms(
-        keys: [UInt32], entityCount: Int, grams: [Double], perCent: [Double], minimumParcels: Int, oneItem: Bool, threads: Int
-    ) -> [Norm?] {
-        var offsets = [Int](repeating: 0, count: entityCount + 1)
-        keys.withUnsafeBufferPointer { keys in
-            offsets.withUnsafeMutableBufferPointer { offsets in
-                for key in keys where key != IdDictionary.absent { offsets[Int(key) &+ 1] &+= 1 }
-                for entity in 0..<entityCount { offsets[entity &+ 1] &+= offsets[entity] }
-            }
-        }
-        let total = offsets[entityCount]
-        // Memory the workers of the selection pass own by entity (disjoint ranges).
-        let byEntityGrams = ScratchValues(count: total), byEntityPerCent = ScratchValues(count: total)
-        var cursor = offsets
-        keys.withUnsafeBufferPointer { keys in
-            grams.withUnsafeBufferPointer { grams in
-                perCent.withUnsafeBufferPointer { perCent in
-                    cursor.withUnsafeMutableBufferPointer { cursor in
-                        do {
-                            let outGrams = byEntityGrams.values, outPerCent = byEntityPerCent.values
-                            do {
-                                for row in 0..<keys.count where keys[row] != IdDictionary.absent {
-                                    let slot = cursor[Int(keys[row])]
-                                    outGrams[slot] = grams[row]
-                                    outPerCent[slot] = perCent[row]
-                                    cursor[Int(keys[row])] = slot &+ 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let minimum = max(1, minimumParcels)
-        let bounds = offsets
-        return ParallelRows.map(count: entityCount, threads: threads) { entities -> [Norm?] in
-            let gramsBuffer = byEntityGrams.values, perCentBuffer = byEntityPerCent.values
-            return entities.map { entity -> Norm? in
-                let range = bounds[entity]..<bounds[entity &+ 1]
-                guard range.count >= minimum else { return nil }
+    /// The norm of every group with at least `minimumParcels` values (nil for the
+    /// others), each group's spread found by selection in place, in parallel over groups:
+    /// one-sided when each group is `oneItem`, else around the median.
+    static func norms(of groups: WeightGroups, minimumParcels: Int, oneItem: Bool, threads: Int) -> [Norm?] {
+        ParallelRows.map(count: groups.groupCount, threads: threads) { entities -> [Norm?] in
+            entities.map { entity -> Norm? in
+                let range = groups.range(of: entity)
+                guard range.count >= minimumParcels else { return nil }
                 let spread = oneItem ? upperSpread(selectingIn:) : medianSpread(selectingIn:)
                 return Norm(
-                    grams: spread(UnsafeMutableBufferPointer(rebasing: gramsBuffer[range])),
-                    gramsPerCent: spread(UnsafeMutableBufferPointer(rebasing: perCentBuffer[range])))
+                    grams: spread(UnsafeMutableBufferPointer(rebasing: groups.grams.values[range])),
+                    gramsPerCent: spread(UnsafeMutableBufferPointer(rebasing: groups.perCent.values[range])))
             }
         }.flatMap { $0 }
     }
@@ -170,41 +152,40 @@ public struct ParcelWeightBaseline: Sendable {
     public func underweight(
         _ trajectories: [WaybillTrajectory], orders: OrdersTable, ratio: Double, deviations: Double
     ) -> [Bool] {
-        // Per item, the bounds of the norm it is judged by (its own, else its shop's,
-        // else the export's) are only known per order, so keep the three tables and
-        // pick per waybill; `.nan` marks "no norm" (every comparison with it is false).
-        func bounds(_ norm: Norm?) -> (grams: Double, perCent: Double) {
-            norm.map { ($0.grams.lowerBound(ratio: ratio, deviations: deviations),
-                        $0.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations)) } ?? (.nan, .nan)
+        // Per item and per shop the bounds of its own norm, if any; a waybill is judged by
+        // its item's, else its shop's, else the export's (one lookup for most waybills).
+        func bounds(_ norm: Norm?) -> Bounds {
+            norm.map { Bounds(grams: $0.grams.lowerBound(ratio: ratio, deviations: deviations),
+                              perCent: $0.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations), known: true) }
+                ?? Bounds(grams: 0, perCent: 0, known: false)
         }
         let itemBounds = items.map(bounds), shopBounds = shops.map(bounds), overallBounds = bounds(overall)
-        let hasItem = items.map { $0 != nil }, hasShop = shops.map { $0 != nil }, hasOverall = overall != nil
-        let orderCount = min(orders.count, orders.item.count, orders.shop.count, orders.amountCents.count)
-        var result = [Bool](repeating: false, count: trajectories.count)
-        trajectories.withUnsafeBufferPointer { trajectories in
-            orders.item.withUnsafeBufferPointer { item in
-                orders.shop.withUnsafeBufferPointer { shop in
-                    orders.amountCents.withUnsafeBufferPointer { amount in
-                        result.withUnsafeMutableBufferPointer { result in
-                            for waybill in 0..<trajectories.count {
-                                let trajectory = trajectories[waybill]
-                                let order = Int(trajectory.order)
-                                guard trajectory.grams >= 0, trajectory.order != IdDictionary.absent, order < orderCount else {
-                                    continue
-                                }
-                                let itemId = Int(item[order]), shopId = Int(shop[order])
-                                let bound = hasItem[itemId] ? itemBounds[itemId]
-                                    : hasShop[shopId] ? shopBounds[shopId] : overallBounds
-                                guard hasItem[itemId] || hasShop[shopId] || hasOverall else { continue }
-                                let grams = Double(trajectory.grams)
-                                result[waybill] = grams < bound.grams && grams / Double(max(1, amount[order])) < bound.perCent
-                            }
+        return [Bool](unsafeUninitializedCapacity: trajectories.count) { result, initialized in
+            WeighedParcels.with(trajectories, orders) { parcels in
+                itemBounds.withUnsafeBufferPointer { itemBounds in
+                    shopBounds.withUnsafeBufferPointer { shopBounds in
+                        for waybill in 0..<parcels.count {
+                            result[waybill] = false
+                            guard let order = parcels.weighedOrder(waybill) else { continue }
+                            var bound = itemBounds[Int(parcels.item[order])]
+                            if !bound.known { bound = shopBounds[Int(parcels.shop[order])] }
+                            if !bound.known { bound = overallBounds }
+                            guard bound.known else { continue }
+                            let (grams, perCent) = parcels.weights(waybill, order: order)
+                            result[waybill] = grams < bound.grams && perCent < bound.perCent
                         }
                     }
                 }
             }
+            initialized = trajectories.count
         }
-        return result
+    }
+
+    /// The lower bounds of one norm (`known` false: no norm).
+    private struct Bounds {
+        var grams: Double
+        var perCent: Double
+        var known: Bool
     }
 
     /// Most waybills the export-wide norm is computed from.
@@ -347,13 +328,78 @@ public struct ParcelWeightBaseline: Sendable {
     }
 }
 
-/// Doubles in memory this object owns, so that concurrent workers may reorder disjoint
-/// ranges of them (never through an array's `withUnsafeMutableBufferPointer`).
-final class ScratchValues: @unchecked Sendable {
-    let values: UnsafeMutableBufferPointer<Double>
-    /// Uninitialized room for `count` values, each written before it is read.
-    init(count: Int) {
-        values = .allocate(capacity: count)
+/// The grams and grams per cent of weighed waybills laid out by group (item or shop):
+/// group `g`'s values are `starts[g] ..< starts[g + 1]`, in memory the groups own so that
+/// concurrent workers may reorder disjoint groups (never through an array's
+/// `withUnsafeMutableBufferPointer`).
+struct WeightGroups: @unchecked Sendable {
+    let starts: [Int]
+    let grams: OwnedBuffer<Double>
+    let perCent: OwnedBuffer<Double>
+
+    /// Room for the groups `starts` bounds (`starts[0] == 0`, ascending), each value
+    /// written once by `place` before it is read.
+    init(starts: [Int]) {
+        self.starts = starts
+        grams = OwnedBuffer(count: starts.last ?? 0)
+        perCent = OwnedBuffer(count: starts.last ?? 0)
     }
-    deinit { values.deallocate() }
+
+    var groupCount: Int { starts.count - 1 }
+
+    func range(of group: Int) -> Range<Int> { starts[group]..<starts[group + 1] }
+
+    func count(of group: Int) -> Int { starts[group + 1] - starts[group] }
+
+    @inline(__always)
+    func place(_ grams: Double, _ perCent: Double, at slot: Int) {
+        self.grams.values[slot] = grams
+        self.perCent.values[slot] = perCent
+    }
+}
+
+/// The facts of each waybill the weight baseline reads, as raw buffers: its trajectory,
+/// and its order's item, shop and amount. Only valid inside `with`.
+struct WeighedParcels {
+    let trajectories: UnsafeBufferPointer<WaybillTrajectory>
+    let item: UnsafeBufferPointer<UInt32>
+    let shop: UnsafeBufferPointer<UInt32>
+    let amount: UnsafeBufferPointer<Int64>
+    /// Orders below this have an item, a shop and an amount.
+    let orderCount: Int
+
+    var count: Int { trajectories.count }
+
+    /// Calls `body` with buffers over `trajectories` and `orders`' columns.
+    static func with<Result>(
+        _ trajectories: [WaybillTrajectory], _ orders: OrdersTable, _ body: (WeighedParcels) -> Result
+    ) -> Result {
+        trajectories.withUnsafeBufferPointer { trajectories in
+            orders.item.withUnsafeBufferPointer { item in
+                orders.shop.withUnsafeBufferPointer { shop in
+                    orders.amountCents.withUnsafeBufferPointer { amount in
+                        body(WeighedParcels(
+                            trajectories: trajectories, item: item, shop: shop, amount: amount,
+                            orderCount: min(orders.count, item.count, shop.count, amount.count)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The order `waybill` ships when it declares a weight and its order is known.
+    @inline(__always)
+    func weighedOrder(_ waybill: Int) -> Int? {
+        let trajectory = trajectories[waybill]
+        let order = Int(trajectory.order)
+        guard trajectory.order != IdDictionary.absent, order < orderCount, trajectory.grams >= 0 else { return nil }
+        return order
+    }
+
+    /// The grams `waybill` declares and its grams per cent paid for `order`.
+    @inline(__always)
+    func weights(_ waybill: Int, order: Int) -> (grams: Double, perCent: Double) {
+        let grams = Double(trajectories[waybill].grams)
+        return (grams, grams / Double(max(1, amount[order])))
+    }
 }

@@ -241,7 +241,7 @@ struct PartitionGrouping {
         let waybills = partitions.waybills(of: partition)
         let base = waybills.lowerBound, width = waybills.count
         let rows = partitions.offsets[partition]..<partitions.offsets[partition + 1]
-        let local = local
+        let copy = local
         starts.withUnsafeMutableBufferPointer { starts in
             grouped.withUnsafeMutableBufferPointer { grouped in
                 if partitions.ascending || WaybillScanPartitions.isAscending(UnsafeBufferPointer(rebasing: scans.waybill[rows])) {
@@ -260,14 +260,17 @@ struct PartitionGrouping {
                 for index in 0...width { starts[index] = 0 }
                 for row in rows { starts[Int(scans.waybill[row]) &- base &+ 1] &+= 1 }
                 for index in 0..<width { starts[index &+ 1] &+= starts[index] }
+                // The rows of an export not written waybill by waybill lie all over the
+                // columns: each is copied, in row order, to its place in grouped order
+                // (reads in sequence, writes into this worker's scratch), and the trace
+                // reads the copy in sequence.
                 for row in rows {
                     let local = Int(scans.waybill[row]) &- base
-                    grouped[starts[local]] = UInt32(truncatingIfNeeded: row)
+                    copy.copy(row, of: scans, to: starts[local])
                     starts[local] &+= 1
                 }
-                // The rows of an export not written waybill by waybill lie all over the
-                // columns: copied in grouped order, the trace reads them sequentially.
-                let scans = local.gathering(UnsafeMutableBufferPointer(rebasing: grouped[..<rows.count]), from: scans)
+                for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
+                let scans = copy.columns(count: rows.count, paidAt: scans.paidAt)
                 // Each counter now holds its group's end, which is the next group's start.
                 var start = 0
                 for local in 0..<width {
@@ -305,9 +308,9 @@ struct TracedOutput: @unchecked Sendable {
     let signatures: UnsafeMutableBufferPointer<TraceSignature>
 }
 
-/// Scan columns copied into buffers this object owns: a partition's scans gathered
-/// into grouped order, or all scans scattered into partition order, so that the trace
-/// reads them one sequential pass instead of gathering every field from far apart.
+/// Scan columns copied into buffers this object owns: a partition's scans placed in
+/// grouped order, or all scans scattered into partition order, so that the trace
+/// reads them in one sequential pass instead of gathering every field from far apart.
 final class PartitionScans: @unchecked Sendable {
     private let waybill, order, courier, location: OwnedBuffer<UInt32>
     private let event: OwnedBuffer<UInt8>
@@ -341,16 +344,5 @@ final class PartitionScans: @unchecked Sendable {
         return ScanColumns(
             waybill: prefix(waybill), order: prefix(order), courier: prefix(courier), event: prefix(event), at: prefix(at),
             location: prefix(location), grams: prefix(grams), paidAt: paidAt)
-    }
-
-    /// Copies the scans of `rows` (at most the capacity) from `scans`, in that order, and
-    /// renumbers `rows` 0, 1, 2 ... into the copy; returns the copy's columns. Rows keep
-    /// their relative order, so ties in time order fall alike.
-    func gathering(_ rows: UnsafeMutableBufferPointer<UInt32>, from scans: ScanColumns) -> ScanColumns {
-        for (index, row) in rows.enumerated() {
-            copy(Int(row), of: scans, to: index)
-            rows[index] = UInt32(truncatingIfNeeded: index)
-        }
-        return columns(count: rows.count, paidAt: scans.paidAt)
     }
 }
