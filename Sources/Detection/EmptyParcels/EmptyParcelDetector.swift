@@ -21,7 +21,7 @@ public struct EmptyParcelDetector: Detector {
             Parameter("empty_parcels.light_deviations", 4, "... when it is also more than this many scaled one-sided MADs (spread above the upper quartile) below it"),
             Parameter("empty_parcels.item_min_parcels", 5, "fewest weighed waybills of an item for its own weight baseline (else its shop's, else the export's)"),
             Parameter("empty_parcels.min_tells", 2, "tells a waybill needs to look empty (a reused tracking number or a pickup before payment suffices alone)"),
-            Parameter("empty_parcels.copied_trace_scans", 3, "fewest transit and signed scans two waybills of different buyers must share (places, and times counted back from signing) to be a copied tracking history"),
+            Parameter("empty_parcels.copied_trace_scans", 3, "fewest created, pickup, transit and signed scans two waybills of different buyers must share (times counted back from signing, and transit places) to be a copied tracking history"),
             Parameter("empty_parcels.min_waybills", 5, "fewest waybills of a shop or outlet for its shares to be measured"),
             Parameter("empty_parcels.concentration_shops", 3, "the outlet's top shops whose share of its empty-looking waybills is its concentration"),
             Parameter("empty_parcels.counter_share", 0.8, "a shop's waybills from one outlet signed where they were issued, at least this share of them (and min_waybills), ..."),
@@ -104,8 +104,8 @@ public struct EmptyParcelDetector: Detector {
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
         let buyerOfWaybill = trajectories.map { Int($0.order) < orders.buyer.count ? orders.buyer[Int($0.order)] : IdDictionary.absent }
         CopiedTraces.mark(
-            &tells, signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill,
-            minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
+            &tells, signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill, shopOfWaybill: shopOfWaybill,
+            shopCount: accountCount, minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
 
