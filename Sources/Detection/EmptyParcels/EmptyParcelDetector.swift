@@ -68,6 +68,10 @@ public struct EmptyParcelDetector: Detector {
                 description: "share of the outlet's waybills whose tracking number ships several orders",
                 threshold: 0.002, saturation: 0.01, weight: 0.75),
             SignalDefinition(
+                name: "courier_client_empty_waybills", entityKind: .courier, category: .emptyParcels,
+                description: "waybills of the outlet with a tell no genuine parcel shows (a copied tracking history, a reused number, a pickup before payment) that ship orders of shops whose own share of empty-looking waybills fires shop_empty_waybill_share; an outlet selling waybills to a brushing client issues them however many honest parcels it also carries, an honest outlet none",
+                threshold: 1, saturation: 3, weight: 0.9),
+            SignalDefinition(
                 name: "courier_empty_shop_concentration", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's empty-looking waybills that go to its few top shops; waybills sold to brushing clients serve a handful of shops",
                 threshold: 0.8, saturation: 1, weight: 0.3),
@@ -139,6 +143,10 @@ public struct EmptyParcelDetector: Detector {
             TellCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
         }
         let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
+        let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
+            $0 >= config["signals.shop_empty_waybill_share.threshold"]
+        }
+        let clientWaybill = Self.conclusiveForClients(tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop)
         let concentration = Self.shopConcentration(
             outletOf: outletOf, outletCount: outletCount, empty: empty, shopOfWaybill: shopOfWaybill,
             topShops: Int(config["empty_parcels.concentration_shops"]), minimumEmpty: minimumWaybills)
@@ -155,6 +163,9 @@ public struct EmptyParcelDetector: Detector {
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { empty[$0] },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
             outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
+            outletColumn("courier_client_empty_waybills", Self.counts(clientWaybill, entityOf: outletOf, entityCount: outletCount)) {
+                clientWaybill[$0]
+            },
             outletColumn("courier_empty_shop_concentration", concentration) { empty[$0] },
         ])
     }
@@ -178,6 +189,23 @@ public struct EmptyParcelDetector: Detector {
             }
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
+    }
+
+    /// Per waybill, whether it shows a conclusive tell and ships an order of a shop that
+    /// `clientShop` marks (a shop whose own waybills look empty): the waybills an outlet
+    /// sold to a brushing client. The copied original is not among them
+    /// (`CopiedTraces`), so an honest outlet whose parcel was copied is not blamed.
+    static func conclusiveForClients(_ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool]) -> [Bool] {
+        zip(tells, shopOfWaybill).map { tells, shop in
+            !tells.isDisjoint(with: .conclusive) && Int(shop) < clientShop.count && clientShop[Int(shop)]
+        }
+    }
+
+    /// Per entity below `entityCount`, how many rows of `entityOf` are `marked`.
+    static func counts(_ marked: [Bool], entityOf: [UInt32], entityCount: Int) -> [Double] {
+        var counts = [Double](repeating: 0, count: entityCount)
+        for (row, entity) in entityOf.enumerated() where marked[row] && Int(entity) < entityCount { counts[Int(entity)] += 1 }
+        return counts
     }
 
     /// Per outlet with at least `minimumEmpty` empty-looking waybills, the share of them
