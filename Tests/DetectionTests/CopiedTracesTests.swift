@@ -103,4 +103,26 @@ import Testing
         let copied = Self.copied(table, count: 15, buyers: (0..<15).map { 100 + UInt32($0) }, shops: shops, shopCount: 3)
         #expect(copied == [false] + Array(repeating: false, count: 9) + [true, true, true, true, true])
     }
+
+    /// The open-addressing table against a plain dictionary of each signature's buyers:
+    /// few distinct signatures (long probe chains, equal low bits), a few buyers (some
+    /// absent), and scan counts around the minimum.
+    @Test(arguments: 0..<20) func signatureTableMatchesReference(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let count = Int(random.next() % 400) + 1
+        let signatures = (0..<count).map { _ in
+            TraceSignature(value: (random.next() % 40) << (random.next() % 2 == 0 ? 0 : 20), scans: UInt16(random.next() % 6))
+        }
+        let buyers = (0..<count).map { _ in random.next() % 7 == 0 ? IdDictionary.absent : UInt32(random.next() % 5) }
+        var buyersOf: [UInt64: Set<UInt32>] = [:]
+        for (signature, buyer) in zip(signatures, buyers) where signature.scans >= 3 && buyer != IdDictionary.absent {
+            buyersOf[signature.value, default: []].insert(buyer)
+        }
+        let table = SignatureTable(signatures: signatures, buyerOfWaybill: buyers, minimumScans: 3)
+        for waybill in 0..<count {
+            let expected = signatures[waybill].scans >= 3 && buyers[waybill] != IdDictionary.absent
+                && buyersOf[signatures[waybill].value, default: []].count > 1
+            #expect(table.isShared(waybill) == expected)
+        }
+    }
 }

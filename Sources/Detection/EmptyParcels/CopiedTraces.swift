@@ -13,18 +13,28 @@ struct TraceSignature: Sendable, Equatable {
     var value: UInt64 = 0
     /// The scans summarised (0 for a waybill not signed).
     var scans: UInt16 = 0
+}
 
+extension TraceSignature {
     /// The signature of one waybill's scan `rows`, signed at `signedAt`.
     init(_ rows: UnsafeBufferPointer<UInt32>, scans columns: ScanColumns, signedAt: Int64) {
         guard signedAt != Missing.time else { return }
-        let transit = ScanEvent.transit.rawValue
-        let summarised: UInt8 = [ScanEvent.created, .pickup, .transit, .signed].reduce(0) { $0 | 1 << $1.rawValue }
+        let created = ScanEvent.created.rawValue, pickup = ScanEvent.pickup.rawValue
+        let transit = ScanEvent.transit.rawValue, signed = ScanEvent.signed.rawValue
+        let createdKey = UInt64(created + 1).scrambled, pickupKey = UInt64(pickup + 1).scrambled
+        let signedKey = UInt64(signed + 1).scrambled
         var keys: UInt64 = 0, timed: UInt64 = 0, count: UInt16 = 0
         for row in rows {
             let row = Int(row), event = columns.event[row], at = columns.at[row]
-            guard at != Missing.time, event < 8, summarised >> event & 1 != 0 else { continue }
-            let place = event == transit ? UInt64(columns.location[row]) : 0
-            let key = (place << 8 | UInt64(event + 1)).scrambled
+            let key: UInt64
+            switch event {
+            case transit: key = (UInt64(columns.location[row]) << 8 | UInt64(transit + 1)).scrambled
+            case created: key = createdKey
+            case pickup: key = pickupKey
+            case signed: key = signedKey
+            default: continue
+            }
+            guard at != Missing.time else { continue }
             keys &+= key
             timed &+= UInt64(bitPattern: at) &* key
             count &+= 1
@@ -54,31 +64,21 @@ enum CopiedTraces {
         _ tells: inout [ParcelTells], signatures: [TraceSignature], buyerOfWaybill: [UInt32], shopOfWaybill: [UInt32],
         shopCount: Int, minimumScans: Int
     ) {
-        // Per signature its first buyer, and whether a waybill of another buyer shares it.
-        var bySignature: [UInt64: (buyer: UInt32, shared: Bool)] = [:]
-        func signature(_ waybill: Int) -> UInt64? {
-            guard Int(signatures[waybill].scans) >= minimumScans, buyerOfWaybill[waybill] != IdDictionary.absent else { return nil }
-            return signatures[waybill].value
-        }
-        for waybill in signatures.indices {
-            guard let signature = signature(waybill) else { continue }
-            let buyer = buyerOfWaybill[waybill]
-            if let first = bySignature[signature] {
-                if !first.shared && first.buyer != buyer { bySignature[signature] = (first.buyer, true) }
-            } else {
-                bySignature[signature] = (buyer, false)
-            }
-        }
+        let table = SignatureTable(signatures: signatures, buyerOfWaybill: buyerOfWaybill, minimumScans: minimumScans)
         // The shared waybills grouped by signature, and per shop its waybills and how
         // many of them are shared.
         var shared: [(signature: UInt64, waybill: Int)] = []
         var shopWaybills = [UInt32](repeating: 0, count: shopCount), shopShared = shopWaybills
-        for waybill in signatures.indices {
-            let shop = Int(shopOfWaybill[waybill])
-            if shop < shopCount { shopWaybills[shop] &+= 1 }
-            guard let signature = signature(waybill), bySignature[signature]?.shared == true else { continue }
-            shared.append((signature, waybill))
-            if shop < shopCount { shopShared[shop] &+= 1 }
+        shopWaybills.withUnsafeMutableBufferPointer { shopWaybills in
+            shopShared.withUnsafeMutableBufferPointer { shopShared in
+                for waybill in signatures.indices {
+                    let shop = Int(shopOfWaybill[waybill])
+                    if shop < shopCount { shopWaybills[shop] &+= 1 }
+                    guard table.isShared(waybill) else { continue }
+                    shared.append((signatures[waybill].value, waybill))
+                    if shop < shopCount { shopShared[shop] &+= 1 }
+                }
+            }
         }
         shared.sort { ($0.signature, $0.waybill) < ($1.signature, $1.waybill) }
         func sharedShare(_ waybill: Int) -> Double {
@@ -100,5 +100,66 @@ enum CopiedTraces {
             }
             start = end
         }
+    }
+}
+
+/// Which waybills share their trace signature with a waybill of another buyer: an open-
+/// addressing table over the signatures themselves (already scrambled, so their low bits
+/// are the slot), per slot the signature, its first buyer and whether another buyer has
+/// it. A general-purpose dictionary hashed every signature again (a tenth of the
+/// detector's instructions in `parcel-throughput`).
+struct SignatureTable {
+    private let signatures: [TraceSignature]
+    private let buyerOfWaybill: [UInt32]
+    private let minimumScans: Int
+    private var slotSignature: [UInt64]
+    /// The first buyer per slot; `IdDictionary.absent` marks a free slot.
+    private var slotBuyer: [UInt32]
+    private var slotShared: [Bool]
+    private let mask: Int
+
+    /// The table of every waybill with at least `minimumScans` summarised scans and a buyer.
+    init(signatures: [TraceSignature], buyerOfWaybill: [UInt32], minimumScans: Int) {
+        self.signatures = signatures
+        self.buyerOfWaybill = buyerOfWaybill
+        self.minimumScans = minimumScans
+        var capacity = 16
+        while capacity < 2 * signatures.count { capacity <<= 1 }
+        mask = capacity - 1
+        slotSignature = [UInt64](repeating: 0, count: capacity)
+        slotBuyer = [UInt32](repeating: IdDictionary.absent, count: capacity)
+        slotShared = [Bool](repeating: false, count: capacity)
+        let mask = mask
+        slotSignature.withUnsafeMutableBufferPointer { slotSignature in
+            slotBuyer.withUnsafeMutableBufferPointer { slotBuyer in
+                slotShared.withUnsafeMutableBufferPointer { slotShared in
+                    for waybill in signatures.indices where Self.takesPart(waybill, signatures, buyerOfWaybill, minimumScans) {
+                        let signature = signatures[waybill].value, buyer = buyerOfWaybill[waybill]
+                        var slot = Int(truncatingIfNeeded: signature) & mask
+                        while slotBuyer[slot] != IdDictionary.absent && slotSignature[slot] != signature { slot = (slot &+ 1) & mask }
+                        if slotBuyer[slot] == IdDictionary.absent {
+                            slotSignature[slot] = signature
+                            slotBuyer[slot] = buyer
+                        } else if slotBuyer[slot] != buyer {
+                            slotShared[slot] = true
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether `waybill` takes part: enough scans, and a buyer.
+    private static func takesPart(_ waybill: Int, _ signatures: [TraceSignature], _ buyerOfWaybill: [UInt32], _ minimumScans: Int) -> Bool {
+        Int(signatures[waybill].scans) >= minimumScans && buyerOfWaybill[waybill] != IdDictionary.absent
+    }
+
+    /// Whether a waybill of another buyer shares the signature of `waybill` (which takes part).
+    func isShared(_ waybill: Int) -> Bool {
+        guard Self.takesPart(waybill, signatures, buyerOfWaybill, minimumScans) else { return false }
+        let signature = signatures[waybill].value
+        var slot = Int(truncatingIfNeeded: signature) & mask
+        while slotSignature[slot] != signature { slot = (slot &+ 1) & mask }
+        return slotShared[slot]
     }
 }
