@@ -44,6 +44,10 @@ public struct EmptyParcelDetector: Detector {
                 description: "share of the shop's shipped orders on a tracking number that also ships other orders; a real parcel has its own number",
                 threshold: 0.005, saturation: 0.015, weight: 0.75),
             SignalDefinition(
+                name: "shop_conclusive_empty_waybills", entityKind: .shop, category: .emptyParcels,
+                description: "the shop's shipped orders on waybills with a tell no genuine parcel shows (a copied tracking history, a reused number, a pickup before payment), however many real parcels it also ships; the copied original is not counted",
+                threshold: 1, saturation: 3, weight: 0.9),
+            SignalDefinition(
                 name: "shop_weightless_share", entityKind: .shop, category: .emptyParcels,
                 description: "share of the shop's shipped orders whose parcel declares far less weight than its item's parcels weigh",
                 threshold: 0.1, saturation: 0.35, weight: 0.35),
@@ -143,6 +147,7 @@ public struct EmptyParcelDetector: Detector {
             TellCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
         }
         let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
+        let onConclusive = shipment.map { $0 != IdDictionary.absent && !tells[Int($0)].isDisjoint(with: .conclusive) }
         let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
             $0 >= config["signals.shop_empty_waybill_share.threshold"]
         }
@@ -155,6 +160,9 @@ public struct EmptyParcelDetector: Detector {
             shopColumn("shop_counter_signed_share", byShop.signedAtCounter) { tells[Int(shipment[$0])].contains(.signedAtCounter) },
             shopColumn("shop_empty_waybill_share", byShop.empty, onEmpty),
             shopColumn("shop_reused_tracking_share", byShop.reusedNumber) { tells[Int(shipment[$0])].contains(.reusedNumber) },
+            column(
+                "shop_conclusive_empty_waybills", config, Self.counts(onConclusive, entityOf: shopOfOrder, entityCount: accountCount),
+                entityOf: shopOfOrder, flagged: { onConclusive[$0] }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
             shopColumn("shop_orders_on_empty_parcels", byShop.empty, onEmpty),
             column(
