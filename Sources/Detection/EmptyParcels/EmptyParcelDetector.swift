@@ -147,7 +147,6 @@ public struct EmptyParcelDetector: Detector {
             TellCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
         }
         let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
-        let onConclusive = shipment.map { $0 != IdDictionary.absent && !tells[Int($0)].isDisjoint(with: .conclusive) }
         let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
             $0 >= config["signals.shop_empty_waybill_share.threshold"]
         }
@@ -161,8 +160,8 @@ public struct EmptyParcelDetector: Detector {
             shopColumn("shop_empty_waybill_share", byShop.empty, onEmpty),
             shopColumn("shop_reused_tracking_share", byShop.reusedNumber) { tells[Int(shipment[$0])].contains(.reusedNumber) },
             column(
-                "shop_conclusive_empty_waybills", config, Self.counts(onConclusive, entityOf: shopOfOrder, entityCount: accountCount),
-                entityOf: shopOfOrder, flagged: { onConclusive[$0] }, waybillOf: { shipment[$0] }, names: waybillNames),
+                "shop_conclusive_empty_waybills", config, byShop.conclusive.map(Double.init), entityOf: shopOfOrder,
+                flagged: { !tells[Int(shipment[$0])].isDisjoint(with: .conclusive) }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
             shopColumn("shop_orders_on_empty_parcels", byShop.empty, onEmpty),
             column(
@@ -257,12 +256,14 @@ struct TellCounts {
     var signedAtCounter: [UInt32]
     var reusedNumber: [UInt32]
     var weightless: [UInt32]
+    /// Rows on a waybill with a conclusive tell (`ParcelTells.conclusive`).
+    var conclusive: [UInt32]
 
     /// Counts the rows of `entityOf` (entities at or above `entityCount` left out); row
     /// `r` ships on waybill `waybillOf[r]`, or on waybill `r` when `waybillOf` is nil.
     init(entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int, tells: [ParcelTells], empty: [Bool]) {
         var total = [UInt32](repeating: 0, count: entityCount)
-        var emptyCounts = total, counterCounts = total, reusedCounts = total, weightlessCounts = total
+        var emptyCounts = total, counterCounts = total, reusedCounts = total, weightlessCounts = total, conclusiveCounts = total
         entityOf.withUnsafeBufferPointer { entityOf in
             (waybillOf ?? []).withUnsafeBufferPointer { waybillOf in
                 tells.withUnsafeBufferPointer { tells in
@@ -272,17 +273,20 @@ struct TellCounts {
                                 counterCounts.withUnsafeMutableBufferPointer { counter in
                                     reusedCounts.withUnsafeMutableBufferPointer { reused in
                                         weightlessCounts.withUnsafeMutableBufferPointer { weightless in
-                                            let direct = waybillOf.isEmpty
-                                            for row in entityOf.indices {
-                                                let entity = Int(entityOf[row])
-                                                guard entity < entityCount else { continue }
-                                                let waybill = direct ? row : Int(waybillOf[row])
-                                                let tell = tells[waybill].rawValue
-                                                total[entity] &+= 1
-                                                emptyCount[entity] &+= empty[waybill] ? 1 : 0
-                                                counter[entity] &+= tell & ParcelTells.signedAtCounter.rawValue != 0 ? 1 : 0
-                                                reused[entity] &+= tell & ParcelTells.reusedNumber.rawValue != 0 ? 1 : 0
-                                                weightless[entity] &+= tell & ParcelTells.weightless.rawValue != 0 ? 1 : 0
+                                            conclusiveCounts.withUnsafeMutableBufferPointer { conclusive in
+                                                let direct = waybillOf.isEmpty
+                                                for row in entityOf.indices {
+                                                    let entity = Int(entityOf[row])
+                                                    guard entity < entityCount else { continue }
+                                                    let waybill = direct ? row : Int(waybillOf[row])
+                                                    let tell = tells[waybill].rawValue
+                                                    total[entity] &+= 1
+                                                    emptyCount[entity] &+= empty[waybill] ? 1 : 0
+                                                    counter[entity] &+= tell & ParcelTells.signedAtCounter.rawValue != 0 ? 1 : 0
+                                                    reused[entity] &+= tell & ParcelTells.reusedNumber.rawValue != 0 ? 1 : 0
+                                                    weightless[entity] &+= tell & ParcelTells.weightless.rawValue != 0 ? 1 : 0
+                                                    conclusive[entity] &+= tell & ParcelTells.conclusive.rawValue != 0 ? 1 : 0
+                                                }
                                             }
                                         }
                                     }
@@ -298,6 +302,7 @@ struct TellCounts {
         signedAtCounter = counterCounts
         reusedNumber = reusedCounts
         weightless = weightlessCounts
+        conclusive = conclusiveCounts
     }
 
     /// Per entity, `hits` over `totals`; `.nan` below `minimumRows` total rows.
