@@ -7,8 +7,10 @@ import Testing
     /// A small market: shop 0 ships documents (light, fast, same place) honestly, shop 1
     /// ships heavy goods honestly, shop 2 ships half its orders in empty parcels from
     /// outlet 1 (a few grams, signed at the counter within the hour, some numbers
-    /// reused). Scan rows are written in reverse time order.
-    static func market(ordersPerShop: Int = 60) -> Export {
+    /// reused). The first `stray` empty parcels come from outlet 0 instead, picked up
+    /// before payment, and so are the first `early` parcels of shop 1. Scan rows are
+    /// written in reverse time order.
+    static func market(ordersPerShop: Int = 60, stray: Int = 0, early: Int = 0) -> Export {
         var export = Export()
         for name in ["s0", "s1", "s2"] { _ = export.dictionaries.accounts.intern(name) }
         for name in ["doc", "kettle", "shirt"] { _ = export.dictionaries.items.intern(name) }
@@ -35,11 +37,12 @@ import Testing
                 if !reuse { waybill += 1 }
                 let number = reuse ? lastEmpty : waybill
                 if empty { lastEmpty = number }
-                let courier: UInt32 = empty ? 1 : 0
+                let strayed = empty && index < 2 * stray
+                let courier: UInt32 = empty && !strayed ? 1 : 0
                 let grams: Int32 = empty ? 8 : [70, 2000, 450][shop] + Int32(index % 7)
                 if empty {
                     scans += [(number, order, courier, .created, paid + 600, 0, -1),
-                              (number, order, courier, .pickup, paid + 900, 0, grams),
+                              (number, order, courier, .pickup, paid + (strayed ? -900 : 900), 0, grams),
                               (number, order, courier, .signed, paid + 2400, 0, -1)]
                 } else if shop == 0 {
                     // Same-city document: picked up, delivered at the door within hours, no hub.
@@ -49,7 +52,7 @@ import Testing
                               (number, order, courier, .signed, paid + 12_600, 3, -1)]
                 } else {
                     scans += [(number, order, courier, .created, paid + 3600, 0, -1),
-                              (number, order, courier, .pickup, paid + 7200, 0, grams),
+                              (number, order, courier, .pickup, paid + (shop == 1 && index < early ? -600 : 7200), 0, grams),
                               (number, order, courier, .transit, paid + 30_000, 1, -1),
                               (number, order, courier, .delivery, paid + 80_000, 2, -1),
                               (number, order, courier, .signed, paid + 82_000, 3, -1)]
@@ -84,6 +87,47 @@ import Testing
         #expect(scores.allSatisfy { $0.entity == 2 || $0.kind == .courier })
         let evidence = suspects.first { $0.entityId == "s2" }!.evidence.first!
         #expect(evidence.samples.first?.kind == .waybill)
+    }
+
+    /// Two of the client's empty parcels from outlet 0, among its 150 honest parcels: too
+    /// few for a share, but no genuine parcel is picked up before it is paid.
+    @Test func anOutletSellingAFewWaybillsToAClient() {
+        let export = Self.market(stray: 2)
+        let detector = EmptyParcelDetector()
+        let config = DetectionConfig(detectors: [detector])
+        let output = detector.measure(export, config: config, threads: 1)
+        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
+        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        #expect(listed == ["shop:s2", "courier:outlet-a", "courier:outlet-b"])
+        let clients = output.signals.first { $0.definition.name == "courier_client_empty_waybills" }!
+        #expect(clients.values[0] == 2)
+        let share = output.signals.first { $0.definition.name == "courier_empty_waybill_share" }!
+        #expect(share.values[0] < share.definition.threshold)
+    }
+
+    /// Three of shop 1's 60 parcels picked up before they were paid: a share below every
+    /// share signal's threshold, but no genuine parcel is shipped before it is sold.
+    @Test func aShopWithAFewConclusivelyEmptyParcels() {
+        let export = Self.market(early: 3)
+        let detector = EmptyParcelDetector()
+        let config = DetectionConfig(detectors: [detector])
+        let output = detector.measure(export, config: config, threads: 1)
+        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
+        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        #expect(listed == ["shop:s1", "shop:s2", "courier:outlet-b"])
+        let conclusive = output.signals.first { $0.definition.name == "shop_conclusive_empty_waybills" }!
+        #expect(conclusive.values[0] == 0 && conclusive.values[1] == 3)
+        let share = output.signals.first { $0.definition.name == "shop_empty_waybill_share" }!
+        #expect(share.values[1] < share.definition.threshold)
+    }
+
+    /// A waybill counts against its outlet with a conclusive tell on a client shop's order.
+    @Test func clientWaybillsNeedAConclusiveTellAndAClient() {
+        let tells: [ParcelTells] = [.copiedTrace, .reusedNumber, [.weightless, .wentNowhere], .copiedTrace, .pickupBeforePayment, []]
+        let shops: [UInt32] = [2, 2, 2, 0, IdDictionary.absent, 2]
+        let marked = EmptyParcelDetector.conclusiveForClients(tells, shopOfWaybill: shops, clientShop: [false, false, true])
+        #expect(marked == [true, true, false, false, false, false])
+        #expect(EmptyParcelDetector.counts(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], entityCount: 2) == [1, 1])
     }
 
     @Test func sameAnswerForAnyThreadCount() {

@@ -21,7 +21,7 @@ public struct EmptyParcelDetector: Detector {
             Parameter("empty_parcels.light_deviations", 4, "... when it is also more than this many scaled one-sided MADs (spread above the upper quartile) below it"),
             Parameter("empty_parcels.item_min_parcels", 5, "fewest weighed waybills of an item for its own weight baseline (else its shop's, else the export's)"),
             Parameter("empty_parcels.min_tells", 2, "tells a waybill needs to look empty (a reused tracking number or a pickup before payment suffices alone)"),
-            Parameter("empty_parcels.copied_trace_scans", 3, "fewest transit and signed scans two waybills of different buyers must share (places, and times counted back from signing) to be a copied tracking history"),
+            Parameter("empty_parcels.copied_trace_scans", 3, "fewest created, pickup, transit and signed scans two waybills of different buyers must share (times counted back from signing, and transit places) to be a copied tracking history"),
             Parameter("empty_parcels.min_waybills", 5, "fewest waybills of a shop or outlet for its shares to be measured"),
             Parameter("empty_parcels.concentration_shops", 3, "the outlet's top shops whose share of its empty-looking waybills is its concentration"),
             Parameter("empty_parcels.counter_share", 0.8, "a shop's waybills from one outlet signed where they were issued, at least this share of them (and min_waybills), ..."),
@@ -43,6 +43,10 @@ public struct EmptyParcelDetector: Detector {
                 name: "shop_reused_tracking_share", entityKind: .shop, category: .emptyParcels,
                 description: "share of the shop's shipped orders on a tracking number that also ships other orders; a real parcel has its own number",
                 threshold: 0.005, saturation: 0.015, weight: 0.75),
+            SignalDefinition(
+                name: "shop_conclusive_empty_waybills", entityKind: .shop, category: .emptyParcels,
+                description: "the shop's shipped orders on waybills with a tell no genuine parcel shows (a copied tracking history, a reused number, a pickup before payment), however many real parcels it also ships; the copied original is not counted",
+                threshold: 1, saturation: 3, weight: 0.9),
             SignalDefinition(
                 name: "shop_weightless_share", entityKind: .shop, category: .emptyParcels,
                 description: "share of the shop's shipped orders whose parcel declares far less weight than its item's parcels weigh",
@@ -67,6 +71,10 @@ public struct EmptyParcelDetector: Detector {
                 name: "courier_reused_tracking_share", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's waybills whose tracking number ships several orders",
                 threshold: 0.002, saturation: 0.01, weight: 0.75),
+            SignalDefinition(
+                name: "courier_client_empty_waybills", entityKind: .courier, category: .emptyParcels,
+                description: "waybills of the outlet with a tell no genuine parcel shows (a copied tracking history, a reused number, a pickup before payment) that ship orders of shops whose own share of empty-looking waybills fires shop_empty_waybill_share; an outlet selling waybills to a brushing client issues them however many honest parcels it also carries, an honest outlet none",
+                threshold: 1, saturation: 3, weight: 0.9),
             SignalDefinition(
                 name: "courier_empty_shop_concentration", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's empty-looking waybills that go to its few top shops; waybills sold to brushing clients serve a handful of shops",
@@ -104,8 +112,8 @@ public struct EmptyParcelDetector: Detector {
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
         let buyerOfWaybill = trajectories.map { Int($0.order) < orders.buyer.count ? orders.buyer[Int($0.order)] : IdDictionary.absent }
         CopiedTraces.mark(
-            &tells, signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill,
-            minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
+            &tells, signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill, shopOfWaybill: shopOfWaybill,
+            shopCount: accountCount, minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
 
@@ -139,6 +147,10 @@ public struct EmptyParcelDetector: Detector {
             TellCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
         }
         let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
+        let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
+            $0 >= config["signals.shop_empty_waybill_share.threshold"]
+        }
+        let clientWaybill = Self.conclusiveForClients(tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop)
         let concentration = Self.shopConcentration(
             outletOf: outletOf, outletCount: outletCount, empty: empty, shopOfWaybill: shopOfWaybill,
             topShops: Int(config["empty_parcels.concentration_shops"]), minimumEmpty: minimumWaybills)
@@ -147,6 +159,9 @@ public struct EmptyParcelDetector: Detector {
             shopColumn("shop_counter_signed_share", byShop.signedAtCounter) { tells[Int(shipment[$0])].contains(.signedAtCounter) },
             shopColumn("shop_empty_waybill_share", byShop.empty, onEmpty),
             shopColumn("shop_reused_tracking_share", byShop.reusedNumber) { tells[Int(shipment[$0])].contains(.reusedNumber) },
+            column(
+                "shop_conclusive_empty_waybills", config, byShop.conclusive.map(Double.init), entityOf: shopOfOrder,
+                flagged: { !tells[Int(shipment[$0])].isDisjoint(with: .conclusive) }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
             shopColumn("shop_orders_on_empty_parcels", byShop.empty, onEmpty),
             column(
@@ -155,6 +170,9 @@ public struct EmptyParcelDetector: Detector {
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { empty[$0] },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
             outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
+            outletColumn("courier_client_empty_waybills", Self.counts(clientWaybill, entityOf: outletOf, entityCount: outletCount)) {
+                clientWaybill[$0]
+            },
             outletColumn("courier_empty_shop_concentration", concentration) { empty[$0] },
         ])
     }
@@ -178,6 +196,23 @@ public struct EmptyParcelDetector: Detector {
             }
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
+    }
+
+    /// Per waybill, whether it shows a conclusive tell and ships an order of a shop that
+    /// `clientShop` marks (a shop whose own waybills look empty): the waybills an outlet
+    /// sold to a brushing client. The copied original is not among them
+    /// (`CopiedTraces`), so an honest outlet whose parcel was copied is not blamed.
+    static func conclusiveForClients(_ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool]) -> [Bool] {
+        zip(tells, shopOfWaybill).map { tells, shop in
+            !tells.isDisjoint(with: .conclusive) && Int(shop) < clientShop.count && clientShop[Int(shop)]
+        }
+    }
+
+    /// Per entity below `entityCount`, how many rows of `entityOf` are `marked`.
+    static func counts(_ marked: [Bool], entityOf: [UInt32], entityCount: Int) -> [Double] {
+        var counts = [Double](repeating: 0, count: entityCount)
+        for (row, entity) in entityOf.enumerated() where marked[row] && Int(entity) < entityCount { counts[Int(entity)] += 1 }
+        return counts
     }
 
     /// Per outlet with at least `minimumEmpty` empty-looking waybills, the share of them
@@ -221,12 +256,14 @@ struct TellCounts {
     var signedAtCounter: [UInt32]
     var reusedNumber: [UInt32]
     var weightless: [UInt32]
+    /// Rows on a waybill with a conclusive tell (`ParcelTells.conclusive`).
+    var conclusive: [UInt32]
 
     /// Counts the rows of `entityOf` (entities at or above `entityCount` left out); row
     /// `r` ships on waybill `waybillOf[r]`, or on waybill `r` when `waybillOf` is nil.
     init(entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int, tells: [ParcelTells], empty: [Bool]) {
         var total = [UInt32](repeating: 0, count: entityCount)
-        var emptyCounts = total, counterCounts = total, reusedCounts = total, weightlessCounts = total
+        var emptyCounts = total, counterCounts = total, reusedCounts = total, weightlessCounts = total, conclusiveCounts = total
         entityOf.withUnsafeBufferPointer { entityOf in
             (waybillOf ?? []).withUnsafeBufferPointer { waybillOf in
                 tells.withUnsafeBufferPointer { tells in
@@ -236,17 +273,20 @@ struct TellCounts {
                                 counterCounts.withUnsafeMutableBufferPointer { counter in
                                     reusedCounts.withUnsafeMutableBufferPointer { reused in
                                         weightlessCounts.withUnsafeMutableBufferPointer { weightless in
-                                            let direct = waybillOf.isEmpty
-                                            for row in entityOf.indices {
-                                                let entity = Int(entityOf[row])
-                                                guard entity < entityCount else { continue }
-                                                let waybill = direct ? row : Int(waybillOf[row])
-                                                let tell = tells[waybill].rawValue
-                                                total[entity] &+= 1
-                                                emptyCount[entity] &+= empty[waybill] ? 1 : 0
-                                                counter[entity] &+= tell & ParcelTells.signedAtCounter.rawValue != 0 ? 1 : 0
-                                                reused[entity] &+= tell & ParcelTells.reusedNumber.rawValue != 0 ? 1 : 0
-                                                weightless[entity] &+= tell & ParcelTells.weightless.rawValue != 0 ? 1 : 0
+                                            conclusiveCounts.withUnsafeMutableBufferPointer { conclusive in
+                                                let direct = waybillOf.isEmpty
+                                                for row in entityOf.indices {
+                                                    let entity = Int(entityOf[row])
+                                                    guard entity < entityCount else { continue }
+                                                    let waybill = direct ? row : Int(waybillOf[row])
+                                                    let tell = tells[waybill].rawValue
+                                                    total[entity] &+= 1
+                                                    emptyCount[entity] &+= empty[waybill] ? 1 : 0
+                                                    counter[entity] &+= tell & ParcelTells.signedAtCounter.rawValue != 0 ? 1 : 0
+                                                    reused[entity] &+= tell & ParcelTells.reusedNumber.rawValue != 0 ? 1 : 0
+                                                    weightless[entity] &+= tell & ParcelTells.weightless.rawValue != 0 ? 1 : 0
+                                                    conclusive[entity] &+= tell & ParcelTells.conclusive.rawValue != 0 ? 1 : 0
+                                                }
                                             }
                                         }
                                     }
@@ -262,6 +302,7 @@ struct TellCounts {
         signedAtCounter = counterCounts
         reusedNumber = reusedCounts
         weightless = weightlessCounts
+        conclusive = conclusiveCounts
     }
 
     /// Per entity, `hits` over `totals`; `.nan` below `minimumRows` total rows.
