@@ -3,7 +3,8 @@ import Columnar
 /// Bursts of low ratings on a shop against its own history, in the manner of BirdNest
 /// (Hooi et al., SDM 2016): an attack must land many low ratings on its victim in a
 /// short time, from accounts that are not its customers, so the victim's unbacked low
-/// ratings (no own order, or only a trivially cheap one) in that window far exceed
+/// ratings (no own order, only a trivially cheap one, or a ticket: one of the cheapest
+/// items of its catalogue, which a sleeper buys and waits for) in that window far exceed
 /// both its usual rate of them and their usual share among all its ratings. A
 /// genuinely bad shop gets low ratings steadily, nearly all from real purchases, and a
 /// sale brings ratings of every kind, so neither makes a burst. The raters of a burst
@@ -53,8 +54,10 @@ public struct RatingBurstDetector: Detector {
             scales: Int(config["malicious_ratings.burst_scales"]), span: span)
         let backing = RatingFacts.backing(export, config: config, threads: threads)
         // A rater's own complaint backed by a real purchase is a customer's, even inside
-        // an attack's window: only unbacked low ratings make and share a burst.
-        let unbackedLow = zip(facts.low, backing).map { $0 && $1 != .genuine }
+        // an attack's window: only unbacked low ratings and tickets (the catalogue's
+        // cheapest items, what a sleeper buys to be allowed to rate) make and share a burst.
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads)
+        let unbackedLow = facts.low.indices.map { facts.low[$0] && (backing[$0] != .genuine || tickets[$0]) }
         let burst = Self.burstiness(
             byShop: EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt),
             low: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
