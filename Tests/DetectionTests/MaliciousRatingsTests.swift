@@ -434,3 +434,95 @@ struct RandomRatings {
         #expect((40..<332).filter { values[$0] >= 0.5 }.count <= 2)
     }
 }
+
+/// Tickets (a genuine order of one of the cheapest items of the shop's catalogue) against
+/// a plain reference, and a sleeper attack that only they make a burst.
+@Suite struct RatingTicketTests {
+    static func export(orders: OrdersTable, ratings: RatingsTable, accounts: Int) -> Export {
+        var export = Export()
+        for index in 0..<accounts { _ = export.dictionaries.accounts.intern("a\(index)") }
+        for index in 0..<orders.count { _ = export.dictionaries.orders.intern("o\(index)") }
+        export.orders = orders
+        export.ratings = ratings
+        return export
+    }
+
+    @Test(arguments: 0..<30) func ticketsMatchReference(seed: Int) {
+        let data = RandomRatings(seed: seed)
+        let export = Self.export(orders: data.orders, ratings: data.ratings, accounts: data.accounts)
+        let config = DetectionConfig(detectors: [RaterOrderDetector()])
+        let backing = RatingFacts.backing(export, config: config, threads: 1)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
+        let orders = data.orders
+        func median(_ item: UInt32) -> Int64 {
+            let amounts = orders.amountCents.indices.filter { orders.item[$0] == item }.map { orders.amountCents[$0] }.sorted()
+            return amounts[(amounts.count - 1) / 2]
+        }
+        for row in 0..<data.ratings.count {
+            var expected = false
+            if backing[row] == .genuine {
+                let order = Int(data.ratings.order[row]), shop = orders.shop[order]
+                let shopRows = orders.buyer.indices.filter { orders.shop[$0] == shop }
+                if shopRows.count >= Int(config["malicious_ratings.trivial_min_shop_orders"]) {
+                    let prices = Set(shopRows.map { orders.item[$0] }).map(median).sorted()
+                    let limit = prices[Int(config["malicious_ratings.ticket_item_quantile"] * Double(prices.count - 1))]
+                    expected = median(orders.item[order]) <= limit
+                }
+            }
+            #expect(tickets[row] == expected, "rating \(row)")
+        }
+    }
+
+    /// Shop 0 sells ten items (1.00 .. 10.00) over 60 days, item 0 to a tenth of its
+    /// buyers, so item 1 is above the 5% quantile of its amounts: a genuine purchase, but
+    /// the catalogue's second cheapest (the 20% quantile of ten prices). Six honest
+    /// complaints are spread over the 60 days; on day 30 eight sleepers who bought item 1
+    /// post 1 star within a day. Only as tickets do their ratings make a burst.
+    @Test func sleepersBuyingTicketsMakeABurst() {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        let day: Int64 = 86_400
+        func order(buyer: Int, item: Int, at: Int64) -> UInt32 {
+            orders.buyer.append(UInt32(buyer))
+            orders.shop.append(0)
+            orders.item.append(UInt32(item))
+            orders.amountCents.append(Int64(item + 1) * 100)
+            orders.createdAt.append(at)
+            orders.paidAt.append(at)
+            orders.confirmedAt.append(at + 3 * day)
+            orders.status.append(OrderStatus.completed.rawValue)
+            for column in [\OrdersTable.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(IdDictionary.absent) }
+            return UInt32(orders.count - 1)
+        }
+        func rate(_ order: UInt32, stars: UInt8, at: Int64) {
+            ratings.order.append(order)
+            ratings.buyer.append(orders.buyer[Int(order)])
+            ratings.shop.append(0)
+            ratings.item.append(orders.item[Int(order)])
+            ratings.stars.append(stars)
+            ratings.createdAt.append(at)
+            ratings.textLength.append(80)
+            ratings.hasMedia.append(0)
+        }
+        for index in 0..<300 {
+            let at = Int64(index) * day / 5
+            let placed = order(buyer: 1 + index, item: index % 10 == 0 ? 0 : 2 + index % 8, at: at)
+            rate(placed, stars: index % 50 == 7 ? 1 : 5, at: at + 4 * day)
+        }
+        for sleeper in 0..<8 {
+            let placed = order(buyer: 400 + sleeper, item: 1, at: 25 * day + Int64(sleeper) * 3_600)
+            rate(placed, stars: 1, at: 30 * day + Int64(sleeper) * 7_200)
+        }
+        let export = Self.export(orders: orders, ratings: ratings, accounts: 410)
+        let config = DetectionConfig(detectors: [RatingBurstDetector()])
+        let backing = RatingFacts.backing(export, config: config, threads: 1)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
+        let sleeperRatings = 300..<308
+        #expect(sleeperRatings.allSatisfy { backing[$0] == .genuine && tickets[$0] })
+        #expect(!tickets[7], "an honest complaint about a dearer item is no ticket")
+        let detector = RatingBurstDetector()
+        let burst = detector.measure(export, config: config, threads: 1).signals.first { $0.definition.name == "rater_burst" }!
+        let threshold = config["signals.rater_burst.threshold"]
+        for sleeper in 400..<408 { #expect(burst.values[sleeper] >= threshold, "sleeper \(sleeper)") }
+        #expect(!(burst.values[8] >= threshold), "the honest complainer of day 1")
+    }
+}
