@@ -232,8 +232,11 @@ struct RandomRatings {
 
     /// Reference burstiness: for each low rating and window, count by scanning all the
     /// shop's ratings.
+    /// With `tickets`, a window's low tickets count only beyond its customers' low
+    /// ratings times the shop's ticket odds.
     static func referenceBurst(
-        shops: [UInt32], low: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int
+        shops: [UInt32], low: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int,
+        tickets: RatingBurstDetector.Tickets? = nil
     ) -> [Double] {
         times.indices.map { row in
             guard low[row] else { return 0 }
@@ -244,11 +247,17 @@ struct RandomRatings {
             for half in halves {
                 let inside = mine.filter { abs(times[$0] - times[row]) <= half }
                 let insideLow = inside.filter { low[$0] }.count
-                guard insideLow >= minimumLow else { continue }
+                var counted = Double(insideLow)
+                if let tickets {
+                    let share = min(tickets.shopShare[Int(shops[row])], 0.99)
+                    let explained = Double(inside.filter { tickets.customerLow[$0] }.count) * share / (1 - share)
+                    counted -= min(Double(inside.filter { tickets.low[$0] }.count), explained)
+                }
+                guard counted >= Double(minimumLow) else { continue }
                 let outsideLow = Double(totalLow - insideLow), outsideAll = Double(mine.count - inside.count)
                 let byRate = outsideLow * Double(2 * half) / max(Double(span - 2 * half), Double(2 * half))
                 let byShare = (outsideLow + 1) / (outsideAll + 2) * Double(inside.count)
-                best = max(best, Double(insideLow) / (max(byRate, byShare) + 1))
+                best = max(best, counted / (max(byRate, byShare) + 1))
             }
             return best
         }
@@ -264,14 +273,23 @@ struct RandomRatings {
             random.next() % 4 == 0 ? Int64(500_000 + random.next() % 40_000) : Int64(random.next() % 5_000_000)
         }
         let halves: [Int64] = [10_000, 30_000, 90_000]
-        let expected = Self.referenceBurst(
-            shops: shops, low: low, times: times, halves: halves, span: 5_000_000, minimumLow: 3)
-        for threads in [1, 2] {
-            let burst = RatingBurstDetector.burstiness(
-                byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, times: times,
-                halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads)
-            for row in 0..<count {
-                #expect(abs(burst[row] - expected[row]) < 1e-12, "seed \(seed) row \(row)")
+        // Half the low ratings are tickets; a fifth of the other ratings are customers' complaints.
+        let ticketLow = low.map { $0 && random.next() % 2 == 0 }
+        let customerLow = low.indices.map { !low[$0] && random.next() % 5 == 0 }
+        let tickets = RatingBurstDetector.Tickets(
+            low: ticketLow, customerLow: customerLow, shopShare: [0, 0.2, 0.5, 1])
+        for withTickets in [false, true] {
+            let expected = Self.referenceBurst(
+                shops: shops, low: low, times: times, halves: halves, span: 5_000_000, minimumLow: 3,
+                tickets: withTickets ? tickets : nil)
+            for threads in [1, 2] {
+                let burst = RatingBurstDetector.burstiness(
+                    byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, times: times,
+                    halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads,
+                    tickets: withTickets ? tickets : nil)
+                for row in 0..<count {
+                    #expect(abs(burst[row] - expected[row]) < 1e-12, "seed \(seed) row \(row) tickets \(withTickets)")
+                }
             }
         }
     }
@@ -452,7 +470,7 @@ struct RandomRatings {
         let export = Self.export(orders: data.orders, ratings: data.ratings, accounts: data.accounts)
         let config = DetectionConfig(detectors: [RaterOrderDetector()])
         let backing = RatingFacts.backing(export, config: config, threads: 1)
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1).rating
         let orders = data.orders
         func median(_ item: UInt32) -> Int64 {
             let amounts = orders.amountCents.indices.filter { orders.item[$0] == item }.map { orders.amountCents[$0] }.sorted()
@@ -476,9 +494,12 @@ struct RandomRatings {
     /// Shop 0 sells ten items (1.00 .. 10.00) over 60 days, item 0 to a tenth of its
     /// buyers, so item 1 is above the 5% quantile of its amounts: a genuine purchase, but
     /// the catalogue's second cheapest (the 20% quantile of ten prices). Six honest
-    /// complaints are spread over the 60 days; on day 30 eight sleepers who bought item 1
-    /// post 1 star within a day. Only as tickets do their ratings make a burst.
-    @Test func sleepersBuyingTicketsMakeABurst() {
+    /// complaints are spread over the 60 days. With `sleepers`, eight accounts who
+    /// bought item 1 post 1 star within a day on day 30; with `wave`, the honest orders of
+    /// days 25-36 but those of item 0 (trivial, unbacked) are all rated 1 star on day 30
+    /// instead (a bad batch; without sleepers, item 2 is the catalogue's second cheapest,
+    /// so its orders are tickets).
+    static func shop(sleepers: Bool, wave: Bool) -> Export {
         var orders = OrdersTable(), ratings = RatingsTable()
         let day: Int64 = 86_400
         func order(buyer: Int, item: Int, at: Int64) -> UInt32 {
@@ -506,23 +527,56 @@ struct RandomRatings {
         for index in 0..<300 {
             let at = Int64(index) * day / 5
             let placed = order(buyer: 1 + index, item: index % 10 == 0 ? 0 : 2 + index % 8, at: at)
-            rate(placed, stars: index % 50 == 7 ? 1 : 5, at: at + 4 * day)
+            if wave && (125..<185).contains(index) && index % 10 != 0 {
+                rate(placed, stars: 1, at: 30 * day + Int64(index) * 600)
+            } else {
+                rate(placed, stars: index % 50 == 7 ? 1 : 5, at: at + 4 * day)
+            }
         }
-        for sleeper in 0..<8 {
-            let placed = order(buyer: 400 + sleeper, item: 1, at: 25 * day + Int64(sleeper) * 3_600)
-            rate(placed, stars: 1, at: 30 * day + Int64(sleeper) * 7_200)
+        if sleepers {
+            for sleeper in 0..<8 {
+                let placed = order(buyer: 400 + sleeper, item: 1, at: 25 * day + Int64(sleeper) * 3_600)
+                rate(placed, stars: 1, at: 30 * day + Int64(sleeper) * 7_200)
+            }
         }
-        let export = Self.export(orders: orders, ratings: ratings, accounts: 410)
+        return export(orders: orders, ratings: ratings, accounts: 410)
+    }
+
+    static func burst(_ export: Export) -> SignalColumn {
+        let config = DetectionConfig(detectors: [RatingBurstDetector()])
+        return RatingBurstDetector().measure(export, config: config, threads: 1).signals.first {
+            $0.definition.name == "rater_burst"
+        }!
+    }
+
+    @Test func sleepersBuyingTicketsMakeABurst() {
+        let export = Self.shop(sleepers: true, wave: false)
         let config = DetectionConfig(detectors: [RatingBurstDetector()])
         let backing = RatingFacts.backing(export, config: config, threads: 1)
         let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
-        let sleeperRatings = 300..<308
-        #expect(sleeperRatings.allSatisfy { backing[$0] == .genuine && tickets[$0] })
-        #expect(!tickets[7], "an honest complaint about a dearer item is no ticket")
-        let detector = RatingBurstDetector()
-        let burst = detector.measure(export, config: config, threads: 1).signals.first { $0.definition.name == "rater_burst" }!
+        #expect((300..<308).allSatisfy { backing[$0] == .genuine && tickets.rating[$0] })
+        #expect(!tickets.rating[7], "an honest complaint about a dearer item is no ticket")
+        #expect(abs(tickets.shopShare[0] - 38.0 / 308) < 1e-12)
+        let burst = Self.burst(export)
         let threshold = config["signals.rater_burst.threshold"]
         for sleeper in 400..<408 { #expect(burst.values[sleeper] >= threshold, "sleeper \(sleeper)") }
         #expect(!(burst.values[8] >= threshold), "the honest complainer of day 1")
+    }
+
+    /// A wave of real complaints falls on the cheapest items as on the others: its seven
+    /// tickets (item 2) are fewer than its 47 other complaints explain (item 2 and item 0
+    /// are 60 of the 300 orders: 47 x 60 / 240 = 11.75), so they make no burst; counted
+    /// as unbacked they would (seven in a day over a quiet history).
+    @Test func aWaveOfComplaintsExplainsItsTickets() {
+        let export = Self.shop(sleepers: false, wave: true)
+        let config = DetectionConfig(detectors: [RatingBurstDetector()])
+        let backing = RatingFacts.backing(export, config: config, threads: 1)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
+        #expect(abs(tickets.shopShare[0] - 60.0 / 300) < 1e-12)
+        let burst = Self.burst(export)
+        let ticketRaters = (125..<185).filter { $0 % 8 == 0 && $0 % 10 != 0 }.map { $0 + 1 }
+        #expect(ticketRaters.allSatisfy { tickets.rating[$0 - 1] })
+        #expect(ticketRaters.count == 7)
+        for rater in ticketRaters { #expect(burst.values[rater] == 0, "rater \(rater)") }
     }
 }

@@ -66,7 +66,7 @@ public struct RaterOrderDetector: Detector {
                 signal("rater_unbacked_low_share", config), values: RowKernels.share(groups: facts.lowByRater) { unbacked[$0] },
                 flagged: { unbacked[$0] }, export: export))
 
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
         columns.append(
             facts.raterColumn(
                 signal("rater_ticket_low_share", config), values: RowKernels.share(groups: facts.lowByRater) { tickets[$0] },

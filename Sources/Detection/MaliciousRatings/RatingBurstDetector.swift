@@ -57,11 +57,14 @@ public struct RatingBurstDetector: Detector {
         // an attack's window: only unbacked low ratings and tickets (the catalogue's
         // cheapest items, what a sleeper buys to be allowed to rate) make and share a burst.
         let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads)
-        let unbackedLow = facts.low.indices.map { facts.low[$0] && (backing[$0] != .genuine || tickets[$0]) }
+        let ticketLow = facts.low.indices.map { facts.low[$0] && tickets.rating[$0] }
+        let unbackedLow = facts.low.indices.map { facts.low[$0] && (backing[$0] != .genuine || ticketLow[$0]) }
+        let customerLow = facts.low.indices.map { facts.low[$0] && !unbackedLow[$0] }
         let burst = Self.burstiness(
             byShop: EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt),
             low: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
-            minimumLow: Int(config["malicious_ratings.burst_min_low"]), threads: threads)
+            minimumLow: Int(config["malicious_ratings.burst_min_low"]), threads: threads,
+            tickets: Tickets(low: ticketLow, customerLow: customerLow, shopShare: tickets.shopShare))
 
         let raterDefinition = signal("rater_burst", config)
         let raterValues = (0..<facts.lowByRater.entityCount).map { rater -> Double in
@@ -137,19 +140,38 @@ public struct RatingBurstDetector: Detector {
     /// one other) times the ratings inside the window. 0 for ratings that are not low
     /// or windows with fewer than `minimumLow` low ratings. `byShop` holds every rating
     /// of each shop in time order; O(ratings x scales) with two pointers.
+    ///
+    /// With `tickets`, a window's low tickets count only beyond what its customers' low
+    /// ratings (genuine, no ticket) explain: a real wave of complaints (a bad batch, a
+    /// slow courier) falls on the shop's cheapest items in proportion to their sales, so
+    /// `c` such complaints explain up to `c x share / (1 - share)` tickets, `share` being
+    /// the shop's orders of ticket items. A sleeper attack brings tickets alone.
     static func burstiness(
         byShop: EntityGroups, low: [Bool], times: [Int64], halfWindows: [Int64], span: Int64, minimumLow: Int,
-        threads: Int
+        threads: Int, tickets: Tickets? = nil
     ) -> [Double] {
         let output = DisjointRows<Double>(count: low.count, initial: 0)
         _ = ParallelRows.map(count: byShop.entityCount, threads: threads) { shops -> Int in
-            var lowBefore: [Int] = []
+            var lowBefore: [Int] = [], ticketsBefore: [Int] = [], customersBefore: [Int] = []
             for shop in shops {
                 let rows = Array(byShop.rows(of: shop))
                 let count = rows.count
                 lowBefore.removeAll(keepingCapacity: true)
                 lowBefore.append(0)
                 for row in rows { lowBefore.append(lowBefore.last! + (low[Int(row)] ? 1 : 0)) }
+                ticketsBefore.removeAll(keepingCapacity: true)
+                customersBefore.removeAll(keepingCapacity: true)
+                var odds = 0.0
+                if let tickets {
+                    let share = min(tickets.shopShare[shop], 0.99)
+                    odds = share / (1 - share)
+                    ticketsBefore.append(0)
+                    customersBefore.append(0)
+                    for row in rows {
+                        ticketsBefore.append(ticketsBefore.last! + (tickets.low[Int(row)] ? 1 : 0))
+                        customersBefore.append(customersBefore.last! + (tickets.customerLow[Int(row)] ? 1 : 0))
+                    }
+                }
                 let totalLow = lowBefore[count]
                 guard totalLow >= minimumLow else { continue }
                 var best = [Double](repeating: 0, count: count)
@@ -161,12 +183,18 @@ public struct RatingBurstDetector: Detector {
                         while end < count && times[Int(rows[end])] <= at + half { end += 1 }
                         guard low[Int(rows[index])] else { continue }
                         let inside = lowBefore[end] - lowBefore[first]
-                        guard inside >= minimumLow else { continue }
+                        var counted = Double(inside)
+                        if !ticketsBefore.isEmpty {
+                            let ticketsInside = Double(ticketsBefore[end] - ticketsBefore[first])
+                            let customersInside = Double(customersBefore[end] - customersBefore[first])
+                            counted -= min(ticketsInside, customersInside * odds)
+                        }
+                        guard counted >= Double(minimumLow) else { continue }
                         let outsideLow = Double(totalLow - inside), outsideAll = Double(count - (end - first))
                         let width = Double(2 * half)
                         let byRate = outsideLow * width / max(Double(span) - width, width)
                         let byShare = (outsideLow + 1) / (outsideAll + 2) * Double(end - first)
-                        best[index] = max(best[index], Double(inside) / (max(byRate, byShare) + 1))
+                        best[index] = max(best[index], counted / (max(byRate, byShare) + 1))
                     }
                 }
                 for index in 0..<count where best[index] > 0 { output.set(Int(rows[index]), best[index]) }
@@ -174,6 +202,15 @@ public struct RatingBurstDetector: Detector {
             return 0
         }
         return output.result
+    }
+
+    /// Per rating, whether it is a low rating backed by a ticket (`RatingFacts.tickets`) or a
+    /// customer's low rating (genuine, no ticket); per shop, the share of its orders that
+    /// are of ticket items.
+    struct Tickets {
+        var low: [Bool]
+        var customerLow: [Bool]
+        var shopShare: [Double]
     }
 
     /// The low ratings of one victim shop that fall in bursts, and their raters.

@@ -59,25 +59,38 @@ struct RatingFacts: Sendable {
     /// Per rating, whether its order is a ticket: a genuine purchase (`backing`) of one of
     /// the cheapest items of the shop's catalogue, its median price at or below the
     /// `malicious_ratings.ticket_item_quantile` of the median prices of the shop's distinct
-    /// items (shops with at least `trivial_min_shop_orders` orders). A sleeper attacker
-    /// buys for real and waits for the parcel, so the rating is backed; but it buys what
-    /// lets it rate at least cost, whatever the shop's customers buy. One such rating is
-    /// a customer's; many on one shop at once are an attack (`RatingBurstDetector`).
-    static func tickets(_ export: Export, backing: [RatingBacking], config: DetectionConfig, threads: Int) -> [Bool] {
+    /// items (shops with at least `trivial_min_shop_orders` orders); and per shop, the
+    /// share of its orders (with an item) that are of such items. A sleeper attacker buys
+    /// for real and waits for the parcel, so the rating is backed; but it buys what lets
+    /// it rate at least cost, whatever the shop's customers buy. One such rating is a
+    /// customer's; many on one shop at once, beyond what the shop's other complaints
+    /// explain, are an attack (`RatingBurstDetector`).
+    static func tickets(_ export: Export, backing: [RatingBacking], config: DetectionConfig, threads: Int)
+        -> (rating: [Bool], shopShare: [Double])
+    {
         let orders = export.orders, ratings = export.ratings
-        guard orders.count > 0 else { return [Bool](repeating: false, count: ratings.count) }
+        let shopCount = export.dictionaries.accounts.count
+        guard orders.count > 0 else {
+            return ([Bool](repeating: false, count: ratings.count), [Double](repeating: 0, count: shopCount))
+        }
         let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
         let itemMedian = amountQuantiles(
             orders, by: orders.item, count: itemCount, quantiles: [0.5], minimumOrders: 1, threads: threads)[0]
         let limit = catalogueQuantile(
-            orders, itemMedian: itemMedian, shopCount: export.dictionaries.accounts.count,
-            quantile: config["malicious_ratings.ticket_item_quantile"],
+            orders, itemMedian: itemMedian, shopCount: shopCount, quantile: config["malicious_ratings.ticket_item_quantile"],
             minimumOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]))
-        return (0..<ratings.count).map { row in
+        var withItem = [Int](repeating: 0, count: shopCount), cheap = [Int](repeating: 0, count: shopCount)
+        for row in 0..<orders.count where orders.item[row] != IdDictionary.absent {
+            let shop = Int(orders.shop[row])
+            withItem[shop] += 1
+            if itemMedian[Int(orders.item[row])] <= limit[shop] { cheap[shop] += 1 }
+        }
+        let rating = (0..<ratings.count).map { row in
             guard backing[row] == .genuine else { return false }
             let item = orders.item[Int(ratings.order[row])]
             return item != IdDictionary.absent && itemMedian[Int(item)] <= limit[Int(ratings.shop[row])]
         }
+        return (rating, (0..<shopCount).map { withItem[$0] == 0 ? 0 : Double(cheap[$0]) / Double(withItem[$0]) })
     }
 
     /// Per shop with at least `minimumOrders` orders, the `quantile` (nearest rank below)
