@@ -54,17 +54,26 @@ public struct RatingBurstDetector: Detector {
             scales: Int(config["malicious_ratings.burst_scales"]), span: span)
         let backing = RatingFacts.backing(export, config: config, threads: threads)
         // A rater's own complaint backed by a real purchase is a customer's, even inside
-        // an attack's window: only unbacked low ratings and tickets (the catalogue's
-        // cheapest items, what a sleeper buys to be allowed to rate) make and share a burst.
+        // an attack's window: only unbacked low ratings make and share a burst. A sleeper
+        // attack is backed by tickets (the catalogue's cheapest items, bought to be allowed
+        // to rate), so the shop's history is read twice: unbacked ratings alone, and with
+        // the tickets its customers' complaints do not explain. Honest tickets in the
+        // second reading's history raise what it expects, so the first still measures an
+        // attack without orders against the history such attacks are judged by.
         let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads)
+        let unbackedLow = facts.low.indices.map { facts.low[$0] && backing[$0] != .genuine }
         let ticketLow = facts.low.indices.map { facts.low[$0] && tickets.rating[$0] }
-        let unbackedLow = facts.low.indices.map { facts.low[$0] && (backing[$0] != .genuine || ticketLow[$0]) }
-        let customerLow = facts.low.indices.map { facts.low[$0] && !unbackedLow[$0] }
-        let burst = Self.burstiness(
-            byShop: EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt),
-            low: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
-            minimumLow: Int(config["malicious_ratings.burst_min_low"]), threads: threads,
+        let customerLow = facts.low.indices.map { facts.low[$0] && backing[$0] == .genuine && !ticketLow[$0] }
+        let byShop = EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt)
+        let minimumLow = Int(config["malicious_ratings.burst_min_low"])
+        let unbackedBurst = Self.burstiness(
+            byShop: byShop, low: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
+            minimumLow: minimumLow, threads: threads)
+        let ticketBurst = Self.burstiness(
+            byShop: byShop, low: zip(unbackedLow, ticketLow).map { $0 || $1 }, times: ratings.createdAt,
+            halfWindows: halfWindows, span: span, minimumLow: minimumLow, threads: threads,
             tickets: Tickets(low: ticketLow, customerLow: customerLow, shopShare: tickets.shopShare))
+        let burst = zip(unbackedBurst, ticketBurst).map { max($0, $1) }
 
         let raterDefinition = signal("rater_burst", config)
         let raterValues = (0..<facts.lowByRater.entityCount).map { rater -> Double in
@@ -73,7 +82,6 @@ public struct RatingBurstDetector: Detector {
         }
         let inBurst = burst.map { $0 >= raterDefinition.threshold }
         // An attack is a victim's burst ratings, as many as a burst needs at least.
-        let minimumLow = Int(config["malicious_ratings.burst_min_low"])
         let attacks = Self.attacks(lowByShop: facts.lowByShop, inBurst: inBurst, raters: ratings.buyer)
             .filter { $0.ratings.count >= minimumLow }
         let sponsors = Self.sponsors(
