@@ -1,4 +1,5 @@
 import Columnar
+import Foundation
 import Testing
 
 @testable import Detection
@@ -499,7 +500,8 @@ struct RandomRatings {
     /// days 25-36 but those of item 0 (trivial, unbacked) are all rated 1 star on day 30
     /// instead (a bad batch; without sleepers, item 2 is the catalogue's second cheapest,
     /// so its orders are tickets).
-    static func shop(sleepers: Bool, wave: Bool) -> Export {
+    /// With `slow`, twelve sleepers post instead, one every three days from day 10.
+    static func shop(sleepers: Bool, wave: Bool, slow: Bool = false) -> Export {
         var orders = OrdersTable(), ratings = RatingsTable()
         let day: Int64 = 86_400
         func order(buyer: Int, item: Int, at: Int64) -> UInt32 {
@@ -534,12 +536,13 @@ struct RandomRatings {
             }
         }
         if sleepers {
-            for sleeper in 0..<8 {
-                let placed = order(buyer: 400 + sleeper, item: 1, at: 25 * day + Int64(sleeper) * 3_600)
-                rate(placed, stars: 1, at: 30 * day + Int64(sleeper) * 7_200)
+            for sleeper in 0..<(slow ? 12 : 8) {
+                let posted = slow ? (10 + 3 * Int64(sleeper)) * day : 30 * day + Int64(sleeper) * 7_200
+                let placed = order(buyer: 400 + sleeper, item: 1, at: posted - 5 * day)
+                rate(placed, stars: 1, at: posted)
             }
         }
-        return export(orders: orders, ratings: ratings, accounts: 410)
+        return export(orders: orders, ratings: ratings, accounts: 420)
     }
 
     static func burst(_ export: Export) -> SignalColumn {
@@ -578,5 +581,45 @@ struct RandomRatings {
         #expect(ticketRaters.allSatisfy { tickets.rating[$0 - 1] })
         #expect(ticketRaters.count == 7)
         for rater in ticketRaters { #expect(burst.values[rater] == 0, "rater \(rater)") }
+    }
+
+    static func column(_ name: String, _ export: Export) -> SignalColumn {
+        let config = DetectionConfig(detectors: [RatingBurstDetector()])
+        return RatingBurstDetector().measure(export, config: config, threads: 1).signals.first { $0.definition.name == name }!
+    }
+
+    @Test func ticketSurpriseIsTheBinomialTailOfBackedComplaints() {
+        // Shop 0: 3 tickets among 4 backed complaints at share 0.25; shop 1: 1 of 3 at 0.5;
+        // the unbacked complaint (neither flag) does not count.
+        let shops: [UInt32] = [0, 0, 0, 0, 0, 1, 1, 1]
+        let ticketLow = [true, true, true, false, false, true, false, false]
+        let customerLow = [false, false, false, true, false, false, true, true]
+        let surprise = RatingBurstDetector.ticketSurprise(
+            shops: shops, ticketLow: ticketLow, customerLow: customerLow, shopShare: [0.25, 0.5, 0.1])
+        let p = 4 * 0.25 * 0.25 * 0.25 * 0.75 + 0.25 * 0.25 * 0.25 * 0.25
+        #expect(abs(surprise[0] - -log10(p)) < 1e-9)
+        #expect(surprise[1] == 0)
+        #expect(surprise[2] == 0)
+    }
+
+    /// Twelve sleepers posting every three days make no burst of the rating history, but
+    /// 12 of the shop's 18 backed complaints are tickets where its sales predict 2.4.
+    @Test func slowSleepersShowAsTicketExcess() {
+        let export = Self.shop(sleepers: true, wave: false, slow: true)
+        let excess = Self.column("rater_ticket_excess", export)
+        let threshold = DetectionConfig(detectors: [RatingBurstDetector()])["signals.rater_ticket_excess.threshold"]
+        for sleeper in 400..<412 { #expect(excess.values[sleeper] >= threshold, "sleeper \(sleeper)") }
+        let burst = Self.column("rater_burst", export)
+        let burstThreshold = DetectionConfig(detectors: [RatingBurstDetector()])["signals.rater_burst.threshold"]
+        #expect((400..<412).allSatisfy { !(burst.values[$0] >= burstThreshold) })
+        #expect(!(excess.values[8] >= threshold), "an honest complainer about a dearer item")
+    }
+
+    /// The wave's tickets are fewer than the shop's sales predict among its complaints.
+    @Test func aWaveOfComplaintsShowsNoTicketExcess() {
+        let excess = Self.column("rater_ticket_excess", Self.shop(sleepers: false, wave: true))
+        for rater in (125..<185).filter({ $0 % 8 == 0 && $0 % 10 != 0 }).map({ $0 + 1 }) {
+            #expect(excess.values[rater] == 0, "rater \(rater)")
+        }
     }
 }

@@ -34,6 +34,10 @@ public struct RatingBurstDetector: Detector {
                 description: "largest burstiness of a low rating of the rater: unbacked low ratings of the shop in a window around it over those its history predicts",
                 threshold: 3, saturation: 6, weight: 0.45),
             SignalDefinition(
+                name: "rater_ticket_excess", entityKind: .buyer, category: .maliciousRatings,
+                description: "-log10 chance that as many of the shop's backed complaints fall on tickets, given those items' share of its orders, for the shop of the rater's ticket-backed low rating (a slow sleeper attack makes no burst, but only tickets)",
+                threshold: 3, saturation: 6, weight: 0.45),
+            SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
                 description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
@@ -101,9 +105,20 @@ public struct RatingBurstDetector: Detector {
                     + sponsors.tied.filter { $0.attack == attack.victim }.map { "sponsor:" + names.string($0.sponsor) }
                     + attack.raters.prefix(40).map { "buyer:" + names.string($0) })
         }
+        let excessDefinition = signal("rater_ticket_excess", config)
+        let shopExcess = Self.ticketSurprise(
+            shops: ratings.shop, ticketLow: ticketLow, customerLow: customerLow, shopShare: tickets.shopShare)
+        let ratingExcess = ratings.shop.indices.map { ticketLow[$0] ? shopExcess[Int(ratings.shop[$0])] : 0 }
+        let excessValues = (0..<facts.lowByRater.entityCount).map { rater -> Double in
+            let rows = facts.lowByRater.rows(of: rater)
+            return rows.isEmpty ? .nan : rows.map { ratingExcess[Int($0)] }.max()!
+        }
         return DetectorOutput(
             signals: [
                 facts.raterColumn(raterDefinition, values: raterValues, flagged: { inBurst[$0] }, export: export),
+                facts.raterColumn(
+                    excessDefinition, values: excessValues, flagged: { ratingExcess[$0] >= excessDefinition.threshold },
+                    export: export),
                 sponsorColumn("shop_attack_sponsor_share", config, values: sponsors.share, sponsors: sponsors, export: export),
                 sponsorColumn("shop_attackers_praise_share", config, values: sponsors.praise, sponsors: sponsors, export: export),
             ],
@@ -219,6 +234,24 @@ public struct RatingBurstDetector: Detector {
         var low: [Bool]
         var customerLow: [Bool]
         var shopShare: [Double]
+    }
+
+    /// Per shop, how surprising its ticket-backed complaints are among its backed ones:
+    /// `-log10 P(X >= tickets)` for `X` binomial over its ticket and customer low ratings
+    /// at `shopShare`, the share of its orders that are of ticket items. Customers
+    /// complain about what they buy, so their complaints fall on ticket items about as
+    /// often as those items sell; a sleeper attack, however slowly it posts, adds
+    /// complaints on tickets alone.
+    static func ticketSurprise(shops: [UInt32], ticketLow: [Bool], customerLow: [Bool], shopShare: [Double]) -> [Double] {
+        var ticketCount = [Int](repeating: 0, count: shopShare.count), backedCount = ticketCount
+        for row in shops.indices where ticketLow[row] || customerLow[row] {
+            backedCount[Int(shops[row])] += 1
+            if ticketLow[row] { ticketCount[Int(shops[row])] += 1 }
+        }
+        return shopShare.indices.map { shop in
+            PraiseRates.betaBinomialSurprise(
+                count: ticketCount[shop], trials: backedCount[shop], share: shopShare[shop], correlation: 0)
+        }
     }
 
     /// The low ratings of one victim shop that fall in bursts, and their raters.
