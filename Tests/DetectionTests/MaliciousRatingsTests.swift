@@ -234,7 +234,7 @@ struct RandomRatings {
     /// Reference burstiness: for each low rating and window, count by scanning all the
     /// shop's ratings.
     /// With `tickets`, a window's low tickets count only beyond its customers' low
-    /// ratings times the shop's ticket odds.
+    /// ratings times the shop's ticket odds, and at least `minimumLow` of them must remain.
     static func referenceBurst(
         shops: [UInt32], low: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int,
         tickets: RatingBurstDetector.Tickets? = nil
@@ -252,7 +252,10 @@ struct RandomRatings {
                 if let tickets {
                     let share = min(tickets.shopShare[Int(shops[row])], 0.99)
                     let explained = Double(inside.filter { tickets.customerLow[$0] }.count) * share / (1 - share)
-                    counted -= min(Double(inside.filter { tickets.low[$0] }.count), explained)
+                    let ticketsInside = Double(inside.filter { tickets.low[$0] }.count)
+                    let unexplained = ticketsInside - min(ticketsInside, explained)
+                    guard unexplained >= Double(minimumLow) else { continue }
+                    counted -= ticketsInside - unexplained
                 }
                 guard counted >= Double(minimumLow) else { continue }
                 let outsideLow = Double(totalLow - insideLow), outsideAll = Double(mine.count - inside.count)
@@ -500,8 +503,10 @@ struct RandomRatings {
     /// days 25-36 but those of item 0 (trivial, unbacked) are all rated 1 star on day 30
     /// instead (a bad batch; without sleepers, item 2 is the catalogue's second cheapest,
     /// so its orders are tickets).
-    /// With `slow`, twelve sleepers post instead, one every three days from day 10.
-    static func shop(sleepers: Bool, wave: Bool, slow: Bool = false) -> Export {
+    /// With `slow`, twelve sleepers post instead, one every three days from day 10. With
+    /// `raid`, ten accounts without orders post 1 star on day 30, and two customers of
+    /// item 2 (tickets) complain the same day.
+    static func shop(sleepers: Bool, wave: Bool, slow: Bool = false, raid: Bool = false) -> Export {
         var orders = OrdersTable(), ratings = RatingsTable()
         let day: Int64 = 86_400
         func order(buyer: Int, item: Int, at: Int64) -> UInt32 {
@@ -529,7 +534,9 @@ struct RandomRatings {
         for index in 0..<300 {
             let at = Int64(index) * day / 5
             let placed = order(buyer: 1 + index, item: index % 10 == 0 ? 0 : 2 + index % 8, at: at)
-            if wave && (125..<185).contains(index) && index % 10 != 0 {
+            if raid && (index == 144 || index == 152) {
+                rate(placed, stars: 1, at: 30 * day + Int64(index) * 60)
+            } else if wave && (125..<185).contains(index) && index % 10 != 0 {
                 rate(placed, stars: 1, at: 30 * day + Int64(index) * 600)
             } else {
                 rate(placed, stars: index % 50 == 7 ? 1 : 5, at: at + 4 * day)
@@ -540,6 +547,18 @@ struct RandomRatings {
                 let posted = slow ? (10 + 3 * Int64(sleeper)) * day : 30 * day + Int64(sleeper) * 7_200
                 let placed = order(buyer: 400 + sleeper, item: 1, at: posted - 5 * day)
                 rate(placed, stars: 1, at: posted)
+            }
+        }
+        if raid {
+            for raider in 0..<10 {
+                ratings.order.append(IdDictionary.absent)
+                ratings.buyer.append(UInt32(410 + raider))
+                ratings.shop.append(0)
+                ratings.item.append(IdDictionary.absent)
+                ratings.stars.append(1)
+                ratings.createdAt.append(30 * day + Int64(raider) * 3_600)
+                ratings.textLength.append(0)
+                ratings.hasMedia.append(0)
             }
         }
         return export(orders: orders, ratings: ratings, accounts: 420)
@@ -621,5 +640,15 @@ struct RandomRatings {
         for rater in (125..<185).filter({ $0 % 8 == 0 && $0 % 10 != 0 }).map({ $0 + 1 }) {
             #expect(excess.values[rater] == 0, "rater \(rater)")
         }
+    }
+
+    /// Ten raters without orders make a burst on day 30; two customers who bought a ticket
+    /// item and complain that day do not share it (two tickets are no ticket burst).
+    @Test func customersInsideARaidWithoutOrdersShareNoBurst() {
+        let export = Self.shop(sleepers: false, wave: false, raid: true)
+        let burst = Self.column("rater_burst", export)
+        let threshold = DetectionConfig(detectors: [RatingBurstDetector()])["signals.rater_burst.threshold"]
+        for raider in 410..<420 { #expect(burst.values[raider] >= threshold, "raider \(raider)") }
+        #expect(burst.values[145] == 0 && burst.values[153] == 0)
     }
 }

@@ -60,10 +60,12 @@ public struct RatingBurstDetector: Detector {
         // A rater's own complaint backed by a real purchase is a customer's, even inside
         // an attack's window: only unbacked low ratings make and share a burst. A sleeper
         // attack is backed by tickets (the catalogue's cheapest items, bought to be allowed
-        // to rate), so the shop's history is read twice: unbacked ratings alone, and with
-        // the tickets its customers' complaints do not explain. Honest tickets in the
-        // second reading's history raise what it expects, so the first still measures an
-        // attack without orders against the history such attacks are judged by.
+        // to rate), so the shop's history is read twice: its unbacked low ratings alone,
+        // and with its tickets beyond what its customers' complaints explain, where a
+        // window needs as many such tickets as a burst needs ratings (a customer who bought
+        // a cheap item and complains inside an attack without orders does not share that
+        // attack's burst). Honest tickets in the second reading's history raise what it
+        // expects, so the first still judges attacks without orders as before.
         let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads)
         let unbackedLow = facts.low.indices.map { facts.low[$0] && backing[$0] != .genuine }
         let ticketLow = facts.low.indices.map { facts.low[$0] && tickets.rating[$0] }
@@ -210,7 +212,9 @@ public struct RatingBurstDetector: Detector {
                         if !ticketsBefore.isEmpty {
                             let ticketsInside = Double(ticketsBefore[end] - ticketsBefore[first])
                             let customersInside = Double(customersBefore[end] - customersBefore[first])
-                            counted -= min(ticketsInside, customersInside * odds)
+                            let unexplained = ticketsInside - min(ticketsInside, customersInside * odds)
+                            guard unexplained >= Double(minimumLow) else { continue }
+                            counted -= ticketsInside - unexplained
                         }
                         guard counted >= Double(minimumLow) else { continue }
                         let outsideLow = Double(totalLow - inside), outsideAll = Double(count - (end - first))
