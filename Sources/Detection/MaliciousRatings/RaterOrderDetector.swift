@@ -30,7 +30,7 @@ public struct RaterOrderDetector: Detector {
             SignalDefinition(
                 name: "rater_ticket_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings backed only by a ticket: a real order of one of the cheapest items of the shop's catalogue",
-                threshold: 0.5, saturation: 0.9, weight: 0.25),
+                threshold: 0.5, saturation: 0.9, weight: 0.15),
             SignalDefinition(
                 name: "rater_premature_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings posted before the order, before an on-time parcel arrived, or moments after it arrived",
