@@ -41,7 +41,7 @@ public struct CoReviewerDetector: Detector {
             SignalDefinition(
                 name: "buyer_praise_excess", entityKind: .buyer, category: .fakeOrders,
                 description: "share of a suspect shop's praise the platform's share does not explain, for the shop the buyer praised, times the share of its own orders the buyer praised (lower bound): a ring member praises what it buys",
-                threshold: 0.15, saturation: 0.3, weight: 0.6),
+                threshold: 0.15, saturation: 0.3, weight: 0.5),
         ]
     }
 
