@@ -1,4 +1,5 @@
 import Columnar
+import Foundation
 import Testing
 
 @testable import Detection
@@ -232,8 +233,11 @@ struct RandomRatings {
 
     /// Reference burstiness: for each low rating and window, count by scanning all the
     /// shop's ratings.
+    /// With `tickets`, a window's low tickets count only beyond its customers' low
+    /// ratings times the shop's ticket odds, and at least `minimumLow` of them must remain.
     static func referenceBurst(
-        shops: [UInt32], low: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int
+        shops: [UInt32], low: [Bool], times: [Int64], halves: [Int64], span: Int64, minimumLow: Int,
+        tickets: RatingBurstDetector.Tickets? = nil
     ) -> [Double] {
         times.indices.map { row in
             guard low[row] else { return 0 }
@@ -244,11 +248,20 @@ struct RandomRatings {
             for half in halves {
                 let inside = mine.filter { abs(times[$0] - times[row]) <= half }
                 let insideLow = inside.filter { low[$0] }.count
-                guard insideLow >= minimumLow else { continue }
+                var counted = Double(insideLow)
+                if let tickets {
+                    let share = min(tickets.shopShare[Int(shops[row])], 0.99)
+                    let explained = Double(inside.filter { tickets.customerLow[$0] }.count) * share / (1 - share)
+                    let ticketsInside = Double(inside.filter { tickets.low[$0] }.count)
+                    let unexplained = ticketsInside - min(ticketsInside, explained)
+                    guard unexplained >= Double(minimumLow) else { continue }
+                    counted -= ticketsInside - unexplained
+                }
+                guard counted >= Double(minimumLow) else { continue }
                 let outsideLow = Double(totalLow - insideLow), outsideAll = Double(mine.count - inside.count)
                 let byRate = outsideLow * Double(2 * half) / max(Double(span - 2 * half), Double(2 * half))
                 let byShare = (outsideLow + 1) / (outsideAll + 2) * Double(inside.count)
-                best = max(best, Double(insideLow) / (max(byRate, byShare) + 1))
+                best = max(best, counted / (max(byRate, byShare) + 1))
             }
             return best
         }
@@ -264,14 +277,23 @@ struct RandomRatings {
             random.next() % 4 == 0 ? Int64(500_000 + random.next() % 40_000) : Int64(random.next() % 5_000_000)
         }
         let halves: [Int64] = [10_000, 30_000, 90_000]
-        let expected = Self.referenceBurst(
-            shops: shops, low: low, times: times, halves: halves, span: 5_000_000, minimumLow: 3)
-        for threads in [1, 2] {
-            let burst = RatingBurstDetector.burstiness(
-                byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, times: times,
-                halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads)
-            for row in 0..<count {
-                #expect(abs(burst[row] - expected[row]) < 1e-12, "seed \(seed) row \(row)")
+        // Half the low ratings are tickets; a fifth of the other ratings are customers' complaints.
+        let ticketLow = low.map { $0 && random.next() % 2 == 0 }
+        let customerLow = low.indices.map { !low[$0] && random.next() % 5 == 0 }
+        let tickets = RatingBurstDetector.Tickets(
+            low: ticketLow, customerLow: customerLow, shopShare: [0, 0.2, 0.5, 1])
+        for withTickets in [false, true] {
+            let expected = Self.referenceBurst(
+                shops: shops, low: low, times: times, halves: halves, span: 5_000_000, minimumLow: 3,
+                tickets: withTickets ? tickets : nil)
+            for threads in [1, 2] {
+                let burst = RatingBurstDetector.burstiness(
+                    byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, times: times,
+                    halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads,
+                    tickets: withTickets ? tickets : nil)
+                for row in 0..<count {
+                    #expect(abs(burst[row] - expected[row]) < 1e-12, "seed \(seed) row \(row) tickets \(withTickets)")
+                }
             }
         }
     }
@@ -432,5 +454,201 @@ struct RandomRatings {
         #expect((332..<340).allSatisfy { values[$0] == 1 })
         #expect(output.findings.first?.members.prefix(3) == ["shop:a3", "shop:a17", "shop:a29"])
         #expect((40..<332).filter { values[$0] >= 0.5 }.count <= 2)
+    }
+}
+
+/// Tickets (a genuine order of one of the cheapest items of the shop's catalogue) against
+/// a plain reference, and a sleeper attack that only they make a burst.
+@Suite struct RatingTicketTests {
+    static func export(orders: OrdersTable, ratings: RatingsTable, accounts: Int) -> Export {
+        var export = Export()
+        for index in 0..<accounts { _ = export.dictionaries.accounts.intern("a\(index)") }
+        for index in 0..<orders.count { _ = export.dictionaries.orders.intern("o\(index)") }
+        export.orders = orders
+        export.ratings = ratings
+        return export
+    }
+
+    @Test(arguments: 0..<30) func ticketsMatchReference(seed: Int) {
+        let data = RandomRatings(seed: seed)
+        let export = Self.export(orders: data.orders, ratings: data.ratings, accounts: data.accounts)
+        let config = DetectionConfig(detectors: [RaterOrderDetector()])
+        let backing = RatingFacts.backing(export, config: config, threads: 1)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1).rating
+        let orders = data.orders
+        func median(_ item: UInt32) -> Int64 {
+            let amounts = orders.amountCents.indices.filter { orders.item[$0] == item }.map { orders.amountCents[$0] }.sorted()
+            return amounts[(amounts.count - 1) / 2]
+        }
+        for row in 0..<data.ratings.count {
+            var expected = false
+            if backing[row] == .genuine {
+                let order = Int(data.ratings.order[row]), shop = orders.shop[order]
+                let shopRows = orders.buyer.indices.filter { orders.shop[$0] == shop }
+                if shopRows.count >= Int(config["malicious_ratings.trivial_min_shop_orders"]) {
+                    let prices = Set(shopRows.map { orders.item[$0] }).map(median).sorted()
+                    let limit = prices[Int(config["malicious_ratings.ticket_item_quantile"] * Double(prices.count - 1))]
+                    expected = median(orders.item[order]) <= limit
+                }
+            }
+            #expect(tickets[row] == expected, "rating \(row)")
+        }
+    }
+
+    /// Shop 0 sells ten items (1.00 .. 10.00) over 60 days, item 0 to a tenth of its
+    /// buyers, so item 1 is above the 5% quantile of its amounts: a genuine purchase, but
+    /// the catalogue's second cheapest (the 20% quantile of ten prices). Six honest
+    /// complaints are spread over the 60 days. With `sleepers`, eight accounts who
+    /// bought item 1 post 1 star within a day on day 30; with `wave`, the honest orders of
+    /// days 25-36 but those of item 0 (trivial, unbacked) are all rated 1 star on day 30
+    /// instead (a bad batch; without sleepers, item 2 is the catalogue's second cheapest,
+    /// so its orders are tickets).
+    /// With `slow`, twelve sleepers post instead, one every three days from day 10. With
+    /// `raid`, ten accounts without orders post 1 star on day 30, and two customers of
+    /// item 2 (tickets) complain the same day.
+    static func shop(sleepers: Bool, wave: Bool, slow: Bool = false, raid: Bool = false) -> Export {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        let day: Int64 = 86_400
+        func order(buyer: Int, item: Int, at: Int64) -> UInt32 {
+            orders.buyer.append(UInt32(buyer))
+            orders.shop.append(0)
+            orders.item.append(UInt32(item))
+            orders.amountCents.append(Int64(item + 1) * 100)
+            orders.createdAt.append(at)
+            orders.paidAt.append(at)
+            orders.confirmedAt.append(at + 3 * day)
+            orders.status.append(OrderStatus.completed.rawValue)
+            for column in [\OrdersTable.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(IdDictionary.absent) }
+            return UInt32(orders.count - 1)
+        }
+        func rate(_ order: UInt32, stars: UInt8, at: Int64) {
+            ratings.order.append(order)
+            ratings.buyer.append(orders.buyer[Int(order)])
+            ratings.shop.append(0)
+            ratings.item.append(orders.item[Int(order)])
+            ratings.stars.append(stars)
+            ratings.createdAt.append(at)
+            ratings.textLength.append(80)
+            ratings.hasMedia.append(0)
+        }
+        for index in 0..<300 {
+            let at = Int64(index) * day / 5
+            let placed = order(buyer: 1 + index, item: index % 10 == 0 ? 0 : 2 + index % 8, at: at)
+            if raid && (index == 144 || index == 152) {
+                rate(placed, stars: 1, at: 30 * day + Int64(index) * 60)
+            } else if wave && (125..<185).contains(index) && index % 10 != 0 {
+                rate(placed, stars: 1, at: 30 * day + Int64(index) * 600)
+            } else {
+                rate(placed, stars: index % 50 == 7 ? 1 : 5, at: at + 4 * day)
+            }
+        }
+        if sleepers {
+            for sleeper in 0..<(slow ? 12 : 8) {
+                let posted = slow ? (10 + 3 * Int64(sleeper)) * day : 30 * day + Int64(sleeper) * 7_200
+                let placed = order(buyer: 400 + sleeper, item: 1, at: posted - 5 * day)
+                rate(placed, stars: 1, at: posted)
+            }
+        }
+        if raid {
+            for raider in 0..<10 {
+                ratings.order.append(IdDictionary.absent)
+                ratings.buyer.append(UInt32(410 + raider))
+                ratings.shop.append(0)
+                ratings.item.append(IdDictionary.absent)
+                ratings.stars.append(1)
+                ratings.createdAt.append(30 * day + Int64(raider) * 3_600)
+                ratings.textLength.append(0)
+                ratings.hasMedia.append(0)
+            }
+        }
+        return export(orders: orders, ratings: ratings, accounts: 420)
+    }
+
+    static func burst(_ export: Export) -> SignalColumn {
+        let config = DetectionConfig(detectors: [RatingBurstDetector()])
+        return RatingBurstDetector().measure(export, config: config, threads: 1).signals.first {
+            $0.definition.name == "rater_burst"
+        }!
+    }
+
+    @Test func sleepersBuyingTicketsMakeABurst() {
+        let export = Self.shop(sleepers: true, wave: false)
+        let config = DetectionConfig(detectors: [RatingBurstDetector()])
+        let backing = RatingFacts.backing(export, config: config, threads: 1)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
+        #expect((300..<308).allSatisfy { backing[$0] == .genuine && tickets.rating[$0] })
+        #expect(!tickets.rating[7], "an honest complaint about a dearer item is no ticket")
+        #expect(abs(tickets.shopShare[0] - 38.0 / 308) < 1e-12)
+        let burst = Self.burst(export)
+        let threshold = config["signals.rater_burst.threshold"]
+        for sleeper in 400..<408 { #expect(burst.values[sleeper] >= threshold, "sleeper \(sleeper)") }
+        #expect(!(burst.values[8] >= threshold), "the honest complainer of day 1")
+    }
+
+    /// A wave of real complaints falls on the cheapest items as on the others: its seven
+    /// tickets (item 2) are fewer than its 47 other complaints explain (item 2 and item 0
+    /// are 60 of the 300 orders: 47 x 60 / 240 = 11.75), so they make no burst; counted
+    /// as unbacked they would (seven in a day over a quiet history).
+    @Test func aWaveOfComplaintsExplainsItsTickets() {
+        let export = Self.shop(sleepers: false, wave: true)
+        let config = DetectionConfig(detectors: [RatingBurstDetector()])
+        let backing = RatingFacts.backing(export, config: config, threads: 1)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
+        #expect(abs(tickets.shopShare[0] - 60.0 / 300) < 1e-12)
+        let burst = Self.burst(export)
+        let ticketRaters = (125..<185).filter { $0 % 8 == 0 && $0 % 10 != 0 }.map { $0 + 1 }
+        #expect(ticketRaters.allSatisfy { tickets.rating[$0 - 1] })
+        #expect(ticketRaters.count == 7)
+        for rater in ticketRaters { #expect(burst.values[rater] == 0, "rater \(rater)") }
+    }
+
+    static func column(_ name: String, _ export: Export) -> SignalColumn {
+        let config = DetectionConfig(detectors: [RatingBurstDetector()])
+        return RatingBurstDetector().measure(export, config: config, threads: 1).signals.first { $0.definition.name == name }!
+    }
+
+    @Test func ticketSurpriseIsTheBinomialTailOfBackedComplaints() {
+        // Shop 0: 3 tickets among 4 backed complaints at share 0.25; shop 1: 1 of 3 at 0.5;
+        // the unbacked complaint (neither flag) does not count.
+        let shops: [UInt32] = [0, 0, 0, 0, 0, 1, 1, 1]
+        let ticketLow = [true, true, true, false, false, true, false, false]
+        let customerLow = [false, false, false, true, false, false, true, true]
+        let surprise = RatingBurstDetector.ticketSurprise(
+            shops: shops, ticketLow: ticketLow, customerLow: customerLow, shopShare: [0.25, 0.5, 0.1])
+        let p = 4 * 0.25 * 0.25 * 0.25 * 0.75 + 0.25 * 0.25 * 0.25 * 0.25
+        #expect(abs(surprise[0] - -log10(p)) < 1e-9)
+        #expect(surprise[1] == 0)
+        #expect(surprise[2] == 0)
+    }
+
+    /// Twelve sleepers posting every three days make no burst of the rating history, but
+    /// 12 of the shop's 18 backed complaints are tickets where its sales predict 2.4.
+    @Test func slowSleepersShowAsTicketExcess() {
+        let export = Self.shop(sleepers: true, wave: false, slow: true)
+        let excess = Self.column("rater_ticket_excess", export)
+        let threshold = DetectionConfig(detectors: [RatingBurstDetector()])["signals.rater_ticket_excess.threshold"]
+        for sleeper in 400..<412 { #expect(excess.values[sleeper] >= threshold, "sleeper \(sleeper)") }
+        let burst = Self.column("rater_burst", export)
+        let burstThreshold = DetectionConfig(detectors: [RatingBurstDetector()])["signals.rater_burst.threshold"]
+        #expect((400..<412).allSatisfy { !(burst.values[$0] >= burstThreshold) })
+        #expect(!(excess.values[8] >= threshold), "an honest complainer about a dearer item")
+    }
+
+    /// The wave's tickets are fewer than the shop's sales predict among its complaints.
+    @Test func aWaveOfComplaintsShowsNoTicketExcess() {
+        let excess = Self.column("rater_ticket_excess", Self.shop(sleepers: false, wave: true))
+        for rater in (125..<185).filter({ $0 % 8 == 0 && $0 % 10 != 0 }).map({ $0 + 1 }) {
+            #expect(excess.values[rater] == 0, "rater \(rater)")
+        }
+    }
+
+    /// Ten raters without orders make a burst on day 30; two customers who bought a ticket
+    /// item and complain that day do not share it (two tickets are no ticket burst).
+    @Test func customersInsideARaidWithoutOrdersShareNoBurst() {
+        let export = Self.shop(sleepers: false, wave: false, raid: true)
+        let burst = Self.column("rater_burst", export)
+        let threshold = DetectionConfig(detectors: [RatingBurstDetector()])["signals.rater_burst.threshold"]
+        for raider in 410..<420 { #expect(burst.values[raider] >= threshold, "raider \(raider)") }
+        #expect(burst.values[145] == 0 && burst.values[153] == 0)
     }
 }

@@ -6,6 +6,9 @@ import Foundation
 /// (`CoReviewerPairs`), and the ring's members are the buyers who bought at both shops
 /// of such a pair. A ring can give each order a fresh device, a slow confirmation and an
 /// honest-looking text, but not stop being the same accounts praising the same shops.
+/// For the same reason a client is praised on far more of its orders than the platform's
+/// share explains, and its praisers praise what they buy (`PraiseRates`); that holds for
+/// a ring with one client too.
 public struct CoReviewerDetector: Detector {
     public init() {}
 
@@ -15,6 +18,9 @@ public struct CoReviewerDetector: Detector {
         [
             Parameter("fake_orders.co_review_min_stars", 4, "fewest stars of a rating that counts as a positive review for the co-reviewer pairs"),
             Parameter("fake_orders.co_review_max_shops", 64, "buyers with more distinct shops than this add no shop pairs (they meet everywhere)"),
+            Parameter("fake_orders.praise_min_surprise", 4, "praise surprise from which a shop's positive reviewers inherit the part of its praise the platform's share does not explain"),
+            Parameter("fake_orders.min_orders", 5, "fewest orders of a shop for its shares to be measured"),
+            Parameter("fake_orders.share_confidence_z", 1.64, "standard errors below a shop's fast-confirm and new-account shares that their signals read (Wilson bound)"),
         ]
     }
 
@@ -28,6 +34,14 @@ public struct CoReviewerDetector: Detector {
                 name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
                 description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer bought at both of (a ring member buys at each client)",
                 threshold: 4, saturation: 7.5, weight: 0.75),
+            SignalDefinition(
+                name: "shop_praise_surprise", entityKind: .shop, category: .fakeOrders,
+                description: "-log10 of the chance that so many of the shop's kept orders carry a positive review at the platform's share (a ring reviews every order it fakes)",
+                threshold: 4, saturation: 8, weight: 0.55),
+            SignalDefinition(
+                name: "buyer_praise_excess", entityKind: .buyer, category: .fakeOrders,
+                description: "share of a suspect shop's praise the platform's share does not explain, for the shop the buyer praised, times the share of its own orders the buyer praised (lower bound): a ring member praises what it buys",
+                threshold: 0.15, saturation: 0.3, weight: 0.5),
         ]
     }
 
@@ -83,7 +97,46 @@ public struct CoReviewerDetector: Detector {
         return DetectorOutput(signals: [
             SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
             SignalColumn(definition: buyerSignal, values: buyerColumn, samples: buyerSamples),
-        ])
+        ] + praiseColumns(export, reviewed: reviewed, shops: shops, buyers: buyers, config: config))
+    }
+
+    /// The praise-rate signals of shops and buyers (`PraiseRates`), with the praised orders
+    /// as samples.
+    func praiseColumns(
+        _ export: Export, reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, config: DetectionConfig
+    ) -> [SignalColumn] {
+        let orders = export.orders
+        let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
+        let praise = PraiseRates(
+            buyers: orders.buyer, shops: orders.shop, kept: orders.status.map { $0 != refunded && $0 != cancelled },
+            praised: reviewed, accountCount: export.dictionaries.accounts.count,
+            minimumOrders: Int(config["fake_orders.min_orders"]), minimumSurprise: config["fake_orders.praise_min_surprise"],
+            confidenceZ: config["fake_orders.share_confidence_z"])
+        let shopSignal = signal("shop_praise_surprise", config)
+        let buyerSignal = signal("buyer_praise_excess", config)
+        let names = export.dictionaries.accounts, orderNames = export.dictionaries.orders
+        func describe(_ shop: Int) -> String {
+            "shop \(names.string(UInt32(shop))): \(praise.shopPraised[shop]) of \(praise.shopKept[shop]) kept orders praised, "
+                + "\(String(format: "%.1f", praise.platformShare * Double(praise.shopKept[shop]))) at the platform's share"
+        }
+        var shopSamples: [UInt32: [EvidenceSample]] = [:]
+        for shop in praise.shopSurprise.indices where praise.shopSurprise[shop] >= shopSignal.threshold {
+            shopSamples[UInt32(shop)] = [EvidenceSample(.entity, describe(shop))]
+                + shops.rows(of: shop).lazy.filter { reviewed[Int($0)] }.prefix(SignalColumn.sampleLimit - 1)
+                .map { EvidenceSample(.order, orderNames.string($0)) }
+        }
+        var buyerSamples: [UInt32: [EvidenceSample]] = [:]
+        for buyer in praise.buyerValue.indices where praise.buyerValue[buyer] >= buyerSignal.threshold {
+            let shop = praise.buyerShop[buyer]
+            buyerSamples[UInt32(buyer)] = [EvidenceSample(.entity, describe(Int(shop)))]
+                + buyers.rows(of: buyer).lazy.filter { orders.shop[Int($0)] == shop && reviewed[Int($0)] }
+                .prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, orderNames.string($0)) }
+        }
+        let shopValues = (0..<praise.shopSurprise.count).map { shops.count(of: $0) > 0 ? praise.shopSurprise[$0] : .nan }
+        return [
+            SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
+            SignalColumn(definition: buyerSignal, values: praise.buyerValue, samples: buyerSamples),
+        ]
     }
 
     /// Per account, its region from the accounts table (`IdDictionary.absent` when

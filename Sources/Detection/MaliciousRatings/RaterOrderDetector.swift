@@ -2,7 +2,8 @@ import Columnar
 
 /// Per-rater signals read off each low rating and the order behind it. They follow
 /// from what an attack needs: many accounts must post low ratings on a shop they are
-/// not customers of, so they rate with no order or after the cheapest one, rate before
+/// not customers of, so they rate with no order or after the cheapest one (or, as
+/// sleepers, after a real order of one of the catalogue's cheapest items), rate before
 /// the parcel could have disappointed anyone, type no real review, and are run from a
 /// few phones and networks. A real customer of a genuinely bad shop has a real order,
 /// rates after the (late) parcel arrived and writes why, so fires none of them.
@@ -26,6 +27,10 @@ public struct RaterOrderDetector: Detector {
                 name: "rater_unbacked_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings with no own order at the shop, or only a trivially cheap one",
                 threshold: 0.5, saturation: 0.9, weight: 0.4),
+            SignalDefinition(
+                name: "rater_ticket_low_share", entityKind: .buyer, category: .maliciousRatings,
+                description: "share of the rater's low ratings backed only by a ticket: a real order of one of the cheapest items of the shop's catalogue",
+                threshold: 0.5, saturation: 0.9, weight: 0.15),
             SignalDefinition(
                 name: "rater_premature_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings posted before the order, before an on-time parcel arrived, or moments after it arrived",
@@ -60,6 +65,12 @@ public struct RaterOrderDetector: Detector {
             facts.raterColumn(
                 signal("rater_unbacked_low_share", config), values: RowKernels.share(groups: facts.lowByRater) { unbacked[$0] },
                 flagged: { unbacked[$0] }, export: export))
+
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
+        columns.append(
+            facts.raterColumn(
+                signal("rater_ticket_low_share", config), values: RowKernels.share(groups: facts.lowByRater) { tickets[$0] },
+                flagged: { tickets[$0] }, export: export))
 
         let arrivals = RatingFacts.arrivals(logistics: export.logistics, orderCount: export.orders.count)
         let premature = Self.premature(

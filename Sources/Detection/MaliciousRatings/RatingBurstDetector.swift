@@ -3,7 +3,8 @@ import Columnar
 /// Bursts of low ratings on a shop against its own history, in the manner of BirdNest
 /// (Hooi et al., SDM 2016): an attack must land many low ratings on its victim in a
 /// short time, from accounts that are not its customers, so the victim's unbacked low
-/// ratings (no own order, or only a trivially cheap one) in that window far exceed
+/// ratings (no own order, only a trivially cheap one, or a ticket: one of the cheapest
+/// items of its catalogue, which a sleeper buys and waits for) in that window far exceed
 /// both its usual rate of them and their usual share among all its ratings. A
 /// genuinely bad shop gets low ratings steadily, nearly all from real purchases, and a
 /// sale brings ratings of every kind, so neither makes a burst. The raters of a burst
@@ -33,6 +34,10 @@ public struct RatingBurstDetector: Detector {
                 description: "largest burstiness of a low rating of the rater: unbacked low ratings of the shop in a window around it over those its history predicts",
                 threshold: 3, saturation: 6, weight: 0.45),
             SignalDefinition(
+                name: "rater_ticket_excess", entityKind: .buyer, category: .maliciousRatings,
+                description: "-log10 chance that as many of the shop's backed complaints fall on tickets, given those items' share of its orders, for the shop of the rater's ticket-backed low rating (a slow sleeper attack makes no burst, but only tickets)",
+                threshold: 3, saturation: 6, weight: 0.45),
+            SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
                 description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
@@ -53,12 +58,28 @@ public struct RatingBurstDetector: Detector {
             scales: Int(config["malicious_ratings.burst_scales"]), span: span)
         let backing = RatingFacts.backing(export, config: config, threads: threads)
         // A rater's own complaint backed by a real purchase is a customer's, even inside
-        // an attack's window: only unbacked low ratings make and share a burst.
-        let unbackedLow = zip(facts.low, backing).map { $0 && $1 != .genuine }
-        let burst = Self.burstiness(
-            byShop: EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt),
-            low: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
-            minimumLow: Int(config["malicious_ratings.burst_min_low"]), threads: threads)
+        // an attack's window: only unbacked low ratings make and share a burst. A sleeper
+        // attack is backed by tickets (the catalogue's cheapest items, bought to be allowed
+        // to rate), so the shop's history is read twice: its unbacked low ratings alone,
+        // and with its tickets beyond what its customers' complaints explain, where a
+        // window needs as many such tickets as a burst needs ratings (a customer who bought
+        // a cheap item and complains inside an attack without orders does not share that
+        // attack's burst). Honest tickets in the second reading's history raise what it
+        // expects, so the first still judges attacks without orders as before.
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads)
+        let unbackedLow = facts.low.indices.map { facts.low[$0] && backing[$0] != .genuine }
+        let ticketLow = facts.low.indices.map { facts.low[$0] && tickets.rating[$0] }
+        let customerLow = facts.low.indices.map { facts.low[$0] && backing[$0] == .genuine && !ticketLow[$0] }
+        let byShop = EntityGroups(keys: ratings.shop, entityCount: accountCount, orderedBy: ratings.createdAt)
+        let minimumLow = Int(config["malicious_ratings.burst_min_low"])
+        let unbackedBurst = Self.burstiness(
+            byShop: byShop, low: unbackedLow, times: ratings.createdAt, halfWindows: halfWindows, span: span,
+            minimumLow: minimumLow, threads: threads)
+        let ticketBurst = Self.burstiness(
+            byShop: byShop, low: zip(unbackedLow, ticketLow).map { $0 || $1 }, times: ratings.createdAt,
+            halfWindows: halfWindows, span: span, minimumLow: minimumLow, threads: threads,
+            tickets: Tickets(low: ticketLow, customerLow: customerLow, shopShare: tickets.shopShare))
+        let burst = zip(unbackedBurst, ticketBurst).map { max($0, $1) }
 
         let raterDefinition = signal("rater_burst", config)
         let raterValues = (0..<facts.lowByRater.entityCount).map { rater -> Double in
@@ -67,7 +88,6 @@ public struct RatingBurstDetector: Detector {
         }
         let inBurst = burst.map { $0 >= raterDefinition.threshold }
         // An attack is a victim's burst ratings, as many as a burst needs at least.
-        let minimumLow = Int(config["malicious_ratings.burst_min_low"])
         let attacks = Self.attacks(lowByShop: facts.lowByShop, inBurst: inBurst, raters: ratings.buyer)
             .filter { $0.ratings.count >= minimumLow }
         let sponsors = Self.sponsors(
@@ -87,9 +107,20 @@ public struct RatingBurstDetector: Detector {
                     + sponsors.tied.filter { $0.attack == attack.victim }.map { "sponsor:" + names.string($0.sponsor) }
                     + attack.raters.prefix(40).map { "buyer:" + names.string($0) })
         }
+        let excessDefinition = signal("rater_ticket_excess", config)
+        let shopExcess = Self.ticketSurprise(
+            shops: ratings.shop, ticketLow: ticketLow, customerLow: customerLow, shopShare: tickets.shopShare)
+        let ratingExcess = ratings.shop.indices.map { ticketLow[$0] ? shopExcess[Int(ratings.shop[$0])] : 0 }
+        let excessValues = (0..<facts.lowByRater.entityCount).map { rater -> Double in
+            let rows = facts.lowByRater.rows(of: rater)
+            return rows.isEmpty ? .nan : rows.map { ratingExcess[Int($0)] }.max()!
+        }
         return DetectorOutput(
             signals: [
                 facts.raterColumn(raterDefinition, values: raterValues, flagged: { inBurst[$0] }, export: export),
+                facts.raterColumn(
+                    excessDefinition, values: excessValues, flagged: { ratingExcess[$0] >= excessDefinition.threshold },
+                    export: export),
                 sponsorColumn("shop_attack_sponsor_share", config, values: sponsors.share, sponsors: sponsors, export: export),
                 sponsorColumn("shop_attackers_praise_share", config, values: sponsors.praise, sponsors: sponsors, export: export),
             ],
@@ -134,19 +165,38 @@ public struct RatingBurstDetector: Detector {
     /// one other) times the ratings inside the window. 0 for ratings that are not low
     /// or windows with fewer than `minimumLow` low ratings. `byShop` holds every rating
     /// of each shop in time order; O(ratings x scales) with two pointers.
+    ///
+    /// With `tickets`, a window's low tickets count only beyond what its customers' low
+    /// ratings (genuine, no ticket) explain: a real wave of complaints (a bad batch, a
+    /// slow courier) falls on the shop's cheapest items in proportion to their sales, so
+    /// `c` such complaints explain up to `c x share / (1 - share)` tickets, `share` being
+    /// the shop's orders of ticket items. A sleeper attack brings tickets alone.
     static func burstiness(
         byShop: EntityGroups, low: [Bool], times: [Int64], halfWindows: [Int64], span: Int64, minimumLow: Int,
-        threads: Int
+        threads: Int, tickets: Tickets? = nil
     ) -> [Double] {
         let output = DisjointRows<Double>(count: low.count, initial: 0)
         _ = ParallelRows.map(count: byShop.entityCount, threads: threads) { shops -> Int in
-            var lowBefore: [Int] = []
+            var lowBefore: [Int] = [], ticketsBefore: [Int] = [], customersBefore: [Int] = []
             for shop in shops {
                 let rows = Array(byShop.rows(of: shop))
                 let count = rows.count
                 lowBefore.removeAll(keepingCapacity: true)
                 lowBefore.append(0)
                 for row in rows { lowBefore.append(lowBefore.last! + (low[Int(row)] ? 1 : 0)) }
+                ticketsBefore.removeAll(keepingCapacity: true)
+                customersBefore.removeAll(keepingCapacity: true)
+                var odds = 0.0
+                if let tickets {
+                    let share = min(tickets.shopShare[shop], 0.99)
+                    odds = share / (1 - share)
+                    ticketsBefore.append(0)
+                    customersBefore.append(0)
+                    for row in rows {
+                        ticketsBefore.append(ticketsBefore.last! + (tickets.low[Int(row)] ? 1 : 0))
+                        customersBefore.append(customersBefore.last! + (tickets.customerLow[Int(row)] ? 1 : 0))
+                    }
+                }
                 let totalLow = lowBefore[count]
                 guard totalLow >= minimumLow else { continue }
                 var best = [Double](repeating: 0, count: count)
@@ -158,12 +208,20 @@ public struct RatingBurstDetector: Detector {
                         while end < count && times[Int(rows[end])] <= at + half { end += 1 }
                         guard low[Int(rows[index])] else { continue }
                         let inside = lowBefore[end] - lowBefore[first]
-                        guard inside >= minimumLow else { continue }
+                        var counted = Double(inside)
+                        if !ticketsBefore.isEmpty {
+                            let ticketsInside = Double(ticketsBefore[end] - ticketsBefore[first])
+                            let customersInside = Double(customersBefore[end] - customersBefore[first])
+                            let unexplained = ticketsInside - min(ticketsInside, customersInside * odds)
+                            guard unexplained >= Double(minimumLow) else { continue }
+                            counted -= ticketsInside - unexplained
+                        }
+                        guard counted >= Double(minimumLow) else { continue }
                         let outsideLow = Double(totalLow - inside), outsideAll = Double(count - (end - first))
                         let width = Double(2 * half)
                         let byRate = outsideLow * width / max(Double(span) - width, width)
                         let byShare = (outsideLow + 1) / (outsideAll + 2) * Double(end - first)
-                        best[index] = max(best[index], Double(inside) / (max(byRate, byShare) + 1))
+                        best[index] = max(best[index], counted / (max(byRate, byShare) + 1))
                     }
                 }
                 for index in 0..<count where best[index] > 0 { output.set(Int(rows[index]), best[index]) }
@@ -171,6 +229,33 @@ public struct RatingBurstDetector: Detector {
             return 0
         }
         return output.result
+    }
+
+    /// Per rating, whether it is a low rating backed by a ticket (`RatingFacts.tickets`) or a
+    /// customer's low rating (genuine, no ticket); per shop, the share of its orders that
+    /// are of ticket items.
+    struct Tickets {
+        var low: [Bool]
+        var customerLow: [Bool]
+        var shopShare: [Double]
+    }
+
+    /// Per shop, how surprising its ticket-backed complaints are among its backed ones:
+    /// `-log10 P(X >= tickets)` for `X` binomial over its ticket and customer low ratings
+    /// at `shopShare`, the share of its orders that are of ticket items. Customers
+    /// complain about what they buy, so their complaints fall on ticket items about as
+    /// often as those items sell; a sleeper attack, however slowly it posts, adds
+    /// complaints on tickets alone.
+    static func ticketSurprise(shops: [UInt32], ticketLow: [Bool], customerLow: [Bool], shopShare: [Double]) -> [Double] {
+        var ticketCount = [Int](repeating: 0, count: shopShare.count), backedCount = ticketCount
+        for row in shops.indices where ticketLow[row] || customerLow[row] {
+            backedCount[Int(shops[row])] += 1
+            if ticketLow[row] { ticketCount[Int(shops[row])] += 1 }
+        }
+        return shopShare.indices.map { shop in
+            PraiseRates.betaBinomialSurprise(
+                count: ticketCount[shop], trials: backedCount[shop], share: shopShare[shop], correlation: 0)
+        }
     }
 
     /// The low ratings of one victim shop that fall in bursts, and their raters.

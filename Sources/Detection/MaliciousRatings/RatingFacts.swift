@@ -42,6 +42,7 @@ struct RatingFacts: Sendable {
         Parameter("malicious_ratings.low_stars", 2, "a rating with at most this many stars is low (what an attack posts)"),
         Parameter("malicious_ratings.trivial_quantile", 0.05, "an order at or below this quantile of the shop's order amounts is trivial (bought to be allowed to rate)"),
         Parameter("malicious_ratings.trivial_min_shop_orders", 10, "fewest orders of a shop for its cheap orders to be told apart"),
+        Parameter("malicious_ratings.ticket_item_quantile", 0.2, "a genuine order of an item priced at or below this quantile of the shop's catalogue (its items' median prices) is a ticket: the cheapest way in to rate"),
     ]
 
     /// How each rating is backed by its order (`backing(ratings:orders:...)` with this
@@ -53,6 +54,61 @@ struct RatingFacts: Sendable {
             ratings: export.ratings, orders: export.orders, shopCount: export.dictionaries.accounts.count,
             trivialQuantile: config["malicious_ratings.trivial_quantile"],
             minimumShopOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]), threads: threads)
+    }
+
+    /// Per rating, whether its order is a ticket: a genuine purchase (`backing`) of one of
+    /// the cheapest items of the shop's catalogue, its median price at or below the
+    /// `malicious_ratings.ticket_item_quantile` of the median prices of the shop's distinct
+    /// items (shops with at least `trivial_min_shop_orders` orders); and per shop, the
+    /// share of its orders (with an item) that are of such items. A sleeper attacker buys
+    /// for real and waits for the parcel, so the rating is backed; but it buys what lets
+    /// it rate at least cost, whatever the shop's customers buy. One such rating is a
+    /// customer's; many on one shop at once, beyond what the shop's other complaints
+    /// explain, are an attack (`RatingBurstDetector`).
+    static func tickets(_ export: Export, backing: [RatingBacking], config: DetectionConfig, threads: Int)
+        -> (rating: [Bool], shopShare: [Double])
+    {
+        let orders = export.orders, ratings = export.ratings
+        let shopCount = export.dictionaries.accounts.count
+        guard orders.count > 0 else {
+            return ([Bool](repeating: false, count: ratings.count), [Double](repeating: 0, count: shopCount))
+        }
+        let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
+        let itemMedian = amountQuantiles(
+            orders, by: orders.item, count: itemCount, quantiles: [0.5], minimumOrders: 1, threads: threads)[0]
+        let limit = catalogueQuantile(
+            orders, itemMedian: itemMedian, shopCount: shopCount, quantile: config["malicious_ratings.ticket_item_quantile"],
+            minimumOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]))
+        var withItem = [Int](repeating: 0, count: shopCount), cheap = [Int](repeating: 0, count: shopCount)
+        for row in 0..<orders.count where orders.item[row] != IdDictionary.absent {
+            let shop = Int(orders.shop[row])
+            withItem[shop] += 1
+            if itemMedian[Int(orders.item[row])] <= limit[shop] { cheap[shop] += 1 }
+        }
+        let rating = (0..<ratings.count).map { row in
+            guard backing[row] == .genuine else { return false }
+            let item = orders.item[Int(ratings.order[row])]
+            return item != IdDictionary.absent && itemMedian[Int(item)] <= limit[Int(ratings.shop[row])]
+        }
+        return (rating, (0..<shopCount).map { withItem[$0] == 0 ? 0 : Double(cheap[$0]) / Double(withItem[$0]) })
+    }
+
+    /// Per shop with at least `minimumOrders` orders, the `quantile` (nearest rank below)
+    /// of the median prices of its distinct items; -1 for other shops.
+    static func catalogueQuantile(
+        _ orders: OrdersTable, itemMedian: [Int64], shopCount: Int, quantile: Double, minimumOrders: Int
+    ) -> [Int64] {
+        let shops = EntityGroups(keys: orders.shop, entityCount: shopCount)
+        var items: [UInt32] = []
+        return (0..<shopCount).map { shop in
+            let rows = shops.rows(of: shop)
+            guard rows.count >= max(1, minimumOrders) else { return -1 }
+            items.removeAll(keepingCapacity: true)
+            for row in rows where orders.item[Int(row)] != IdDictionary.absent { items.append(orders.item[Int(row)]) }
+            let prices = Set(items).map { itemMedian[Int($0)] }.sorted()
+            guard !prices.isEmpty else { return -1 }
+            return prices[Int(quantile * Double(prices.count - 1))]
+        }
     }
 
     /// `keys` with the rows where `flag` is false replaced by `IdDictionary.absent`.
