@@ -115,26 +115,24 @@ enum CSVScanner {
         return (start &+ 1)..<write
     }
 
-    /// Whether every byte is below 0x80: 64 bytes per step as two 32-byte vectors OR-ed
-    /// into one (one or two instructions a step where the target has 256-bit vectors;
-    /// one test of the high bits at the end), then the tail byte by byte.
+    /// Whether every byte is below 0x80: 32 bytes per step as four 64-bit words OR-ed
+    /// together (one test of the high bits at the end), then the tail byte by byte.
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var vectors = SIMD32<UInt8>()
+        var any: UInt64 = 0
         var offset = 0
         let count = bytes.count
-        if let base = bytes.baseAddress {
-            while offset &+ 64 <= count {
-                vectors |= base.loadUnaligned(fromByteOffset: offset, as: SIMD32<UInt8>.self)
-                    | base.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD32<UInt8>.self)
-                offset &+= 64
-            }
+        while offset &+ 32 <= count {
+            any |= bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                | bytes.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self)
+                | bytes.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self)
+                | bytes.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self)
+            offset &+= 32
         }
-        var any = vectors.max()
         while offset < count {
-            any |= bytes[offset]
+            any |= UInt64(bytes[offset])
             offset &+= 1
         }
-        return any & 0x80 == 0
+        return any & 0x8080_8080_8080_8080 == 0
     }
 }
 
