@@ -8,9 +8,7 @@ import Columnar
 ///
 /// A record cut by the end of a chunk is moved to the front of the buffer and scanned
 /// again once the next chunk is in, so the buffer holds at most one record plus one
-/// chunk and memory does not grow with the file. A plain file is mapped instead
-/// (`ByteSource.mapWhole`): the chunks are then stretches of the mapping, taken in the
-/// same steps (so records, lines and errors are the same), without copying or moving.
+/// chunk and memory does not grow with the file.
 ///
 /// Two cores: a step's bytes are split into one part per core, each starting after the
 /// first line feed past its split point (a guess: that line feed may be inside quotes).
@@ -57,10 +55,9 @@ struct CSVFileReader {
         selected: Set<String>? = nil
     ) throws(IngestError) -> Tally {
         precondition(chunkSize < 1 << 30, "field offsets are 32-bit")
-        let mapped = source.mapWhole()
-        let capacity = mapped?.count ?? Self.maxLineBytes + chunkSize
-        let buffer = mapped ?? UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 32)
-        defer { if mapped == nil { buffer.deallocate() } }
+        let capacity = Self.maxLineBytes + chunkSize
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 32)
+        defer { buffer.deallocate() }
         var tally = Tally()
         var filled = 0
         var start = 0
@@ -72,18 +69,13 @@ struct CSVFileReader {
         var ahead: RecordBatch?
         var reserved = false
         while !atEnd {
-            let count: Int
-            if mapped != nil {
-                count = min(chunkSize, capacity - filled)
-            } else {
-                if start > 0 {
-                    buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled - start)
-                    filled -= start
-                    start = 0
-                }
-                count = try source.read(into: UnsafeMutableRawBufferPointer(
-                    rebasing: buffer[filled..<min(filled + chunkSize, capacity)]))
+            if start > 0 {
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled - start)
+                filled -= start
+                start = 0
             }
+            let count = try source.read(into: UnsafeMutableRawBufferPointer(
+                rebasing: buffer[filled..<min(filled + chunkSize, capacity)]))
             atEnd = count == 0
             tally.bytesDecoded += count
             filled += count

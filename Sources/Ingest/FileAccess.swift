@@ -25,16 +25,10 @@ public protocol ByteSource {
     /// How many bytes the whole stream will give, when known up front (a plain file's
     /// size), so that readers can reserve their columns; nil when unknown.
     var expectedBytes: Int? { get }
-    /// The whole stream as one buffer the reader may write into (a private mapping of a
-    /// plain file: writes stay in this process), held until the source goes away, when
-    /// the source can give it without copying; nil: read it with `read(into:)`. All its
-    /// bytes count as read.
-    mutating func mapWhole() -> UnsafeMutableRawBufferPointer?
 }
 
 extension ByteSource {
     public var expectedBytes: Int? { nil }
-    public mutating func mapWhole() -> UnsafeMutableRawBufferPointer? { nil }
 }
 
 /// Files of the local file system, read with POSIX `open` and `read`.
@@ -85,30 +79,7 @@ final class SystemFile: ByteSource {
         return fstat(descriptor, &status) == 0 && status.st_size > 0 ? Int(status.st_size) : nil
     }
 
-    /// The mapping of `mapWhole`, unmapped with the file.
-    private var mapping: UnsafeMutableRawBufferPointer?
-
-    /// A private mapping of a regular file of under 4 GiB (field offsets are 32-bit) not
-    /// read from yet, so that the reader frames the page cache's bytes in place instead
-    /// of copying them through `read`.
-    func mapWhole() -> UnsafeMutableRawBufferPointer? {
-        var status = stat()
-        guard mapping == nil, bytesRead == 0, fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
-            status.st_size > 0, status.st_size < 1 << 32 - 1
-        else { return nil }
-        let size = Int(status.st_size)
-        guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0),
-            base != UnsafeMutableRawPointer(bitPattern: -1)
-        else { return nil }
-        mapping = UnsafeMutableRawBufferPointer(start: base, count: size)
-        bytesRead = size
-        return mapping
-    }
-
-    deinit {
-        if let mapping { munmap(mapping.baseAddress, mapping.count) }
-        close(descriptor)
-    }
+    deinit { close(descriptor) }
 }
 
 /// `open(2)` and `read(2)` under names the methods above do not shadow.
