@@ -198,30 +198,65 @@ public struct IdDictionary: Sendable {
         /// Only the slots are fetched ahead: a key found in a two-word slot needs nothing
         /// else, and fetching the bounds and bytes of long keys too (one-word tables) did
         /// not pay on the 1M-row orders fixture (docs/PERFORMANCE.md, #3).
+        ///
+        /// A key equal to the key `block.keysPerRow` places before it (the same field of
+        /// the row before; for the block's first row, the key whose id the block's
+        /// previous call gave last, compared with its bytes in this dictionary) takes that
+        /// key's id without hashing or probing: exports list a waybill's scans or a shop's
+        /// orders together, and equal bytes are the same key, so ids do not change.
         public mutating func intern(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>) {
             precondition(count <= block.capacity, "more keys than the block holds")
             let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
-            let slots = slots, words = words, mask = mask
+            let slots = slots, words = words, mask = mask, stride = block.keysPerRow
             for index in 0..<count where lengths[index] >= 0 {
-                let hash = IdDictionary.hash(UnsafeRawBufferPointer(start: keys[index], count: lengths[index]))
+                let key = UnsafeRawBufferPointer(start: keys[index], count: lengths[index])
+                if repeatsPrevious(key, at: index, in: block) {
+                    homes[index] = -1
+                    continue
+                }
+                let hash = IdDictionary.hash(key)
                 let home = Int(truncatingIfNeeded: hash >> 32) & mask
                 hashes[index] = hash
                 homes[index] = home
                 cw_prefetch(slots + home &* words)
             }
             if words == 2 { probe(block, count: count, into: ids, words: 2) } else { probe(block, count: count, into: ids, words: 1) }
+            for index in Swift.max(0, count &- stride)..<count { block.previousIDs[index % stride] = ids[index] }
+        }
+
+        /// Whether the key at `index` of `block` equals the key `keysPerRow` places before
+        /// it (or, in the block's first row, the key of the id kept from the call before).
+        @inline(__always)
+        func repeatsPrevious(_ key: UnsafeRawBufferPointer, at index: Int, in block: KeyBlock) -> Bool {
+            let stride = block.keysPerRow
+            if index >= stride {
+                let length = block.lengths[index &- stride]
+                return length == key.count && IdDictionary.bytesEqual(block.keys[index &- stride], 0, key)
+            }
+            let id = Int(block.previousIDs[index])
+            guard id < count else { return false }
+            let lower = bounds[id]
+            return bounds[id &+ 1] &- lower == key.count && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key)
         }
 
         /// The second pass of `intern(_:count:into:)`, for slots of `words` words (a
-        /// constant where it is called, so the slot arithmetic folds).
+        /// constant where it is called, so the slot arithmetic folds); a repeated key
+        /// (home slot -1) takes the id of the key it repeats.
         @inline(__always)
         mutating func probe(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>, words: Int) {
             let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
+            let stride = block.keysPerRow
             for index in 0..<count {
                 let length = lengths[index]
-                ids[index] = length < 0
-                    ? IdDictionary.absent
-                    : intern(UnsafeRawBufferPointer(start: keys[index], count: length), hash: hashes[index], home: homes[index], words: words)
+                if length < 0 {
+                    ids[index] = IdDictionary.absent
+                } else if homes[index] < 0 {
+                    ids[index] = index >= stride ? ids[index &- stride] : block.previousIDs[index]
+                } else {
+                    ids[index] = intern(
+                        UnsafeRawBufferPointer(start: keys[index], count: length), hash: hashes[index], home: homes[index],
+                        words: words)
+                }
             }
         }
 
@@ -252,23 +287,35 @@ public struct IdDictionary: Sendable {
     /// its start and length (negative for a missing value), and room for what interning
     /// works out per key (hash, home slot), so that nothing is worked out twice. A reader
     /// allocates one and reuses it for every block; `deallocate` frees it.
+    ///
+    /// Keys come `keysPerRow` to a row (a row's fields in order, every block starting at a
+    /// row's first field), so that a key can be compared with the same field of the row
+    /// before; the ids of the last row interned are kept for the next block's first row.
     public struct KeyBlock {
         /// The most keys the block holds.
         public let capacity: Int
+        /// Keys per row: a key repeats the key this many places before it.
+        public let keysPerRow: Int
         /// Where each key starts.
         public let keys: UnsafeMutablePointer<UnsafeRawPointer>
         /// Each key's length in bytes; negative for a missing value.
         public let lengths: UnsafeMutablePointer<Int>
         let hashes: UnsafeMutablePointer<UInt64>
         let homes: UnsafeMutablePointer<Int>
+        /// The ids of the last row's keys interned (`absent` at first).
+        let previousIDs: UnsafeMutablePointer<UInt32>
 
-        /// An uninitialised block of `capacity` keys.
-        public init(capacity: Int) {
+        /// An uninitialised block of `capacity` keys, `keysPerRow` to a row.
+        public init(capacity: Int, keysPerRow: Int = 1) {
+            precondition(keysPerRow >= 1 && keysPerRow <= capacity, "a row must fit in the block")
             self.capacity = capacity
+            self.keysPerRow = keysPerRow
             keys = .allocate(capacity: capacity)
             lengths = .allocate(capacity: capacity)
             hashes = .allocate(capacity: capacity)
             homes = .allocate(capacity: capacity)
+            previousIDs = .allocate(capacity: keysPerRow)
+            previousIDs.initialize(repeating: IdDictionary.absent, count: keysPerRow)
         }
 
         /// Frees the block's memory.
@@ -277,6 +324,7 @@ public struct IdDictionary: Sendable {
             lengths.deallocate()
             hashes.deallocate()
             homes.deallocate()
+            previousIDs.deallocate()
         }
     }
 

@@ -84,7 +84,7 @@ final class ColumnGroup: @unchecked Sendable {
         self.file = file
         self.names = names
         stages = fields.map { _ in UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8) }
-        block = IdDictionary.KeyBlock(capacity: max(ColumnGroup.keysAhead, fields.count))
+        block = IdDictionary.KeyBlock(capacity: max(ColumnGroup.keysAhead, fields.count), keysPerRow: fields.count)
         blockIDs = .allocate(capacity: block.capacity)
     }
 

@@ -37,40 +37,105 @@ public struct ExportReader: Sendable {
         let started = clock.now
         var export = Export()
         var report = LoadReport()
-        guard try read("orders", in: folder, as: OrdersSchema.self, into: &export, report: &report, columns: columns) else {
-            throw IngestError(file: "orders.csv", problem: .missingFile)
-        }
-        if columns?.includes(table: "ratings") ?? true {
-            try read("ratings", in: folder, as: RatingsSchema.self, into: &export, report: &report, columns: columns)
-        }
-        if columns?.includes(table: "logistics") ?? true {
-            try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, report: &report, columns: columns)
+        let logistics = columns?.includes(table: "logistics") ?? true
+        if logistics && threads > 1 && !(columns?.columns["logistics"]?.contains("order_row") ?? true) {
+            (export, report) = try readBesideLogistics(folder, columns: columns)
+        } else {
+            try readOrdersAndRatings(folder, into: &export, report: &report, columns: columns, threads: threads)
+            if logistics {
+                try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, report: &report, columns: columns,
+                         threads: threads)
+            }
         }
         if columns?.includes(table: "accounts") ?? true {
-            try read("accounts", in: folder, as: AccountsSchema.self, into: &export, report: &report, columns: columns)
+            try read("accounts", in: folder, as: AccountsSchema.self, into: &export, report: &report, columns: columns,
+                     threads: threads)
         }
         report.orderTimes = Self.range(of: export.orders.createdAt)
         report.seconds = Self.seconds(clock.now - started)
         return LoadedExport(export: export, report: report)
     }
 
+    /// Reads `orders.csv` (required) and then `ratings.csv` (when the load wants it).
+    private func readOrdersAndRatings(
+        _ folder: String, into export: inout Export, report: inout LoadReport, columns: ExportColumns?, threads: Int
+    ) throws(IngestError) {
+        guard try read("orders", in: folder, as: OrdersSchema.self, into: &export, report: &report, columns: columns,
+                       threads: threads)
+        else {
+            throw IngestError(file: "orders.csv", problem: .missingFile)
+        }
+        if columns?.includes(table: "ratings") ?? true {
+            try read("ratings", in: folder, as: RatingsSchema.self, into: &export, report: &report, columns: columns,
+                     threads: threads)
+        }
+    }
+
+    /// Orders and ratings on half of the cores while logistics is read on the other half,
+    /// for a load that does not read logistics' order ids: its other id spaces (waybills,
+    /// couriers, locations) are its own, so then nothing of it depends on the other two
+    /// files, and ids, columns and report are those of reading the files one after
+    /// another. The error is also the one that reading would meet first: orders' or
+    /// ratings' before logistics'.
+    private func readBesideLogistics(_ folder: String, columns: ExportColumns?) throws(IngestError) -> (Export, LoadReport) {
+        let logisticsThreads = threads / 2, threads = threads
+        let lanes = ConcurrentTasks.map(count: 2, threads: 2) { lane -> Result<(Export, LoadReport), IngestError> in
+            var export = Export(), report = LoadReport()
+            do throws(IngestError) {
+                if lane == 0 {
+                    try readOrdersAndRatings(folder, into: &export, report: &report, columns: columns,
+                                             threads: threads - logisticsThreads)
+                } else {
+                    try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, report: &report,
+                             columns: columns, threads: logisticsThreads)
+                }
+                return .success((export, report))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var (export, report) = try lanes[0].get()
+        let (side, sideReport) = try lanes[1].get()
+        Self.take(LogisticsSchema.self, from: side, into: &export)
+        report.files += sideReport.files
+        return (export, report)
+    }
+
+    /// Moves what reading `Schema`'s file into `side` wrote (its columns and the id spaces
+    /// it interned into) into `export`.
+    private static func take<Schema: TableSchema>(_ schema: Schema.Type, from side: Export, into export: inout Export)
+    where Schema.Target == Export {
+        for column in Schema.Column.allCases {
+            switch Schema.decoding(column) {
+            case .id(let dictionary, let into):
+                export[keyPath: dictionary] = side[keyPath: dictionary]
+                export[keyPath: into] = side[keyPath: into]
+            case .newID(let dictionary): export[keyPath: dictionary] = side[keyPath: dictionary]
+            case .orderRow(_, let into): export[keyPath: into] = side[keyPath: into]
+            case .money(let into), .time(let into): export[keyPath: into] = side[keyPath: into]
+            case .count(let into): export[keyPath: into] = side[keyPath: into]
+            case .stars(let into), .flag(let into), .vocabulary(_, let into): export[keyPath: into] = side[keyPath: into]
+            }
+        }
+    }
+
     /// Reads `labels.csv` (or `labels.csv.lz4`) in `folder`.
     public func readLabels(in folder: String) throws(IngestError) -> [Label] {
         var labels = LabelColumns()
         var report = LoadReport()
-        guard try read("labels", in: folder, as: LabelsSchema.self, into: &labels, report: &report) else {
+        guard try read("labels", in: folder, as: LabelsSchema.self, into: &labels, report: &report, threads: threads) else {
             throw IngestError(file: "labels.csv", problem: .missingFile)
         }
         return labels.labels
     }
 
     /// Reads `NAME.csv` or `NAME.csv.lz4` from `folder` into the target (only table
-    /// `name`'s columns of `columns`, when given) and adds it to the report; false when
-    /// neither file exists.
+    /// `name`'s columns of `columns`, when given) on `threads` cores and adds it to the
+    /// report; false when neither file exists.
     @discardableResult
     private func read<Schema: TableSchema>(
         _ name: String, in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
-        report: inout LoadReport, columns: ExportColumns? = nil
+        report: inout LoadReport, columns: ExportColumns? = nil, threads: Int
     ) throws(IngestError) -> Bool {
         let plain = "\(name).csv", compressed = "\(name).csv.lz4"
         let plainPath = "\(folder)/\(plain)", compressedPath = "\(folder)/\(compressed)"

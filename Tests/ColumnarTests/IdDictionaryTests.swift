@@ -163,3 +163,68 @@ extension IdDictionaryTests {
         }
     }
 }
+
+extension IdDictionaryTests {
+    /// Keys in runs (the same field of consecutive rows equal, as a waybill's scans listed
+    /// together): a key that repeats the one `keysPerRow` places before it takes its id
+    /// without a probe, and ids are still the first-seen ids of a plain dictionary, for
+    /// rows of 1-3 keys, missing keys inside runs, blocks of whole rows cut anywhere, and
+    /// one block shared by two dictionaries in turn (the id a block keeps from its last
+    /// call belongs to the other dictionary then, and must not be taken on trust).
+    @Test(arguments: [1, 2, 3])
+    func keysInRunsGetFirstSeenIDs(keysPerRow: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let pool = (0..<500).map { _ in
+            (0..<Int.random(in: 0...20, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) &* 85 }
+        }
+        var rows: [[[UInt8]?]] = []
+        for _ in 0..<20_000 {
+            rows.append((0..<keysPerRow).map { field in
+                if let last = rows.last, Int.random(in: 0..<10, using: &generator) < 7 { return last[field] }
+                return Int.random(in: 0..<20, using: &generator) == 0 ? nil : pool.randomElement(using: &generator)!
+            })
+        }
+        let capacity = 32
+        let block = IdDictionary.KeyBlock(capacity: capacity, keysPerRow: keysPerRow)
+        defer { block.deallocate() }
+        var dictionaries = [IdDictionary(capacity: 0), IdDictionary(capacity: 0)]
+        var references: [[[UInt8]: UInt32]] = [[:], [:]]
+        var ids = [UInt32](repeating: 0, count: capacity)
+        var position = 0
+        while position < rows.count {
+            let which = Int.random(in: 0..<4, using: &generator) == 0 ? 1 : 0
+            let batch = Array(rows[position..<min(rows.count, position + Int.random(in: 1...300, using: &generator))])
+            let keys = batch.flatMap { $0 }
+            let bytes = keys.flatMap { $0 ?? [] }
+            let batchIDs = bytes.withUnsafeBytes { bytes in
+                dictionaries[which].withRoom(forKeys: keys.count, bytes: bytes.count) { interner in
+                    var batchIDs: [UInt32] = []
+                    var start = 0, offset = 0
+                    while start < keys.count {
+                        let count = min(keys.count - start, Int.random(in: 1...(capacity / keysPerRow), using: &generator) * keysPerRow)
+                        for index in 0..<count {
+                            block.keys[index] = bytes.baseAddress! + offset
+                            block.lengths[index] = keys[start + index]?.count ?? -1
+                            offset += keys[start + index]?.count ?? 0
+                        }
+                        interner.intern(block, count: count, into: &ids)
+                        batchIDs += ids[..<count]
+                        start += count
+                    }
+                    return batchIDs
+                }
+            }
+            for (key, id) in zip(keys, batchIDs) {
+                guard let key else {
+                    #expect(id == IdDictionary.absent)
+                    continue
+                }
+                let expected = references[which][key] ?? UInt32(references[which].count)
+                references[which][key] = expected
+                #expect(id == expected)
+            }
+            position += batch.count
+        }
+        for which in 0..<2 { #expect(dictionaries[which].count == references[which].count) }
+    }
+}

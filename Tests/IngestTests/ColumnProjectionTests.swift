@@ -82,6 +82,38 @@ import Testing
         }
     }
 
+    /// Without logistics' order ids, logistics is read beside orders and ratings on two
+    /// cores or more: the same export, report and first error as on one core (orders' or
+    /// ratings' error before logistics').
+    @Test(arguments: [2, 3, 4])
+    func logisticsReadBesideTheOthersGivesWhatOneCoreGives(threads: Int) throws {
+        let one = try load(Self.files, columns: Self.needed, threads: 1)
+        let many = try load(Self.files, columns: Self.needed, threads: threads)
+        #expect(many.export.dictionaries.orders.keys == one.export.dictionaries.orders.keys)
+        #expect(many.export.dictionaries.accounts.keys == one.export.dictionaries.accounts.keys)
+        #expect(many.export.dictionaries.waybills.keys == one.export.dictionaries.waybills.keys)
+        #expect(many.export.orders.shop == one.export.orders.shop && many.export.ratings.order == one.export.ratings.order)
+        #expect(many.export.logistics.waybill == one.export.logistics.waybill && many.export.logistics.at == one.export.logistics.at)
+        #expect(many.export.logistics.event == one.export.logistics.event)
+        #expect(many.report.files.map(\.name) == one.report.files.map(\.name))
+        #expect(many.report.files.map(\.rows) == one.report.files.map(\.rows))
+        let brokenLogistics = "tracking_no,order_id,courier_id,event,at,location,weight_g\nw1,o1,c1,lost,2026-11-01T10:00:00Z,,\n"
+        let brokenRatings = "order_id,buyer_id,shop_id,stars,created_at\no1,,s1,5,2026-11-04T00:00:00Z\n"
+        for broken in [
+            ["logistics.csv": brokenLogistics], ["ratings.csv": brokenRatings],
+            ["logistics.csv": brokenLogistics, "ratings.csv": brokenRatings],
+            ["logistics.csv": brokenLogistics, "orders.csv": orders("o1,b1,s1,i1,1,2026-11-01T08:15:00Z,,,paid,a1,,,")],
+        ] {
+            let files = Self.files.merging(broken) { $1 }
+            let message = loadError(files, columns: Self.needed, threads: 1)
+            #expect(message != nil)
+            #expect(loadError(files, columns: Self.needed, threads: threads) == message)
+        }
+        var noOrders = Self.files
+        noOrders["orders.csv"] = nil
+        #expect(loadError(noOrders, columns: Self.needed, threads: threads) == loadError(noOrders, columns: Self.needed, threads: 1))
+    }
+
     @Test func theHeaderMustStillHoldEveryRequiredColumn() {
         var files = Self.files
         files["ratings.csv"] = "stars,buyer_id,created_at,order_id\n5,b2,2026-11-04T00:00:00Z,o3\n"

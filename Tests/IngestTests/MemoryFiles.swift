@@ -48,15 +48,19 @@ private struct MemoryFile: ByteSource {
 }
 
 /// The export of `files` (name -> CSV text), read with `chunkSize`-byte chunks (only
-/// `columns`, when given).
-func load(_ files: [String: String], chunkSize: Int = 7, columns: ExportColumns? = nil) throws(IngestError) -> LoadedExport {
-    try ExportReader(files: MemoryFiles(texts: files), chunkSize: chunkSize).load("export", columns: columns)
+/// `columns`, when given; on `threads` cores, when given).
+func load(
+    _ files: [String: String], chunkSize: Int = 7, columns: ExportColumns? = nil, threads: Int? = nil
+) throws(IngestError) -> LoadedExport {
+    var reader = ExportReader(files: MemoryFiles(texts: files), chunkSize: chunkSize)
+    if let threads { reader.threads = threads }
+    return try reader.load("export", columns: columns)
 }
 
 /// The message of the error that loading `files` stops with, or nil when it loads.
-func loadError(_ files: [String: String], chunkSize: Int = 7, columns: ExportColumns? = nil) -> String? {
+func loadError(_ files: [String: String], chunkSize: Int = 7, columns: ExportColumns? = nil, threads: Int? = nil) -> String? {
     do {
-        _ = try load(files, chunkSize: chunkSize, columns: columns)
+        _ = try load(files, chunkSize: chunkSize, columns: columns, threads: threads)
         return nil
     } catch {
         return error.description
