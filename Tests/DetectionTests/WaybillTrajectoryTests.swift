@@ -157,6 +157,36 @@ import Testing
         }
     }
 
+    /// A packed scan gives back every field of its row: times across the whole 64-bit
+    /// range (missing, negative, both halves set), ids up to the largest, a missing weight;
+    /// and the record stays 28 bytes.
+    @Test func packedScanKeepsEveryField() {
+        let times: [Int64] = [Missing.time, -1, 0, 1, Int64(UInt32.max), Int64(UInt32.max) + 1, 1_790_812_800, .max]
+        var table = LogisticsTable()
+        for (index, at) in times.enumerated() {
+            table.waybill.append(UInt32(index))
+            table.order.append(index % 2 == 0 ? IdDictionary.absent : UInt32(index))
+            table.courier.append(UInt32.max - UInt32(index))
+            table.event.append(UInt8(index % 6))
+            table.at.append(at)
+            table.location.append(UInt32(index) << 20)
+            table.weightGrams.append(index % 3 == 0 ? Missing.count : Int32(index * 100))
+        }
+        ScanColumns.with(table, paidAt: []) { scans in
+            for row in times.indices {
+                let packed = PackedScan(row, of: scans, waybill: UInt16(WaybillScanPartitions.width - 1 - row))
+                #expect(packed.at == table.at[row])
+                #expect(packed.order == table.order[row])
+                #expect(packed.courier == table.courier[row])
+                #expect(packed.event == table.event[row])
+                #expect(packed.location == table.location[row])
+                #expect(packed.grams == table.weightGrams[row])
+                #expect(Int(packed.waybill) == WaybillScanPartitions.width - 1 - row)
+            }
+        }
+        #expect(MemoryLayout<PackedScan>.stride == 28)
+    }
+
     /// The eight-at-a-time check against a plain one over every pair: ascending keys of
     /// every length up to 40, and each with one descent at every position.
     @Test func ascendingCheckMatchesReference() {

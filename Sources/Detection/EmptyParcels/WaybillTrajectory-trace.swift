@@ -65,7 +65,6 @@ extension WaybillTrajectory {
     ) -> TracedWaybills {
         ScanColumns.with(logistics, paidAt: paidAt) { scans in
             let partitions = WaybillScanPartitions(scans: scans, waybillCount: waybillCount, threads: threads)
-            let scans = partitions.scans(scans)
             let workers = max(1, min(threads, partitions.partitionCount))
             let largest = partitions.largest
             // Workers write each waybill's trajectory and signature once, straight into the
@@ -231,9 +230,10 @@ struct PartitionGrouping {
         local = PartitionScans(capacity: largest)
     }
 
-    /// Groups `partition`'s rows by waybill (a counting sort over the partition's ids,
-    /// stable so each group stays ascending; only numbering the rows when they are already
-    /// grouped) and writes each waybill's trajectory.
+    /// Groups `partition`'s rows by waybill and writes each waybill's trajectory: an
+    /// ascending export's rows are only numbered; packed scans are placed by a counting
+    /// sort over the partition's ids (stable, so each group stays in row order) into this
+    /// worker's columns, which the trace then reads in sequence.
     mutating func trace(
         _ partition: Int, of partitions: WaybillScanPartitions, scans: ScanColumns, rules: TrajectoryRules,
         into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
@@ -244,7 +244,7 @@ struct PartitionGrouping {
         let copy = local
         starts.withUnsafeMutableBufferPointer { starts in
             grouped.withUnsafeMutableBufferPointer { grouped in
-                if partitions.ascending || WaybillScanPartitions.isAscending(UnsafeBufferPointer(rebasing: scans.waybill[rows])) {
+                guard let packed = partitions.packed else {
                     for (index, row) in rows.enumerated() { grouped[index] = UInt32(truncatingIfNeeded: row) }
                     var start = 0
                     for local in 0..<width {
@@ -257,16 +257,13 @@ struct PartitionGrouping {
                     }
                     return
                 }
+                let mine = UnsafeBufferPointer(rebasing: packed.values[rows])
                 for index in 0...width { starts[index] = 0 }
-                for row in rows { starts[Int(scans.waybill[row]) &- base &+ 1] &+= 1 }
+                for scan in mine { starts[Int(scan.waybill) &+ 1] &+= 1 }
                 for index in 0..<width { starts[index &+ 1] &+= starts[index] }
-                // The rows of an export not written waybill by waybill lie all over the
-                // columns: each is copied, in row order, to its place in grouped order
-                // (reads in sequence, writes into this worker's scratch), and the trace
-                // reads the copy in sequence.
-                for row in rows {
-                    let local = Int(scans.waybill[row]) &- base
-                    copy.copy(row, of: scans, to: starts[local])
+                for scan in mine {
+                    let local = Int(scan.waybill)
+                    copy.place(scan, waybill: UInt32(truncatingIfNeeded: base &+ local), at: starts[local])
                     starts[local] &+= 1
                 }
                 for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
@@ -308,9 +305,8 @@ struct TracedOutput: @unchecked Sendable {
     let signatures: UnsafeMutableBufferPointer<TraceSignature>
 }
 
-/// Scan columns copied into buffers this object owns: a partition's scans placed in
-/// grouped order, or all scans scattered into partition order, so that the trace
-/// reads them in one sequential pass instead of gathering every field from far apart.
+/// Scan columns in buffers this object owns: a partition's packed scans placed in
+/// grouped order, so that the trace reads them in one sequential pass.
 final class PartitionScans: @unchecked Sendable {
     private let waybill, order, courier, location: OwnedBuffer<UInt32>
     private let event: OwnedBuffer<UInt8>
@@ -324,16 +320,16 @@ final class PartitionScans: @unchecked Sendable {
         grams = .init(count: capacity)
     }
 
-    /// Copies scan `row` of `scans` to `position` (below the capacity).
+    /// Unpacks `scan` of `waybill` to `position` (below the capacity).
     @inline(__always)
-    func copy(_ row: Int, of scans: ScanColumns, to position: Int) {
-        waybill.values[position] = scans.waybill[row]
-        order.values[position] = scans.order[row]
-        courier.values[position] = scans.courier[row]
-        event.values[position] = scans.event[row]
-        at.values[position] = scans.at[row]
-        location.values[position] = scans.location[row]
-        grams.values[position] = scans.grams[row]
+    func place(_ scan: PackedScan, waybill id: UInt32, at position: Int) {
+        waybill.values[position] = id
+        order.values[position] = scan.order
+        courier.values[position] = scan.courier
+        event.values[position] = scan.event
+        at.values[position] = scan.at
+        location.values[position] = scan.location
+        grams.values[position] = scan.grams
     }
 
     /// The first `count` copied scans as columns (orders' `paidAt` is shared).
