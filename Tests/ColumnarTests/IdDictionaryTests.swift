@@ -97,29 +97,10 @@ extension IdDictionaryTests {
             + (0..<30_000).map { _ in Int.random(in: 0..<20, using: &generator) == 0 ? nil : pool.randomElement(using: &generator)! }
         let block = IdDictionary.KeyBlock(capacity: 64)
         defer { block.deallocate() }
-        var ids = [UInt32](repeating: 0, count: 64)
         var position = 0
         while position < keys.count {
             let batch = Array(keys[position..<min(keys.count, position + Int.random(in: 1...900, using: &generator))])
-            let bytes = batch.flatMap { $0 ?? [] }
-            let batchIDs = bytes.withUnsafeBytes { bytes in
-                dictionary.withRoom(forKeys: batch.count, bytes: bytes.count) { interner in
-                    var batchIDs: [UInt32] = []
-                    var start = 0, offset = 0
-                    while start < batch.count {
-                        let count = min(batch.count - start, Int.random(in: 1...64, using: &generator))
-                        for index in 0..<count {
-                            block.keys[index] = bytes.baseAddress! + offset
-                            block.lengths[index] = batch[start + index]?.count ?? -1
-                            offset += batch[start + index]?.count ?? 0
-                        }
-                        interner.intern(block, count: count, into: &ids)
-                        batchIDs += ids[..<count]
-                        start += count
-                    }
-                    return batchIDs
-                }
-            }
+            let batchIDs = Self.intern(batch, into: &dictionary, through: block) { Int.random(in: 1...64, using: &generator) }
             for (key, id) in zip(batch, batchIDs) {
                 guard let key else {
                     #expect(id == IdDictionary.absent)
@@ -189,30 +170,13 @@ extension IdDictionaryTests {
         defer { block.deallocate() }
         var dictionaries = [IdDictionary(capacity: 0), IdDictionary(capacity: 0)]
         var references: [[[UInt8]: UInt32]] = [[:], [:]]
-        var ids = [UInt32](repeating: 0, count: capacity)
         var position = 0
         while position < rows.count {
             let which = Int.random(in: 0..<4, using: &generator) == 0 ? 1 : 0
             let batch = Array(rows[position..<min(rows.count, position + Int.random(in: 1...300, using: &generator))])
             let keys = batch.flatMap { $0 }
-            let bytes = keys.flatMap { $0 ?? [] }
-            let batchIDs = bytes.withUnsafeBytes { bytes in
-                dictionaries[which].withRoom(forKeys: keys.count, bytes: bytes.count) { interner in
-                    var batchIDs: [UInt32] = []
-                    var start = 0, offset = 0
-                    while start < keys.count {
-                        let count = min(keys.count - start, Int.random(in: 1...(capacity / keysPerRow), using: &generator) * keysPerRow)
-                        for index in 0..<count {
-                            block.keys[index] = bytes.baseAddress! + offset
-                            block.lengths[index] = keys[start + index]?.count ?? -1
-                            offset += keys[start + index]?.count ?? 0
-                        }
-                        interner.intern(block, count: count, into: &ids)
-                        batchIDs += ids[..<count]
-                        start += count
-                    }
-                    return batchIDs
-                }
+            let batchIDs = Self.intern(keys, into: &dictionaries[which], through: block) {
+                Int.random(in: 1...(capacity / keysPerRow), using: &generator) * keysPerRow
             }
             for (key, id) in zip(keys, batchIDs) {
                 guard let key else {
@@ -226,5 +190,33 @@ extension IdDictionaryTests {
             position += batch.count
         }
         for which in 0..<2 { #expect(dictionaries[which].count == references[which].count) }
+    }
+
+    /// Interns `keys` (nil: an empty field) into `dictionary` through `block` as the CSV
+    /// reader does, in blocks of `blockSize()` keys (cut at the end), and returns their ids.
+    private static func intern(
+        _ keys: [[UInt8]?], into dictionary: inout IdDictionary, through block: IdDictionary.KeyBlock,
+        blockSize: () -> Int
+    ) -> [UInt32] {
+        let bytes = keys.flatMap { $0 ?? [] }
+        var ids = [UInt32](repeating: 0, count: keys.count)
+        return bytes.withUnsafeBytes { bytes in
+            dictionary.withRoom(forKeys: keys.count, bytes: bytes.count) { interner in
+                var internedIDs: [UInt32] = []
+                var start = 0, offset = 0
+                while start < keys.count {
+                    let count = min(keys.count - start, blockSize())
+                    for index in 0..<count {
+                        block.keys[index] = bytes.baseAddress! + offset
+                        block.lengths[index] = keys[start + index]?.count ?? -1
+                        offset += keys[start + index]?.count ?? 0
+                    }
+                    interner.intern(block, count: count, into: &ids)
+                    internedIDs += ids[..<count]
+                    start += count
+                }
+                return internedIDs
+            }
+        }
     }
 }
