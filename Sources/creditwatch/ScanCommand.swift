@@ -64,7 +64,7 @@ struct ScanCommand: ParsableCommand {
         let loaded = try ExportArguments.load(exportDirectory, threads: threads, progress: progress)
         let fingerprint: String
         do {
-            fingerprint = try ExportFingerprint.of(exportDirectory)
+            fingerprint = try ExportFingerprint.of(exportDirectory, threads: threads)
         } catch {
             throw CommandFailure.input("\(exportDirectory)/\(error)")
         }
