@@ -45,16 +45,8 @@ struct Inspect: ParsableCommand {
         if let times = report.orderTimes {
             text += "orders created \(UnixTime.iso8601(times.lowerBound)) to \(UnixTime.iso8601(times.upperBound))\n\n"
         }
-        let warned = report.files.filter { $0.unknownOrders.count > 0 }
-        if warned.isEmpty {
-            text += "warnings: none\n"
-        } else {
-            text += "warnings:\n"
-            for file in warned {
-                text += "  \(file.name): \(file.unknownOrders.count) row(s) name an order not in the export, e.g.\n"
-                for example in file.unknownOrders.examples { text += "    \(example)\n" }
-            }
-        }
+        let warnings = LoadWarnings.lines(report)
+        text += warnings.isEmpty ? "warnings: none\n" : "warnings:\n" + warnings.map { $0 + "\n" }.joined()
         text += "\nloaded \(report.rows) rows in \(decimal(report.seconds, 3)) s: "
             + "\(decimal(report.megabytesPerSecond, 1)) MB/s, \(decimal(report.rowsPerSecond / 1e6, 2)) M rows/s\n"
         return text

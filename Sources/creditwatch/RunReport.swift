@@ -9,13 +9,16 @@ import Foundation
 enum RunReport {
     static func markdown(
         _ result: ScanResult, export: Export, folder: String, run: Int64, store: String,
-        evaluation: EvaluationReport?, seconds: Double
+        evaluation: EvaluationReport?, warnings: [String], seconds: Double
     ) -> String {
         var text = "# CreditWatch scan of `\(folder)`\n\n"
         text += "Run \(run) in `\(store)`: \(export.orders.count) orders, \(export.ratings.count) ratings, "
         text += "\(export.logistics.count) scan events, \(String(format: "%.1f", seconds)) s.\n\n"
         text += "A run proposes; it never changes a list. Put a suspect on a list with "
         text += "`creditwatch list add KIND ID --category C --list L --store \(store)`.\n\n"
+        if !warnings.isEmpty {
+            text += "## Warnings from the load\n\n```\n" + warnings.map { $0 + "\n" }.joined() + "```\n\n"
+        }
 
         text += "## Suspects per category\n\n| category | kind | blacklist | key scrutiny |\n|---|---|---:|---:|\n"
         let counts = SuspectCount.of(result.suspects)

@@ -97,7 +97,7 @@ struct ScanCommand: ParsableCommand {
         if let report {
             let text = RunReport.markdown(
                 result, export: export, folder: exportDirectory, run: runID, store: store, evaluation: evaluation,
-                seconds: seconds)
+                warnings: LoadWarnings.lines(loaded.report, indent: ""), seconds: seconds)
             do {
                 try text.write(toFile: report, atomically: true, encoding: .utf8)
             } catch {
@@ -124,6 +124,8 @@ struct ScanCommand: ParsableCommand {
         var text = "run \(run): \(export.orders.count) orders, \(export.ratings.count) ratings, "
         text += "\(export.logistics.count) scan events in \(String(format: "%.2f", seconds)) s "
         text += "(\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)\n\n"
+        let warnings = LoadWarnings.lines(loaded.report)
+        if !warnings.isEmpty { text += "warnings:\n" + warnings.map { $0 + "\n" }.joined() + "\n" }
         let counts = [["category", "kind", "blacklist", "key scrutiny"]]
             + SuspectCount.of(result.suspects).map { [$0.category, $0.kind, "\($0.blacklist)", "\($0.keyScrutiny)"] }
         text += result.suspects.isEmpty ? "no suspects\n" : TextTable.render(counts)

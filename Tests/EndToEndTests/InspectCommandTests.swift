@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -22,6 +23,22 @@ import TestSupport
         #expect(result.stdout.contains("orders created 2026-11-01T08:15:00Z to 2026-11-02T09:00:00Z"))
         #expect(result.stdout.contains("ratings.csv:3:1 (order_id): unknown order \"o7\""))
         #expect(result.stdout.contains("loaded 4 rows in "))
+    }
+
+    /// `scan` warns where its results are read, in its summary and its report, about
+    /// what `inspect` warns about: rows kept that name an order the export lacks.
+    @Test func scanWarnsInItsSummaryAndReport() throws {
+        let export = try TemporaryDirectory("scan-warnings")
+        try export.write("orders.csv", "order_id,buyer_id,shop_id,item_id,amount,created_at,status,ship_to\no1,b1,s1,i1,19.90,2026-11-01T08:15:00Z,paid,a1\n")
+        try export.write("logistics.csv", "tracking_no,order_id,courier_id,event,at\nw1,o1,c1,signed,1793520900\nw2,o9,c1,signed,1793520900\n")
+        let warning = "logistics.csv:3:2 (order_id): unknown order \"o9\""
+        let result = try CreditWatchProcess.run([
+            "scan", export.path, "--store", export.path + "/store.sqlite", "--report", export.path + "/report.md", "--quiet",
+        ])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("logistics.csv: 1 row(s) name an order not in the export, e.g.\n    " + warning))
+        let report = try String(contentsOfFile: export.path + "/report.md", encoding: .utf8)
+        #expect(report.contains("## Warnings from the load\n\n```\nlogistics.csv: 1 row(s) name an order not in the export, e.g.\n  " + warning))
     }
 
     /// The cells of the table line that starts with `first`.
