@@ -13,7 +13,7 @@ struct ScanCommand: ParsableCommand {
         abstract: "Scan an export for gaming credit and record the suspects in the list store.",
         discussion: """
             Loads EXPORT_DIR (orders.csv required; ratings, logistics, accounts optional; plain \
-            or .csv.lz4), measures every signal, scores shops, buyers and courier outlets per \
+            CSV, .csv.lz4, or the native .cwseg files `creditwatch convert` writes), measures every signal, scores shops, buyers and courier outlets per \
             category, and records the run in the store as one transaction: a failed or killed \
             scan leaves the store exactly as it was. A run only proposes suspects for the \
             blacklist or key scrutiny; `creditwatch list` moves entries.
