@@ -23,7 +23,9 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
     public static let impossibleHop = ParcelTells(rawValue: 1 << 3)
     /// Never signed or returned long before the export ends.
     public static let stalled = ParcelTells(rawValue: 1 << 4)
-    /// One tracking number on several orders: printed for more than one parcel.
+    /// One tracking number on several orders: printed for more than one parcel. One
+    /// buyer's orders from one shop to one address in one parcel are combined shipping,
+    /// not a reused number (`CombinedShipments` takes the tell back).
     public static let reusedNumber = ParcelTells(rawValue: 1 << 5)
     /// Picked up before the order was paid: shipped before anything was sold.
     public static let pickupBeforePayment = ParcelTells(rawValue: 1 << 6)
