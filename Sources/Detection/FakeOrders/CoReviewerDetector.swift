@@ -40,7 +40,7 @@ public struct CoReviewerDetector: Detector {
                 threshold: 4, saturation: 8, weight: 0.55),
             SignalDefinition(
                 name: "buyer_praise_excess", entityKind: .buyer, category: .fakeOrders,
-                description: "share of a suspect shop's praise the platform's share does not explain, for the shop the buyer praised, times the share of the buyer's orders that are praise at suspect shops (lower bound): a ring member's basket is the praise it is paid for",
+                description: "share of a suspect shop's praise the platform's share does not explain, for the shop the buyer praised, times the share of its own orders the buyer praised (lower bound): a ring member praises what it buys",
                 threshold: 0.15, saturation: 0.3, weight: 0.5),
         ]
     }

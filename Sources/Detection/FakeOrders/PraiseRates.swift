@@ -18,12 +18,10 @@ import Foundation
 /// reviewers is the ring's.
 ///
 /// A buyer inherits that chance from the most suspect shop it praised (surprise at least
-/// `minimumSurprise`), weighted by how much of its basket is such praise: the lower
-/// confidence bound of the share of its orders that are praised orders at suspect shops.
-/// An honest reviewer of a client shop, however keen a reviewer, buys and praises mostly
-/// elsewhere; a ring member's orders, farmed or hired, are largely the praise it is paid
-/// for. (Its share of praised orders anywhere put keen honest reviewers with a hundred
-/// orders, a few at client shops, on the blacklist of an independent generator.)
+/// `minimumSurprise`), weighted by how unusual its own basket is: the lower confidence
+/// bound of the share of its orders it praised. An honest reviewer of a client shop
+/// reviews a minority of what it buys elsewhere; a ring member, farmed or hired, praises
+/// what it buys.
 struct PraiseRates {
     /// Positive reviews over kept orders, platform-wide.
     var platformShare: Double
@@ -34,9 +32,8 @@ struct PraiseRates {
     /// Per shop, kept orders and positively reviewed ones.
     var shopKept: [UInt32]
     var shopPraised: [UInt32]
-    /// Per buyer, the excess share of the most suspect shop it praised times the lower
-    /// bound of the share of its orders praised at suspect shops; `.nan` for an account
-    /// without orders.
+    /// Per buyer, the excess share of the most suspect shop it praised times its own
+    /// praised-share lower bound; `.nan` for an account without orders.
     var buyerValue: [Double]
     /// Per buyer, the shop its value comes from, or `UInt32.max`.
     var buyerShop: [UInt32]
@@ -50,10 +47,12 @@ struct PraiseRates {
         var shopKept = [UInt32](repeating: 0, count: accountCount)
         var shopPraised = [UInt32](repeating: 0, count: accountCount)
         var buyerOrders = [UInt32](repeating: 0, count: accountCount)
+        var buyerPraised = [UInt32](repeating: 0, count: accountCount)
         var totalKept = 0, totalPraised = 0
         for row in buyers.indices {
             let buyer = Int(buyers[row]), shop = Int(shops[row])
             buyerOrders[buyer] += 1
+            if praised[row] { buyerPraised[buyer] += 1 }
             guard kept[row] else { continue }
             shopKept[shop] += 1
             totalKept += 1
@@ -84,16 +83,14 @@ struct PraiseRates {
         }
         var bestExcess = [Double](repeating: 0, count: accountCount)
         var buyerShop = [UInt32](repeating: .max, count: accountCount)
-        var praisedAtSuspect = [UInt32](repeating: 0, count: accountCount)
-        for row in buyers.indices where praised[row] && excess[Int(shops[row])] > 0 {
+        for row in buyers.indices where praised[row] {
             let buyer = Int(buyers[row]), shop = shops[row]
-            praisedAtSuspect[buyer] += 1
             if excess[Int(shop)] > bestExcess[buyer] { (bestExcess[buyer], buyerShop[buyer]) = (excess[Int(shop)], shop) }
         }
         buyerValue = (0..<accountCount).map { buyer in
             guard buyerOrders[buyer] > 0 else { return .nan }
             guard bestExcess[buyer] > 0 else { return 0 }
-            let own = Double(praisedAtSuspect[buyer]) / Double(buyerOrders[buyer])
+            let own = Double(buyerPraised[buyer]) / Double(buyerOrders[buyer])
             return bestExcess[buyer]
                 * FakeOrdersDetector.shareLowerBound(own, rows: Int(buyerOrders[buyer]), z: confidenceZ)
         }
