@@ -37,7 +37,7 @@ public struct FakeOrdersDetector: Detector {
                 threshold: 0.25, saturation: 0.5, weight: 0.25),
             SignalDefinition(
                 name: "shop_fast_confirm_share", entityKind: .shop, category: .fakeOrders,
-                description: "share of the shop's orders confirmed as received implausibly soon after payment, at shops that ship parcels (a top-up needs no delivery)",
+                description: "share of the shop's orders confirmed as received implausibly soon after payment",
                 threshold: 0.1, saturation: 0.4, weight: 0.5),
             SignalDefinition(
                 name: "shop_new_account_share", entityKind: .shop, category: .fakeOrders,
@@ -57,7 +57,7 @@ public struct FakeOrdersDetector: Detector {
                 threshold: 0.6, saturation: 0.95, weight: 0.25),
             SignalDefinition(
                 name: "buyer_fast_confirm_share", entityKind: .buyer, category: .fakeOrders,
-                description: "share of the buyer's orders confirmed as received implausibly soon after payment, at shops that ship parcels (a top-up needs no delivery)",
+                description: "share of the buyer's orders confirmed as received implausibly soon after payment",
                 threshold: 0.5, saturation: 0.9, weight: 0.3),
             SignalDefinition(
                 name: "buyer_ring_block_share", entityKind: .buyer, category: .fakeOrders,

@@ -11,7 +11,7 @@ struct OrderFlags {
     var sharedDevice: [Bool]
     /// The order ships to an address several buyers of the same shop ship to.
     var sharedAddress: [Bool]
-    /// Receipt confirmed implausibly soon after payment, at a shop that ships parcels.
+    /// Receipt confirmed implausibly soon after payment.
     var fastConfirm: [Bool]
     /// Placed by an account registered shortly before; nil when the export has no
     /// registration times.
@@ -30,9 +30,7 @@ struct OrderFlags {
         sharedDevice = zip(device, payment).map { $0 || $1 }
         sharedAddress = shared(orders.shipTo, "fake_orders.shared_address_buyers")
         let fastSeconds = Int64(config["fake_orders.fast_confirm_seconds"])
-        let shipsParcels = Self.shopsShippingParcels(export)
         fastConfirm = (0..<orders.count).map { row in
-            guard shipsParcels?[Int(orders.shop[row])] ?? true else { return false }
             let confirmed = orders.confirmedAt[row]
             guard confirmed != Missing.time else { return false }
             let paid = orders.paidAt[row] != Missing.time ? orders.paidAt[row] : orders.createdAt[row]
@@ -47,20 +45,6 @@ struct OrderFlags {
     func marks(_ row: Int) -> Int {
         (sharedDevice[row] ? 1 : 0) + (sharedAddress[row] ? 1 : 0) + (fastConfirm[row] ? 1 : 0)
             + ((newAccount?[row] ?? false) ? 1 : 0)
-    }
-
-    /// Per account, whether some order of it as a shop is on a waybill; nil when the
-    /// export has no scans. A shop that ships none of its orders sells no parcels (top-ups,
-    /// game cards, tickets): its buyers confirm receipt at once because there is nothing
-    /// to deliver, so a fast confirmation there says nothing about a fake order.
-    static func shopsShippingParcels(_ export: Export) -> [Bool]? {
-        let orders = export.orders, logistics = export.logistics
-        guard logistics.count > 0 else { return nil }
-        var ships = [Bool](repeating: false, count: export.dictionaries.accounts.count)
-        for order in logistics.order where Int(order) < orders.shop.count {
-            ships[Int(orders.shop[Int(order)])] = true
-        }
-        return ships
     }
 
     /// Orders placed by accounts registered less than `days` before.
