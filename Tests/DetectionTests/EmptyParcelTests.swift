@@ -236,7 +236,14 @@ import Testing
     @Test func oneTellIsNotEnough() {
         #expect(!ParcelTells.fast.looksEmpty(minimumTells: 2))
         #expect(!ParcelTells.wentNowhere.looksEmpty(minimumTells: 2))
-        #expect(ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 2))
+        // A same-city parcel signed at its courier's own counter within hours: went
+        // nowhere a hub saw and fast are one thing, a local delivery, and count once.
+        #expect(!ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 2))
+        #expect(!ParcelTells([.fast, .wentNowhere, .signedAtCounter]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .wentNowhere, .weightless]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .weightless]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.wentNowhere, .stalled]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 1))
         #expect(ParcelTells.reusedNumber.looksEmpty(minimumTells: 2))
         #expect(ParcelTells.pickupBeforePayment.looksEmpty(minimumTells: 2))
     }
