@@ -312,20 +312,23 @@ struct RandomRatings {
         }
     }
 
+    /// Appends a completed order of `buyer` at `shop` to `orders`.
+    static func appendOrder(_ orders: inout OrdersTable, buyer: Int, shop: Int) {
+        orders.buyer.append(UInt32(buyer))
+        orders.shop.append(UInt32(shop))
+        for column in [\OrdersTable.item, \.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(0) }
+        orders.amountCents.append(100)
+        orders.createdAt.append(0)
+        orders.paidAt.append(0)
+        orders.confirmedAt.append(0)
+        orders.status.append(OrderStatus.completed.rawValue)
+    }
+
     @Test func sponsorIsTheShopTheAttackersBrush() {
         // Accounts: 0 victim, 1 sponsor, 2 popular shop, 3..8 attackers, 9..28 other buyers.
         var orders = OrdersTable()
         var ratings = RatingsTable()
-        func order(_ buyer: Int, _ shop: Int) {
-            orders.buyer.append(UInt32(buyer))
-            orders.shop.append(UInt32(shop))
-            for column in [\OrdersTable.item, \.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(0) }
-            orders.amountCents.append(100)
-            orders.createdAt.append(0)
-            orders.paidAt.append(0)
-            orders.confirmedAt.append(0)
-            orders.status.append(OrderStatus.completed.rawValue)
-        }
+        func order(_ buyer: Int, _ shop: Int) { Self.appendOrder(&orders, buyer: buyer, shop: shop) }
         for attacker in 3...8 {
             order(attacker, 1)
             ratings.order.append(UInt32(orders.count - 1))
@@ -362,14 +365,7 @@ struct RandomRatings {
             var orders = OrdersTable()
             var ratings = RatingsTable()
             func order(_ buyer: Int, _ shop: Int, stars: UInt8?) {
-                orders.buyer.append(UInt32(buyer))
-                orders.shop.append(UInt32(shop))
-                for column in [\OrdersTable.item, \.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(0) }
-                orders.amountCents.append(100)
-                orders.createdAt.append(0)
-                orders.paidAt.append(0)
-                orders.confirmedAt.append(0)
-                orders.status.append(OrderStatus.completed.rawValue)
+                Self.appendOrder(&orders, buyer: buyer, shop: shop)
                 guard let stars else { return }
                 ratings.order.append(UInt32(orders.count - 1))
                 ratings.buyer.append(UInt32(buyer))
