@@ -26,6 +26,8 @@ for profile in bad-shop light-parcels; do
   "$bin" suspects --store "$work/$profile.sqlite" --format csv > "$work/$profile.csv"
 done
 
+# The hand-written notes (from a "## Notes" heading on) survive the rewrite.
+notes="$(sed -n '/^## Notes/,$p' docs/QUALITY.md 2> /dev/null || true)"
 python3 - "$work" "$seed" "${size[*]}" > docs/QUALITY.md <<'PY'
 import csv, json, sys
 work, seed, size = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -60,4 +62,5 @@ for profile in ["bad-shop", "light-parcels"]:
     for (category, kind), (black, scrutiny) in sorted(counts.items()):
         print(f"| {profile} | {category} | {kind} | {black} | {scrutiny} |")
 PY
+if [ -n "$notes" ]; then printf '\n%s\n' "$notes" >> docs/QUALITY.md; fi
 echo "wrote docs/QUALITY.md"

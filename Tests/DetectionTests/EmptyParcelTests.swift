@@ -8,9 +8,11 @@ import Testing
     /// ships heavy goods honestly, shop 2 ships half its orders in empty parcels from
     /// outlet 1 (a few grams, signed at the counter within the hour, some numbers
     /// reused). The first `stray` empty parcels come from outlet 0 instead, picked up
-    /// before payment, and so are the first `early` parcels of shop 1. Scan rows are
-    /// written in reverse time order.
-    static func market(ordersPerShop: Int = 60, stray: Int = 0, early: Int = 0) -> Export {
+    /// before payment, and so are the first `early` parcels of shop 1. The first
+    /// `combined` pairs of shop 1's orders (one buyer, one address, the second placed
+    /// before the first was packed) travel in one parcel. Scan rows are written in reverse
+    /// time order.
+    static func market(ordersPerShop: Int = 60, stray: Int = 0, early: Int = 0, combined: Int = 0) -> Export {
         var export = Export()
         for name in ["s0", "s1", "s2"] { _ = export.dictionaries.accounts.intern(name) }
         for name in ["doc", "kettle", "shirt"] { _ = export.dictionaries.items.intern(name) }
@@ -34,7 +36,8 @@ import Testing
                 for column in [\OrdersTable.shipTo, \.device, \.ip, \.payment] { export.orders[keyPath: column].append(0) }
                 let empty = shop == 2 && index % 2 == 0
                 let reuse = empty && index % 6 == 0 && index > 0
-                if !reuse { waybill += 1 }
+                let combine = shop == 1 && index % 2 == 1 && index < 2 * combined
+                if !reuse && !combine { waybill += 1 }
                 let number = reuse ? lastEmpty : waybill
                 if empty { lastEmpty = number }
                 let strayed = empty && index < 2 * stray
@@ -51,11 +54,12 @@ import Testing
                               (number, order, courier, .delivery, paid + 12_000, 3, -1),
                               (number, order, courier, .signed, paid + 12_600, 3, -1)]
                 } else {
-                    scans += [(number, order, courier, .created, paid + 3600, 0, -1),
-                              (number, order, courier, .pickup, paid + (shop == 1 && index < early ? -600 : 7200), 0, grams),
-                              (number, order, courier, .transit, paid + 30_000, 1, -1),
-                              (number, order, courier, .delivery, paid + 80_000, 2, -1),
-                              (number, order, courier, .signed, paid + 82_000, 3, -1)]
+                    let sent = combine ? paid - 1000 : paid  // a combined order rides its pair's parcel
+                    scans += [(number, order, courier, .created, sent + 3600, 0, -1),
+                              (number, order, courier, .pickup, sent + (shop == 1 && index < early ? -600 : 7200), 0, grams),
+                              (number, order, courier, .transit, sent + 30_000, 1, -1),
+                              (number, order, courier, .delivery, sent + 80_000, 2, -1),
+                              (number, order, courier, .signed, sent + 82_000, 3, -1)]
                 }
             }
         }
@@ -119,6 +123,23 @@ import Testing
         #expect(conclusive.values[0] == 0 && conclusive.values[1] == 3)
         let share = output.signals.first { $0.definition.name == "shop_empty_waybill_share" }!
         #expect(share.values[1] < share.definition.threshold)
+    }
+
+    /// Ten pairs of shop 1's orders combined in one parcel each: one buyer's orders from
+    /// one shop to one address share a number honestly, so shop 1 stays out, while the
+    /// client's resold numbers (later orders on an earlier parcel) still count.
+    @Test func combinedShippingIsNoReusedNumber() {
+        let export = Self.market(combined: 10)
+        let detector = EmptyParcelDetector()
+        let config = DetectionConfig(detectors: [detector])
+        let output = detector.measure(export, config: config, threads: 2)
+        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
+        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        #expect(listed == ["shop:s2", "courier:outlet-b"])
+        let reused = output.signals.first { $0.definition.name == "shop_reused_tracking_share" }!
+        #expect(reused.values[1] == 0 && reused.values[2] > 0)
+        let conclusive = output.signals.first { $0.definition.name == "shop_conclusive_empty_waybills" }!
+        #expect(conclusive.values[1] == 0 && conclusive.values[2] > 0)
     }
 
     /// A waybill counts against its outlet with a conclusive tell on a client shop's order.
@@ -215,7 +236,14 @@ import Testing
     @Test func oneTellIsNotEnough() {
         #expect(!ParcelTells.fast.looksEmpty(minimumTells: 2))
         #expect(!ParcelTells.wentNowhere.looksEmpty(minimumTells: 2))
-        #expect(ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 2))
+        // A same-city parcel signed at its courier's own counter within hours: went
+        // nowhere a hub saw and fast are one thing, a local delivery, and count once.
+        #expect(!ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 2))
+        #expect(!ParcelTells([.fast, .wentNowhere, .signedAtCounter]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .wentNowhere, .weightless]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .weightless]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.wentNowhere, .stalled]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 1))
         #expect(ParcelTells.reusedNumber.looksEmpty(minimumTells: 2))
         #expect(ParcelTells.pickupBeforePayment.looksEmpty(minimumTells: 2))
     }

@@ -81,6 +81,31 @@ import Testing
         }
     }
 
+    /// Shops 3 and 4 ship nothing (a scan names only orders of shops 0-2): their fast
+    /// confirmations count in the ring marks but not in the fast-confirmation signals.
+    @Test(arguments: 0..<5) func fastConfirmationCountsAtShopsShippingParcels(seed: Int) {
+        var export = Self.randomExport(seed: UInt64(seed), orders: 250)
+        let config = DetectionConfig(detectors: [FakeOrdersDetector()])
+        let shops = EntityGroups(keys: export.orders.shop, entityCount: export.dictionaries.accounts.count)
+        let withoutScans = OrderFlags(export, shops: shops, config: config, threads: 1)
+        #expect(withoutScans.parcelFastConfirm == withoutScans.fastConfirm)
+        for row in 0..<export.orders.count where export.orders.shop[row] < 3 && row % 2 == 0 {
+            export.logistics.waybill.append(UInt32(row))
+            export.logistics.order.append(UInt32(row))
+            export.logistics.courier.append(0)
+            export.logistics.event.append(ScanEvent.signed.rawValue)
+            export.logistics.at.append(export.orders.createdAt[row] + 3_600)
+            export.logistics.location.append(IdDictionary.absent)
+            export.logistics.weightGrams.append(Missing.count)
+        }
+        let flags = OrderFlags(export, shops: shops, config: config, threads: 1)
+        #expect(flags.fastConfirm == withoutScans.fastConfirm)
+        for row in 0..<export.orders.count {
+            #expect(flags.parcelFastConfirm[row] == (flags.fastConfirm[row] && export.orders.shop[row] < 3), "row \(row)")
+        }
+        #expect(flags.fastConfirm.indices.contains { flags.fastConfirm[$0] && !flags.parcelFastConfirm[$0] })
+    }
+
     @Test(arguments: 0..<10) func buyerSignalsMatchReference(seed: Int) {
         let export = Self.randomExport(seed: UInt64(seed), orders: 200)
         let orders = export.orders

@@ -312,20 +312,23 @@ struct RandomRatings {
         }
     }
 
+    /// Appends a completed order of `buyer` at `shop` to `orders`.
+    static func appendOrder(_ orders: inout OrdersTable, buyer: Int, shop: Int) {
+        orders.buyer.append(UInt32(buyer))
+        orders.shop.append(UInt32(shop))
+        for column in [\OrdersTable.item, \.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(0) }
+        orders.amountCents.append(100)
+        orders.createdAt.append(0)
+        orders.paidAt.append(0)
+        orders.confirmedAt.append(0)
+        orders.status.append(OrderStatus.completed.rawValue)
+    }
+
     @Test func sponsorIsTheShopTheAttackersBrush() {
         // Accounts: 0 victim, 1 sponsor, 2 popular shop, 3..8 attackers, 9..28 other buyers.
         var orders = OrdersTable()
         var ratings = RatingsTable()
-        func order(_ buyer: Int, _ shop: Int) {
-            orders.buyer.append(UInt32(buyer))
-            orders.shop.append(UInt32(shop))
-            for column in [\OrdersTable.item, \.shipTo, \.device, \.ip, \.payment] { orders[keyPath: column].append(0) }
-            orders.amountCents.append(100)
-            orders.createdAt.append(0)
-            orders.paidAt.append(0)
-            orders.confirmedAt.append(0)
-            orders.status.append(OrderStatus.completed.rawValue)
-        }
+        func order(_ buyer: Int, _ shop: Int) { Self.appendOrder(&orders, buyer: buyer, shop: shop) }
         for attacker in 3...8 {
             order(attacker, 1)
             ratings.order.append(UInt32(orders.count - 1))
@@ -337,20 +340,56 @@ struct RandomRatings {
         for buyer in 9..<29 { order(buyer, 2) }
         let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(3...8))
         let sponsors = RatingBurstDetector.sponsors(
-            of: [attack], orders: orders, ratings: ratings, entityCount: 29, minimumAttackers: 3, minimumLift: 5,
-            praiseStars: 4)
+            of: [attack], orders: orders, ratings: ratings, low: ratings.stars.map { $0 <= 2 }, entityCount: 29,
+            minimumAttackers: 3, minimumLift: 5, praiseStars: 4)
         // 26 accounts buy. Shop 1's buyers are the 6 attackers: share 6 / 6 = 1 of the
         // attack, base rate 6 / 26, lift 26 / 6 = 4.33. Shop 2 sells to all 26: lift 1.
         // So a minimum lift of 5 ties nothing, and 4 ties shop 1 alone.
         #expect(sponsors.tied.isEmpty)
         let lenient = RatingBurstDetector.sponsors(
-            of: [attack], orders: orders, ratings: ratings, entityCount: 29, minimumAttackers: 3, minimumLift: 4,
-            praiseStars: 4)
+            of: [attack], orders: orders, ratings: ratings, low: ratings.stars.map { $0 <= 2 }, entityCount: 29,
+            minimumAttackers: 3, minimumLift: 4, praiseStars: 4)
         #expect(lenient.tied.map(\.sponsor) == [1])
         #expect(lenient.tied.map(\.attack) == [0])
         #expect(lenient.share[1] == 1)
         #expect(lenient.praise[1] == 1)
         #expect(lenient.share[2].isNaN)
+    }
+
+    /// One crew attacks shops 0 and 1: its orders at shop 1 each back a 1-star rating, so
+    /// shop 1 is the other victim, not the sponsor of the attack on shop 0; once the crew
+    /// also buys there without complaining, shop 1 is tied.
+    @Test func aFellowVictimIsNoSponsor() {
+        // Accounts: 0 and 1 victims, 2 popular shop, 3..8 attackers, 9..28 other buyers.
+        func market(praisedToo: Bool) -> (OrdersTable, RatingsTable) {
+            var orders = OrdersTable()
+            var ratings = RatingsTable()
+            func order(_ buyer: Int, _ shop: Int, stars: UInt8?) {
+                Self.appendOrder(&orders, buyer: buyer, shop: shop)
+                guard let stars else { return }
+                ratings.order.append(UInt32(orders.count - 1))
+                ratings.buyer.append(UInt32(buyer))
+                ratings.shop.append(UInt32(shop))
+                ratings.stars.append(stars)
+            }
+            for attacker in 3...8 {
+                order(attacker, 1, stars: 1)
+                if praisedToo { order(attacker, 1, stars: 5) }
+                order(attacker, 2, stars: nil)
+            }
+            for buyer in 9..<29 { order(buyer, 2, stars: nil) }
+            return (orders, ratings)
+        }
+        let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(3...8))
+        for praisedToo in [false, true] {
+            let (orders, ratings) = market(praisedToo: praisedToo)
+            let sponsors = RatingBurstDetector.sponsors(
+                of: [attack], orders: orders, ratings: ratings, low: ratings.stars.map { $0 <= 2 }, entityCount: 29,
+                minimumAttackers: 3, minimumLift: 4, praiseStars: 4)
+            #expect(sponsors.tied.map(\.sponsor) == (praisedToo ? [1] : []), "praised too: \(praisedToo)")
+            #expect(sponsors.share[1].isNaN == !praisedToo)
+            if praisedToo { #expect(sponsors.praise[1] == 1) }
+        }
     }
 
 }

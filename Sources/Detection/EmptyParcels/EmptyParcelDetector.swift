@@ -119,6 +119,8 @@ public struct EmptyParcelDetector: Detector {
             outletOf.append(trajectory.courier)
             tells.append(ParcelTells(trajectory, underweight: underweight, fastSeconds: fastSeconds))
         }
+        CombinedShipments.clearReusedNumber(
+            &tells, trajectories: trajectories, furtherOrders: traced.furtherOrders, orders: orders)
         IssuingCounters.markSignedAtCounter(
             &tells, trajectories: trajectories, shopOfWaybill: shopOfWaybill, shopCount: accountCount,
             outletCount: outletCount, minimumWaybills: minimumWaybills,

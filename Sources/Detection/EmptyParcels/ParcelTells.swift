@@ -23,7 +23,9 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
     public static let impossibleHop = ParcelTells(rawValue: 1 << 3)
     /// Never signed or returned long before the export ends.
     public static let stalled = ParcelTells(rawValue: 1 << 4)
-    /// One tracking number on several orders: printed for more than one parcel.
+    /// One tracking number on several orders: printed for more than one parcel. One
+    /// buyer's orders from one shop to one address in one parcel are combined shipping,
+    /// not a reused number (`CombinedShipments` takes the tell back).
     public static let reusedNumber = ParcelTells(rawValue: 1 << 5)
     /// Picked up before the order was paid: shipped before anything was sold.
     public static let pickupBeforePayment = ParcelTells(rawValue: 1 << 6)
@@ -46,10 +48,16 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
     public static let conclusive: ParcelTells = [.reusedNumber, .pickupBeforePayment, .copiedTrace]
 
     /// Whether a waybill with these tells looks empty: a conclusive tell, or at least
-    /// `minimumTells` of the others (`.signedAtCounter` not counted: see there).
+    /// `minimumTells` of the others (`.signedAtCounter` not counted: see there), where
+    /// `.wentNowhere` and `.fast` together count once. A same-city courier's parcel is
+    /// signed within hours and, its couriers scanning with the outlet's own code, where
+    /// it was issued: both tells describe one local delivery, not two signs of an empty
+    /// parcel (counted twice, they listed every flower shop and same-city company of an
+    /// independent generator's exports).
     public func looksEmpty(minimumTells: Int) -> Bool {
-        !isDisjoint(with: Self.conclusive)
-            || subtracting(Self.conclusive).subtracting(.signedAtCounter).rawValue.nonzeroBitCount >= minimumTells
+        let physical = subtracting(Self.conclusive).subtracting(.signedAtCounter)
+        let sameCity = physical.isSuperset(of: [.wentNowhere, .fast]) ? 1 : 0
+        return !isDisjoint(with: Self.conclusive) || physical.rawValue.nonzeroBitCount - sameCity >= minimumTells
     }
 }
 

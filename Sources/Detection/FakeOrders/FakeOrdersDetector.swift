@@ -37,7 +37,7 @@ public struct FakeOrdersDetector: Detector {
                 threshold: 0.25, saturation: 0.5, weight: 0.25),
             SignalDefinition(
                 name: "shop_fast_confirm_share", entityKind: .shop, category: .fakeOrders,
-                description: "share of the shop's orders confirmed as received implausibly soon after payment",
+                description: "share of the shop's orders confirmed as received implausibly soon after payment, at shops that ship parcels (a top-up needs no delivery)",
                 threshold: 0.1, saturation: 0.4, weight: 0.5),
             SignalDefinition(
                 name: "shop_new_account_share", entityKind: .shop, category: .fakeOrders,
@@ -57,7 +57,7 @@ public struct FakeOrdersDetector: Detector {
                 threshold: 0.6, saturation: 0.95, weight: 0.25),
             SignalDefinition(
                 name: "buyer_fast_confirm_share", entityKind: .buyer, category: .fakeOrders,
-                description: "share of the buyer's orders confirmed as received implausibly soon after payment",
+                description: "share of the buyer's orders confirmed as received implausibly soon after payment, at shops that ship parcels (a top-up needs no delivery)",
                 threshold: 0.5, saturation: 0.9, weight: 0.3),
             SignalDefinition(
                 name: "buyer_ring_block_share", entityKind: .buyer, category: .fakeOrders,
@@ -94,9 +94,9 @@ public struct FakeOrdersDetector: Detector {
         var columns = [
             shopShare("shop_shared_device_share", flags.sharedDevice),
             shopShare("shop_shared_address_share", flags.sharedAddress),
-            shopShare("shop_fast_confirm_share", flags.fastConfirm, confidenceZ: confidenceZ),
+            shopShare("shop_fast_confirm_share", flags.parcelFastConfirm, confidenceZ: confidenceZ),
             shopShare("shop_ring_block_share", inRing),
-            buyerShare("buyer_fast_confirm_share", flags.fastConfirm, minimumRows: 2),
+            buyerShare("buyer_fast_confirm_share", flags.parcelFastConfirm, minimumRows: 2),
             buyerShare("buyer_ring_block_share", inRing, minimumRows: 1),
             SignalColumn(
                 definition: signal("buyer_shared_identity", config),

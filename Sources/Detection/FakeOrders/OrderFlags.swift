@@ -13,6 +13,14 @@ struct OrderFlags {
     var sharedAddress: [Bool]
     /// Receipt confirmed implausibly soon after payment.
     var fastConfirm: [Bool]
+    /// `fastConfirm` at a shop that ships parcels (every shop when the export has no
+    /// scans): what the fast-confirmation signals count. A shop that ships none of its
+    /// orders sells no parcels (top-ups, game cards, tickets), and its buyers confirm at
+    /// once because there is nothing to deliver. The ring marks (`marks`) keep
+    /// `fastConfirm`: the ring tensor holds only a few hundred orders, and taking a
+    /// held-out export's virtual-goods orders out of it changed which rings the block
+    /// search found (blocks 8/6/8/10 -> 3/7/1/2 at camouflage 0-3).
+    var parcelFastConfirm: [Bool]
     /// Placed by an account registered shortly before; nil when the export has no
     /// registration times.
     var newAccount: [Bool]?
@@ -36,6 +44,10 @@ struct OrderFlags {
             let paid = orders.paidAt[row] != Missing.time ? orders.paidAt[row] : orders.createdAt[row]
             return confirmed - paid < fastSeconds
         }
+        let shipsParcels = Self.shopsShippingParcels(export)
+        parcelFastConfirm = zip(fastConfirm, orders.shop).map { fast, shop in
+            fast && (shipsParcels?[Int(shop)] ?? true)
+        }
         newAccount = Self.newAccountRows(export, days: Int64(config["fake_orders.young_account_days"]))
     }
 
@@ -45,6 +57,18 @@ struct OrderFlags {
     func marks(_ row: Int) -> Int {
         (sharedDevice[row] ? 1 : 0) + (sharedAddress[row] ? 1 : 0) + (fastConfirm[row] ? 1 : 0)
             + ((newAccount?[row] ?? false) ? 1 : 0)
+    }
+
+    /// Per account, whether some order of it as a shop is on a waybill; nil when the
+    /// export has no scans.
+    static func shopsShippingParcels(_ export: Export) -> [Bool]? {
+        let orders = export.orders, logistics = export.logistics
+        guard logistics.count > 0 else { return nil }
+        var ships = [Bool](repeating: false, count: export.dictionaries.accounts.count)
+        for order in logistics.order where Int(order) < orders.shop.count {
+            ships[Int(orders.shop[Int(order)])] = true
+        }
+        return ships
     }
 
     /// Orders placed by accounts registered less than `days` before.

@@ -91,7 +91,7 @@ public struct RatingBurstDetector: Detector {
         let attacks = Self.attacks(lowByShop: facts.lowByShop, inBurst: inBurst, raters: ratings.buyer)
             .filter { $0.ratings.count >= minimumLow }
         let sponsors = Self.sponsors(
-            of: attacks, orders: export.orders, ratings: ratings, entityCount: accountCount,
+            of: attacks, orders: export.orders, ratings: ratings, low: facts.low, entityCount: accountCount,
             minimumAttackers: Int(config["malicious_ratings.sponsor_min_attackers"]),
             minimumLift: config["malicious_ratings.sponsor_min_lift"],
             praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
@@ -292,9 +292,12 @@ public struct RatingBurstDetector: Detector {
     }
 
     /// The shops where at least `minimumAttackers` raters of an attack buy, at least
-    /// `minimumLift` times as often as buyers at large buy there.
+    /// `minimumLift` times as often as buyers at large buy there. An order a rater rated
+    /// low (`low`, per rating) is no purchase from a sponsor: one crew attacks several
+    /// victims, and its orders at one victim, each backing a complaint, must not make that
+    /// victim look like the sponsor of the attack on another.
     static func sponsors(
-        of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, entityCount: Int, minimumAttackers: Int,
+        of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, low: [Bool], entityCount: Int, minimumAttackers: Int,
         minimumLift: Double, praiseStars: UInt8
     ) -> Sponsors {
         let byBuyer = EntityGroups(keys: orders.buyer, entityCount: entityCount)
@@ -308,8 +311,10 @@ public struct RatingBurstDetector: Detector {
             }
         }
         var praised = [Bool](repeating: false, count: orders.count)
-        for row in 0..<ratings.count where ratings.order[row] != IdDictionary.absent && ratings.stars[row] >= praiseStars {
-            praised[Int(ratings.order[row])] = true
+        var complained = [Bool](repeating: false, count: orders.count)
+        for row in 0..<ratings.count where ratings.order[row] != IdDictionary.absent {
+            if ratings.stars[row] >= praiseStars { praised[Int(ratings.order[row])] = true }
+            if row < low.count && low[row] { complained[Int(ratings.order[row])] = true }
         }
         var result = Sponsors(
             share: [Double](repeating: .nan, count: entityCount), praise: [Double](repeating: .nan, count: entityCount))
@@ -318,7 +323,7 @@ public struct RatingBurstDetector: Detector {
         for attack in attacks where attack.raters.count >= minimumAttackers {
             var touched: [UInt32] = []
             for rater in attack.raters {
-                for row in byBuyer.rows(of: Int(rater)) {
+                for row in byBuyer.rows(of: Int(rater)) where !complained[Int(row)] {
                     let shop = orders.shop[Int(row)]
                     guard shop != attack.victim, seenBy[Int(shop)] != rater else { continue }
                     seenBy[Int(shop)] = rater
@@ -334,7 +339,7 @@ public struct RatingBurstDetector: Detector {
                 let lift = share / (Double(shopBuyers[Int(shop)]) / Double(max(1, buyerCount)))
                 guard attackers >= minimumAttackers, lift >= minimumLift else { continue }
                 let tiedOrders = attack.raters.flatMap { rater in
-                    byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop }
+                    byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop && !complained[Int($0)] }
                 }.sorted()
                 let praise = Double(tiedOrders.filter { praised[Int($0)] }.count) / Double(tiedOrders.count)
                 result.share[Int(shop)] = max(result.share[Int(shop)].isNaN ? 0 : result.share[Int(shop)], share)
