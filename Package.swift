@@ -28,8 +28,9 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "CPrefetch"),
+        .target(name: "CFraming"),
         .target(name: "Columnar", dependencies: ["CLZ4", "CPrefetch"], swiftSettings: strict),
-        .target(name: "Ingest", dependencies: ["Columnar", "CLZ4"], swiftSettings: strict),
+        .target(name: "Ingest", dependencies: ["Columnar", "CLZ4", "CFraming"], swiftSettings: strict),
         .target(name: "Detection", dependencies: ["Columnar"], swiftSettings: strict),
         .target(
             name: "ListStore",
