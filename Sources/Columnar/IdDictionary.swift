@@ -374,6 +374,43 @@ public struct IdDictionary: Sendable {
         return find(key, hash: IdDictionary.hash(key))
     }
 
+    /// Looks up the first `count` keys of `block` without adding any, writing their ids
+    /// to `ids[0 ..< count]` (`absent` for a missing or unknown key): the ids `lookup`
+    /// gives one key at a time, with every key's home slot fetched ahead as
+    /// `Interner.intern(_:count:into:)` does, so that a block's cache misses overlap (a
+    /// reader resolving ratings' order ids in a table of the orders larger than the caches).
+    public func lookup(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>) {
+        precondition(count <= block.capacity, "more keys than the block holds")
+        guard !slots.isEmpty else { return withTable().lookup(block, count: count, into: ids) }
+        let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
+        let words = slotWords
+        slots.withUnsafeBufferPointer { slots in
+            bounds.withUnsafeBufferPointer { bounds in
+                arena.withUnsafeBytes { arena in
+                    let mask = slots.count / words &- 1
+                    for index in 0..<count where lengths[index] >= 0 {
+                        let hash = IdDictionary.hash(UnsafeRawBufferPointer(start: keys[index], count: lengths[index]))
+                        hashes[index] = hash
+                        homes[index] = Int(truncatingIfNeeded: hash >> 32) & mask
+                        cw_prefetch(slots.baseAddress! + homes[index] &* words)
+                    }
+                    for index in 0..<count {
+                        guard lengths[index] >= 0 else {
+                            ids[index] = IdDictionary.absent
+                            continue
+                        }
+                        let key = UnsafeRawBufferPointer(start: keys[index], count: lengths[index])
+                        let found = IdDictionary.probe(
+                            key, hash: hashes[index], home: homes[index], word: IdDictionary.inlineWord(key),
+                            slots: slots.baseAddress!, words: words, mask: mask, bounds: bounds.baseAddress!,
+                            arena: arena.baseAddress)
+                        ids[index] = found >= 0 ? UInt32(truncatingIfNeeded: found) : IdDictionary.absent
+                    }
+                }
+            }
+        }
+    }
+
     /// A copy with its hash table built (for a lookup in a dictionary loaded without
     /// one; costs a pass over the keys, so readers that look up often intern first).
     @usableFromInline

@@ -354,34 +354,30 @@ final class ColumnGroup: @unchecked Sendable {
     }
 
     /// Resolves order ids to order rows (absent when empty or unknown; unknown ones are
-    /// counted with examples).
+    /// counted with examples), in blocks of `keysAhead` looked up together
+    /// (`IdDictionary.lookup(_:count:into:)`), gathered and checked as id values are.
     private func decodeOrderRows(_ batch: RecordBatch) -> ValueFailure? {
         let field = fields[0]
         let out = stage(0, as: UInt32.self)
         var index = 0
         for (number, frame) in batch.frames.enumerated() {
             let rows = min(frame.rows, batch.rows &- index)
-            for row in 0..<rows {
-                let value = frame.value(row, field, in: batch.buffer)
-                if value.isEmpty {
-                    guard !required[0] else {
-                        return failure(batch, frame: number, row: row, index: index, field: field, .missingValue)
-                    }
-                    out[index] = IdDictionary.absent
-                } else {
-                    guard value.count <= FieldParser.maxIDBytes else {
-                        return failure(batch, frame: number, row: row, index: index, field: field, .idTooLong)
-                    }
-                    if let order = dictionary.lookup(value) {
-                        out[index] = order
-                    } else {
-                        out[index] = IdDictionary.absent
-                        let line = batch.firstLines[number] + Int(frame.lines[row])
-                        unknownOrders.add("\(file):\(line):\(field + 1) (\(names[field])): unknown order \"\(IngestError.quoted(value))\"")
-                    }
+            var row = 0
+            while row < rows {
+                let blockEnd = min(rows, row &+ ColumnGroup.keysAhead)
+                let (keys, problem) = gatherKeys(batch, frame: frame, rows: row..<blockEnd)
+                dictionary.lookup(block, count: keys, into: out + (index &+ row))
+                for key in 0..<keys where out[index &+ row &+ key] == IdDictionary.absent && block.lengths[key] >= 0 {
+                    let value = UnsafeRawBufferPointer(start: block.keys[key], count: block.lengths[key])
+                    let line = batch.firstLines[number] + Int(frame.lines[row &+ key])
+                    unknownOrders.add("\(file):\(line):\(field + 1) (\(names[field])): unknown order \"\(IngestError.quoted(value))\"")
                 }
-                index &+= 1
+                if let problem {
+                    return failure(batch, frame: number, row: row &+ keys, index: index &+ row &+ keys, field: field, problem)
+                }
+                row = blockEnd
             }
+            index &+= rows
         }
         return nil
     }
