@@ -9,12 +9,18 @@
 // pages (the `madvise` THP mode asks for the mark). Blocks of 32 MB or more are still
 // mapped on their own and returned when freed, so a large export's peak memory does
 // not grow by the heap keeping them.
+//
+// Huge pages have a cost on some machines: on the 2-vCPU guest of docs/PERFORMANCE.md
+// about one run in ten pays 0.3-0.5 s of kernel time zeroing them (memory the host had
+// not backed yet). CREDITWATCH_HUGE_PAGES=0 in the environment keeps 4 KB pages (the
+// heap reuse stays).
 #define _GNU_SOURCE
 #include "cw_heap.h"
 #include <limits.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -28,7 +34,9 @@ int cw_heap_prefer_reuse_and_huge_pages(size_t reservation) {
     const uintptr_t huge_page = (uintptr_t)1 << 21;
     uintptr_t start = ((uintptr_t)probe + huge_page - 1) & ~(huge_page - 1);
     uintptr_t end = (uintptr_t)sbrk(0);
-    if (end > start && madvise((void *)start, end - start, MADV_HUGEPAGE) != 0) ok = 0;
+    const char *huge_pages = getenv("CREDITWATCH_HUGE_PAGES");
+    int wanted = huge_pages == NULL || strcmp(huge_pages, "0") != 0;
+    if (wanted && end > start && madvise((void *)start, end - start, MADV_HUGEPAGE) != 0) ok = 0;
     free(probe);
     return ok ? 0 : -1;
 }
