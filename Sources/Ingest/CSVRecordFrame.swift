@@ -214,10 +214,12 @@ enum PlainRecordKernel: Sendable {
     /// No kernel: every record through `CSVScanner.scanRecord` (the reference).
     case none
 
+    /// The signature of `cw_frame_plain_records` and its copies (`cw_framing.h`).
     typealias Framer = @convention(c) (
         UnsafePointer<UInt8>?, Int, Int, Int, Int, UnsafeMutablePointer<UInt32>?, Int, Int, UnsafeMutablePointer<Int>?
     ) -> Int
 
+    /// The kernel's C function; nil for `none`.
     var framer: Framer? {
         switch self {
         case .best: cw_frame_plain_records
