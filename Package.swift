@@ -28,8 +28,10 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "CPrefetch"),
+        .target(name: "CFraming"),
+        .target(name: "CHeap"),
         .target(name: "Columnar", dependencies: ["CLZ4", "CPrefetch"], swiftSettings: strict),
-        .target(name: "Ingest", dependencies: ["Columnar", "CLZ4"], swiftSettings: strict),
+        .target(name: "Ingest", dependencies: ["Columnar", "CLZ4", "CFraming"], swiftSettings: strict),
         .target(name: "Detection", dependencies: ["Columnar"], swiftSettings: strict),
         .target(
             name: "ListStore",
@@ -41,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "creditwatch",
             dependencies: [
-                "Columnar", "Ingest", "Detection", "ListStore", "Synth", "Evaluation",
+                "Columnar", "Ingest", "Detection", "ListStore", "Synth", "Evaluation", "CHeap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
