@@ -10,14 +10,25 @@ CW_TARGET size_t CW_FRAMER(const uint8_t *bytes, size_t start, size_t stop, size
     // Separators written so far, and the index of the current record's first one.
     size_t separators = 0, record_first = 0;
     size_t block = start;
+    // Whether the block before ended in the `\r` of a `\r\n` (its `\n` is this block's
+    // first byte).
+    uint64_t carried_return = 0;
     if (columns < 2 || max_rows == 0 || start >= stop) goto done;
     bounds[0] = (uint32_t)start;
     while (block + 64 <= limit) {
         struct cw_masks masks = CW_MASKS(bytes + block);
-        uint64_t separator = masks.separators, line_feed = masks.line_feeds;
-        if (masks.stops) {
-            // Only the bytes before the first `"` or `\r`: its record takes the careful way.
-            uint64_t before = (masks.stops & (0 - masks.stops)) - 1;
+        // A `\r` right before a `\n` ends its record's last field (CRLF line ends): it
+        // is that field's separator and its `\n` is not. Any other `\r` is a stop.
+        uint64_t next_is_line_feed = block + 64 < limit && bytes[block + 64] == '\n';
+        uint64_t line_end_returns = masks.carriage_returns & ((masks.line_feeds >> 1) | (next_is_line_feed << 63));
+        uint64_t returned_line_feeds = (line_end_returns << 1) | carried_return;
+        carried_return = line_end_returns >> 63;
+        uint64_t stops = masks.quotes | (masks.carriage_returns & ~line_end_returns);
+        uint64_t separator = masks.commas | line_end_returns | (masks.line_feeds & ~returned_line_feeds);
+        uint64_t line_feed = masks.line_feeds;
+        if (stops) {
+            // Only the bytes before the first stop: its record takes the careful way.
+            uint64_t before = (stops & (0 - stops)) - 1;
             separator &= before;
             line_feed &= before;
         }
@@ -43,21 +54,25 @@ CW_TARGET size_t CW_FRAMER(const uint8_t *bytes, size_t start, size_t stop, size
                 bits &= bits - 1;
             }
         }
-        // Each line feed ends a record: it must be the record's `columns`th separator.
+        // Each line feed ends a record: the separator at or before it (the line feed, or
+        // the `\r` of a CRLF) must be the record's `columns`th.
         while (line_feed) {
             uint64_t bit = line_feed & (0 - line_feed);
             line_feed ^= bit;
-            size_t index = separators + (size_t)__builtin_popcountll(separator & (bit - 1));
+            size_t index = separators + (size_t)__builtin_popcountll(separator & ((bit << 1) - 1)) - 1;
             size_t end = block + CW_TRAILING_ZEROS(bit) + 1;
             if (index - record_first != columns - 1 || end - record_start > max_record_bytes) goto done;
+            // The next record starts after the `\n`, not after the `\r` its pair names.
+            if (returned_line_feeds & bit) bounds[2 * index + 2] += 1;
             rows++;
             record_first = index + 1;
             record_start = end;
             if (record_start >= stop || rows == max_rows) goto done;
         }
         separators += count;
-        // A stop byte, or more separators than a record has: the careful way decides.
-        if (masks.stops || separators - record_first >= columns) goto done;
+        // A stop byte, or more separators than a record has (a record whose `\r` ends
+        // this block has all of them): the careful way decides.
+        if (stops || separators - record_first >= columns + carried_return) goto done;
         block += 64;
     }
 done:

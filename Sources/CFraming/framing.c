@@ -7,10 +7,11 @@
 #include <immintrin.h>
 #endif
 
-/// Bit i set when byte i of a 64-byte block is a separator (`,` `\n`), a line feed, or
-/// a byte that needs the careful framer (`"` `\r`).
+/// Bit i set when byte i of a 64-byte block is a comma, a line feed, a quote or a
+/// carriage return: the bytes the framer reads (`framing-records.h` makes separators,
+/// line ends and stops of them).
 struct cw_masks {
-    uint64_t separators, line_feeds, stops;
+    uint64_t commas, line_feeds, quotes, carriage_returns;
 };
 
 /// Stores a field's end and the next field's start, `base_pair + offset * (1 + 2^32)`
@@ -30,26 +31,25 @@ static inline __attribute__((always_inline)) uint64_t cw_trailing_zeros_portable
 }
 
 static inline __attribute__((always_inline)) struct cw_masks cw_masks_portable(const uint8_t *block) {
-    struct cw_masks masks = {0, 0, 0};
+    struct cw_masks masks = {0, 0, 0, 0};
 #if defined(__x86_64__)
     const __m128i comma = _mm_set1_epi8(','), line_feed = _mm_set1_epi8('\n');
     const __m128i quote = _mm_set1_epi8('"'), carriage_return = _mm_set1_epi8('\r');
     for (int quarter = 0; quarter < 4; quarter++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(block + 16 * quarter));
-        __m128i feeds = _mm_cmpeq_epi8(v, line_feed);
-        uint64_t separators = (uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), feeds));
-        uint64_t stops = (uint16_t)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, carriage_return)));
-        masks.separators |= separators << (16 * quarter);
-        masks.line_feeds |= (uint64_t)(uint16_t)_mm_movemask_epi8(feeds) << (16 * quarter);
-        masks.stops |= stops << (16 * quarter);
+        masks.commas |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) << (16 * quarter);
+        masks.line_feeds |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, line_feed)) << (16 * quarter);
+        masks.quotes |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * quarter);
+        masks.carriage_returns |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, carriage_return))
+            << (16 * quarter);
     }
 #else
     for (int i = 0; i < 64; i++) {
         uint8_t byte = block[i];
-        masks.separators |= (uint64_t)(byte == ',' || byte == '\n') << i;
+        masks.commas |= (uint64_t)(byte == ',') << i;
         masks.line_feeds |= (uint64_t)(byte == '\n') << i;
-        masks.stops |= (uint64_t)(byte == '"' || byte == '\r') << i;
+        masks.quotes |= (uint64_t)(byte == '"') << i;
+        masks.carriage_returns |= (uint64_t)(byte == '\r') << i;
     }
 #endif
     return masks;
@@ -68,21 +68,20 @@ static inline __attribute__((always_inline)) struct cw_masks cw_masks_portable(c
 #if defined(__x86_64__)
 #define CW_AVX2 __attribute__((target("avx2,bmi,popcnt")))
 
+/// The mask of the 64 bytes at `low` and `high` (32 each) equal to `byte`.
+static inline __attribute__((always_inline)) CW_AVX2 uint64_t cw_mask_avx2(__m256i low, __m256i high, __m256i byte) {
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, byte))
+        | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, byte)) << 32;
+}
+
 static inline __attribute__((always_inline)) CW_AVX2 struct cw_masks cw_masks_avx2(const uint8_t *block) {
-    const __m256i comma = _mm256_set1_epi8(','), line_feed = _mm256_set1_epi8('\n');
-    const __m256i quote = _mm256_set1_epi8('"'), carriage_return = _mm256_set1_epi8('\r');
     __m256i low = _mm256_loadu_si256((const __m256i *)block);
     __m256i high = _mm256_loadu_si256((const __m256i *)(block + 32));
-    __m256i feeds_low = _mm256_cmpeq_epi8(low, line_feed), feeds_high = _mm256_cmpeq_epi8(high, line_feed);
     struct cw_masks masks;
-    masks.line_feeds = (uint64_t)(uint32_t)_mm256_movemask_epi8(feeds_low)
-        | (uint64_t)(uint32_t)_mm256_movemask_epi8(feeds_high) << 32;
-    masks.separators = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(low, comma), feeds_low))
-        | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(high, comma), feeds_high)) << 32;
-    masks.stops = (uint64_t)(uint32_t)_mm256_movemask_epi8(
-                      _mm256_or_si256(_mm256_cmpeq_epi8(low, quote), _mm256_cmpeq_epi8(low, carriage_return)))
-        | (uint64_t)(uint32_t)_mm256_movemask_epi8(
-              _mm256_or_si256(_mm256_cmpeq_epi8(high, quote), _mm256_cmpeq_epi8(high, carriage_return))) << 32;
+    masks.commas = cw_mask_avx2(low, high, _mm256_set1_epi8(','));
+    masks.line_feeds = cw_mask_avx2(low, high, _mm256_set1_epi8('\n'));
+    masks.quotes = cw_mask_avx2(low, high, _mm256_set1_epi8('"'));
+    masks.carriage_returns = cw_mask_avx2(low, high, _mm256_set1_epi8('\r'));
     return masks;
 }
 

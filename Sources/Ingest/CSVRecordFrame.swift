@@ -6,7 +6,7 @@ import CFraming
 ///
 /// A frame is filled by one thread (`frame(...)`), then read by several. It stops at the
 /// first record it cannot take (a broken record, or one cut by the end of the buffer)
-/// and says why in `stop`. Runs of plain records (no quote, no carriage return, the
+/// and says why in `stop`. Runs of plain records (no quote, no carriage return but a CRLF's, the
 /// header's field count) are framed by a C kernel (`PlainRecordKernel`); every other
 /// record by `CSVScanner.scanRecord`, which decides exactly as for a file without the
 /// kernel (same spans, same errors).

@@ -9,11 +9,13 @@ import Testing
 /// `FieldParser.timeCarefully`.
 @Suite struct FastPathTests {
     /// A CSV text of `columns` columns, mostly plain records, now and then a quoted field
-    /// (with `""`, a comma or a line feed inside), a CRLF, a blank line, a record with a
-    /// field too many or too few, a non-ASCII or invalid UTF-8 byte.
+    /// (with `""`, a comma or a line feed inside), a blank line, a record with a field
+    /// too many or too few, a non-ASCII or invalid UTF-8 byte, a bare `\r`; line ends
+    /// mostly `\n` or, for half the seeds, mostly `\r\n`, now and then the other.
     static func csvText(columns: Int, records: Int, seed: UInt64) -> [UInt8] {
         var random = SeededRandom(seed: seed)
         func rare() -> Bool { Int.random(in: 0..<40, using: &random) == 0 }
+        let windowsLines = Bool.random(using: &random)
         var text: [UInt8] = []
         for _ in 0..<records {
             if rare() { text += Array("\n".utf8) }
@@ -28,7 +30,7 @@ import Testing
                     text.append(rare() ? [0xC3, 0xFF, UInt8(ascii: "\r")].randomElement(using: &random)! : UInt8(ascii: "a") + UInt8.random(in: 0..<26, using: &random))
                 }
             }
-            text += Array((rare() ? "\r\n" : "\n").utf8)
+            text += Array((windowsLines != rare() ? "\r\n" : "\n").utf8)
         }
         return text
     }
@@ -71,18 +73,20 @@ import Testing
         }
     }
 
-    /// On plain records the kernels take every record themselves (so the comparison
-    /// above compares them, not the careful scanner with itself), up to `stop`.
+    /// On plain records, with `\n` or `\r\n` line ends, the kernels take every record
+    /// themselves (so the comparison above compares them, not the careful scanner with
+    /// itself), up to `stop`.
     @Test func plainRecordKernelsTakeEveryPlainRecord() async {
         await propertyCheck(input: Gen.int(in: 2...16), Gen.int(in: 1...80), Gen.int(in: 0...Int.max)) { columns, records, seed in
             var random = SeededRandom(seed: UInt64(seed))
+            let lineEnd = Array((Bool.random(using: &random) ? "\r\n" : "\n").utf8)
             var text: [UInt8] = [], ends: [Int] = []
             for _ in 0..<records {
                 for field in 0..<columns {
                     if field > 0 { text.append(UInt8(ascii: ",")) }
                     for _ in 0..<Int.random(in: 0...20, using: &random) { text.append(UInt8(ascii: "a") + UInt8.random(in: 0..<26, using: &random)) }
                 }
-                text.append(UInt8(ascii: "\n"))
+                text += lineEnd
                 ends.append(text.count)
             }
             let last = Int.random(in: 0..<records, using: &random)
@@ -98,9 +102,9 @@ import Testing
                 var fieldStart = 0
                 for field in 0..<(rows * columns) {
                     var fieldEnd = fieldStart
-                    while text[fieldEnd] != UInt8(ascii: ",") && text[fieldEnd] != UInt8(ascii: "\n") { fieldEnd += 1 }
+                    while text[fieldEnd] != UInt8(ascii: ",") && text[fieldEnd] != lineEnd[0] { fieldEnd += 1 }
                     #expect(bounds[field * 2] == UInt32(fieldStart) && bounds[field * 2 + 1] == UInt32(fieldEnd))
-                    fieldStart = fieldEnd + 1
+                    fieldStart = fieldEnd + (text[fieldEnd] == UInt8(ascii: ",") ? 1 : lineEnd.count)
                 }
             }
         }

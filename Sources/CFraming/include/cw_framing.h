@@ -4,11 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Frames the plain CSV records of a buffer: records with no `"` and no `\r`, exactly
-/// `columns` fields (`columns` >= 2), ending in `\n`, the common case that needs no
-/// state machine. simdcsv-style: the separators (`,` and `\n`) of 64 bytes at a time
-/// become a bitmask, whose set bits are written out as field bounds, and the line feeds
-/// then check each record's field count.
+/// Frames the plain CSV records of a buffer: records with no `"` and no `\r` but that of
+/// a CRLF line end, exactly `columns` fields (`columns` >= 2), ending in `\n` or
+/// `\r\n`, the common case that needs no state machine. simdcsv-style: the separators
+/// (`,`, and `\n` or the `\r` of `\r\n`) of 64 bytes at a time become a bitmask, whose
+/// set bits are written out as field bounds, and the line feeds then check each
+/// record's field count.
 ///
 /// Records are framed from `start` (a record start) while they start before `stop`,
 /// lie wholly in 64-byte blocks inside `bytes[0 ..< limit]`, are at most
