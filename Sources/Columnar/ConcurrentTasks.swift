@@ -37,6 +37,29 @@ public enum ConcurrentTasks {
     }
 }
 
+/// Where a reader's parallel tasks run: a fixed number of cores (`ConcurrentTasks`), or
+/// one lane of a `LanePool`, whose cores change while it runs. Readers shape their work
+/// for `threads` (how many parts a step is cut into); results never depend on which
+/// thread runs a task.
+public protocol TaskRunner: Sendable {
+    /// The most cores that may run this runner's tasks at once.
+    var threads: Int { get }
+    /// `body(task)` for every task in `0..<count`, each exactly once; results in task order.
+    func map<Result: Sendable>(count: Int, _ body: @Sendable (Int) -> Result) -> [Result]
+}
+
+extension ConcurrentTasks {
+    /// Tasks on up to `threads` cores, shared from one counter (`ConcurrentTasks.map`).
+    public struct Cores: TaskRunner {
+        public let threads: Int
+        public init(threads: Int) { self.threads = threads }
+
+        public func map<Result: Sendable>(count: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
+            ConcurrentTasks.map(count: count, threads: threads, body)
+        }
+    }
+}
+
 /// The next task to hand out, at a stable heap address shared by the workers.
 private final class TaskCounter: Sendable {
     let value = Atomic<Int>(0)
@@ -45,7 +68,7 @@ private final class TaskCounter: Sendable {
 /// Write-once slots filled by concurrent workers, each slot by exactly one worker. The
 /// slots live in memory the class owns: storing through an array's
 /// `withUnsafeMutableBufferPointer` from several threads races on the array itself.
-private final class ResultSlots<Result>: @unchecked Sendable {
+final class ResultSlots<Result>: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<Result?>
     init(count: Int) {
         slots = .allocate(capacity: count)
