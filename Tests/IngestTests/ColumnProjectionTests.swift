@@ -1,6 +1,6 @@
 import Columnar
 import Detection
-import Ingest
+@testable import Ingest
 import Testing
 
 /// Reading only some columns of a CSV export (`ExportReader.load(_:columns:)`): the
@@ -112,6 +112,21 @@ import Testing
         var noOrders = Self.files
         noOrders["orders.csv"] = nil
         #expect(loadError(noOrders, columns: Self.needed, threads: threads) == loadError(noOrders, columns: Self.needed, threads: 1))
+    }
+
+    /// Tables share a lane when their read columns touch one id space: logistics goes
+    /// beside orders and ratings only without its order ids.
+    @Test func tablesShareALaneWhenTheyShareAnIdSpace() {
+        let all = ExportTable.allCases
+        #expect(ExportTable.lanes(of: all, columns: nil) == [all])
+        #expect(ExportTable.lanes(of: [.orders, .ratings, .logistics], columns: Self.needed) == [[.orders, .ratings], [.logistics]])
+        var withOrders = Self.needed
+        withOrders.columns["logistics"]?.insert("order_row")
+        #expect(ExportTable.lanes(of: [.orders, .ratings, .logistics], columns: withOrders) == [[.orders, .ratings, .logistics]])
+        let few = ExportColumns(columns: ["orders": ["created_at"], "logistics": ["event"], "accounts": ["kind"]], idSpaces: [])
+        #expect(ExportTable.lanes(of: [.orders, .logistics, .accounts], columns: few) == [[.orders], [.logistics], [.accounts]])
+        let accounts = ExportColumns(columns: ["orders": ["shop_id"], "logistics": ["at"], "accounts": ["account_id"]], idSpaces: [])
+        #expect(ExportTable.lanes(of: [.orders, .logistics, .accounts], columns: accounts) == [[.orders, .accounts], [.logistics]])
     }
 
     @Test func theHeaderMustStillHoldEveryRequiredColumn() {
