@@ -44,6 +44,9 @@ public enum ConcurrentTasks {
 public protocol TaskRunner: Sendable {
     /// The most cores that may run this runner's tasks at once.
     var threads: Int { get }
+    /// How many of them could run its tasks now (at least 1): a reader shapes each step
+    /// for it, so that work cut for cores that are busy elsewhere is not paid for.
+    var availableThreads: Int { get }
     /// `body(task)` for every task in `0..<count`, each exactly once; results in task order.
     func map<Result: Sendable>(count: Int, _ body: @Sendable (Int) -> Result) -> [Result]
 }
@@ -53,6 +56,7 @@ extension ConcurrentTasks {
     public struct Cores: TaskRunner {
         public let threads: Int
         public init(threads: Int) { self.threads = threads }
+        public var availableThreads: Int { max(1, threads) }
 
         public func map<Result: Sendable>(count: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
             ConcurrentTasks.map(count: count, threads: threads, body)

@@ -47,6 +47,9 @@ public final class LanePool: @unchecked Sendable {
         let pool: LanePool
         public let threads: Int
 
+        /// The lane's own thread and the helpers asleep for want of tasks.
+        public var availableThreads: Int { min(threads, 1 + pool.sleepers.load(ordering: .relaxed)) }
+
         public func map<Result: Sendable>(count: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
             if threads <= 1 || count <= 1 { return (0..<count).map(body) }
             return withoutActuallyEscaping(body) { body in
@@ -67,7 +70,8 @@ public final class LanePool: @unchecked Sendable {
     private let wake: UnsafeMutablePointer<pthread_cond_t> = .allocate(capacity: 1)
     private var posted: [PostedTasks] = []
     private var endedLanes = 0
-    private var sleepers = 0
+    /// Helpers waiting for tasks (changed under `lock`).
+    private let sleepers = Atomic<Int>(0)
 
     private init(lanes: Int, threads: Int) {
         self.lanes = lanes
@@ -85,7 +89,7 @@ public final class LanePool: @unchecked Sendable {
     private func post(_ tasks: PostedTasks) {
         pthread_mutex_lock(lock)
         posted.append(tasks)
-        if sleepers > 0 { pthread_cond_broadcast(wake) }
+        if sleepers.load(ordering: .relaxed) > 0 { pthread_cond_broadcast(wake) }
         pthread_mutex_unlock(lock)
     }
 
@@ -98,7 +102,7 @@ public final class LanePool: @unchecked Sendable {
     private func endLane() {
         pthread_mutex_lock(lock)
         endedLanes += 1
-        if sleepers > 0 { pthread_cond_broadcast(wake) }
+        if sleepers.load(ordering: .relaxed) > 0 { pthread_cond_broadcast(wake) }
         pthread_mutex_unlock(lock)
     }
 
@@ -111,9 +115,9 @@ public final class LanePool: @unchecked Sendable {
                 while tasks.runNext() {}
                 pthread_mutex_lock(lock)
             } else {
-                sleepers += 1
+                sleepers.add(1, ordering: .relaxed)
                 pthread_cond_wait(wake, lock)
-                sleepers -= 1
+                sleepers.subtract(1, ordering: .relaxed)
             }
         }
         pthread_mutex_unlock(lock)

@@ -32,7 +32,8 @@ struct CSVFileReader {
     let chunkSize: Int
     /// Where framing and decoding tasks run.
     let cores: any TaskRunner
-    /// The most cores that frame and decode at once: a step is cut into this many parts.
+    /// The most cores that frame and decode at once; each step is shaped for the cores
+    /// free at its start (`TaskRunner.availableThreads`: parts, framing ahead).
     var threads: Int { cores.threads }
     /// Bytes one frame covers at most, so that a frame's bytes and spans stay in cache
     /// while its columns are decoded (tests make it tiny).
@@ -114,9 +115,10 @@ struct CSVFileReader {
                 let last = batch.frames[batch.frames.count - 1]
                 if batch.rows > 0 {
                     var next: Lookahead?
-                    if threads > 1, case .finished = last.stop, last.end < filled {
+                    let width = cores.availableThreads
+                    if width > 1, case .finished = last.stop, last.end < filled {
                         next = Lookahead(
-                            buffer: buffer, filled: filled, start: last.end, end: min(filled, last.end + threads * frameBytes),
+                            buffer: buffer, filled: filled, start: last.end, end: min(filled, last.end + width * frameBytes),
                             line: batch.firstLines[batch.frames.count - 1] + last.lineCount, atEnd: atEnd, frame: spare[0])
                     }
                     if let failure = decode(batch, bound.groups, framingAhead: next) {
@@ -192,7 +194,8 @@ struct CSVFileReader {
         _ buffer: UnsafeMutableRawBufferPointer, filled: Int, start: Int, line: Int, atEnd: Bool, frames: [RecordFrame]
     ) -> RecordBatch {
         let available = filled - start
-        let parts = threads > 1 && available >= threads * minimumPartBytes ? threads : 1
+        let width = cores.availableThreads
+        let parts = width > 1 && available >= width * minimumPartBytes ? width : 1
         let total = min(available, parts * frameBytes)
         let end = total == available ? filled : start + total
         var starts = [start]
