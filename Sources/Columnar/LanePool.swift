@@ -15,9 +15,10 @@ import Darwin
 /// together even when one lane is much longer than the others.
 ///
 /// A lane's thread runs its own tasks too: with every core busy in a lane of its own,
-/// each lane runs as on one core. A free core sleeps until a lane posts tasks; it takes
-/// them from the posted set's counter, and the lane waits for those it took before its
-/// `map` returns. Which thread ran a task never changes its result.
+/// each lane runs as on one core. A free core waits (spinning briefly, then asleep)
+/// until a lane posts tasks; it takes them from the posted set's counter, and the lane
+/// waits for those it took before its `map` returns. Which thread ran a task never
+/// changes its result.
 public final class LanePool: @unchecked Sendable {
     /// Runs `body(lane, runner)` for every lane in `0..<lanes` on up to `threads` cores;
     /// results in lane order. Lanes start in order, one per core; a core that finds no
@@ -47,8 +48,8 @@ public final class LanePool: @unchecked Sendable {
         let pool: LanePool
         public let threads: Int
 
-        /// The lane's own thread and the helpers asleep for want of tasks.
-        public var availableThreads: Int { min(threads, 1 + pool.sleepers.load(ordering: .relaxed)) }
+        /// The lane's own thread and the helpers idle for want of tasks.
+        public var availableThreads: Int { min(threads, 1 + pool.idle.load(ordering: .relaxed)) }
 
         public func map<Result: Sendable>(count: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
             if threads <= 1 || count <= 1 { return (0..<count).map(body) }
@@ -70,8 +71,13 @@ public final class LanePool: @unchecked Sendable {
     private let wake: UnsafeMutablePointer<pthread_cond_t> = .allocate(capacity: 1)
     private var posted: [PostedTasks] = []
     private var endedLanes = 0
-    /// Helpers waiting for tasks (changed under `lock`).
+    /// Helpers waiting for tasks, spinning or asleep, and those asleep (both changed
+    /// under `lock`).
+    private let idle = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
+    /// Task sets posted and lanes ended so far (changed under `lock`): what a spinning
+    /// helper watches.
+    private let events = Atomic<Int>(0)
 
     private init(lanes: Int, threads: Int) {
         self.lanes = lanes
@@ -89,6 +95,7 @@ public final class LanePool: @unchecked Sendable {
     private func post(_ tasks: PostedTasks) {
         pthread_mutex_lock(lock)
         posted.append(tasks)
+        events.add(1, ordering: .releasing)
         if sleepers.load(ordering: .relaxed) > 0 { pthread_cond_broadcast(wake) }
         pthread_mutex_unlock(lock)
     }
@@ -102,24 +109,39 @@ public final class LanePool: @unchecked Sendable {
     private func endLane() {
         pthread_mutex_lock(lock)
         endedLanes += 1
+        events.add(1, ordering: .releasing)
         if sleepers.load(ordering: .relaxed) > 0 { pthread_cond_broadcast(wake) }
         pthread_mutex_unlock(lock)
     }
 
-    /// Runs posted tasks until every lane has ended, sleeping while none are posted.
+    /// Runs posted tasks until every lane has ended. With none posted it watches
+    /// `events` for 50 µs (a lane posts its next step's tasks within that most of the
+    /// time, and a sleeping helper costs the lane a wake-up call per post), then sleeps.
     private func help() {
+        let clock = ContinuousClock()
         pthread_mutex_lock(lock)
+        idle.add(1, ordering: .relaxed)
         while endedLanes < lanes {
             if let tasks = posted.first(where: \.hasMore) {
+                idle.subtract(1, ordering: .relaxed)
                 pthread_mutex_unlock(lock)
                 while tasks.runNext() {}
                 pthread_mutex_lock(lock)
-            } else {
+                idle.add(1, ordering: .relaxed)
+                continue
+            }
+            let seen = events.load(ordering: .relaxed)
+            pthread_mutex_unlock(lock)
+            let until = clock.now.advanced(by: .microseconds(50))
+            while events.load(ordering: .acquiring) == seen && clock.now < until {}
+            pthread_mutex_lock(lock)
+            if events.load(ordering: .relaxed) == seen {
                 sleepers.add(1, ordering: .relaxed)
                 pthread_cond_wait(wake, lock)
                 sleepers.subtract(1, ordering: .relaxed)
             }
         }
+        idle.subtract(1, ordering: .relaxed)
         pthread_mutex_unlock(lock)
     }
 }
