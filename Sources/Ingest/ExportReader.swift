@@ -36,7 +36,14 @@ public struct ExportReader: Sendable {
     /// lane on its own core, and a core whose lane has ended helps the lanes still
     /// running (`LanePool`); ids, columns, report and first error are those of reading the
     /// files one after another.
-    public func load(_ folder: String, columns: ExportColumns? = nil) throws(IngestError) -> LoadedExport {
+    ///
+    /// `tablesRead`, when given, is called on the reading core as soon as a lane's
+    /// tables are read without error (CSV only), with an export that holds those tables
+    /// (by file name without `.csv`) and their id spaces, final: work that needs only
+    /// them can start while other files are still being read.
+    public func load(
+        _ folder: String, columns: ExportColumns? = nil, tablesRead: (@Sendable (Export, _ tables: [String]) -> Void)? = nil
+    ) throws(IngestError) -> LoadedExport {
         if let native = try loadSegments(folder, columns: columns) { return native }
         let clock = ContinuousClock()
         let started = clock.now
@@ -51,9 +58,10 @@ public struct ExportReader: Sendable {
                     }
                 } catch {
                     done.failure = (table, error)
-                    break
+                    return done
                 }
             }
+            tablesRead?(done.export, lanes[lane].map(\.name))
             return done
         }
         if let first = laneReads.compactMap(\.failure).min(by: { $0.table.rawValue < $1.table.rawValue }) { throw first.error }
