@@ -92,7 +92,10 @@ public enum EntityFeatures {
             logistics.waybill.withUnsafeBufferPointer { waybill in
                 logistics.event.withUnsafeBufferPointer { event in
                     logistics.at.withUnsafeBufferPointer { at in
-                        var totals = ScanTotals(ids: ScanTotals.idRange(of: UnsafeBufferPointer(rebasing: waybill[slices[index]])))
+                        // A lone slice holds every row: its ids are all of the export's, no pass needed.
+                        let ids = slices.count == 1 ? 0..<waybillCount
+                            : ScanTotals.idRange(of: UnsafeBufferPointer(rebasing: waybill[slices[index]]))
+                        var totals = ScanTotals(ids: ids)
                         totals.add(rows: slices[index], waybill: waybill, event: event, at: at)
                         return totals
                     }
