@@ -2,9 +2,10 @@ import Dispatch
 import Synchronization
 
 /// Runs numbered tasks on up to `threads` cores, each task exactly once, results in task
-/// order: the one work-sharing loop of the engine (segment blocks here, row slices and
-/// entity ranges in `Detection.ParallelRows`). Workers take the next task from a shared
-/// atomic counter, so uneven tasks still keep every core busy.
+/// order: the work-sharing loop of the engine (segment blocks here, row slices and
+/// entity ranges in `Detection.ParallelRows`; `LanePool` shares the tasks of long lanes
+/// the same way). Workers take the next task from a shared atomic counter, so uneven
+/// tasks still keep every core busy.
 public enum ConcurrentTasks {
     /// `body(task)` for every task in `0..<count`; results in task order.
     public static func map<Result: Sendable>(

@@ -26,7 +26,7 @@ public final class LanePool: @unchecked Sendable {
     public static func run<Result: Sendable>(
         lanes: Int, threads: Int, _ body: @Sendable (Int, Lane) -> Result
     ) -> [Result] {
-        let pool = LanePool(lanes: lanes, threads: threads)
+        let pool = LanePool(lanes: lanes)
         let runner = Lane(pool: pool, threads: max(1, threads))
         if threads <= 1 || lanes == 0 { return (0..<lanes).map { body($0, runner) } }
         let results = ResultSlots<Result>(count: lanes)
@@ -79,7 +79,7 @@ public final class LanePool: @unchecked Sendable {
     /// helper watches.
     private let events = Atomic<Int>(0)
 
-    private init(lanes: Int, threads: Int) {
+    private init(lanes: Int) {
         self.lanes = lanes
         pthread_mutex_init(lock, nil)
         pthread_cond_init(wake, nil)
