@@ -31,24 +31,33 @@ import Glibc
         }
     }
 
-    /// Lane 0 ends at once; lane 1's tasks sleep, so the free core takes some. The
-    /// dispatch pool may start the second core late when other tests hold its threads,
-    /// so a few tries are allowed.
+    /// Lane 0 ends as soon as lane 1 has started, and lane 1's tasks sleep, so the core
+    /// that ran lane 0 takes some of them. When the dispatch pool gives a run one thread
+    /// at a time (other tests hold the rest), lane 0 gives up waiting, both lanes run on
+    /// that thread and the run cannot tell; such runs are not judged.
     @Test func aCoreWhoseLaneEndedRunsTheOthersTasks() {
-        let helped = (0..<5).contains { _ in
-            let threadsSeen = Mutex<Set<UInt>>([])
+        var judged = 0, helped = 0
+        for _ in 0..<5 {
+            let laneThreads = Mutex<[Int: UInt]>([:]), taskThreads = Mutex<Set<UInt>>([])
             _ = LanePool.run(lanes: 2, threads: 2) { lane, runner in
-                guard lane == 1 else { return 0 }
+                laneThreads.withLock { $0[lane] = UInt(pthread_self()) }
+                guard lane == 1 else {
+                    for _ in 0..<1000 where laneThreads.withLock({ $0[1] == nil }) { usleep(100) }
+                    return 0
+                }
                 for _ in 0..<50 {
                     _ = runner.map(count: 4) { _ in
                         usleep(500)
-                        threadsSeen.withLock { _ = $0.insert(UInt(pthread_self())) }
+                        taskThreads.withLock { _ = $0.insert(UInt(pthread_self())) }
                     }
                 }
                 return 1
             }
-            return threadsSeen.withLock { $0.count } == 2
+            let lanes = laneThreads.withLock { $0 }
+            guard lanes[0] != lanes[1] else { continue }
+            judged += 1
+            if taskThreads.withLock({ $0.count }) == 2 { helped += 1 }
         }
-        #expect(helped)
+        #expect(judged == 0 || helped > 0, "\(judged) runs on two threads, \(helped) helped")
     }
 }
