@@ -104,25 +104,33 @@ import Testing
         #expect(copied == [false] + Array(repeating: false, count: 9) + [true, true, true, true, true])
     }
 
-    /// The open-addressing table against a plain dictionary of each signature's buyers:
-    /// few distinct signatures (long probe chains, equal low bits), a few buyers (some
-    /// absent), and scan counts around the minimum.
-    @Test(arguments: 0..<20) func signatureTableMatchesReference(seed: Int) {
+    /// The bucketed tables against a plain dictionary of each signature's buyers: few
+    /// distinct signatures (long probe chains, equal low bits), a few buyers (some absent),
+    /// scan counts around the minimum; small exports (one bucket) and large ones (many
+    /// buckets, signatures over all 64 bits).
+    @Test(arguments: 0..<24) func sharedSignaturesMatchReference(seed: Int) {
         var random = SplitMix(seed: UInt64(seed))
-        let count = Int(random.next() % 400) + 1
+        let count = seed % 4 == 3 ? Int(random.next() % 40_000) + 8_192 : Int(random.next() % 400) + 1
+        let pool = (0..<(count / 8 + 2)).map { _ in random.next() }
         let signatures = (0..<count).map { _ in
-            TraceSignature(value: (random.next() % 40) << (random.next() % 2 == 0 ? 0 : 20), scans: UInt16(random.next() % 6))
+            let value = seed % 2 == 0 ? (random.next() % 40) << (random.next() % 2 == 0 ? 0 : 20) : pool[Int(random.next() % UInt64(pool.count))]
+            return TraceSignature(value: value, scans: UInt16(random.next() % 6))
         }
         let buyers = (0..<count).map { _ in random.next() % 7 == 0 ? IdDictionary.absent : UInt32(random.next() % 5) }
         var buyersOf: [UInt64: Set<UInt32>] = [:]
         for (signature, buyer) in zip(signatures, buyers) where signature.scans >= 3 && buyer != IdDictionary.absent {
             buyersOf[signature.value, default: []].insert(buyer)
         }
-        let table = SignatureTable(signatures: signatures, buyerOfWaybill: buyers, minimumScans: 3)
-        for waybill in 0..<count {
+        let found = SharedSignatures.find(signatures: signatures, buyerOfWaybill: buyers, minimumScans: 3)
+        #expect(Set(found.map(\.waybill)).count == found.count)
+        #expect(found.allSatisfy { $0.signature == signatures[$0.waybill].value })
+        let shared = Set(found.map(\.waybill))
+        let mismatched = (0..<count).filter { waybill in
             let expected = signatures[waybill].scans >= 3 && buyers[waybill] != IdDictionary.absent
                 && buyersOf[signatures[waybill].value, default: []].count > 1
-            #expect(table.isShared(waybill) == expected)
+            return shared.contains(waybill) != expected
         }
+        #expect(mismatched.isEmpty)
+        #expect(!shared.isEmpty || seed % 2 == 0 || count < 100)
     }
 }
