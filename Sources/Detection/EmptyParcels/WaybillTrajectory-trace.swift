@@ -73,6 +73,8 @@ extension WaybillTrajectory {
             var signatures: [TraceSignature] = []
             let trajectories = [WaybillTrajectory](unsafeUninitializedCapacity: waybillCount) { trajectoryBuffer, traced in
                 signatures = [TraceSignature](unsafeUninitializedCapacity: waybillCount) { signatureBuffer, signed in
+                    HugePages.advise(trajectoryBuffer)
+                    HugePages.advise(signatureBuffer)
                     let output = TracedOutput(trajectories: trajectoryBuffer, signatures: signatureBuffer)
                     further = ConcurrentTasks.map(count: workers, threads: workers) { worker -> [(order: UInt32, waybill: UInt32)] in
                         var grouping = PartitionGrouping(largest: largest)
