@@ -55,15 +55,13 @@ extension TraceSignature {
 /// history whose shops differ, the waybills of the shop with the smallest share of its
 /// waybills in shared histories are taken for the original and keep no tell.
 enum CopiedTraces {
-    /// Adds `.copiedTrace` to `tells` (one per waybill) for every waybill of at least
-    /// `minimumScans` summarised scans whose signature a waybill shipping to another buyer
-    /// (`buyerOfWaybill`; absent buyers never match) shares, unless it is its group's
-    /// original (see the type). `shopOfWaybill` names each waybill's shop (absent: none,
-    /// never the original).
-    static func mark(
-        _ tells: inout [ParcelTells], signatures: [TraceSignature], buyerOfWaybill: [UInt32], shopOfWaybill: [UInt32],
-        shopCount: Int, minimumScans: Int
-    ) {
+    /// The waybills that get the `.copiedTrace` tell, grouped by signature: every waybill of
+    /// at least `minimumScans` summarised scans whose signature a waybill shipping to another buyer (`buyerOfWaybill`; absent buyers never match)
+    /// shares, unless it is its group's original (see the type). `shopOfWaybill` names each
+    /// waybill's shop (absent: none, never the original).
+    static func copies(
+        signatures: [TraceSignature], buyerOfWaybill: [UInt32], shopOfWaybill: [UInt32], shopCount: Int, minimumScans: Int
+    ) -> [Int] {
         // The shared waybills grouped by signature, and per shop its waybills and how
         // many of them are shared.
         var shared = SharedSignatures.find(signatures: signatures, buyerOfWaybill: buyerOfWaybill, minimumScans: minimumScans)
@@ -85,6 +83,7 @@ enum CopiedTraces {
             let shop = Int(shopOfWaybill[waybill])
             return shop < shopCount ? Double(shopShared[shop]) / Double(shopWaybills[shop]) : .infinity
         }
+        var copies: [Int] = []
         var start = 0
         while start < shared.count {
             var end = start
@@ -96,10 +95,11 @@ enum CopiedTraces {
                 end += 1
             }
             for member in shared[start..<end] where lowest == highest || sharedShare(member.waybill) != lowest {
-                tells[member.waybill].insert(.copiedTrace)
+                copies.append(member.waybill)
             }
             start = end
         }
+        return copies
     }
 }
 
