@@ -58,21 +58,31 @@ public struct ParcelWeightBaseline: Sendable {
         threads: Int = 1
     ) {
         let minimum = max(1, minimumParcels)
-        var itemStarts = [Int](repeating: 0, count: itemCount + 1)
+        // Counters and cursors per item are 32 bits (half the cache lines of the random
+        // accesses over the items); the number of weighed waybills is below 2^31.
+        var itemCounts = [UInt32](repeating: 0, count: itemCount)
         var shopWeighed = [Int](repeating: 0, count: shopCount)
         var needed = [Bool](repeating: false, count: shopCount)
         var sampleGrams: [Double] = [], samplePerCent: [Double] = []
         var byItem: WeightGroups?, byShop: WeightGroups?
         WeighedParcels.with(trajectories, orders) { parcels in
-            itemStarts.withUnsafeMutableBufferPointer { itemStarts in
+            precondition(parcels.count < Int(Self.lacksNorm), "too many waybills for 32-bit item cursors")
+            itemCounts.withUnsafeMutableBufferPointer { itemCounts in
                 shopWeighed.withUnsafeMutableBufferPointer { shopWeighed in
                     for waybill in 0..<parcels.count {
                         guard let order = parcels.weighedOrder(waybill) else { continue }
-                        itemStarts[Int(parcels.item[order]) &+ 1] &+= 1
+                        itemCounts[Int(parcels.item[order])] &+= 1
                         shopWeighed[Int(parcels.shop[order])] &+= 1
                     }
-                    for item in 0..<itemCount { itemStarts[item &+ 1] &+= itemStarts[item] }
                 }
+            }
+            var itemStarts = [Int](repeating: 0, count: itemCount + 1)
+            // Per item its next slot, with `lacksNorm` set when it has too few weighed waybills
+            // for a norm of its own: one random access per waybill finds both.
+            var cursor = [UInt32](repeating: 0, count: itemCount)
+            for item in 0..<itemCount {
+                itemStarts[item + 1] = itemStarts[item] + Int(itemCounts[item])
+                cursor[item] = UInt32(itemStarts[item]) | (Int(itemCounts[item]) < minimum ? Self.lacksNorm : 0)
             }
             // Every k-th weighed waybill, k = max(1, weighed / overallSample), for the export's norm.
             let weighed = itemStarts[itemCount], every = max(1, weighed / Self.overallSample)
@@ -80,16 +90,16 @@ public struct ParcelWeightBaseline: Sendable {
             samplePerCent.reserveCapacity(weighed / every + 1)
             let itemGroups = WeightGroups(starts: itemStarts)
             needed.withUnsafeMutableBufferPointer { needed in
-                var cursor = itemStarts
                 cursor.withUnsafeMutableBufferPointer { cursor in
                     var index = 0
                     for waybill in 0..<parcels.count {
                         guard let order = parcels.weighedOrder(waybill) else { continue }
                         let item = Int(parcels.item[order])
                         let (grams, perCent) = parcels.weights(waybill, order: order)
-                        itemGroups.place(grams, perCent, at: cursor[item])
-                        cursor[item] &+= 1
-                        if itemGroups.count(of: item) < minimum { needed[Int(parcels.shop[order])] = true }
+                        let entry = cursor[item]
+                        itemGroups.place(grams, perCent, at: Int(entry & ~Self.lacksNorm))
+                        cursor[item] = entry &+ 1
+                        if entry & Self.lacksNorm != 0 { needed[Int(parcels.shop[order])] = true }
                         if index % every == 0 {
                             sampleGrams.append(grams)
                             samplePerCent.append(perCent)
@@ -190,6 +200,9 @@ public struct ParcelWeightBaseline: Sendable {
 
     /// Most waybills the export-wide norm is computed from.
     static let overallSample = 65_536
+
+    /// The flag of an item cursor whose item has too few weighed waybills for its own norm.
+    static let lacksNorm: UInt32 = 1 << 31
 
 
     /// The one-sided spread of non-empty `values` (no NaN), which it reorders and
