@@ -167,9 +167,9 @@ struct WaybillScanPartitions: @unchecked Sendable {
             guard key < waybillCount else { continue }
             let partition = key >> widthShift
             let position = cursors[partition]
-            let scan = PackedScan(row, of: scans, waybill: UInt16(truncatingIfNeeded: key & local))
-            packed[position] = scan
-            if scan.at == nil { outsideTimes.append((position, scans.at[row])) }
+            packed[position] = PackedScan(row, of: scans, waybill: UInt16(truncatingIfNeeded: key & local))
+            let at = scans.at[row]
+            if !PackedScan.fits(at) && at != Missing.time { outsideTimes.append((position, at)) }
             cursors[partition] = position &+ 1
         }
     }
@@ -199,11 +199,18 @@ struct PackedScan {
     /// The 40-bit value of a time outside the range.
     static let outsideTime: Int64 = -(1 << 39)
 
+    /// Whether the 40 bits keep `at` as itself: strictly between the two reserved values
+    /// (one unsigned compare).
+    @inline(__always)
+    static func fits(_ at: Int64) -> Bool {
+        UInt64(bitPattern: at &- (outsideTime &+ 1)) < UInt64(bitPattern: missingTime &- outsideTime &- 1)
+    }
+
     /// Scan `row` of `scans`, whose waybill is `waybill` within its partition.
     @inline(__always)
     init(_ row: Int, of scans: ScanColumns, waybill: UInt16) {
         let at = scans.at[row]
-        let stored = at == Missing.time ? Self.missingTime : at > Self.outsideTime && at < Self.missingTime ? at : Self.outsideTime
+        let stored = Self.fits(at) ? at : at == Missing.time ? Self.missingTime : Self.outsideTime
         atLow = UInt32(truncatingIfNeeded: stored)
         atHigh = Int8(truncatingIfNeeded: stored >> 32)
         order = scans.order[row]
@@ -215,9 +222,11 @@ struct PackedScan {
     }
 
     /// The scan's time, nil when it lies outside the 40 bits.
+    @inline(__always)
     var at: Int64? {
         let stored = Int64(atHigh) << 32 | Int64(atLow)
-        return stored == Self.missingTime ? Missing.time : stored == Self.outsideTime ? nil : stored
+        if Self.fits(stored) { return stored }
+        return stored == Self.missingTime ? Missing.time : nil
     }
 }
 
