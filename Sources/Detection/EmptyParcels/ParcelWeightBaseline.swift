@@ -223,7 +223,7 @@ public struct ParcelWeightBaseline: Sendable {
     /// smaller than it plus the number of equal ones before it, counted four at a time with
     /// vector compares over a copy padded with NaN (never smaller, never equal). That sorts
     /// them stably without a data-dependent branch (an item's few weighed parcels come in no
-    /// order, and an insertion sort mispredicted a branch for nearly every value). The
+    /// order, so an insertion sort's branch on each comparison cannot be predicted). The
     /// centre is then read off at its rank, and the distances above it are ascending.
     static func upperSpread(ranking values: UnsafeBufferPointer<Double>) -> Spread {
         let count = values.count, chunks = (count &+ 3) / 4
