@@ -335,12 +335,16 @@ import Testing
         return .init(centre: median, deviation: middle(values.map { abs($0 - median) }.sorted()))
     }
 
+    /// The selection kernels against the sorted references: small groups (up to 32 values
+    /// go through the ranking kernel) and large ones, ties, sorted and reversed input.
     @Test func selectionMatchesSortedSpread() {
         var random = SplitMix(seed: 8)
         for trial in 0..<3_000 {
             let count = trial < 200 ? trial % 100 + 1 : Int(random.next() % 400) + 1
             let distinct = [2, 5, 50, 1_000_000][trial % 4]
-            var values = (0..<count).map { _ in Double(random.next() % UInt64(distinct)) / Double(1 + trial % 3) }
+            // Negative values too (every fifth trial): the kernels compare, they do not assume weights.
+            let shift = trial % 5 == 0 ? Double(distinct / 2) : 0
+            var values = (0..<count).map { _ in Double(random.next() % UInt64(distinct)) / Double(1 + trial % 3) - shift }
             if trial % 7 == 0 { values.sort() }
             if trial % 11 == 0 { values.sort(by: >) }
             var upper = values, median = values

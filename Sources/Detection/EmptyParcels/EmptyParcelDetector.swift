@@ -88,13 +88,33 @@ public struct EmptyParcelDetector: Detector {
         let waybillNames = export.dictionaries.waybills
         let accountCount = export.dictionaries.accounts.count, outletCount = export.dictionaries.couriers.count
         let exportEnd = logistics.at.max() ?? 0
-        let traced = WaybillTrajectory.traceAll(
+        var traced = WaybillTrajectory.traceAll(
             logistics, paidAt: orders.paidAt, waybillCount: waybillNames.count,
             rules: TrajectoryRules(
                 minimumHopSeconds: Int64(config["empty_parcels.minimum_hop_seconds"]),
                 stalledBefore: exportEnd - Int64(config["empty_parcels.stalled_days"] * 86_400)),
             threads: threads)
         let trajectories = traced.trajectories
+        // One pass over the trajectories (about 100 MB at 10M scans) for each waybill's
+        // shop, buyer and outlet.
+        let absent = IdDictionary.absent
+        var shopOfWaybill: [UInt32] = [], buyerOfWaybill: [UInt32] = [], outletOf: [UInt32] = []
+        shopOfWaybill.reserveCapacity(trajectories.count)
+        buyerOfWaybill.reserveCapacity(trajectories.count)
+        outletOf.reserveCapacity(trajectories.count)
+        for trajectory in trajectories {
+            let order = Int(trajectory.order)
+            shopOfWaybill.append(order < orders.shop.count ? orders.shop[order] : absent)
+            buyerOfWaybill.append(order < orders.buyer.count ? orders.buyer[order] : absent)
+            outletOf.append(trajectory.courier)
+        }
+        // Copied traces before the weight baseline: the signatures' memory is then released
+        // when the baseline lays its values out, which reuses those pages (at 10M scans,
+        // clearing fresh pages for it was a tenth of a run written waybill by waybill).
+        let copies = CopiedTraces.copies(
+            signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill, shopOfWaybill: shopOfWaybill,
+            shopCount: accountCount, minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
+        traced.signatures = []
         let baseline = ParcelWeightBaseline(
             trajectories: trajectories, orders: orders, itemCount: export.dictionaries.items.count,
             shopCount: accountCount, minimumParcels: Int(config["empty_parcels.item_min_parcels"]),
@@ -104,30 +124,14 @@ public struct EmptyParcelDetector: Detector {
             deviations: config["empty_parcels.light_deviations"])
         let fastSeconds = Int64(config["empty_parcels.fast_seconds"])
         let minimumWaybills = Int(config["empty_parcels.min_waybills"])
-        // One pass over the trajectories (about 100 MB at 10M scans) for every per-waybill column.
-        let absent = IdDictionary.absent
-        var shopOfWaybill: [UInt32] = [], buyerOfWaybill: [UInt32] = [], outletOf: [UInt32] = []
-        var tells: [ParcelTells] = []
-        shopOfWaybill.reserveCapacity(trajectories.count)
-        buyerOfWaybill.reserveCapacity(trajectories.count)
-        outletOf.reserveCapacity(trajectories.count)
-        tells.reserveCapacity(trajectories.count)
-        for (trajectory, underweight) in zip(trajectories, underweight) {
-            let order = Int(trajectory.order)
-            shopOfWaybill.append(order < orders.shop.count ? orders.shop[order] : absent)
-            buyerOfWaybill.append(order < orders.buyer.count ? orders.buyer[order] : absent)
-            outletOf.append(trajectory.courier)
-            tells.append(ParcelTells(trajectory, underweight: underweight, fastSeconds: fastSeconds))
-        }
+        var tells = zip(trajectories, underweight).map { ParcelTells($0, underweight: $1, fastSeconds: fastSeconds) }
+        for waybill in copies { tells[waybill].insert(.copiedTrace) }
         CombinedShipments.clearReusedNumber(
             &tells, trajectories: trajectories, furtherOrders: traced.furtherOrders, orders: orders)
         IssuingCounters.markSignedAtCounter(
             &tells, trajectories: trajectories, shopOfWaybill: shopOfWaybill, shopCount: accountCount,
             outletCount: outletCount, minimumWaybills: minimumWaybills,
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
-        CopiedTraces.mark(
-            &tells, signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill, shopOfWaybill: shopOfWaybill,
-            shopCount: accountCount, minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
 
