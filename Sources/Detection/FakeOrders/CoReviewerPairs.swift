@@ -267,10 +267,15 @@ struct CoReviewerPairs {
             let reviewed = (0..<shops.count).map { Self.position(of: shops.keys[shops.offset($0)], in: reviewerShops) != nil }
             for first in 0..<(shops.count - 1) {
                 for second in (first + 1)..<shops.count where reviewed[first] || reviewed[second] {
-                    guard let index = index(shops[first], shops[second]) else { continue }
-                    let (common, expected) = keenCommon(index, degree: degree)
-                    let others = Double(common - (reviewed[first] && reviewed[second] ? 1 : 0))
-                    let surprise = 2 * expected < others ? pairSurprise[index] : min(pairSurprise[index], sharedSurprise)
+                    // A pair's value is at most its surprise, and the keen test only
+                    // matters above `sharedSurprise`: most pairs need no keen count.
+                    guard let index = index(shops[first], shops[second]), pairSurprise[index] > best[buyer] else { continue }
+                    var surprise = pairSurprise[index]
+                    if surprise > sharedSurprise {
+                        let (common, expected) = keenCommon(index, degree: degree)
+                        let others = Double(common - (reviewed[first] && reviewed[second] ? 1 : 0))
+                        if 2 * expected >= others { surprise = sharedSurprise }
+                    }
                     guard surprise > best[buyer] else { continue }
                     best[buyer] = surprise
                     bestPair[buyer] = Int32(index)
