@@ -36,11 +36,13 @@ struct Features: ParsableCommand {
         let started = clock.now, startedCPU = Self.processCPUSeconds()
         let early = Mutex<OrderFeatures?>(nil)
         let threads = input.threads
-        let export = try Self.loadNeeded(input) { tables, names in
+        let export = try ExportArguments.load(
+            input.exportDirectory, threads: threads, columns: EntityFeatures.neededColumns
+        ) { tables, names in
             guard names.contains("orders"), names.contains("ratings") else { return }
             let features = OrderFeatures(tables, threads: threads)
             early.withLock { $0 = features }
-        }
+        }.export
         let loaded = clock.now, loadedCPU = Self.processCPUSeconds()
         let d = export.dictionaries
         let (shops, raters) = (early.withLock { $0 } ?? OrderFeatures(export, threads: threads)).features
@@ -75,18 +77,6 @@ struct Features: ParsableCommand {
     }
 
 
-    /// The export, only its needed columns; `tablesRead` as in `ExportReader.load`.
-    private static func loadNeeded(
-        _ input: ExportArguments, tablesRead: @escaping @Sendable (Export, [String]) -> Void
-    ) throws -> Export {
-        var reader = ExportReader()
-        reader.threads = input.threads
-        do {
-            return try reader.load(input.exportDirectory, columns: EntityFeatures.neededColumns, tablesRead: tablesRead).export
-        } catch {
-            throw CommandFailure.input("\(input.exportDirectory)/\(error)")
-        }
-    }
 
     /// CPU seconds of the whole process so far (all threads): on a shared machine the
     /// figure that waiting for a core does not inflate.

@@ -278,48 +278,40 @@ struct TellCounts {
 
     /// Counts the rows of `entityOf` (entities at or above `entityCount` left out); row
     /// `r` ships on waybill `waybillOf[r]`, or on waybill `r` when `waybillOf` is nil.
+    /// The six counts of an entity lie side by side in one table while counting (24
+    /// bytes per entity, so a row touches one place), then are split into the named arrays.
     init(entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int, tells: [ParcelTells], empty: [Bool]) {
-        var total = [UInt32](repeating: 0, count: entityCount)
-        var emptyCounts = total, counterCounts = total, reusedCounts = total, weightlessCounts = total, conclusiveCounts = total
-        entityOf.withUnsafeBufferPointer { entityOf in
-            (waybillOf ?? []).withUnsafeBufferPointer { waybillOf in
-                tells.withUnsafeBufferPointer { tells in
-                    empty.withUnsafeBufferPointer { empty in
-                        total.withUnsafeMutableBufferPointer { total in
-                            emptyCounts.withUnsafeMutableBufferPointer { emptyCount in
-                                counterCounts.withUnsafeMutableBufferPointer { counter in
-                                    reusedCounts.withUnsafeMutableBufferPointer { reused in
-                                        weightlessCounts.withUnsafeMutableBufferPointer { weightless in
-                                            conclusiveCounts.withUnsafeMutableBufferPointer { conclusive in
-                                                let direct = waybillOf.isEmpty
-                                                for row in entityOf.indices {
-                                                    let entity = Int(entityOf[row])
-                                                    guard entity < entityCount else { continue }
-                                                    let waybill = direct ? row : Int(waybillOf[row])
-                                                    let tell = tells[waybill].rawValue
-                                                    total[entity] &+= 1
-                                                    emptyCount[entity] &+= empty[waybill] ? 1 : 0
-                                                    counter[entity] &+= tell & ParcelTells.signedAtCounter.rawValue != 0 ? 1 : 0
-                                                    reused[entity] &+= tell & ParcelTells.reusedNumber.rawValue != 0 ? 1 : 0
-                                                    weightless[entity] &+= tell & ParcelTells.weightless.rawValue != 0 ? 1 : 0
-                                                    conclusive[entity] &+= tell & ParcelTells.conclusive.rawValue != 0 ? 1 : 0
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
+        let width = 6
+        var counts = [UInt32](repeating: 0, count: entityCount * width)
+        let counter = ParcelTells.signedAtCounter.rawValue, reused = ParcelTells.reusedNumber.rawValue
+        let weightless = ParcelTells.weightless.rawValue, conclusive = ParcelTells.conclusive.rawValue
+        let waybills = waybillOf ?? []
+        counts.withUnsafeMutableBufferPointer { counts in
+            tells.withUnsafeBufferPointer { tells in
+                empty.withUnsafeBufferPointer { empty in
+                    waybills.withUnsafeBufferPointer { waybillOf in
+                        let direct = waybillOf.isEmpty
+                        for (row, entity) in entityOf.enumerated() where Int(entity) < entityCount {
+                            let waybill = direct ? row : Int(waybillOf[row])
+                            let tell = tells[waybill].rawValue, base = Int(entity) &* width
+                            counts[base] &+= 1
+                            counts[base &+ 1] &+= empty[waybill] ? 1 : 0
+                            counts[base &+ 2] &+= tell & counter != 0 ? 1 : 0
+                            counts[base &+ 3] &+= tell & reused != 0 ? 1 : 0
+                            counts[base &+ 4] &+= tell & weightless != 0 ? 1 : 0
+                            counts[base &+ 5] &+= tell & conclusive != 0 ? 1 : 0
                         }
                     }
                 }
             }
         }
-        self.total = total
-        self.empty = emptyCounts
-        signedAtCounter = counterCounts
-        reusedNumber = reusedCounts
-        weightless = weightlessCounts
-        conclusive = conclusiveCounts
+        func column(_ offset: Int) -> [UInt32] { stride(from: offset, to: counts.count, by: width).map { counts[$0] } }
+        total = column(0)
+        self.empty = column(1)
+        signedAtCounter = column(2)
+        reusedNumber = column(3)
+        self.weightless = column(4)
+        self.conclusive = column(5)
     }
 
     /// Per entity, `hits` over `totals`; `.nan` below `minimumRows` total rows.

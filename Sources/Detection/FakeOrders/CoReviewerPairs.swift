@@ -82,11 +82,7 @@ struct CoReviewerPairs {
 
         /// The weight of the reviewers of degree `degree` and above.
         func weight(from degree: UInt32) -> Double {
-            var low = 0, high = degrees.count
-            while low < high {
-                let middle = (low + high) / 2
-                if degrees[middle] < degree { low = middle + 1 } else { high = middle }
-            }
+            let low = CoReviewerPairs.lowerBound(UInt64(degree), in: degrees, from: 0, to: degrees.count)
             return low < degrees.count ? suffix[low] : 0
         }
     }
