@@ -93,15 +93,21 @@ import Testing
         #expect(evidence.samples.first?.kind == .waybill)
     }
 
+    /// The detector's signals on `export` and the entities it puts on a list for
+    /// empty parcels, as `kind:id`.
+    static func listedForEmptyParcels(_ export: Export, threads: Int) -> (DetectorOutput, Set<String>) {
+        let detector = EmptyParcelDetector()
+        let config = DetectionConfig(detectors: [detector])
+        let output = detector.measure(export, config: config, threads: threads)
+        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
+        return (output, Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" }))
+    }
+
     /// Two of the client's empty parcels from outlet 0, among its 150 honest parcels: too
     /// few for a share, but no genuine parcel is picked up before it is paid.
     @Test func anOutletSellingAFewWaybillsToAClient() {
         let export = Self.market(stray: 2)
-        let detector = EmptyParcelDetector()
-        let config = DetectionConfig(detectors: [detector])
-        let output = detector.measure(export, config: config, threads: 1)
-        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
-        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        let (output, listed) = Self.listedForEmptyParcels(export, threads: 1)
         #expect(listed == ["shop:s2", "courier:outlet-a", "courier:outlet-b"])
         let clients = output.signals.first { $0.definition.name == "courier_client_empty_waybills" }!
         #expect(clients.values[0] == 2)
@@ -113,11 +119,7 @@ import Testing
     /// share signal's threshold, but no genuine parcel is shipped before it is sold.
     @Test func aShopWithAFewConclusivelyEmptyParcels() {
         let export = Self.market(early: 3)
-        let detector = EmptyParcelDetector()
-        let config = DetectionConfig(detectors: [detector])
-        let output = detector.measure(export, config: config, threads: 1)
-        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
-        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        let (output, listed) = Self.listedForEmptyParcels(export, threads: 1)
         #expect(listed == ["shop:s1", "shop:s2", "courier:outlet-b"])
         let conclusive = output.signals.first { $0.definition.name == "shop_conclusive_empty_waybills" }!
         #expect(conclusive.values[0] == 0 && conclusive.values[1] == 3)
@@ -130,11 +132,7 @@ import Testing
     /// client's resold numbers (later orders on an earlier parcel) still count.
     @Test func combinedShippingIsNoReusedNumber() {
         let export = Self.market(combined: 10)
-        let detector = EmptyParcelDetector()
-        let config = DetectionConfig(detectors: [detector])
-        let output = detector.measure(export, config: config, threads: 2)
-        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
-        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        let (output, listed) = Self.listedForEmptyParcels(export, threads: 2)
         #expect(listed == ["shop:s2", "courier:outlet-b"])
         let reused = output.signals.first { $0.definition.name == "shop_reused_tracking_share" }!
         #expect(reused.values[1] == 0 && reused.values[2] > 0)
