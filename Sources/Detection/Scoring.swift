@@ -14,7 +14,9 @@ public struct EntityScore: Sendable, Hashable {
 /// The combination is a noisy-OR: `1 - Π(1 - contribution)`. Each fired signal is an
 /// independent piece of evidence; one signal alone can reach at most its weight, so a
 /// blacklist score needs several signals that agree (a genuine light parcel or a
-/// genuine flash sale fires one, not all).
+/// genuine flash sale fires one, not all). Signals that read the same piece of evidence
+/// (`SignalDefinition.evidence`) count once, with the largest of their contributions:
+/// the others add nothing (their evidence shows contribution 0).
 public enum Scorer {
     /// Scores every entity of every signal group and returns the non-zero scores, and
     /// the suspects (with evidence) whose score reaches a list threshold.
@@ -34,9 +36,7 @@ public enum Scorer {
             let names = export.dictionary(for: key.kind)
             for entity in 0..<entityCount {
                 var remaining = 1.0
-                for column in group where entity < column.values.count {
-                    remaining *= 1 - column.definition.contribution(of: column.values[entity])
-                }
+                for contribution in counted(entity, in: group) { remaining *= 1 - contribution }
                 let score = 1 - remaining
                 guard score > 0 else { continue }
                 scores.append(EntityScore(kind: key.kind, entity: UInt32(entity), category: key.category, score: score))
@@ -54,17 +54,43 @@ public enum Scorer {
         return (scores, suspects)
     }
 
-    /// Every signal measured for `entity`, fired ones first by contribution.
+    /// What each column of `group` adds to `entity`'s score: its contribution, or 0 when
+    /// an earlier column reading the same evidence contributes as much or a later one
+    /// more (one piece of evidence counts once, at its largest).
+    static func counted(_ entity: Int, in group: [SignalColumn]) -> [Double] {
+        let contributions = group.map { column in
+            entity < column.values.count ? column.definition.contribution(of: column.values[entity]) : 0
+        }
+        var counted = contributions
+        var strongest: [String: Int] = [:]
+        for (index, column) in group.enumerated() {
+            let evidence = column.definition.evidence
+            guard let held = strongest[evidence] else {
+                strongest[evidence] = index
+                continue
+            }
+            if contributions[index] > contributions[held] {
+                counted[held] = 0
+                strongest[evidence] = index
+            } else {
+                counted[index] = 0
+            }
+        }
+        return counted
+    }
+
+    /// Every signal measured for `entity`, fired ones first by what they add to its score.
     static func evidence(of entity: Int, in group: [SignalColumn]) -> [SignalEvidence] {
         var evidence: [SignalEvidence] = []
-        for column in group where entity < column.values.count && !column.values[entity].isNaN {
+        let counted = counted(entity, in: group)
+        for (index, column) in group.enumerated() where entity < column.values.count && !column.values[entity].isNaN {
             let definition = column.definition
             let value = column.values[entity]
             evidence.append(
                 SignalEvidence(
                     signal: definition.name, description: definition.description, value: value,
                     threshold: definition.threshold, weight: definition.weight,
-                    contribution: definition.contribution(of: value),
+                    contribution: counted[index],
                     samples: column.samples[UInt32(entity)] ?? []))
         }
         return evidence.sorted { ($1.contribution, $0.signal) < ($0.contribution, $1.signal) }

@@ -33,7 +33,7 @@ public struct CoReviewerDetector: Detector {
             SignalDefinition(
                 name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
                 description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer bought at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer",
-                threshold: 4, saturation: 7.5, weight: 0.75),
+                threshold: 4, saturation: 7.5, weight: 0.75, evidence: Self.clientPraise),
             SignalDefinition(
                 name: "shop_praise_surprise", entityKind: .shop, category: .fakeOrders,
                 description: "-log10 of the chance that so many of the shop's kept orders carry a positive review at the platform's share (a ring reviews every order it fakes)",
@@ -41,9 +41,16 @@ public struct CoReviewerDetector: Detector {
             SignalDefinition(
                 name: "buyer_praise_excess", entityKind: .buyer, category: .fakeOrders,
                 description: "share of a suspect shop's praise the platform's share does not explain, for the shop the buyer praised, times the share of its own orders the buyer praised (lower bound): a ring member praises what it buys",
-                threshold: 0.15, saturation: 0.3, weight: 0.5),
+                threshold: 0.15, saturation: 0.3, weight: 0.5, evidence: Self.clientPraise),
         ]
     }
+
+    /// The evidence both buyer signals read: the buyer's praise of a suspect client shop
+    /// (the pair inherits the shops' shared reviewers, the excess the shop's surplus
+    /// praise; the excess's only own evidence, the buyer's praised share, is high for
+    /// any keen reviewer). Counted once, the two put 11/6/3/1 honest buyers of an
+    /// independent generator's brushing clients on the blacklist no more.
+    static let clientPraise = "buyer_praise_of_client_shop"
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
         let orders = export.orders
