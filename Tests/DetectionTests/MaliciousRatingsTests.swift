@@ -392,6 +392,40 @@ struct RandomRatings {
         }
     }
 
+    /// Shop 1 is tied as the sponsor of the attack on shop 0. Rater 10 praised shop 1 on
+    /// its own order and complains about shop 0: linked. Rater 11 praised shop 2 (no
+    /// sponsor); rater 12 complains about shop 5 (no victim); rater 13 praised shop 1 on
+    /// someone else's order; rater 14 gave shop 1 three stars: none of them is linked, and
+    /// rater 10's praise itself is no low rating.
+    @Test func aCrewMemberWhoPraisedTheSponsorCarriesTheLink() {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        func rate(_ buyer: Int, _ shop: Int, stars: UInt8, orderOf owner: Int? = nil) {
+            Self.appendOrder(&orders, buyer: owner ?? buyer, shop: shop)
+            ratings.order.append(UInt32(orders.count - 1))
+            ratings.buyer.append(UInt32(buyer))
+            ratings.shop.append(UInt32(shop))
+            ratings.stars.append(stars)
+        }
+        rate(10, 1, stars: 5)
+        rate(10, 0, stars: 1)
+        rate(11, 2, stars: 5)
+        rate(11, 0, stars: 1)
+        rate(12, 1, stars: 5)
+        rate(12, 5, stars: 1)
+        rate(13, 1, stars: 5, orderOf: 20)
+        rate(13, 0, stars: 2)
+        rate(14, 1, stars: 3)
+        rate(14, 0, stars: 1)
+        let tie = RatingBurstDetector.Sponsors.Tie(sponsor: 1, attack: 0, orders: [], share: 0.5)
+        let linked = RatingBurstDetector.sponsorLinked(
+            ties: [tie], ratings: ratings, orders: orders, low: ratings.stars.map { $0 <= 2 }, praiseStars: 4)
+        #expect(linked == [false, true, false, false, false, false, false, false, false, false])
+        #expect(
+            RatingBurstDetector.sponsorLinked(
+                ties: [], ratings: ratings, orders: orders, low: ratings.stars.map { $0 <= 2 }, praiseStars: 4)
+                .allSatisfy { !$0 })
+    }
+
 }
 
 @Suite struct RaterFairnessTests {
