@@ -34,9 +34,12 @@ public enum Scorer {
             let group = groups[key]!
             let entityCount = group.map(\.values.count).max() ?? 0
             let names = export.dictionary(for: key.kind)
+            let sharing = sharing(group)
             for entity in 0..<entityCount {
                 var remaining = 1.0
-                for contribution in counted(entity, in: group) { remaining *= 1 - contribution }
+                for index in group.indices {
+                    remaining *= 1 - counted(index, entity: entity, in: group, sharing: sharing[index])
+                }
                 let score = 1 - remaining
                 guard score > 0 else { continue }
                 scores.append(EntityScore(kind: key.kind, entity: UInt32(entity), category: key.category, score: score))
@@ -45,7 +48,7 @@ public enum Scorer {
                     Suspect(
                         entityKind: key.kind, entityId: names.string(UInt32(entity)), category: key.category,
                         score: score, proposedList: list,
-                        evidence: evidence(of: entity, in: group)))
+                        evidence: evidence(of: entity, in: group, sharing: sharing)))
             }
         }
         suspects.sort {
@@ -54,35 +57,32 @@ public enum Scorer {
         return (scores, suspects)
     }
 
-    /// What each column of `group` adds to `entity`'s score: its contribution, or 0 when
-    /// an earlier column reading the same evidence contributes as much or a later one
-    /// more (one piece of evidence counts once, at its largest).
-    static func counted(_ entity: Int, in group: [SignalColumn]) -> [Double] {
-        let contributions = group.map { column in
+    /// Per column of `group`, the other columns that read the same evidence.
+    static func sharing(_ group: [SignalColumn]) -> [[Int]] {
+        group.indices.map { index in
+            group.indices.filter { $0 != index && group[$0].definition.evidence == group[index].definition.evidence }
+        }
+    }
+
+    /// What column `index` of `group` adds to `entity`'s score: its contribution, or 0
+    /// when a column it shares its evidence with (`sharing`) contributes more, or as much
+    /// and comes first (one piece of evidence counts once, at its largest).
+    static func counted(_ index: Int, entity: Int, in group: [SignalColumn], sharing: [Int]) -> Double {
+        func contribution(_ column: SignalColumn) -> Double {
             entity < column.values.count ? column.definition.contribution(of: column.values[entity]) : 0
         }
-        var counted = contributions
-        var strongest: [String: Int] = [:]
-        for (index, column) in group.enumerated() {
-            let evidence = column.definition.evidence
-            guard let held = strongest[evidence] else {
-                strongest[evidence] = index
-                continue
-            }
-            if contributions[index] > contributions[held] {
-                counted[held] = 0
-                strongest[evidence] = index
-            } else {
-                counted[index] = 0
-            }
+        let own = contribution(group[index])
+        guard own > 0 else { return 0 }
+        for other in sharing {
+            let theirs = contribution(group[other])
+            if theirs > own || (theirs == own && other < index) { return 0 }
         }
-        return counted
+        return own
     }
 
     /// Every signal measured for `entity`, fired ones first by what they add to its score.
-    static func evidence(of entity: Int, in group: [SignalColumn]) -> [SignalEvidence] {
+    static func evidence(of entity: Int, in group: [SignalColumn], sharing: [[Int]]) -> [SignalEvidence] {
         var evidence: [SignalEvidence] = []
-        let counted = counted(entity, in: group)
         for (index, column) in group.enumerated() where entity < column.values.count && !column.values[entity].isNaN {
             let definition = column.definition
             let value = column.values[entity]
@@ -90,7 +90,7 @@ public enum Scorer {
                 SignalEvidence(
                     signal: definition.name, description: definition.description, value: value,
                     threshold: definition.threshold, weight: definition.weight,
-                    contribution: counted[index],
+                    contribution: counted(index, entity: entity, in: group, sharing: sharing[index]),
                     samples: column.samples[UInt32(entity)] ?? []))
         }
         return evidence.sorted { ($1.contribution, $0.signal) < ($0.contribution, $1.signal) }
