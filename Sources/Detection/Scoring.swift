@@ -14,9 +14,7 @@ public struct EntityScore: Sendable, Hashable {
 /// The combination is a noisy-OR: `1 - Π(1 - contribution)`. Each fired signal is an
 /// independent piece of evidence; one signal alone can reach at most its weight, so a
 /// blacklist score needs several signals that agree (a genuine light parcel or a
-/// genuine flash sale fires one, not all). Signals that read the same piece of evidence
-/// (`SignalDefinition.evidence`) count once, with the largest of their contributions:
-/// the others add nothing (their evidence shows contribution 0).
+/// genuine flash sale fires one, not all).
 public enum Scorer {
     /// Scores every entity of every signal group and returns the non-zero scores, and
     /// the suspects (with evidence) whose score reaches a list threshold.
@@ -34,11 +32,10 @@ public enum Scorer {
             let group = groups[key]!
             let entityCount = group.map(\.values.count).max() ?? 0
             let names = export.dictionary(for: key.kind)
-            let sharing = sharing(group)
             for entity in 0..<entityCount {
                 var remaining = 1.0
-                for index in group.indices {
-                    remaining *= 1 - counted(index, entity: entity, in: group, sharing: sharing[index])
+                for column in group where entity < column.values.count {
+                    remaining *= 1 - column.definition.contribution(of: column.values[entity])
                 }
                 let score = 1 - remaining
                 guard score > 0 else { continue }
@@ -48,7 +45,7 @@ public enum Scorer {
                     Suspect(
                         entityKind: key.kind, entityId: names.string(UInt32(entity)), category: key.category,
                         score: score, proposedList: list,
-                        evidence: evidence(of: entity, in: group, sharing: sharing)))
+                        evidence: evidence(of: entity, in: group)))
             }
         }
         suspects.sort {
@@ -57,40 +54,17 @@ public enum Scorer {
         return (scores, suspects)
     }
 
-    /// Per column of `group`, the other columns that read the same evidence.
-    static func sharing(_ group: [SignalColumn]) -> [[Int]] {
-        group.indices.map { index in
-            group.indices.filter { $0 != index && group[$0].definition.evidence == group[index].definition.evidence }
-        }
-    }
-
-    /// What column `index` of `group` adds to `entity`'s score: its contribution, or 0
-    /// when a column it shares its evidence with (`sharing`) contributes more, or as much
-    /// and comes first (one piece of evidence counts once, at its largest).
-    static func counted(_ index: Int, entity: Int, in group: [SignalColumn], sharing: [Int]) -> Double {
-        func contribution(_ column: SignalColumn) -> Double {
-            entity < column.values.count ? column.definition.contribution(of: column.values[entity]) : 0
-        }
-        let own = contribution(group[index])
-        guard own > 0 else { return 0 }
-        for other in sharing {
-            let theirs = contribution(group[other])
-            if theirs > own || (theirs == own && other < index) { return 0 }
-        }
-        return own
-    }
-
-    /// Every signal measured for `entity`, fired ones first by what they add to its score.
-    static func evidence(of entity: Int, in group: [SignalColumn], sharing: [[Int]]) -> [SignalEvidence] {
+    /// Every signal measured for `entity`, fired ones first by contribution.
+    static func evidence(of entity: Int, in group: [SignalColumn]) -> [SignalEvidence] {
         var evidence: [SignalEvidence] = []
-        for (index, column) in group.enumerated() where entity < column.values.count && !column.values[entity].isNaN {
+        for column in group where entity < column.values.count && !column.values[entity].isNaN {
             let definition = column.definition
             let value = column.values[entity]
             evidence.append(
                 SignalEvidence(
                     signal: definition.name, description: definition.description, value: value,
                     threshold: definition.threshold, weight: definition.weight,
-                    contribution: counted(index, entity: entity, in: group, sharing: sharing[index]),
+                    contribution: definition.contribution(of: value),
                     samples: column.samples[UInt32(entity)] ?? []))
         }
         return evidence.sorted { ($1.contribution, $0.signal) < ($0.contribution, $1.signal) }

@@ -17,15 +17,10 @@ public struct SignalDefinition: Sendable, Hashable {
     public var saturation: Double
     /// The largest contribution the signal can make to a score, in (0, 1].
     public var weight: Double
-    /// The piece of evidence the signal reads; by default its own name. Signals of one
-    /// entity kind and category that read the same piece (two views of a buyer's praise
-    /// of one client shop) are one piece of evidence to the noisy-OR: the score counts
-    /// only the largest of their contributions, not each as independent.
-    public var evidence: String
 
     public init(
         name: String, entityKind: EntityKind, category: FraudCategory, description: String,
-        threshold: Double, saturation: Double, weight: Double, evidence: String? = nil
+        threshold: Double, saturation: Double, weight: Double
     ) {
         self.name = name
         self.entityKind = entityKind
@@ -34,7 +29,6 @@ public struct SignalDefinition: Sendable, Hashable {
         self.threshold = threshold
         self.saturation = saturation
         self.weight = weight
-        self.evidence = evidence ?? name
     }
 
     /// How much `value` adds to a score: nothing below the threshold; from the threshold

@@ -79,23 +79,4 @@ import Testing
         #expect(suspects[0].evidence.map(\.signal) == ["a", "b"])
         #expect(suspects[1].evidence.map(\.signal) == ["a"])
     }
-
-    /// `a` and `b` read one piece of evidence, `c` another: the score counts the larger
-    /// of `a` and `b` once (noisy-OR with `c`), and the smaller adds nothing.
-    @Test func signalsReadingOneEvidenceCountOnce() {
-        var export = Export()
-        for id in ["shop-a", "shop-b"] { _ = export.dictionaries.accounts.intern(id) }
-        var a = Self.definition("a", weight: 0.8), b = Self.definition("b", weight: 0.5)
-        a.evidence = "praise"
-        b.evidence = "praise"
-        let columns = [
-            SignalColumn(definition: a, values: [3, 0]), SignalColumn(definition: b, values: [3, 3]),
-            SignalColumn(definition: Self.definition("c", weight: 0.5), values: [3, 3]),
-        ]
-        let (scores, suspects) = Scorer.score(columns, export: export, config: DetectionConfig(detectors: []))
-        #expect(abs(scores[0].score - 0.9) < 1e-12, "1 - (1 - 0.8)(1 - 0.5), not with b's 0.5 again")
-        #expect(abs(scores[1].score - 0.75) < 1e-12, "b counts where a does not fire")
-        let evidence = Dictionary(uniqueKeysWithValues: suspects[0].evidence.map { ($0.signal, $0.contribution) })
-        #expect(evidence == ["a": 0.8, "b": 0, "c": 0.5])
-    }
 }

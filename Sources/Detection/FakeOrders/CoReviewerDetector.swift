@@ -33,7 +33,7 @@ public struct CoReviewerDetector: Detector {
             SignalDefinition(
                 name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
                 description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer bought at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer",
-                threshold: 4, saturation: 7.5, weight: 0.75, evidence: Self.clientPraise),
+                threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "shop_praise_surprise", entityKind: .shop, category: .fakeOrders,
                 description: "-log10 of the chance that so many of the shop's kept orders carry a positive review at the platform's share (a ring reviews every order it fakes)",
@@ -41,16 +41,9 @@ public struct CoReviewerDetector: Detector {
             SignalDefinition(
                 name: "buyer_praise_excess", entityKind: .buyer, category: .fakeOrders,
                 description: "share of a suspect shop's praise the platform's share does not explain, for the shop the buyer praised, times the share of its own orders the buyer praised (lower bound): a ring member praises what it buys",
-                threshold: 0.15, saturation: 0.3, weight: 0.5, evidence: Self.clientPraise),
+                threshold: 0.15, saturation: 0.3, weight: 0.5),
         ]
     }
-
-    /// The evidence both buyer signals read: the buyer's praise of a suspect client shop
-    /// (the pair inherits the shops' shared reviewers, the excess the shop's surplus
-    /// praise; the excess's only own evidence, the buyer's praised share, is high for
-    /// any keen reviewer). Counted once, the two put 11/6/3/1 honest buyers of an
-    /// independent generator's brushing clients on the blacklist no more.
-    static let clientPraise = "buyer_praise_of_client_shop"
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
         let orders = export.orders
@@ -108,13 +101,19 @@ public struct CoReviewerDetector: Detector {
         return DetectorOutput(signals: [
             SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
             SignalColumn(definition: buyerSignal, values: buyerColumn, samples: buyerSamples),
-        ] + praiseColumns(export, reviewed: reviewed, shops: shops, buyers: buyers, config: config))
+        ] + praiseColumns(
+            export, reviewed: reviewed, shops: shops, buyers: buyers,
+            pairOf: (0..<accountCount).map { buyerColumn[$0] >= buyerSignal.threshold ? pairs.pairKeys[Int(buyerPair[$0])] : .max },
+            config: config))
     }
 
     /// The praise-rate signals of shops and buyers (`PraiseRates`), with the praised orders
-    /// as samples.
+    /// as samples. `pairOf` is each buyer's co-reviewer pair (`a << 32 | b`, `UInt64.max`
+    /// when that signal does not fire for it): the praise of those two shops is the
+    /// pair's evidence, and a buyer's praise excess reads its other praise only.
     func praiseColumns(
-        _ export: Export, reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, config: DetectionConfig
+        _ export: Export, reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, pairOf: [UInt64],
+        config: DetectionConfig
     ) -> [SignalColumn] {
         let orders = export.orders
         let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
@@ -122,7 +121,7 @@ public struct CoReviewerDetector: Detector {
             buyers: orders.buyer, shops: orders.shop, kept: orders.status.map { $0 != refunded && $0 != cancelled },
             praised: reviewed, accountCount: export.dictionaries.accounts.count,
             minimumOrders: Int(config["fake_orders.min_orders"]), minimumSurprise: config["fake_orders.praise_min_surprise"],
-            confidenceZ: config["fake_orders.share_confidence_z"])
+            confidenceZ: config["fake_orders.share_confidence_z"], pairOf: pairOf)
         let shopSignal = signal("shop_praise_surprise", config)
         let buyerSignal = signal("buyer_praise_excess", config)
         let names = export.dictionaries.accounts, orderNames = export.dictionaries.orders
