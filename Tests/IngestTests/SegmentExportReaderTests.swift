@@ -11,6 +11,15 @@ import TestSupport
         }
     }
 
+    /// Every file of `folder` by name, for a fake door.
+    private func files(of folder: TemporaryDirectory) throws -> [String: [UInt8]] {
+        var contents: [String: [UInt8]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            contents[name] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.path(name))))
+        }
+        return contents
+    }
+
     @Test func loadsNativeFilesIdenticallyForAnyThreadCount() throws {
         let folder = try TemporaryDirectory()
         let sample = SampleExport.make(orders: 5000, seed: 21)
@@ -33,10 +42,7 @@ import TestSupport
         let sample = SampleExport.make(orders: 3000, seed: 4)
         try writeNative(sample, into: folder)
         let mapped = try ExportReader().load(folder.path)
-        var contents: [String: [UInt8]] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-            contents[name] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.path(name))))
-        }
+        let contents = try files(of: folder)
         let read = try ExportReader(files: MemoryFiles(contents, readLimit: 1000)).load(folder.path)
         let expected = ExportSegments.encode(sample, threads: 1).map(\.bytes)
         #expect(ExportSegments.encode(mapped.export, threads: 1).map(\.bytes) == expected)
@@ -64,10 +70,7 @@ import TestSupport
         } throws: { error in
             "\(error)".hasPrefix("orders.cwseg: table orders: truncated file (0 bytes)")
         }
-        var contents: [String: [UInt8]] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-            contents[name] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.path(name))))
-        }
+        let contents = try files(of: folder)
         #expect(throws: IngestError(file: "dictionaries.cwseg", problem: .unreadable("Input/output error"))) {
             try ExportReader(files: MemoryFiles(contents, failAfter: 100)).load(folder.path)
         }
