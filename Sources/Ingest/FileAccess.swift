@@ -26,32 +26,27 @@ extension FileAccess {
     }
 
     /// The whole file at `path` read through `open` into memory of its own, of the size
-    /// the file says it has (then grown, should it hold more).
+    /// the file says it has and a page more, so that the read finding its end needs no
+    /// room of its own (doubled, should the file hold more).
     func readWhole(_ path: String, name: String) throws(IngestError) -> FileBytes {
         var source = try open(path, name: name)
-        var bytes: [UInt8] = []
-        if let expected = source.expectedBytes, expected > 0 {
-            var failure: IngestError?
-            bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
-                do throws(IngestError) {
-                    while initialized < expected {
-                        let count = try source.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[initialized...])))
-                        if count == 0 { return }
-                        initialized += count
-                    }
-                } catch {
-                    failure = error
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: (source.expectedBytes ?? 0) + 4096, alignment: 64)
+        var count = 0
+        do throws(IngestError) {
+            while true {
+                if count == buffer.count {
+                    let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * buffer.count, alignment: 64)
+                    larger.copyMemory(from: UnsafeRawBufferPointer(buffer))
+                    buffer.deallocate()
+                    buffer = larger
                 }
+                let read = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
+                if read == 0 { return FileBytes(owning: buffer, count: count) }
+                count += read
             }
-            if let failure { throw failure }
-            if bytes.count < expected { return FileBytes(copying: bytes) }
-        }
-        let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 22, alignment: 16)
-        defer { piece.deallocate() }
-        while true {
-            let count = try source.read(into: piece)
-            if count == 0 { return FileBytes(copying: bytes) }
-            bytes.append(contentsOf: piece[0..<count])
+        } catch {
+            buffer.deallocate()
+            throw error
         }
     }
 }
