@@ -80,8 +80,12 @@ extension WaybillTrajectory {
                         var grouping = PartitionGrouping(largest: largest)
                         var further: [(order: UInt32, waybill: UInt32)] = []
                         let mine = (partitions.partitionCount * worker / workers)..<(partitions.partitionCount * (worker + 1) / workers)
+                        // The grouped part of this worker's copied scans is given back as it
+                        // goes, for the output arrays' first writes to reuse.
+                        var unreleased = partitions.offsets[mine.lowerBound]
                         for partition in mine {
                             grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output, further: &further)
+                            unreleased = partitions.release(unreleased..<partitions.offsets[partition + 1])
                         }
                         return further
                     }
@@ -130,6 +134,12 @@ extension WaybillTrajectory {
     /// earlier than the one before it (the caller then orders the rows and calls again).
     /// The trajectory's fields live in locals during the pass and location facts are
     /// folded in without branches (a missing location leaves them unchanged).
+    ///
+    /// A scan without a time (`Missing.time`, which orders first) is a scan of its event
+    /// and place all the same (terminal, transit, moved, weight, order, outlet), but its
+    /// time is unknown, not early: start, signing and pickup times are the earliest known
+    /// ones (the signing place is that of the signed scan giving the time), a hop needs a
+    /// time at both ends, and a waybill whose scans have no time at all is not stalled.
     static func traceInTimeOrder(
         _ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
     ) -> WaybillTrajectory? {
@@ -168,7 +178,7 @@ extension WaybillTrajectory {
                 flags |= Flags.terminal.rawValue
                 if signedAt == Missing.time {
                     signedAt = at
-                    signedLocation = location
+                    signedLocation = at == Missing.time ? absent : location
                 }
             case ScanEvent.returned.rawValue:
                 flags |= Flags.terminal.rawValue
@@ -179,11 +189,14 @@ extension WaybillTrajectory {
             let located = location != absent
             if origin == absent { origin = location }
             let moved = located && location != origin
-            let hop = located && previousLocation != absent && location != previousLocation
+            // Only scans with a time end a hop; the ones without come first, before any that
+            // could start one.
+            let timed = located && at != Missing.time
+            let hop = timed && previousLocation != absent && location != previousLocation
                 && at &- previousAt < rules.minimumHopSeconds
             flags |= (moved ? Flags.moved.rawValue : 0) | (hop ? Flags.impossibleHop.rawValue : 0)
-            previousLocation = located ? location : previousLocation
-            previousAt = located ? at : previousAt
+            previousLocation = timed ? location : previousLocation
+            previousAt = timed ? at : previousAt
         }
         trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
         trajectory.courier = scans.courier[Int(first)]
@@ -201,7 +214,7 @@ extension WaybillTrajectory {
             let paid = scans.paidAt[Int(order)]
             if paid != Missing.time && firstPickup < paid { flags |= Flags.pickupBeforePayment.rawValue }
         }
-        if flags & Flags.terminal.rawValue == 0 && lastAt < rules.stalledBefore {
+        if flags & Flags.terminal.rawValue == 0 && lastAt != Missing.time && lastAt < rules.stalledBefore {
             flags |= Flags.stalled.rawValue
         }
         trajectory.flags = Flags(rawValue: flags)
