@@ -231,7 +231,9 @@ import Testing
         ScanColumns.with(table, paidAt: []) { scans in
             let partitions = WaybillScanPartitions(scans: scans, waybillCount: times.count + 1, threads: 1)
             for row in times.indices {
-                let packed = PackedScan(row, of: scans, waybill: UInt16(WaybillScanPartitions.width - 1 - row))
+                let packed = PackedScan(
+                    at: scans.at[row], order: scans.order[row], courier: scans.courier[row], location: scans.location[row],
+                    grams: scans.grams[row], waybill: UInt16(WaybillScanPartitions.width - 1 - row), event: scans.event[row])
                 let fits = times[row] == Missing.time || (times[row] > -(1 << 39) && times[row] < (1 << 39) - 1)
                 #expect(packed.at == (fits ? times[row] : nil), "time \(times[row])")
                 #expect(packed.order == table.order[row])

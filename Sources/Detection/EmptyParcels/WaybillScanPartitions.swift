@@ -183,15 +183,20 @@ struct WaybillScanPartitions: @unchecked Sendable {
         into packed: UnsafeMutableBufferPointer<PackedScan>, waybillCount: Int, outsideTimes: inout [(Int, Int64)]
     ) {
         let local = width &- 1
+        // The columns' addresses in locals, read once rather than at each row.
+        let waybills = scans.waybill, times = scans.at, orders = scans.order, couriers = scans.courier
+        let locations = scans.location, grams = scans.grams, events = scans.event
         for row in range {
-            let key = Int(scans.waybill[row])
+            let key = Int(waybills[row])
             guard key < waybillCount else { continue }
             let partition = key >> widthShift
             let position = cursors[partition]
-            packed[position] = PackedScan(row, of: scans, waybill: UInt16(truncatingIfNeeded: key & local))
-            let at = scans.at[row]
-            if !PackedScan.fits(at) && at != Missing.time { outsideTimes.append((position, at)) }
             cursors[partition] = position &+ 1
+            let at = times[row]
+            packed[position] = PackedScan(
+                at: at, order: orders[row], courier: couriers[row], location: locations[row], grams: grams[row],
+                waybill: UInt16(truncatingIfNeeded: key & local), event: events[row])
+            if !PackedScan.fits(at) && at != Missing.time { outsideTimes.append((position, at)) }
         }
     }
 }
@@ -227,19 +232,18 @@ struct PackedScan {
         UInt64(bitPattern: at &- (outsideTime &+ 1)) < UInt64(bitPattern: missingTime &- outsideTime &- 1)
     }
 
-    /// Scan `row` of `scans`, whose waybill is `waybill` within its partition.
+    /// A scan of these fields, whose waybill is `waybill` within its partition.
     @inline(__always)
-    init(_ row: Int, of scans: ScanColumns, waybill: UInt16) {
-        let at = scans.at[row]
+    init(at: Int64, order: UInt32, courier: UInt32, location: UInt32, grams: Int32, waybill: UInt16, event: UInt8) {
         let stored = Self.fits(at) ? at : at == Missing.time ? Self.missingTime : Self.outsideTime
         atLow = UInt32(truncatingIfNeeded: stored)
         atHigh = Int8(truncatingIfNeeded: stored >> 32)
-        order = scans.order[row]
-        courier = scans.courier[row]
-        location = scans.location[row]
-        grams = scans.grams[row]
+        self.order = order
+        self.courier = courier
+        self.location = location
+        self.grams = grams
         self.waybill = waybill
-        event = scans.event[row]
+        self.event = event
     }
 
     /// The scan's time, nil when it lies outside the 40 bits.

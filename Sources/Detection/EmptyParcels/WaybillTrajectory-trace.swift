@@ -276,13 +276,7 @@ struct PartitionGrouping {
                 for index in 0...width { starts[index] = 0 }
                 for scan in mine { starts[Int(scan.waybill) &+ 1] &+= 1 }
                 for index in 0..<width { starts[index &+ 1] &+= starts[index] }
-                for index in mine.indices {
-                    let scan = mine[index], local = Int(scan.waybill)
-                    copy.place(
-                        scan, waybill: UInt32(truncatingIfNeeded: base &+ local),
-                        time: partitions.time(of: scan, at: rows.lowerBound &+ index), at: starts[local])
-                    starts[local] &+= 1
-                }
+                copy.placeGrouped(mine, from: rows.lowerBound, of: partitions, base: base, starts: starts)
                 for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
                 let scans = copy.columns(count: rows.count, paidAt: scans.paidAt)
                 // Each counter now holds its group's end, which is the next group's start.
@@ -337,16 +331,28 @@ final class PartitionScans: @unchecked Sendable {
         grams = .init(count: capacity)
     }
 
-    /// Unpacks `scan` of `waybill`, at `time`, to `position` (below the capacity).
-    @inline(__always)
-    func place(_ scan: PackedScan, waybill id: UInt32, time: Int64, at position: Int) {
-        waybill.values[position] = id
-        order.values[position] = scan.order
-        courier.values[position] = scan.courier
-        event.values[position] = scan.event
-        at.values[position] = time
-        location.values[position] = scan.location
-        grams.values[position] = scan.grams
+    /// Unpacks one partition's packed scans `mine` (positions `first...` of the partitions'
+    /// copy, waybills from `base`) in grouped order: each scan to its waybill's next slot,
+    /// `starts[local]`, which moves on (group starts on entry, group ends on return). The
+    /// columns' addresses are read once, not at each scan.
+    func placeGrouped(
+        _ mine: UnsafeBufferPointer<PackedScan>, from first: Int, of partitions: WaybillScanPartitions, base: Int,
+        starts: UnsafeMutableBufferPointer<Int>
+    ) {
+        let waybill = waybill.values, order = order.values, courier = courier.values, event = event.values
+        let at = at.values, location = location.values, grams = grams.values
+        for index in mine.indices {
+            let scan = mine[index], local = Int(scan.waybill)
+            let position = starts[local]
+            starts[local] = position &+ 1
+            waybill[position] = UInt32(truncatingIfNeeded: base &+ local)
+            order[position] = scan.order
+            courier[position] = scan.courier
+            event[position] = scan.event
+            at[position] = partitions.time(of: scan, at: first &+ index)
+            location[position] = scan.location
+            grams[position] = scan.grams
+        }
     }
 
     /// The first `count` copied scans as columns (orders' `paidAt` is shared).
