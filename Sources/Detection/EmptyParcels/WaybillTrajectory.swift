@@ -15,7 +15,7 @@ public struct WaybillTrajectory: Sendable, Equatable {
         public static let transit = Flags(rawValue: 1 << 0)
         /// A `signed` or `returned` scan: the parcel reached an end.
         public static let terminal = Flags(rawValue: 1 << 1)
-        /// The first `pickup` is earlier than the payment of the shipped order.
+        /// The first `pickup` with a time is earlier than the payment of the shipped order.
         public static let pickupBeforePayment = Flags(rawValue: 1 << 2)
         /// Two consecutive located scans with times, at different locations closer in time
         /// than `TrajectoryRules.minimumHopSeconds`: a parcel cannot move that fast.
