@@ -149,8 +149,11 @@ public struct LoadedExport: Sendable {
 }
 
 /// The CSV files of an export, in the order a file-by-file load reads them (`rawValue`).
-enum ExportTable: Int, CaseIterable, Sendable {
+public enum ExportTable: Int, CaseIterable, Sendable {
     case orders, ratings, logistics, accounts
+
+    /// Every table's file names, plain CSV and LZ4 frame, in file order.
+    public static let fileNames = allCases.flatMap { [$0.schema.fileNames.plain, $0.schema.fileNames.compressed] }
 
     /// The table's schema: its file's name and columns, and where they go in `Export`.
     var schema: any ExportTableSchema.Type {

@@ -46,8 +46,7 @@ struct ExportArguments: ParsableArguments {
     /// The size of the export's table files (CSV or CSV.lz4) in `folder`: what a load reads.
     private static func tableFileBytes(in folder: String) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        let tables = ["orders", "ratings", "logistics", "accounts"].flatMap { ["\($0).csv", "\($0).csv.lz4"] }
-        return names.filter(tables.contains).reduce(0) { total, name in
+        return names.filter(ExportTable.fileNames.contains).reduce(0) { total, name in
             let size = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(name)")[.size]) as? Int
             return total + (size ?? 0)
         }
