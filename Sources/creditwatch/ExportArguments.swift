@@ -1,5 +1,6 @@
-import Columnar
 import ArgumentParser
+import CHeap
+import Columnar
 import Foundation
 import Ingest
 
@@ -30,6 +31,7 @@ struct ExportArguments: ParsableArguments {
         _ folder: String, threads: Int, progress: ProgressLine? = nil, columns: ExportColumns? = nil,
         tablesRead: (@Sendable (Export, [String]) -> Void)? = nil
     ) throws -> LoadedExport {
+        _ = heapForLoading
         let files = CountedFiles()
         var reader = ExportReader(files: files)
         reader.threads = threads
@@ -42,6 +44,11 @@ struct ExportArguments: ParsableArguments {
             throw CommandFailure.input("\(folder)/\(error)")
         }
     }
+
+    /// glibc's heap set up for loading an export (freed blocks reused, huge pages: `CHeap`),
+    /// once, before a command's first load; commands that load no export (`--help`,
+    /// the list store's) keep glibc's defaults.
+    private static let heapForLoading: Void = { _ = cw_heap_prefer_reuse_and_huge_pages(1 << 30) }()
 
     /// The size of the export's table files (CSV or CSV.lz4) in `folder`: what a load reads.
     private static func tableFileBytes(in folder: String) -> Int {
