@@ -31,6 +31,7 @@ struct ExportArguments: ParsableArguments {
         _ folder: String, threads: Int, progress: ProgressLine? = nil, columns: ExportColumns? = nil,
         tablesRead: (@Sendable (Export, [String]) -> Void)? = nil
     ) throws -> LoadedExport {
+        try requireFolder(folder)
         _ = heapForLoading
         let files = CountedFiles()
         var reader = ExportReader(files: files)
@@ -43,6 +44,16 @@ struct ExportArguments: ParsableArguments {
         } catch {
             throw CommandFailure.input("\(folder)/\(error)")
         }
+    }
+
+    /// Fails (exit code 65) unless `folder` is a folder: a mistyped path is named as such,
+    /// not as the first file missing from it.
+    static func requireFolder(_ folder: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+            throw CommandFailure.input("\(folder): no such export folder")
+        }
+        guard isFolder.boolValue else { throw CommandFailure.input("\(folder): not a folder (an export is a folder of CSV or .cwseg files)") }
     }
 
     /// glibc's heap set up for loading an export (freed blocks reused, huge pages: `CHeap`),

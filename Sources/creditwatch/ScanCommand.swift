@@ -57,6 +57,9 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let progress = ProgressLine(quiet: quiet)
         let startedAt = Int64(Date().timeIntervalSince1970)
+        try ExportArguments.requireFolder(exportDirectory)
+        if let problem = Self.problem(writing: store) { throw CommandFailure.store("--store \(store): \(problem)") }
+        if let report, let problem = Self.problem(writing: report) { throw CommandFailure.input("--report \(report): \(problem)") }
         let settings = try loadConfig(config)
         let truth = labels ? try LabelComparison.labels(in: exportDirectory) : nil
 
@@ -113,6 +116,18 @@ struct ScanCommand: ParsableCommand {
             print(summary)
             print("\nagainst labels.csv\n" + evaluation.table, terminator: "")
         }
+    }
+
+    /// Why the file at `path` could not be written once the scan is done, or nil: checked
+    /// before the long work, so a mistyped `--store` or `--report` fails at once.
+    static func problem(writing path: String) -> String? {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            return isFolder.boolValue ? "is a folder, not a file" : nil
+        }
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder) && isFolder.boolValue
+            ? nil : "no folder \(parent) to write it in"
     }
 
     /// What a person reads after a scan: volume and speed, suspects per category and
