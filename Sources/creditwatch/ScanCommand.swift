@@ -46,7 +46,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Also write the run as a Markdown report to this file.")
     var report: String?
 
-    @Flag(help: "No progress lines on stderr.")
+    @Flag(help: "No progress lines on stderr (there are none when stderr is not a terminal).")
     var quiet = false
 
     func validate() throws {
