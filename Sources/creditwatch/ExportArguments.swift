@@ -5,13 +5,13 @@ import Foundation
 import Ingest
 
 /// The export folder and core count of the commands that load an export and work on it
-/// (`convert`, `features`, `inspect`), and the load itself with its error turned into
+/// (`convert`, `features`, `inspect`, `scan`), and the load itself with its error turned into
 /// exit code 65.
 struct ExportArguments: ParsableArguments {
     @Argument(help: "The export folder (CSV, CSV.lz4 or native .cwseg).")
     var exportDirectory: String
 
-    @Option(help: "Cores to use (default: all).")
+    @Option(help: "Cores to use, all of this machine's by default.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

@@ -36,7 +36,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Honest orders to place (default: buyers * days / 10).")
     var orders: Int?
 
-    @Option(help: "Fraud profile: \(FraudProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Fraud profile (docs/DATASETS.md).")
     var fraud: FraudProfile = .mixed
 
     @Option(help: "How hard the fraud hides, 0 (not at all) to 3.")

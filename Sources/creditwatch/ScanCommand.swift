@@ -25,17 +25,13 @@ struct ScanCommand: ParsableCommand {
               creditwatch scan datasets/sample --report scan.md
             """)
 
-    @Argument(help: "The export folder.")
-    var exportDirectory: String
+    @OptionGroup var input: ExportArguments
 
     @Option(help: "The list store file (created when missing).")
     var store: String = Store.defaultPath
 
     @Option(help: "A config file with thresholds and weights (see `creditwatch config`).")
     var config: String?
-
-    @Option(help: "Cores to use (default: all).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Compare the scores with the export's labels.csv: precision, recall, F1 and PR-AUC per kind and category.")
     var labels = false
@@ -50,11 +46,11 @@ struct ScanCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard labels || !json else { throw ValidationError("--json goes with --labels") }
     }
 
     func run() throws {
+        let exportDirectory = input.exportDirectory, threads = input.threads
         let progress = ProgressLine(quiet: quiet)
         let startedAt = Int64(Date().timeIntervalSince1970)
         try ExportArguments.requireFolder(exportDirectory)
@@ -64,7 +60,7 @@ struct ScanCommand: ParsableCommand {
         let truth = labels ? try LabelComparison.labels(in: exportDirectory) : nil
 
         progress.begin("loading \(exportDirectory)")
-        let loaded = try ExportArguments.load(exportDirectory, threads: threads, progress: progress)
+        let loaded = try input.load(progress: progress)
         let fingerprint: String
         do {
             fingerprint = try ExportFingerprint.of(exportDirectory, threads: threads)

@@ -27,7 +27,7 @@ struct MoveOptions: ParsableArguments {
     @Option(help: "Why: recorded in the entry's history.")
     var note = ""
 
-    @Option(help: "Who: recorded in the entry's history (default: $USER).")
+    @Option(help: "Who, recorded in the entry's history: your $USER by default.")
     var actor = ProcessInfo.processInfo.environment["USER"] ?? "creditwatch"
 
     /// The time of a move: now, in Unix seconds.

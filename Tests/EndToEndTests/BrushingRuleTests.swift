@@ -31,7 +31,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         let scan = try CreditWatchProcess.run(["scan", folder.path("nowhere"), "--store", folder.path("s.sqlite")])
         #expect(scan.exitCode == 65)
-        #expect(scan.stderr.contains("orders.csv"))
+        #expect(scan.stderr == "creditwatch: error: \(folder.path("nowhere")): no such export folder\n")
         #expect(scan.stdout.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: folder.path("s.sqlite")))
     }
