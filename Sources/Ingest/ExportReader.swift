@@ -88,7 +88,7 @@ public struct ExportReader: Sendable {
     private func read(
         _ table: ExportTable, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
     ) throws(IngestError) -> FileLoad? {
-        let file = try read(in: folder, as: table.schema, into: &export, columns: columns, cores: cores)
+        let file = try table.schema.read(with: self, in: folder, into: &export, columns: columns, cores: cores)
         if file == nil && table == .orders { throw IngestError(file: table.schema.fileNames.plain, problem: .missingFile) }
         return file
     }
@@ -106,7 +106,7 @@ public struct ExportReader: Sendable {
     /// Reads the schema's file, `NAME.csv` or `NAME.csv.lz4`, from `folder` into the target
     /// (only table `NAME`'s columns of `columns`, when given) with its tasks on `cores`;
     /// how the file loaded, or nil when neither file exists.
-    private func read<Schema: TableSchema>(
+    func read<Schema: TableSchema>(
         in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
         columns: ExportColumns? = nil, cores: any TaskRunner
     ) throws(IngestError) -> FileLoad? {
@@ -146,6 +146,14 @@ public struct ExportReader: Sendable {
 public struct LoadedExport: Sendable {
     public var export: Export
     public var report: LoadReport
+}
+
+extension ExportTableSchema {
+    static func read(
+        with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
+    ) throws(IngestError) -> FileLoad? {
+        try reader.read(in: folder, as: Self.self, into: &export, columns: columns, cores: cores)
+    }
 }
 
 /// The CSV files of an export, in the order a file-by-file load reads them (`rawValue`).

@@ -93,6 +93,12 @@ protocol ExportTableSchema: TableSchema where Target == Export {
     associatedtype Rows
     /// The table of `Export` the file's rows are read into.
     static var rows: WritableKeyPath<Export, Rows> { get }
+    /// Reads the table's file in `folder` into `export` with `reader` (`ExportReader.read`):
+    /// a requirement, so that a table reached through `ExportTable.schema` runs the reader
+    /// specialized for its schema.
+    static func read(
+        with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
+    ) throws(IngestError) -> FileLoad?
 }
 
 extension ExportTableSchema {
