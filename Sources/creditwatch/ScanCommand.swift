@@ -156,7 +156,9 @@ struct ScanCommand: ParsableCommand {
             text += "\nfindings\n"
             for finding in result.findings.prefix(20) { text += "  \(finding.title)\n" }
         }
-        text += "\nstore: \(store)   next: creditwatch suspects --store \(store)   creditwatch explain KIND ID --store \(store)"
+        text += "\nstore: \(store)\nnext:  creditwatch suspects --store \(store)\n"
+        let (kind, id) = top.first.map { ($0.entityKind.rawValue, $0.entityId) } ?? ("KIND", "ID")
+        text += "       creditwatch explain \(kind) \(id) --store \(store)"
         return text
     }
 }

@@ -18,6 +18,11 @@ import TestSupport
         #expect(suspects.contains { $0.contains("acct-1013") })
         #expect(!scan.stdout.contains("shop-flash"))
         #expect(!scan.stdout.contains("shop-quiet"))
+        let hint = scan.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let hintWords = hint.split(separator: " ").map(String.init)
+        #expect(hintWords.prefix(2) == ["creditwatch", "explain"] && hintWords.suffix(2) == ["--store", store])
+        let hinted = try CreditWatchProcess.run(Array(hintWords.dropFirst()))
+        #expect(hinted.exitCode == 0, "the explain command the scan suggests runs: \(hinted.stderr)")
 
         let explain = try CreditWatchProcess.run(["explain", "shop", "shop-a", "--store", store])
         #expect(explain.exitCode == 0, "\(explain.stderr)")
