@@ -50,8 +50,10 @@ public enum Generator {
             }
             pending = outputs.taken()
             next += batch.count
-            plannedDone += batch.reduce(0) { $0 + $1.1 }
-            progress(Double(plannedDone) / Double(max(1, planned)))
+            if !batch.isEmpty {
+                plannedDone += batch.reduce(0) { $0 + $1.1 }
+                progress(Double(plannedDone) / Double(max(1, planned)))
+            }
         }
         try files.close()
         summary.accounts = try writeAccounts(world, folder: folder)
