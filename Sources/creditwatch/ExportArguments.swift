@@ -1,5 +1,4 @@
 import ArgumentParser
-import CHeap
 import Columnar
 import Foundation
 import Ingest
@@ -32,7 +31,7 @@ struct ExportArguments: ParsableArguments {
         tablesRead: (@Sendable (Export, [String]) -> Void)? = nil
     ) throws -> LoadedExport {
         try requireFolder(folder)
-        _ = heapForLoading
+        BulkHeap.prepare()
         let files = CountedFiles()
         var reader = ExportReader(files: files)
         reader.threads = threads
@@ -55,11 +54,6 @@ struct ExportArguments: ParsableArguments {
         }
         guard isFolder.boolValue else { throw CommandFailure.input("\(folder): not a folder (an export is a folder of CSV or .cwseg files)") }
     }
-
-    /// glibc's heap set up for loading an export (freed blocks reused, huge pages: `CHeap`),
-    /// once, before a command's first load; commands that load no export (`--help`,
-    /// the list store's) keep glibc's defaults.
-    private static let heapForLoading: Void = { _ = cw_heap_prefer_reuse_and_huge_pages(1 << 30) }()
 
     /// The size of the export's table files (CSV or CSV.lz4) in `folder`: what a load reads.
     private static func tableFileBytes(in folder: String) -> Int {

@@ -55,6 +55,7 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        BulkHeap.prepare()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let config = GeneratorConfig(
             seed: seed, shops: shops, buyers: buyers, days: days, orders: orders, fraud: fraud,
