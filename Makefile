@@ -50,7 +50,8 @@ demo: build
 	$(BIN) suspects --store $(DEMO)/creditwatch.sqlite --limit 15
 	@echo
 	@echo "report:     $(DEMO)/report.md"
-	@echo "list store: $(DEMO)/creditwatch.sqlite  (try: $(BIN) explain shop ID --store $(DEMO)/creditwatch.sqlite)"
+	@shop=$$($(BIN) suspects --store $(DEMO)/creditwatch.sqlite --format csv | awk -F, '$$3 == "shop" { print $$4; exit }'); \
+	echo "list store: $(DEMO)/creditwatch.sqlite  (next: $(BIN) explain shop $$shop --store $(DEMO)/creditwatch.sqlite)"
 
 # The larger benchmark exports of datasets/README.md (git-ignored). SAMPLE rebuilds the committed sample.
 GENERATE = $(BIN) generate --shops 2000 --buyers 100000 --days 60

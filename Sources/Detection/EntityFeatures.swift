@@ -158,12 +158,7 @@ public enum EntityFeatures {
         var start = 0
         for part in 1...parts {
             // The first entity at or after `start` whose rows begin at or past the cut.
-            var low = part == parts ? entities : start, high = entities
-            let cut = total * part / parts
-            while low < high {
-                let middle = (low + high) / 2
-                if offsets[middle] < cut { low = middle + 1 } else { high = middle }
-            }
+            let low = part == parts ? entities : offsets.lowerBound(of: total * part / parts, in: start..<entities)
             if low > start {
                 ranges.append(start..<low)
                 start = low

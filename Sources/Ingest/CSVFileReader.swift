@@ -451,7 +451,7 @@ struct HeaderBinding<Column: SchemaColumn> {
             columns.append(column)
         }
         for column in Column.allCases where column.isRequired && !bound.contains(column) {
-            throw IngestError(file: file, problem: .missingColumn(column.header))
+            throw IngestError(file: file, line: 1, problem: .missingColumn(column.header))
         }
         self.columns = columns
         self.names = names

@@ -8,8 +8,7 @@ import Columnar
 /// is the same for any thread count and however the file system splits its reads.
 public enum ExportFingerprint {
     /// The files that make up an export, in the order they are hashed.
-    public static let fileNames = ["orders", "ratings", "logistics", "accounts"].flatMap { ["\($0).csv", "\($0).csv.lz4"] }
-        + (["dictionaries"] + ExportSegments.tables).map(ExportSegments.fileName)
+    public static let fileNames = ExportTable.fileNames + (["dictionaries"] + ExportSegments.tables).map(ExportSegments.fileName)
 
     /// The bytes hashed as one unit: 4 MiB.
     public static let chunkBytes = 1 << 22

@@ -88,38 +88,29 @@ public struct ExportReader: Sendable {
     private func read(
         _ table: ExportTable, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
     ) throws(IngestError) -> FileLoad? {
-        let file: FileLoad?
-        switch table {
-        case .orders: file = try read("orders", in: folder, as: OrdersSchema.self, into: &export, columns: columns, cores: cores)
-        case .ratings: file = try read("ratings", in: folder, as: RatingsSchema.self, into: &export, columns: columns, cores: cores)
-        case .logistics:
-            file = try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, columns: columns, cores: cores)
-        case .accounts:
-            file = try read("accounts", in: folder, as: AccountsSchema.self, into: &export, columns: columns, cores: cores)
-        }
-        if file == nil && table == .orders { throw IngestError(file: "orders.csv", problem: .missingFile) }
+        let file = try table.schema.read(with: self, in: folder, into: &export, columns: columns, cores: cores)
+        if file == nil && table == .orders { throw IngestError(file: table.schema.fileNames.plain, problem: .missingFile) }
         return file
     }
 
     /// Reads `labels.csv` (or `labels.csv.lz4`) in `folder`.
     public func readLabels(in folder: String) throws(IngestError) -> [Label] {
         var labels = LabelColumns()
-        guard try read("labels", in: folder, as: LabelsSchema.self, into: &labels, cores: ConcurrentTasks.Cores(threads: threads))
-            != nil
+        guard try read(in: folder, as: LabelsSchema.self, into: &labels, cores: ConcurrentTasks.Cores(threads: threads)) != nil
         else {
-            throw IngestError(file: "labels.csv", problem: .missingFile)
+            throw IngestError(file: LabelsSchema.fileNames.plain, problem: .missingFile)
         }
         return labels.labels
     }
 
-    /// Reads `NAME.csv` or `NAME.csv.lz4` from `folder` into the target (only table
-    /// `name`'s columns of `columns`, when given) with its tasks on `cores`; how the file
-    /// loaded, or nil when neither file exists.
-    private func read<Schema: TableSchema>(
-        _ name: String, in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
+    /// Reads the schema's file, `NAME.csv` or `NAME.csv.lz4`, from `folder` into the target
+    /// (only table `NAME`'s columns of `columns`, when given) with its tasks on `cores`;
+    /// how the file loaded, or nil when neither file exists.
+    func read<Schema: TableSchema>(
+        in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
         columns: ExportColumns? = nil, cores: any TaskRunner
     ) throws(IngestError) -> FileLoad? {
-        let plain = "\(name).csv", compressed = "\(name).csv.lz4"
+        let (plain, compressed) = Schema.fileNames
         let plainPath = "\(folder)/\(plain)", compressedPath = "\(folder)/\(compressed)"
         let hasPlain = files.exists(plainPath), hasCompressed = files.exists(compressedPath)
         if hasPlain && hasCompressed { throw IngestError(file: plain, problem: .ambiguousFile(compressed)) }
@@ -130,7 +121,7 @@ public struct ExportReader: Sendable {
         var source = try files.open(hasPlain ? plainPath : compressedPath, name: fileName)
         if hasCompressed { source = LZ4FrameSource(source, name: fileName) }
         let reader = CSVFileReader(file: fileName, chunkSize: chunkSize, cores: cores)
-        let tally = try reader.read(&source, as: schema, into: &target, selected: columns.map { $0.columns[name] ?? [] })
+        let tally = try reader.read(&source, as: schema, into: &target, selected: columns.map { $0.columns[Schema.name] ?? [] })
         return FileLoad(
             name: fileName, rows: tally.rows, bytesRead: source.bytesRead, bytesDecoded: tally.bytesDecoded,
             seconds: Self.seconds(clock.now - started), unknownOrders: tally.unknownOrders)
@@ -157,30 +148,38 @@ public struct LoadedExport: Sendable {
     public var report: LoadReport
 }
 
+extension ExportTableSchema {
+    static func read(
+        with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
+    ) throws(IngestError) -> FileLoad? {
+        try reader.read(in: folder, as: Self.self, into: &export, columns: columns, cores: cores)
+    }
+}
+
 /// The CSV files of an export, in the order a file-by-file load reads them (`rawValue`).
-enum ExportTable: Int, CaseIterable, Sendable {
+public enum ExportTable: Int, CaseIterable, Sendable {
     case orders, ratings, logistics, accounts
 
-    /// The file's name without `.csv`, and the table's name in `ExportColumns`.
-    var name: String {
+    /// Every table's file names, plain CSV and LZ4 frame, in file order.
+    public static let fileNames = allCases.flatMap { [$0.schema.fileNames.plain, $0.schema.fileNames.compressed] }
+
+    /// The table's schema: its file's name and columns, and where they go in `Export`.
+    var schema: any ExportTableSchema.Type {
         switch self {
-        case .orders: "orders"
-        case .ratings: "ratings"
-        case .logistics: "logistics"
-        case .accounts: "accounts"
+        case .orders: OrdersSchema.self
+        case .ratings: RatingsSchema.self
+        case .logistics: LogisticsSchema.self
+        case .accounts: AccountsSchema.self
         }
     }
+
+    /// The file's name without `.csv`, and the table's name in `ExportColumns`.
+    var name: String { schema.name }
 
     /// The id spaces reading the table (only `columns`' columns of it, when given)
     /// interns into, and those it looks order ids up in.
     func idSpaces(columns: ExportColumns?) -> (interned: [WritableKeyPath<Export, IdDictionary>], resolved: [KeyPath<Export, IdDictionary>]) {
-        let selected = columns.map { $0.columns[name] ?? [] }
-        switch self {
-        case .orders: return OrdersSchema.idSpaces(selected: selected)
-        case .ratings: return RatingsSchema.idSpaces(selected: selected)
-        case .logistics: return LogisticsSchema.idSpaces(selected: selected)
-        case .accounts: return AccountsSchema.idSpaces(selected: selected)
-        }
+        schema.idSpaces(selected: columns.map { $0.columns[name] ?? [] })
     }
 
     /// `tables` (in file order) in lanes that can be read side by side: two tables whose
@@ -204,12 +203,7 @@ enum ExportTable: Int, CaseIterable, Sendable {
     /// Moves what reading the table into `side` wrote (its columns and the id spaces it
     /// interned into) into `export`.
     func move(from side: Export, into export: inout Export, columns: ExportColumns?) {
-        switch self {
-        case .orders: export.orders = side.orders
-        case .ratings: export.ratings = side.ratings
-        case .logistics: export.logistics = side.logistics
-        case .accounts: export.accounts = side.accounts
-        }
+        schema.moveRows(from: side, into: &export)
         for space in idSpaces(columns: columns).interned { export[keyPath: space] = side[keyPath: space] }
     }
 }

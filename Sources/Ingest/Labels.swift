@@ -22,6 +22,8 @@ struct LabelColumns {
 
 /// The columns of `labels.csv`.
 enum LabelsSchema: TableSchema {
+    static let name = "labels"
+
     enum Column: String, SchemaColumn {
         case entityKind = "entity_kind", entityID = "entity_id", category
 

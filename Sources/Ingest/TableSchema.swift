@@ -54,11 +54,16 @@ enum FieldDecoding<Target> {
 protocol TableSchema {
     associatedtype Column: SchemaColumn
     associatedtype Target
+    /// The file's name without `.csv` (or `.csv.lz4`).
+    static var name: String { get }
     /// How `column` is decoded and stored.
     static func decoding(_ column: Column) -> FieldDecoding<Target>
 }
 
 extension TableSchema {
+    /// The file's name as plain CSV and as an LZ4 frame.
+    static var fileNames: (plain: String, compressed: String) { ("\(name).csv", "\(name).csv.lz4") }
+
     /// Whether reading binds `column` when only `selected` columns (stored names) are
     /// wanted: a new-id column always, since its ids are the table's rows, through which
     /// other tables resolve their orders.
@@ -79,5 +84,26 @@ extension TableSchema {
             }
         }
         return (interned, resolved)
+    }
+}
+
+/// The schema of one of the export's own tables (not `labels.csv`): where in `Export` its
+/// rows go, so that a table's reading, id spaces and move into the export follow from it.
+protocol ExportTableSchema: TableSchema where Target == Export {
+    associatedtype Rows
+    /// The table of `Export` the file's rows are read into.
+    static var rows: WritableKeyPath<Export, Rows> { get }
+    /// Reads the table's file in `folder` into `export` with `reader` (`ExportReader.read`):
+    /// a requirement, so that a table reached through `ExportTable.schema` runs the reader
+    /// specialized for its schema.
+    static func read(
+        with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
+    ) throws(IngestError) -> FileLoad?
+}
+
+extension ExportTableSchema {
+    /// Moves the table's rows read into `side` into `export`.
+    static func moveRows(from side: Export, into export: inout Export) {
+        export[keyPath: rows] = side[keyPath: rows]
     }
 }

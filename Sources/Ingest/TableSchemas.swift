@@ -9,7 +9,10 @@ private let accountKinds = Vocabulary(AccountKind.allCases.map(\.name))
 
 /// `orders.csv` into `OrdersTable`. Order ids are interned first, so an order's id is
 /// its row; an id seen twice is a `duplicateOrder` error.
-enum OrdersSchema: TableSchema {
+enum OrdersSchema: ExportTableSchema {
+    static let name = "orders"
+    static var rows: WritableKeyPath<Export, OrdersTable> { \.orders }
+
     enum Column: String, SchemaColumn {
         case orderID = "order_id", buyerID = "buyer_id", shopID = "shop_id", itemID = "item_id"
         case amount, createdAt = "created_at", paidAt = "paid_at", confirmedAt = "confirmed_at"
@@ -45,7 +48,10 @@ enum OrdersSchema: TableSchema {
 }
 
 /// `ratings.csv` into `RatingsTable`; the order is optional and may be unknown.
-enum RatingsSchema: TableSchema {
+enum RatingsSchema: ExportTableSchema {
+    static let name = "ratings"
+    static var rows: WritableKeyPath<Export, RatingsTable> { \.ratings }
+
     enum Column: String, SchemaColumn {
         case orderID = "order_id", buyerID = "buyer_id", shopID = "shop_id", itemID = "item_id"
         case stars, createdAt = "created_at", textLength = "text_len", hasMedia = "has_media"
@@ -75,7 +81,10 @@ enum RatingsSchema: TableSchema {
 }
 
 /// `logistics.csv` into `LogisticsTable`; the order may be unknown.
-enum LogisticsSchema: TableSchema {
+enum LogisticsSchema: ExportTableSchema {
+    static let name = "logistics"
+    static var rows: WritableKeyPath<Export, LogisticsTable> { \.logistics }
+
     enum Column: String, SchemaColumn {
         case trackingNumber = "tracking_no", orderID = "order_id", courierID = "courier_id"
         case event, at, location, weightGrams = "weight_g"
@@ -99,7 +108,10 @@ enum LogisticsSchema: TableSchema {
 }
 
 /// `accounts.csv` into `AccountsTable`.
-enum AccountsSchema: TableSchema {
+enum AccountsSchema: ExportTableSchema {
+    static let name = "accounts"
+    static var rows: WritableKeyPath<Export, AccountsTable> { \.accounts }
+
     enum Column: String, SchemaColumn {
         case accountID = "account_id", kind, registeredAt = "registered_at", region, creditCode = "credit_code"
 

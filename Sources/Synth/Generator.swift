@@ -15,14 +15,19 @@ public struct GenerationSummary: Sendable {
 /// configuration. Shops are cut into partitions generated in parallel from their own
 /// random streams and written in partition order, so the bytes depend only on the seed.
 public enum Generator {
-    public static func generate(_ config: GeneratorConfig, into folder: String) throws -> GenerationSummary {
+    /// Generates the export of `config` into `folder`; after each batch of partitions,
+    /// `progress` gets the share of the planned orders generated so far (0 to 1).
+    public static func generate(
+        _ config: GeneratorConfig, into folder: String, progress: (Double) -> Void = { _ in }
+    ) throws -> GenerationSummary {
         let world = World(config: config)
         var summary = GenerationSummary()
         let files = try EventFiles(folder: folder, compress: config.compress)
         let partitions = partition(world)
         // Three partitions per core and round, so one huge shop does not leave a core idle.
         let parallel = 3 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        var next = 0
+        var next = 0, plannedDone = 0
+        let planned = partitions.reduce(0) { $0 + $1.1 }
         var pending: [PartitionOutput] = []
         // Each round generates the next batch of partitions while one more worker writes the
         // previous batch, so compression and writing overlap with generation.
@@ -45,6 +50,10 @@ public enum Generator {
             }
             pending = outputs.taken()
             next += batch.count
+            if !batch.isEmpty {
+                plannedDone += batch.reduce(0) { $0 + $1.1 }
+                progress(Double(plannedDone) / Double(max(1, planned)))
+            }
         }
         try files.close()
         summary.accounts = try writeAccounts(world, folder: folder)

@@ -142,12 +142,8 @@ struct Partition {
     }
 
     func isFraudAccount(_ buyer: Int) -> Bool {
-        var lower = 0, upper = world.plan.fraudAccounts.count
-        while lower < upper {
-            let middle = (lower + upper) / 2
-            if world.plan.fraudAccounts[middle] < buyer { lower = middle + 1 } else { upper = middle }
-        }
-        return lower < world.plan.fraudAccounts.count && world.plan.fraudAccounts[lower] == buyer
+        let accounts = world.plan.fraudAccounts, lower = accounts.lowerBound(of: buyer)
+        return lower < accounts.count && accounts[lower] == buyer
     }
 
     /// An item of the shop as its customers buy it (best sellers more often), with

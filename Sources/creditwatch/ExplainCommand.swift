@@ -7,11 +7,12 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show every signal behind one entity's suspicion, with the sampled evidence ids.",
         discussion: """
-            Example:
-              creditwatch explain shop S0007 --store demo/creditwatch.sqlite
             For each category the entity is suspected of: the score, the proposed list, and
             every signal with its value, threshold, weight, contribution, whether it fired,
             what it measures, and the ids of the orders, ratings or waybills behind it.
+
+            Example (a shop `creditwatch scan datasets/sample` proposes):
+              creditwatch explain shop s4f51f7
             """)
 
     @Argument(help: "The entity's kind.")

@@ -1,16 +1,16 @@
-import Columnar
 import ArgumentParser
+import Columnar
 import Foundation
 import Ingest
 
 /// The export folder and core count of the commands that load an export and work on it
-/// (`convert`, `features`, `inspect`), and the load itself with its error turned into
+/// (`convert`, `features`, `inspect`, `scan`), and the load itself with its error turned into
 /// exit code 65.
 struct ExportArguments: ParsableArguments {
     @Argument(help: "The export folder (CSV, CSV.lz4 or native .cwseg).")
     var exportDirectory: String
 
-    @Option(help: "Cores to use (default: all).")
+    @Option(help: "Cores to use, all of this machine's by default.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
@@ -30,6 +30,8 @@ struct ExportArguments: ParsableArguments {
         _ folder: String, threads: Int, progress: ProgressLine? = nil, columns: ExportColumns? = nil,
         tablesRead: (@Sendable (Export, [String]) -> Void)? = nil
     ) throws -> LoadedExport {
+        try requireFolder(folder)
+        BulkHeap.prepare()
         let files = CountedFiles()
         var reader = ExportReader(files: files)
         reader.threads = threads
@@ -43,11 +45,20 @@ struct ExportArguments: ParsableArguments {
         }
     }
 
+    /// Fails (exit code 65) unless `folder` is a folder: a mistyped path is named as such,
+    /// not as the first file missing from it.
+    static func requireFolder(_ folder: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+            throw CommandFailure.input("\(folder): no such export folder")
+        }
+        guard isFolder.boolValue else { throw CommandFailure.input("\(folder): not a folder (an export is a folder of CSV or .cwseg files)") }
+    }
+
     /// The size of the export's table files (CSV or CSV.lz4) in `folder`: what a load reads.
     private static func tableFileBytes(in folder: String) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        let tables = ["orders", "ratings", "logistics", "accounts"].flatMap { ["\($0).csv", "\($0).csv.lz4"] }
-        return names.filter(tables.contains).reduce(0) { total, name in
+        return names.filter(ExportTable.fileNames.contains).reduce(0) { total, name in
             let size = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(name)")[.size]) as? Int
             return total + (size ?? 0)
         }

@@ -10,6 +10,7 @@ enum LabelComparison {
     /// The export's `labels.csv`, read before the scan so that a missing or bad file
     /// stops the command before it does any work.
     static func labels(in folder: String) throws -> [Label] {
+        try ExportArguments.requireFolder(folder)
         do {
             return try ExportReader().readLabels(in: folder)
         } catch {

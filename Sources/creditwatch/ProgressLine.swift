@@ -2,17 +2,21 @@ import Detection
 import Foundation
 import Synchronization
 
-/// The progress of long work on stderr: one line per stage with the time it took, and
-/// within a long read how many of its bytes are in, so a person watching a large scan
-/// sees where it is, and stdout stays clean for results.
+/// The progress of long work on stderr when stderr is a terminal: one line per stage
+/// with the time it took, and within a long stage how far it is, in place, so a person
+/// watching a large scan sees where it is. Quiet when stderr is a file or a pipe (a log,
+/// a script, CI keep only results and errors), and stdout stays clean for results.
 final class ProgressLine {
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
     private var stage: (name: String, start: ContinuousClock.Instant)?
     private let quiet: Bool
+    /// Whether an `update` line is on the terminal, to be cleared before the next line.
+    private var updated = false
 
+    /// Quiet when `quiet` (the command's `--quiet`) or when stderr is not a terminal.
     init(quiet: Bool) {
-        self.quiet = quiet
+        self.quiet = quiet || isatty(2) != 1
         started = clock.now
     }
 
@@ -26,16 +30,25 @@ final class ProgressLine {
     /// Ends the current stage, printing its time.
     func finish() {
         guard let stage else { return }
+        if updated { printError("\r\u{1B}[K", terminator: "") }
+        updated = false
         if !quiet { printError("creditwatch: \(stage.name) done in \(format(clock.now - stage.start)) s") }
         self.stage = nil
     }
 
-    /// Runs `work` (a read through `files` of about `total` bytes) while showing, once a
-    /// second after the first, how far it is: in place on a terminal, else a line every
-    /// 10 seconds so a log keeps a trace. Nothing is shown when quiet or for a short read.
+    /// Shows how far the current stage is (`detail`) in place of what the last update showed.
+    func update(_ detail: String) {
+        guard !quiet, let stage else { return }
+        printError("\r\u{1B}[Kcreditwatch: \(stage.name): \(detail)", terminator: "")
+        updated = true
+    }
+
+    /// Runs `work` (a read through `files` of about `total` bytes) while showing in place,
+    /// once a second after the first, how far it is. Nothing is shown when quiet or for a
+    /// short read.
     func showing<T>(_ files: CountedFiles, of total: Int, _ work: () throws -> T) rethrows -> T {
         guard !quiet, total > 0, let stage else { return try work() }
-        let watch = ReadWatch(files: files, total: total, stage: stage.name, terminal: isatty(2) == 1)
+        let watch = ReadWatch(files: files, total: total, stage: stage.name)
         let queue = DispatchQueue(label: "creditwatch.progress")
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + 1, repeating: 1)
@@ -61,37 +74,33 @@ private final class ReadWatch: Sendable {
     private let files: CountedFiles
     private let total: Int
     private let stage: String
-    private let terminal: Bool
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
-    /// Whether a line is on the terminal, and when the last line was printed.
-    private let printed: Mutex<(onTerminal: Bool, at: ContinuousClock.Instant)>
+    /// Whether a line is on the terminal.
+    private let printed = Mutex(false)
 
-    init(files: CountedFiles, total: Int, stage: String, terminal: Bool) {
+    init(files: CountedFiles, total: Int, stage: String) {
         self.files = files
         self.total = total
         self.stage = stage
-        self.terminal = terminal
         start = clock.now
-        printed = Mutex((false, start))
     }
 
-    /// Prints how far the read is: in place on a terminal, else every 10 seconds.
+    /// Prints how far the read is, in place.
     func tick() {
         let now = clock.now
         printed.withLock { printed in
-            guard terminal || now - printed.at >= .seconds(10) else { return }
             let line = Self.line(stage, read: files.bytesRead.load(ordering: .relaxed), of: total, seconds: (now - start).seconds)
-            if terminal { printError("\r\u{1B}[K" + line, terminator: "") } else { printError(line) }
-            printed = (terminal, now)
+            printError("\r\u{1B}[K" + line, terminator: "")
+            printed = true
         }
     }
 
-    /// Clears the line a terminal shows.
+    /// Clears the line the terminal shows.
     func clear() {
         printed.withLock { printed in
-            if printed.onTerminal { printError("\r\u{1B}[K", terminator: "") }
-            printed.onTerminal = false
+            if printed { printError("\r\u{1B}[K", terminator: "") }
+            printed = false
         }
     }
 

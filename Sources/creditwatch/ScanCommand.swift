@@ -25,17 +25,13 @@ struct ScanCommand: ParsableCommand {
               creditwatch scan datasets/sample --report scan.md
             """)
 
-    @Argument(help: "The export folder.")
-    var exportDirectory: String
+    @OptionGroup var input: ExportArguments
 
     @Option(help: "The list store file (created when missing).")
     var store: String = Store.defaultPath
 
     @Option(help: "A config file with thresholds and weights (see `creditwatch config`).")
     var config: String?
-
-    @Option(help: "Cores to use (default: all).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Compare the scores with the export's labels.csv: precision, recall, F1 and PR-AUC per kind and category.")
     var labels = false
@@ -46,22 +42,25 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Also write the run as a Markdown report to this file.")
     var report: String?
 
-    @Flag(help: "No progress lines on stderr.")
+    @Flag(help: "No progress lines on stderr (there are none when stderr is not a terminal).")
     var quiet = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard labels || !json else { throw ValidationError("--json goes with --labels") }
     }
 
     func run() throws {
+        let exportDirectory = input.exportDirectory, threads = input.threads
         let progress = ProgressLine(quiet: quiet)
         let startedAt = Int64(Date().timeIntervalSince1970)
+        try ExportArguments.requireFolder(exportDirectory)
+        if let problem = Self.problem(writing: store) { throw CommandFailure.store("--store \(store): \(problem)") }
+        if let report, let problem = Self.problem(writing: report) { throw CommandFailure.input("--report \(report): \(problem)") }
         let settings = try loadConfig(config)
         let truth = labels ? try LabelComparison.labels(in: exportDirectory) : nil
 
         progress.begin("loading \(exportDirectory)")
-        let loaded = try ExportArguments.load(exportDirectory, threads: threads, progress: progress)
+        let loaded = try input.load(progress: progress)
         let fingerprint: String
         do {
             fingerprint = try ExportFingerprint.of(exportDirectory, threads: threads)
@@ -115,6 +114,18 @@ struct ScanCommand: ParsableCommand {
         }
     }
 
+    /// Why the file at `path` could not be written once the scan is done, or nil: checked
+    /// before the long work, so a mistyped `--store` or `--report` fails at once.
+    static func problem(writing path: String) -> String? {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            return isFolder.boolValue ? "is a folder, not a file" : nil
+        }
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder) && isFolder.boolValue
+            ? nil : "no folder \(parent) to write it in"
+    }
+
     /// What a person reads after a scan: volume and speed, suspects per category and
     /// list, the top suspects, the blocks found, and where to look next.
     static func summary(
@@ -145,7 +156,9 @@ struct ScanCommand: ParsableCommand {
             text += "\nfindings\n"
             for finding in result.findings.prefix(20) { text += "  \(finding.title)\n" }
         }
-        text += "\nstore: \(store)   next: creditwatch suspects --store \(store)   creditwatch explain KIND ID --store \(store)"
+        text += "\nstore: \(store)\nnext:  creditwatch suspects --store \(store)\n"
+        let (kind, id) = top.first.map { ($0.entityKind.rawValue, $0.entityId) } ?? ("KIND", "ID")
+        text += "       creditwatch explain \(kind) \(id) --store \(store)"
         return text
     }
 }

@@ -14,7 +14,11 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the existing store; a missing file is an error, never a new empty store.
     func open() throws -> Store {
-        try Store(path: store, mode: .existing, busyTimeout: busyTimeout)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: store, isDirectory: &isFolder), isFolder.boolValue {
+            throw CommandFailure.store("--store \(store): is a folder, not a list store file")
+        }
+        return try Store(path: store, mode: .existing, busyTimeout: busyTimeout)
     }
 }
 
@@ -23,7 +27,7 @@ struct MoveOptions: ParsableArguments {
     @Option(help: "Why: recorded in the entry's history.")
     var note = ""
 
-    @Option(help: "Who: recorded in the entry's history (default: $USER).")
+    @Option(help: "Who, recorded in the entry's history: your $USER by default.")
     var actor = ProcessInfo.processInfo.environment["USER"] ?? "creditwatch"
 
     /// The time of a move: now, in Unix seconds.

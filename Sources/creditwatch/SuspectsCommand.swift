@@ -7,9 +7,10 @@ struct Suspects: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the suspects of the latest run (or of --run), highest score first.",
         discussion: """
+            Ties in score are ordered by entity kind and id. json includes each suspect's evidence.
+
             Example: the blacklist proposals for fake orders, as CSV:
               creditwatch suspects --store demo/creditwatch.sqlite --category fake_orders --list blacklist --format csv
-            Ties in score are ordered by entity kind and id. json includes each suspect's evidence.
             """)
 
     @OptionGroup var storeOptions: StoreOptions

@@ -18,6 +18,11 @@ import TestSupport
         #expect(suspects.contains { $0.contains("acct-1013") })
         #expect(!scan.stdout.contains("shop-flash"))
         #expect(!scan.stdout.contains("shop-quiet"))
+        let hint = scan.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let hintWords = hint.split(separator: " ").map(String.init)
+        #expect(hintWords.prefix(2) == ["creditwatch", "explain"] && hintWords.suffix(2) == ["--store", store])
+        let hinted = try CreditWatchProcess.run(Array(hintWords.dropFirst()))
+        #expect(hinted.exitCode == 0, "the explain command the scan suggests runs: \(hinted.stderr)")
 
         let explain = try CreditWatchProcess.run(["explain", "shop", "shop-a", "--store", store])
         #expect(explain.exitCode == 0, "\(explain.stderr)")
@@ -31,7 +36,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         let scan = try CreditWatchProcess.run(["scan", folder.path("nowhere"), "--store", folder.path("s.sqlite")])
         #expect(scan.exitCode == 65)
-        #expect(scan.stderr.contains("orders.csv"))
+        #expect(scan.stderr == "creditwatch: error: \(folder.path("nowhere")): no such export folder\n")
         #expect(scan.stdout.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: folder.path("s.sqlite")))
     }

@@ -59,6 +59,6 @@ import TestSupport
     @Test func aMissingExportFails() throws {
         let result = try CreditWatchProcess.run(["inspect", "/nonexistent/export"])
         #expect(result.exitCode == 65)
-        #expect(result.stderr == "creditwatch: error: /nonexistent/export/orders.csv: required file missing\n")
+        #expect(result.stderr == "creditwatch: error: /nonexistent/export: no such export folder\n")
     }
 }

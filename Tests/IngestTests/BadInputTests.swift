@@ -82,7 +82,7 @@ import Testing
     @Test func fileAndRecordProblems() {
         #expect(loadError([:]) == "orders.csv: required file missing")
         #expect(loadError(["orders.csv": ""]) == "orders.csv: empty file: no header line")
-        #expect(loadError(["orders.csv": "order_id,buyer_id\no1,b1\n"]) == "orders.csv: missing required column \"shop_id\"")
+        #expect(loadError(["orders.csv": "order_id,buyer_id\no1,b1\n"]) == "orders.csv:1: missing required column \"shop_id\"")
         #expect(loadError(["orders.csv": orders(), "orders.csv.lz4": ""])
             == "orders.csv: both this file and orders.csv.lz4 are present")
         #expect(loadError(["orders.csv": orders("o2,b2")]) == "orders.csv:3: expected 13 fields, found 2")

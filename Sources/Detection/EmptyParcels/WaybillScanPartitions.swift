@@ -155,15 +155,10 @@ struct WaybillScanPartitions: @unchecked Sendable {
     static func ascending(
         _ keys: UnsafeBufferPointer<UInt32>, waybillCount: Int, partitionCount: Int
     ) -> [Int] {
-        func firstRow(notBelow key: Int) -> Int {
-            var low = 0, high = keys.count
-            while low < high {
-                let mid = low + (high - low) / 2
-                if Int(keys[mid]) < key { low = mid + 1 } else { high = mid }
-            }
-            return low
+        (0...partitionCount).map { partition in
+            let key = min(waybillCount, partition << widthShift)
+            return keys.lowerBound { Int($0) < key }
         }
-        return (0...partitionCount).map { firstRow(notBelow: min(waybillCount, $0 << widthShift)) }
     }
 
     /// Adds each key's partition to `counts` (keys not below `waybillCount` to the last slot).

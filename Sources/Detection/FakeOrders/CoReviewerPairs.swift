@@ -1,3 +1,4 @@
+import Columnar
 import Foundation
 
 /// Shop pairs tied together by more common reviewers than chance gives them: the
@@ -82,7 +83,7 @@ struct CoReviewerPairs {
 
         /// The weight of the reviewers of degree `degree` and above.
         func weight(from degree: UInt32) -> Double {
-            let low = CoReviewerPairs.lowerBound(UInt64(degree), in: degrees, from: 0, to: degrees.count)
+            let low = degrees.lowerBound(of: degree)
             return low < degrees.count ? suffix[low] : 0
         }
     }
@@ -140,7 +141,7 @@ struct CoReviewerPairs {
         _ key: UInt64, degree: UInt32, regionKeys: [UInt64], regionReviewers: [UInt32], keenWeights: [UInt32: KeenWeights]
     ) -> Double {
         func regionRange(_ shop: UInt64) -> Range<Int> {
-            Self.lowerBound(shop << 32, in: regionKeys)..<Self.lowerBound((shop + 1) << 32, in: regionKeys)
+            regionKeys.lowerBound(of: shop << 32)..<regionKeys.lowerBound(of: (shop + 1) << 32)
         }
         var expected = 0.0
         let first = regionRange(key >> 32), second = regionRange(key & 0xFFFF_FFFF)
@@ -165,8 +166,8 @@ struct CoReviewerPairs {
     /// and how many the configuration model expects.
     func keenCommon(_ index: Int, degree: UInt32) -> (common: Int, expected: Double) {
         guard degree > 2 else { return (Int(pairCommon[index]), pairExpected[index]) }
-        let common = commonStart[index + 1] - Self.lowerBound(
-            UInt64(degree), in: commonDegrees, from: commonStart[index], to: commonStart[index + 1])
+        let run = commonStart[index]..<commonStart[index + 1]
+        let common = run.upperBound - commonDegrees.lowerBound(of: degree, in: run)
         return (common, expected(pairKeys[index], degree: degree))
     }
 
@@ -212,21 +213,6 @@ struct CoReviewerPairs {
         return (distinct, counts)
     }
 
-    /// The first position in the ascending `keys` whose key is not below `key`.
-    static func lowerBound(_ key: UInt64, in keys: [UInt64]) -> Int {
-        lowerBound(key, in: keys, from: 0, to: keys.count)
-    }
-
-    /// The first position in `keys[from..<to]` (ascending) whose key is not below `key`.
-    static func lowerBound<Key: BinaryInteger>(_ key: UInt64, in keys: [Key], from: Int, to: Int) -> Int {
-        var low = from, high = to
-        while low < high {
-            let middle = (low + high) / 2
-            if UInt64(keys[middle]) < key { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
     /// The position of the pair `a`, `b` in the pair arrays.
     func index(_ a: UInt32, _ b: UInt32) -> Int? { Self.position(of: Self.key(a, b), in: pairKeys) }
 
@@ -235,7 +221,7 @@ struct CoReviewerPairs {
 
     /// The position of `key` in the ascending `keys` (binary search).
     static func position(of key: UInt64, in keys: [UInt64]) -> Int? {
-        let low = lowerBound(key, in: keys)
+        let low = keys.lowerBound(of: key)
         return low < keys.count && keys[low] == key ? low : nil
     }
 
