@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Progress lines of long work: on a terminal each stage and how far it is, none when
-/// stderr is a pipe or with `--quiet`.
+/// Progress lines of long work: on a terminal each stage and how far it is in place; in a
+/// log (stderr a pipe) plain lines without terminal controls; none with `--quiet`.
 @Suite struct ProgressLineTests {
     static let script = "/usr/bin/script"
     static let generate = ["generate", "--shops", "20", "--buyers", "500", "--days", "5", "--out"]
@@ -24,7 +24,7 @@ import TestSupport
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: script)))
-    func stagesShowOnATerminalOnly() throws {
+    func stagesShowInPlaceOnATerminal() throws {
         let folder = try TemporaryDirectory("progress")
         let export = folder.path("export")
         let terminal = try Self.onATerminal(Self.generate + [export])
@@ -38,14 +38,20 @@ import TestSupport
         #expect(quiet.contains("run 2: "))
     }
 
-    @Test func quietWhenStderrIsAPipe() throws {
+    @Test func plainLinesWhenStderrIsAPipe() throws {
         let folder = try TemporaryDirectory("progress-pipe")
         let export = folder.path("export")
         let generate = try CreditWatchProcess.run(Self.generate + [export])
         #expect(generate.exitCode == 0)
-        #expect(generate.stderr.isEmpty, "\(generate.stderr)")
+        #expect(generate.stderr.contains("creditwatch: generating \(export) done in "), "\(generate.stderr)")
         let scan = try CreditWatchProcess.run(["scan", export, "--store", folder.path("store.sqlite")])
         #expect(scan.exitCode == 0)
-        #expect(scan.stderr.isEmpty, "\(scan.stderr)")
+        #expect(scan.stderr.contains("creditwatch: loading \(export) done in "), "\(scan.stderr)")
+        for log in [generate.stderr, scan.stderr] {
+            #expect(!log.contains("\r") && !log.contains("\u{1B}"), "terminal controls in a log: \(log)")
+        }
+        let quiet = try CreditWatchProcess.run(["scan", export, "--store", folder.path("store.sqlite"), "--quiet"])
+        #expect(quiet.exitCode == 0)
+        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 }
