@@ -157,4 +157,15 @@ import Testing
         #expect(starts.transit == reference.map(\.1))
         #expect(starts.lastTransit == reference.map(\.2))
     }
+
+    @Test(arguments: 0..<20) func keySortMatchesSort(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let count = Int(random.next() % 3_000)
+        // Narrow keys (passes skipped) and wide ones, with repeats.
+        let mask: UInt64 = seed % 2 == 0 ? 0xFFFF_0000_0000_FFFF : .max
+        var keys = (0..<count).map { _ in (random.next() & mask) % (seed % 3 == 0 ? 50 : .max) }
+        let expected = keys.sorted()
+        KeySort.sort(&keys)
+        #expect(keys == expected)
+    }
 }

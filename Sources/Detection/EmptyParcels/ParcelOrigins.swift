@@ -53,41 +53,64 @@ struct ParcelOrigins {
         let starts = Self.starts(logistics, waybillCount: waybillCount)
         let area = Self.areas(starts, buyerOfWaybill: buyerOfWaybill, rules: rules)
         let absent = IdDictionary.absent
-        // Per waybill, whether its shop's other waybills are mostly in another area than
-        // its own start (nil: no shop, no located start or no area).
-        var elsewhere = [Bool?](repeating: nil, count: waybillCount)
-        var pairKeys: [(key: UInt64, waybill: UInt32)] = []
+        // Each (shop, start place) pair once, sorted, with its waybill count; then per pair
+        // whether the shop's other waybills are mostly in another area than the place's.
+        var pairKeys: [UInt64] = []
         for waybill in 0..<min(waybillCount, shopOfWaybill.count) {
             let shop = shopOfWaybill[waybill], place = starts.place[waybill]
-            guard Int(shop) < shopCount, place != absent, area[place] != nil else { continue }
-            pairKeys.append((UInt64(shop) << 32 | UInt64(place), UInt32(waybill)))
+            guard Int(shop) < shopCount, place != absent, area[Int(place)] != absent else { continue }
+            pairKeys.append(UInt64(shop) << 32 | UInt64(place))
         }
-        pairKeys.sort { $0.key < $1.key }
+        KeySort.sort(&pairKeys)
+        var pairs: [UInt64] = [], pairCounts: [Int] = []
         var start = 0
         while start < pairKeys.count {
-            let shop = pairKeys[start].key >> 32
             var end = start
-            while end < pairKeys.count && pairKeys[end].key >> 32 == shop { end += 1 }
-            Self.judgeShop(pairKeys[start..<end], area: area, minimumWaybills: rules.minimumWaybills, into: &elsewhere)
+            while end < pairKeys.count && pairKeys[end] == pairKeys[start] { end += 1 }
+            pairs.append(pairKeys[start])
+            pairCounts.append(end - start)
             start = end
         }
-        // Per outlet, its clients and how many are based elsewhere.
-        var clientKeys: [(key: UInt64, elsewhere: Bool)] = []
-        for waybill in 0..<min(waybillCount, outletOf.count, shopOfWaybill.count) {
-            guard let away = elsewhere[waybill], Int(outletOf[waybill]) < outletCount else { continue }
-            clientKeys.append((UInt64(outletOf[waybill]) << 32 | UInt64(shopOfWaybill[waybill]), away))
+        pairKeys = []
+        var pairAway = [Bool](repeating: false, count: pairs.count)
+        start = 0
+        while start < pairs.count {
+            var end = start
+            while end < pairs.count && pairs[end] >> 32 == pairs[start] >> 32 { end += 1 }
+            Self.judgeShop(pairs: pairs, counts: pairCounts, range: start..<end, area: area, minimumWaybills: rules.minimumWaybills, into: &pairAway)
+            start = end
         }
-        clientKeys.sort { $0.key < $1.key }
+        // Per waybill: 0 not judged, 1 local, 2 elsewhere.
+        var state = [UInt8](repeating: 0, count: waybillCount)
+        var clientKeys: [UInt64] = [], awayKeys: [UInt64] = []
+        for waybill in 0..<min(waybillCount, shopOfWaybill.count, outletOf.count) {
+            let shop = shopOfWaybill[waybill], place = starts.place[waybill]
+            guard Int(shop) < shopCount, place != absent, area[Int(place)] != absent else { continue }
+            let pair = Self.index(of: UInt64(shop) << 32 | UInt64(place), in: pairs)
+            state[waybill] = pairAway[pair] ? 2 : 1
+            guard Int(outletOf[waybill]) < outletCount else { continue }
+            let key = UInt64(outletOf[waybill]) << 32 | UInt64(shop)
+            clientKeys.append(key)
+            if pairAway[pair] { awayKeys.append(key) }
+        }
+        // Per outlet, its clients and how many are based elsewhere.
+        KeySort.sort(&clientKeys)
+        KeySort.sort(&awayKeys)
         var clients = [Int](repeating: 0, count: outletCount), remote = clients
         start = 0
+        var awayIndex = 0
         while start < clientKeys.count {
-            var end = start, away = 0
-            while end < clientKeys.count && clientKeys[end].key == clientKeys[start].key {
-                away += clientKeys[end].elsewhere ? 1 : 0
-                end += 1
+            let key = clientKeys[start]
+            var end = start
+            while end < clientKeys.count && clientKeys[end] == key { end += 1 }
+            while awayIndex < awayKeys.count && awayKeys[awayIndex] < key { awayIndex += 1 }
+            var away = 0
+            while awayIndex < awayKeys.count && awayKeys[awayIndex] == key {
+                away += 1
+                awayIndex += 1
             }
             if end - start >= rules.clientWaybills {
-                let outlet = Int(clientKeys[start].key >> 32)
+                let outlet = Int(key >> 32)
                 clients[outlet] += 1
                 remote[outlet] += 2 * away > end - start ? 1 : 0
             }
@@ -98,9 +121,19 @@ struct ParcelOrigins {
         }
         remoteClients = counts
         remoteStart = (0..<waybillCount).map { waybill in
-            guard elsewhere[waybill] == true, waybill < outletOf.count, Int(outletOf[waybill]) < counts.count else { return false }
+            guard state[waybill] == 2, waybill < outletOf.count, Int(outletOf[waybill]) < counts.count else { return false }
             return counts[Int(outletOf[waybill])] > 0
         }
+    }
+
+    /// The index of `key` in the sorted `keys`, which hold it.
+    static func index(of key: UInt64, in keys: [UInt64]) -> Int {
+        var low = 0, high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
@@ -113,32 +146,34 @@ struct ParcelOrigins {
         return hits
     }
 
-    /// One shop's located waybills, keyed `shop << 32 | place` and sorted: marks each
-    /// waybill at place `p` (area `a`) elsewhere when the shop's waybills at other places
-    /// number at least `minimumWaybills` and some other area holds more of them than `a`
-    /// does (not counting `p`'s), and local otherwise: a shop whose parcels all start in
-    /// one area is a local client of its outlets, and a small shop is never called remote.
+    /// One shop's (shop, place) pairs `pairs[range]` (keys `shop << 32 | place`, sorted,
+    /// `counts` waybills each): marks the pair of place `p` (area `a`) away when the shop's
+    /// waybills at other places number at least `minimumWaybills` and some other area holds
+    /// more of them than `a` does (not counting `p`'s), and local otherwise: a shop whose
+    /// parcels all start in one area is a local client of its outlets, and a small shop is
+    /// never called remote.
     static func judgeShop(
-        _ pairs: ArraySlice<(key: UInt64, waybill: UInt32)>, area: [UInt32: UInt32], minimumWaybills: Int,
-        into elsewhere: inout [Bool?]
+        pairs: [UInt64], counts: [Int], range: Range<Int>, area: [UInt32], minimumWaybills: Int, into away: inout [Bool]
     ) {
-        var perPlace: [(place: UInt32, area: UInt32, count: Int, first: Int)] = []
-        var index = pairs.startIndex
-        while index < pairs.endIndex {
-            var end = index
-            while end < pairs.endIndex && pairs[end].key == pairs[index].key { end += 1 }
-            let place = UInt32(truncatingIfNeeded: pairs[index].key)
-            perPlace.append((place, area[place]!, end - index, index))
-            index = end
+        // Per area of the shop, its waybills (a shop ships from a few places).
+        var perArea: [(area: UInt32, count: Int)] = []
+        var total = 0
+        for pair in range {
+            let placeArea = area[Int(UInt32(truncatingIfNeeded: pairs[pair]))]
+            total += counts[pair]
+            if let index = perArea.firstIndex(where: { $0.area == placeArea }) {
+                perArea[index].count += counts[pair]
+            } else {
+                perArea.append((placeArea, counts[pair]))
+            }
         }
-        var perArea: [UInt32: Int] = [:]
-        for place in perPlace { perArea[place.area, default: 0] += place.count }
-        let total = pairs.count
-        for place in perPlace {
-            let own = perArea[place.area]! - place.count
-            let other = perArea.lazy.filter { $0.key != place.area }.map(\.value).max() ?? 0
-            let away = total - place.count >= max(1, minimumWaybills) && other > own
-            for row in place.first..<(place.first + place.count) { elsewhere[Int(pairs[row].waybill)] = away }
+        for pair in range {
+            let placeArea = area[Int(UInt32(truncatingIfNeeded: pairs[pair]))]
+            var own = -counts[pair], other = 0
+            for entry in perArea {
+                if entry.area == placeArea { own += entry.count } else { other = max(other, entry.count) }
+            }
+            away[pair] = total - counts[pair] >= max(1, minimumWaybills) && other > own
         }
     }
 
@@ -150,11 +185,13 @@ struct ParcelOrigins {
         var place = [UInt32](repeating: absent, count: waybillCount), transit = place, lastTransit = place
         var placeAt = [Int64](repeating: .max, count: waybillCount), transitAt = placeAt
         var lastAt = [Int64](repeating: .min, count: waybillCount)
+        var places: UInt32 = 0
         let created = ScanEvent.created.rawValue, pickup = ScanEvent.pickup.rawValue, hub = ScanEvent.transit.rawValue
         let rows = min(logistics.waybill.count, logistics.event.count, logistics.at.count, logistics.location.count)
         for row in 0..<rows {
             let event = logistics.event[row], location = logistics.location[row], waybill = Int(logistics.waybill[row])
             guard location != absent, waybill < waybillCount else { continue }
+            places = max(places, location &+ 1)
             let at = logistics.at[row]
             if event == created || event == pickup {
                 if at < placeAt[waybill] || (at == placeAt[waybill] && location < place[waybill]) {
@@ -172,7 +209,7 @@ struct ParcelOrigins {
                 }
             }
         }
-        return Starts(place: place, transit: transit, lastTransit: lastTransit)
+        return Starts(place: place, transit: transit, lastTransit: lastTransit, places: Int(places))
     }
 
     /// Per waybill, where it starts, the first hub it passes (its origin's) and the last
@@ -181,6 +218,8 @@ struct ParcelOrigins {
         var place: [UInt32]
         var transit: [UInt32]
         var lastTransit: [UInt32]
+        /// One more than the largest place id seen (dense per-place arrays' size).
+        var places: Int
     }
 
     /// Per start place, its area: its origin hub (`originHubs`), with the hubs of one city
@@ -190,38 +229,39 @@ struct ParcelOrigins {
     /// when at least `Rules.linkBuyers` buyers, and `Rules.linkShare` of the buyers of the
     /// less used one, receive parcels through both; a buyer receiving through more than
     /// `maximumBuyerHubs` hubs (several addresses, a reseller) joins none.
-    static func areas(_ starts: Starts, buyerOfWaybill: [UInt32], rules: Rules) -> [UInt32: UInt32] {
+    static func areas(_ starts: Starts, buyerOfWaybill: [UInt32], rules: Rules) -> [UInt32] {
         let absent = IdDictionary.absent
+        let hubs = originHubs(starts)
         var keys: [UInt64] = []
         for (waybill, hub) in starts.lastTransit.enumerated() where hub != absent && waybill < buyerOfWaybill.count {
             if buyerOfWaybill[waybill] != absent { keys.append(UInt64(buyerOfWaybill[waybill]) << 32 | UInt64(hub)) }
         }
-        keys.sort()
-        var buyersOfHub: [UInt32: Int] = [:]
+        KeySort.sort(&keys)
+        var buyersOfHub = [Int](repeating: 0, count: starts.places)
         var pairs: [UInt64] = []
-        var hubs: [UInt32] = []
+        var received: [UInt32] = []
         var start = 0
         while start < keys.count {
-            hubs.removeAll(keepingCapacity: true)
+            received.removeAll(keepingCapacity: true)
             var end = start
             while end < keys.count && keys[end] >> 32 == keys[start] >> 32 {
                 let hub = UInt32(truncatingIfNeeded: keys[end])
-                if hubs.last != hub { hubs.append(hub) }
+                if received.last != hub { received.append(hub) }
                 end += 1
             }
-            if hubs.count <= maximumBuyerHubs {
-                for (index, hub) in hubs.enumerated() {
-                    buyersOfHub[hub, default: 0] += 1
-                    for other in hubs[(index + 1)...] { pairs.append(UInt64(hub) << 32 | UInt64(other)) }
+            if received.count <= maximumBuyerHubs {
+                for (index, hub) in received.enumerated() {
+                    buyersOfHub[Int(hub)] += 1
+                    for other in received[(index + 1)...] { pairs.append(UInt64(hub) << 32 | UInt64(other)) }
                 }
             }
             start = end
         }
-        pairs.sort()
-        var root: [UInt32: UInt32] = [:]
+        KeySort.sort(&pairs)
+        var root = (0..<UInt32(starts.places)).map { $0 }
         func find(_ hub: UInt32) -> UInt32 {
             var hub = hub
-            while let parent = root[hub], parent != hub { hub = parent }
+            while root[Int(hub)] != hub { hub = root[Int(hub)] }
             return hub
         }
         start = 0
@@ -229,38 +269,38 @@ struct ParcelOrigins {
             var end = start
             while end < pairs.count && pairs[end] == pairs[start] { end += 1 }
             let first = UInt32(pairs[start] >> 32), second = UInt32(truncatingIfNeeded: pairs[start])
-            let fewer = min(buyersOfHub[first, default: 0], buyersOfHub[second, default: 0])
+            let fewer = min(buyersOfHub[Int(first)], buyersOfHub[Int(second)])
             if end - start >= rules.linkBuyers && Double(end - start) >= rules.linkShare * Double(fewer) {
                 let (a, b) = (find(first), find(second))
-                if a != b { root[max(a, b)] = min(a, b) }
+                if a != b { root[Int(max(a, b))] = min(a, b) }
             }
             start = end
         }
-        return originHubs(starts).mapValues(find)
+        return hubs.map { $0 == absent ? absent : find($0) }
     }
 
     /// Buyers receiving through more hubs than this join none (see `areas`).
     static let maximumBuyerHubs = 6
 
-    /// Per start place whose waybills pass a transit scan, the transit place most of them
-    /// pass first (ties: the smallest id).
-    static func originHubs(_ starts: Starts) -> [UInt32: UInt32] {
+    /// Per place, the transit place most waybills starting there pass first (ties: the
+    /// smallest id), `IdDictionary.absent` for places no waybill with a transit starts at.
+    static func originHubs(_ starts: Starts) -> [UInt32] {
         let absent = IdDictionary.absent
         var keys: [UInt64] = []
         for (place, transit) in zip(starts.place, starts.transit) where place != absent && transit != absent {
             keys.append(UInt64(place) << 32 | UInt64(transit))
         }
-        keys.sort()
-        var area: [UInt32: UInt32] = [:]
-        var best: [UInt32: Int] = [:]
+        KeySort.sort(&keys)
+        var area = [UInt32](repeating: absent, count: starts.places)
+        var best = [Int](repeating: 0, count: starts.places)
         var start = 0
         while start < keys.count {
             var end = start
             while end < keys.count && keys[end] == keys[start] { end += 1 }
             let place = UInt32(keys[start] >> 32)
-            if end - start > best[place, default: 0] {
-                best[place] = end - start
-                area[place] = UInt32(truncatingIfNeeded: keys[start])
+            if end - start > best[Int(place)] {
+                best[Int(place)] = end - start
+                area[Int(place)] = UInt32(truncatingIfNeeded: keys[start])
             }
             start = end
         }
