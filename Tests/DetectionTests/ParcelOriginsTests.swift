@@ -158,14 +158,135 @@ import Testing
         #expect(starts.lastTransit == reference.map(\.2))
     }
 
-    @Test(arguments: 0..<20) func keySortMatchesSort(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
-        let count = Int(random.next() % 3_000)
-        // Narrow keys (passes skipped) and wide ones, with repeats.
-        let mask: UInt64 = seed % 2 == 0 ? 0xFFFF_0000_0000_FFFF : .max
-        var keys = (0..<count).map { _ in (random.next() & mask) % (seed % 3 == 0 ? 50 : .max) }
-        let expected = keys.sorted()
-        KeySort.sort(&keys)
-        #expect(keys == expected)
+    /// The plain reference of `ParcelOrigins`, dictionaries and sets over the rules as
+    /// written: (remote start per waybill, remote clients per outlet).
+    static func originsReference(
+        _ logistics: LogisticsTable, waybillCount: Int, shopOfWaybill: [UInt32], buyerOfWaybill: [UInt32], outletOf: [UInt32],
+        shopCount: Int, outletCount: Int, rules: ParcelOrigins.Rules
+    ) -> ([Bool], [Double]) {
+        let absent = IdDictionary.absent
+        let starts = ParcelOrigins.starts(logistics, waybillCount: waybillCount)
+        // Origin hub per place: the most passed first transit, ties to the smallest.
+        var passes: [UInt32: [UInt32: Int]] = [:]
+        for (place, transit) in zip(starts.place, starts.transit) where place != absent && transit != absent {
+            passes[place, default: [:]][transit, default: 0] += 1
+        }
+        let originHub = passes.mapValues { counts in counts.min { ($1.value, $0.key) < ($0.value, $1.key) }!.key }
+        // Hubs joined through buyers receiving through both (at most maximumBuyerHubs each).
+        var hubsOfBuyer: [UInt32: Set<UInt32>] = [:]
+        for (waybill, hub) in starts.lastTransit.enumerated() where hub != absent && waybill < buyerOfWaybill.count {
+            if buyerOfWaybill[waybill] != absent { hubsOfBuyer[buyerOfWaybill[waybill], default: []].insert(hub) }
+        }
+        var buyersOfHub: [UInt32: Int] = [:], common: [[UInt32]: Int] = [:]
+        for hubs in hubsOfBuyer.values where hubs.count <= ParcelOrigins.maximumBuyerHubs {
+            for hub in hubs { buyersOfHub[hub, default: 0] += 1 }
+            for a in hubs { for b in hubs where a < b { common[[a, b], default: 0] += 1 } }
+        }
+        var joined: [Set<UInt32>] = []
+        for (pair, buyers) in common
+        where buyers >= rules.linkBuyers && Double(buyers) >= rules.linkShare * Double(min(buyersOfHub[pair[0]]!, buyersOfHub[pair[1]]!)) {
+            let touching = joined.filter { !$0.isDisjoint(with: pair) }
+            joined.removeAll { !$0.isDisjoint(with: pair) }
+            joined.append(touching.reduce(Set(pair)) { $0.union($1) })
+        }
+        func area(_ place: UInt32) -> UInt32? {
+            guard let hub = originHub[place] else { return nil }
+            return joined.first { $0.contains(hub) }?.min() ?? hub
+        }
+        // Per shop and place: away when the shop's waybills elsewhere are enough and another
+        // area holds more of them than the place's own area (its other places).
+        let judged = (0..<min(waybillCount, shopOfWaybill.count)).filter {
+            Int(shopOfWaybill[$0]) < shopCount && starts.place[$0] != absent && area(starts.place[$0]) != nil
+        }
+        var atPlace: [UInt32: [UInt32: Int]] = [:]
+        for waybill in judged { atPlace[shopOfWaybill[waybill], default: [:]][starts.place[waybill], default: 0] += 1 }
+        func away(_ shop: UInt32, _ place: UInt32) -> Bool {
+            let places = atPlace[shop]!, here = places[place]!, total = places.values.reduce(0, +)
+            var perArea: [UInt32: Int] = [:]
+            for (other, count) in places where other != place { perArea[area(other)!, default: 0] += count }
+            let own = perArea[area(place)!] ?? 0
+            let other = perArea.filter { $0.key != area(place)! }.values.max() ?? 0
+            return total - here >= max(1, rules.minimumWaybills) && other > own
+        }
+        // Per outlet, its client shops and those mostly starting away.
+        var atOutlet: [UInt32: [UInt32: (waybills: Int, away: Int)]] = [:]
+        for waybill in judged where waybill < outletOf.count && Int(outletOf[waybill]) < outletCount {
+            let shop = shopOfWaybill[waybill]
+            atOutlet[outletOf[waybill], default: [:]][shop, default: (0, 0)].waybills += 1
+            atOutlet[outletOf[waybill], default: [:]][shop, default: (0, 0)].away += away(shop, starts.place[waybill]) ? 1 : 0
+        }
+        let remoteClients = (0..<outletCount).map { outlet -> Double in
+            let clients = (atOutlet[UInt32(outlet)] ?? [:]).values.filter { $0.waybills >= rules.clientWaybills }
+            let remote = clients.filter { 2 * $0.away > $0.waybills }.count
+            return remote >= max(1, rules.minimumClients) && Double(remote) >= rules.remoteShare * Double(clients.count) ? Double(remote) : 0
+        }
+        let remoteStart = (0..<waybillCount).map { waybill in
+            judged.contains(waybill) && waybill < outletOf.count && Int(outletOf[waybill]) < outletCount
+                && away(shopOfWaybill[waybill], starts.place[waybill]) && remoteClients[Int(outletOf[waybill])] > 0
+        }
+        return (remoteStart, remoteClients)
+    }
+
+    /// A random small world (few shops, outlets, places and buyers, so pairs repeat, hubs
+    /// join and outlets reach a remote clientele) and random rules.
+    static func randomWorld(seed: Int) -> (Waybills, ParcelOrigins.Rules) {
+        var random = SplitMix(seed: UInt64(seed) &+ 1_000)
+        func draw(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
+        // Shops mostly start parcels at a home place, outlets serve places, a place passes
+        // one of a few hubs first and a buyer's parcels reach one of a few hubs last; a
+        // random share of everything (and times, ties, missing ids) is noise.
+        let waybillCount = 60 + draw(300), places = 3 + draw(8), hubs = 3 + draw(4)
+        let home = (0..<7).map { _ in UInt32(draw(places)) }
+        func noisy(_ value: Int, _ bound: Int) -> UInt32 { UInt32(draw(8) == 0 ? draw(bound) : value) }
+        var world = Waybills()
+        for waybill in 0..<waybillCount {
+            let shop = draw(7), buyer = draw(60)
+            let place = draw(3) == 0 ? UInt32(draw(places)) : home[shop]
+            world.shopOfWaybill.append(draw(12) == 0 ? IdDictionary.absent : UInt32(shop))
+            world.buyerOfWaybill.append(draw(12) == 0 ? IdDictionary.absent : UInt32(buyer))
+            world.outletOf.append(draw(12) == 0 ? IdDictionary.absent : noisy(Int(place) % 6, 6))
+            let at = Int64(draw(5))
+            let scans: [(ScanEvent, Int64, UInt32)] = [
+                (draw(2) == 0 ? .created : .pickup, at, place),
+                (.transit, at + Int64(draw(3)), 100 + noisy(Int(place) % hubs, hubs)),
+                (.transit, at + 2 + Int64(draw(3)), 100 + UInt32(draw(20) == 0 ? draw(hubs) : buyer % hubs)),
+                ([ScanEvent.created, .pickup, .transit, .signed][draw(4)], Int64(draw(8)), UInt32(draw(places))),
+            ]
+            for (event, time, location) in scans.prefix(1 + draw(4)) {
+                world.scan(UInt32(waybill), 0, event, time, draw(10) == 0 ? IdDictionary.absent : location)
+            }
+        }
+        let rules = ParcelOrigins.Rules(
+            minimumWaybills: 1 + draw(4), clientWaybills: 1 + draw(3), minimumClients: 1 + draw(2), remoteShare: 0.3,
+            linkBuyers: 2 + draw(3), linkShare: 0.2)
+        return (world, rules)
+    }
+
+    /// `ParcelOrigins` of a random world (shop 6 and outlet 5 out of range).
+    static func origins(_ world: Waybills, _ rules: ParcelOrigins.Rules) -> ParcelOrigins {
+        ParcelOrigins(
+            world.logistics, waybillCount: world.shopOfWaybill.count, shopOfWaybill: world.shopOfWaybill,
+            buyerOfWaybill: world.buyerOfWaybill, outletOf: world.outletOf, shopCount: 6, outletCount: 5, rules: rules)
+    }
+
+    @Test(arguments: 0..<40) func originsMatchReference(seed: Int) {
+        let (world, rules) = Self.randomWorld(seed: seed)
+        let origins = Self.origins(world, rules)
+        let (remoteStart, remoteClients) = Self.originsReference(
+            world.logistics, waybillCount: world.shopOfWaybill.count, shopOfWaybill: world.shopOfWaybill,
+            buyerOfWaybill: world.buyerOfWaybill, outletOf: world.outletOf, shopCount: 6, outletCount: 5, rules: rules)
+        #expect(origins.remoteStart == remoteStart)
+        #expect(origins.remoteClients == remoteClients)
+    }
+
+    /// The random worlds compared above exercise the rules: many have remote starts, and
+    /// not every waybill of those starts remote.
+    @Test func randomWorldsHaveRemoteStarts() {
+        let remote = (0..<40).map { seed in
+            let (world, rules) = Self.randomWorld(seed: seed)
+            return Self.origins(world, rules).remoteStart
+        }
+        #expect(remote.filter { $0.contains(true) }.count >= 10)
+        #expect(remote.filter { $0.contains(true) && $0.contains(false) }.count >= 10)
     }
 }

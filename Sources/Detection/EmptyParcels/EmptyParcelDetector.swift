@@ -215,23 +215,34 @@ public struct EmptyParcelDetector: Detector {
     }
 
     /// A signal column whose samples are the tracking numbers behind each firing entity:
-    /// the first flagged rows of the entity, in row order.
+    /// the first flagged rows of the entity, in row order. One pass notes the rows kept
+    /// (at most `SignalColumn.sampleLimit` per entity); names are looked up and sample
+    /// lists built, each at its final size, for those rows only: when most entities fire
+    /// (small shops), per-sample hashing and list growth cost more than the detector.
     private func column(
         _ name: String, _ config: DetectionConfig, _ values: [Double], entityOf: [UInt32], flagged: (Int) -> Bool, waybillOf: (Int) -> UInt32, names: IdDictionary
     ) -> SignalColumn {
         let definition = signal(name, config)
-        var samples: [UInt32: [EvidenceSample]] = [:]
         let firing = values.map { $0 >= definition.threshold }
-        for entity in firing.indices where firing[entity] { samples[UInt32(entity)] = [] }
-        if !samples.isEmpty {
-            var found = [UInt8](repeating: 0, count: values.count)
-            for row in entityOf.indices {
-                let entity = Int(entityOf[row])
-                guard entity < firing.count, firing[entity], Int(found[entity]) < SignalColumn.sampleLimit, flagged(row) else { continue }
-                found[entity] += 1
-                samples[UInt32(entity), default: []].append(EvidenceSample(.waybill, names.string(waybillOf(row))))
-            }
+        var found = [UInt8](repeating: 0, count: values.count)
+        var kept: [UInt32] = []
+        for row in entityOf.indices {
+            let entity = Int(entityOf[row])
+            guard entity < firing.count, firing[entity], Int(found[entity]) < SignalColumn.sampleLimit, flagged(row) else { continue }
+            found[entity] += 1
+            kept.append(UInt32(row))
         }
+        var lists = found.map { count in
+            var list: [EvidenceSample] = []
+            list.reserveCapacity(Int(count))
+            return list
+        }
+        for row in kept.map({ Int($0) }) {
+            lists[Int(entityOf[row])].append(EvidenceSample(.waybill, names.string(waybillOf(row))))
+        }
+        var samples: [UInt32: [EvidenceSample]] = [:]
+        samples.reserveCapacity(firing.lazy.filter { $0 }.count)
+        for entity in firing.indices where firing[entity] { samples[UInt32(entity)] = lists[entity] }
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
 

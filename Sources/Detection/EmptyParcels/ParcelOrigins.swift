@@ -53,68 +53,54 @@ struct ParcelOrigins {
         let starts = Self.starts(logistics, waybillCount: waybillCount)
         let area = Self.areas(starts, buyerOfWaybill: buyerOfWaybill, rules: rules)
         let absent = IdDictionary.absent
-        // Each (shop, start place) pair once, sorted, with its waybill count; then per pair
-        // whether the shop's other waybills are mostly in another area than the place's.
-        var pairKeys: [UInt64] = []
+        // Each shop's judged waybills (a located start place with an area), by counting sort.
+        var judgedShop = [UInt32](repeating: absent, count: waybillCount)
         for waybill in 0..<min(waybillCount, shopOfWaybill.count) {
             let shop = shopOfWaybill[waybill], place = starts.place[waybill]
             guard Int(shop) < shopCount, place != absent, area[Int(place)] != absent else { continue }
-            pairKeys.append(UInt64(shop) << 32 | UInt64(place))
+            judgedShop[waybill] = shop
         }
-        KeySort.sort(&pairKeys)
-        var pairs: [UInt64] = [], pairCounts: [Int] = []
-        var start = 0
-        while start < pairKeys.count {
-            var end = start
-            while end < pairKeys.count && pairKeys[end] == pairKeys[start] { end += 1 }
-            pairs.append(pairKeys[start])
-            pairCounts.append(end - start)
-            start = end
-        }
-        pairKeys = []
-        var pairAway = [Bool](repeating: false, count: pairs.count)
-        start = 0
-        while start < pairs.count {
-            var end = start
-            while end < pairs.count && pairs[end] >> 32 == pairs[start] >> 32 { end += 1 }
-            Self.judgeShop(pairs: pairs, counts: pairCounts, range: start..<end, area: area, minimumWaybills: rules.minimumWaybills, into: &pairAway)
-            start = end
-        }
+        let shops = EntityGroups(keys: judgedShop, entityCount: shopCount)
+        // Per shop: its waybills per start place, whether each place is away from its home
+        // (`judgeShop`), then per outlet its waybills and how many start away. Dense
+        // per-place and per-outlet counters, reset through the lists of those touched.
+        var placeWaybills = [Int](repeating: 0, count: starts.places)
+        var placeAway = [Bool](repeating: false, count: starts.places), areaWaybills = placeWaybills
+        var outletWaybills = [Int](repeating: 0, count: outletCount), outletAway = outletWaybills
+        var shopPlaces: [UInt32] = [], shopOutlets: [UInt32] = []
         // Per waybill: 0 not judged, 1 local, 2 elsewhere.
         var state = [UInt8](repeating: 0, count: waybillCount)
-        var clientKeys: [UInt64] = [], awayKeys: [UInt64] = []
-        for waybill in 0..<min(waybillCount, shopOfWaybill.count, outletOf.count) {
-            let shop = shopOfWaybill[waybill], place = starts.place[waybill]
-            guard Int(shop) < shopCount, place != absent, area[Int(place)] != absent else { continue }
-            let pair = Self.index(of: UInt64(shop) << 32 | UInt64(place), in: pairs)
-            state[waybill] = pairAway[pair] ? 2 : 1
-            guard Int(outletOf[waybill]) < outletCount else { continue }
-            let key = UInt64(outletOf[waybill]) << 32 | UInt64(shop)
-            clientKeys.append(key)
-            if pairAway[pair] { awayKeys.append(key) }
-        }
-        // Per outlet, its clients and how many are based elsewhere.
-        KeySort.sort(&clientKeys)
-        KeySort.sort(&awayKeys)
         var clients = [Int](repeating: 0, count: outletCount), remote = clients
-        start = 0
-        var awayIndex = 0
-        while start < clientKeys.count {
-            let key = clientKeys[start]
-            var end = start
-            while end < clientKeys.count && clientKeys[end] == key { end += 1 }
-            while awayIndex < awayKeys.count && awayKeys[awayIndex] < key { awayIndex += 1 }
-            var away = 0
-            while awayIndex < awayKeys.count && awayKeys[awayIndex] == key {
-                away += 1
-                awayIndex += 1
+        for shop in 0..<shopCount where shops.count(of: shop) > 0 {
+            let waybills = shops.rows(of: shop)
+            shopPlaces.removeAll(keepingCapacity: true)
+            for waybill in waybills {
+                let place = Int(starts.place[Int(waybill)])
+                if placeWaybills[place] == 0 { shopPlaces.append(UInt32(place)) }
+                placeWaybills[place] += 1
             }
-            if end - start >= rules.clientWaybills {
-                let outlet = Int(key >> 32)
-                clients[outlet] += 1
-                remote[outlet] += 2 * away > end - start ? 1 : 0
+            Self.judgeShop(
+                places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: rules.minimumWaybills,
+                areaWaybills: &areaWaybills, into: &placeAway)
+            shopOutlets.removeAll(keepingCapacity: true)
+            for waybill in waybills where Int(waybill) < outletOf.count {
+                let away = placeAway[Int(starts.place[Int(waybill)])]
+                state[Int(waybill)] = away ? 2 : 1
+                let outlet = Int(outletOf[Int(waybill)])
+                guard outlet < outletCount else { continue }
+                if outletWaybills[outlet] == 0 { shopOutlets.append(UInt32(outlet)) }
+                outletWaybills[outlet] += 1
+                outletAway[outlet] += away ? 1 : 0
             }
-            start = end
+            for outlet in shopOutlets.map({ Int($0) }) {
+                if outletWaybills[outlet] >= rules.clientWaybills {
+                    clients[outlet] += 1
+                    remote[outlet] += 2 * outletAway[outlet] > outletWaybills[outlet] ? 1 : 0
+                }
+                outletWaybills[outlet] = 0
+                outletAway[outlet] = 0
+            }
+            for place in shopPlaces { placeWaybills[Int(place)] = 0 }
         }
         let counts = zip(remote, clients).map { remote, clients in
             remote >= max(1, rules.minimumClients) && Double(remote) >= rules.remoteShare * Double(clients) ? Double(remote) : 0
@@ -124,16 +110,6 @@ struct ParcelOrigins {
             guard state[waybill] == 2, waybill < outletOf.count, Int(outletOf[waybill]) < counts.count else { return false }
             return counts[Int(outletOf[waybill])] > 0
         }
-    }
-
-    /// The index of `key` in the sorted `keys`, which hold it.
-    static func index(of key: UInt64, in keys: [UInt64]) -> Int {
-        var low = 0, high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
@@ -146,35 +122,38 @@ struct ParcelOrigins {
         return hits
     }
 
-    /// One shop's (shop, place) pairs `pairs[range]` (keys `shop << 32 | place`, sorted,
-    /// `counts` waybills each): marks the pair of place `p` (area `a`) away when the shop's
-    /// waybills at other places number at least `minimumWaybills` and some other area holds
-    /// more of them than `a` does (not counting `p`'s), and local otherwise: a shop whose
-    /// parcels all start in one area is a local client of its outlets, and a small shop is
-    /// never called remote.
+    /// One shop's start places `places` (`waybills[p]` of its waybills start at place `p`):
+    /// marks place `p` (area `a`) away in `away` when the shop's waybills at other places
+    /// number at least `minimumWaybills` and some other area holds more of them than `a`
+    /// does (not counting `p`'s), and local otherwise: a shop whose parcels all start in
+    /// one area is a local client of its outlets, and a small shop is never called remote.
+    /// `areaWaybills` is a zeroed per-area counter, zeroed again on return.
     static func judgeShop(
-        pairs: [UInt64], counts: [Int], range: Range<Int>, area: [UInt32], minimumWaybills: Int, into away: inout [Bool]
+        places: [UInt32], waybills: [Int], area: [UInt32], minimumWaybills: Int, areaWaybills: inout [Int],
+        into away: inout [Bool]
     ) {
-        // Per area of the shop, its waybills (a shop ships from a few places).
-        var perArea: [(area: UInt32, count: Int)] = []
         var total = 0
-        for pair in range {
-            let placeArea = area[Int(UInt32(truncatingIfNeeded: pairs[pair]))]
-            total += counts[pair]
-            if let index = perArea.firstIndex(where: { $0.area == placeArea }) {
-                perArea[index].count += counts[pair]
-            } else {
-                perArea.append((placeArea, counts[pair]))
+        for place in places {
+            total += waybills[Int(place)]
+            areaWaybills[Int(area[Int(place)])] += waybills[Int(place)]
+        }
+        // The area with the most of the shop's waybills, and the most in any other area.
+        var busiest = IdDictionary.absent, most = 0, second = 0
+        for place in places {
+            let placeArea = area[Int(place)], count = areaWaybills[Int(placeArea)]
+            if placeArea == busiest { continue }
+            if count > most {
+                (second, most, busiest) = (most, count, placeArea)
+            } else if count > second {
+                second = count
             }
         }
-        for pair in range {
-            let placeArea = area[Int(UInt32(truncatingIfNeeded: pairs[pair]))]
-            var own = -counts[pair], other = 0
-            for entry in perArea {
-                if entry.area == placeArea { own += entry.count } else { other = max(other, entry.count) }
-            }
-            away[pair] = total - counts[pair] >= max(1, minimumWaybills) && other > own
+        for place in places {
+            let placeArea = area[Int(place)], count = waybills[Int(place)]
+            let own = areaWaybills[Int(placeArea)] - count, other = placeArea == busiest ? second : most
+            away[Int(place)] = total - count >= max(1, minimumWaybills) && other > own
         }
+        for place in places { areaWaybills[Int(area[Int(place)])] = 0 }
     }
 
     /// Per waybill, the place of its earliest located `created` or `pickup` scan, of its
@@ -232,49 +211,66 @@ struct ParcelOrigins {
     static func areas(_ starts: Starts, buyerOfWaybill: [UInt32], rules: Rules) -> [UInt32] {
         let absent = IdDictionary.absent
         let hubs = originHubs(starts)
-        var keys: [UInt64] = []
+        // Each buyer's waybills through a last hub, by counting sort; per buyer its hubs
+        // once each (`seenBy` marks a hub with the last buyer counted there).
+        var buyerKey = [UInt32](repeating: absent, count: starts.lastTransit.count)
+        var buyerCount = 0
         for (waybill, hub) in starts.lastTransit.enumerated() where hub != absent && waybill < buyerOfWaybill.count {
-            if buyerOfWaybill[waybill] != absent { keys.append(UInt64(buyerOfWaybill[waybill]) << 32 | UInt64(hub)) }
+            buyerKey[waybill] = buyerOfWaybill[waybill]
+            if buyerKey[waybill] != absent { buyerCount = max(buyerCount, Int(buyerKey[waybill]) + 1) }
         }
-        KeySort.sort(&keys)
+        let buyers = EntityGroups(keys: buyerKey, entityCount: buyerCount)
         var buyersOfHub = [Int](repeating: 0, count: starts.places)
-        var pairs: [UInt64] = []
+        var seenBy = [UInt32](repeating: absent, count: starts.places)
+        var pairFirst: [UInt32] = [], pairSecond: [UInt32] = []
         var received: [UInt32] = []
-        var start = 0
-        while start < keys.count {
+        for buyer in 0..<buyerCount where buyers.count(of: buyer) > 0 {
             received.removeAll(keepingCapacity: true)
-            var end = start
-            while end < keys.count && keys[end] >> 32 == keys[start] >> 32 {
-                let hub = UInt32(truncatingIfNeeded: keys[end])
-                if received.last != hub { received.append(hub) }
-                end += 1
-            }
-            if received.count <= maximumBuyerHubs {
-                for (index, hub) in received.enumerated() {
-                    buyersOfHub[Int(hub)] += 1
-                    for other in received[(index + 1)...] { pairs.append(UInt64(hub) << 32 | UInt64(other)) }
+            for waybill in buyers.rows(of: buyer) {
+                let hub = starts.lastTransit[Int(waybill)]
+                if seenBy[Int(hub)] != UInt32(buyer) {
+                    seenBy[Int(hub)] = UInt32(buyer)
+                    received.append(hub)
                 }
             }
-            start = end
+            guard received.count <= maximumBuyerHubs else { continue }
+            received.sort()
+            for (index, hub) in received.enumerated() {
+                buyersOfHub[Int(hub)] += 1
+                for other in received[(index + 1)...] {
+                    pairFirst.append(hub)
+                    pairSecond.append(other)
+                }
+            }
         }
-        KeySort.sort(&pairs)
+        // Per hub pair, its buyers: pairs grouped by their first hub, then counted per
+        // second hub in a dense counter reset through the list of those touched.
+        let byFirst = EntityGroups(keys: pairFirst, entityCount: starts.places)
         var root = (0..<UInt32(starts.places)).map { $0 }
         func find(_ hub: UInt32) -> UInt32 {
             var hub = hub
             while root[Int(hub)] != hub { hub = root[Int(hub)] }
             return hub
         }
-        start = 0
-        while start < pairs.count {
-            var end = start
-            while end < pairs.count && pairs[end] == pairs[start] { end += 1 }
-            let first = UInt32(pairs[start] >> 32), second = UInt32(truncatingIfNeeded: pairs[start])
-            let fewer = min(buyersOfHub[Int(first)], buyersOfHub[Int(second)])
-            if end - start >= rules.linkBuyers && Double(end - start) >= rules.linkShare * Double(fewer) {
-                let (a, b) = (find(first), find(second))
-                if a != b { root[Int(max(a, b))] = min(a, b) }
+        var common = [Int](repeating: 0, count: starts.places)
+        var seconds: [UInt32] = []
+        for first in 0..<starts.places where byFirst.count(of: first) > 0 {
+            seconds.removeAll(keepingCapacity: true)
+            for pair in byFirst.rows(of: first) {
+                let second = Int(pairSecond[Int(pair)])
+                if common[second] == 0 { seconds.append(UInt32(second)) }
+                common[second] += 1
             }
-            start = end
+            // The root of a joined set is its smallest hub whatever the order of joining.
+            for second in seconds {
+                let buyers = common[Int(second)]
+                common[Int(second)] = 0
+                let fewer = min(buyersOfHub[first], buyersOfHub[Int(second)])
+                if buyers >= rules.linkBuyers && Double(buyers) >= rules.linkShare * Double(fewer) {
+                    let (a, b) = (find(UInt32(first)), find(second))
+                    if a != b { root[Int(max(a, b))] = min(a, b) }
+                }
+            }
         }
         return hubs.map { $0 == absent ? absent : find($0) }
     }
@@ -286,23 +282,27 @@ struct ParcelOrigins {
     /// smallest id), `IdDictionary.absent` for places no waybill with a transit starts at.
     static func originHubs(_ starts: Starts) -> [UInt32] {
         let absent = IdDictionary.absent
-        var keys: [UInt64] = []
-        for (place, transit) in zip(starts.place, starts.transit) where place != absent && transit != absent {
-            keys.append(UInt64(place) << 32 | UInt64(transit))
-        }
-        KeySort.sort(&keys)
+        let placeKey = zip(starts.place, starts.transit).map { place, transit in transit == absent ? absent : place }
+        let places = EntityGroups(keys: placeKey, entityCount: starts.places)
         var area = [UInt32](repeating: absent, count: starts.places)
-        var best = [Int](repeating: 0, count: starts.places)
-        var start = 0
-        while start < keys.count {
-            var end = start
-            while end < keys.count && keys[end] == keys[start] { end += 1 }
-            let place = UInt32(keys[start] >> 32)
-            if end - start > best[Int(place)] {
-                best[Int(place)] = end - start
-                area[Int(place)] = UInt32(truncatingIfNeeded: keys[start])
+        var passing = [Int](repeating: 0, count: starts.places)
+        var transits: [UInt32] = []
+        for place in 0..<starts.places where places.count(of: place) > 0 {
+            transits.removeAll(keepingCapacity: true)
+            for waybill in places.rows(of: place) {
+                let transit = Int(starts.transit[Int(waybill)])
+                if passing[transit] == 0 { transits.append(UInt32(transit)) }
+                passing[transit] += 1
             }
-            start = end
+            var best = 0
+            for transit in transits {
+                let count = passing[Int(transit)]
+                passing[Int(transit)] = 0
+                if count > best || (count == best && transit < area[place]) {
+                    best = count
+                    area[place] = transit
+                }
+            }
         }
         return area
     }
