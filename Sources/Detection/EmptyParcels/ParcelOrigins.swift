@@ -161,34 +161,52 @@ struct ParcelOrigins {
     /// none; ties in time go to the smaller place first, the larger last).
     static func starts(_ logistics: LogisticsTable, waybillCount: Int) -> Starts {
         let absent = IdDictionary.absent
-        var place = [UInt32](repeating: absent, count: waybillCount), transit = place, lastTransit = place
-        var placeAt = [Int64](repeating: .max, count: waybillCount), transitAt = placeAt
-        var lastAt = [Int64](repeating: .min, count: waybillCount)
+        // One record per waybill (one cache line touched per scan, rows in any order).
+        struct Earliest {
+            var placeAt = Int64.max, transitAt = Int64.max, lastAt = Int64.min
+            var place = IdDictionary.absent, transit = IdDictionary.absent, lastTransit = IdDictionary.absent
+        }
+        var earliest = [Earliest](repeating: Earliest(), count: waybillCount)
         var places: UInt32 = 0
         let created = ScanEvent.created.rawValue, pickup = ScanEvent.pickup.rawValue, hub = ScanEvent.transit.rawValue
         let rows = min(logistics.waybill.count, logistics.event.count, logistics.at.count, logistics.location.count)
-        for row in 0..<rows {
-            let event = logistics.event[row], location = logistics.location[row], waybill = Int(logistics.waybill[row])
-            guard location != absent, waybill < waybillCount else { continue }
-            places = max(places, location &+ 1)
-            let at = logistics.at[row]
-            if event == created || event == pickup {
-                if at < placeAt[waybill] || (at == placeAt[waybill] && location < place[waybill]) {
-                    placeAt[waybill] = at
-                    place[waybill] = location
-                }
-            } else if event == hub {
-                if at < transitAt[waybill] || (at == transitAt[waybill] && location < transit[waybill]) {
-                    transitAt[waybill] = at
-                    transit[waybill] = location
-                }
-                if at > lastAt[waybill] || (at == lastAt[waybill] && location > lastTransit[waybill]) {
-                    lastAt[waybill] = at
-                    lastTransit[waybill] = location
+        earliest.withUnsafeMutableBufferPointer { earliest in
+            logistics.waybill.withUnsafeBufferPointer { waybillOf in
+                logistics.event.withUnsafeBufferPointer { eventOf in
+                    logistics.at.withUnsafeBufferPointer { atOf in
+                        logistics.location.withUnsafeBufferPointer { locationOf in
+                            for row in 0..<rows {
+                                let event = eventOf[row], location = locationOf[row], waybill = Int(waybillOf[row])
+                                guard location != absent, waybill < waybillCount else { continue }
+                                places = max(places, location &+ 1)
+                                let at = atOf[row]
+                                if event == created || event == pickup {
+                                    let start = earliest[waybill]
+                                    if at < start.placeAt || (at == start.placeAt && location < start.place) {
+                                        earliest[waybill].placeAt = at
+                                        earliest[waybill].place = location
+                                    }
+                                } else if event == hub {
+                                    var start = earliest[waybill]
+                                    if at < start.transitAt || (at == start.transitAt && location < start.transit) {
+                                        start.transitAt = at
+                                        start.transit = location
+                                    }
+                                    if at > start.lastAt || (at == start.lastAt && location > start.lastTransit) {
+                                        start.lastAt = at
+                                        start.lastTransit = location
+                                    }
+                                    earliest[waybill] = start
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        return Starts(place: place, transit: transit, lastTransit: lastTransit, places: Int(places))
+        return Starts(
+            place: earliest.map(\.place), transit: earliest.map(\.transit), lastTransit: earliest.map(\.lastTransit),
+            places: Int(places))
     }
 
     /// Per waybill, where it starts, the first hub it passes (its origin's) and the last
