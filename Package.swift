@@ -4,6 +4,10 @@ import PackageDescription
 /// CreditWatch: finds gaming credit (fake orders, malicious ratings, empty parcels)
 /// in e-commerce transaction exports. See docs/ARCHITECTURE.md for the pipeline.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+/// C code's debug information in DWARF 4: the machine's valgrind (3.19) cannot read the
+/// toolchain clang's DWARF 5, and callgrind's instruction counts are how hot loops are
+/// measured here (docs/PERFORMANCE.md).
+let dwarf4: [CSetting] = [.unsafeFlags(["-gdwarf-4"])]
 
 let package = Package(
     name: "CreditWatch",
@@ -28,8 +32,10 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "CPrefetch"),
+        .target(name: "CFraming", cSettings: dwarf4),
+        .target(name: "CHeap", cSettings: dwarf4),
         .target(name: "Columnar", dependencies: ["CLZ4", "CPrefetch"], swiftSettings: strict),
-        .target(name: "Ingest", dependencies: ["Columnar", "CLZ4"], swiftSettings: strict),
+        .target(name: "Ingest", dependencies: ["Columnar", "CLZ4", "CFraming"], swiftSettings: strict),
         .target(name: "Detection", dependencies: ["Columnar"], swiftSettings: strict),
         .target(
             name: "ListStore",
@@ -41,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "creditwatch",
             dependencies: [
-                "Columnar", "Ingest", "Detection", "ListStore", "Synth", "Evaluation",
+                "Columnar", "Ingest", "Detection", "ListStore", "Synth", "Evaluation", "CHeap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

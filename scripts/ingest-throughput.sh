@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
 cpu_flags=()
 grep -qw avx2 /proc/cpuinfo 2>/dev/null && cpu_flags=(-Xswiftc -target-cpu -Xswiftc haswell)
-swift build -c release "${cpu_flags[@]}" --product creditwatch >/dev/null
+# The builds are quiet when they work and show their errors when they do not.
+build_log=$(swift build -c release "${cpu_flags[@]}" --product creditwatch 2>&1) || { echo "$build_log" >&2; exit 1; }
 bin="$(swift build -c release "${cpu_flags[@]}" --show-bin-path)/creditwatch"
-(cd Benchmarks && swift build -c release --product orders-fixture >/dev/null)
+build_log=$(cd Benchmarks && swift build -c release --product orders-fixture 2>&1) || { echo "$build_log" >&2; exit 1; }
 fixture="${TMPDIR:-/tmp}/creditwatch-ingest-bench-$rows"
 Benchmarks/.build/release/orders-fixture "$fixture" "$rows"
 # A fixture written a moment ago is still being flushed to disk, and its first read pays

@@ -10,5 +10,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../Benchmarks"
 CPU_FLAGS=$(grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell" || true)
-swift build -c release $CPU_FLAGS --product parcel-throughput >/dev/null
+# The build is quiet when it works and shows its errors when it does not.
+build_log=$(swift build -c release $CPU_FLAGS --product parcel-throughput 2>&1) || { echo "$build_log" >&2; exit 1; }
 "$(swift build -c release $CPU_FLAGS --show-bin-path)/parcel-throughput" "${1:-10000000}" 1 2

@@ -50,15 +50,15 @@ public struct IdDictionary: Sendable {
     }
 
     /// Makes room for `keys` distinct keys in all without growing the table (a reader that
-    /// knows its row count, such as the unique order ids, calls it once).
-    /// The arena is grown too, for keys as long as those so far on average.
+    /// knows its row count, such as the unique order ids, calls it once). Capacity for
+    /// their bounds, and arena capacity for keys as long as those so far on average, is
+    /// reserved too, not written.
     public mutating func reserveCapacity(_ keys: Int) {
         let size = IdDictionary.tableSize(for: keys)
         if size > tableSize { rebuild(size: size) }
-        if bounds.count < keys + 1 { bounds.append(contentsOf: repeatElement(0, count: keys + 1 - bounds.count)) }
+        bounds.reserveCapacity(keys + 1)
         if keyCount > 0 && keys > keyCount {
-            let bytes = arenaUsed / keyCount * (keys - keyCount) + 8
-            if arenaUsed + bytes > arena.count { arena.append(contentsOf: repeatElement(0, count: arenaUsed + bytes - arena.count)) }
+            arena.reserveCapacity(arenaUsed + arenaUsed / keyCount * (keys - keyCount) + 8)
         }
     }
 
@@ -134,7 +134,10 @@ public struct IdDictionary: Sendable {
     }
 
     /// Grows the table, the arena's slack and the bounds' slack for `keys` more keys of
-    /// `bytes` bytes (each at least doubling, so growth is amortised).
+    /// `bytes` bytes (each at least doubling, so growth is amortised). The arena and the
+    /// bounds get zeroed slack for this batch only, in capacity reserved ahead (pages the
+    /// system hands out when first written), so that neither a generous reservation nor
+    /// a doubling touches memory no key uses.
     @usableFromInline
     mutating func makeRoom(keys: Int, bytes: Int) {
         precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
@@ -142,14 +145,16 @@ public struct IdDictionary: Sendable {
             rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, tableSize)))
         }
         // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
-        let arenaNeed = arenaUsed &+ bytes &+ 8
-        if arenaNeed > arena.count {
-            arena.append(contentsOf: repeatElement(0, count: Swift.max(arena.count, arenaNeed - arena.count, 4096)))
-        }
-        let boundsNeed = keyCount &+ keys &+ 1
-        if boundsNeed > bounds.count {
-            bounds.append(contentsOf: repeatElement(0, count: Swift.max(bounds.count, boundsNeed - bounds.count)))
-        }
+        IdDictionary.extend(&arena, to: arenaUsed &+ bytes &+ 8)
+        IdDictionary.extend(&bounds, to: keyCount &+ keys &+ 1)
+    }
+
+    /// Appends zeros to `array` up to `count` elements, in capacity that at least doubles
+    /// when it runs out (`reserveCapacity` alone does not write the new memory).
+    private static func extend<Element: BinaryInteger>(_ array: inout [Element], to count: Int) {
+        guard count > array.count else { return }
+        if count > array.capacity { array.reserveCapacity(Swift.max(count, array.capacity * 2, 4096)) }
+        array.append(contentsOf: repeatElement(0, count: count - array.count))
     }
 
     /// A batch of interning with the dictionary's storage held open (see `withRoom`).
@@ -367,6 +372,43 @@ public struct IdDictionary: Sendable {
     public func lookup(_ key: UnsafeRawBufferPointer) -> UInt32? {
         guard !slots.isEmpty else { return withTable().find(key, hash: IdDictionary.hash(key)) }
         return find(key, hash: IdDictionary.hash(key))
+    }
+
+    /// Looks up the first `count` keys of `block` without adding any, writing their ids
+    /// to `ids[0 ..< count]` (`absent` for a missing or unknown key): the ids `lookup`
+    /// gives one key at a time, with every key's home slot fetched ahead as
+    /// `Interner.intern(_:count:into:)` does, so that a block's cache misses overlap (a
+    /// reader resolving ratings' order ids in a table of the orders larger than the caches).
+    public func lookup(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>) {
+        precondition(count <= block.capacity, "more keys than the block holds")
+        guard !slots.isEmpty else { return withTable().lookup(block, count: count, into: ids) }
+        let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
+        let words = slotWords
+        slots.withUnsafeBufferPointer { slots in
+            bounds.withUnsafeBufferPointer { bounds in
+                arena.withUnsafeBytes { arena in
+                    let mask = slots.count / words &- 1
+                    for index in 0..<count where lengths[index] >= 0 {
+                        let hash = IdDictionary.hash(UnsafeRawBufferPointer(start: keys[index], count: lengths[index]))
+                        hashes[index] = hash
+                        homes[index] = Int(truncatingIfNeeded: hash >> 32) & mask
+                        cw_prefetch(slots.baseAddress! + homes[index] &* words)
+                    }
+                    for index in 0..<count {
+                        guard lengths[index] >= 0 else {
+                            ids[index] = IdDictionary.absent
+                            continue
+                        }
+                        let key = UnsafeRawBufferPointer(start: keys[index], count: lengths[index])
+                        let found = IdDictionary.probe(
+                            key, hash: hashes[index], home: homes[index], word: IdDictionary.inlineWord(key),
+                            slots: slots.baseAddress!, words: words, mask: mask, bounds: bounds.baseAddress!,
+                            arena: arena.baseAddress)
+                        ids[index] = found >= 0 ? UInt32(truncatingIfNeeded: found) : IdDictionary.absent
+                    }
+                }
+            }
+        }
     }
 
     /// A copy with its hash table built (for a lookup in a dictionary loaded without

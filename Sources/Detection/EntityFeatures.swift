@@ -78,25 +78,37 @@ public enum EntityFeatures {
     /// per-waybill totals, contiguous row slices on `threads` cores, combined in slice
     /// order (counts add, times take the minimum: the same for any cut).
     public static func waybills(_ logistics: LogisticsTable, waybillCount: Int, threads: Int = 1) -> [Waybill] {
-        let slices = ParallelRows.slices(count: logistics.count, threads: threads)
+        waybills(logistics, waybillCount: waybillCount, slices: ParallelRows.slices(count: logistics.count, threads: threads),
+                 threads: threads)
+    }
+
+    /// The waybill features from the totals of each row slice of `slices` (which cut
+    /// `0..<logistics.count`). A slice's totals cover only the waybill ids its rows name
+    /// (an export lists a waybill's scans together, so the slices' ids barely overlap),
+    /// and the waybills are then combined from the slices that hold them, in id ranges
+    /// on `threads` cores, straight into the result.
+    static func waybills(_ logistics: LogisticsTable, waybillCount: Int, slices: [Range<Int>], threads: Int) -> [Waybill] {
         let partials = ConcurrentTasks.map(count: slices.count, threads: threads) { index -> ScanTotals in
-            var totals = ScanTotals(waybills: waybillCount)
             logistics.waybill.withUnsafeBufferPointer { waybill in
                 logistics.event.withUnsafeBufferPointer { event in
                     logistics.at.withUnsafeBufferPointer { at in
+                        // A lone slice holds every row: its ids are all of the export's, no pass needed.
+                        let ids = slices.count == 1 ? 0..<waybillCount
+                            : ScanTotals.idRange(of: UnsafeBufferPointer(rebasing: waybill[slices[index]]))
+                        var totals = ScanTotals(ids: ids)
                         totals.add(rows: slices[index], waybill: waybill, event: event, at: at)
+                        return totals
                     }
                 }
             }
-            return totals
         }
-        var totals = partials[0]
-        for partial in partials.dropFirst() { totals.merge(partial) }
-        return (0..<waybillCount).map { waybill in
-            let first = totals.first[waybill], signed = totals.signed[waybill]
-            return Waybill(
-                scans: Int(totals.scans[waybill]), firstToSignedSeconds: signed == .max ? nil : signed - first,
-                hasTransit: totals.transit[waybill] != 0)
+        let parts = ParallelRows.slices(count: waybillCount, threads: threads)
+        return [Waybill](unsafeUninitializedCapacity: waybillCount) { result, initialized in
+            let output = WaybillOutput(waybills: result)
+            _ = ConcurrentTasks.map(count: parts.count, threads: threads) { part in
+                for waybill in parts[part] { output.waybills.initializeElement(at: waybill, to: ScanTotals.waybill(waybill, from: partials)) }
+            }
+            initialized = waybillCount
         }
     }
 
@@ -111,10 +123,18 @@ public enum EntityFeatures {
     /// pass of dense counts over the ratings.
     public static func raters(_ ratings: RatingsTable, accountCount: Int) -> [Rater?] {
         var count = [UInt32](repeating: 0, count: accountCount), without = count
-        for row in 0..<ratings.count where ratings.buyer[row] != IdDictionary.absent {
-            let rater = Int(ratings.buyer[row])
-            count[rater] &+= 1
-            without[rater] &+= ratings.order[row] == IdDictionary.absent ? 1 : 0
+        ratings.buyer.withUnsafeBufferPointer { buyer in
+            ratings.order.withUnsafeBufferPointer { order in
+                count.withUnsafeMutableBufferPointer { count in
+                    without.withUnsafeMutableBufferPointer { without in
+                        for row in buyer.indices where buyer[row] != IdDictionary.absent {
+                            let rater = Int(buyer[row])
+                            count[rater] &+= 1
+                            without[rater] &+= order[row] == IdDictionary.absent ? 1 : 0
+                        }
+                    }
+                }
+            }
         }
         return (0..<accountCount).map { rater in
             count[rater] == 0 ? nil : Rater(ratings: Int(count[rater]), withoutOrderShare: Double(without[rater]) / Double(count[rater]))
@@ -153,32 +173,47 @@ public enum EntityFeatures {
     }
 }
 
-/// Per-waybill totals of one slice of scan rows: scans, first scan time, first `signed`
-/// time (`Int64.max` for none) and whether a `transit` scan was seen.
-struct ScanTotals {
+/// Per-waybill totals of one slice of scan rows over the waybill ids `ids`: scans,
+/// first scan time, first `signed` time (`Int64.max` for none) and whether a `transit`
+/// scan was seen.
+struct ScanTotals: Sendable {
+    let ids: Range<Int>
     var scans: [UInt32]
     var first: [Int64]
     var signed: [Int64]
     var transit: [UInt8]
 
-    init(waybills: Int) {
-        scans = [UInt32](repeating: 0, count: waybills)
-        first = [Int64](repeating: .max, count: waybills)
+    init(ids: Range<Int>) {
+        self.ids = ids
+        scans = [UInt32](repeating: 0, count: ids.count)
+        first = [Int64](repeating: .max, count: ids.count)
         signed = first
-        transit = [UInt8](repeating: 0, count: waybills)
+        transit = [UInt8](repeating: 0, count: ids.count)
     }
 
-    /// Adds the scans of `rows` (absent waybills left out): a dense group-by.
+    /// The smallest range that holds every waybill id of `waybill` (absent ones left out).
+    static func idRange(of waybill: UnsafeBufferPointer<UInt32>) -> Range<Int> {
+        var low = UInt32.max, high: UInt32 = 0
+        for id in waybill where id != IdDictionary.absent {
+            low = min(low, id)
+            high = max(high, id &+ 1)
+        }
+        return low < high ? Int(low)..<Int(high) : 0..<0
+    }
+
+    /// Adds the scans of `rows` (absent waybills left out; every other id in `ids`): a
+    /// dense group-by.
     mutating func add(
         rows: Range<Int>, waybill: UnsafeBufferPointer<UInt32>, event: UnsafeBufferPointer<UInt8>, at: UnsafeBufferPointer<Int64>
     ) {
         let signedCode = ScanEvent.signed.rawValue, transitCode = ScanEvent.transit.rawValue
+        let lower = ids.lowerBound
         scans.withUnsafeMutableBufferPointer { scans in
             first.withUnsafeMutableBufferPointer { first in
                 signed.withUnsafeMutableBufferPointer { signed in
                     transit.withUnsafeMutableBufferPointer { transit in
                         for row in rows where waybill[row] != IdDictionary.absent {
-                            let id = Int(waybill[row]), time = at[row], code = event[row]
+                            let id = Int(waybill[row]) &- lower, time = at[row], code = event[row]
                             scans[id] &+= 1
                             first[id] = min(first[id], time)
                             if code == signedCode { signed[id] = min(signed[id], time) }
@@ -190,15 +225,25 @@ struct ScanTotals {
         }
     }
 
-    /// Adds another slice's totals.
-    mutating func merge(_ other: ScanTotals) {
-        for id in scans.indices {
-            scans[id] &+= other.scans[id]
-            first[id] = min(first[id], other.first[id])
-            signed[id] = min(signed[id], other.signed[id])
-            transit[id] |= other.transit[id]
+    /// Waybill `id`'s features from the totals of the slices that hold it.
+    static func waybill(_ id: Int, from slices: [ScanTotals]) -> EntityFeatures.Waybill {
+        var scans = 0, first = Int64.max, signed = Int64.max, transit: UInt8 = 0
+        for slice in slices where slice.ids.contains(id) {
+            let index = id &- slice.ids.lowerBound
+            scans &+= Int(slice.scans[index])
+            first = min(first, slice.first[index])
+            signed = min(signed, slice.signed[index])
+            transit |= slice.transit[index]
         }
+        return EntityFeatures.Waybill(
+            scans: scans, firstToSignedSeconds: signed == .max ? nil : signed - first, hasTransit: transit != 0)
     }
+}
+
+/// Where the workers combining the waybill totals write, each waybill once (disjoint
+/// ranges of ids).
+private struct WaybillOutput: @unchecked Sendable {
+    let waybills: UnsafeMutableBufferPointer<EntityFeatures.Waybill>
 }
 
 /// One worker's tables for the shop features, reused from shop to shop: stamps make

@@ -68,6 +68,10 @@ final class ColumnGroup: @unchecked Sendable {
     private(set) var unknownOrders = WarningTally()
     /// Empty values of an id group so far.
     private var emptyValues = 0
+    /// Values of an id group equal to the same field of the row before, counted until
+    /// the dictionary is sized for the file (`reserveForFile`).
+    private var runRepeats = 0
+    private var sizedForFile = false
     /// One staging buffer per field, `stageRows` rows of 8 bytes.
     private var stages: [UnsafeMutableRawPointer]
     private var stageRows = 0
@@ -110,23 +114,26 @@ final class ColumnGroup: @unchecked Sendable {
     }
 
     /// Sizes the dictionary of an id group once for a file of about `rows` rows, from what
-    /// the `rowsRead` rows so far show, instead of letting it double step by step: the
-    /// repeats among the `n` non-empty values so far estimate the size of the id space
-    /// (`N = n² / 2 repeats`, the birthday estimate), and the file's rows then draw
+    /// the `rowsRead` rows so far show, instead of letting it double step by step (each
+    /// step zeroes a new table and arena and copies the old). Values equal to the same
+    /// field of the row before (a waybill's scans listed together) are one draw: the
+    /// repeats among the `n` runs of equal values so far estimate the size of the id
+    /// space (`N = n² / 2 repeats`, the birthday estimate), and the file's runs then draw
     /// `N (1 - e^(-draws / N))` distinct ids from it; no repeats at all (near-unique ids
-    /// such as addresses) means one id per value. Only sizes change, never ids.
+    /// such as addresses) means one id per run. Only sizes change, never ids.
     func reserveForFile(rows: Int, rowsRead: Int) {
-        guard case .ids = kind, rowsRead >= 1000 else { return }
-        let values = rowsRead * fields.count - emptyValues
+        guard case .ids = kind, rowsRead >= 1000, !sizedForFile else { return }
+        sizedForFile = true
+        let runs = rowsRead * fields.count - emptyValues - runRepeats
         let distinct = dictionary.count
-        guard values >= 1000, distinct > 0 else { return }
-        let draws = Double(rows * fields.count) * Double(values) / Double(rowsRead * fields.count)
-        let repeats = values - distinct
+        guard runs >= 1000, distinct > 0 else { return }
+        let draws = Double(rows) * Double(runs) / Double(rowsRead)
+        let repeats = runs - distinct
         let expected: Double
-        if repeats * 1000 <= values {
+        if repeats * 1000 <= runs {
             expected = draws
         } else {
-            let space = Double(values) * Double(values) / (2 * Double(repeats))
+            let space = Double(runs) * Double(runs) / (2 * Double(repeats))
             expected = space * (1 - exp(-draws / space))
         }
         dictionary.reserveCapacity(Int(min(draws, expected * 1.1)))
@@ -223,7 +230,7 @@ final class ColumnGroup: @unchecked Sendable {
 
     /// Interns the group's id fields row by row (fields in file order within a row), so
     /// ids are first-seen ids. `unique`: every value must be new (its id is its row).
-    /// Room in the dictionary is made once per frame (its rows' values, its bytes). Rows
+    /// Room in the dictionary is made once per frame (its rows' values, their bytes). Rows
     /// go in blocks of `keysAhead` keys: gathered and checked (`gatherKeys`), then interned
     /// together.
     private func decodeIDs(_ batch: RecordBatch, unique: Bool) -> ValueFailure? {
@@ -236,7 +243,7 @@ final class ColumnGroup: @unchecked Sendable {
         var index = 0
         for (number, frame) in batch.frames.enumerated() {
             let rows = min(frame.rows, batch.rows &- index)
-            let refused = dictionary.withRoom(forKeys: rows &* width, bytes: frame.end &- frame.start) { interner -> ValueFailure? in
+            let refused = dictionary.withRoom(forKeys: rows &* width, bytes: valueBytes(frame, rows: rows)) { interner -> ValueFailure? in
                 var row = 0
                 while row < rows {
                     let blockEnd = min(rows, row &+ blockRows)
@@ -253,6 +260,7 @@ final class ColumnGroup: @unchecked Sendable {
                             stages[key % width].storeBytes(of: ids[key], toByteOffset: (index &+ row &+ key / width) &* 4, as: UInt32.self)
                         }
                     }
+                    if !sizedForFile { countRunRepeats(rows: (index &+ row)..<(index &+ row &+ keys / width)) }
                     if let problem {
                         let at = row &+ keys / width
                         return failure(batch, frame: number, row: at, index: index &+ at, field: fields[keys % width], problem)
@@ -265,6 +273,22 @@ final class ColumnGroup: @unchecked Sendable {
             index &+= rows
         }
         return nil
+    }
+
+    /// The bytes of the group's values in the first `rows` rows of `frame`: the most
+    /// their new keys can add to the dictionary's arena. (The frame's bytes, all columns,
+    /// overstate it several times, and the arena zeroes every byte it grows by.)
+    private func valueBytes(_ frame: RecordFrame, rows: Int) -> Int {
+        let stride = frame.columns &* 2
+        var total = 0
+        for field in fields {
+            var bound = UnsafePointer(frame.bounds) + field &* 2
+            for _ in 0..<rows {
+                total &+= Int(bound[1]) &- Int(bound[0])
+                bound += stride
+            }
+        }
+        return total
     }
 
     /// Puts the group's values of `rows` of `frame` into `block` in file order (row by
@@ -308,6 +332,16 @@ final class ColumnGroup: @unchecked Sendable {
         return (limit, problem)
     }
 
+    /// Counts the staged ids of `rows` equal to the id of the row before in the batch.
+    private func countRunRepeats(rows: Range<Int>) {
+        for slot in fields.indices {
+            let ids = stage(slot, as: UInt32.self)
+            for row in max(rows.lowerBound, 1)..<max(rows.upperBound, 1) where ids[row] == ids[row &- 1] && ids[row] != IdDictionary.absent {
+                runRepeats &+= 1
+            }
+        }
+    }
+
     /// The first of `count` ids that is not new, when each should be the next id from
     /// `next` (missing values, `absent`, are skipped).
     private static func firstRepeat(_ ids: UnsafePointer<UInt32>, count: Int, next: UInt32) -> Int? {
@@ -320,34 +354,30 @@ final class ColumnGroup: @unchecked Sendable {
     }
 
     /// Resolves order ids to order rows (absent when empty or unknown; unknown ones are
-    /// counted with examples).
+    /// counted with examples), in blocks of `keysAhead` looked up together
+    /// (`IdDictionary.lookup(_:count:into:)`), gathered and checked as id values are.
     private func decodeOrderRows(_ batch: RecordBatch) -> ValueFailure? {
         let field = fields[0]
         let out = stage(0, as: UInt32.self)
         var index = 0
         for (number, frame) in batch.frames.enumerated() {
             let rows = min(frame.rows, batch.rows &- index)
-            for row in 0..<rows {
-                let value = frame.value(row, field, in: batch.buffer)
-                if value.isEmpty {
-                    guard !required[0] else {
-                        return failure(batch, frame: number, row: row, index: index, field: field, .missingValue)
-                    }
-                    out[index] = IdDictionary.absent
-                } else {
-                    guard value.count <= FieldParser.maxIDBytes else {
-                        return failure(batch, frame: number, row: row, index: index, field: field, .idTooLong)
-                    }
-                    if let order = dictionary.lookup(value) {
-                        out[index] = order
-                    } else {
-                        out[index] = IdDictionary.absent
-                        let line = batch.firstLines[number] + Int(frame.lines[row])
-                        unknownOrders.add("\(file):\(line):\(field + 1) (\(names[field])): unknown order \"\(IngestError.quoted(value))\"")
-                    }
+            var row = 0
+            while row < rows {
+                let blockEnd = min(rows, row &+ ColumnGroup.keysAhead)
+                let (keys, problem) = gatherKeys(batch, frame: frame, rows: row..<blockEnd)
+                dictionary.lookup(block, count: keys, into: out + (index &+ row))
+                for key in 0..<keys where out[index &+ row &+ key] == IdDictionary.absent && block.lengths[key] >= 0 {
+                    let value = UnsafeRawBufferPointer(start: block.keys[key], count: block.lengths[key])
+                    let line = batch.firstLines[number] + Int(frame.lines[row &+ key])
+                    unknownOrders.add("\(file):\(line):\(field + 1) (\(names[field])): unknown order \"\(IngestError.quoted(value))\"")
                 }
-                index &+= 1
+                if let problem {
+                    return failure(batch, frame: number, row: row &+ keys, index: index &+ row &+ keys, field: field, problem)
+                }
+                row = blockEnd
             }
+            index &+= rows
         }
         return nil
     }

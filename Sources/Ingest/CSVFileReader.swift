@@ -30,13 +30,26 @@ struct CSVFileReader {
     let file: String
     /// Bytes asked of the source per read.
     let chunkSize: Int
-    /// Cores that frame and decode.
-    let threads: Int
+    /// Where framing and decoding tasks run.
+    let cores: any TaskRunner
+    /// The most cores that frame and decode at once; each step is shaped for the cores
+    /// free at its start (`TaskRunner.availableThreads`: parts, framing ahead).
+    var threads: Int { cores.threads }
     /// Bytes one frame covers at most, so that a frame's bytes and spans stay in cache
     /// while its columns are decoded (tests make it tiny).
     var frameBytes = 1 << 18
     /// A step is split over the cores only when each part gets at least this many bytes.
     var minimumPartBytes = 1 << 14
+
+    init(file: String, chunkSize: Int, cores: any TaskRunner) {
+        self.file = file
+        self.chunkSize = chunkSize
+        self.cores = cores
+    }
+
+    init(file: String, chunkSize: Int, threads: Int) {
+        self.init(file: file, chunkSize: chunkSize, cores: ConcurrentTasks.Cores(threads: threads))
+    }
 
     /// What reading a file counted.
     struct Tally {
@@ -102,9 +115,10 @@ struct CSVFileReader {
                 let last = batch.frames[batch.frames.count - 1]
                 if batch.rows > 0 {
                     var next: Lookahead?
-                    if threads > 1, case .finished = last.stop, last.end < filled {
+                    let width = cores.availableThreads
+                    if width > 1, case .finished = last.stop, last.end < filled {
                         next = Lookahead(
-                            buffer: buffer, filled: filled, start: last.end, end: min(filled, last.end + threads * frameBytes),
+                            buffer: buffer, filled: filled, start: last.end, end: min(filled, last.end + width * frameBytes),
                             line: batch.firstLines[batch.frames.count - 1] + last.lineCount, atEnd: atEnd, frame: spare[0])
                     }
                     if let failure = decode(batch, bound.groups, framingAhead: next) {
@@ -180,7 +194,8 @@ struct CSVFileReader {
         _ buffer: UnsafeMutableRawBufferPointer, filled: Int, start: Int, line: Int, atEnd: Bool, frames: [RecordFrame]
     ) -> RecordBatch {
         let available = filled - start
-        let parts = threads > 1 && available >= threads * minimumPartBytes ? threads : 1
+        let width = cores.availableThreads
+        let parts = width > 1 && available >= width * minimumPartBytes ? width : 1
         let total = min(available, parts * frameBytes)
         let end = total == available ? filled : start + total
         var starts = [start]
@@ -192,7 +207,7 @@ struct CSVFileReader {
         }
         let ends = Array(starts.dropFirst()) + [end]
         let job = FramingJob(buffer: buffer, filled: filled, starts: starts, ends: ends, atEnd: atEnd, frames: frames)
-        _ = ConcurrentTasks.map(count: starts.count, threads: threads) { part in job.frame(part) }
+        _ = cores.map(count: starts.count) { part in job.frame(part) }
         var kept = [frames[0]], firstLines = [line]
         for part in 1..<starts.count {
             let previous = frames[part - 1]
@@ -211,7 +226,7 @@ struct CSVFileReader {
     private func decode(_ batch: RecordBatch, _ groups: [ColumnGroup], framingAhead: Lookahead?) -> ValueFailure? {
         for group in groups { group.prepare(rows: batch.rows) }
         let framing = framingAhead == nil ? groups.count : min(1, groups.count)
-        let failures = ConcurrentTasks.map(count: groups.count + (framingAhead == nil ? 0 : 1), threads: threads) { task -> ValueFailure? in
+        let failures = cores.map(count: groups.count + (framingAhead == nil ? 0 : 1)) { task -> ValueFailure? in
             if task == framing {
                 framingAhead!.frame()
                 return nil
@@ -292,10 +307,7 @@ final class BoundColumns<Schema: TableSchema> {
     /// a new-id column (`FieldDecoding.newID`) is always bound, since its ids are the
     /// table's rows, through which other tables resolve their orders.
     init(_ binding: HeaderBinding<Schema.Column>, file: String, selected: Set<String>?, target: inout Target) {
-        func isBound(_ column: Schema.Column) -> Bool {
-            if case .newID = Schema.decoding(column) { return true }
-            return selected?.contains(column.storedName) ?? true
-        }
+        func isBound(_ column: Schema.Column) -> Bool { Schema.isBound(column, selected: selected) }
         names = binding.names
         var idGroups: [WritableKeyPath<Target, IdDictionary>: (fields: [Int], required: [Bool], into: [WritableKeyPath<Target, [UInt32]>])] = [:]
         var idOrder: [WritableKeyPath<Target, IdDictionary>] = []

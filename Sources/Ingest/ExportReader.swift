@@ -31,128 +31,109 @@ public struct ExportReader: Sendable {
     /// read (orders always: its order ids are the rows the others refer to); the rest of
     /// the export stays empty. CSV records are still framed whole, so a broken record of
     /// a read table is an error whichever columns are chosen.
-    public func load(_ folder: String, columns: ExportColumns? = nil) throws(IngestError) -> LoadedExport {
+    ///
+    /// CSV tables that share no id space (`ExportTable.lanes`) are read side by side, each
+    /// lane on its own core, and a core whose lane has ended helps the lanes still
+    /// running (`LanePool`); ids, columns, report and first error are those of reading the
+    /// files one after another.
+    ///
+    /// `tablesRead`, when given, is called on the reading core as soon as a lane's
+    /// tables are read without error (CSV only), with an export that holds those tables
+    /// (by file name without `.csv`) and their id spaces, final: work that needs only
+    /// them can start while other files are still being read.
+    public func load(
+        _ folder: String, columns: ExportColumns? = nil, tablesRead: (@Sendable (Export, _ tables: [String]) -> Void)? = nil
+    ) throws(IngestError) -> LoadedExport {
         if let native = try loadSegments(folder, columns: columns) { return native }
         let clock = ContinuousClock()
         let started = clock.now
+        let tables = ExportTable.allCases.filter { $0 == .orders || (columns?.includes(table: $0.name) ?? true) }
+        let lanes = ExportTable.lanes(of: tables, columns: columns)
+        let laneReads = LanePool.run(lanes: lanes.count, threads: threads) { lane, cores -> LaneRead in
+            var done = LaneRead()
+            for table in lanes[lane] {
+                do throws(IngestError) {
+                    if let file = try read(table, in: folder, into: &done.export, columns: columns, cores: cores) {
+                        done.files[table] = file
+                    }
+                } catch {
+                    done.failure = (table, error)
+                    return done
+                }
+            }
+            tablesRead?(done.export, lanes[lane].map(\.name))
+            return done
+        }
+        if let first = laneReads.compactMap(\.failure).min(by: { $0.table.rawValue < $1.table.rawValue }) { throw first.error }
         var export = Export()
         var report = LoadReport()
-        let logistics = columns?.includes(table: "logistics") ?? true
-        if logistics && threads > 1 && !(columns?.columns["logistics"]?.contains("order_row") ?? true) {
-            (export, report) = try readBesideLogistics(folder, columns: columns)
-        } else {
-            try readOrdersAndRatings(folder, into: &export, report: &report, columns: columns, threads: threads)
-            if logistics {
-                try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, report: &report, columns: columns,
-                         threads: threads)
-            }
+        for (lane, laneTables) in lanes.enumerated() {
+            for table in laneTables { table.move(from: laneReads[lane].export, into: &export, columns: columns) }
         }
-        if columns?.includes(table: "accounts") ?? true {
-            try read("accounts", in: folder, as: AccountsSchema.self, into: &export, report: &report, columns: columns,
-                     threads: threads)
-        }
+        report.files = tables.compactMap { table in laneReads.lazy.compactMap { $0.files[table] }.first }
         report.orderTimes = Self.range(of: export.orders.createdAt)
         report.seconds = Self.seconds(clock.now - started)
         return LoadedExport(export: export, report: report)
     }
 
-    /// Reads `orders.csv` (required) and then `ratings.csv` (when the load wants it).
-    private func readOrdersAndRatings(
-        _ folder: String, into export: inout Export, report: inout LoadReport, columns: ExportColumns?, threads: Int
-    ) throws(IngestError) {
-        guard try read("orders", in: folder, as: OrdersSchema.self, into: &export, report: &report, columns: columns,
-                       threads: threads)
-        else {
-            throw IngestError(file: "orders.csv", problem: .missingFile)
-        }
-        if columns?.includes(table: "ratings") ?? true {
-            try read("ratings", in: folder, as: RatingsSchema.self, into: &export, report: &report, columns: columns,
-                     threads: threads)
-        }
+    /// What one lane of `load` read: its tables and id spaces, the files, or where it stopped.
+    private struct LaneRead: Sendable {
+        var export = Export()
+        var files: [ExportTable: FileLoad] = [:]
+        var failure: (table: ExportTable, error: IngestError)?
     }
 
-    /// Orders and ratings on half of the cores while logistics is read on the other half,
-    /// for a load that does not read logistics' order ids: its other id spaces (waybills,
-    /// couriers, locations) are its own, so then nothing of it depends on the other two
-    /// files, and ids, columns and report are those of reading the files one after
-    /// another. The error is also the one that reading would meet first: orders' or
-    /// ratings' before logistics'.
-    private func readBesideLogistics(_ folder: String, columns: ExportColumns?) throws(IngestError) -> (Export, LoadReport) {
-        let logisticsThreads = threads / 2, threads = threads
-        let lanes = ConcurrentTasks.map(count: 2, threads: 2) { lane -> Result<(Export, LoadReport), IngestError> in
-            var export = Export(), report = LoadReport()
-            do throws(IngestError) {
-                if lane == 0 {
-                    try readOrdersAndRatings(folder, into: &export, report: &report, columns: columns,
-                                             threads: threads - logisticsThreads)
-                } else {
-                    try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, report: &report,
-                             columns: columns, threads: logisticsThreads)
-                }
-                return .success((export, report))
-            } catch {
-                return .failure(error)
-            }
+    /// Reads `table`'s file into `export`: nil when an optional table's file is absent,
+    /// `missingFile` when orders' is.
+    private func read(
+        _ table: ExportTable, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
+    ) throws(IngestError) -> FileLoad? {
+        let file: FileLoad?
+        switch table {
+        case .orders: file = try read("orders", in: folder, as: OrdersSchema.self, into: &export, columns: columns, cores: cores)
+        case .ratings: file = try read("ratings", in: folder, as: RatingsSchema.self, into: &export, columns: columns, cores: cores)
+        case .logistics:
+            file = try read("logistics", in: folder, as: LogisticsSchema.self, into: &export, columns: columns, cores: cores)
+        case .accounts:
+            file = try read("accounts", in: folder, as: AccountsSchema.self, into: &export, columns: columns, cores: cores)
         }
-        var (export, report) = try lanes[0].get()
-        let (side, sideReport) = try lanes[1].get()
-        Self.take(LogisticsSchema.self, from: side, into: &export)
-        report.files += sideReport.files
-        return (export, report)
-    }
-
-    /// Moves what reading `Schema`'s file into `side` wrote (its columns and the id spaces
-    /// it interned into) into `export`.
-    private static func take<Schema: TableSchema>(_ schema: Schema.Type, from side: Export, into export: inout Export)
-    where Schema.Target == Export {
-        for column in Schema.Column.allCases {
-            switch Schema.decoding(column) {
-            case .id(let dictionary, let into):
-                export[keyPath: dictionary] = side[keyPath: dictionary]
-                export[keyPath: into] = side[keyPath: into]
-            case .newID(let dictionary): export[keyPath: dictionary] = side[keyPath: dictionary]
-            case .orderRow(_, let into): export[keyPath: into] = side[keyPath: into]
-            case .money(let into), .time(let into): export[keyPath: into] = side[keyPath: into]
-            case .count(let into): export[keyPath: into] = side[keyPath: into]
-            case .stars(let into), .flag(let into), .vocabulary(_, let into): export[keyPath: into] = side[keyPath: into]
-            }
-        }
+        if file == nil && table == .orders { throw IngestError(file: "orders.csv", problem: .missingFile) }
+        return file
     }
 
     /// Reads `labels.csv` (or `labels.csv.lz4`) in `folder`.
     public func readLabels(in folder: String) throws(IngestError) -> [Label] {
         var labels = LabelColumns()
-        var report = LoadReport()
-        guard try read("labels", in: folder, as: LabelsSchema.self, into: &labels, report: &report, threads: threads) else {
+        guard try read("labels", in: folder, as: LabelsSchema.self, into: &labels, cores: ConcurrentTasks.Cores(threads: threads))
+            != nil
+        else {
             throw IngestError(file: "labels.csv", problem: .missingFile)
         }
         return labels.labels
     }
 
     /// Reads `NAME.csv` or `NAME.csv.lz4` from `folder` into the target (only table
-    /// `name`'s columns of `columns`, when given) on `threads` cores and adds it to the
-    /// report; false when neither file exists.
-    @discardableResult
+    /// `name`'s columns of `columns`, when given) with its tasks on `cores`; how the file
+    /// loaded, or nil when neither file exists.
     private func read<Schema: TableSchema>(
         _ name: String, in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
-        report: inout LoadReport, columns: ExportColumns? = nil, threads: Int
-    ) throws(IngestError) -> Bool {
+        columns: ExportColumns? = nil, cores: any TaskRunner
+    ) throws(IngestError) -> FileLoad? {
         let plain = "\(name).csv", compressed = "\(name).csv.lz4"
         let plainPath = "\(folder)/\(plain)", compressedPath = "\(folder)/\(compressed)"
         let hasPlain = files.exists(plainPath), hasCompressed = files.exists(compressedPath)
         if hasPlain && hasCompressed { throw IngestError(file: plain, problem: .ambiguousFile(compressed)) }
-        guard hasPlain || hasCompressed else { return false }
+        guard hasPlain || hasCompressed else { return nil }
         let fileName = hasPlain ? plain : compressed
         let clock = ContinuousClock()
         let started = clock.now
         var source = try files.open(hasPlain ? plainPath : compressedPath, name: fileName)
         if hasCompressed { source = LZ4FrameSource(source, name: fileName) }
-        let reader = CSVFileReader(file: fileName, chunkSize: chunkSize, threads: threads)
+        let reader = CSVFileReader(file: fileName, chunkSize: chunkSize, cores: cores)
         let tally = try reader.read(&source, as: schema, into: &target, selected: columns.map { $0.columns[name] ?? [] })
-        report.files.append(FileLoad(
+        return FileLoad(
             name: fileName, rows: tally.rows, bytesRead: source.bytesRead, bytesDecoded: tally.bytesDecoded,
-            seconds: Self.seconds(clock.now - started), unknownOrders: tally.unknownOrders))
-        return true
+            seconds: Self.seconds(clock.now - started), unknownOrders: tally.unknownOrders)
     }
 
     static func range(of times: [Int64]) -> ClosedRange<Int64>? {
@@ -174,4 +155,61 @@ public struct ExportReader: Sendable {
 public struct LoadedExport: Sendable {
     public var export: Export
     public var report: LoadReport
+}
+
+/// The CSV files of an export, in the order a file-by-file load reads them (`rawValue`).
+enum ExportTable: Int, CaseIterable, Sendable {
+    case orders, ratings, logistics, accounts
+
+    /// The file's name without `.csv`, and the table's name in `ExportColumns`.
+    var name: String {
+        switch self {
+        case .orders: "orders"
+        case .ratings: "ratings"
+        case .logistics: "logistics"
+        case .accounts: "accounts"
+        }
+    }
+
+    /// The id spaces reading the table (only `columns`' columns of it, when given)
+    /// interns into, and those it looks order ids up in.
+    func idSpaces(columns: ExportColumns?) -> (interned: [WritableKeyPath<Export, IdDictionary>], resolved: [KeyPath<Export, IdDictionary>]) {
+        let selected = columns.map { $0.columns[name] ?? [] }
+        switch self {
+        case .orders: return OrdersSchema.idSpaces(selected: selected)
+        case .ratings: return RatingsSchema.idSpaces(selected: selected)
+        case .logistics: return LogisticsSchema.idSpaces(selected: selected)
+        case .accounts: return AccountsSchema.idSpaces(selected: selected)
+        }
+    }
+
+    /// `tables` (in file order) in lanes that can be read side by side: two tables whose
+    /// reading touches one id space are in the same lane, in file order (ids are handed
+    /// out in the order the files are read); lanes in the order of their first table.
+    static func lanes(of tables: [ExportTable], columns: ExportColumns?) -> [[ExportTable]] {
+        var lanes: [(tables: [ExportTable], spaces: Set<AnyKeyPath>)] = []
+        for table in tables {
+            let (interned, resolved) = table.idSpaces(columns: columns)
+            var spaces = Set<AnyKeyPath>(interned as [AnyKeyPath] + resolved as [AnyKeyPath])
+            var joined: [ExportTable] = []
+            for lane in lanes.indices.reversed() where !lanes[lane].spaces.isDisjoint(with: spaces) {
+                joined += lanes[lane].tables
+                spaces.formUnion(lanes.remove(at: lane).spaces)
+            }
+            lanes.append(((joined + [table]).sorted { $0.rawValue < $1.rawValue }, spaces))
+        }
+        return lanes.map(\.tables).sorted { $0[0].rawValue < $1[0].rawValue }
+    }
+
+    /// Moves what reading the table into `side` wrote (its columns and the id spaces it
+    /// interned into) into `export`.
+    func move(from side: Export, into export: inout Export, columns: ExportColumns?) {
+        switch self {
+        case .orders: export.orders = side.orders
+        case .ratings: export.ratings = side.ratings
+        case .logistics: export.logistics = side.logistics
+        case .accounts: export.accounts = side.accounts
+        }
+        for space in idSpaces(columns: columns).interned { export[keyPath: space] = side[keyPath: space] }
+    }
 }

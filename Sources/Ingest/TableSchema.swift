@@ -57,3 +57,27 @@ protocol TableSchema {
     /// How `column` is decoded and stored.
     static func decoding(_ column: Column) -> FieldDecoding<Target>
 }
+
+extension TableSchema {
+    /// Whether reading binds `column` when only `selected` columns (stored names) are
+    /// wanted: a new-id column always, since its ids are the table's rows, through which
+    /// other tables resolve their orders.
+    static func isBound(_ column: Column, selected: Set<String>?) -> Bool {
+        if case .newID = decoding(column) { return true }
+        return selected?.contains(column.storedName) ?? true
+    }
+
+    /// The id spaces reading the bound columns interns into, and those it looks order
+    /// ids up in.
+    static func idSpaces(selected: Set<String>?) -> (interned: [WritableKeyPath<Target, IdDictionary>], resolved: [KeyPath<Target, IdDictionary>]) {
+        var interned: [WritableKeyPath<Target, IdDictionary>] = [], resolved: [KeyPath<Target, IdDictionary>] = []
+        for column in Column.allCases where isBound(column, selected: selected) {
+            switch decoding(column) {
+            case .id(let space, _), .newID(let space): interned.append(space)
+            case .orderRow(let space, _): resolved.append(space)
+            case .money, .time, .count, .stars, .flag, .vocabulary: break
+            }
+        }
+        return (interned, resolved)
+    }
+}

@@ -1,3 +1,4 @@
+import CHeap
 import ArgumentParser
 import Detection
 import ListStore
@@ -48,6 +49,7 @@ extension CreditWatch {
     /// Runs the chosen command; failures the user can act on become one line on stderr
     /// and a named exit code, everything else goes to ArgumentParser's own handling.
     static func main() {
+        _ = cw_heap_prefer_reuse_and_huge_pages(1 << 30)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,3 +1,4 @@
+import Columnar
 import ArgumentParser
 import Foundation
 import Ingest
@@ -22,15 +23,21 @@ struct ExportArguments: ParsableArguments {
         try Self.load(exportDirectory, threads: threads, progress: progress)
     }
 
-    /// The export in `folder`, loaded on `threads` cores; an error names the file under
+    /// The export in `folder` (only `columns`, when given; `tablesRead` as in
+    /// `ExportReader.load`), loaded on `threads` cores; an error names the file under
     /// `folder` (exit code 65).
-    static func load(_ folder: String, threads: Int, progress: ProgressLine? = nil) throws -> LoadedExport {
+    static func load(
+        _ folder: String, threads: Int, progress: ProgressLine? = nil, columns: ExportColumns? = nil,
+        tablesRead: (@Sendable (Export, [String]) -> Void)? = nil
+    ) throws -> LoadedExport {
         let files = CountedFiles()
         var reader = ExportReader(files: files)
         reader.threads = threads
         do {
-            guard let progress else { return try reader.load(folder) }
-            return try progress.showing(files, of: tableFileBytes(in: folder)) { try reader.load(folder) }
+            guard let progress else { return try reader.load(folder, columns: columns, tablesRead: tablesRead) }
+            return try progress.showing(files, of: tableFileBytes(in: folder)) {
+                try reader.load(folder, columns: columns, tablesRead: tablesRead)
+            }
         } catch {
             throw CommandFailure.input("\(folder)/\(error)")
         }

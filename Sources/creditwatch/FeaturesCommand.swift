@@ -3,6 +3,7 @@ import Columnar
 import Detection
 import Foundation
 import Ingest
+import Synchronization
 
 /// `creditwatch features EXPORT_DIR --out DIR`: per-entity features (shops, waybills,
 /// raters) as CSV, the same ones `make bench-compare` computes in DuckDB, so a platform
@@ -16,8 +17,10 @@ struct Features: ParsableCommand {
             (share of its orders from a device used by 3 or more of its buyers). waybills.csv: \
             tracking_no, scans, first_to_signed_s (empty when never signed), has_transit. \
             raters.csv: buyer_id, ratings, without_order_share. Timings (wall and CPU seconds of the load \
-            and of the features) go to stderr. The export, CSV or native, is read only in the columns \
-            the features need (CSV records are still framed and checked whole).
+            and of the features) go to stderr; from CSV, shop and rater features are computed as soon as \
+            orders and ratings are read (on two cores or more, while logistics is still being read), so \
+            their time falls in the load's. The export, CSV or native, is read only in the columns the \
+            features need (CSV records are still framed and checked whole).
 
             Example:
               creditwatch features demo/export --out demo/features --threads 2
@@ -31,12 +34,19 @@ struct Features: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let started = clock.now, startedCPU = Self.processCPUSeconds()
-        let export = try Self.loadNeeded(input)
+        let early = Mutex<OrderFeatures?>(nil)
+        let threads = input.threads
+        let export = try ExportArguments.load(
+            input.exportDirectory, threads: threads, columns: EntityFeatures.neededColumns
+        ) { tables, names in
+            guard names.contains("orders"), names.contains("ratings") else { return }
+            let features = OrderFeatures(tables, threads: threads)
+            early.withLock { $0 = features }
+        }.export
         let loaded = clock.now, loadedCPU = Self.processCPUSeconds()
         let d = export.dictionaries
-        let shops = EntityFeatures.shops(export.orders, accountCount: d.accounts.count, threads: input.threads)
+        let (shops, raters) = (early.withLock { $0 } ?? OrderFeatures(export, threads: threads)).features
         let waybills = EntityFeatures.waybills(export.logistics, waybillCount: d.waybills.count, threads: input.threads)
-        let raters = EntityFeatures.raters(export.ratings, accountCount: d.accounts.count)
         let computed = clock.now, computedCPU = Self.processCPUSeconds()
 
         var text = "shop_id,orders,distinct_buyers,max_window_rate,shared_device_share\n"
@@ -67,16 +77,6 @@ struct Features: ParsableCommand {
     }
 
 
-    /// The export, only its needed columns.
-    private static func loadNeeded(_ input: ExportArguments) throws -> Export {
-        var reader = ExportReader()
-        reader.threads = input.threads
-        do {
-            return try reader.load(input.exportDirectory, columns: EntityFeatures.neededColumns).export
-        } catch {
-            throw CommandFailure.input("\(input.exportDirectory)/\(error)")
-        }
-    }
 
     /// CPU seconds of the whole process so far (all threads): on a shared machine the
     /// figure that waiting for a core does not inflate.
@@ -88,5 +88,18 @@ struct Features: ParsableCommand {
 
     private func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
+
+/// The shop and rater features: all they read is orders and ratings (and the accounts
+/// space), so `features` computes them on the core that read those two files, while
+/// the other cores still read logistics.
+private struct OrderFeatures: Sendable {
+    let features: (shops: [EntityFeatures.Shop?], raters: [EntityFeatures.Rater?])
+
+    init(_ export: Export, threads: Int) {
+        let accounts = export.dictionaries.accounts.count
+        features = (EntityFeatures.shops(export.orders, accountCount: accounts, threads: threads),
+                    EntityFeatures.raters(export.ratings, accountCount: accounts))
     }
 }

@@ -192,6 +192,47 @@ extension IdDictionaryTests {
         for which in 0..<2 { #expect(dictionaries[which].count == references[which].count) }
     }
 
+    /// Block lookups give what `lookup` gives one key at a time: known keys their ids,
+    /// unknown and missing keys `absent`, in two-word and one-word tables and in a
+    /// dictionary stored without its table (as a segment file loads it).
+    @Test(arguments: [8, 20])
+    func blockLookupsAgreeWithSingleLookups(longest: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let pool = (0..<4000).map { _ in
+            (0..<Int.random(in: 0...longest, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) &* 85 }
+        }
+        var dictionary = IdDictionary(capacity: 0)
+        for key in pool.prefix(2000) { _ = key.withUnsafeBytes { dictionary.intern($0) } }
+        let stored = IdDictionary(arena: dictionary.keyBytes, starts: Array(dictionary.starts))
+        let keys: [[UInt8]?] = (0..<5000).map { _ in
+            Int.random(in: 0..<10, using: &generator) == 0 ? nil : pool.randomElement(using: &generator)!
+        }
+        let block = IdDictionary.KeyBlock(capacity: 32)
+        defer { block.deallocate() }
+        let bytes = keys.flatMap { $0 ?? [] }
+        for table in [dictionary, stored] {
+            var ids = [UInt32](repeating: 0, count: 32)
+            bytes.withUnsafeBytes { bytes in
+                var start = 0, offset = 0
+                while start < keys.count {
+                    let count = min(keys.count - start, Int.random(in: 1...32, using: &generator))
+                    for index in 0..<count {
+                        block.keys[index] = bytes.baseAddress! + offset
+                        block.lengths[index] = keys[start + index]?.count ?? -1
+                        offset += keys[start + index]?.count ?? 0
+                    }
+                    table.lookup(block, count: count, into: &ids)
+                    for index in 0..<count {
+                        let single = keys[start + index].flatMap { key in key.withUnsafeBytes { table.lookup($0) } }
+                        #expect(ids[index] == single ?? IdDictionary.absent)
+                    }
+                    start += count
+                }
+            }
+        }
+        #expect(dictionary.slotWords == (longest > 8 ? 1 : 2))
+    }
+
     /// Interns `keys` (nil: an empty field) into `dictionary` through `block` as the CSV
     /// reader does, in blocks of `blockSize()` keys (cut at the end), and returns their ids.
     private static func intern(

@@ -56,12 +56,13 @@ import Testing
 
         var reviewedShops: [UInt32: Set<UInt32>] = [:]
         for row in buyers.indices where reviewed[row] { reviewedShops[buyers[row], default: []].insert(shops[row]) }
-        func expectedCommon(_ a: UInt32, _ b: UInt32) -> Double {
+        // Among reviewers of `degree` or more shops (2: all of them).
+        func expectedCommon(_ a: UInt32, _ b: UInt32, degree: Int = 2) -> Double {
             var expected = 0.0
             for group in UInt32(0)..<3 {
                 let members = reviewedShops.filter { region[Int($0.key)] == group }.values
                 let sumK = Double(members.map(\.count).reduce(0, +))
-                let sumK2 = Double(members.map { $0.count * ($0.count - 1) }.reduce(0, +))
+                let sumK2 = Double(members.filter { $0.count >= degree }.map { $0.count * ($0.count - 1) }.reduce(0, +))
                 let ra = members.filter { $0.contains(a) }.count, rb = members.filter { $0.contains(b) }.count
                 if ra > 0 && rb > 0 { expected += Double(ra) * Double(rb) * sumK2 / (sumK * sumK) }
             }
@@ -96,15 +97,24 @@ import Testing
 
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
             buyerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true },
-            reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: maximumShops)
+            reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: 1.5)
         var boughtShops: [UInt32: Set<UInt32>] = [:]
         for row in buyers.indices { boughtShops[buyers[row], default: []].insert(shops[row]) }
         for buyer in 0..<accountCount {
             let bought = boughtShops[UInt32(buyer)] ?? [], praised = reviewedShops[UInt32(buyer)] ?? []
+            // The pair's word up to 1.5; beyond, only when the null explains less than half
+            // of its other common reviewers at least as keen as the buyer.
+            let degree = max(2, praised.count)
             var expected = 0.0
             if bought.count <= maximumShops {
-                for (pair, surprise) in pairSurprise where pair.isSubset(of: bought) && !pair.isDisjoint(with: praised) {
-                    expected = max(expected, surprise)
+                for pair in pairSurprise.keys where pair.isSubset(of: bought) && !pair.isDisjoint(with: praised) {
+                    let (a, b) = (pair.min()!, pair.max()!)
+                    let keen = reviewedShops.values.filter {
+                        $0.count >= degree && $0.count <= maximumShops && $0.contains(a) && $0.contains(b)
+                    }.count
+                    let others = keen - (pair.isSubset(of: praised) && praised.count <= maximumShops ? 1 : 0)
+                    let ringLikely = 2 * expectedCommon(a, b, degree: degree) < Double(others)
+                    expected = max(expected, ringLikely ? pairSurprise[pair]! : min(pairSurprise[pair]!, 1.5))
                 }
             }
             #expect(abs(buyerValues[buyer] - expected) <= 1e-6 * max(1, expected), "buyer \(buyer), seed \(seed)")
@@ -138,6 +148,69 @@ import Testing
         #expect(pairs.shopSurprise[7] > 5)
         let honest = (0..<40).filter { $0 != 7 && $0 != 23 }.map { pairs.shopSurprise[$0] }.max()!
         #expect(honest < 3)
+    }
+
+    /// A ring of 60 members reviewing shops 7 and 23 among 6,000 random reviews over 200
+    /// shops, the two clients popular (100 more one-off reviewers each), and a keen
+    /// honest reviewer of 30 shops, the ring's two among them. Farm members review one
+    /// shop more each; hired shoppers keep shopping and review ten more.
+    static func ringWithKeenReviewer(hiredMembers: Bool)
+        -> (pairs: CoReviewerPairs, surprise: [Double], keen: Int, members: [Int])
+    {
+        var (buyers, shops, reviewed) = Self.randomRows(seed: 7, rows: 6_000, buyerCount: 3_000, shopCount: 200)
+        let others = (0..<200).filter { $0 != 7 && $0 != 23 }
+        for (index, shop) in [7, 23].flatMap({ Array(repeating: $0, count: 100) }).enumerated() {
+            buyers.append(UInt32(3_500 + index))
+            shops.append(UInt32(shop))
+            reviewed.append(true)
+        }
+        let members = (0..<60).map { 3_300 + $0 }
+        for member in members {
+            for shop in [7, 23] + (0..<(hiredMembers ? 10 : 1)).map({ others[(member * 11 + $0 * 17) % others.count] }) {
+                buyers.append(UInt32(member))
+                shops.append(UInt32(shop))
+                reviewed.append(true)
+            }
+        }
+        let keen = 3_400
+        for shop in [7, 23] + others.suffix(28) {
+            buyers.append(UInt32(keen))
+            shops.append(UInt32(shop))
+            reviewed.append(true)
+        }
+        let accountCount = 3_700
+        let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
+        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
+        let pairs = CoReviewerPairs(reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: 64)
+        let (surprise, _) = pairs.buyerSurprise(
+            buyerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true },
+            reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: 64, sharedSurprise: 4)
+        return (pairs, surprise, keen, members)
+    }
+
+    /// The pair is the ring's, but no other reviewer of 30 shops meets at it: the keen
+    /// reviewer keeps the pair's word only up to the shared surprise (4), while every
+    /// farm member keeps the pair's surprise.
+    @Test func aKeenHonestReviewerDoesNotInheritTheRingsPair() {
+        let (pairs, surprise, keen, members) = Self.ringWithKeenReviewer(hiredMembers: false)
+        let ring = pairs.pairSurprise[pairs.index(7, 23)!]
+        #expect(ring > 7.5)
+        #expect(pairs.reviewerDegree[keen] == 30)
+        #expect(pairs.keenCommon(pairs.index(7, 23)!, degree: 30).common == 1)
+        #expect(surprise[keen] == 4, "keen reviewer \(surprise[keen]) against the pair's \(ring)")
+        for member in members { #expect(surprise[member] >= ring, "member \(member)") }
+    }
+
+    /// Hired shoppers reviewing 12 shops each meet at the ring's pair far more often than
+    /// reviewers that keen do by chance: they keep the pair's evidence, and the keen
+    /// honest reviewer still does not.
+    @Test func hiredKeenShoppersStayRingMembers() {
+        let (pairs, surprise, keen, members) = Self.ringWithKeenReviewer(hiredMembers: true)
+        for member in members {
+            #expect(pairs.reviewerDegree[member] == 12)
+            #expect(surprise[member] > 7.5, "member \(member)")
+        }
+        #expect(surprise[keen] == 4)
     }
 
     @Test func onlyPositiveReviewsOfKeptOrdersCount() {

@@ -93,15 +93,21 @@ import Testing
         #expect(evidence.samples.first?.kind == .waybill)
     }
 
+    /// The detector's signals on `export` and the entities it puts on a list for
+    /// empty parcels, as `kind:id`.
+    static func listedForEmptyParcels(_ export: Export, threads: Int) -> (DetectorOutput, Set<String>) {
+        let detector = EmptyParcelDetector()
+        let config = DetectionConfig(detectors: [detector])
+        let output = detector.measure(export, config: config, threads: threads)
+        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
+        return (output, Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" }))
+    }
+
     /// Two of the client's empty parcels from outlet 0, among its 150 honest parcels: too
     /// few for a share, but no genuine parcel is picked up before it is paid.
     @Test func anOutletSellingAFewWaybillsToAClient() {
         let export = Self.market(stray: 2)
-        let detector = EmptyParcelDetector()
-        let config = DetectionConfig(detectors: [detector])
-        let output = detector.measure(export, config: config, threads: 1)
-        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
-        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        let (output, listed) = Self.listedForEmptyParcels(export, threads: 1)
         #expect(listed == ["shop:s2", "courier:outlet-a", "courier:outlet-b"])
         let clients = output.signals.first { $0.definition.name == "courier_client_empty_waybills" }!
         #expect(clients.values[0] == 2)
@@ -113,11 +119,7 @@ import Testing
     /// share signal's threshold, but no genuine parcel is shipped before it is sold.
     @Test func aShopWithAFewConclusivelyEmptyParcels() {
         let export = Self.market(early: 3)
-        let detector = EmptyParcelDetector()
-        let config = DetectionConfig(detectors: [detector])
-        let output = detector.measure(export, config: config, threads: 1)
-        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
-        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        let (output, listed) = Self.listedForEmptyParcels(export, threads: 1)
         #expect(listed == ["shop:s1", "shop:s2", "courier:outlet-b"])
         let conclusive = output.signals.first { $0.definition.name == "shop_conclusive_empty_waybills" }!
         #expect(conclusive.values[0] == 0 && conclusive.values[1] == 3)
@@ -130,11 +132,7 @@ import Testing
     /// client's resold numbers (later orders on an earlier parcel) still count.
     @Test func combinedShippingIsNoReusedNumber() {
         let export = Self.market(combined: 10)
-        let detector = EmptyParcelDetector()
-        let config = DetectionConfig(detectors: [detector])
-        let output = detector.measure(export, config: config, threads: 2)
-        let (_, suspects) = Scorer.score(output.signals, export: export, config: config)
-        let listed = Set(suspects.filter { $0.category == .emptyParcels }.map { "\($0.entityKind.rawValue):\($0.entityId)" })
+        let (output, listed) = Self.listedForEmptyParcels(export, threads: 2)
         #expect(listed == ["shop:s2", "courier:outlet-b"])
         let reused = output.signals.first { $0.definition.name == "shop_reused_tracking_share" }!
         #expect(reused.values[1] == 0 && reused.values[2] > 0)
@@ -335,12 +333,16 @@ import Testing
         return .init(centre: median, deviation: middle(values.map { abs($0 - median) }.sorted()))
     }
 
+    /// The selection kernels against the sorted references: small groups (up to 32 values
+    /// go through the ranking kernel) and large ones, ties, sorted and reversed input.
     @Test func selectionMatchesSortedSpread() {
         var random = SplitMix(seed: 8)
         for trial in 0..<3_000 {
             let count = trial < 200 ? trial % 100 + 1 : Int(random.next() % 400) + 1
             let distinct = [2, 5, 50, 1_000_000][trial % 4]
-            var values = (0..<count).map { _ in Double(random.next() % UInt64(distinct)) / Double(1 + trial % 3) }
+            // Negative values too (every fifth trial): the kernels compare, they do not assume weights.
+            let shift = trial % 5 == 0 ? Double(distinct / 2) : 0
+            var values = (0..<count).map { _ in Double(random.next() % UInt64(distinct)) / Double(1 + trial % 3) - shift }
             if trial % 7 == 0 { values.sort() }
             if trial % 11 == 0 { values.sort(by: >) }
             var upper = values, median = values

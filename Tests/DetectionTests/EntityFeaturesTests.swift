@@ -56,27 +56,31 @@ import TestSupport
                 ratings: rows.count, withoutOrderShare: Double(without) / Double(rows.count))))
         }
     }
-    /// Scan totals of row slices merged in any cut equal the totals of all rows at once
-    /// (what makes the waybill features the same for any thread count).
-    @Test func scanTotalsMergeLikeOnePass() {
-        let logistics = Self.export.logistics
+    /// The waybill features from row slices in any cut, each slice's totals over only
+    /// the ids it names, equal those of one pass over all rows (what makes them the same
+    /// for any thread count), with the scans listed waybill by waybill as exports list
+    /// them and in an event-log order where every slice names nearly every waybill.
+    @Test func waybillFeaturesAreTheSameForAnyCutOfTheRows() {
+        let grouped = Self.export.logistics
+        var shuffled = LogisticsTable()
+        var generator = SystemRandomNumberGenerator()
+        for row in (0..<grouped.count).shuffled(using: &generator) {
+            shuffled.waybill.append(grouped.waybill[row])
+            shuffled.event.append(grouped.event[row])
+            shuffled.at.append(grouped.at[row])
+        }
+        shuffled.waybill[shuffled.count / 2] = IdDictionary.absent
         let waybills = Self.export.dictionaries.waybills.count
-        func totals(_ rows: Range<Int>) -> ScanTotals {
-            var totals = ScanTotals(waybills: waybills)
-            logistics.waybill.withUnsafeBufferPointer { waybill in
-                logistics.event.withUnsafeBufferPointer { event in
-                    logistics.at.withUnsafeBufferPointer { at in totals.add(rows: rows, waybill: waybill, event: event, at: at) }
+        for logistics in [grouped, shuffled] {
+            let count = logistics.waybill.count
+            let whole = EntityFeatures.waybills(logistics, waybillCount: waybills, slices: [0..<count], threads: 1)
+            for cuts in [[count / 2], [1, 2, count - 1], [0, count / 3, count / 3 * 2], [count, count]] {
+                let bounds = [0] + cuts + [count]
+                let slices = zip(bounds, bounds.dropFirst()).map { $0..<$1 }
+                for threads in [1, 3] {
+                    #expect(EntityFeatures.waybills(logistics, waybillCount: waybills, slices: slices, threads: threads) == whole)
                 }
             }
-            return totals
-        }
-        let whole = totals(0..<logistics.count)
-        for cuts in [[logistics.count / 2], [1, 2, logistics.count - 1], [0, logistics.count / 3, logistics.count / 3 * 2]] {
-            let bounds = [0] + cuts + [logistics.count]
-            var merged = totals(bounds[0]..<bounds[1])
-            for index in 1..<(bounds.count - 1) { merged.merge(totals(bounds[index]..<bounds[index + 1])) }
-            #expect(merged.scans == whole.scans && merged.first == whole.first)
-            #expect(merged.signed == whole.signed && merged.transit == whole.transit)
         }
     }
 

@@ -1,6 +1,7 @@
 import Columnar
 import Detection
-import Ingest
+@testable import Ingest
+import Synchronization
 import Testing
 
 /// Reading only some columns of a CSV export (`ExportReader.load(_:columns:)`): the
@@ -112,6 +113,50 @@ import Testing
         var noOrders = Self.files
         noOrders["orders.csv"] = nil
         #expect(loadError(noOrders, columns: Self.needed, threads: threads) == loadError(noOrders, columns: Self.needed, threads: 1))
+    }
+
+    /// Tables share a lane when their read columns touch one id space: logistics goes
+    /// beside orders and ratings only without its order ids.
+    @Test func tablesShareALaneWhenTheyShareAnIdSpace() {
+        let all = ExportTable.allCases
+        #expect(ExportTable.lanes(of: all, columns: nil) == [all])
+        #expect(ExportTable.lanes(of: [.orders, .ratings, .logistics], columns: Self.needed) == [[.orders, .ratings], [.logistics]])
+        var withOrders = Self.needed
+        withOrders.columns["logistics"]?.insert("order_row")
+        #expect(ExportTable.lanes(of: [.orders, .ratings, .logistics], columns: withOrders) == [[.orders, .ratings, .logistics]])
+        let few = ExportColumns(columns: ["orders": ["created_at"], "logistics": ["event"], "accounts": ["kind"]], idSpaces: [])
+        #expect(ExportTable.lanes(of: [.orders, .logistics, .accounts], columns: few) == [[.orders], [.logistics], [.accounts]])
+        let accounts = ExportColumns(columns: ["orders": ["shop_id"], "logistics": ["at"], "accounts": ["account_id"]], idSpaces: [])
+        #expect(ExportTable.lanes(of: [.orders, .logistics, .accounts], columns: accounts) == [[.orders, .accounts], [.logistics]])
+    }
+
+    /// A lane read without error reports its tables once, final, on any thread count;
+    /// a lane that fails does not.
+    @Test(arguments: [1, 2])
+    func eachLaneReportsItsTablesOnceRead(threads: Int) throws {
+        let reported = Mutex<[[String]: Export]>([:])
+        var reader = ExportReader(files: MemoryFiles(texts: Self.files), chunkSize: 7)
+        reader.threads = threads
+        let whole = try reader.load("export", columns: Self.needed) { export, tables in
+            reported.withLock { #expect($0.updateValue(export, forKey: tables) == nil) }
+        }.export
+        let lanes = reported.withLock { $0 }
+        #expect(Set(lanes.keys) == [["orders", "ratings"], ["logistics"]])
+        let orders = try #require(lanes[["orders", "ratings"]]), logistics = try #require(lanes[["logistics"]])
+        #expect(orders.orders.shop == whole.orders.shop && orders.ratings.order == whole.ratings.order)
+        #expect(orders.dictionaries.accounts.keys == whole.dictionaries.accounts.keys)
+        #expect(orders.logistics.count == 0 && logistics.orders.count == 0)
+        #expect(logistics.logistics.waybill == whole.logistics.waybill)
+        #expect(logistics.dictionaries.waybills.keys == whole.dictionaries.waybills.keys)
+
+        var files = Self.files
+        files["logistics.csv"] = "tracking_no,order_id,courier_id,event,at,location,weight_g\nw1,o1,c1,lost,2026-11-01T10:00:00Z,,\n"
+        reader.files = MemoryFiles(texts: files)
+        reported.withLock { $0 = [:] }
+        #expect(throws: IngestError.self) {
+            try reader.load("export", columns: Self.needed) { _, tables in reported.withLock { $0[tables] = Export() } }
+        }
+        #expect(reported.withLock { Array($0.keys) } == [["orders", "ratings"]])
     }
 
     @Test func theHeaderMustStillHoldEveryRequiredColumn() {

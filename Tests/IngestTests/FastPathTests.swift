@@ -1,48 +1,120 @@
+import CFraming
 @testable import Ingest
 import PropertyBased
+import TestSupport
 import Testing
 
-/// The fast paths of ingest against the careful code they bypass: the SIMD structural
-/// record scanner against `CSVScanner.scanRecord`, the SWAR ISO time parser against
+/// The fast paths of ingest against the careful code they bypass: the plain-record
+/// framing kernels against `CSVScanner.scanRecord`, the SWAR ISO time parser against
 /// `FieldParser.timeCarefully`.
 @Suite struct FastPathTests {
-    @Test func specialBytesAgreesWithAPlainLoop() async {
-        let bytes = Gen.element(of: Array(",\n\r\"a1 -:é".utf8) + [0, 0x80, 0xFF]).compactMap { $0 }.array(of: 64...64)
-        await propertyCheck(input: bytes) { block in
-            block.withUnsafeBytes { buffer in
-                #expect(StructuralCursor.specialBytes(buffer.baseAddress!)
-                    == StructuralCursor.specialBytesReference(buffer.baseAddress!))
+    /// A CSV text of `columns` columns, mostly plain records, now and then a quoted field
+    /// (with `""`, a comma or a line feed inside), a blank line, a record with a field
+    /// too many or too few, a non-ASCII or invalid UTF-8 byte, a bare `\r`; line ends
+    /// mostly `\n` or, for half the seeds, mostly `\r\n`, now and then the other.
+    static func csvText(columns: Int, records: Int, seed: UInt64) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        func rare() -> Bool { Int.random(in: 0..<40, using: &random) == 0 }
+        let windowsLines = Bool.random(using: &random)
+        var text: [UInt8] = []
+        for _ in 0..<records {
+            if rare() { text += Array("\n".utf8) }
+            let count = rare() ? columns + Int.random(in: -1...1, using: &random) : columns
+            for field in 0..<max(count, 1) {
+                if field > 0 { text.append(UInt8(ascii: ",")) }
+                if rare() {
+                    text += Array("\"a\"\"b,\nc\"".utf8)
+                    continue
+                }
+                for _ in 0..<Int.random(in: 0...14, using: &random) {
+                    text.append(rare() ? [0xC3, 0xFF, UInt8(ascii: "\r")].randomElement(using: &random)! : UInt8(ascii: "a") + UInt8.random(in: 0..<26, using: &random))
+                }
+            }
+            text += Array((windowsLines != rare() ? "\r\n" : "\n").utf8)
+        }
+        return text
+    }
+
+    /// Frames `text` (cut at `filled`, records starting in `from..<to`) with `kernel`:
+    /// rows with their lines and values (unquoted), where and why framing stopped.
+    static func frame(_ text: [UInt8], columns: Int, from: Int, to: Int, filled: Int, atEnd: Bool,
+                      kernel: PlainRecordKernel) -> String {
+        var bytes = text
+        return bytes.withUnsafeMutableBytes { buffer in
+            let records = RecordFrame(columns: columns, kernel: kernel)
+            records.frame(buffer, filled: filled, from: from, to: to, atEnd: atEnd, maxLineBytes: 90)
+            records.unquote(buffer)
+            var description = "rows \(records.rows) lines \(records.lineCount) end \(records.end) stop \(records.stop)\n"
+            for row in 0..<records.rows {
+                description += "\(records.lines[row]):"
+                for field in 0..<columns {
+                    description += " [" + String(decoding: records.value(row, field, in: buffer.baseAddress!), as: UTF8.self) + "]"
+                }
+                description += "\n"
+            }
+            return description
+        }
+    }
+
+    /// The AVX2 and the portable kernel frame exactly what `CSVScanner.scanRecord` alone
+    /// frames: same rows, values, lines, stop and end, for random texts cut anywhere
+    /// (records across the buffer's end, kernel blocks across record and stretch ends).
+    @Test func plainRecordKernelsFrameWhatTheCarefulScannerFrames() async {
+        await propertyCheck(input: Gen.int(in: 2...5), Gen.int(in: 0...60), Gen.int(in: 0...Int.max), Gen.bool) {
+            columns, records, seed, atEnd in
+            let text = Self.csvText(columns: columns, records: records, seed: UInt64(seed))
+            var random = SeededRandom(seed: UInt64(seed) ^ 0x5EED)
+            let filled = atEnd ? text.count : Int.random(in: 0...text.count, using: &random)
+            let from = Int.random(in: 0...filled, using: &random)
+            let to = Int.random(in: from...filled, using: &random)
+            let reference = Self.frame(text, columns: columns, from: from, to: to, filled: filled, atEnd: atEnd, kernel: .none)
+            #expect(Self.frame(text, columns: columns, from: from, to: to, filled: filled, atEnd: atEnd, kernel: .portable) == reference)
+            #expect(Self.frame(text, columns: columns, from: from, to: to, filled: filled, atEnd: atEnd, kernel: .best) == reference)
+        }
+    }
+
+    /// On plain records, with `\n` or `\r\n` line ends, the kernels take every record
+    /// themselves (so the comparison above compares them, not the careful scanner with
+    /// itself), up to `stop`.
+    @Test func plainRecordKernelsTakeEveryPlainRecord() async {
+        await propertyCheck(input: Gen.int(in: 2...16), Gen.int(in: 1...80), Gen.int(in: 0...Int.max)) { columns, records, seed in
+            var random = SeededRandom(seed: UInt64(seed))
+            let lineEnd = Array((Bool.random(using: &random) ? "\r\n" : "\n").utf8)
+            var text: [UInt8] = [], ends: [Int] = []
+            for _ in 0..<records {
+                for field in 0..<columns {
+                    if field > 0 { text.append(UInt8(ascii: ",")) }
+                    for _ in 0..<Int.random(in: 0...20, using: &random) { text.append(UInt8(ascii: "a") + UInt8.random(in: 0..<26, using: &random)) }
+                }
+                text += lineEnd
+                ends.append(text.count)
+            }
+            let last = Int.random(in: 0..<records, using: &random)
+            let stop = last == 0 ? 1 : ends[last - 1] + 1
+            let padded = text + [UInt8](repeating: UInt8(ascii: "z"), count: 64)
+            for kernel in [cw_frame_plain_records_portable, cw_frame_plain_records] as [PlainRecordKernel.Framer] {
+                var bounds = [UInt32](repeating: 0, count: records * columns * 2 + Int(CW_FRAMING_SLACK))
+                var next = 0
+                let rows = padded.withUnsafeBufferPointer { bytes in
+                    kernel(bytes.baseAddress, 0, stop, padded.count, columns, &bounds, records, 1 << 20, &next)
+                }
+                #expect(rows == last + 1 && next == ends[last])
+                var fieldStart = 0
+                for field in 0..<(rows * columns) {
+                    var fieldEnd = fieldStart
+                    while text[fieldEnd] != UInt8(ascii: ",") && text[fieldEnd] != lineEnd[0] { fieldEnd += 1 }
+                    #expect(bounds[field * 2] == UInt32(fieldStart) && bounds[field * 2 + 1] == UInt32(fieldEnd))
+                    fieldStart = fieldEnd + (text[fieldEnd] == UInt8(ascii: ",") ? 1 : lineEnd.count)
+                }
             }
         }
     }
 
-    /// Walks a whole buffer record by record as `CSVFileReader` does (fast path, else the
-    /// scalar scanner and a `seek`), and checks every fast answer against the scalar one.
-    @Test func structuralCursorAgreesWithTheScalarScanner() async {
-        let text = Gen.element(of: Array("ab1,,,\n\n\"\r ".utf8)).compactMap { $0 }.array(of: 0...400)
-        await propertyCheck(input: text, Gen.int(in: 0...400), Gen.bool) { bytes, cut, atEnd in
-            let buffer = Array(bytes[..<min(cut, bytes.count)])
-            buffer.withUnsafeBytes { bytes in
-                var fast = FieldSpans(capacity: 16), slow = FieldSpans(capacity: 16)
-                var cursor = StructuralCursor(bytes, at: 0)
-                var start = 0
-                while start < bytes.count {
-                    var lineFeeds = 0
-                    let outcome = CSVScanner.scanRecord(
-                        bytes, from: start, atEnd: atEnd, fields: &slow, quotedLineFeeds: &lineFeeds)
-                    if let next = cursor.scanRecord(bytes, from: start, fields: &fast) {
-                        #expect(outcome == .complete(next: next))
-                        #expect(fast.count == slow.count)
-                        for field in 0..<min(fast.count, 16) {
-                            #expect(fast.start(field) == slow.start(field) && fast.end(field) == slow.end(field))
-                        }
-                    }
-                    guard case .complete(let next) = outcome else { break }
-                    cursor.seek(bytes, to: next)
-                    start = next
-                }
-            }
-        }
+    /// Whether the kernels were tested on their own instruction sets: `.best` is AVX2
+    /// on a CPU with it, so both kernels ran above.
+    @Test func bestKernelIsAVX2WhereTheCPUHasIt() {
+        let hasAVX2 = ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "").contains(" avx2")
+        #expect((cw_framing_has_avx2() != 0) == hasAVX2)
     }
 
     static func seconds(_ text: [UInt8], _ parse: (UnsafeRawBufferPointer) throws(ValueProblem) -> Int64) -> Int64? {

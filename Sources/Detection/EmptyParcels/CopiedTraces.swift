@@ -55,36 +55,35 @@ extension TraceSignature {
 /// history whose shops differ, the waybills of the shop with the smallest share of its
 /// waybills in shared histories are taken for the original and keep no tell.
 enum CopiedTraces {
-    /// Adds `.copiedTrace` to `tells` (one per waybill) for every waybill of at least
-    /// `minimumScans` summarised scans whose signature a waybill shipping to another buyer
-    /// (`buyerOfWaybill`; absent buyers never match) shares, unless it is its group's
-    /// original (see the type). `shopOfWaybill` names each waybill's shop (absent: none,
-    /// never the original).
-    static func mark(
-        _ tells: inout [ParcelTells], signatures: [TraceSignature], buyerOfWaybill: [UInt32], shopOfWaybill: [UInt32],
-        shopCount: Int, minimumScans: Int
-    ) {
-        let table = SignatureTable(signatures: signatures, buyerOfWaybill: buyerOfWaybill, minimumScans: minimumScans)
+    /// The waybills that get the `.copiedTrace` tell, grouped by signature: every waybill of
+    /// at least `minimumScans` summarised scans whose signature a waybill shipping to another buyer (`buyerOfWaybill`; absent buyers never match)
+    /// shares, unless it is its group's original (see the type). `shopOfWaybill` names each
+    /// waybill's shop (absent: none, never the original).
+    static func copies(
+        signatures: [TraceSignature], buyerOfWaybill: [UInt32], shopOfWaybill: [UInt32], shopCount: Int, minimumScans: Int
+    ) -> [Int] {
         // The shared waybills grouped by signature, and per shop its waybills and how
         // many of them are shared.
-        var shared: [(signature: UInt64, waybill: Int)] = []
+        var shared = SharedSignatures.find(signatures: signatures, buyerOfWaybill: buyerOfWaybill, minimumScans: minimumScans)
         var shopWaybills = [UInt32](repeating: 0, count: shopCount), shopShared = shopWaybills
-        shopWaybills.withUnsafeMutableBufferPointer { shopWaybills in
-            shopShared.withUnsafeMutableBufferPointer { shopShared in
+        shopOfWaybill.withUnsafeBufferPointer { shopOfWaybill in
+            shopWaybills.withUnsafeMutableBufferPointer { shopWaybills in
                 for waybill in signatures.indices {
                     let shop = Int(shopOfWaybill[waybill])
                     if shop < shopCount { shopWaybills[shop] &+= 1 }
-                    guard table.isShared(waybill) else { continue }
-                    shared.append((signatures[waybill].value, waybill))
-                    if shop < shopCount { shopShared[shop] &+= 1 }
                 }
             }
+        }
+        for member in shared {
+            let shop = Int(shopOfWaybill[member.waybill])
+            if shop < shopCount { shopShared[shop] &+= 1 }
         }
         shared.sort { ($0.signature, $0.waybill) < ($1.signature, $1.waybill) }
         func sharedShare(_ waybill: Int) -> Double {
             let shop = Int(shopOfWaybill[waybill])
             return shop < shopCount ? Double(shopShared[shop]) / Double(shopWaybills[shop]) : .infinity
         }
+        var copies: [Int] = []
         var start = 0
         while start < shared.count {
             var end = start
@@ -96,70 +95,132 @@ enum CopiedTraces {
                 end += 1
             }
             for member in shared[start..<end] where lowest == highest || sharedShare(member.waybill) != lowest {
-                tells[member.waybill].insert(.copiedTrace)
+                copies.append(member.waybill)
             }
             start = end
         }
+        return copies
     }
 }
 
-/// Which waybills share their trace signature with a waybill of another buyer: an open-
-/// addressing table over the signatures themselves (already scrambled, so their low bits
-/// are the slot), per slot the signature, its first buyer and whether another buyer has
-/// it. A general-purpose dictionary hashed every signature again (a tenth of the
-/// detector's instructions in `parcel-throughput`).
-struct SignatureTable {
-    private let signatures: [TraceSignature]
-    private let buyerOfWaybill: [UInt32]
-    private let minimumScans: Int
-    private var slotSignature: [UInt64]
-    /// The first buyer per slot; `IdDictionary.absent` marks a free slot.
-    private var slotBuyer: [UInt32]
-    private var slotShared: [Bool]
-    private let mask: Int
+/// Which waybills share their trace signature with a waybill of another buyer. The
+/// waybills taking part are first cut into buckets by the top bits of a multiplicative
+/// hash of their signature (a count pass, then a scatter of one 16-byte record each behind
+/// its bucket's start), and each bucket is then resolved on its own in a small open-
+/// addressing table that stays in cache: per slot the signature, its first buyer and
+/// whether another buyer has it. One table over every waybill (over 100 MB at 10M scans)
+/// cost a cache miss per waybill on insertion and again on lookup, and clearing its fresh
+/// pages.
+enum SharedSignatures {
+    /// One waybill taking part, as the scatter writes it.
+    struct Entry {
+        let signature: UInt64
+        let buyer: UInt32
+        let waybill: UInt32
+    }
 
-    /// The table of every waybill with at least `minimumScans` summarised scans and a buyer.
-    init(signatures: [TraceSignature], buyerOfWaybill: [UInt32], minimumScans: Int) {
-        self.signatures = signatures
-        self.buyerOfWaybill = buyerOfWaybill
-        self.minimumScans = minimumScans
-        var capacity = 16
-        while capacity < 2 * signatures.count { capacity <<= 1 }
-        mask = capacity - 1
-        slotSignature = [UInt64](repeating: 0, count: capacity)
-        slotBuyer = [UInt32](repeating: IdDictionary.absent, count: capacity)
-        slotShared = [Bool](repeating: false, count: capacity)
-        let mask = mask
-        slotSignature.withUnsafeMutableBufferPointer { slotSignature in
-            slotBuyer.withUnsafeMutableBufferPointer { slotBuyer in
-                slotShared.withUnsafeMutableBufferPointer { slotShared in
-                    for waybill in signatures.indices where Self.takesPart(waybill, signatures, buyerOfWaybill, minimumScans) {
-                        let signature = signatures[waybill].value, buyer = buyerOfWaybill[waybill]
-                        var slot = Int(truncatingIfNeeded: signature) & mask
-                        while slotBuyer[slot] != IdDictionary.absent && slotSignature[slot] != signature { slot = (slot &+ 1) & mask }
-                        if slotBuyer[slot] == IdDictionary.absent {
-                            slotSignature[slot] = signature
-                            slotBuyer[slot] = buyer
-                        } else if slotBuyer[slot] != buyer {
-                            slotShared[slot] = true
+    /// One slot of a bucket's table.
+    struct Slot {
+        var signature: UInt64
+        var buyer: UInt32
+        var state: UInt32
+        static let free: UInt32 = 0, oneBuyer: UInt32 = 1, shared: UInt32 = 2
+    }
+
+    /// Most buckets (2^10): enough for about 2,000 waybills a bucket at 10M scans.
+    static let largestBucketBits = 10
+
+    /// The waybills with at least `minimumScans` summarised scans and a buyer (absent
+    /// buyers never take part) whose signature a waybill of another buyer shares, with
+    /// that signature; in no particular order.
+    static func find(
+        signatures: [TraceSignature], buyerOfWaybill: [UInt32], minimumScans: Int
+    ) -> [(signature: UInt64, waybill: Int)] {
+        // About 4,096 waybills (a few thousand taking part) per bucket.
+        let bucketBits = min(largestBucketBits, UInt64.bitWidth - UInt64(signatures.count >> 12).leadingZeroBitCount)
+        var starts = [Int](repeating: 0, count: (1 << bucketBits) + 1)
+        let entries: OwnedBuffer<Entry> = signatures.withUnsafeBufferPointer { signatures in
+            buyerOfWaybill.withUnsafeBufferPointer { buyers in
+                starts.withUnsafeMutableBufferPointer { starts in
+                    func takesPart(_ waybill: Int) -> Bool {
+                        Int(signatures[waybill].scans) >= minimumScans && buyers[waybill] != IdDictionary.absent
+                    }
+                    for waybill in signatures.indices where takesPart(waybill) {
+                        starts[bucket(hash(signatures[waybill].value), bits: bucketBits) &+ 1] &+= 1
+                    }
+                    for index in 1..<starts.count { starts[index] &+= starts[index &- 1] }
+                    let entries = OwnedBuffer<Entry>(count: starts[starts.count &- 1])
+                    var cursor = Array(starts.dropLast())
+                    cursor.withUnsafeMutableBufferPointer { cursor in
+                        for waybill in signatures.indices where takesPart(waybill) {
+                            let signature = signatures[waybill].value
+                            let bucket = bucket(hash(signature), bits: bucketBits)
+                            entries.values[cursor[bucket]] = Entry(
+                                signature: signature, buyer: buyers[waybill], waybill: UInt32(truncatingIfNeeded: waybill))
+                            cursor[bucket] &+= 1
                         }
                     }
+                    return entries
                 }
             }
         }
+        var largest = 0
+        for bucket in 0..<(starts.count - 1) { largest = max(largest, starts[bucket + 1] - starts[bucket]) }
+        let table = OwnedBuffer<Slot>(count: tableSize(for: largest))
+        var shared: [(signature: UInt64, waybill: Int)] = []
+        for bucket in 0..<(starts.count - 1) where starts[bucket + 1] > starts[bucket] {
+            resolve(
+                UnsafeBufferPointer(rebasing: entries.values[starts[bucket]..<starts[bucket + 1]]), bucketBits: bucketBits,
+                table: table.values, into: &shared)
+        }
+        return shared
     }
 
-    /// Whether `waybill` takes part: enough scans, and a buyer.
-    private static func takesPart(_ waybill: Int, _ signatures: [TraceSignature], _ buyerOfWaybill: [UInt32], _ minimumScans: Int) -> Bool {
-        Int(signatures[waybill].scans) >= minimumScans && buyerOfWaybill[waybill] != IdDictionary.absent
+    /// Appends to `shared` every entry of one bucket whose signature an entry of another
+    /// buyer shares: each entry is entered into an open-addressing table of at least twice
+    /// as many slots as entries (the first `tableSize(for: entries.count)` of `table`,
+    /// cleared first), then each is looked up.
+    static func resolve(
+        _ entries: UnsafeBufferPointer<Entry>, bucketBits: Int, table: UnsafeMutableBufferPointer<Slot>,
+        into shared: inout [(signature: UInt64, waybill: Int)]
+    ) {
+        let size = tableSize(for: entries.count), mask = size &- 1
+        let slotShift = UInt64.bitWidth &- size.trailingZeroBitCount
+        func firstSlot(_ signature: UInt64) -> Int {
+            Int(truncatingIfNeeded: (hash(signature) &<< bucketBits) &>> slotShift) & mask
+        }
+        for slot in 0..<size { table[slot] = Slot(signature: 0, buyer: 0, state: Slot.free) }
+        for entry in entries {
+            var slot = firstSlot(entry.signature)
+            while table[slot].state != Slot.free && table[slot].signature != entry.signature { slot = (slot &+ 1) & mask }
+            if table[slot].state == Slot.free {
+                table[slot] = Slot(signature: entry.signature, buyer: entry.buyer, state: Slot.oneBuyer)
+            } else if table[slot].buyer != entry.buyer {
+                table[slot].state = Slot.shared
+            }
+        }
+        for entry in entries {
+            var slot = firstSlot(entry.signature)
+            while table[slot].signature != entry.signature { slot = (slot &+ 1) & mask }
+            if table[slot].state == Slot.shared { shared.append((entry.signature, Int(entry.waybill))) }
+        }
     }
 
-    /// Whether a waybill of another buyer shares the signature of `waybill` (which takes part).
-    func isShared(_ waybill: Int) -> Bool {
-        guard Self.takesPart(waybill, signatures, buyerOfWaybill, minimumScans) else { return false }
-        let signature = signatures[waybill].value
-        var slot = Int(truncatingIfNeeded: signature) & mask
-        while slotSignature[slot] != signature { slot = (slot &+ 1) & mask }
-        return slotShared[slot]
+    /// Slots of a table for `entries` entries: a power of two, at least twice as many and at least 16.
+    static func tableSize(for entries: Int) -> Int {
+        var size = 16
+        while size < 2 * entries { size <<= 1 }
+        return size
+    }
+
+    /// A multiplicative hash of `signature`: its top bits choose the bucket, the bits
+    /// after them the slot.
+    @inline(__always)
+    static func hash(_ signature: UInt64) -> UInt64 { signature &* 0x9E37_79B9_7F4A_7C15 }
+
+    /// The bucket of `hash` among `2^bits`.
+    @inline(__always)
+    static func bucket(_ hash: UInt64, bits: Int) -> Int {
+        bits == 0 ? 0 : Int(truncatingIfNeeded: hash &>> (UInt64.bitWidth &- bits))
     }
 }

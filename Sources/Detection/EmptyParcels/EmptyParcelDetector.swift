@@ -101,13 +101,33 @@ public struct EmptyParcelDetector: Detector {
         let waybillNames = export.dictionaries.waybills
         let accountCount = export.dictionaries.accounts.count, outletCount = export.dictionaries.couriers.count
         let exportEnd = logistics.at.max() ?? 0
-        let traced = WaybillTrajectory.traceAll(
+        var traced = WaybillTrajectory.traceAll(
             logistics, paidAt: orders.paidAt, waybillCount: waybillNames.count,
             rules: TrajectoryRules(
                 minimumHopSeconds: Int64(config["empty_parcels.minimum_hop_seconds"]),
                 stalledBefore: exportEnd - Int64(config["empty_parcels.stalled_days"] * 86_400)),
             threads: threads)
         let trajectories = traced.trajectories
+        // One pass over the trajectories (about 100 MB at 10M scans) for each waybill's
+        // shop, buyer and outlet.
+        let absent = IdDictionary.absent
+        var shopOfWaybill: [UInt32] = [], buyerOfWaybill: [UInt32] = [], outletOf: [UInt32] = []
+        shopOfWaybill.reserveCapacity(trajectories.count)
+        buyerOfWaybill.reserveCapacity(trajectories.count)
+        outletOf.reserveCapacity(trajectories.count)
+        for trajectory in trajectories {
+            let order = Int(trajectory.order)
+            shopOfWaybill.append(order < orders.shop.count ? orders.shop[order] : absent)
+            buyerOfWaybill.append(order < orders.buyer.count ? orders.buyer[order] : absent)
+            outletOf.append(trajectory.courier)
+        }
+        // Copied traces before the weight baseline: the signatures' memory is then released
+        // when the baseline lays its values out, which reuses those pages (at 10M scans,
+        // clearing fresh pages for it was a tenth of a run written waybill by waybill).
+        let copies = CopiedTraces.copies(
+            signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill, shopOfWaybill: shopOfWaybill,
+            shopCount: accountCount, minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
+        traced.signatures = []
         let baseline = ParcelWeightBaseline(
             trajectories: trajectories, orders: orders, itemCount: export.dictionaries.items.count,
             shopCount: accountCount, minimumParcels: Int(config["empty_parcels.item_min_parcels"]),
@@ -117,30 +137,14 @@ public struct EmptyParcelDetector: Detector {
             deviations: config["empty_parcels.light_deviations"])
         let fastSeconds = Int64(config["empty_parcels.fast_seconds"])
         let minimumWaybills = Int(config["empty_parcels.min_waybills"])
-        // One pass over the trajectories (about 100 MB at 10M scans) for every per-waybill column.
-        let absent = IdDictionary.absent
-        var shopOfWaybill: [UInt32] = [], buyerOfWaybill: [UInt32] = [], outletOf: [UInt32] = []
-        var tells: [ParcelTells] = []
-        shopOfWaybill.reserveCapacity(trajectories.count)
-        buyerOfWaybill.reserveCapacity(trajectories.count)
-        outletOf.reserveCapacity(trajectories.count)
-        tells.reserveCapacity(trajectories.count)
-        for (trajectory, underweight) in zip(trajectories, underweight) {
-            let order = Int(trajectory.order)
-            shopOfWaybill.append(order < orders.shop.count ? orders.shop[order] : absent)
-            buyerOfWaybill.append(order < orders.buyer.count ? orders.buyer[order] : absent)
-            outletOf.append(trajectory.courier)
-            tells.append(ParcelTells(trajectory, underweight: underweight, fastSeconds: fastSeconds))
-        }
+        var tells = zip(trajectories, underweight).map { ParcelTells($0, underweight: $1, fastSeconds: fastSeconds) }
+        for waybill in copies { tells[waybill].insert(.copiedTrace) }
         CombinedShipments.clearReusedNumber(
             &tells, trajectories: trajectories, furtherOrders: traced.furtherOrders, orders: orders)
         IssuingCounters.markSignedAtCounter(
             &tells, trajectories: trajectories, shopOfWaybill: shopOfWaybill, shopCount: accountCount,
             outletCount: outletCount, minimumWaybills: minimumWaybills,
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
-        CopiedTraces.mark(
-            &tells, signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill, shopOfWaybill: shopOfWaybill,
-            shopCount: accountCount, minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
         let origins = ParcelOrigins(
             logistics, waybillCount: trajectories.count, shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill,
             outletOf: outletOf,
@@ -309,48 +313,40 @@ struct TellCounts {
 
     /// Counts the rows of `entityOf` (entities at or above `entityCount` left out); row
     /// `r` ships on waybill `waybillOf[r]`, or on waybill `r` when `waybillOf` is nil.
+    /// The six counts of an entity lie side by side in one table while counting (24
+    /// bytes per entity, so a row touches one place), then are split into the named arrays.
     init(entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int, tells: [ParcelTells], empty: [Bool]) {
-        var total = [UInt32](repeating: 0, count: entityCount)
-        var emptyCounts = total, counterCounts = total, reusedCounts = total, weightlessCounts = total, conclusiveCounts = total
-        entityOf.withUnsafeBufferPointer { entityOf in
-            (waybillOf ?? []).withUnsafeBufferPointer { waybillOf in
-                tells.withUnsafeBufferPointer { tells in
-                    empty.withUnsafeBufferPointer { empty in
-                        total.withUnsafeMutableBufferPointer { total in
-                            emptyCounts.withUnsafeMutableBufferPointer { emptyCount in
-                                counterCounts.withUnsafeMutableBufferPointer { counter in
-                                    reusedCounts.withUnsafeMutableBufferPointer { reused in
-                                        weightlessCounts.withUnsafeMutableBufferPointer { weightless in
-                                            conclusiveCounts.withUnsafeMutableBufferPointer { conclusive in
-                                                let direct = waybillOf.isEmpty
-                                                for row in entityOf.indices {
-                                                    let entity = Int(entityOf[row])
-                                                    guard entity < entityCount else { continue }
-                                                    let waybill = direct ? row : Int(waybillOf[row])
-                                                    let tell = tells[waybill].rawValue
-                                                    total[entity] &+= 1
-                                                    emptyCount[entity] &+= empty[waybill] ? 1 : 0
-                                                    counter[entity] &+= tell & ParcelTells.signedAtCounter.rawValue != 0 ? 1 : 0
-                                                    reused[entity] &+= tell & ParcelTells.reusedNumber.rawValue != 0 ? 1 : 0
-                                                    weightless[entity] &+= tell & ParcelTells.weightless.rawValue != 0 ? 1 : 0
-                                                    conclusive[entity] &+= tell & ParcelTells.conclusive.rawValue != 0 ? 1 : 0
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
+        let width = 6
+        var counts = [UInt32](repeating: 0, count: entityCount * width)
+        let counter = ParcelTells.signedAtCounter.rawValue, reused = ParcelTells.reusedNumber.rawValue
+        let weightless = ParcelTells.weightless.rawValue, conclusive = ParcelTells.conclusive.rawValue
+        let waybills = waybillOf ?? []
+        counts.withUnsafeMutableBufferPointer { counts in
+            tells.withUnsafeBufferPointer { tells in
+                empty.withUnsafeBufferPointer { empty in
+                    waybills.withUnsafeBufferPointer { waybillOf in
+                        let direct = waybillOf.isEmpty
+                        for (row, entity) in entityOf.enumerated() where Int(entity) < entityCount {
+                            let waybill = direct ? row : Int(waybillOf[row])
+                            let tell = tells[waybill].rawValue, base = Int(entity) &* width
+                            counts[base] &+= 1
+                            counts[base &+ 1] &+= empty[waybill] ? 1 : 0
+                            counts[base &+ 2] &+= tell & counter != 0 ? 1 : 0
+                            counts[base &+ 3] &+= tell & reused != 0 ? 1 : 0
+                            counts[base &+ 4] &+= tell & weightless != 0 ? 1 : 0
+                            counts[base &+ 5] &+= tell & conclusive != 0 ? 1 : 0
                         }
                     }
                 }
             }
         }
-        self.total = total
-        self.empty = emptyCounts
-        signedAtCounter = counterCounts
-        reusedNumber = reusedCounts
-        weightless = weightlessCounts
-        conclusive = conclusiveCounts
+        func column(_ offset: Int) -> [UInt32] { stride(from: offset, to: counts.count, by: width).map { counts[$0] } }
+        total = column(0)
+        self.empty = column(1)
+        signedAtCounter = column(2)
+        reusedNumber = column(3)
+        self.weightless = column(4)
+        self.conclusive = column(5)
     }
 
     /// Per entity, `hits` over `totals`; `.nan` below `minimumRows` total rows.

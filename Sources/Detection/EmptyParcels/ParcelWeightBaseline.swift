@@ -58,21 +58,31 @@ public struct ParcelWeightBaseline: Sendable {
         threads: Int = 1
     ) {
         let minimum = max(1, minimumParcels)
-        var itemStarts = [Int](repeating: 0, count: itemCount + 1)
+        // Counters and cursors per item are 32 bits (half the cache lines of the random
+        // accesses over the items); the number of weighed waybills is below 2^31.
+        var itemCounts = [UInt32](repeating: 0, count: itemCount)
         var shopWeighed = [Int](repeating: 0, count: shopCount)
         var needed = [Bool](repeating: false, count: shopCount)
         var sampleGrams: [Double] = [], samplePerCent: [Double] = []
         var byItem: WeightGroups?, byShop: WeightGroups?
         WeighedParcels.with(trajectories, orders) { parcels in
-            itemStarts.withUnsafeMutableBufferPointer { itemStarts in
+            precondition(parcels.count < Int(Self.lacksNorm), "too many waybills for 32-bit item cursors")
+            itemCounts.withUnsafeMutableBufferPointer { itemCounts in
                 shopWeighed.withUnsafeMutableBufferPointer { shopWeighed in
                     for waybill in 0..<parcels.count {
                         guard let order = parcels.weighedOrder(waybill) else { continue }
-                        itemStarts[Int(parcels.item[order]) &+ 1] &+= 1
+                        itemCounts[Int(parcels.item[order])] &+= 1
                         shopWeighed[Int(parcels.shop[order])] &+= 1
                     }
-                    for item in 0..<itemCount { itemStarts[item &+ 1] &+= itemStarts[item] }
                 }
+            }
+            var itemStarts = [Int](repeating: 0, count: itemCount + 1)
+            // Per item its next slot, with `lacksNorm` set when it has too few weighed waybills
+            // for a norm of its own: one random access per waybill finds both.
+            var cursor = [UInt32](repeating: 0, count: itemCount)
+            for item in 0..<itemCount {
+                itemStarts[item + 1] = itemStarts[item] + Int(itemCounts[item])
+                cursor[item] = UInt32(itemStarts[item]) | (Int(itemCounts[item]) < minimum ? Self.lacksNorm : 0)
             }
             // Every k-th weighed waybill, k = max(1, weighed / overallSample), for the export's norm.
             let weighed = itemStarts[itemCount], every = max(1, weighed / Self.overallSample)
@@ -80,16 +90,16 @@ public struct ParcelWeightBaseline: Sendable {
             samplePerCent.reserveCapacity(weighed / every + 1)
             let itemGroups = WeightGroups(starts: itemStarts)
             needed.withUnsafeMutableBufferPointer { needed in
-                var cursor = itemStarts
                 cursor.withUnsafeMutableBufferPointer { cursor in
                     var index = 0
                     for waybill in 0..<parcels.count {
                         guard let order = parcels.weighedOrder(waybill) else { continue }
                         let item = Int(parcels.item[order])
                         let (grams, perCent) = parcels.weights(waybill, order: order)
-                        itemGroups.place(grams, perCent, at: cursor[item])
-                        cursor[item] &+= 1
-                        if itemGroups.count(of: item) < minimum { needed[Int(parcels.shop[order])] = true }
+                        let entry = cursor[item]
+                        itemGroups.place(grams, perCent, at: Int(entry & ~Self.lacksNorm))
+                        cursor[item] = entry &+ 1
+                        if entry & Self.lacksNorm != 0 { needed[Int(parcels.shop[order])] = true }
                         if index % every == 0 {
                             sampleGrams.append(grams)
                             samplePerCent.append(perCent)
@@ -191,13 +201,16 @@ public struct ParcelWeightBaseline: Sendable {
     /// Most waybills the export-wide norm is computed from.
     static let overallSample = 65_536
 
+    /// The flag of an item cursor whose item has too few weighed waybills for its own norm.
+    static let lacksNorm: UInt32 = 1 << 31
+
 
     /// The one-sided spread of non-empty `values` (no NaN), which it reorders and
     /// overwrites: exactly that of the sorted values, found by selection in linear expected time.
     /// Selecting the centre leaves the values at or above it behind it, so the one-sided
     /// MAD is the median of that suffix's distances to it.
     static func upperSpread(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Spread {
-        if values.count <= 32 { return upperSpread(keepingTop: values) }
+        if values.count <= 32 { return upperSpread(ranking: UnsafeBufferPointer(values)) }
         let rank = Spread.centreRank(count: values.count)
         let centre = select(rank, in: values)
         let above = UnsafeMutableBufferPointer(rebasing: values[rank...])
@@ -205,29 +218,40 @@ public struct ParcelWeightBaseline: Sendable {
         return Spread(centre: centre, deviation: median(selectingIn: above))
     }
 
-    /// The one-sided spread of a few non-empty `values` (no NaN), which it reorders and
-    /// overwrites.
-    /// Only the values from the centre's rank on matter: the first `values[..<kept]`
-    /// hold the largest values seen so far in ascending order, each further value larger
-    /// than the smallest kept one replaces it and is moved into place. Then the distances
-    /// of the kept values to the centre (the smallest kept) are ascending and their
-    /// median is read off.
-    static func upperSpread(keepingTop values: UnsafeMutableBufferPointer<Double>) -> Spread {
-        let kept = values.count &- Spread.centreRank(count: values.count)
-        insertionSort(values, 0, kept &- 1)
-        for index in kept..<values.count {
-            let value = values[index]
-            guard value > values[0] else { continue }
-            var slot = 0
-            while slot &+ 1 < kept && values[slot &+ 1] < value {
-                values[slot] = values[slot &+ 1]
-                slot &+= 1
+    /// The one-sided spread of a few non-empty `values` (no NaN, at most 32), which it only
+    /// reads. Each value is copied, in a scratch buffer, to its rank: the number of values
+    /// smaller than it plus the number of equal ones before it, counted four at a time with
+    /// vector compares over a copy padded with NaN (never smaller, never equal). That sorts
+    /// them stably without a data-dependent branch (an item's few weighed parcels come in no
+    /// order, so an insertion sort's branch on each comparison cannot be predicted). The
+    /// centre is then read off at its rank, and the distances above it are ascending.
+    static func upperSpread(ranking values: UnsafeBufferPointer<Double>) -> Spread {
+        let count = values.count, chunks = (count &+ 3) / 4
+        return withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 8) { padded in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 32) { sorted in
+                for chunk in 0..<chunks {
+                    var lanes = SIMD4<Double>(repeating: .nan)
+                    for lane in 0..<min(4, count &- chunk &* 4) { lanes[lane] = values[chunk &* 4 &+ lane] }
+                    padded[chunk] = lanes
+                }
+                let lanes = SIMD4<Int64>(0, 1, 2, 3)
+                for index in 0..<count {
+                    let value = SIMD4<Double>(repeating: values[index])
+                    var ranks = SIMD4<Int64>(repeating: 0)
+                    for chunk in 0..<chunks {
+                        let others = padded[chunk]
+                        let before = lanes &+ Int64(chunk &* 4) .< Int64(index)
+                        let counted = (others .< value) .| ((others .== value) .& before)
+                        ranks &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: counted)
+                    }
+                    sorted[Int(ranks.wrappedSum())] = values[index]
+                }
+                let rank = Spread.centreRank(count: count), kept = count &- rank
+                let centre = sorted[rank], half = rank &+ kept / 2
+                let deviation = kept % 2 == 1 ? sorted[half] - centre : ((sorted[half &- 1] - centre) + (sorted[half] - centre)) / 2
+                return Spread(centre: centre, deviation: deviation)
             }
-            values[slot] = value
         }
-        let centre = values[0], half = kept / 2
-        let deviation = kept % 2 == 1 ? values[half] - centre : ((values[half &- 1] - centre) + (values[half] - centre)) / 2
-        return Spread(centre: centre, deviation: deviation)
     }
 
     /// Median and MAD of non-empty `values` (no NaN), which it reorders and overwrites.

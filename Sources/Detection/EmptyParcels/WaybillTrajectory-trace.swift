@@ -73,6 +73,8 @@ extension WaybillTrajectory {
             var signatures: [TraceSignature] = []
             let trajectories = [WaybillTrajectory](unsafeUninitializedCapacity: waybillCount) { trajectoryBuffer, traced in
                 signatures = [TraceSignature](unsafeUninitializedCapacity: waybillCount) { signatureBuffer, signed in
+                    HugePages.advise(trajectoryBuffer)
+                    HugePages.advise(signatureBuffer)
                     let output = TracedOutput(trajectories: trajectoryBuffer, signatures: signatureBuffer)
                     further = ConcurrentTasks.map(count: workers, threads: workers) { worker -> [(order: UInt32, waybill: UInt32)] in
                         var grouping = PartitionGrouping(largest: largest)
@@ -261,9 +263,11 @@ struct PartitionGrouping {
                 for index in 0...width { starts[index] = 0 }
                 for scan in mine { starts[Int(scan.waybill) &+ 1] &+= 1 }
                 for index in 0..<width { starts[index &+ 1] &+= starts[index] }
-                for scan in mine {
-                    let local = Int(scan.waybill)
-                    copy.place(scan, waybill: UInt32(truncatingIfNeeded: base &+ local), at: starts[local])
+                for index in mine.indices {
+                    let scan = mine[index], local = Int(scan.waybill)
+                    copy.place(
+                        scan, waybill: UInt32(truncatingIfNeeded: base &+ local),
+                        time: partitions.time(of: scan, at: rows.lowerBound &+ index), at: starts[local])
                     starts[local] &+= 1
                 }
                 for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
@@ -320,14 +324,14 @@ final class PartitionScans: @unchecked Sendable {
         grams = .init(count: capacity)
     }
 
-    /// Unpacks `scan` of `waybill` to `position` (below the capacity).
+    /// Unpacks `scan` of `waybill`, at `time`, to `position` (below the capacity).
     @inline(__always)
-    func place(_ scan: PackedScan, waybill id: UInt32, at position: Int) {
+    func place(_ scan: PackedScan, waybill id: UInt32, time: Int64, at position: Int) {
         waybill.values[position] = id
         order.values[position] = scan.order
         courier.values[position] = scan.courier
         event.values[position] = scan.event
-        at.values[position] = scan.at
+        at.values[position] = time
         location.values[position] = scan.location
         grams.values[position] = scan.grams
     }

@@ -32,7 +32,7 @@ public struct CoReviewerDetector: Detector {
                 threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
-                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer bought at both of (a ring member buys at each client)",
+                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer bought at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer",
                 threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "shop_praise_surprise", entityKind: .shop, category: .fakeOrders,
@@ -54,11 +54,11 @@ public struct CoReviewerDetector: Detector {
         let boughtKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { _ in true }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
-        let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: boughtKeys, reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: maximumShops)
-
         let shopSignal = signal("shop_co_reviewer_surprise", config)
         let buyerSignal = signal("buyer_co_reviewer_surprise", config)
+        let (buyerValues, buyerPair) = pairs.buyerSurprise(
+            buyerShops: boughtKeys, reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: maximumShops,
+            sharedSurprise: buyerSignal.threshold)
         let names = export.dictionaries.accounts
         let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
         let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
@@ -91,7 +91,11 @@ public struct CoReviewerDetector: Detector {
             let key = pairs.pairKeys[index]
             let pairShops = [UInt32(key >> 32), UInt32(key & 0xFFFF_FFFF)]
             let rows = buyers.rows(of: buyer).lazy.filter { pairShops.contains(orders.shop[Int($0)]) }
-            buyerSamples[UInt32(buyer)] = [EvidenceSample(.entity, describe(index))]
+            let degree = max(2, pairs.reviewerDegree[buyer])
+            let (keen, expected) = pairs.keenCommon(index, degree: degree)
+            let keenText = "; \(keen) of them reviewing \(degree) or more shops as this buyer does, "
+                + "\(String(format: "%.2f", expected)) expected"
+            buyerSamples[UInt32(buyer)] = [EvidenceSample(.entity, describe(index) + keenText)]
                 + rows.prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
         return DetectorOutput(signals: [

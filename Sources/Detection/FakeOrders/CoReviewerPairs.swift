@@ -15,6 +15,16 @@ import Foundation
 /// meet everywhere, raise the expectation for every pair, not for one). A pair's
 /// surprise is `-log10 P(X >= common)` for `X` Poisson with that mean.
 ///
+/// The pair says it is a ring's, not which common reviewer is a member. A reviewer of
+/// `k` shops meets a given pair about `k(k - 1)` times as often as one of 2, so a keen
+/// honest reviewer of 30 shops is among the common reviewers of many a ring's pair by
+/// chance, while the ring's excess lies with its members, farm accounts of a handful
+/// of shops or hired shoppers who each take several of its tasks. A buyer's own share
+/// of the evidence is the share of the pair's common reviewers at least as keen as the
+/// buyer that the null does not explain (`keenCommon`, without the buyer itself): a
+/// ring of farm accounts leaves the keen ones to chance, and a buyer whose keenness
+/// explains its presence is as likely a chance meeting as a member.
+///
 /// Only positive reviews of orders that were not refunded or cancelled count: a
 /// ring's order carries no real demand and exists for its review, while an honest
 /// buyer reviews only some of its orders, so requiring the review thins honest
@@ -31,6 +41,51 @@ struct CoReviewerPairs {
     /// Common reviewers the region-wise configuration model expects.
     var pairExpected: [Double]
     var pairSurprise: [Double]
+    /// Per account, its number of distinct positively reviewed shops (its degree).
+    var reviewerDegree: [UInt32]
+    /// Per pair, the degrees of its common reviewers, ascending: pair `i`'s are
+    /// `commonDegrees[commonStart[i]..<commonStart[i + 1]]`.
+    var commonDegrees: [UInt32]
+    var commonStart: [Int]
+    /// Distinct (shop, region) keys (`shop << 32 | region`, ascending) with the shop's
+    /// distinct reviewers from that region.
+    var regionKeys: [UInt64]
+    var regionReviewers: [UInt32]
+    /// Per region, the null's weight of the reviewers of each degree and above.
+    var keenWeights: [UInt32: KeenWeights]
+
+    /// One region's `Σ k(k - 1) / K²` over its reviewers of degree `k` at least `d`, for
+    /// each `d`: the configuration model's rate at which those reviewers join a pair.
+    struct KeenWeights {
+        /// The region's distinct reviewer degrees, ascending.
+        var degrees: [UInt32]
+        /// `suffix[i]`: the weight of the reviewers of degree `degrees[i]` and above.
+        var suffix: [Double]
+
+        /// From the degree of each of the region's reviewers.
+        init(_ reviewerDegrees: [UInt32]) {
+            let sorted = reviewerDegrees.sorted()
+            let total = Double(sorted.reduce(0) { $0 + Int($1) })
+            degrees = []
+            var counts: [Double] = []
+            for degree in sorted {
+                if degree == degrees.last { counts[counts.count - 1] += 1 } else { degrees.append(degree); counts.append(1) }
+            }
+            suffix = [Double](repeating: 0, count: degrees.count)
+            var sum = 0.0
+            for position in degrees.indices.reversed() {
+                let k = Double(degrees[position])
+                sum += counts[position] * k * (k - 1)
+                suffix[position] = sum / (total * total)
+            }
+        }
+
+        /// The weight of the reviewers of degree `degree` and above.
+        func weight(from degree: UInt32) -> Double {
+            let low = CoReviewerPairs.lowerBound(UInt64(degree), in: degrees, from: 0, to: degrees.count)
+            return low < degrees.count ? suffix[low] : 0
+        }
+    }
 
     /// Pairs built from the distinct (buyer, shop) keys of positively reviewed orders
     /// `reviewerShops` (`buyer << 32 | shop`, ascending), with `region` the group of each
@@ -40,11 +95,12 @@ struct CoReviewerPairs {
     init(reviewerShops: [UInt64], region: [UInt32], accountCount: Int, maximumShops: Int) {
         var keys: [UInt64] = []
         var shopRegions: [UInt64] = []
-        var sumK: [UInt32: Double] = [:], sumK2: [UInt32: Double] = [:]
+        var degrees = [UInt32](repeating: 0, count: accountCount)
+        var regionDegrees: [UInt32: [UInt32]] = [:]
         Self.forEachBuyer(reviewerShops) { shops in
             let k = shops.count, group = region[Int(shops.buyer)]
-            sumK[group, default: 0] += Double(k)
-            sumK2[group, default: 0] += Double(k) * Double(k - 1)
+            degrees[Int(shops.buyer)] = UInt32(k)
+            regionDegrees[group, default: []].append(UInt32(k))
             for position in 0..<k { shopRegions.append(UInt64(shops[position]) << 32 | UInt64(group)) }
             guard k >= 2 && k <= maximumShops else { return }
             for first in 0..<(k - 1) {
@@ -53,30 +109,15 @@ struct CoReviewerPairs {
                 }
             }
         }
+        reviewerDegree = degrees
+        keenWeights = regionDegrees.mapValues(KeenWeights.init)
         (pairKeys, pairCommon) = Self.runs(keys, minimum: 2)
-        let (regionKeys, regionReviewers) = Self.runs(shopRegions, minimum: 1)
-        func regionRange(_ shop: UInt64) -> Range<Int> {
-            Self.lowerBound(shop << 32, in: regionKeys)..<Self.lowerBound((shop + 1) << 32, in: regionKeys)
+        (regionKeys, regionReviewers) = Self.runs(shopRegions, minimum: 1)
+        pairExpected = pairKeys.map { [regionKeys, regionReviewers, keenWeights] key in
+            Self.expected(key, degree: 2, regionKeys: regionKeys, regionReviewers: regionReviewers, keenWeights: keenWeights)
         }
-        pairExpected = pairKeys.map { key in
-            var expected = 0.0
-            let first = regionRange(key >> 32), second = regionRange(key & 0xFFFF_FFFF)
-            var i = first.lowerBound, j = second.lowerBound
-            while i < first.upperBound && j < second.upperBound {
-                let a = regionKeys[i] & 0xFFFF_FFFF, b = regionKeys[j] & 0xFFFF_FFFF
-                if a < b {
-                    i += 1
-                } else if b < a {
-                    j += 1
-                } else {
-                    let group = UInt32(a), total = sumK[group]!
-                    expected += Double(regionReviewers[i]) * Double(regionReviewers[j]) * sumK2[group]! / (total * total)
-                    i += 1
-                    j += 1
-                }
-            }
-            return expected
-        }
+        (commonDegrees, commonStart) = Self.commonDegrees(
+            reviewerShops, pairKeys: pairKeys, maximumShops: maximumShops)
         pairSurprise = zip(pairCommon, pairExpected).map { Self.poissonSurprise(count: Int($0), mean: $1) }
         shopSurprise = [Double](repeating: 0, count: accountCount)
         shopPartner = [UInt32](repeating: .max, count: accountCount)
@@ -85,6 +126,72 @@ struct CoReviewerPairs {
             if surprise > shopSurprise[a] { (shopSurprise[a], shopPartner[a]) = (surprise, UInt32(b)) }
             if surprise > shopSurprise[b] { (shopSurprise[b], shopPartner[b]) = (surprise, UInt32(a)) }
         }
+    }
+
+    /// The common reviewers the configuration model expects for the pair `key` among
+    /// reviewers of `degree` or more shops (`degree` 2: all of them), region by region:
+    /// `Σ_g r_a^g r_b^g Σ_{k >= degree} k(k - 1) / K²`.
+    func expected(_ key: UInt64, degree: UInt32) -> Double {
+        Self.expected(key, degree: degree, regionKeys: regionKeys, regionReviewers: regionReviewers, keenWeights: keenWeights)
+    }
+
+    /// `expected(_:degree:)` from the region tables.
+    static func expected(
+        _ key: UInt64, degree: UInt32, regionKeys: [UInt64], regionReviewers: [UInt32], keenWeights: [UInt32: KeenWeights]
+    ) -> Double {
+        func regionRange(_ shop: UInt64) -> Range<Int> {
+            Self.lowerBound(shop << 32, in: regionKeys)..<Self.lowerBound((shop + 1) << 32, in: regionKeys)
+        }
+        var expected = 0.0
+        let first = regionRange(key >> 32), second = regionRange(key & 0xFFFF_FFFF)
+        var i = first.lowerBound, j = second.lowerBound
+        while i < first.upperBound && j < second.upperBound {
+            let a = regionKeys[i] & 0xFFFF_FFFF, b = regionKeys[j] & 0xFFFF_FFFF
+            if a < b {
+                i += 1
+            } else if b < a {
+                j += 1
+            } else {
+                expected += Double(regionReviewers[i]) * Double(regionReviewers[j])
+                    * keenWeights[UInt32(a)]!.weight(from: degree)
+                i += 1
+                j += 1
+            }
+        }
+        return expected
+    }
+
+    /// The common reviewers of the pair at `index` with `degree` or more reviewed shops,
+    /// and how many the configuration model expects.
+    func keenCommon(_ index: Int, degree: UInt32) -> (common: Int, expected: Double) {
+        guard degree > 2 else { return (Int(pairCommon[index]), pairExpected[index]) }
+        let common = commonStart[index + 1] - Self.lowerBound(
+            UInt64(degree), in: commonDegrees, from: commonStart[index], to: commonStart[index + 1])
+        return (common, expected(pairKeys[index], degree: degree))
+    }
+
+    /// Per pair of `pairKeys`, its common reviewers' degrees ascending, concatenated, and
+    /// where each pair's run starts (one more entry than pairs).
+    static func commonDegrees(
+        _ reviewerShops: [UInt64], pairKeys: [UInt64], maximumShops: Int
+    ) -> (degrees: [UInt32], start: [Int]) {
+        var entries: [UInt64] = []
+        forEachBuyer(reviewerShops) { shops in
+            let k = shops.count
+            guard k >= 2 && k <= maximumShops else { return }
+            for first in 0..<(k - 1) {
+                for second in (first + 1)..<k {
+                    guard let index = position(of: UInt64(shops[first]) << 32 | UInt64(shops[second]), in: pairKeys)
+                    else { continue }
+                    entries.append(UInt64(index) << 32 | UInt64(k))
+                }
+            }
+        }
+        entries.sort()
+        var start = [Int](repeating: 0, count: pairKeys.count + 1)
+        for entry in entries { start[Int(entry >> 32) + 1] += 1 }
+        for index in pairKeys.indices { start[index + 1] += start[index] }
+        return (entries.map { UInt32($0 & 0xFFFF_FFFF) }, start)
     }
 
     /// The distinct values of `keys`, ascending, that occur at least `minimum` times,
@@ -107,10 +214,15 @@ struct CoReviewerPairs {
 
     /// The first position in the ascending `keys` whose key is not below `key`.
     static func lowerBound(_ key: UInt64, in keys: [UInt64]) -> Int {
-        var low = 0, high = keys.count
+        lowerBound(key, in: keys, from: 0, to: keys.count)
+    }
+
+    /// The first position in `keys[from..<to]` (ascending) whose key is not below `key`.
+    static func lowerBound<Key: BinaryInteger>(_ key: UInt64, in keys: [Key], from: Int, to: Int) -> Int {
+        var low = from, high = to
         while low < high {
             let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
+            if UInt64(keys[middle]) < key { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -132,20 +244,36 @@ struct CoReviewerPairs {
     /// (-1 when none), from the buyers' distinct (buyer, shop) keys of all orders
     /// `buyerShops` and of positively reviewed ones `reviewerShops` (both ascending). A
     /// ring member buys at each of its ring's clients and reviews what it buys.
+    ///
+    /// A buyer takes the pair's surprise up to `sharedSurprise` on the pair's word (it
+    /// bought where a ring works), and beyond it only when the null explains less than
+    /// half of the pair's other common reviewers at least as keen as the buyer
+    /// (`keenCommon` at its degree, less the buyer, whose own presence is what is in
+    /// question): then a reviewer that keen at the pair is more likely one of the ring's
+    /// excess than a chance meeting.
     func buyerSurprise(
-        buyerShops: [UInt64], reviewerShops: [UInt64], accountCount: Int, maximumShops: Int
+        buyerShops: [UInt64], reviewerShops: [UInt64], accountCount: Int, maximumShops: Int, sharedSurprise: Double
     ) -> (surprise: [Double], pair: [Int32]) {
         var best = [Double](repeating: 0, count: accountCount)
         var bestPair = [Int32](repeating: -1, count: accountCount)
         guard !pairKeys.isEmpty else { return (best, bestPair) }
         Self.forEachBuyer(buyerShops) { shops in
             guard shops.count >= 2 && shops.count <= maximumShops else { return }
-            let buyer = Int(shops.buyer)
+            let buyer = Int(shops.buyer), degree = reviewerDegree[buyer]
             let reviewed = (0..<shops.count).map { Self.position(of: shops.keys[shops.offset($0)], in: reviewerShops) != nil }
             for first in 0..<(shops.count - 1) {
                 for second in (first + 1)..<shops.count where reviewed[first] || reviewed[second] {
+                    // A pair's value is at most its surprise, and the keen test only
+                    // matters above `sharedSurprise`: most pairs need no keen count.
                     guard let index = index(shops[first], shops[second]), pairSurprise[index] > best[buyer] else { continue }
-                    best[buyer] = pairSurprise[index]
+                    var surprise = pairSurprise[index]
+                    if surprise > sharedSurprise {
+                        let (common, expected) = keenCommon(index, degree: degree)
+                        let others = Double(common - (reviewed[first] && reviewed[second] ? 1 : 0))
+                        if 2 * expected >= others { surprise = sharedSurprise }
+                    }
+                    guard surprise > best[buyer] else { continue }
+                    best[buyer] = surprise
                     bestPair[buyer] = Int32(index)
                 }
             }
