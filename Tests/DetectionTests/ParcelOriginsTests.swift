@@ -40,8 +40,8 @@ import Testing
 
         func origins(minimumClients: Int = 3, linkBuyers: Int = 5) -> ParcelOrigins {
             ParcelOrigins(
-                logistics, waybillCount: shopOfWaybill.count, shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill,
-                outletOf: outletOf, shopCount: 20, outletCount: 10,
+                starts: ParcelOriginsTests.starts(logistics, waybillCount: shopOfWaybill.count),
+                shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill, outletOf: outletOf, shopCount: 20, outletCount: 10,
                 rules: .init(
                     minimumWaybills: 5, clientWaybills: 3, minimumClients: minimumClients, remoteShare: 0.5,
                     linkBuyers: linkBuyers, linkShare: 0.2))
@@ -121,10 +121,18 @@ import Testing
         #expect(waybills.remoteShops(waybills.origins(linkBuyers: 9)) == [1, 2, 3, 4, 15, 16, 17])
     }
 
-    /// The plain reference of `ParcelOrigins.starts`: per waybill, its scans sorted by
-    /// (time, place), the first located created or pickup, the first located transit and
-    /// the last.
-    static func startsReference(_ logistics: LogisticsTable, waybillCount: Int) -> [(UInt32, UInt32, UInt32)] {
+    /// Where each waybill below `waybillCount` starts, as the trajectory pass finds it.
+    static func starts(_ logistics: LogisticsTable, waybillCount: Int, threads: Int = 1) -> [ParcelStart] {
+        WaybillTrajectory.traceAll(
+            logistics, paidAt: [], waybillCount: waybillCount, rules: TrajectoryRules(minimumHopSeconds: 0, stalledBefore: 0),
+            threads: threads
+        ).starts
+    }
+
+    /// The plain reference of the trajectory pass's `ParcelStart`s: per waybill, its scans
+    /// sorted by (time, place), the first located created or pickup, the first located
+    /// transit and the last.
+    static func startsReference(_ logistics: LogisticsTable, waybillCount: Int) -> [ParcelStart] {
         (0..<waybillCount).map { waybill in
             let rows = logistics.waybill.indices.filter {
                 Int(logistics.waybill[$0]) == waybill && logistics.location[$0] != IdDictionary.absent
@@ -134,11 +142,11 @@ import Testing
                     ?? IdDictionary.absent
             }
             let last = rows.last { logistics.event[$0] == ScanEvent.transit.rawValue }.map { logistics.location[$0] }
-            return (first([.created, .pickup]), first([.transit]), last ?? IdDictionary.absent)
+            return ParcelStart(place: first([.created, .pickup]), firstHub: first([.transit]), lastHub: last ?? IdDictionary.absent)
         }
     }
 
-    @Test(arguments: 0..<30) func startsMatchReference(seed: Int) {
+    @Test(arguments: 0..<30, [false, true]) func startsMatchReference(seed: Int, grouped: Bool) {
         var random = SplitMix(seed: UInt64(seed))
         let waybillCount = Int(random.next() % 40) + 1
         var logistics = LogisticsTable()
@@ -151,11 +159,11 @@ import Testing
             logistics.location.append(random.next() % 5 == 0 ? IdDictionary.absent : UInt32(random.next() % 6))
             logistics.weightGrams.append(Missing.count)
         }
-        let starts = ParcelOrigins.starts(logistics, waybillCount: waybillCount)
+        if grouped { logistics = logistics.reordered(logistics.waybill.indices.sorted { logistics.waybill[$0] < logistics.waybill[$1] }) }
         let reference = Self.startsReference(logistics, waybillCount: waybillCount)
-        #expect(starts.place == reference.map(\.0))
-        #expect(starts.transit == reference.map(\.1))
-        #expect(starts.lastTransit == reference.map(\.2))
+        for threads in [1, 2] {
+            #expect(Self.starts(logistics, waybillCount: waybillCount, threads: threads) == reference, "seed \(seed), threads \(threads)")
+        }
     }
 
     /// The plain reference of `ParcelOrigins`, dictionaries and sets over the rules as
@@ -165,16 +173,17 @@ import Testing
         shopCount: Int, outletCount: Int, rules: ParcelOrigins.Rules
     ) -> ([Bool], [Double]) {
         let absent = IdDictionary.absent
-        let starts = ParcelOrigins.starts(logistics, waybillCount: waybillCount)
+        let starts = Self.startsReference(logistics, waybillCount: waybillCount)
+        let place = starts.map(\.place), firstHub = starts.map(\.firstHub), lastHub = starts.map(\.lastHub)
         // Origin hub per place: the most passed first transit, ties to the smallest.
         var passes: [UInt32: [UInt32: Int]] = [:]
-        for (place, transit) in zip(starts.place, starts.transit) where place != absent && transit != absent {
+        for (place, transit) in zip(place, firstHub) where place != absent && transit != absent {
             passes[place, default: [:]][transit, default: 0] += 1
         }
         let originHub = passes.mapValues { counts in counts.min { ($1.value, $0.key) < ($0.value, $1.key) }!.key }
         // Hubs joined through buyers receiving through both (at most maximumBuyerHubs each).
         var hubsOfBuyer: [UInt32: Set<UInt32>] = [:]
-        for (waybill, hub) in starts.lastTransit.enumerated() where hub != absent && waybill < buyerOfWaybill.count {
+        for (waybill, hub) in lastHub.enumerated() where hub != absent && waybill < buyerOfWaybill.count {
             if buyerOfWaybill[waybill] != absent { hubsOfBuyer[buyerOfWaybill[waybill], default: []].insert(hub) }
         }
         var buyersOfHub: [UInt32: Int] = [:], common: [[UInt32]: Int] = [:]
@@ -196,10 +205,10 @@ import Testing
         // Per shop and place: away when the shop's waybills elsewhere are enough and another
         // area holds more of them than the place's own area (its other places).
         let judged = (0..<min(waybillCount, shopOfWaybill.count)).filter {
-            Int(shopOfWaybill[$0]) < shopCount && starts.place[$0] != absent && area(starts.place[$0]) != nil
+            Int(shopOfWaybill[$0]) < shopCount && place[$0] != absent && area(place[$0]) != nil
         }
         var atPlace: [UInt32: [UInt32: Int]] = [:]
-        for waybill in judged { atPlace[shopOfWaybill[waybill], default: [:]][starts.place[waybill], default: 0] += 1 }
+        for waybill in judged { atPlace[shopOfWaybill[waybill], default: [:]][place[waybill], default: 0] += 1 }
         func away(_ shop: UInt32, _ place: UInt32) -> Bool {
             let places = atPlace[shop]!, here = places[place]!, total = places.values.reduce(0, +)
             var perArea: [UInt32: Int] = [:]
@@ -213,7 +222,7 @@ import Testing
         for waybill in judged where waybill < outletOf.count && Int(outletOf[waybill]) < outletCount {
             let shop = shopOfWaybill[waybill]
             atOutlet[outletOf[waybill], default: [:]][shop, default: (0, 0)].waybills += 1
-            atOutlet[outletOf[waybill], default: [:]][shop, default: (0, 0)].away += away(shop, starts.place[waybill]) ? 1 : 0
+            atOutlet[outletOf[waybill], default: [:]][shop, default: (0, 0)].away += away(shop, place[waybill]) ? 1 : 0
         }
         let remoteClients = (0..<outletCount).map { outlet -> Double in
             let clients = (atOutlet[UInt32(outlet)] ?? [:]).values.filter { $0.waybills >= rules.clientWaybills }
@@ -222,7 +231,7 @@ import Testing
         }
         let remoteStart = (0..<waybillCount).map { waybill in
             judged.contains(waybill) && waybill < outletOf.count && Int(outletOf[waybill]) < outletCount
-                && away(shopOfWaybill[waybill], starts.place[waybill]) && remoteClients[Int(outletOf[waybill])] > 0
+                && away(shopOfWaybill[waybill], place[waybill]) && remoteClients[Int(outletOf[waybill])] > 0
         }
         return (remoteStart, remoteClients)
     }
@@ -265,7 +274,7 @@ import Testing
     /// `ParcelOrigins` of a random world (shop 6 and outlet 5 out of range).
     static func origins(_ world: Waybills, _ rules: ParcelOrigins.Rules) -> ParcelOrigins {
         ParcelOrigins(
-            world.logistics, waybillCount: world.shopOfWaybill.count, shopOfWaybill: world.shopOfWaybill,
+            starts: Self.starts(world.logistics, waybillCount: world.shopOfWaybill.count), shopOfWaybill: world.shopOfWaybill,
             buyerOfWaybill: world.buyerOfWaybill, outletOf: world.outletOf, shopCount: 6, outletCount: 5, rules: rules)
     }
 

@@ -146,14 +146,14 @@ public struct EmptyParcelDetector: Detector {
             outletCount: outletCount, minimumWaybills: minimumWaybills,
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
         let origins = ParcelOrigins(
-            logistics, waybillCount: trajectories.count, shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill,
-            outletOf: outletOf,
+            starts: traced.starts, shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill, outletOf: outletOf,
             shopCount: accountCount, outletCount: outletCount,
             rules: .init(
                 minimumWaybills: minimumWaybills, clientWaybills: Int(config["empty_parcels.origin_client_waybills"]),
                 minimumClients: Int(config["empty_parcels.origin_min_clients"]),
                 remoteShare: config["empty_parcels.origin_remote_share"],
                 linkBuyers: Int(config["empty_parcels.origin_link_buyers"]), linkShare: config["empty_parcels.origin_link_share"]))
+        traced.starts = []
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
 

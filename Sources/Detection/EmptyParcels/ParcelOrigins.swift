@@ -43,73 +43,146 @@ struct ParcelOrigins {
         var linkShare: Double
     }
 
-    /// Judges every waybill of `logistics` (ids below `waybillCount`); `shopOfWaybill`,
-    /// `buyerOfWaybill` and `outletOf` name each waybill's shop, buyer and issuing outlet
-    /// (absent: none).
+    /// Judges every waybill by where its parcel starts (`starts`, from the trajectory
+    /// pass); `shopOfWaybill`, `buyerOfWaybill` and `outletOf` name each waybill's shop,
+    /// buyer and issuing outlet (absent: none).
     init(
-        _ logistics: LogisticsTable, waybillCount: Int, shopOfWaybill: [UInt32], buyerOfWaybill: [UInt32], outletOf: [UInt32],
+        starts: [ParcelStart], shopOfWaybill: [UInt32], buyerOfWaybill: [UInt32], outletOf: [UInt32],
         shopCount: Int, outletCount: Int, rules: Rules
     ) {
-        let starts = Self.starts(logistics, waybillCount: waybillCount)
-        let area = Self.areas(starts, buyerOfWaybill: buyerOfWaybill, rules: rules)
-        let absent = IdDictionary.absent
-        // Each shop's judged waybills (a located start place with an area), by counting sort.
-        var judgedShop = [UInt32](repeating: absent, count: waybillCount)
-        for waybill in 0..<min(waybillCount, shopOfWaybill.count) {
-            let shop = shopOfWaybill[waybill], place = starts.place[waybill]
-            guard Int(shop) < shopCount, place != absent, area[Int(place)] != absent else { continue }
-            judgedShop[waybill] = shop
-        }
-        let shops = EntityGroups(keys: judgedShop, entityCount: shopCount)
-        // Per shop: its waybills per start place, whether each place is away from its home
-        // (`judgeShop`), then per outlet its waybills and how many start away. Dense
-        // per-place and per-outlet counters, reset through the lists of those touched.
-        var placeWaybills = [Int](repeating: 0, count: starts.places)
-        var placeAway = [Bool](repeating: false, count: starts.places), areaWaybills = placeWaybills
-        var outletWaybills = [Int](repeating: 0, count: outletCount), outletAway = outletWaybills
-        var shopPlaces: [UInt32] = [], shopOutlets: [UInt32] = []
-        // Per waybill: 0 not judged, 1 local, 2 elsewhere.
-        var state = [UInt8](repeating: 0, count: waybillCount)
-        var clients = [Int](repeating: 0, count: outletCount), remote = clients
-        for shop in 0..<shopCount where shops.count(of: shop) > 0 {
-            let waybills = shops.rows(of: shop)
-            shopPlaces.removeAll(keepingCapacity: true)
-            for waybill in waybills {
-                let place = Int(starts.place[Int(waybill)])
-                if placeWaybills[place] == 0 { shopPlaces.append(UInt32(place)) }
-                placeWaybills[place] += 1
+        let absent = IdDictionary.absent, waybillCount = starts.count
+        let places = Self.placeCount(starts)
+        let area = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, rules: rules)
+        // Each shop's judged waybills (a located start place with an area) in group order,
+        // with their start place and outlet.
+        let judged = min(waybillCount, shopOfWaybill.count)
+        let shops = starts.withUnsafeBufferPointer { starts in
+            area.withUnsafeBufferPointer { area in
+                shopOfWaybill.withUnsafeBufferPointer { shopOf in
+                    outletOf.withUnsafeBufferPointer { outletOf in
+                        ValueGroups(
+                            rows: judged, groups: shopCount,
+                            key: { waybill in
+                                let place = starts[waybill].place
+                                return place != absent && area[Int(place)] != absent ? shopOf[waybill] : absent
+                            },
+                            value: { waybill in
+                                ShopWaybill(
+                                    waybill: UInt32(truncatingIfNeeded: waybill), place: starts[waybill].place,
+                                    outlet: waybill < outletOf.count ? outletOf[waybill] : absent)
+                            })
+                    }
+                }
             }
-            Self.judgeShop(
-                places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: rules.minimumWaybills,
-                areaWaybills: &areaWaybills, into: &placeAway)
-            shopOutlets.removeAll(keepingCapacity: true)
-            for waybill in waybills where Int(waybill) < outletOf.count {
-                let away = placeAway[Int(starts.place[Int(waybill)])]
-                state[Int(waybill)] = away ? 2 : 1
-                let outlet = Int(outletOf[Int(waybill)])
-                guard outlet < outletCount else { continue }
-                if outletWaybills[outlet] == 0 { shopOutlets.append(UInt32(outlet)) }
-                outletWaybills[outlet] += 1
-                outletAway[outlet] += away ? 1 : 0
+        }
+        var judge = ShopJudge(places: places, outletCount: outletCount)
+        // Per outlet, its client shops and those mostly starting away.
+        var clients = [Int](repeating: 0, count: outletCount), remote = clients
+        for shop in 0..<shopCount where shops.offsets[shop] < shops.offsets[shop + 1] {
+            shops.values.withUnsafeBufferPointer { values in
+                let waybills = UnsafeBufferPointer(rebasing: values[shops.offsets[shop]..<shops.offsets[shop + 1]])
+                judge.judge(waybills, area: area, minimumWaybills: rules.minimumWaybills)
+                judge.countOutlets(waybills, clientWaybills: rules.clientWaybills, clients: &clients, remote: &remote)
+                judge.clear()
+            }
+        }
+        let counts = zip(remote, clients).map { remote, clients in
+            remote >= max(1, rules.minimumClients) && Double(remote) >= rules.remoteShare * Double(clients) ? Double(remote) : 0
+        }
+        remoteClients = counts
+        // Per waybill at an outlet with a remote clientele (rare: none in most exports),
+        // whether its shop's parcels start away there; the shops it ships for judged again.
+        var remoteStart = [Bool](repeating: false, count: waybillCount)
+        if counts.contains(where: { $0 > 0 }) {
+            for shop in 0..<shopCount where shops.offsets[shop] < shops.offsets[shop + 1] {
+                shops.values.withUnsafeBufferPointer { values in
+                    let waybills = UnsafeBufferPointer(rebasing: values[shops.offsets[shop]..<shops.offsets[shop + 1]])
+                    guard waybills.contains(where: { Int($0.outlet) < outletCount && counts[Int($0.outlet)] > 0 }) else { return }
+                    judge.judge(waybills, area: area, minimumWaybills: rules.minimumWaybills)
+                    for waybill in waybills where Int(waybill.outlet) < outletCount && counts[Int(waybill.outlet)] > 0 {
+                        remoteStart[Int(waybill.waybill)] = judge.away[Int(waybill.place)]
+                    }
+                    judge.clear()
+                }
+            }
+        }
+        self.remoteStart = remoteStart
+    }
+
+    /// A judged waybill in its shop's group: its id, start place and issuing outlet.
+    struct ShopWaybill {
+        var waybill: UInt32
+        var place: UInt32
+        var outlet: UInt32
+    }
+
+    /// One shop at a time: its waybills per start place and whether each place is away
+    /// from its home (`judgeShop`), its waybills per outlet and how many start away. Dense
+    /// per-place and per-outlet counters, reset through the lists of those touched.
+    struct ShopJudge {
+        var placeWaybills: [Int], areaWaybills: [Int]
+        /// Per place of the shop judged last: away from its home.
+        var away: [Bool]
+        var outletWaybills: [Int], outletAway: [Int]
+        var shopPlaces: [UInt32] = [], shopOutlets: [UInt32] = []
+
+        init(places: Int, outletCount: Int) {
+            placeWaybills = [Int](repeating: 0, count: places)
+            areaWaybills = placeWaybills
+            away = [Bool](repeating: false, count: places)
+            outletWaybills = [Int](repeating: 0, count: outletCount)
+            outletAway = outletWaybills
+        }
+
+        /// Counts `waybills` (one shop's) per start place and marks each place away or not.
+        mutating func judge(_ waybills: UnsafeBufferPointer<ShopWaybill>, area: [UInt32], minimumWaybills: Int) {
+            for waybill in waybills {
+                let place = Int(waybill.place)
+                if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
+                placeWaybills[place] &+= 1
+            }
+            ParcelOrigins.judgeShop(
+                places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: minimumWaybills,
+                areaWaybills: &areaWaybills, into: &away)
+        }
+
+        /// Adds the judged shop to the `clients` of each outlet where it has at least
+        /// `clientWaybills` waybills, and to its `remote` clients when most of those start away.
+        mutating func countOutlets(
+            _ waybills: UnsafeBufferPointer<ShopWaybill>, clientWaybills: Int, clients: inout [Int], remote: inout [Int]
+        ) {
+            for waybill in waybills where Int(waybill.outlet) < outletWaybills.count {
+                let outlet = Int(waybill.outlet)
+                if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
+                outletWaybills[outlet] &+= 1
+                outletAway[outlet] &+= away[Int(waybill.place)] ? 1 : 0
             }
             for outlet in shopOutlets.map({ Int($0) }) {
-                if outletWaybills[outlet] >= rules.clientWaybills {
+                if outletWaybills[outlet] >= clientWaybills {
                     clients[outlet] += 1
                     remote[outlet] += 2 * outletAway[outlet] > outletWaybills[outlet] ? 1 : 0
                 }
                 outletWaybills[outlet] = 0
                 outletAway[outlet] = 0
             }
+            shopOutlets.removeAll(keepingCapacity: true)
+        }
+
+        /// Zeroes the judged shop's place counters.
+        mutating func clear() {
             for place in shopPlaces { placeWaybills[Int(place)] = 0 }
+            shopPlaces.removeAll(keepingCapacity: true)
         }
-        let counts = zip(remote, clients).map { remote, clients in
-            remote >= max(1, rules.minimumClients) && Double(remote) >= rules.remoteShare * Double(clients) ? Double(remote) : 0
+    }
+
+    /// One more than the largest place id in `starts` (dense per-place arrays' size).
+    static func placeCount(_ starts: [ParcelStart]) -> Int {
+        // An absent id wraps to 0 and counts for nothing.
+        var places: UInt32 = 0
+        for start in starts {
+            places = max(places, start.place &+ 1, start.firstHub &+ 1, start.lastHub &+ 1)
         }
-        remoteClients = counts
-        remoteStart = (0..<waybillCount).map { waybill in
-            guard state[waybill] == 2, waybill < outletOf.count, Int(outletOf[waybill]) < counts.count else { return false }
-            return counts[Int(outletOf[waybill])] > 0
-        }
+        return Int(places)
     }
 
     /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
@@ -156,69 +229,6 @@ struct ParcelOrigins {
         for place in places { areaWaybills[Int(area[Int(place)])] = 0 }
     }
 
-    /// Per waybill, the place of its earliest located `created` or `pickup` scan, of its
-    /// earliest located `transit` scan and of its latest (`IdDictionary.absent` when it has
-    /// none; ties in time go to the smaller place first, the larger last).
-    static func starts(_ logistics: LogisticsTable, waybillCount: Int) -> Starts {
-        let absent = IdDictionary.absent
-        // One record per waybill (one cache line touched per scan, rows in any order).
-        struct Earliest {
-            var placeAt = Int64.max, transitAt = Int64.max, lastAt = Int64.min
-            var place = IdDictionary.absent, transit = IdDictionary.absent, lastTransit = IdDictionary.absent
-        }
-        var earliest = [Earliest](repeating: Earliest(), count: waybillCount)
-        var places: UInt32 = 0
-        let created = ScanEvent.created.rawValue, pickup = ScanEvent.pickup.rawValue, hub = ScanEvent.transit.rawValue
-        let rows = min(logistics.waybill.count, logistics.event.count, logistics.at.count, logistics.location.count)
-        earliest.withUnsafeMutableBufferPointer { earliest in
-            logistics.waybill.withUnsafeBufferPointer { waybillOf in
-                logistics.event.withUnsafeBufferPointer { eventOf in
-                    logistics.at.withUnsafeBufferPointer { atOf in
-                        logistics.location.withUnsafeBufferPointer { locationOf in
-                            for row in 0..<rows {
-                                let event = eventOf[row], location = locationOf[row], waybill = Int(waybillOf[row])
-                                guard location != absent, waybill < waybillCount else { continue }
-                                places = max(places, location &+ 1)
-                                let at = atOf[row]
-                                if event == created || event == pickup {
-                                    let start = earliest[waybill]
-                                    if at < start.placeAt || (at == start.placeAt && location < start.place) {
-                                        earliest[waybill].placeAt = at
-                                        earliest[waybill].place = location
-                                    }
-                                } else if event == hub {
-                                    var start = earliest[waybill]
-                                    if at < start.transitAt || (at == start.transitAt && location < start.transit) {
-                                        start.transitAt = at
-                                        start.transit = location
-                                    }
-                                    if at > start.lastAt || (at == start.lastAt && location > start.lastTransit) {
-                                        start.lastAt = at
-                                        start.lastTransit = location
-                                    }
-                                    earliest[waybill] = start
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Starts(
-            place: earliest.map(\.place), transit: earliest.map(\.transit), lastTransit: earliest.map(\.lastTransit),
-            places: Int(places))
-    }
-
-    /// Per waybill, where it starts, the first hub it passes (its origin's) and the last
-    /// (its destination's).
-    struct Starts {
-        var place: [UInt32]
-        var transit: [UInt32]
-        var lastTransit: [UInt32]
-        /// One more than the largest place id seen (dense per-place arrays' size).
-        var places: Int
-    }
-
     /// Per start place, its area: its origin hub (`originHubs`), with the hubs of one city
     /// joined. Carriers run their own hubs, so two outlets of one city may pass hubs with
     /// different codes; what ties those hubs to one city is the buyers living there, whose
@@ -226,26 +236,28 @@ struct ParcelOrigins {
     /// when at least `Rules.linkBuyers` buyers, and `Rules.linkShare` of the buyers of the
     /// less used one, receive parcels through both; a buyer receiving through more than
     /// `maximumBuyerHubs` hubs (several addresses, a reseller) joins none.
-    static func areas(_ starts: Starts, buyerOfWaybill: [UInt32], rules: Rules) -> [UInt32] {
+    static func areas(_ starts: [ParcelStart], places: Int, buyerOfWaybill: [UInt32], rules: Rules) -> [UInt32] {
         let absent = IdDictionary.absent
-        let hubs = originHubs(starts)
-        // Each buyer's waybills through a last hub, by counting sort; per buyer its hubs
-        // once each (`seenBy` marks a hub with the last buyer counted there).
-        var buyerKey = [UInt32](repeating: absent, count: starts.lastTransit.count)
-        var buyerCount = 0
-        for (waybill, hub) in starts.lastTransit.enumerated() where hub != absent && waybill < buyerOfWaybill.count {
-            buyerKey[waybill] = buyerOfWaybill[waybill]
-            if buyerKey[waybill] != absent { buyerCount = max(buyerCount, Int(buyerKey[waybill]) + 1) }
+        let hubs = originHubs(starts, places: places)
+        // Each buyer's last hubs, by counting sort; per buyer its hubs once each (`seenBy`
+        // marks a hub with the last buyer counted there).
+        let rows = min(starts.count, buyerOfWaybill.count)
+        var buyerCount: UInt32 = 0
+        for buyer in buyerOfWaybill[..<rows] { buyerCount = max(buyerCount, buyer &+ 1) }  // absent wraps to 0
+        let buyers = starts.withUnsafeBufferPointer { starts in
+            buyerOfWaybill.withUnsafeBufferPointer { buyerOf in
+                ValueGroups(
+                    rows: rows, groups: Int(buyerCount), key: { starts[$0].lastHub == absent ? absent : buyerOf[$0] },
+                    value: { starts[$0].lastHub })
+            }
         }
-        let buyers = EntityGroups(keys: buyerKey, entityCount: buyerCount)
-        var buyersOfHub = [Int](repeating: 0, count: starts.places)
-        var seenBy = [UInt32](repeating: absent, count: starts.places)
+        var buyersOfHub = [Int](repeating: 0, count: places)
+        var seenBy = [UInt32](repeating: absent, count: places)
         var pairFirst: [UInt32] = [], pairSecond: [UInt32] = []
         var received: [UInt32] = []
-        for buyer in 0..<buyerCount where buyers.count(of: buyer) > 0 {
+        for buyer in 0..<Int(buyerCount) where buyers.offsets[buyer] < buyers.offsets[buyer + 1] {
             received.removeAll(keepingCapacity: true)
-            for waybill in buyers.rows(of: buyer) {
-                let hub = starts.lastTransit[Int(waybill)]
+            for hub in buyers.values(of: buyer) {
                 if seenBy[Int(hub)] != UInt32(buyer) {
                     seenBy[Int(hub)] = UInt32(buyer)
                     received.append(hub)
@@ -263,16 +275,16 @@ struct ParcelOrigins {
         }
         // Per hub pair, its buyers: pairs grouped by their first hub, then counted per
         // second hub in a dense counter reset through the list of those touched.
-        let byFirst = EntityGroups(keys: pairFirst, entityCount: starts.places)
-        var root = (0..<UInt32(starts.places)).map { $0 }
+        let byFirst = EntityGroups(keys: pairFirst, entityCount: places)
+        var root = (0..<UInt32(places)).map { $0 }
         func find(_ hub: UInt32) -> UInt32 {
             var hub = hub
             while root[Int(hub)] != hub { hub = root[Int(hub)] }
             return hub
         }
-        var common = [Int](repeating: 0, count: starts.places)
+        var common = [Int](repeating: 0, count: places)
         var seconds: [UInt32] = []
-        for first in 0..<starts.places where byFirst.count(of: first) > 0 {
+        for first in 0..<places where byFirst.count(of: first) > 0 {
             seconds.removeAll(keepingCapacity: true)
             for pair in byFirst.rows(of: first) {
                 let second = Int(pairSecond[Int(pair)])
@@ -298,19 +310,21 @@ struct ParcelOrigins {
 
     /// Per place, the transit place most waybills starting there pass first (ties: the
     /// smallest id), `IdDictionary.absent` for places no waybill with a transit starts at.
-    static func originHubs(_ starts: Starts) -> [UInt32] {
+    static func originHubs(_ starts: [ParcelStart], places: Int) -> [UInt32] {
         let absent = IdDictionary.absent
-        let placeKey = zip(starts.place, starts.transit).map { place, transit in transit == absent ? absent : place }
-        let places = EntityGroups(keys: placeKey, entityCount: starts.places)
-        var area = [UInt32](repeating: absent, count: starts.places)
-        var passing = [Int](repeating: 0, count: starts.places)
+        let firstHubs = starts.withUnsafeBufferPointer { starts in
+            ValueGroups(
+                rows: starts.count, groups: places, key: { starts[$0].firstHub == absent ? absent : starts[$0].place },
+                value: { starts[$0].firstHub })
+        }
+        var area = [UInt32](repeating: absent, count: places)
+        var passing = [Int](repeating: 0, count: places)
         var transits: [UInt32] = []
-        for place in 0..<starts.places where places.count(of: place) > 0 {
+        for place in 0..<places where firstHubs.offsets[place] < firstHubs.offsets[place + 1] {
             transits.removeAll(keepingCapacity: true)
-            for waybill in places.rows(of: place) {
-                let transit = Int(starts.transit[Int(waybill)])
-                if passing[transit] == 0 { transits.append(UInt32(transit)) }
-                passing[transit] += 1
+            for transit in firstHubs.values(of: place) {
+                if passing[Int(transit)] == 0 { transits.append(transit) }
+                passing[Int(transit)] += 1
             }
             var best = 0
             for transit in transits {
