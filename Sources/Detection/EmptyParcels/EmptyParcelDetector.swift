@@ -219,15 +219,18 @@ public struct EmptyParcelDetector: Detector {
     }
 
     /// A signal column whose samples are the tracking numbers behind each firing entity:
-    /// the first flagged rows of the entity, in row order. One pass notes the rows kept
-    /// (at most `SignalColumn.sampleLimit` per entity); names are looked up and sample
-    /// lists built, each at its final size, for those rows only: when most entities fire
-    /// (small shops), per-sample hashing and list growth cost more than the detector.
+    /// the first flagged rows of the entity, in row order. Nothing is walked when no
+    /// entity fires; otherwise one pass notes the rows kept (at most
+    /// `SignalColumn.sampleLimit` per entity), and names are looked up and sample lists
+    /// built, each at its final size, for those rows only: when most entities fire (small
+    /// shops), per-sample hashing and list growth cost more than the detector.
     private func column(
         _ name: String, _ config: DetectionConfig, _ values: [Double], entityOf: [UInt32], flagged: (Int) -> Bool, waybillOf: (Int) -> UInt32, names: IdDictionary
     ) -> SignalColumn {
         let definition = signal(name, config)
         let firing = values.map { $0 >= definition.threshold }
+        let firingCount = firing.reduce(0) { $0 + ($1 ? 1 : 0) }
+        guard firingCount > 0 else { return SignalColumn(definition: definition, values: values, samples: [:]) }
         var found = [UInt8](repeating: 0, count: values.count)
         var kept: [UInt32] = []
         for row in entityOf.indices {
@@ -236,17 +239,12 @@ public struct EmptyParcelDetector: Detector {
             found[entity] += 1
             kept.append(UInt32(row))
         }
-        var lists = found.map { count in
-            var list: [EvidenceSample] = []
-            list.reserveCapacity(Int(count))
-            return list
-        }
-        for row in kept.map({ Int($0) }) {
-            lists[Int(entityOf[row])].append(EvidenceSample(.waybill, names.string(waybillOf(row))))
-        }
+        let keptOf = EntityGroups(keys: kept.map { entityOf[Int($0)] }, entityCount: values.count)
         var samples: [UInt32: [EvidenceSample]] = [:]
-        samples.reserveCapacity(firing.lazy.filter { $0 }.count)
-        for entity in firing.indices where firing[entity] { samples[UInt32(entity)] = lists[entity] }
+        samples.reserveCapacity(firingCount)
+        for entity in firing.indices where firing[entity] {
+            samples[UInt32(entity)] = keptOf.rows(of: entity).map { EvidenceSample(.waybill, names.string(waybillOf(Int(kept[Int($0)])))) }
+        }
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
 

@@ -75,35 +75,18 @@ struct ParcelOrigins {
                 }
             }
         }
-        var judge = ShopJudge(places: places, outletCount: outletCount)
-        // Per outlet, its client shops and those mostly starting away.
-        var clients = [Int](repeating: 0, count: outletCount), remote = clients
-        for shop in 0..<shopCount where shops.offsets[shop] < shops.offsets[shop + 1] {
-            shops.values.withUnsafeBufferPointer { values in
-                let waybills = UnsafeBufferPointer(rebasing: values[shops.offsets[shop]..<shops.offsets[shop + 1]])
-                judge.judge(waybills, area: area, minimumWaybills: rules.minimumWaybills)
-                judge.countOutlets(waybills, clientWaybills: rules.clientWaybills, clients: &clients, remote: &remote)
-                judge.clear()
-            }
-        }
+        let (away, clients, remote) = Self.judgeShops(
+            shops, area: area, places: places, outletCount: outletCount, minimumWaybills: rules.minimumWaybills,
+            clientWaybills: rules.clientWaybills)
         let counts = zip(remote, clients).map { remote, clients in
             remote >= max(1, rules.minimumClients) && Double(remote) >= rules.remoteShare * Double(clients) ? Double(remote) : 0
         }
         remoteClients = counts
-        // Per waybill at an outlet with a remote clientele (rare: none in most exports),
-        // whether its shop's parcels start away there; the shops it ships for judged again.
+        // Per waybill: away at an outlet with a remote clientele (rare: none in most exports).
         var remoteStart = [Bool](repeating: false, count: waybillCount)
         if counts.contains(where: { $0 > 0 }) {
-            for shop in 0..<shopCount where shops.offsets[shop] < shops.offsets[shop + 1] {
-                shops.values.withUnsafeBufferPointer { values in
-                    let waybills = UnsafeBufferPointer(rebasing: values[shops.offsets[shop]..<shops.offsets[shop + 1]])
-                    guard waybills.contains(where: { Int($0.outlet) < outletCount && counts[Int($0.outlet)] > 0 }) else { return }
-                    judge.judge(waybills, area: area, minimumWaybills: rules.minimumWaybills)
-                    for waybill in waybills where Int(waybill.outlet) < outletCount && counts[Int(waybill.outlet)] > 0 {
-                        remoteStart[Int(waybill.waybill)] = judge.away[Int(waybill.place)]
-                    }
-                    judge.clear()
-                }
+            for (waybill, away) in zip(shops.values, away) where away && Int(waybill.outlet) < outletCount {
+                remoteStart[Int(waybill.waybill)] = counts[Int(waybill.outlet)] > 0
             }
         }
         self.remoteStart = remoteStart
@@ -116,63 +99,56 @@ struct ParcelOrigins {
         var outlet: UInt32
     }
 
-    /// One shop at a time: its waybills per start place and whether each place is away
-    /// from its home (`judgeShop`), its waybills per outlet and how many start away. Dense
-    /// per-place and per-outlet counters, reset through the lists of those touched.
-    struct ShopJudge {
-        var placeWaybills: [Int], areaWaybills: [Int]
-        /// Per place of the shop judged last: away from its home.
-        var away: [Bool]
-        var outletWaybills: [Int], outletAway: [Int]
+    /// Shop by shop (`shops`, each shop's judged waybills): its waybills per start place
+    /// and whether each place is away from its home (`judgeShop`), then its waybills per
+    /// outlet and how many start away. Returns per grouped waybill whether it starts away,
+    /// and per outlet its client shops (at least `clientWaybills` waybills there) and those
+    /// whose waybills there mostly start away. Dense per-place and per-outlet counters,
+    /// reset through the lists of those a shop touched.
+    static func judgeShops(
+        _ shops: ValueGroups<ShopWaybill>, area: [UInt32], places: Int, outletCount: Int, minimumWaybills: Int,
+        clientWaybills: Int
+    ) -> (away: [Bool], clients: [Int], remote: [Int]) {
+        var placeWaybills = [Int](repeating: 0, count: places), areaWaybills = placeWaybills
+        var placeAway = [Bool](repeating: false, count: places)
+        var outletWaybills = [Int](repeating: 0, count: outletCount), outletAway = outletWaybills
+        var clients = outletWaybills, remote = outletWaybills
         var shopPlaces: [UInt32] = [], shopOutlets: [UInt32] = []
-
-        init(places: Int, outletCount: Int) {
-            placeWaybills = [Int](repeating: 0, count: places)
-            areaWaybills = placeWaybills
-            away = [Bool](repeating: false, count: places)
-            outletWaybills = [Int](repeating: 0, count: outletCount)
-            outletAway = outletWaybills
-        }
-
-        /// Counts `waybills` (one shop's) per start place and marks each place away or not.
-        mutating func judge(_ waybills: UnsafeBufferPointer<ShopWaybill>, area: [UInt32], minimumWaybills: Int) {
-            for waybill in waybills {
-                let place = Int(waybill.place)
-                if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
-                placeWaybills[place] &+= 1
-            }
-            ParcelOrigins.judgeShop(
-                places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: minimumWaybills,
-                areaWaybills: &areaWaybills, into: &away)
-        }
-
-        /// Adds the judged shop to the `clients` of each outlet where it has at least
-        /// `clientWaybills` waybills, and to its `remote` clients when most of those start away.
-        mutating func countOutlets(
-            _ waybills: UnsafeBufferPointer<ShopWaybill>, clientWaybills: Int, clients: inout [Int], remote: inout [Int]
-        ) {
-            for waybill in waybills where Int(waybill.outlet) < outletWaybills.count {
-                let outlet = Int(waybill.outlet)
-                if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
-                outletWaybills[outlet] &+= 1
-                outletAway[outlet] &+= away[Int(waybill.place)] ? 1 : 0
-            }
-            for outlet in shopOutlets.map({ Int($0) }) {
-                if outletWaybills[outlet] >= clientWaybills {
-                    clients[outlet] += 1
-                    remote[outlet] += 2 * outletAway[outlet] > outletWaybills[outlet] ? 1 : 0
+        var away = [Bool](repeating: false, count: shops.values.count)
+        shops.values.withUnsafeBufferPointer { values in
+            for shop in 0..<(shops.offsets.count - 1) where shops.offsets[shop] < shops.offsets[shop + 1] {
+                let group = shops.offsets[shop]..<shops.offsets[shop + 1]
+                for waybill in values[group] {
+                    let place = Int(waybill.place)
+                    if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
+                    placeWaybills[place] &+= 1
                 }
-                outletWaybills[outlet] = 0
-                outletAway[outlet] = 0
+                judgeShop(
+                    places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: minimumWaybills,
+                    areaWaybills: &areaWaybills, into: &placeAway)
+                for index in group {
+                    let waybill = values[index], outlet = Int(waybill.outlet), isAway = placeAway[Int(waybill.place)]
+                    away[index] = isAway
+                    guard outlet < outletCount else { continue }
+                    if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
+                    outletWaybills[outlet] &+= 1
+                    outletAway[outlet] &+= isAway ? 1 : 0
+                }
+                for outlet in shopOutlets {
+                    let outlet = Int(outlet)
+                    if outletWaybills[outlet] >= clientWaybills {
+                        clients[outlet] &+= 1
+                        remote[outlet] &+= 2 * outletAway[outlet] > outletWaybills[outlet] ? 1 : 0
+                    }
+                    outletWaybills[outlet] = 0
+                    outletAway[outlet] = 0
+                }
+                for place in shopPlaces { placeWaybills[Int(place)] = 0 }
+                shopPlaces.removeAll(keepingCapacity: true)
+                shopOutlets.removeAll(keepingCapacity: true)
             }
-            shopOutlets.removeAll(keepingCapacity: true)
         }
-
-        /// Zeroes the judged shop's place counters.
-        mutating func clear() {
-            for place in shopPlaces { placeWaybills[Int(place)] = 0 }
-            shopPlaces.removeAll(keepingCapacity: true)
-        }
+        return (away, clients, remote)
     }
 
     /// One more than the largest place id in `starts` (dense per-place arrays' size).
