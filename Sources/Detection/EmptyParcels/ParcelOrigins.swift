@@ -162,9 +162,10 @@ struct ParcelOrigins {
     }
 
     /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
-    /// (`waybillOf`, absent: none) that starts remote.
+    /// (`waybillOf`, absent: none) that starts remote (none without a remote clientele).
     func remoteStarts(entityOf: [UInt32], waybillOf: [UInt32], entityCount: Int) -> [UInt32] {
         var hits = [UInt32](repeating: 0, count: entityCount)
+        guard remoteClients.contains(where: { $0 > 0 }) else { return hits }
         for (entity, waybill) in zip(entityOf, waybillOf) where Int(entity) < entityCount && Int(waybill) < remoteStart.count {
             hits[Int(entity)] &+= remoteStart[Int(waybill)] ? 1 : 0
         }
@@ -295,15 +296,13 @@ struct ParcelOrigins {
         }
         var area = [UInt32](repeating: absent, count: places)
         var passing = [Int](repeating: 0, count: places)
-        var transits: [UInt32] = []
+        // Per place: count its first hubs, then read them again, each hub judged (and its
+        // counter zeroed) at its first appearance.
         for place in 0..<places where firstHubs.offsets[place] < firstHubs.offsets[place + 1] {
-            transits.removeAll(keepingCapacity: true)
-            for transit in firstHubs.values(of: place) {
-                if passing[Int(transit)] == 0 { transits.append(transit) }
-                passing[Int(transit)] += 1
-            }
+            let transits = firstHubs.values(of: place)
+            for transit in transits { passing[Int(transit)] += 1 }
             var best = 0
-            for transit in transits {
+            for transit in transits where passing[Int(transit)] > 0 {
                 let count = passing[Int(transit)]
                 passing[Int(transit)] = 0
                 if count > best || (count == best && transit < area[place]) {
