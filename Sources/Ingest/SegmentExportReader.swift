@@ -71,43 +71,14 @@ extension ExportReader {
         return LoadedExport(export: export, report: report)
     }
 
-    /// Segment file `name` of `folder` read whole and framed, with its size in bytes.
+    /// Segment file `name` of `folder` in memory (mapped, read in place) and framed,
+    /// with its size in bytes.
     private func openSegment(_ name: String, in folder: String, table: String) throws(IngestError) -> (SegmentFile, Int) {
-        let bytes = try readWhole("\(folder)/\(name)", name: name)
+        let bytes = try files.wholeFile("\(folder)/\(name)", name: name)
         do {
-            return (try SegmentFile(bytes: bytes, name: name, table: table), bytes.count)
+            return (try SegmentFile(bytes, name: name, table: table), bytes.count)
         } catch {
             throw IngestError(file: name, problem: .segment(error))
-        }
-    }
-
-    /// The whole file at `path`, read through the file-access door into an array of the
-    /// size the file says it has (then grown, should it hold more).
-    func readWhole(_ path: String, name: String) throws(IngestError) -> [UInt8] {
-        var source = try files.open(path, name: name)
-        var bytes: [UInt8] = []
-        if let expected = source.expectedBytes, expected > 0 {
-            var failure: IngestError?
-            bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
-                do throws(IngestError) {
-                    while initialized < expected {
-                        let count = try source.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[initialized...])))
-                        if count == 0 { return }
-                        initialized += count
-                    }
-                } catch {
-                    failure = error
-                }
-            }
-            if let failure { throw failure }
-            if bytes.count < expected { return bytes }
-        }
-        let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 1 << 22), alignment: 16)
-        defer { piece.deallocate() }
-        while true {
-            let count = try source.read(into: piece)
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: piece[0..<count])
         }
     }
 }

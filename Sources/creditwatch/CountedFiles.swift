@@ -1,3 +1,4 @@
+import Columnar
 import Ingest
 import Synchronization
 
@@ -12,6 +13,13 @@ final class CountedFiles: FileAccess {
 
     func open(_ path: String, name: String) throws(IngestError) -> any ByteSource {
         CountedSource(source: try system.open(path, name: name), files: self)
+    }
+
+    /// The system's mapping of the file, counted whole when it is made.
+    func wholeFile(_ path: String, name: String) throws(IngestError) -> FileBytes {
+        let bytes = try system.wholeFile(path, name: name)
+        bytesRead.add(bytes.count, ordering: .relaxed)
+        return bytes
     }
 }
 

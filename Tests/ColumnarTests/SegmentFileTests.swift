@@ -251,6 +251,30 @@ import Testing
         }
     }
 
+    /// Key lengths that do not add up to a dictionary's key bytes are an error, the same
+    /// from the whole-export load (lengths decoded into the key bounds) as from the
+    /// dictionaries alone.
+    @Test func keyLengthsThatDoNotAddUpAreAnError() throws {
+        var files = ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: 1)
+        let columns = ExportSegments.idSpaces.flatMap { space -> [SegmentColumnData] in
+            let dictionary = Self.sample.dictionaries[keyPath: space.path]
+            var lengths = (0..<dictionary.count).map { UInt32(dictionary.starts[$0 + 1] - dictionary.starts[$0]) }
+            if space.name == "devices" { lengths[lengths.count / 2] += 1 }
+            return [SegmentColumnData("\(space.name).lengths", lengths), SegmentColumnData("\(space.name).bytes", dictionary.keyBytes)]
+        }
+        files[0].bytes = SegmentWriter.file(table: ExportSegments.dictionaries, rows: 0, columns: columns, blockValues: 500, threads: 1)
+        let expected = "key lengths add up to \(Self.sample.dictionaries.devices.keyBytes.count + 1) bytes"
+        for threads in [1, 2] {
+            #expect {
+                try decodeTogether(files, threads: threads)
+            } throws: { error in
+                "\(error)".hasPrefix("dictionaries.cwseg: table dictionaries, column devices.lengths") && "\(error)".contains(expected)
+            }
+        }
+        let dictionaries = try SegmentFile(bytes: files[0].bytes, name: files[0].name, table: ExportSegments.dictionaries)
+        #expect { try ExportSegments.decodeDictionaries(dictionaries, threads: 2) } throws: { "\($0)".contains(expected) }
+    }
+
     /// Every single-byte change of a small export decoded at once is an error or leaves
     /// the data exactly as it was.
     @Test func everyFlippedByteOfAWholeExportIsAnErrorOrHarmless() throws {

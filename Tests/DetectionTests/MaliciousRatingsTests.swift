@@ -392,6 +392,40 @@ struct RandomRatings {
         }
     }
 
+    /// Shop 1 is tied as the sponsor of the attack on shop 0. Rater 10 praised shop 1 on
+    /// its own order and complains about shop 0: linked. Rater 11 praised shop 2 (no
+    /// sponsor); rater 12 complains about shop 5 (no victim); rater 13 praised shop 1 on
+    /// someone else's order; rater 14 gave shop 1 three stars: none of them is linked, and
+    /// rater 10's praise itself is no low rating.
+    @Test func aCrewMemberWhoPraisedTheSponsorCarriesTheLink() {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        func rate(_ buyer: Int, _ shop: Int, stars: UInt8, orderOf owner: Int? = nil) {
+            Self.appendOrder(&orders, buyer: owner ?? buyer, shop: shop)
+            ratings.order.append(UInt32(orders.count - 1))
+            ratings.buyer.append(UInt32(buyer))
+            ratings.shop.append(UInt32(shop))
+            ratings.stars.append(stars)
+        }
+        rate(10, 1, stars: 5)
+        rate(10, 0, stars: 1)
+        rate(11, 2, stars: 5)
+        rate(11, 0, stars: 1)
+        rate(12, 1, stars: 5)
+        rate(12, 5, stars: 1)
+        rate(13, 1, stars: 5, orderOf: 20)
+        rate(13, 0, stars: 2)
+        rate(14, 1, stars: 3)
+        rate(14, 0, stars: 1)
+        let tie = RatingBurstDetector.Sponsors.Tie(sponsor: 1, attack: 0, orders: [], share: 0.5)
+        let linked = RatingBurstDetector.sponsorLinked(
+            ties: [tie], ratings: ratings, orders: orders, low: ratings.stars.map { $0 <= 2 }, praiseStars: 4)
+        #expect(linked == [false, true, false, false, false, false, false, false, false, false])
+        #expect(
+            RatingBurstDetector.sponsorLinked(
+                ties: [], ratings: ratings, orders: orders, low: ratings.stars.map { $0 <= 2 }, praiseStars: 4)
+                .allSatisfy { !$0 })
+    }
+
 }
 
 @Suite struct RaterFairnessTests {
@@ -689,5 +723,96 @@ struct RandomRatings {
         let threshold = DetectionConfig(detectors: [RatingBurstDetector()])["signals.rater_burst.threshold"]
         for raider in 410..<420 { #expect(burst.values[raider] >= threshold, "raider \(raider)") }
         #expect(burst.values[145] == 0 && burst.values[153] == 0)
+    }
+}
+
+@Suite struct RefundComplaintTests {
+    @Test(arguments: 0..<30) func refundComplaintsMatchReference(seed: Int) {
+        let data = RandomRatings(seed: seed)
+        let orders = data.orders, ratings = data.ratings, low = data.low
+        let refunds = RaterOrderDetector.refundComplaints(ratings, orders: orders, low: low)
+        let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
+        for row in 0..<ratings.count {
+            let order = ratings.order[row]
+            let expected = low[row] && order != IdDictionary.absent && orders.status[Int(order)] == refunded
+                && orders.buyer[Int(order)] == ratings.buyer[row] && orders.shop[Int(order)] == ratings.shop[row]
+            #expect(refunds.rating[row] == expected, "rating \(row)")
+        }
+        for order in 0..<orders.count {
+            let expected = (0..<ratings.count).contains { refunds.rating[$0] && ratings.order[$0] == UInt32(order) }
+            #expect(refunds.order[order] == expected, "order \(order)")
+        }
+        let prior = 3.0
+        let surprise = RaterOrderDetector.refundComplaintSurprise(
+            orders: orders, complained: refunds.order, accountCount: data.accounts, priorOrders: prior)
+        let kept = orders.status.indices.filter { orders.status[$0] != cancelled }
+        let platform = Double(kept.filter { refunds.order[$0] }.count) / Double(max(1, kept.count))
+        for buyer in 0..<data.accounts {
+            let own = kept.filter { orders.buyer[$0] == UInt32(buyer) }
+            let shops = Set(own.filter { refunds.order[$0] }.map { orders.shop[$0] })
+            let mean = own.map { row -> Double in
+                let others = kept.filter { orders.shop[$0] == orders.shop[row] && $0 != row }
+                return (Double(others.filter { refunds.order[$0] }.count) + prior * platform) / max(1, Double(others.count) + prior)
+            }.reduce(0, +)
+            let expected = shops.isEmpty ? 0 : CoReviewerPairs.poissonSurprise(count: shops.count, mean: mean)
+            #expect(abs(surprise[buyer] - expected) < 1e-9, "buyer \(buyer)")
+        }
+    }
+
+    /// Shops 1-6 are good (100 orders each, none complained about and refunded); shops
+    /// 7-12 are bad (30 of their 100 orders are). Buyer 20, an extortion rater, buys once
+    /// at each good shop, complains and is refunded; buyer 21 does the same at each bad
+    /// shop, where it is one of many. Buyer 22 complains about six good shops without
+    /// refunds (a harsh rater).
+    static func extortion() -> Export {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        func order(buyer: Int, shop: Int, refunded: Bool, rating stars: UInt8?) {
+            orders.buyer.append(UInt32(buyer))
+            orders.shop.append(UInt32(shop))
+            orders.item.append(UInt32(shop))
+            orders.amountCents.append(1000)
+            orders.createdAt.append(Int64(orders.count) * 600)
+            orders.paidAt.append(Missing.time)
+            orders.confirmedAt.append(Missing.time)
+            orders.status.append(refunded ? OrderStatus.refunded.rawValue : OrderStatus.completed.rawValue)
+            orders.shipTo.append(IdDictionary.absent)
+            orders.device.append(IdDictionary.absent)
+            orders.ip.append(IdDictionary.absent)
+            orders.payment.append(IdDictionary.absent)
+            guard let stars else { return }
+            ratings.order.append(UInt32(orders.count - 1))
+            ratings.buyer.append(UInt32(buyer))
+            ratings.shop.append(UInt32(shop))
+            ratings.item.append(IdDictionary.absent)
+            ratings.stars.append(stars)
+            ratings.createdAt.append(orders.createdAt.last! + 86_400)
+            ratings.textLength.append(120)
+            ratings.hasMedia.append(1)
+        }
+        for shop in 1...12 {
+            for index in 0..<100 {
+                let complained = shop > 6 && index < 30
+                order(buyer: 100 + (shop * 100 + index) % 250, shop: shop, refunded: complained, rating: complained ? 1 : nil)
+            }
+        }
+        for shop in 1...6 {
+            order(buyer: 20, shop: shop, refunded: true, rating: 1)
+            order(buyer: 21, shop: shop + 6, refunded: true, rating: 1)
+            order(buyer: 22, shop: shop, refunded: false, rating: 1)
+        }
+        return RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 400)
+    }
+
+    @Test func anExtortionRaterStandsOutWhereABadShopsCustomerDoesNot() {
+        let config = DetectionConfig(detectors: [RaterOrderDetector()])
+        let column = RaterOrderDetector().measure(Self.extortion(), config: config, threads: 1).signals.first {
+            $0.definition.name == "rater_refund_complaint_surprise"
+        }!
+        let threshold = config["signals.rater_refund_complaint_surprise.threshold"]
+        #expect(column.values[20] >= threshold)
+        #expect(column.samples[20]?.count == 6)
+        #expect(column.values[21] < 3, "the bad shops' own rates explain their customer's refunds")
+        #expect(column.values[22] == 0, "complaints without refunds")
+        #expect(column.values[0].isNaN, "no low ratings, no value")
     }
 }

@@ -100,6 +100,26 @@ import Testing
         #expect(rates.buyerValue[Int(buyers[0])] == 0)
     }
 
+    /// A member's co-reviewer pair reads its praise of the pair's shops: with the client
+    /// and one honest shop as its pair, its excess comes from no shop (the honest shops
+    /// have none to give); a member whose pair is two honest shops still inherits from the
+    /// client.
+    @Test func aBuyerInheritsNothingFromItsOwnPairsShops() {
+        let (buyers, shops, praised, client, firstMember) = Self.plantedRing(honestShops: 40, ordersPerShop: 50, members: 30)
+        let accountCount = Int(buyers.max()!) + 1
+        let member = Int(firstMember), other = member + 1
+        var pairOf = [UInt64](repeating: .max, count: accountCount)
+        pairOf[member] = CoReviewerPairs.key(client, 0)
+        pairOf[other] = CoReviewerPairs.key(1, 8)
+        let rates = PraiseRates(
+            buyers: buyers, shops: shops, kept: [Bool](repeating: true, count: buyers.count), praised: praised,
+            accountCount: accountCount, minimumOrders: 5, minimumSurprise: 4, confidenceZ: 1.64, pairOf: pairOf)
+        #expect(rates.buyerValue[member] == 0)
+        #expect(rates.buyerShop[member] == .max)
+        #expect(rates.buyerShop[other] == client)
+        #expect(rates.buyerValue[other] >= 0.15)
+    }
+
     @Test func overdispersionIsTheMomentEstimate() {
         // Shops praised at different shares: the spread exceeds the binomial's.
         var buyers: [UInt32] = [], shops: [UInt32] = [], praised: [Bool] = []

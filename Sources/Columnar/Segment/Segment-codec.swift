@@ -247,14 +247,23 @@ struct ValueCheck: Sendable {
     }
 }
 
-/// Scratch memory for the encoded bytes of one block, owned by one worker and reused for
-/// every block it decodes (blocks are up to a few MB: allocating one per block would
-/// fault fresh pages in each time).
+/// Scratch memory of one worker, reused for every block it decodes (blocks are up to a
+/// few MB: allocating one per block would fault fresh pages in each time): room for a
+/// block's encoded bytes, and for its values on their way into a column of a wider type
+/// (key lengths into key bounds).
 final class BlockScratch {
-    private var buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    private var encoded = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    private var narrow = UnsafeMutableRawBufferPointer(start: nil, count: 0)
 
-    /// At least `count` bytes (contents undefined).
-    func bytes(_ count: Int) -> UnsafeMutableRawBufferPointer {
+    /// At least `count` bytes for a block's encoded bytes (contents undefined).
+    func bytes(_ count: Int) -> UnsafeMutableRawBufferPointer { Self.room(&encoded, count) }
+
+    /// Room for `count` values of type `T` before they are widened (contents undefined).
+    func values<T: SegmentValue>(_ count: Int, as _: T.Type) -> UnsafeMutablePointer<T> {
+        Self.room(&narrow, count * MemoryLayout<T>.stride).baseAddress!.bindMemory(to: T.self, capacity: count)
+    }
+
+    private static func room(_ buffer: inout UnsafeMutableRawBufferPointer, _ count: Int) -> UnsafeMutableRawBufferPointer {
         if buffer.count < count {
             buffer.deallocate()
             buffer = .allocate(byteCount: max(count, 4096), alignment: 64)
@@ -262,5 +271,8 @@ final class BlockScratch {
         return UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        encoded.deallocate()
+        narrow.deallocate()
+    }
 }

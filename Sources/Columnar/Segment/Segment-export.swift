@@ -89,22 +89,20 @@ public enum ExportSegments {
     private static func decodeDictionary(_ name: String, _ file: SegmentFile, threads: Int) throws(SegmentError) -> IdDictionary {
         let lengths = try file.column("\(name).lengths", as: UInt32.self, rule: keyLengthRule, threads: threads)
         let arena = try file.column("\(name).bytes", as: UInt8.self, threads: threads)
-        return try dictionary(name, lengths: lengths, arena: arena, file: file)
+        return try dictionary(name, lengths: [0] + lengths.map { Int($0) }, arena: arena, file: file)
     }
 
-    /// The dictionary of id space `name` from its decoded key lengths and key bytes, which
-    /// must add up.
-    static func dictionary(_ name: String, lengths: [UInt32], arena: [UInt8], file: SegmentFile) throws(SegmentError) -> IdDictionary {
-        let starts = [Int](unsafeUninitializedCapacity: lengths.count + 1) { starts, initialized in
+    /// The dictionary of id space `name` from its decoded key bytes and `lengths`: a 0,
+    /// then each key's length, summed in place into the key bounds, which must end at the
+    /// end of the key bytes.
+    static func dictionary(_ name: String, lengths: consuming [Int], arena: [UInt8], file: SegmentFile) throws(SegmentError) -> IdDictionary {
+        var starts = lengths
+        starts.withUnsafeMutableBufferPointer { starts in
             var end = 0
-            starts[0] = 0
-            lengths.withUnsafeBufferPointer { lengths in
-                for id in 0..<lengths.count {
-                    end &+= Int(lengths[id])
-                    starts[id &+ 1] = end
-                }
+            for id in starts.indices {
+                end &+= starts[id]
+                starts[id] = end
             }
-            initialized = lengths.count + 1
         }
         guard starts.last == arena.count else {
             throw SegmentError(

@@ -84,7 +84,7 @@ private struct LoadPlan {
                 }
                 continue
             }
-            guard let lengths = add(file, lengthsName, as: UInt32.self, rule: ExportSegments.keyLengthRule),
+            guard let lengths = add(file, lengthsName, as: UInt32.self, making: { KeyLengthsColumn(file: file, layout: $0) }),
                   let bytes = add(file, "\(space.name).bytes", as: UInt8.self, rule: .any)
             else { return }
             steps.append(.dictionary(space: index, lengths: lengths, bytes: bytes))
@@ -117,6 +117,13 @@ private struct LoadPlan {
     mutating func add<T: SegmentValue>(
         _ file: SegmentFile, _ name: String, as _: T.Type, rule: ValueRule, rows: Int? = nil
     ) -> Int? {
+        add(file, name, as: T.self, rows: rows) { Column<T>(file: file, layout: $0, rule: rule) }
+    }
+
+    /// Plans column `name` of `file` as the column `making` makes from its layout.
+    mutating func add<T: SegmentValue>(
+        _ file: SegmentFile, _ name: String, as _: T.Type, rows: Int? = nil, making: (SegmentColumn) -> any PlannedColumn
+    ) -> Int? {
         let layout: SegmentColumn
         do {
             layout = try file.layout(of: name, as: T.self)
@@ -124,7 +131,7 @@ private struct LoadPlan {
             steps.append(.failure(error))
             return nil
         }
-        columns.append(Column<T>(file: file, layout: layout, rule: rule))
+        columns.append(making(layout))
         steps.append(.column(columns.count - 1))
         if let rows, layout.values != rows {
             steps.append(.failure(SegmentError(
@@ -172,7 +179,7 @@ private struct LoadPlan {
             let (space, lengths, bytes) = spaces[index]
             return Result { () throws(SegmentError) -> IdDictionary in
                 try ExportSegments.dictionary(
-                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! Column<UInt32>).values,
+                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! KeyLengthsColumn).take(),
                     arena: (columns[bytes] as! Column<UInt8>).values, file: file)
             }
         }
@@ -278,5 +285,58 @@ private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable 
         file.decode(
             layout, block: block, firstValue: firstValues[block], rule: rule, check: check,
             into: base! + firstValues[block], scratch: scratch)
+    }
+}
+
+/// A dictionary's key lengths (`NAME.lengths`, u32) decoded straight into the array that
+/// becomes its key bounds (`[Int]`, a 0 and then one entry per key; `ExportSegments
+/// .dictionary` sums them in place): each block's lengths go through the worker's scratch
+/// and are widened into place, so no column of u32 lengths is made only to be dropped.
+private final class KeyLengthsColumn: PlannedColumn, @unchecked Sendable {
+    let file: SegmentFile
+    let layout: SegmentColumn
+    let check = ValueCheck(ExportSegments.keyLengthRule, for: UInt32.self)
+    let firstValues: [Int]
+    private var lengths: [Int] = []
+    var isComplete = false
+    private var base: UnsafeMutablePointer<Int>?
+
+    init(file: SegmentFile, layout: SegmentColumn) {
+        self.file = file
+        self.layout = layout
+        firstValues = SegmentFile.firstValues(of: layout)
+    }
+
+    func allocate(_ body: () -> Void) {
+        let total = firstValues.last!
+        lengths = [Int](unsafeUninitializedCapacity: total + 1) { buffer, initialized in
+            buffer[0] = 0
+            base = buffer.baseAddress! + 1
+            body()
+            base = nil
+            // A column that failed keeps only its 0 (no keys), as an empty one would.
+            initialized = isComplete ? total + 1 : 1
+        }
+    }
+
+    func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
+        let count = layout.blocks[block].values
+        let narrow = scratch.values(count, as: UInt32.self)
+        if let problem = file.decode(
+            layout, block: block, firstValue: firstValues[block], rule: ExportSegments.keyLengthRule, check: check,
+            into: narrow, scratch: scratch)
+        {
+            return problem
+        }
+        let wide = base! + firstValues[block]
+        for index in 0..<count { wide[index] = Int(narrow[index]) }
+        return nil
+    }
+
+    /// The lengths, a 0 first, moved out (the column keeps none).
+    func take() -> [Int] {
+        var taken: [Int] = []
+        swap(&taken, &lengths)
+        return taken
     }
 }

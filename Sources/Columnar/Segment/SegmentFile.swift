@@ -2,16 +2,25 @@
 /// offset and length lies inside the data region and its size is plausible before any
 /// byte of it is read. Columns decode block by block on several cores; each block's
 /// checksum is verified before it is decompressed and its decompressed size after.
+/// The bytes are read in place (`FileBytes`: a mapping of the file or an owned copy) and
+/// live as long as this value and its copies.
 public struct SegmentFile: Sendable {
     /// The file name errors use (`orders.cwseg`).
     public let name: String
     public let footer: SegmentFooter
-    private let bytes: [UInt8]
+    private let storage: FileBytes
 
-    /// Checks the framing of `bytes`, which must hold table `table`.
+    /// Checks the framing of a copy of `bytes`, which must hold table `table`.
     public init(bytes: [UInt8], name: String, table: String) throws(SegmentError) {
+        try self.init(FileBytes(copying: bytes), name: name, table: table)
+    }
+
+    /// Checks the framing of `storage`, which must hold table `table`, and reads it in
+    /// place from then on.
+    public init(_ storage: FileBytes, name: String, table: String) throws(SegmentError) {
         self.name = name
-        self.bytes = bytes
+        self.storage = storage
+        let bytes = storage.bytes
         func failure(_ problem: SegmentError.Problem) -> SegmentError {
             SegmentError(file: name, table: table, problem: problem)
         }
@@ -114,23 +123,21 @@ public struct SegmentFile: Sendable {
     ) -> SegmentError.Problem? {
         let block = column.blocks[index]
         let rawCount = block.values * column.type.width
-        return bytes.withUnsafeBytes { file -> SegmentError.Problem? in
-            let stored = UnsafeRawBufferPointer(rebasing: file[block.offset..<block.offset + block.storedLength])
-            let computed = XXH32.digest(stored)
-            guard computed == block.checksum else { return .checksum(stored: block.checksum, computed: computed) }
-            let (produced, violations) = SegmentCodec.decode(
-                stored, type: column.type, encoding: column.encoding, check: check, scratch: scratch,
-                into: UnsafeMutableRawBufferPointer(start: destination, count: rawCount))
-            guard produced == rawCount else { return .decompression(expected: rawCount, produced: produced) }
-            guard violations > 0 else { return nil }
-            let decoded = UnsafeBufferPointer(start: destination, count: block.values)
-            let position = rule.firstViolation(decoded) ?? 0
-            return .valueOutOfRange(
-                row: firstValue + position, value: Int64(truncatingIfNeeded: decoded[position]), limit: Int(rule.upper))
-        }
+        let stored = UnsafeRawBufferPointer(rebasing: storage.bytes[block.offset..<block.offset + block.storedLength])
+        let computed = XXH32.digest(stored)
+        guard computed == block.checksum else { return .checksum(stored: block.checksum, computed: computed) }
+        let (produced, violations) = SegmentCodec.decode(
+            stored, type: column.type, encoding: column.encoding, check: check, scratch: scratch,
+            into: UnsafeMutableRawBufferPointer(start: destination, count: rawCount))
+        guard produced == rawCount else { return .decompression(expected: rawCount, produced: produced) }
+        guard violations > 0 else { return nil }
+        let decoded = UnsafeBufferPointer(start: destination, count: block.values)
+        let position = rule.firstViolation(decoded) ?? 0
+        return .valueOutOfRange(
+            row: firstValue + position, value: Int64(truncatingIfNeeded: decoded[position]), limit: Int(rule.upper))
     }
 
-    private static func integer<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int, as _: T.Type) -> T {
-        bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    private static func integer<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, at offset: Int, as _: T.Type) -> T {
+        T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }

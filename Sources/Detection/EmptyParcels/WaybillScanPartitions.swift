@@ -107,8 +107,25 @@ struct WaybillScanPartitions: @unchecked Sendable {
         scan.at ?? outsideTimes[position]!
     }
 
+    /// Gives the whole memory pages of `packed` inside `records` back to the kernel: scans
+    /// already grouped, which nothing reads again. The trace's output arrays, faulted in
+    /// while the copy is read, then take those pages (recently written, cheap to clear)
+    /// instead of fresh ones, which on this kind of virtual machine cost tens of times more
+    /// the first time they are touched. Returns the first position whose bytes are not
+    /// all released, where the next call should start.
+    func release(_ records: Range<Int>) -> Int {
+        guard let packed else { return records.upperBound }
+        let stride = MemoryLayout<PackedScan>.stride
+        let bytes = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(packed.values)[
+            (records.lowerBound &* stride)..<(records.upperBound &* stride)])
+        guard let end = HugePages.release(bytes) else { return records.lowerBound }
+        return (end - Int(bitPattern: packed.values.baseAddress)) / stride
+    }
+
     /// Whether `keys` never decrease: an export written waybill by waybill. Compares
-    /// eight keys with their successors at a time, then the rest one by one.
+    /// eight keys with their successors at a time, then the rest one by one; stops at
+    /// the end of the first block of `checkBlock` keys holding a descent, so rows logged in
+    /// time order are told apart after a few keys instead of a pass over the column.
     static func isAscending(_ keys: UnsafeBufferPointer<UInt32>) -> Bool {
         guard keys.count > 1, let base = keys.baseAddress else { return true }
         let raw = UnsafeRawPointer(base), stride = MemoryLayout<UInt32>.stride
@@ -119,6 +136,7 @@ struct WaybillScanPartitions: @unchecked Sendable {
             let next = raw.loadUnaligned(fromByteOffset: (index &+ 1) &* stride, as: SIMD8<UInt32>.self)
             descents = descents .| (next .< these)
             index &+= 8
+            if index & (checkBlock &- 1) == 0 && any(descents) { return false }
         }
         if any(descents) { return false }
         while index &+ 1 < keys.count {
@@ -127,6 +145,9 @@ struct WaybillScanPartitions: @unchecked Sendable {
         }
         return true
     }
+
+    /// Keys compared between two looks for a descent in `isAscending` (a power of two).
+    static let checkBlock = 1 << 10
 
     /// The partitions of ascending `keys` without moving a row: each partition is the run
     /// of rows from the first key in its id range (found by binary search), and the rows
@@ -162,15 +183,20 @@ struct WaybillScanPartitions: @unchecked Sendable {
         into packed: UnsafeMutableBufferPointer<PackedScan>, waybillCount: Int, outsideTimes: inout [(Int, Int64)]
     ) {
         let local = width &- 1
+        // The columns' addresses in locals, read once rather than at each row.
+        let waybills = scans.waybill, times = scans.at, orders = scans.order, couriers = scans.courier
+        let locations = scans.location, grams = scans.grams, events = scans.event
         for row in range {
-            let key = Int(scans.waybill[row])
+            let key = Int(waybills[row])
             guard key < waybillCount else { continue }
             let partition = key >> widthShift
             let position = cursors[partition]
-            packed[position] = PackedScan(row, of: scans, waybill: UInt16(truncatingIfNeeded: key & local))
-            let at = scans.at[row]
-            if !PackedScan.fits(at) && at != Missing.time { outsideTimes.append((position, at)) }
             cursors[partition] = position &+ 1
+            let at = times[row]
+            packed[position] = PackedScan(
+                at: at, order: orders[row], courier: couriers[row], location: locations[row], grams: grams[row],
+                waybill: UInt16(truncatingIfNeeded: key & local), event: events[row])
+            if !PackedScan.fits(at) && at != Missing.time { outsideTimes.append((position, at)) }
         }
     }
 }
@@ -206,19 +232,18 @@ struct PackedScan {
         UInt64(bitPattern: at &- (outsideTime &+ 1)) < UInt64(bitPattern: missingTime &- outsideTime &- 1)
     }
 
-    /// Scan `row` of `scans`, whose waybill is `waybill` within its partition.
+    /// A scan of these fields, whose waybill is `waybill` within its partition.
     @inline(__always)
-    init(_ row: Int, of scans: ScanColumns, waybill: UInt16) {
-        let at = scans.at[row]
+    init(at: Int64, order: UInt32, courier: UInt32, location: UInt32, grams: Int32, waybill: UInt16, event: UInt8) {
         let stored = Self.fits(at) ? at : at == Missing.time ? Self.missingTime : Self.outsideTime
         atLow = UInt32(truncatingIfNeeded: stored)
         atHigh = Int8(truncatingIfNeeded: stored >> 32)
-        order = scans.order[row]
-        courier = scans.courier[row]
-        location = scans.location[row]
-        grams = scans.grams[row]
+        self.order = order
+        self.courier = courier
+        self.location = location
+        self.grams = grams
         self.waybill = waybill
-        event = scans.event[row]
+        self.event = event
     }
 
     /// The scan's time, nil when it lies outside the 40 bits.
@@ -264,6 +289,20 @@ enum HugePages {
         }
         #endif
         return malloc(count)!
+    }
+
+    /// Returns the whole 2 MB pages inside `buffer` to the kernel (their contents are lost:
+    /// memory nothing reads again), so that the process's next page faults reuse them.
+    /// Returns the address after the last page given back, nil when none was.
+    static func release(_ buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        guard let base = buffer.baseAddress else { return nil }
+        let start = (Int(bitPattern: base) + bytes - 1) / bytes * bytes
+        let end = (Int(bitPattern: base) + buffer.count) / bytes * bytes
+        guard end > start else { return nil }
+        #if os(Linux)
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED)
+        #endif
+        return end
     }
 
     /// Asks for huge pages under the whole 2 MB pages inside `buffer`, memory that is not

@@ -83,8 +83,12 @@ extension WaybillTrajectory {
                             var grouping = PartitionGrouping(largest: largest)
                             var further: [(order: UInt32, waybill: UInt32)] = []
                             let mine = (partitions.partitionCount * worker / workers)..<(partitions.partitionCount * (worker + 1) / workers)
+                            // The grouped part of this worker's copied scans is given back as it
+                            // goes, for the output arrays' first writes to reuse.
+                            var unreleased = partitions.offsets[mine.lowerBound]
                             for partition in mine {
                                 grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output, further: &further)
+                                unreleased = partitions.release(unreleased..<partitions.offsets[partition + 1])
                             }
                             return further
                         }
@@ -140,7 +144,14 @@ extension WaybillTrajectory {
     /// folded in without branches (a missing location leaves them unchanged). The parcel's
     /// start place and first and last hubs are taken on the way (`ParcelStart`): a start
     /// or first hub is replaced only by a smaller place at the same time, the last hub by
-    /// any later one or a larger place at the same time.
+    /// any later one or a larger place at the same time (a scan without a time, ordering
+    /// first, can be the start or first hub).
+    ///
+    /// A scan without a time (`Missing.time`, which orders first) is a scan of its event
+    /// and place all the same (terminal, transit, moved, weight, order, outlet), but its
+    /// time is unknown, not early: start, signing and pickup times are the earliest known
+    /// ones (the signing place is that of the signed scan giving the time), a hop needs a
+    /// time at both ends, and a waybill whose scans have no time at all is not stalled.
     static func traceInTimeOrder(
         _ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
     ) -> (trajectory: WaybillTrajectory, start: ParcelStart)? {
@@ -188,7 +199,7 @@ extension WaybillTrajectory {
                 flags |= Flags.terminal.rawValue
                 if signedAt == Missing.time {
                     signedAt = at
-                    signedLocation = location
+                    signedLocation = at == Missing.time ? absent : location
                 }
             case ScanEvent.returned.rawValue:
                 flags |= Flags.terminal.rawValue
@@ -199,11 +210,14 @@ extension WaybillTrajectory {
             let located = location != absent
             if origin == absent { origin = location }
             let moved = located && location != origin
-            let hop = located && previousLocation != absent && location != previousLocation
+            // Only scans with a time end a hop; the ones without come first, before any that
+            // could start one.
+            let timed = located && at != Missing.time
+            let hop = timed && previousLocation != absent && location != previousLocation
                 && at &- previousAt < rules.minimumHopSeconds
             flags |= (moved ? Flags.moved.rawValue : 0) | (hop ? Flags.impossibleHop.rawValue : 0)
-            previousLocation = located ? location : previousLocation
-            previousAt = located ? at : previousAt
+            previousLocation = timed ? location : previousLocation
+            previousAt = timed ? at : previousAt
         }
         trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
         trajectory.courier = scans.courier[Int(first)]
@@ -221,7 +235,7 @@ extension WaybillTrajectory {
             let paid = scans.paidAt[Int(order)]
             if paid != Missing.time && firstPickup < paid { flags |= Flags.pickupBeforePayment.rawValue }
         }
-        if flags & Flags.terminal.rawValue == 0 && lastAt < rules.stalledBefore {
+        if flags & Flags.terminal.rawValue == 0 && lastAt != Missing.time && lastAt < rules.stalledBefore {
             flags |= Flags.stalled.rawValue
         }
         trajectory.flags = Flags(rawValue: flags)
@@ -283,13 +297,7 @@ struct PartitionGrouping {
                 for index in 0...width { starts[index] = 0 }
                 for scan in mine { starts[Int(scan.waybill) &+ 1] &+= 1 }
                 for index in 0..<width { starts[index &+ 1] &+= starts[index] }
-                for index in mine.indices {
-                    let scan = mine[index], local = Int(scan.waybill)
-                    copy.place(
-                        scan, waybill: UInt32(truncatingIfNeeded: base &+ local),
-                        time: partitions.time(of: scan, at: rows.lowerBound &+ index), at: starts[local])
-                    starts[local] &+= 1
-                }
+                copy.placeGrouped(mine, from: rows.lowerBound, of: partitions, base: base, starts: starts)
                 for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
                 let scans = copy.columns(count: rows.count, paidAt: scans.paidAt)
                 // Each counter now holds its group's end, which is the next group's start.
@@ -346,16 +354,28 @@ final class PartitionScans: @unchecked Sendable {
         grams = .init(count: capacity)
     }
 
-    /// Unpacks `scan` of `waybill`, at `time`, to `position` (below the capacity).
-    @inline(__always)
-    func place(_ scan: PackedScan, waybill id: UInt32, time: Int64, at position: Int) {
-        waybill.values[position] = id
-        order.values[position] = scan.order
-        courier.values[position] = scan.courier
-        event.values[position] = scan.event
-        at.values[position] = time
-        location.values[position] = scan.location
-        grams.values[position] = scan.grams
+    /// Unpacks one partition's packed scans `mine` (positions `first...` of the partitions'
+    /// copy, waybills from `base`) in grouped order: each scan to its waybill's next slot,
+    /// `starts[local]`, which moves on (group starts on entry, group ends on return). The
+    /// columns' addresses are read once, not at each scan.
+    func placeGrouped(
+        _ mine: UnsafeBufferPointer<PackedScan>, from first: Int, of partitions: WaybillScanPartitions, base: Int,
+        starts: UnsafeMutableBufferPointer<Int>
+    ) {
+        let waybill = waybill.values, order = order.values, courier = courier.values, event = event.values
+        let at = at.values, location = location.values, grams = grams.values
+        for index in mine.indices {
+            let scan = mine[index], local = Int(scan.waybill)
+            let position = starts[local]
+            starts[local] = position &+ 1
+            waybill[position] = UInt32(truncatingIfNeeded: base &+ local)
+            order[position] = scan.order
+            courier[position] = scan.courier
+            event[position] = scan.event
+            at[position] = partitions.time(of: scan, at: first &+ index)
+            location[position] = scan.location
+            grams[position] = scan.grams
+        }
     }
 
     /// The first `count` copied scans as columns (orders' `paidAt` is shared).

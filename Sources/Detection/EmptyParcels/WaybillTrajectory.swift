@@ -15,17 +15,17 @@ public struct WaybillTrajectory: Sendable, Equatable {
         public static let transit = Flags(rawValue: 1 << 0)
         /// A `signed` or `returned` scan: the parcel reached an end.
         public static let terminal = Flags(rawValue: 1 << 1)
-        /// The first `pickup` is earlier than the payment of the shipped order.
+        /// The first `pickup` with a time is earlier than the payment of the shipped order.
         public static let pickupBeforePayment = Flags(rawValue: 1 << 2)
-        /// Two consecutive located scans at different locations closer in time than
-        /// `TrajectoryRules.minimumHopSeconds`: a parcel cannot move that fast.
+        /// Two consecutive located scans with times, at different locations closer in time
+        /// than `TrajectoryRules.minimumHopSeconds`: a parcel cannot move that fast.
         public static let impossibleHop = Flags(rawValue: 1 << 3)
         /// Signed at the location of its first located scan: the parcel ends where
         /// its waybill was issued.
         public static let signedWhereIssued = Flags(rawValue: 1 << 4)
         /// Some located scan is at another location than the first one.
         public static let moved = Flags(rawValue: 1 << 5)
-        /// No terminal scan although the last scan is older than
+        /// No terminal scan although the last scan has a time older than
         /// `TrajectoryRules.stalledBefore`: the parcel never arrived anywhere.
         public static let stalled = Flags(rawValue: 1 << 6)
     }
@@ -38,9 +38,10 @@ public struct WaybillTrajectory: Sendable, Equatable {
     public var order: UInt32 = IdDictionary.absent
     /// The outlet named on the earliest scan.
     public var courier: UInt32 = IdDictionary.absent
-    /// The earliest `created` or `pickup` scan, `Missing.time` when there is none.
+    /// The earliest known time of a `created` or `pickup` scan, `Missing.time` when none
+    /// has one (a scan without a time is unknown, not early).
     public var startAt: Int64 = Missing.time
-    /// The earliest `signed` scan, `Missing.time` when there is none.
+    /// The earliest known time of a `signed` scan, `Missing.time` when none has one.
     public var signedAt: Int64 = Missing.time
     /// The first declared weight in time order, `Missing.count` when none is declared.
     public var grams: Int32 = Missing.count

@@ -101,13 +101,19 @@ public struct CoReviewerDetector: Detector {
         return DetectorOutput(signals: [
             SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
             SignalColumn(definition: buyerSignal, values: buyerColumn, samples: buyerSamples),
-        ] + praiseColumns(export, reviewed: reviewed, shops: shops, buyers: buyers, config: config))
+        ] + praiseColumns(
+            export, reviewed: reviewed, shops: shops, buyers: buyers,
+            pairOf: (0..<accountCount).map { buyerColumn[$0] >= buyerSignal.threshold ? pairs.pairKeys[Int(buyerPair[$0])] : .max },
+            config: config))
     }
 
     /// The praise-rate signals of shops and buyers (`PraiseRates`), with the praised orders
-    /// as samples.
+    /// as samples. `pairOf` is each buyer's co-reviewer pair (`a << 32 | b`, `UInt64.max`
+    /// when that signal does not fire for it): the praise of those two shops is the
+    /// pair's evidence, and a buyer's praise excess reads its other praise only.
     func praiseColumns(
-        _ export: Export, reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, config: DetectionConfig
+        _ export: Export, reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, pairOf: [UInt64],
+        config: DetectionConfig
     ) -> [SignalColumn] {
         let orders = export.orders
         let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
@@ -115,7 +121,7 @@ public struct CoReviewerDetector: Detector {
             buyers: orders.buyer, shops: orders.shop, kept: orders.status.map { $0 != refunded && $0 != cancelled },
             praised: reviewed, accountCount: export.dictionaries.accounts.count,
             minimumOrders: Int(config["fake_orders.min_orders"]), minimumSurprise: config["fake_orders.praise_min_surprise"],
-            confidenceZ: config["fake_orders.share_confidence_z"])
+            confidenceZ: config["fake_orders.share_confidence_z"], pairOf: pairOf)
         let shopSignal = signal("shop_praise_surprise", config)
         let buyerSignal = signal("buyer_praise_excess", config)
         let names = export.dictionaries.accounts, orderNames = export.dictionaries.orders

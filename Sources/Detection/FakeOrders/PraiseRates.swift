@@ -39,10 +39,13 @@ struct PraiseRates {
     var buyerShop: [UInt32]
 
     /// From each order's `buyer` and `shop`, whether it was `kept` (neither refunded nor
-    /// cancelled) and `praised` (a positive review on a kept order).
+    /// cancelled) and `praised` (a positive review on a kept order). A buyer inherits from
+    /// no shop of its pair in `pairOf` (per account `a << 32 | b`; `UInt64.max` or absent:
+    /// none): the co-reviewer pair already reads its praise there, and one piece of
+    /// evidence counted twice made a blacklist proposal of it.
     init(
         buyers: [UInt32], shops: [UInt32], kept: [Bool], praised: [Bool], accountCount: Int, minimumOrders: Int,
-        minimumSurprise: Double, confidenceZ: Double
+        minimumSurprise: Double, confidenceZ: Double, pairOf: [UInt64] = []
     ) {
         var shopKept = [UInt32](repeating: 0, count: accountCount)
         var shopPraised = [UInt32](repeating: 0, count: accountCount)
@@ -85,6 +88,11 @@ struct PraiseRates {
         var buyerShop = [UInt32](repeating: .max, count: accountCount)
         for row in buyers.indices where praised[row] {
             let buyer = Int(buyers[row]), shop = shops[row]
+            if buyer < pairOf.count && pairOf[buyer] != .max
+                && (UInt64(shop) == pairOf[buyer] >> 32 || UInt64(shop) == pairOf[buyer] & 0xFFFF_FFFF)
+            {
+                continue
+            }
             if excess[Int(shop)] > bestExcess[buyer] { (bestExcess[buyer], buyerShop[buyer]) = (excess[Int(shop)], shop) }
         }
         buyerValue = (0..<accountCount).map { buyer in

@@ -6,7 +6,10 @@ import Columnar
 /// sleepers, after a real order of one of the catalogue's cheapest items), rate before
 /// the parcel could have disappointed anyone, type no real review, and are run from a
 /// few phones and networks. A real customer of a genuinely bad shop has a real order,
-/// rates after the (late) parcel arrived and writes why, so fires none of them.
+/// rates after the (late) parcel arrived and writes why, so fires none of them. An
+/// extortion rater works alone and buys for real; what gives it away is its trade:
+/// one shop after another, a complaint and a refund as the price of silence
+/// (`refundComplaintSurprise`).
 public struct RaterOrderDetector: Detector {
     public init() {}
 
@@ -18,6 +21,7 @@ public struct RaterOrderDetector: Detector {
             Parameter("malicious_ratings.late_delivery_seconds", 345_600, "a parcel arriving later than this after the order is late, and a complaint before it arrives is fair"),
             Parameter("malicious_ratings.short_text_chars", 10, "a review text shorter than this says nothing"),
             Parameter("malicious_ratings.shared_device_raters", 3, "distinct low raters of one shop on one device that make the device shared"),
+            Parameter("malicious_ratings.refund_prior_orders", 20, "orders' worth of the platform's rate of refunded complaints that a shop's own rate is shrunk towards"),
         ]
     }
 
@@ -43,6 +47,10 @@ public struct RaterOrderDetector: Detector {
                 name: "rater_shared_identity_low_share", entityKind: .buyer, category: .maliciousRatings,
                 description: "share of the rater's low ratings whose order device other low raters of the shop share",
                 threshold: 0.5, saturation: 0.9, weight: 0.35),
+            SignalDefinition(
+                name: "rater_refund_complaint_surprise", entityKind: .buyer, category: .maliciousRatings,
+                description: "-log10 chance of as many shops where the rater complained about its own order and got it refunded, given how often each of its shops' other orders end so (an extortion rater's trade)",
+                threshold: 5, saturation: 8, weight: 0.4),
         ]
     }
 
@@ -90,7 +98,67 @@ public struct RaterOrderDetector: Detector {
             facts.raterColumn(
                 signal("rater_shared_identity_low_share", config),
                 values: RowKernels.share(groups: facts.lowByRater) { shared[$0] }, flagged: { shared[$0] }, export: export))
+
+        let refunds = Self.refundComplaints(ratings, orders: export.orders, low: facts.low)
+        let refundSurprise = Self.refundComplaintSurprise(
+            orders: export.orders, complained: refunds.order, accountCount: facts.lowByRater.entityCount,
+            priorOrders: config["malicious_ratings.refund_prior_orders"])
+        columns.append(
+            facts.raterColumn(
+                signal("rater_refund_complaint_surprise", config),
+                values: refundSurprise.indices.map { facts.lowByRater.count(of: $0) == 0 ? .nan : refundSurprise[$0] },
+                flagged: { refunds.rating[$0] }, export: export))
         return DetectorOutput(signals: columns)
+    }
+
+    /// Per rating, whether it is a low rating of the rater's own order at the rated shop
+    /// that ended refunded; per order, whether such a rating is on it.
+    static func refundComplaints(_ ratings: RatingsTable, orders: OrdersTable, low: [Bool]) -> (rating: [Bool], order: [Bool]) {
+        var order = [Bool](repeating: false, count: orders.count)
+        let refunded = OrderStatus.refunded.rawValue
+        let rating = (0..<ratings.count).map { row -> Bool in
+            let index = Int(ratings.order[row])
+            guard low[row], ratings.order[row] != IdDictionary.absent, orders.status[index] == refunded,
+                orders.buyer[index] == ratings.buyer[row], orders.shop[index] == ratings.shop[row]
+            else { return false }
+            order[index] = true
+            return true
+        }
+        return (rating, order)
+    }
+
+    /// Per buyer, how surprising its refunded complaints are: `-log10 P(X >= k)` for `k`
+    /// the distinct shops where one of its orders was `complained` about (a low rating
+    /// and a refund) and `X` Poisson with mean the sum, over its orders that were not
+    /// cancelled, of the rate at which the shop's *other* such orders end so (shrunk
+    /// towards the platform's rate by `priorOrders` orders' worth). An extortion rater
+    /// buys something cheap from one shop after another, complains and takes a refund
+    /// as the price of silence, mostly at shops whose customers rarely need one. A
+    /// customer of a genuinely bad shop complains and is refunded where others are too,
+    /// so the shop's own rate explains it; a harsh rater complains without refunds.
+    /// 0 for a buyer without such orders.
+    static func refundComplaintSurprise(
+        orders: OrdersTable, complained: [Bool], accountCount: Int, priorOrders: Double
+    ) -> [Double] {
+        let cancelled = OrderStatus.cancelled.rawValue
+        var shopOrders = [Int](repeating: 0, count: accountCount), shopComplained = shopOrders
+        for row in 0..<orders.count where orders.status[row] != cancelled {
+            shopOrders[Int(orders.shop[row])] += 1
+            if complained[row] { shopComplained[Int(orders.shop[row])] += 1 }
+        }
+        let platform = Double(shopComplained.reduce(0, +)) / Double(max(1, shopOrders.reduce(0, +)))
+        var mean = [Double](repeating: 0, count: accountCount)
+        var shopsComplained = [Int](repeating: 0, count: accountCount)
+        var counted = Set<UInt64>()
+        for row in 0..<orders.count where orders.status[row] != cancelled {
+            let buyer = Int(orders.buyer[row]), shop = Int(orders.shop[row]), own = complained[row] ? 1 : 0
+            mean[buyer] += (Double(shopComplained[shop] - own) + priorOrders * platform)
+                / max(1, Double(shopOrders[shop] - 1) + priorOrders)
+            if own == 1 && counted.insert(UInt64(buyer) << 32 | UInt64(shop)).inserted { shopsComplained[buyer] += 1 }
+        }
+        return (0..<accountCount).map { buyer in
+            shopsComplained[buyer] == 0 ? 0 : CoReviewerPairs.poissonSurprise(count: shopsComplained[buyer], mean: mean[buyer])
+        }
     }
 
     /// Per group, the share of rows whose flag is true among rows where it is known

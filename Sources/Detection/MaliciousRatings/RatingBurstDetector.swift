@@ -9,7 +9,9 @@ import Columnar
 /// genuinely bad shop gets low ratings steadily, nearly all from real purchases, and a
 /// sale brings ratings of every kind, so neither makes a burst. The raters of a burst
 /// are the attack; the shops those raters also buy from, far more than other buyers
-/// do, are the sponsors that ordered it. Without orders (a bare rating network) no
+/// do, are the sponsors that ordered it. A crew member who praised the sponsor and
+/// complained about its victim carries the crew's link, however few its ratings and
+/// wherever in time they fall. Without orders (a bare rating network) no
 /// rating is backed and every low rating counts.
 public struct RatingBurstDetector: Detector {
     public init() {}
@@ -37,6 +39,10 @@ public struct RatingBurstDetector: Detector {
                 name: "rater_ticket_excess", entityKind: .buyer, category: .maliciousRatings,
                 description: "-log10 chance that as many of the shop's backed complaints fall on tickets, given those items' share of its orders, for the shop of the rater's ticket-backed low rating (a slow sleeper attack makes no burst, but only tickets)",
                 threshold: 3, saturation: 6, weight: 0.45),
+            SignalDefinition(
+                name: "rater_sponsor_link_share", entityKind: .buyer, category: .maliciousRatings,
+                description: "share of the rater's low ratings on a victim of an attack whose sponsor (a shop its raters buy from far more than buyers at large) the rater praised on its own order",
+                threshold: 0.5, saturation: 0.9, weight: 0.4),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
                 description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
@@ -107,6 +113,10 @@ public struct RatingBurstDetector: Detector {
                     + sponsors.tied.filter { $0.attack == attack.victim }.map { "sponsor:" + names.string($0.sponsor) }
                     + attack.raters.prefix(40).map { "buyer:" + names.string($0) })
         }
+        let sponsorThreshold = signal("shop_attack_sponsor_share", config).threshold
+        let linked = Self.sponsorLinked(
+            ties: sponsors.tied.filter { $0.share >= sponsorThreshold }, ratings: ratings, orders: export.orders,
+            low: facts.low, praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
         let excessDefinition = signal("rater_ticket_excess", config)
         let shopExcess = Self.ticketSurprise(
             shops: ratings.shop, ticketLow: ticketLow, customerLow: customerLow, shopShare: tickets.shopShare)
@@ -120,6 +130,10 @@ public struct RatingBurstDetector: Detector {
                 facts.raterColumn(raterDefinition, values: raterValues, flagged: { inBurst[$0] }, export: export),
                 facts.raterColumn(
                     excessDefinition, values: excessValues, flagged: { ratingExcess[$0] >= excessDefinition.threshold },
+                    export: export),
+                facts.raterColumn(
+                    signal("rater_sponsor_link_share", config),
+                    values: RowKernels.share(groups: facts.lowByRater) { linked[$0] }, flagged: { linked[$0] },
                     export: export),
                 sponsorColumn("shop_attack_sponsor_share", config, values: sponsors.share, sponsors: sponsors, export: export),
                 sponsorColumn("shop_attackers_praise_share", config, values: sponsors.praise, sponsors: sponsors, export: export),
@@ -258,6 +272,30 @@ public struct RatingBurstDetector: Detector {
         }
     }
 
+    /// Per rating, whether it is a low rating of a victim whose attack `ties` name a
+    /// sponsor that the rater praised: a rating of at least `praiseStars` on its own order
+    /// at that shop. A crew is paid to sink the victim and, often, to lift the sponsor;
+    /// a member with one complaint, outside the attack's burst, still carries the crew's
+    /// link. A customer of the victim who also likes the sponsor praises it too, but
+    /// rarely alone: the signal weighs like an unbacked rating, short of key scrutiny.
+    static func sponsorLinked(
+        ties: [Sponsors.Tie], ratings: RatingsTable, orders: OrdersTable, low: [Bool], praiseStars: UInt8
+    ) -> [Bool] {
+        var sponsorsOf: [UInt32: Set<UInt32>] = [:]
+        for tie in ties { sponsorsOf[tie.attack, default: []].insert(tie.sponsor) }
+        guard !sponsorsOf.isEmpty else { return [Bool](repeating: false, count: ratings.count) }
+        var praised = Set<UInt64>()
+        for row in 0..<ratings.count where ratings.stars[row] >= praiseStars && ratings.order[row] != IdDictionary.absent {
+            let order = Int(ratings.order[row])
+            guard orders.buyer[order] == ratings.buyer[row], orders.shop[order] == ratings.shop[row] else { continue }
+            praised.insert(UInt64(ratings.buyer[row]) << 32 | UInt64(ratings.shop[row]))
+        }
+        return (0..<ratings.count).map { row in
+            guard low[row], let sponsors = sponsorsOf[ratings.shop[row]] else { return false }
+            return sponsors.contains { praised.contains(UInt64(ratings.buyer[row]) << 32 | UInt64($0)) }
+        }
+    }
+
     /// The low ratings of one victim shop that fall in bursts, and their raters.
     struct Attack: Sendable {
         var victim: UInt32
@@ -283,6 +321,8 @@ public struct RatingBurstDetector: Detector {
             var attack: UInt32
             /// The attackers' orders at the sponsor.
             var orders: [UInt32]
+            /// The share of the attack's raters buying from the sponsor.
+            var share: Double
         }
         var tied: [Tie] = []
         /// Per shop, the largest share of an attack's raters buying there (`.nan` if never tied).
@@ -344,7 +384,7 @@ public struct RatingBurstDetector: Detector {
                 let praise = Double(tiedOrders.filter { praised[Int($0)] }.count) / Double(tiedOrders.count)
                 result.share[Int(shop)] = max(result.share[Int(shop)].isNaN ? 0 : result.share[Int(shop)], share)
                 result.praise[Int(shop)] = max(result.praise[Int(shop)].isNaN ? 0 : result.praise[Int(shop)], praise)
-                result.tied.append(Sponsors.Tie(sponsor: shop, attack: attack.victim, orders: tiedOrders))
+                result.tied.append(Sponsors.Tie(sponsor: shop, attack: attack.victim, orders: tiedOrders, share: share))
             }
         }
         return result
