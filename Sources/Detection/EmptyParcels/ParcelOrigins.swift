@@ -62,15 +62,8 @@ struct ParcelOrigins {
                     outletOf.withUnsafeBufferPointer { outletOf in
                         ValueGroups(
                             rows: judged, groups: shopCount,
-                            key: { waybill in
-                                let place = starts[waybill].place
-                                return place != absent && area[Int(place)] != absent ? shopOf[waybill] : absent
-                            },
-                            value: { waybill in
-                                ShopWaybill(
-                                    waybill: UInt32(truncatingIfNeeded: waybill), place: starts[waybill].place,
-                                    outlet: waybill < outletOf.count ? outletOf[waybill] : absent)
-                            })
+                            key: { Self.judgedShop(of: $0, starts: starts, area: area, shopOf: shopOf) },
+                            value: { ShopWaybill(place: starts[$0].place, outlet: $0 < outletOf.count ? outletOf[$0] : absent) })
                     }
                 }
             }
@@ -82,19 +75,41 @@ struct ParcelOrigins {
             remote >= max(1, rules.minimumClients) && Double(remote) >= rules.remoteShare * Double(clients) ? Double(remote) : 0
         }
         remoteClients = counts
-        // Per waybill: away at an outlet with a remote clientele (rare: none in most exports).
+        // Per waybill: away at an outlet with a remote clientele (rare: none in most
+        // exports). The waybills are walked in row order, which is each group's order.
         var remoteStart = [Bool](repeating: false, count: waybillCount)
         if counts.contains(where: { $0 > 0 }) {
-            for (waybill, away) in zip(shops.values, away) where away && Int(waybill.outlet) < outletCount {
-                remoteStart[Int(waybill.waybill)] = counts[Int(waybill.outlet)] > 0
+            var next = shops.offsets
+            starts.withUnsafeBufferPointer { starts in
+                area.withUnsafeBufferPointer { area in
+                    shopOfWaybill.withUnsafeBufferPointer { shopOf in
+                        for waybill in 0..<judged {
+                            let shop = Int(Self.judgedShop(of: waybill, starts: starts, area: area, shopOf: shopOf))
+                            guard shop < shopCount else { continue }
+                            let outlet = Int(shops.values[next[shop]].outlet)
+                            remoteStart[waybill] = away[next[shop]] && outlet < outletCount && counts[outlet] > 0
+                            next[shop] += 1
+                        }
+                    }
+                }
             }
         }
         self.remoteStart = remoteStart
     }
 
-    /// A judged waybill in its shop's group: its id, start place and issuing outlet.
+    /// The shop of `waybill` (below the count of `starts` and `shopOf`) when the waybill
+    /// is judged (a located start place with an area), absent otherwise.
+    @inline(__always)
+    static func judgedShop(
+        of waybill: Int, starts: UnsafeBufferPointer<ParcelStart>, area: UnsafeBufferPointer<UInt32>,
+        shopOf: UnsafeBufferPointer<UInt32>
+    ) -> UInt32 {
+        let place = starts[waybill].place
+        return place != IdDictionary.absent && area[Int(place)] != IdDictionary.absent ? shopOf[waybill] : IdDictionary.absent
+    }
+
+    /// A judged waybill in its shop's group: its start place and issuing outlet.
     struct ShopWaybill {
-        var waybill: UInt32
         var place: UInt32
         var outlet: UInt32
     }
