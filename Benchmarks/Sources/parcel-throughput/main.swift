@@ -13,7 +13,10 @@ import OrdersFixture
 //   parcel-throughput [EVENTS] [THREADS...] [waybill|time]   (defaults: 10000000 1 2, both row orders)
 
 /// A reproducible export of `events` scan events: about 4.5 scans per waybill, one
-/// order per waybill, rows of a few waybills out of time order, ids dense from 0.
+/// order per waybill, rows of a few waybills out of time order, ids dense from 0. Each
+/// shop ships through one outlet and its parcels start there (the `created` and `pickup`
+/// scans are at the outlet's place, location id = outlet id), as a real shop's do; later
+/// scans are at random places.
 func syntheticExport(events: Int, seed: UInt64) -> Export {
     var random = SplitMix64(seed: seed)
     func next() -> UInt64 { random.next() }
@@ -44,7 +47,8 @@ func syntheticExport(events: Int, seed: UInt64) -> Export {
             scans.courier.append(outlet)
             scans.event.append(UInt8(min(scan, 5)))
             scans.at.append(at)
-            scans.location.append(UInt32(next() % UInt64(locations)))
+            let place = UInt32(next() % UInt64(locations))
+            scans.location.append(scan < 2 ? outlet : place)
             scans.weightGrams.append(scan == 1 ? Int32(next() % 3000) : Missing.count)
             at += Int64(600 + next() % 40_000)
         }

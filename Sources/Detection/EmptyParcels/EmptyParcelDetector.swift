@@ -26,6 +26,11 @@ public struct EmptyParcelDetector: Detector {
             Parameter("empty_parcels.concentration_shops", 3, "the outlet's top shops whose share of its empty-looking waybills is its concentration"),
             Parameter("empty_parcels.counter_share", 0.8, "a shop's waybills from one outlet signed where they were issued, at least this share of them (and min_waybills), ..."),
             Parameter("empty_parcels.counter_other_share", 0.5, "... while fewer than this share of its other waybills (at least min_waybills) are: its buyers cannot all collect at the sender's counter"),
+            Parameter("empty_parcels.origin_client_waybills", 3, "fewest waybills of a shop at an outlet for the shop to count as the outlet's client (ParcelOrigins)"),
+            Parameter("empty_parcels.origin_min_clients", 3, "an outlet has a remote clientele with at least this many client shops whose other parcels mostly start in another area than its own ..."),
+            Parameter("empty_parcels.origin_remote_share", 0.5, "... making up at least this share of its clients"),
+            Parameter("empty_parcels.origin_link_buyers", 5, "two transit hubs are one area (a city's hubs of different carriers) when at least this many buyers receive parcels through both last ..."),
+            Parameter("empty_parcels.origin_link_share", 0.2, "... and at least this share of the buyers of the less used one"),
         ]
     }
 
@@ -48,6 +53,10 @@ public struct EmptyParcelDetector: Detector {
                 description: "the shop's shipped orders on waybills with a tell no genuine parcel shows (a copied tracking history, a reused number, a pickup before payment), however many real parcels it also ships; the copied original is not counted",
                 threshold: 1, saturation: 3, weight: 0.9),
             SignalDefinition(
+                name: "shop_remote_origin_share", entityKind: .shop, category: .emptyParcels,
+                description: "share of the shop's shipped orders whose parcel starts (created or pickup scan) in another area than most of its other parcels, at an outlet whose clients are mostly shops based elsewhere; a bought waybill starts where the shop's goods are not",
+                threshold: 0.04, saturation: 0.2, weight: 0.75),
+            SignalDefinition(
                 name: "shop_weightless_share", entityKind: .shop, category: .emptyParcels,
                 description: "share of the shop's shipped orders whose parcel declares far less weight than its item's parcels weigh",
                 threshold: 0.1, saturation: 0.35, weight: 0.35),
@@ -67,6 +76,10 @@ public struct EmptyParcelDetector: Detector {
                 name: "courier_counter_signed_share", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's waybills signed at its own counter for a shop whose parcels from it nearly all are, while that shop's other parcels travel",
                 threshold: 0.02, saturation: 0.1, weight: 0.75),
+            SignalDefinition(
+                name: "courier_remote_clients", entityKind: .courier, category: .emptyParcels,
+                description: "client shops of the outlet whose other parcels mostly start in another area than the outlet's, counted when they are at least empty_parcels.origin_min_clients and empty_parcels.origin_remote_share of its clients; an outlet selling waybills online serves shops whose goods are elsewhere, an honest one the shops of its area",
+                threshold: 3, saturation: 6, weight: 0.75),
             SignalDefinition(
                 name: "courier_reused_tracking_share", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's waybills whose tracking number ships several orders",
@@ -132,6 +145,15 @@ public struct EmptyParcelDetector: Detector {
             &tells, trajectories: trajectories, shopOfWaybill: shopOfWaybill, shopCount: accountCount,
             outletCount: outletCount, minimumWaybills: minimumWaybills,
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
+        let origins = ParcelOrigins(
+            starts: traced.starts, shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill, outletOf: outletOf,
+            shopCount: accountCount, outletCount: outletCount,
+            rules: .init(
+                minimumWaybills: minimumWaybills, clientWaybills: Int(config["empty_parcels.origin_client_waybills"]),
+                minimumClients: Int(config["empty_parcels.origin_min_clients"]),
+                remoteShare: config["empty_parcels.origin_remote_share"],
+                linkBuyers: Int(config["empty_parcels.origin_link_buyers"]), linkShare: config["empty_parcels.origin_link_share"]))
+        traced.starts = []
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
 
@@ -179,6 +201,7 @@ public struct EmptyParcelDetector: Detector {
             column(
                 "shop_conclusive_empty_waybills", config, byShop.conclusive.map(Double.init), entityOf: shopOfOrder,
                 flagged: { !tells[Int(shipment[$0])].isDisjoint(with: .conclusive) }, waybillOf: { shipment[$0] }, names: waybillNames),
+            shopColumn("shop_remote_origin_share", origins.remoteStarts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount)) { origins.remoteStart[Int(shipment[$0])] },
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
             shopColumn("shop_orders_on_empty_parcels", byShop.empty, onEmpty),
             column(
@@ -186,6 +209,7 @@ public struct EmptyParcelDetector: Detector {
                 entityOf: buyerOfOrder, flagged: onEmpty, waybillOf: { shipment[$0] }, names: waybillNames),
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { empty[$0] },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
+            outletColumn("courier_remote_clients", origins.remoteClients) { origins.remoteStart[$0] },
             outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
             outletColumn("courier_client_empty_waybills", Self.counts(clientWaybill, entityOf: outletOf, entityCount: outletCount)) {
                 clientWaybill[$0]
@@ -195,22 +219,31 @@ public struct EmptyParcelDetector: Detector {
     }
 
     /// A signal column whose samples are the tracking numbers behind each firing entity:
-    /// the first flagged rows of the entity, in row order.
+    /// the first flagged rows of the entity, in row order. Nothing is walked when no
+    /// entity fires; otherwise one pass notes the rows kept (at most
+    /// `SignalColumn.sampleLimit` per entity), and names are looked up and sample lists
+    /// built, each at its final size, for those rows only: when most entities fire (small
+    /// shops), per-sample hashing and list growth cost more than the detector.
     private func column(
         _ name: String, _ config: DetectionConfig, _ values: [Double], entityOf: [UInt32], flagged: (Int) -> Bool, waybillOf: (Int) -> UInt32, names: IdDictionary
     ) -> SignalColumn {
         let definition = signal(name, config)
-        var samples: [UInt32: [EvidenceSample]] = [:]
         let firing = values.map { $0 >= definition.threshold }
-        for entity in firing.indices where firing[entity] { samples[UInt32(entity)] = [] }
-        if !samples.isEmpty {
-            var found = [UInt8](repeating: 0, count: values.count)
-            for row in entityOf.indices {
-                let entity = Int(entityOf[row])
-                guard entity < firing.count, firing[entity], Int(found[entity]) < SignalColumn.sampleLimit, flagged(row) else { continue }
-                found[entity] += 1
-                samples[UInt32(entity), default: []].append(EvidenceSample(.waybill, names.string(waybillOf(row))))
-            }
+        let firingCount = firing.reduce(0) { $0 + ($1 ? 1 : 0) }
+        guard firingCount > 0 else { return SignalColumn(definition: definition, values: values, samples: [:]) }
+        var found = [UInt8](repeating: 0, count: values.count)
+        var kept: [UInt32] = []
+        for row in entityOf.indices {
+            let entity = Int(entityOf[row])
+            guard entity < firing.count, firing[entity], Int(found[entity]) < SignalColumn.sampleLimit, flagged(row) else { continue }
+            found[entity] += 1
+            kept.append(UInt32(row))
+        }
+        let keptOf = EntityGroups(keys: kept.map { entityOf[Int($0)] }, entityCount: values.count)
+        var samples: [UInt32: [EvidenceSample]] = [:]
+        samples.reserveCapacity(firingCount)
+        for entity in firing.indices where firing[entity] {
+            samples[UInt32(entity)] = keptOf.rows(of: entity).map { EvidenceSample(.waybill, names.string(waybillOf(Int(kept[Int($0)])))) }
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
     }

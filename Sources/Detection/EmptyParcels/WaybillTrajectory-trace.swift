@@ -39,11 +39,12 @@ struct ScanColumns: @unchecked Sendable {
     }
 }
 
-/// Trajectories of every waybill, their trace signatures, and the orders shipped on a
-/// waybill besides its first.
+/// Trajectories of every waybill, their trace signatures, where their parcels start, and
+/// the orders shipped on a waybill besides its first.
 struct TracedWaybills: Sendable {
     var trajectories: [WaybillTrajectory]
     var signatures: [TraceSignature]
+    var starts: [ParcelStart]
     /// For each waybill shipping several orders, its orders after `WaybillTrajectory.order`
     /// (ascending), in waybill order.
     var furtherOrders: [(order: UInt32, waybill: UInt32)]
@@ -70,24 +71,28 @@ extension WaybillTrajectory {
             // Workers write each waybill's trajectory and signature once, straight into the
             // arrays returned (no copy of the output; nothing reads it before they finish).
             var further: [[(order: UInt32, waybill: UInt32)]] = []
-            var signatures: [TraceSignature] = []
+            var signatures: [TraceSignature] = [], starts: [ParcelStart] = []
             let trajectories = [WaybillTrajectory](unsafeUninitializedCapacity: waybillCount) { trajectoryBuffer, traced in
                 signatures = [TraceSignature](unsafeUninitializedCapacity: waybillCount) { signatureBuffer, signed in
-                    HugePages.advise(trajectoryBuffer)
-                    HugePages.advise(signatureBuffer)
-                    let output = TracedOutput(trajectories: trajectoryBuffer, signatures: signatureBuffer)
-                    further = ConcurrentTasks.map(count: workers, threads: workers) { worker -> [(order: UInt32, waybill: UInt32)] in
-                        var grouping = PartitionGrouping(largest: largest)
-                        var further: [(order: UInt32, waybill: UInt32)] = []
-                        let mine = (partitions.partitionCount * worker / workers)..<(partitions.partitionCount * (worker + 1) / workers)
-                        // The grouped part of this worker's copied scans is given back as it
-                        // goes, for the output arrays' first writes to reuse.
-                        var unreleased = partitions.offsets[mine.lowerBound]
-                        for partition in mine {
-                            grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output, further: &further)
-                            unreleased = partitions.release(unreleased..<partitions.offsets[partition + 1])
+                    starts = [ParcelStart](unsafeUninitializedCapacity: waybillCount) { startBuffer, started in
+                        HugePages.advise(trajectoryBuffer)
+                        HugePages.advise(signatureBuffer)
+                        HugePages.advise(startBuffer)
+                        let output = TracedOutput(trajectories: trajectoryBuffer, signatures: signatureBuffer, starts: startBuffer)
+                        further = ConcurrentTasks.map(count: workers, threads: workers) { worker -> [(order: UInt32, waybill: UInt32)] in
+                            var grouping = PartitionGrouping(largest: largest)
+                            var further: [(order: UInt32, waybill: UInt32)] = []
+                            let mine = (partitions.partitionCount * worker / workers)..<(partitions.partitionCount * (worker + 1) / workers)
+                            // The grouped part of this worker's copied scans is given back as it
+                            // goes, for the output arrays' first writes to reuse.
+                            var unreleased = partitions.offsets[mine.lowerBound]
+                            for partition in mine {
+                                grouping.trace(partition, of: partitions, scans: scans, rules: rules, into: output, further: &further)
+                                unreleased = partitions.release(unreleased..<partitions.offsets[partition + 1])
+                            }
+                            return further
                         }
-                        return further
+                        started = waybillCount
                     }
                     signed = waybillCount
                 }
@@ -96,14 +101,17 @@ extension WaybillTrajectory {
             return TracedWaybills(
                 trajectories: trajectories,
                 signatures: signatures,
+                starts: starts,
                 furtherOrders: further.flatMap { $0 })
         }
     }
 
-    /// The trajectory of one waybill's scan `rows` (ascending on entry), which it
-    /// reorders by (time, row) when they are not already in time order.
-    static func trace(_ rows: UnsafeMutableBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules) -> WaybillTrajectory {
-        if let trajectory = traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules) { return trajectory }
+    /// The trajectory and parcel start of one waybill's scan `rows` (ascending on entry),
+    /// which it reorders by (time, row) when they are not already in time order.
+    static func trace(
+        _ rows: UnsafeMutableBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
+    ) -> (trajectory: WaybillTrajectory, start: ParcelStart) {
+        if let traced = traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules) { return traced }
         orderByTime(rows, at: scans.at)
         return traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules)!
     }
@@ -133,7 +141,11 @@ extension WaybillTrajectory {
     /// The kernel for one waybill: one pass over its scan rows, nil as soon as a scan is
     /// earlier than the one before it (the caller then orders the rows and calls again).
     /// The trajectory's fields live in locals during the pass and location facts are
-    /// folded in without branches (a missing location leaves them unchanged).
+    /// folded in without branches (a missing location leaves them unchanged). The parcel's
+    /// start place and first and last hubs are taken on the way (`ParcelStart`): a start
+    /// or first hub is replaced only by a smaller place at the same time, the last hub by
+    /// any later one or a larger place at the same time (a scan without a time, ordering
+    /// first, can be the start or first hub).
     ///
     /// A scan without a time (`Missing.time`, which orders first) is a scan of its event
     /// and place all the same (terminal, transit, moved, weight, order, outlet), but its
@@ -142,15 +154,16 @@ extension WaybillTrajectory {
     /// time at both ends, and a waybill whose scans have no time at all is not stalled.
     static func traceInTimeOrder(
         _ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
-    ) -> WaybillTrajectory? {
+    ) -> (trajectory: WaybillTrajectory, start: ParcelStart)? {
         var trajectory = WaybillTrajectory()
-        guard let first = rows.first else { return trajectory }
+        guard let first = rows.first else { return (trajectory, ParcelStart()) }
         let absent = IdDictionary.absent
         var order = absent
         var startAt = Missing.time, signedAt = Missing.time, firstPickup = Missing.time
         var grams = Missing.count
         var origin = absent, signedLocation = absent, previousLocation = absent
         var previousAt: Int64 = 0
+        var start = ParcelStart(), placeAt: Int64 = 0, firstHubAt: Int64 = 0, lastHubAt: Int64 = 0
         var lastAt = Int64.min
         var severalOrders = false
         var flags: UInt8 = 0
@@ -169,11 +182,19 @@ extension WaybillTrajectory {
             switch scans.event[row] {
             case ScanEvent.created.rawValue:
                 if startAt == Missing.time { startAt = at }
+                if location < start.place && (start.place == absent || at == placeAt) { (start.place, placeAt) = (location, at) }
             case ScanEvent.pickup.rawValue:
                 if startAt == Missing.time { startAt = at }
                 if firstPickup == Missing.time { firstPickup = at }
+                if location < start.place && (start.place == absent || at == placeAt) { (start.place, placeAt) = (location, at) }
             case ScanEvent.transit.rawValue:
                 flags |= Flags.transit.rawValue
+                if location < start.firstHub && (start.firstHub == absent || at == firstHubAt) {
+                    (start.firstHub, firstHubAt) = (location, at)
+                }
+                if location != absent && (start.lastHub == absent || at > lastHubAt || location > start.lastHub) {
+                    (start.lastHub, lastHubAt) = (location, at)
+                }
             case ScanEvent.signed.rawValue:
                 flags |= Flags.terminal.rawValue
                 if signedAt == Missing.time {
@@ -218,7 +239,7 @@ extension WaybillTrajectory {
             flags |= Flags.stalled.rawValue
         }
         trajectory.flags = Flags(rawValue: flags)
-        return trajectory
+        return (trajectory, start)
     }
 
     /// The distinct orders named on `rows`, ascending (the rare waybill shipping several).
@@ -291,14 +312,15 @@ struct PartitionGrouping {
         }
     }
 
-    /// Writes the trajectory and trace signature of `waybill` from its `group` of rows and
-    /// collects the further orders of a reused number.
+    /// Writes the trajectory, trace signature and parcel start of `waybill` from its
+    /// `group` of rows and collects the further orders of a reused number.
     private static func traceGroup(
         _ group: UnsafeMutableBufferPointer<UInt32>, waybill: Int, scans: ScanColumns, rules: TrajectoryRules,
         into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
     ) {
-        let trajectory = WaybillTrajectory.trace(group, scans: scans, rules: rules)
+        let (trajectory, start) = WaybillTrajectory.trace(group, scans: scans, rules: rules)
         (output.trajectories.baseAddress! + waybill).initialize(to: trajectory)
+        (output.starts.baseAddress! + waybill).initialize(to: start)
         (output.signatures.baseAddress! + waybill).initialize(
             to: TraceSignature(UnsafeBufferPointer(group), scans: scans, signedAt: trajectory.signedAt))
         if trajectory.orders > 1 {
@@ -310,10 +332,11 @@ struct PartitionGrouping {
 }
 
 /// Where the workers of one trace write, each waybill once (disjoint ranges of ids):
-/// its trajectory and signature.
+/// its trajectory, signature and parcel start.
 struct TracedOutput: @unchecked Sendable {
     let trajectories: UnsafeMutableBufferPointer<WaybillTrajectory>
     let signatures: UnsafeMutableBufferPointer<TraceSignature>
+    let starts: UnsafeMutableBufferPointer<ParcelStart>
 }
 
 /// Scan columns in buffers this object owns: a partition's packed scans placed in

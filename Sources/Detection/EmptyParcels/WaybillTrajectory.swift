@@ -56,6 +56,20 @@ public struct WaybillTrajectory: Sendable, Equatable {
     }
 }
 
+/// Where a waybill's parcel starts and which hubs it passes first and last (location
+/// ids, `IdDictionary.absent` when the waybill has no such located scan): what
+/// `ParcelOrigins` compares, found by the trajectory pass, which already walks each
+/// waybill's scans in time order. Ties in time go to the smaller place first, the larger
+/// last, so the record does not depend on the row order of the export.
+struct ParcelStart: Sendable, Equatable {
+    /// The place of the earliest located `created` or `pickup` scan.
+    var place = IdDictionary.absent
+    /// The place of the earliest located `transit` scan (the origin's sorting hub).
+    var firstHub = IdDictionary.absent
+    /// The place of the latest located `transit` scan (the destination's hub).
+    var lastHub = IdDictionary.absent
+}
+
 /// The settings of the trajectory pass.
 public struct TrajectoryRules: Sendable {
     /// A change of location faster than this is impossible movement. With only location

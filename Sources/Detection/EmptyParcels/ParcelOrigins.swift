@@ -1,0 +1,331 @@
+import Columnar
+
+/// Where each waybill's parcel starts, and whether that is away from where its shop's
+/// goods are. A brushing shop buys empty-parcel waybills online from an outlet that sells
+/// them, usually in another city: those parcels "start" (first `created` or `pickup` scan)
+/// where the shop's goods are not, at an outlet whose clientele is shops based elsewhere.
+/// An honest shop's parcels start where its warehouse is, as its own other waybills show,
+/// and an honest outlet's clients are mostly shops of its own area. Neither tell needs the
+/// empty waybill to look empty: it holds when the trace is copied from a real parcel,
+/// weighed like one and routed like one.
+///
+/// Location codes are compared for equality only, never parsed. A start place's *area*
+/// is the place of the first transit scan most of its waybills pass (the origin sorting
+/// hub), with the hubs of one city joined (`areas`): the outlets of one city, or a shop's
+/// pickups scanned at a regional hub, share one. Places whose waybills never pass a transit scan (same-city couriers) have no area
+/// and are not judged; nor are waybills without a located start.
+struct ParcelOrigins {
+    /// Per waybill: its parcel starts away from its shop's home, at an outlet with a
+    /// remote clientele (`remoteClients` above zero).
+    var remoteStart: [Bool]
+    /// Per outlet: how many of its client shops (at least `Rules.clientWaybills` of its
+    /// waybills each) have their home elsewhere, when they are at least
+    /// `Rules.minimumClients` and `Rules.remoteShare` of its clients (a remote clientele);
+    /// otherwise 0. An honest outlet may serve a shop with a second warehouse elsewhere,
+    /// or a brushing client whose bought waybills outnumber its real parcels, but not
+    /// several such shops making up most of its clients.
+    var remoteClients: [Double]
+
+    /// The settings of the origin comparison.
+    struct Rules {
+        /// Fewest waybills of a shop outside one area for its home to be judged against it
+        /// (a small shop with few parcels elsewhere is never called remote).
+        var minimumWaybills: Int
+        /// Fewest waybills of a shop at an outlet for the shop to count as its client.
+        var clientWaybills: Int
+        /// Fewest remote clients of an outlet with a remote clientele.
+        var minimumClients: Int
+        /// Least share of an outlet's clients that are remote for a remote clientele.
+        var remoteShare: Double
+        /// Fewest buyers receiving through two hubs to join them into one area ...
+        var linkBuyers: Int
+        /// ... and least share of the buyers of the less used hub.
+        var linkShare: Double
+    }
+
+    /// Judges every waybill by where its parcel starts (`starts`, from the trajectory
+    /// pass); `shopOfWaybill`, `buyerOfWaybill` and `outletOf` name each waybill's shop,
+    /// buyer and issuing outlet (absent: none).
+    init(
+        starts: [ParcelStart], shopOfWaybill: [UInt32], buyerOfWaybill: [UInt32], outletOf: [UInt32],
+        shopCount: Int, outletCount: Int, rules: Rules
+    ) {
+        let absent = IdDictionary.absent, waybillCount = starts.count
+        let places = Self.placeCount(starts)
+        let area = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, rules: rules)
+        // Each shop's judged waybills (a located start place with an area) in group order,
+        // with their start place and outlet.
+        let judged = min(waybillCount, shopOfWaybill.count)
+        let shops = starts.withUnsafeBufferPointer { starts in
+            area.withUnsafeBufferPointer { area in
+                shopOfWaybill.withUnsafeBufferPointer { shopOf in
+                    outletOf.withUnsafeBufferPointer { outletOf in
+                        ValueGroups(
+                            rows: judged, groups: shopCount,
+                            key: { Self.judgedShop(of: $0, starts: starts, area: area, shopOf: shopOf) },
+                            value: { ShopWaybill(place: starts[$0].place, outlet: $0 < outletOf.count ? outletOf[$0] : absent) })
+                    }
+                }
+            }
+        }
+        let (away, clients, remote) = Self.judgeShops(
+            shops, area: area, places: places, outletCount: outletCount, minimumWaybills: rules.minimumWaybills,
+            clientWaybills: rules.clientWaybills)
+        let counts = zip(remote, clients).map { remote, clients in
+            remote >= max(1, rules.minimumClients) && Double(remote) >= rules.remoteShare * Double(clients) ? Double(remote) : 0
+        }
+        remoteClients = counts
+        // Per waybill: away at an outlet with a remote clientele (rare: none in most
+        // exports). The waybills are walked in row order, which is each group's order.
+        var remoteStart = [Bool](repeating: false, count: waybillCount)
+        if counts.contains(where: { $0 > 0 }) {
+            var next = shops.offsets
+            starts.withUnsafeBufferPointer { starts in
+                area.withUnsafeBufferPointer { area in
+                    shopOfWaybill.withUnsafeBufferPointer { shopOf in
+                        for waybill in 0..<judged {
+                            let shop = Int(Self.judgedShop(of: waybill, starts: starts, area: area, shopOf: shopOf))
+                            guard shop < shopCount else { continue }
+                            let outlet = Int(shops.values[next[shop]].outlet)
+                            remoteStart[waybill] = away[next[shop]] && outlet < outletCount && counts[outlet] > 0
+                            next[shop] += 1
+                        }
+                    }
+                }
+            }
+        }
+        self.remoteStart = remoteStart
+    }
+
+    /// The shop of `waybill` (below the count of `starts` and `shopOf`) when the waybill
+    /// is judged (a located start place with an area), absent otherwise.
+    @inline(__always)
+    static func judgedShop(
+        of waybill: Int, starts: UnsafeBufferPointer<ParcelStart>, area: UnsafeBufferPointer<UInt32>,
+        shopOf: UnsafeBufferPointer<UInt32>
+    ) -> UInt32 {
+        let place = starts[waybill].place
+        return place != IdDictionary.absent && area[Int(place)] != IdDictionary.absent ? shopOf[waybill] : IdDictionary.absent
+    }
+
+    /// A judged waybill in its shop's group: its start place and issuing outlet.
+    struct ShopWaybill {
+        var place: UInt32
+        var outlet: UInt32
+    }
+
+    /// Shop by shop (`shops`, each shop's judged waybills): its waybills per start place
+    /// and whether each place is away from its home (`judgeShop`), then its waybills per
+    /// outlet and how many start away. Returns per grouped waybill whether it starts away,
+    /// and per outlet its client shops (at least `clientWaybills` waybills there) and those
+    /// whose waybills there mostly start away. Dense per-place and per-outlet counters,
+    /// reset through the lists of those a shop touched.
+    static func judgeShops(
+        _ shops: ValueGroups<ShopWaybill>, area: [UInt32], places: Int, outletCount: Int, minimumWaybills: Int,
+        clientWaybills: Int
+    ) -> (away: [Bool], clients: [Int], remote: [Int]) {
+        var placeWaybills = [Int](repeating: 0, count: places), areaWaybills = placeWaybills
+        var placeAway = [Bool](repeating: false, count: places)
+        var outletWaybills = [Int](repeating: 0, count: outletCount), outletAway = outletWaybills
+        var clients = outletWaybills, remote = outletWaybills
+        var shopPlaces: [UInt32] = [], shopOutlets: [UInt32] = []
+        var away = [Bool](repeating: false, count: shops.values.count)
+        shops.values.withUnsafeBufferPointer { values in
+            for shop in 0..<(shops.offsets.count - 1) where shops.offsets[shop] < shops.offsets[shop + 1] {
+                let group = shops.offsets[shop]..<shops.offsets[shop + 1]
+                for waybill in values[group] {
+                    let place = Int(waybill.place)
+                    if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
+                    placeWaybills[place] &+= 1
+                }
+                judgeShop(
+                    places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: minimumWaybills,
+                    areaWaybills: &areaWaybills, into: &placeAway)
+                for index in group {
+                    let waybill = values[index], outlet = Int(waybill.outlet), isAway = placeAway[Int(waybill.place)]
+                    away[index] = isAway
+                    guard outlet < outletCount else { continue }
+                    if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
+                    outletWaybills[outlet] &+= 1
+                    outletAway[outlet] &+= isAway ? 1 : 0
+                }
+                for outlet in shopOutlets {
+                    let outlet = Int(outlet)
+                    if outletWaybills[outlet] >= clientWaybills {
+                        clients[outlet] &+= 1
+                        remote[outlet] &+= 2 * outletAway[outlet] > outletWaybills[outlet] ? 1 : 0
+                    }
+                    outletWaybills[outlet] = 0
+                    outletAway[outlet] = 0
+                }
+                for place in shopPlaces { placeWaybills[Int(place)] = 0 }
+                shopPlaces.removeAll(keepingCapacity: true)
+                shopOutlets.removeAll(keepingCapacity: true)
+            }
+        }
+        return (away, clients, remote)
+    }
+
+    /// One more than the largest place id in `starts` (dense per-place arrays' size).
+    static func placeCount(_ starts: [ParcelStart]) -> Int {
+        // An absent id wraps to 0 and counts for nothing.
+        var places: UInt32 = 0
+        for start in starts {
+            places = max(places, start.place &+ 1, start.firstHub &+ 1, start.lastHub &+ 1)
+        }
+        return Int(places)
+    }
+
+    /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
+    /// (`waybillOf`, absent: none) that starts remote (none without a remote clientele).
+    func remoteStarts(entityOf: [UInt32], waybillOf: [UInt32], entityCount: Int) -> [UInt32] {
+        var hits = [UInt32](repeating: 0, count: entityCount)
+        guard remoteClients.contains(where: { $0 > 0 }) else { return hits }
+        for (entity, waybill) in zip(entityOf, waybillOf) where Int(entity) < entityCount && Int(waybill) < remoteStart.count {
+            hits[Int(entity)] &+= remoteStart[Int(waybill)] ? 1 : 0
+        }
+        return hits
+    }
+
+    /// One shop's start places `places` (`waybills[p]` of its waybills start at place `p`):
+    /// marks place `p` (area `a`) away in `away` when the shop's waybills at other places
+    /// number at least `minimumWaybills` and some other area holds more of them than `a`
+    /// does (not counting `p`'s), and local otherwise: a shop whose parcels all start in
+    /// one area is a local client of its outlets, and a small shop is never called remote.
+    /// `areaWaybills` is a zeroed per-area counter, zeroed again on return.
+    static func judgeShop(
+        places: [UInt32], waybills: [Int], area: [UInt32], minimumWaybills: Int, areaWaybills: inout [Int],
+        into away: inout [Bool]
+    ) {
+        var total = 0
+        for place in places {
+            total += waybills[Int(place)]
+            areaWaybills[Int(area[Int(place)])] += waybills[Int(place)]
+        }
+        // The area with the most of the shop's waybills, and the most in any other area.
+        var busiest = IdDictionary.absent, most = 0, second = 0
+        for place in places {
+            let placeArea = area[Int(place)], count = areaWaybills[Int(placeArea)]
+            if placeArea == busiest { continue }
+            if count > most {
+                (second, most, busiest) = (most, count, placeArea)
+            } else if count > second {
+                second = count
+            }
+        }
+        for place in places {
+            let placeArea = area[Int(place)], count = waybills[Int(place)]
+            let own = areaWaybills[Int(placeArea)] - count, other = placeArea == busiest ? second : most
+            away[Int(place)] = total - count >= max(1, minimumWaybills) && other > own
+        }
+        for place in places { areaWaybills[Int(area[Int(place)])] = 0 }
+    }
+
+    /// Per start place, its area: its origin hub (`originHubs`), with the hubs of one city
+    /// joined. Carriers run their own hubs, so two outlets of one city may pass hubs with
+    /// different codes; what ties those hubs to one city is the buyers living there, whose
+    /// parcels from any carrier pass that carrier's hub there last. Two hubs are joined
+    /// when at least `Rules.linkBuyers` buyers, and `Rules.linkShare` of the buyers of the
+    /// less used one, receive parcels through both; a buyer receiving through more than
+    /// `maximumBuyerHubs` hubs (several addresses, a reseller) joins none.
+    static func areas(_ starts: [ParcelStart], places: Int, buyerOfWaybill: [UInt32], rules: Rules) -> [UInt32] {
+        let absent = IdDictionary.absent
+        let hubs = originHubs(starts, places: places)
+        // Each buyer's last hubs, by counting sort; per buyer its hubs once each (`seenBy`
+        // marks a hub with the last buyer counted there).
+        let rows = min(starts.count, buyerOfWaybill.count)
+        var buyerCount: UInt32 = 0
+        for buyer in buyerOfWaybill[..<rows] { buyerCount = max(buyerCount, buyer &+ 1) }  // absent wraps to 0
+        let buyers = starts.withUnsafeBufferPointer { starts in
+            buyerOfWaybill.withUnsafeBufferPointer { buyerOf in
+                ValueGroups(
+                    rows: rows, groups: Int(buyerCount), key: { starts[$0].lastHub == absent ? absent : buyerOf[$0] },
+                    value: { starts[$0].lastHub })
+            }
+        }
+        var buyersOfHub = [Int](repeating: 0, count: places)
+        var seenBy = [UInt32](repeating: absent, count: places)
+        var pairFirst: [UInt32] = [], pairSecond: [UInt32] = []
+        var received: [UInt32] = []
+        for buyer in 0..<Int(buyerCount) where buyers.offsets[buyer] < buyers.offsets[buyer + 1] {
+            received.removeAll(keepingCapacity: true)
+            for hub in buyers.values(of: buyer) {
+                if seenBy[Int(hub)] != UInt32(buyer) {
+                    seenBy[Int(hub)] = UInt32(buyer)
+                    received.append(hub)
+                }
+            }
+            guard received.count <= maximumBuyerHubs else { continue }
+            received.sort()
+            for (index, hub) in received.enumerated() {
+                buyersOfHub[Int(hub)] += 1
+                for other in received[(index + 1)...] {
+                    pairFirst.append(hub)
+                    pairSecond.append(other)
+                }
+            }
+        }
+        // Per hub pair, its buyers: pairs grouped by their first hub, then counted per
+        // second hub in a dense counter reset through the list of those touched.
+        let byFirst = EntityGroups(keys: pairFirst, entityCount: places)
+        var root = (0..<UInt32(places)).map { $0 }
+        func find(_ hub: UInt32) -> UInt32 {
+            var hub = hub
+            while root[Int(hub)] != hub { hub = root[Int(hub)] }
+            return hub
+        }
+        var common = [Int](repeating: 0, count: places)
+        var seconds: [UInt32] = []
+        for first in 0..<places where byFirst.count(of: first) > 0 {
+            seconds.removeAll(keepingCapacity: true)
+            for pair in byFirst.rows(of: first) {
+                let second = Int(pairSecond[Int(pair)])
+                if common[second] == 0 { seconds.append(UInt32(second)) }
+                common[second] += 1
+            }
+            // The root of a joined set is its smallest hub whatever the order of joining.
+            for second in seconds {
+                let buyers = common[Int(second)]
+                common[Int(second)] = 0
+                let fewer = min(buyersOfHub[first], buyersOfHub[Int(second)])
+                if buyers >= rules.linkBuyers && Double(buyers) >= rules.linkShare * Double(fewer) {
+                    let (a, b) = (find(UInt32(first)), find(second))
+                    if a != b { root[Int(max(a, b))] = min(a, b) }
+                }
+            }
+        }
+        return hubs.map { $0 == absent ? absent : find($0) }
+    }
+
+    /// Buyers receiving through more hubs than this join none (see `areas`).
+    static let maximumBuyerHubs = 6
+
+    /// Per place, the transit place most waybills starting there pass first (ties: the
+    /// smallest id), `IdDictionary.absent` for places no waybill with a transit starts at.
+    static func originHubs(_ starts: [ParcelStart], places: Int) -> [UInt32] {
+        let absent = IdDictionary.absent
+        let firstHubs = starts.withUnsafeBufferPointer { starts in
+            ValueGroups(
+                rows: starts.count, groups: places, key: { starts[$0].firstHub == absent ? absent : starts[$0].place },
+                value: { starts[$0].firstHub })
+        }
+        var area = [UInt32](repeating: absent, count: places)
+        var passing = [Int](repeating: 0, count: places)
+        // Per place: count its first hubs, then read them again, each hub judged (and its
+        // counter zeroed) at its first appearance.
+        for place in 0..<places where firstHubs.offsets[place] < firstHubs.offsets[place + 1] {
+            let transits = firstHubs.values(of: place)
+            for transit in transits { passing[Int(transit)] += 1 }
+            var best = 0
+            for transit in transits where passing[Int(transit)] > 0 {
+                let count = passing[Int(transit)]
+                passing[Int(transit)] = 0
+                if count > best || (count == best && transit < area[place]) {
+                    best = count
+                    area[place] = transit
+                }
+            }
+        }
+        return area
+    }
+}
