@@ -14,6 +14,11 @@ public struct Finding: Sendable, Codable, Hashable {
         self.title = title
         self.members = members
     }
+
+    /// `count` and `noun` as a title says them: "1 shop", "3 shops", "0 days".
+    public static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
 }
 
 /// What a detector measured on one export.

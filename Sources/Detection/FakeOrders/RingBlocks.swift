@@ -68,8 +68,9 @@ struct RingBlocks {
             findings.append(
                 Finding(
                     category: .fakeOrders,
-                    title: "ring block \(number + 1): \(block.members[0].count) buyers x \(block.members[1].count) shops, "
-                        + "\(orderCount) marked orders on \(block.members[2].count) days, "
+                    title: "ring block \(number + 1): \(Finding.counted(block.members[0].count, "buyer")) x "
+                        + "\(Finding.counted(block.members[1].count, "shop")), "
+                        + "\(Finding.counted(orderCount, "marked order")) on \(Finding.counted(block.members[2].count, "day")), "
                         + "\(UnixTime.iso8601(first))..\(UnixTime.iso8601(last))",
                     members: block.members[1].map { "shop:" + names.string($0) }
                         + block.members[0].prefix(40).map { "buyer:" + names.string($0) }))

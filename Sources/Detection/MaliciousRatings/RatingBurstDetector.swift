@@ -107,8 +107,8 @@ public struct RatingBurstDetector: Detector {
             let times = attack.ratings.map { ratings.createdAt[Int($0)] }
             return Finding(
                 category: .maliciousRatings,
-                title: "victim shop \(names.string(attack.victim)): \(attack.ratings.count) low ratings in bursts by "
-                    + "\(attack.raters.count) raters, \(UnixTime.iso8601(times.min()!))..\(UnixTime.iso8601(times.max()!))",
+                title: "victim shop \(names.string(attack.victim)): \(Finding.counted(attack.ratings.count, "low rating")) in bursts by "
+                    + "\(Finding.counted(attack.raters.count, "rater")), \(UnixTime.iso8601(times.min()!))..\(UnixTime.iso8601(times.max()!))",
                 members: ["shop:" + names.string(attack.victim)]
                     + sponsors.tied.filter { $0.attack == attack.victim }.map { "sponsor:" + names.string($0.sponsor) }
                     + attack.raters.prefix(40).map { "buyer:" + names.string($0) })

@@ -58,8 +58,9 @@ public struct RatingLockstepDetector: Detector {
         let findings = blocks.enumerated().map { number, block in
             Finding(
                 category: .maliciousRatings,
-                title: "rating block \(number + 1): \(block.members[0].count) raters x \(block.members[1].count) shops x "
-                    + "\(block.members[2].count) buckets, \(counts[number]) low ratings, fill \(Int((block.fill * 100).rounded()))%, "
+                title: "rating block \(number + 1): \(Finding.counted(block.members[0].count, "rater")) x "
+                    + "\(Finding.counted(block.members[1].count, "shop")) x "
+                    + "\(Finding.counted(block.members[2].count, "bucket")), \(Finding.counted(counts[number], "low rating")), fill \(Int((block.fill * 100).rounded()))%, "
                     + "\(UnixTime.iso8601(start + Int64(block.members[2].first!) * bucket)).."
                     + "\(UnixTime.iso8601(start + Int64(block.members[2].last! + 1) * bucket))",
                 members: block.members[1].map { "shop:" + names.string($0) }
