@@ -219,7 +219,8 @@ public struct EmptyParcelDetector: Detector {
     }
 
     /// A signal column whose samples are the tracking numbers behind each firing entity:
-    /// the first flagged rows of the entity, in row order. Nothing is walked when no
+    /// those of the first flagged rows of the entity, in row order, each named once (orders
+    /// shipped together, or on a copied tracking number, share one). Nothing is walked when no
     /// entity fires; otherwise one pass notes the rows kept (at most
     /// `SignalColumn.sampleLimit` per entity), and names are looked up and sample lists
     /// built, each at its final size, for those rows only: when most entities fire (small
@@ -243,7 +244,12 @@ public struct EmptyParcelDetector: Detector {
         var samples: [UInt32: [EvidenceSample]] = [:]
         samples.reserveCapacity(firingCount)
         for entity in firing.indices where firing[entity] {
-            samples[UInt32(entity)] = keptOf.rows(of: entity).map { EvidenceSample(.waybill, names.string(waybillOf(Int(kept[Int($0)])))) }
+            var waybills: [UInt32] = []
+            for row in keptOf.rows(of: entity) {
+                let waybill = waybillOf(Int(kept[Int(row)]))
+                if !waybills.contains(waybill) { waybills.append(waybill) }
+            }
+            samples[UInt32(entity)] = waybills.map { EvidenceSample(.waybill, names.string($0)) }
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
