@@ -48,11 +48,11 @@ struct ExportArguments: ParsableArguments {
     /// Fails (exit code 65) unless `folder` is a folder: a mistyped path is named as such,
     /// not as the first file missing from it.
     static func requireFolder(_ folder: String) throws {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
-            throw CommandFailure.input("\(folder): no such export folder")
+        switch PathKind(folder) {
+        case .folder: return
+        case .missing: throw CommandFailure.input("\(folder): no such export folder")
+        case .file: throw CommandFailure.input("\(folder): not a folder (an export is a folder of CSV or .cwseg files)")
         }
-        guard isFolder.boolValue else { throw CommandFailure.input("\(folder): not a folder (an export is a folder of CSV or .cwseg files)") }
     }
 
     /// The size of the export's table files (CSV or CSV.lz4) in `folder`: what a load reads.

@@ -117,13 +117,13 @@ struct ScanCommand: ParsableCommand {
     /// Why the file at `path` could not be written once the scan is done, or nil: checked
     /// before the long work, so a mistyped `--store` or `--report` fails at once.
     static func problem(writing path: String) -> String? {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-            return isFolder.boolValue ? "is a folder, not a file" : nil
+        switch PathKind(path) {
+        case .folder: return "is a folder, not a file"
+        case .file: return nil
+        case .missing:
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            return PathKind(parent) == .folder ? nil : "no folder \(parent) to write it in"
         }
-        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder) && isFolder.boolValue
-            ? nil : "no folder \(parent) to write it in"
     }
 
     /// What a person reads after a scan: volume and speed, suspects per category and

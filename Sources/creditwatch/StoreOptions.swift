@@ -14,8 +14,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the existing store; a missing file is an error, never a new empty store.
     func open() throws -> Store {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: store, isDirectory: &isFolder), isFolder.boolValue {
+        if PathKind(store) == .folder {
             throw CommandFailure.store("--store \(store): is a folder, not a list store file")
         }
         return try Store(path: store, mode: .existing, busyTimeout: busyTimeout)
