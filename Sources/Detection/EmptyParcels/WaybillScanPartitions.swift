@@ -290,14 +290,11 @@ enum HugePages {
     /// memory nothing reads again), so that the process's next page faults reuse them.
     /// Returns the address after the last page given back, nil when none was.
     static func release(_ buffer: UnsafeMutableRawBufferPointer) -> Int? {
-        guard let base = buffer.baseAddress else { return nil }
-        let start = (Int(bitPattern: base) + bytes - 1) / bytes * bytes
-        let end = (Int(bitPattern: base) + buffer.count) / bytes * bytes
-        guard end > start else { return nil }
+        guard let pages = wholePages(buffer.baseAddress, byteCount: buffer.count) else { return nil }
         #if os(Linux)
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED)
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: pages.lowerBound), pages.count, MADV_DONTNEED)
         #endif
-        return end
+        return pages.upperBound
     }
 
     /// Asks for huge pages under the whole 2 MB pages inside `buffer`, memory that is not
@@ -305,11 +302,17 @@ enum HugePages {
     /// first writes then fault once per 2 MB instead of once per 4 KB.
     static func advise<Element>(_ buffer: UnsafeMutableBufferPointer<Element>) {
         #if os(Linux)
-        guard let base = buffer.baseAddress else { return }
-        let start = (Int(bitPattern: base) + bytes - 1) / bytes * bytes
-        let end = (Int(bitPattern: base) + buffer.count * MemoryLayout<Element>.stride) / bytes * bytes
-        guard end > start else { return }
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE)
+        guard let pages = wholePages(buffer.baseAddress, byteCount: buffer.count * MemoryLayout<Element>.stride) else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: pages.lowerBound), pages.count, MADV_HUGEPAGE)
         #endif
+    }
+
+    /// The addresses of the whole 2 MB pages inside the `byteCount` bytes at `base`, nil
+    /// when there are none.
+    private static func wholePages(_ base: UnsafeRawPointer?, byteCount: Int) -> Range<Int>? {
+        guard let base else { return nil }
+        let start = (Int(bitPattern: base) + bytes - 1) / bytes * bytes
+        let end = (Int(bitPattern: base) + byteCount) / bytes * bytes
+        return end > start ? start..<end : nil
     }
 }
