@@ -106,7 +106,9 @@ public enum EntityFeatures {
         return [Waybill](unsafeUninitializedCapacity: waybillCount) { result, initialized in
             let output = WaybillOutput(waybills: result)
             _ = ConcurrentTasks.map(count: parts.count, threads: threads) { part in
-                for waybill in parts[part] { output.waybills.initializeElement(at: waybill, to: ScanTotals.waybill(waybill, from: partials)) }
+                // Only the slices whose ids meet this part can hold its waybills.
+                let holders = partials.filter { $0.ids.overlaps(parts[part]) }
+                for waybill in parts[part] { output.waybills.initializeElement(at: waybill, to: ScanTotals.waybill(waybill, from: holders)) }
             }
             initialized = waybillCount
         }
