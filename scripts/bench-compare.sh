@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# CreditWatch against DuckDB on the same per-entity features, 1 and 2 threads, from CSV
-# and from each side's native storage. Makes .venv (git-ignored) with DuckDB from PyPI,
-# generates an export with `creditwatch generate` unless EXPORT is given, and fails when
-# the two sides disagree on a sample of entities. Settings: ORDERS (default 1000000),
+# CreditWatch against DuckDB and Polars on the same per-entity features, 1 and 2 threads,
+# from CSV and from each side's native storage. Makes .venv (git-ignored) with DuckDB and
+# Polars from PyPI, generates an export with `creditwatch generate` unless EXPORT is
+# given, and fails when the sides disagree on a sample of entities. Settings: ORDERS (default 1000000),
 # EXPORT (an existing export folder), WORK (default .build/bench-compare), REPEAT (runs
 # per cell, best reported; default 3).
 set -euo pipefail
@@ -11,10 +11,8 @@ CPU_FLAGS=${CPU_FLAGS-$(grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo "-Xswift
 BIN="$(swift build -c release $CPU_FLAGS --show-bin-path)/creditwatch"
 WORK=${WORK:-.build/bench-compare}
 ORDERS=${ORDERS:-1000000}
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-  .venv/bin/pip install --quiet duckdb
-fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -c "import duckdb, polars" 2>/dev/null || .venv/bin/pip install --quiet duckdb polars
 mkdir -p "$WORK"
 if [ -z "${EXPORT:-}" ]; then
   EXPORT="$WORK/export-$ORDERS"

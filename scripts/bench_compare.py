@@ -1,7 +1,9 @@
 """The race behind `make bench-compare`: the same per-entity features computed by
-`creditwatch features` and by DuckDB SQL, timed load + features, with a check that both
-sides agree on a random sample of shops, waybills and raters."""
-import argparse, csv, math, os, random, shutil, subprocess, sys, time
+`creditwatch features`, by DuckDB SQL and by Polars (bench_polars.py), timed load +
+features, with a check that all sides agree on a random sample of shops, waybills and
+raters. Each side's native storage holds times already as Unix seconds: ours `.cwseg`,
+DuckDB's a database file, Polars' Parquet files."""
+import argparse, csv, json, os, random, subprocess, sys, time
 
 import duckdb
 
@@ -32,6 +34,9 @@ TABLES = ["orders", "ratings", "logistics"]
 # SCHEMA.md times: ISO 8601 with Z, an offset or none (UTC), or integer Unix seconds.
 UNIX_SECONDS = """CREATE OR REPLACE MACRO unix_seconds(x) AS CASE WHEN regexp_full_match(x, '-?[0-9]+') THEN x::BIGINT
                   ELSE epoch(x::TIMESTAMPTZ)::BIGINT END"""
+# In the database file the two times the queries read are stored as Unix seconds already.
+STORED_SECONDS = "CREATE OR REPLACE MACRO unix_seconds(x) AS x"
+STORED_TIMES = {"orders": "created_at", "logistics": "at"}
 TIME_COLUMNS = {
     "orders": "types={'created_at': 'VARCHAR', 'paid_at': 'VARCHAR', 'confirmed_at': 'VARCHAR'}",
     "ratings": "types={'created_at': 'VARCHAR', 'order_id': 'VARCHAR'}",
@@ -49,10 +54,14 @@ NEEDED_COLUMNS = {
 
 
 def load_csv(con, export, projected=True):
-    """The three tables from CSV: only the needed columns, or all of them (`projected`
-    False: the database file of the native race holds the whole export, as ours does)."""
+    """The three tables from CSV: only the needed columns, or all of them with the times
+    the queries read as Unix seconds (`projected` False: the database file of the native
+    race holds the whole export, as ours does)."""
     for table in TABLES:
-        columns = NEEDED_COLUMNS[table] if projected else "*"
+        columns = NEEDED_COLUMNS[table]
+        if not projected:
+            stored = f'"{STORED_TIMES.get(table)}"'
+            columns = f"* REPLACE (unix_seconds({stored}) AS {stored})" if table in STORED_TIMES else "*"
         con.execute(f"CREATE TABLE {table} AS SELECT {columns} FROM read_csv('{export}/{table}.csv', header=true, {TIME_COLUMNS[table]})")
 
 
@@ -63,7 +72,7 @@ def duckdb_run(export, threads, database=None):
     con = duckdb.connect(database or ":memory:")
     con.execute(f"SET threads={threads}")
     con.execute("SET TimeZone='UTC'")
-    con.execute(UNIX_SECONDS)
+    con.execute(UNIX_SECONDS if database is None else STORED_SECONDS)
     if database is None:
         load_csv(con, export)
     results = {}
@@ -80,12 +89,7 @@ def creditwatch_run(binary, export, threads, out):
     finished = subprocess.run([binary, "features", export, "--out", out, "--threads", str(threads)],
                               capture_output=True, text=True, check=True)
     timings = dict(item.split("=") for item in finished.stderr.split())
-    results = {}
-    for name in ["shops", "waybills", "raters"]:
-        with open(f"{out}/{name}.csv") as handle:
-            reader = csv.reader(handle)
-            next(reader)
-            results[name] = {row[0]: row[1:] for row in reader}
+    results = read_features(out)
     wall = float(timings["load_seconds"]) + float(timings["features_seconds"])
     cpu = float(timings["load_cpu_seconds"]) + float(timings["features_cpu_seconds"])
     return wall, cpu, results
@@ -125,6 +129,31 @@ def agree(ours, theirs, tied, sample=200, seed=1):
     return problems
 
 
+def polars_run(export, threads, out, parquet=None):
+    """Polars in its own process (its thread pool is fixed at import): its wall and CPU
+    seconds for load + features, and the results keyed by entity."""
+    source = ["--parquet", parquet] if parquet else ["--csv", export]
+    finished = subprocess.run([sys.executable, f"{os.path.dirname(__file__)}/bench_polars.py", "--threads", str(threads),
+                               "--out", out] + source, capture_output=True, text=True, check=True)
+    timings = json.loads(finished.stdout)
+    return timings["seconds"], timings["cpu_seconds"], read_features(out, typed=True)
+
+
+def read_features(folder, typed=False):
+    """The three feature files in `folder` by entity; with `typed`, empty fields as None
+    and numbers as floats, as DuckDB returns them."""
+    results = {}
+    for name in ["shops", "waybills", "raters"]:
+        with open(f"{folder}/{name}.csv") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            rows = {row[0]: row[1:] for row in reader}
+        if typed:
+            rows = {key: [None if value == "" else float(value) for value in values] for key, values in rows.items()}
+        results[name] = rows
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
@@ -134,12 +163,16 @@ def main():
     args = parser.parse_args()
     native = f"{args.work}/native"
     database = f"{args.work}/export.duckdb"
+    parquet = f"{args.work}/parquet"
     subprocess.run([args.bin, "convert", args.export, "--out", native], check=True, capture_output=True)
     if os.path.exists(database):
         os.remove(database)
     con = duckdb.connect(database)
+    con.execute(UNIX_SECONDS)
     load_csv(con, args.export, projected=False)
     con.close()
+    subprocess.run([sys.executable, f"{os.path.dirname(__file__)}/bench_polars.py", "--write-parquet", args.export,
+                    "--out", parquet], check=True)
     tied = shops_with_tied_times(args.export)
     rows = []
     failures = []
@@ -147,19 +180,22 @@ def main():
         for threads in [1, 2]:
             best = None
             for _ in range(args.repeat):
-                theirs_wall, theirs_cpu, theirs = duckdb_run(args.export, threads, database if source == "native" else None)
+                duck_wall, duck_cpu, duck = duckdb_run(args.export, threads, database if source == "native" else None)
                 ours_wall, ours_cpu, ours = creditwatch_run(args.bin, args.export if source == "CSV" else native, threads, f"{args.work}/features")
-                failures += [f"{source} {threads} threads: {p}" for p in agree(ours, theirs, tied)]
-                times = (theirs_wall, ours_wall, theirs_cpu, ours_cpu)
+                polars_wall, polars_cpu, polars = polars_run(args.export, threads, f"{args.work}/polars",
+                                                             parquet if source == "native" else None)
+                failures += [f"{source} {threads} threads, DuckDB: {p}" for p in agree(ours, duck, tied)]
+                failures += [f"{source} {threads} threads, Polars: {p}" for p in agree(ours, polars, tied)]
+                times = (duck_wall, polars_wall, ours_wall, duck_cpu, polars_cpu, ours_cpu)
                 best = times if best is None else tuple(map(min, best, times))
             rows.append((source, threads) + best)
     print(f"export {args.export}; load + features in seconds, each side's best of {args.repeat} "
           "(wall; and CPU seconds of all threads, which a shared machine inflates less)")
-    print(f"{'source':8} {'threads':>7} {'DuckDB':>9} {'CreditWatch':>12} {'ratio':>7}   "
-          f"{'DuckDB CPU':>10} {'CW CPU':>8} {'ratio':>7}")
-    for source, threads, theirs, ours, theirs_cpu, ours_cpu in rows:
-        print(f"{source:8} {threads:>7} {theirs:>9.3f} {ours:>12.3f} {theirs / ours:>6.1f}x   "
-              f"{theirs_cpu:>10.3f} {ours_cpu:>8.3f} {theirs_cpu / ours_cpu:>6.1f}x")
+    print(f"{'source':8} {'threads':>7} {'DuckDB':>8} {'Polars':>8} {'CreditWatch':>11} {'vs DuckDB':>9} {'vs Polars':>9}   "
+          f"{'DuckDB CPU':>10} {'Polars CPU':>10} {'CW CPU':>7} {'vs DuckDB':>9} {'vs Polars':>9}")
+    for source, threads, duck, polars, ours, duck_cpu, polars_cpu, ours_cpu in rows:
+        print(f"{source:8} {threads:>7} {duck:>8.3f} {polars:>8.3f} {ours:>11.3f} {duck / ours:>8.1f}x {polars / ours:>8.1f}x   "
+              f"{duck_cpu:>10.3f} {polars_cpu:>10.3f} {ours_cpu:>7.3f} {duck_cpu / ours_cpu:>8.1f}x {polars_cpu / ours_cpu:>8.1f}x")
     if failures:
         print("DISAGREEMENT:", *failures[:20], sep="\n  ")
         sys.exit(1)
