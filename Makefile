@@ -19,7 +19,7 @@ help:
 	@echo "make sample    regenerate the committed sample export datasets/sample/"
 	@echo "make quality   precision / recall per camouflage level into docs/QUALITY.md"
 	@echo "make fuzz      fuzz the .cwseg reader (libFuzzer, FUZZ_SECONDS=600 by default; not part of make test)"
-	@echo "make bench-compare  CreditWatch against DuckDB on the same per-entity features (makes .venv)"
+	@echo "make bench-compare  CreditWatch against DuckDB and Polars on the same per-entity features (makes .venv)"
 	@echo "make clean     remove build products and demo output"
 
 # Installs the system libraries when they are missing (apt-get, as root or via sudo).
