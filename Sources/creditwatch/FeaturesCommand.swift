@@ -6,7 +6,7 @@ import Ingest
 import Synchronization
 
 /// `creditwatch features EXPORT_DIR --out DIR`: per-entity features (shops, waybills,
-/// raters) as CSV, the same ones `make bench-compare` computes in DuckDB, so a platform
+/// raters) as CSV, the same ones `make bench-compare` computes in DuckDB and Polars, so a platform
 /// can check the engine against its own SQL and time both.
 struct Features: ParsableCommand {
     static let configuration = CommandConfiguration(
