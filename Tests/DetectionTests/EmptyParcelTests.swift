@@ -140,6 +140,25 @@ import Testing
         #expect(conclusive.values[1] == 0 && conclusive.values[2] > 0)
     }
 
+    /// Shop 2's examples are its first `sampleLimit` distinct tracking numbers among its
+    /// orders on empty-looking waybills, in order: every sixth of its orders ships on the
+    /// number of the empty parcel before it, so its first 20 such orders name only 14.
+    @Test func examplesAreTheFirstDistinctWaybills() {
+        let export = Self.market()
+        let (output, _) = Self.listedForEmptyParcels(export, threads: 1)
+        let share = output.signals.first { $0.definition.name == "shop_empty_waybill_share" }!
+        var waybillOf: [UInt32: UInt32] = [:]
+        for row in 0..<export.logistics.count { waybillOf[export.logistics.order[row]] = export.logistics.waybill[row] }
+        var expected: [String] = []
+        for order in 0..<export.orders.count where export.orders.shop[order] == 2 && (order - 120) % 2 == 0 {
+            let name = export.dictionaries.waybills.string(waybillOf[UInt32(order)]!)
+            if !expected.contains(name) { expected.append(name) }
+        }
+        #expect(expected.count > SignalColumn.sampleLimit)
+        #expect(share.samples[2]?.map(\.id) == Array(expected.prefix(SignalColumn.sampleLimit)))
+        #expect(share.samples[2]?.allSatisfy { $0.kind == .waybill } == true)
+    }
+
     /// A waybill counts against its outlet with a conclusive tell on a client shop's order.
     @Test func clientWaybillsNeedAConclusiveTellAndAClient() {
         let tells: [ParcelTells] = [.copiedTrace, .reusedNumber, [.weightless, .wentNowhere], .copiedTrace, .pickupBeforePayment, []]
