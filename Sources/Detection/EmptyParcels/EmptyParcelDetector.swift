@@ -147,7 +147,8 @@ public struct EmptyParcelDetector: Detector {
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
         let origins = ParcelOrigins(
             starts: traced.starts, shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill, outletOf: outletOf,
-            shopCount: accountCount, outletCount: outletCount,
+            shopCount: accountCount, outletCount: outletCount, buyerCount: accountCount,
+            placeCount: export.dictionaries.locations.count,
             rules: .init(
                 minimumWaybills: minimumWaybills, clientWaybills: Int(config["empty_parcels.origin_client_waybills"]),
                 minimumClients: Int(config["empty_parcels.origin_min_clients"]),
