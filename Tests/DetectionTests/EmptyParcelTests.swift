@@ -165,7 +165,10 @@ import Testing
         let shops: [UInt32] = [2, 2, 2, 0, IdDictionary.absent, 2]
         let marked = EmptyParcelDetector.conclusiveForClients(tells, shopOfWaybill: shops, clientShop: [false, false, true])
         #expect(marked == [true, true, false, false, false, false])
-        #expect(EmptyParcelDetector.counts(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], entityCount: 2) == [1, 1])
+        #expect(TellCounts.marked(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], waybillOf: nil, entityCount: 2) == [1, 1])
+        // Rows shipping on waybills of their own (absent: none): waybill 0 ships two.
+        let shipping: [UInt32] = [0, 0, 1, IdDictionary.absent, 4, 2]
+        #expect(TellCounts.marked(marked, entityOf: [1, 0, 0, 1, 0, 1], waybillOf: shipping, entityCount: 2) == [2, 1])
     }
 
     @Test func sameAnswerForAnyThreadCount() {

@@ -212,9 +212,10 @@ public struct EmptyParcelDetector: Detector {
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
             outletColumn("courier_remote_clients", origins.remoteClients) { origins.remoteStart[$0] },
             outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
-            outletColumn("courier_client_empty_waybills", Self.counts(clientWaybill, entityOf: outletOf, entityCount: outletCount)) {
-                clientWaybill[$0]
-            },
+            outletColumn(
+                "courier_client_empty_waybills",
+                TellCounts.marked(clientWaybill, entityOf: outletOf, waybillOf: nil, entityCount: outletCount).map(Double.init)
+            ) { clientWaybill[$0] },
             outletColumn("courier_empty_shop_concentration", concentration) { empty[$0] },
         ])
     }
@@ -275,13 +276,6 @@ public struct EmptyParcelDetector: Detector {
         zip(tells, shopOfWaybill).map { tells, shop in
             !tells.isDisjoint(with: .conclusive) && Int(shop) < clientShop.count && clientShop[Int(shop)]
         }
-    }
-
-    /// Per entity below `entityCount`, how many rows of `entityOf` are `marked`.
-    static func counts(_ marked: [Bool], entityOf: [UInt32], entityCount: Int) -> [Double] {
-        var counts = [Double](repeating: 0, count: entityCount)
-        for (row, entity) in entityOf.enumerated() where marked[row] && Int(entity) < entityCount { counts[Int(entity)] += 1 }
-        return counts
     }
 
     /// Per outlet with at least `minimumEmpty` empty-looking waybills, the share of them
@@ -364,6 +358,18 @@ struct TellCounts {
         reusedNumber = column(3)
         self.weightless = column(4)
         self.conclusive = column(5)
+    }
+
+    /// Per entity below `entityCount`, how many rows of `entityOf` ship on a `marked`
+    /// waybill: row `r` on waybill `waybillOf[r]` (absent: none), or on waybill `r` when
+    /// `waybillOf` is nil. The count of one tell that `init` does not keep.
+    static func marked(_ marked: [Bool], entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int) -> [UInt32] {
+        var counts = [UInt32](repeating: 0, count: entityCount)
+        for (row, entity) in entityOf.enumerated() where Int(entity) < entityCount {
+            let waybill = waybillOf.map { Int($0[row]) } ?? row
+            if waybill < marked.count && marked[waybill] { counts[Int(entity)] &+= 1 }
+        }
+        return counts
     }
 
     /// Per entity, `hits` over `totals`; `.nan` below `minimumRows` total rows.

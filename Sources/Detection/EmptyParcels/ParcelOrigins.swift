@@ -171,12 +171,8 @@ struct ParcelOrigins {
     /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
     /// (`waybillOf`, absent: none) that starts remote (none without a remote clientele).
     func remoteStarts(entityOf: [UInt32], waybillOf: [UInt32], entityCount: Int) -> [UInt32] {
-        var hits = [UInt32](repeating: 0, count: entityCount)
-        guard remoteClients.contains(where: { $0 > 0 }) else { return hits }
-        for (entity, waybill) in zip(entityOf, waybillOf) where Int(entity) < entityCount && Int(waybill) < remoteStart.count {
-            hits[Int(entity)] &+= remoteStart[Int(waybill)] ? 1 : 0
-        }
-        return hits
+        guard remoteClients.contains(where: { $0 > 0 }) else { return [UInt32](repeating: 0, count: entityCount) }
+        return TellCounts.marked(remoteStart, entityOf: entityOf, waybillOf: waybillOf, entityCount: entityCount)
     }
 
     /// One shop's start places `places` (`waybills[p]` of its waybills start at place `p`):
