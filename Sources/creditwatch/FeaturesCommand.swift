@@ -37,7 +37,7 @@ struct Features: ParsableCommand {
         let early = Mutex<OrderFeatures?>(nil)
         let threads = input.threads
         let export = try ExportArguments.load(
-            input.exportDirectory, threads: threads, columns: EntityFeatures.neededColumns
+            input.folder(), threads: threads, columns: EntityFeatures.neededColumns
         ) { tables, names in
             guard names.contains("orders"), names.contains("ratings") else { return }
             let features = OrderFeatures(tables, threads: threads)
