@@ -1,4 +1,4 @@
-import Detection
+import Columnar
 import Foundation
 import Synchronization
 
