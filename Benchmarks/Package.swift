@@ -31,7 +31,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "injected-blocks",
-            dependencies: ["OrdersFixture", .product(name: "Detection", package: "CreditWatch")],
+            dependencies: [
+                "OrdersFixture", .product(name: "Columnar", package: "CreditWatch"),
+                .product(name: "Detection", package: "CreditWatch"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

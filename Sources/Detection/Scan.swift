@@ -34,11 +34,3 @@ public enum Scan {
         return ScanResult(suspects: suspects, scores: scores, findings: findings, detectorSeconds: timings)
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a floating-point number, for reports.
-    public var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
-}

@@ -72,7 +72,7 @@ public struct ExportReader: Sendable {
         }
         report.files = tables.compactMap { table in laneReads.lazy.compactMap { $0.files[table] }.first }
         report.orderTimes = Self.range(of: export.orders.createdAt)
-        report.seconds = Self.seconds(clock.now - started)
+        report.seconds = (clock.now - started).seconds
         return LoadedExport(export: export, report: report)
     }
 
@@ -124,7 +124,7 @@ public struct ExportReader: Sendable {
         let tally = try reader.read(&source, as: schema, into: &target, selected: columns.map { $0.columns[Schema.name] ?? [] })
         return FileLoad(
             name: fileName, rows: tally.rows, bytesRead: source.bytesRead, bytesDecoded: tally.bytesDecoded,
-            seconds: Self.seconds(clock.now - started), unknownOrders: tally.unknownOrders)
+            seconds: (clock.now - started).seconds, unknownOrders: tally.unknownOrders)
     }
 
     static func range(of times: [Int64]) -> ClosedRange<Int64>? {
@@ -135,10 +135,6 @@ public struct ExportReader: Sendable {
             high = max(high, time)
         }
         return low...high
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

@@ -38,7 +38,7 @@ extension ExportReader {
             let fileStarted = clock.now
             do throws(IngestError) {
                 let (file, bytes) = try openSegment(name, in: folder, table: table)
-                opened.append((file, bytes, Self.seconds(clock.now - fileStarted)))
+                opened.append((file, bytes, (clock.now - fileStarted).seconds))
             } catch {
                 if opened.isEmpty { throw error }
                 pending = error
@@ -54,7 +54,7 @@ extension ExportReader {
             throw IngestError(file: error.file, problem: .segment(error))
         }
         if let pending { throw pending }
-        let decodeSeconds = Self.seconds(clock.now - decodeStarted)
+        let decodeSeconds = (clock.now - decodeStarted).seconds
 
         var report = LoadReport()
         let rawBytes = opened.reduce(0) { $0 + $1.file.footer.columns.reduce(0) { $0 + $1.rawBytes } }
@@ -67,7 +67,7 @@ extension ExportReader {
                 unknownOrders: WarningTally(), segmentColumns: file.footer.columns))
         }
         report.orderTimes = Self.range(of: export.orders.createdAt)
-        report.seconds = Self.seconds(clock.now - started)
+        report.seconds = (clock.now - started).seconds
         return LoadedExport(export: export, report: report)
     }
 

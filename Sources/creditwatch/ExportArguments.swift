@@ -17,20 +17,23 @@ struct ExportArguments: ParsableArguments {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
+    /// The export folder, checked (exit code 65 unless it is a folder).
+    func folder() throws -> ExportFolder { try ExportFolder(exportDirectory) }
+
     /// The export, loaded on `threads` cores; with `progress`, a long CSV read shows how
     /// far it is.
     func load(progress: ProgressLine? = nil) throws -> LoadedExport {
-        try Self.load(exportDirectory, threads: threads, progress: progress)
+        try Self.load(folder(), threads: threads, progress: progress)
     }
 
     /// The export in `folder` (only `columns`, when given; `tablesRead` as in
     /// `ExportReader.load`), loaded on `threads` cores; an error names the file under
     /// `folder` (exit code 65).
     static func load(
-        _ folder: String, threads: Int, progress: ProgressLine? = nil, columns: ExportColumns? = nil,
+        _ checked: ExportFolder, threads: Int, progress: ProgressLine? = nil, columns: ExportColumns? = nil,
         tablesRead: (@Sendable (Export, [String]) -> Void)? = nil
     ) throws -> LoadedExport {
-        try requireFolder(folder)
+        let folder = checked.path
         BulkHeap.prepare()
         let files = CountedFiles()
         var reader = ExportReader(files: files)
@@ -45,22 +48,29 @@ struct ExportArguments: ParsableArguments {
         }
     }
 
-    /// Fails (exit code 65) unless `folder` is a folder: a mistyped path is named as such,
-    /// not as the first file missing from it.
-    static func requireFolder(_ folder: String) throws {
-        switch PathKind(folder) {
-        case .folder: return
-        case .missing: throw CommandFailure.input("\(folder): no such export folder")
-        case .file: throw CommandFailure.input("\(folder): not a folder (an export is a folder of CSV or .cwseg files)")
-        }
-    }
-
     /// The size of the export's table files (CSV or CSV.lz4) in `folder`: what a load reads.
     private static func tableFileBytes(in folder: String) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter(ExportTable.fileNames.contains).reduce(0) { total, name in
             let size = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(name)")[.size]) as? Int
             return total + (size ?? 0)
+        }
+    }
+}
+
+/// An export folder found to be one by a single probe, so that a command checks it before
+/// its other arguments (`scan`: before the store) and then loads the export and reads its
+/// labels without asking again.
+struct ExportFolder {
+    let path: String
+
+    /// Fails (exit code 65) unless `path` is a folder: a mistyped path is named as such,
+    /// not as the first file missing from it.
+    init(_ path: String) throws {
+        switch PathKind(path) {
+        case .folder: self.path = path
+        case .missing: throw CommandFailure.input("\(path): no such export folder")
+        case .file: throw CommandFailure.input("\(path): not a folder (an export is a folder of CSV or .cwseg files)")
         }
     }
 }

@@ -33,21 +33,21 @@ struct Features: ParsableCommand {
 
     func run() throws {
         let clock = ContinuousClock()
-        let started = clock.now, startedCPU = Self.processCPUSeconds()
+        let started = clock.now, startedCPU = CPUTime.process
         let early = Mutex<OrderFeatures?>(nil)
         let threads = input.threads
         let export = try ExportArguments.load(
-            input.exportDirectory, threads: threads, columns: EntityFeatures.neededColumns
+            input.folder(), threads: threads, columns: EntityFeatures.neededColumns
         ) { tables, names in
             guard names.contains("orders"), names.contains("ratings") else { return }
             let features = OrderFeatures(tables, threads: threads)
             early.withLock { $0 = features }
         }.export
-        let loaded = clock.now, loadedCPU = Self.processCPUSeconds()
+        let loaded = clock.now, loadedCPU = CPUTime.process
         let d = export.dictionaries
         let (shops, raters) = (early.withLock { $0 } ?? OrderFeatures(export, threads: threads)).features
         let waybills = EntityFeatures.waybills(export.logistics, waybillCount: d.waybills.count, threads: input.threads)
-        let computed = clock.now, computedCPU = Self.processCPUSeconds()
+        let computed = clock.now, computedCPU = CPUTime.process
 
         var text = "shop_id,orders,distinct_buyers,max_window_rate,shared_device_share\n"
         for (shop, features) in shops.enumerated() {
@@ -72,22 +72,8 @@ struct Features: ParsableCommand {
             throw CommandFailure.input("cannot write \(out): \(error.localizedDescription)")
         }
         printError(
-            "load_seconds=\(seconds(loaded - started)) features_seconds=\(seconds(computed - loaded)) "
+            "load_seconds=\((loaded - started).seconds) features_seconds=\((computed - loaded).seconds) "
                 + "load_cpu_seconds=\(loadedCPU - startedCPU) features_cpu_seconds=\(computedCPU - loadedCPU)")
-    }
-
-
-
-    /// CPU seconds of the whole process so far (all threads): on a shared machine the
-    /// figure that waiting for a core does not inflate.
-    private static func processCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

@@ -9,12 +9,11 @@ import Ingest
 enum LabelComparison {
     /// The export's `labels.csv`, read before the scan so that a missing or bad file
     /// stops the command before it does any work.
-    static func labels(in folder: String) throws -> [Label] {
-        try ExportArguments.requireFolder(folder)
+    static func labels(in folder: ExportFolder) throws -> [Label] {
         do {
-            return try ExportReader().readLabels(in: folder)
+            return try ExportReader().readLabels(in: folder.path)
         } catch {
-            throw CommandFailure.input("\(folder)/\(error)")
+            throw CommandFailure.input("\(folder.path)/\(error)")
         }
     }
 

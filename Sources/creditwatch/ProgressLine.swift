@@ -1,4 +1,4 @@
-import Detection
+import Columnar
 import Foundation
 import Synchronization
 
@@ -13,15 +13,14 @@ final class ProgressLine {
     private var stage: (name: String, start: ContinuousClock.Instant)?
     private let quiet: Bool
     private let terminal = isatty(2) == 1
-    /// Whether an `update` line is on the terminal, to be cleared before the next line.
-    private var updated = false
-    /// When a log last got an `update` line.
-    private var lastLogged: ContinuousClock.Instant?
+    /// Where `update` lines go; its first line in a log is printed at once.
+    private var detail: DetailLine
 
     /// Quiet (nothing but results and errors) when `quiet`, the command's `--quiet`.
     init(quiet: Bool) {
         self.quiet = quiet
         started = clock.now
+        detail = DetailLine(terminal: terminal, lastLogged: nil)
     }
 
     /// Ends the current stage (printing its time) and starts `name`.
@@ -34,8 +33,7 @@ final class ProgressLine {
     /// Ends the current stage, printing its time.
     func finish() {
         guard let stage else { return }
-        if updated { printError("\r\u{1B}[K", terminator: "") }
-        updated = false
+        detail.clear()
         if !quiet { printError("creditwatch: \(stage.name) done in \(format(clock.now - stage.start)) s") }
         self.stage = nil
     }
@@ -44,18 +42,8 @@ final class ProgressLine {
     /// showed on a terminal, else as a line if the log got none in the last 10 seconds.
     func update(_ detail: String) {
         guard !quiet, let stage else { return }
-        let line = "creditwatch: \(stage.name): \(detail)"
-        if terminal {
-            printError("\r\u{1B}[K" + line, terminator: "")
-            updated = true
-        } else if lastLogged.map({ clock.now - $0 >= ProgressLine.logInterval }) ?? true {
-            printError(line)
-            lastLogged = clock.now
-        }
+        self.detail.show("creditwatch: \(stage.name): \(detail)", at: clock.now)
     }
-
-    /// The least time between two lines of how far a stage is, in a log.
-    static let logInterval = Duration.seconds(10)
 
     /// Runs `work` (a read through `files` of about `total` bytes) while showing, once a
     /// second after the first, how far it is: in place on a terminal, else a line every
@@ -88,38 +76,30 @@ private final class ReadWatch: Sendable {
     private let files: CountedFiles
     private let total: Int
     private let stage: String
-    private let terminal: Bool
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
-    /// Whether a line is on the terminal, and when the last line was printed.
-    private let printed: Mutex<(onTerminal: Bool, at: ContinuousClock.Instant)>
+    /// Where the lines go (the timer's thread ticks, the caller's clears); its first
+    /// line in a log comes 10 seconds after the start.
+    private let detail: Mutex<DetailLine>
 
     init(files: CountedFiles, total: Int, stage: String, terminal: Bool) {
         self.files = files
         self.total = total
         self.stage = stage
-        self.terminal = terminal
         start = clock.now
-        printed = Mutex((false, start))
+        detail = Mutex(DetailLine(terminal: terminal, lastLogged: start))
     }
 
     /// Prints how far the read is: in place on a terminal, else every 10 seconds.
     func tick() {
         let now = clock.now
-        printed.withLock { printed in
-            guard terminal || now - printed.at >= ProgressLine.logInterval else { return }
-            let line = Self.line(stage, read: files.bytesRead.load(ordering: .relaxed), of: total, seconds: (now - start).seconds)
-            if terminal { printError("\r\u{1B}[K" + line, terminator: "") } else { printError(line) }
-            printed = (terminal, now)
-        }
+        let line = Self.line(stage, read: files.bytesRead.load(ordering: .relaxed), of: total, seconds: (now - start).seconds)
+        detail.withLock { $0.show(line, at: now) }
     }
 
     /// Clears the line a terminal shows.
     func clear() {
-        printed.withLock { printed in
-            if printed.onTerminal { printError("\r\u{1B}[K", terminator: "") }
-            printed.onTerminal = false
-        }
+        detail.withLock { $0.clear() }
     }
 
     /// `creditwatch: loading X: 45% of 1430 MB (120 MB/s)`.
@@ -127,5 +107,43 @@ private final class ReadWatch: Sendable {
         let percent = min(100, read * 100 / max(total, 1))
         let rate = seconds > 0 ? Double(read) / 1e6 / seconds : 0
         return "creditwatch: \(stage): \(percent)% of \(Int((Double(total) / 1e6).rounded())) MB (\(Int(rate.rounded())) MB/s)"
+    }
+}
+
+/// The rule for lines saying how far a stage is, which `ProgressLine.update` and a
+/// watched read's ticks share: in place on a terminal (cleared before the next plain
+/// line), else a plain line at most every `logInterval`, so a batch job's log keeps a
+/// trace of long work without a line per second.
+struct DetailLine: Sendable {
+    /// The least time between two lines in a log.
+    static let logInterval = Duration.seconds(10)
+
+    let terminal: Bool
+    /// When a log last got a line (nil: never, so the first is printed at once).
+    var lastLogged: ContinuousClock.Instant?
+    /// Whether a line is on the terminal, to be cleared before the next plain line.
+    private var onTerminal = false
+
+    init(terminal: Bool, lastLogged: ContinuousClock.Instant?) {
+        self.terminal = terminal
+        self.lastLogged = lastLogged
+    }
+
+    /// Shows `line` at `now`: in place on a terminal, in a log only if the last line is
+    /// `logInterval` old.
+    mutating func show(_ line: String, at now: ContinuousClock.Instant) {
+        if terminal {
+            printError("\r\u{1B}[K" + line, terminator: "")
+            onTerminal = true
+        } else if lastLogged.map({ now - $0 >= Self.logInterval }) ?? true {
+            printError(line)
+            lastLogged = now
+        }
+    }
+
+    /// Clears the line a terminal shows.
+    mutating func clear() {
+        if onTerminal { printError("\r\u{1B}[K", terminator: "") }
+        onTerminal = false
     }
 }

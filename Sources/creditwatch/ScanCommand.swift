@@ -53,14 +53,14 @@ struct ScanCommand: ParsableCommand {
         let exportDirectory = input.exportDirectory, threads = input.threads
         let progress = ProgressLine(quiet: quiet)
         let startedAt = Int64(Date().timeIntervalSince1970)
-        try ExportArguments.requireFolder(exportDirectory)
+        let folder = try input.folder()
         if let problem = Self.problem(writing: store) { throw CommandFailure.store("--store \(store): \(problem)") }
         if let report, let problem = Self.problem(writing: report) { throw CommandFailure.input("--report \(report): \(problem)") }
         let settings = try loadConfig(config)
-        let truth = labels ? try LabelComparison.labels(in: exportDirectory) : nil
+        let truth = labels ? try LabelComparison.labels(in: folder) : nil
 
         progress.begin("loading \(exportDirectory)")
-        let loaded = try input.load(progress: progress)
+        let loaded = try ExportArguments.load(folder, threads: threads, progress: progress)
         let fingerprint: String
         do {
             fingerprint = try ExportFingerprint.of(exportDirectory, threads: threads)

@@ -89,6 +89,14 @@ import Testing
                 #expect(pairs.pairCommon[index] == UInt32(common))
                 #expect(abs(pairs.pairExpected[index] - expected) <= 1e-9 * expected)
                 #expect(abs(pairs.pairSurprise[index] - surprise) <= 1e-6 * max(1, surprise))
+                for degree in 3...maximumShops {
+                    let keen = reviewedShops.values.filter {
+                        $0.count >= degree && $0.count <= maximumShops && $0.contains(a) && $0.contains(b)
+                    }.count
+                    let (common, expectedKeen) = pairs.keenCommon(index, degree: UInt32(degree))
+                    #expect(common == keen, "pair \(a) \(b) degree \(degree), seed \(seed)")
+                    #expect(abs(expectedKeen - expectedCommon(a, b, degree: degree)) <= 1e-9 * max(1, expectedKeen))
+                }
             }
         }
         for shop in 0..<accountCount {

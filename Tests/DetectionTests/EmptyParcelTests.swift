@@ -140,13 +140,35 @@ import Testing
         #expect(conclusive.values[1] == 0 && conclusive.values[2] > 0)
     }
 
+    /// Shop 2's examples are its first `sampleLimit` distinct tracking numbers among its
+    /// orders on empty-looking waybills, in order: every sixth of its orders ships on the
+    /// number of the empty parcel before it, so its first 20 such orders name only 14.
+    @Test func examplesAreTheFirstDistinctWaybills() {
+        let export = Self.market()
+        let (output, _) = Self.listedForEmptyParcels(export, threads: 1)
+        let share = output.signals.first { $0.definition.name == "shop_empty_waybill_share" }!
+        var waybillOf: [UInt32: UInt32] = [:]
+        for row in 0..<export.logistics.count { waybillOf[export.logistics.order[row]] = export.logistics.waybill[row] }
+        var expected: [String] = []
+        for order in 0..<export.orders.count where export.orders.shop[order] == 2 && (order - 120) % 2 == 0 {
+            let name = export.dictionaries.waybills.string(waybillOf[UInt32(order)]!)
+            if !expected.contains(name) { expected.append(name) }
+        }
+        #expect(expected.count > SignalColumn.sampleLimit)
+        #expect(share.samples[2]?.map(\.id) == Array(expected.prefix(SignalColumn.sampleLimit)))
+        #expect(share.samples[2]?.allSatisfy { $0.kind == .waybill } == true)
+    }
+
     /// A waybill counts against its outlet with a conclusive tell on a client shop's order.
     @Test func clientWaybillsNeedAConclusiveTellAndAClient() {
         let tells: [ParcelTells] = [.copiedTrace, .reusedNumber, [.weightless, .wentNowhere], .copiedTrace, .pickupBeforePayment, []]
         let shops: [UInt32] = [2, 2, 2, 0, IdDictionary.absent, 2]
         let marked = EmptyParcelDetector.conclusiveForClients(tells, shopOfWaybill: shops, clientShop: [false, false, true])
         #expect(marked == [true, true, false, false, false, false])
-        #expect(EmptyParcelDetector.counts(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], entityCount: 2) == [1, 1])
+        #expect(TellCounts.marked(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], waybillOf: nil, entityCount: 2) == [1, 1])
+        // Rows shipping on waybills of their own (absent: none): waybill 0 ships two.
+        let shipping: [UInt32] = [0, 0, 1, IdDictionary.absent, 4, 2]
+        #expect(TellCounts.marked(marked, entityOf: [1, 0, 0, 1, 0, 1], waybillOf: shipping, entityCount: 2) == [2, 1])
     }
 
     @Test func sameAnswerForAnyThreadCount() {

@@ -730,7 +730,9 @@ struct RandomRatings {
     @Test(arguments: 0..<30) func refundComplaintsMatchReference(seed: Int) {
         let data = RandomRatings(seed: seed)
         let orders = data.orders, ratings = data.ratings, low = data.low
-        let refunds = RaterOrderDetector.refundComplaints(ratings, orders: orders, low: low)
+        let backing = RatingFacts.backing(
+            ratings: ratings, orders: orders, shopCount: data.accounts, trivialQuantile: 0.2, minimumShopOrders: 5, threads: 1)
+        let refunds = RaterOrderDetector.refundComplaints(ratings, orders: orders, low: low, backing: backing)
         let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
         for row in 0..<ratings.count {
             let order = ratings.order[row]

@@ -42,6 +42,7 @@ import Testing
             ParcelOrigins(
                 starts: ParcelOriginsTests.starts(logistics, waybillCount: shopOfWaybill.count),
                 shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill, outletOf: outletOf, shopCount: 20, outletCount: 10,
+                buyerCount: 20_000, placeCount: 200,
                 rules: .init(
                     minimumWaybills: 5, clientWaybills: 3, minimumClients: minimumClients, remoteShare: 0.5,
                     linkBuyers: linkBuyers, linkShare: 0.2))
@@ -275,7 +276,8 @@ import Testing
     static func origins(_ world: Waybills, _ rules: ParcelOrigins.Rules) -> ParcelOrigins {
         ParcelOrigins(
             starts: Self.starts(world.logistics, waybillCount: world.shopOfWaybill.count), shopOfWaybill: world.shopOfWaybill,
-            buyerOfWaybill: world.buyerOfWaybill, outletOf: world.outletOf, shopCount: 6, outletCount: 5, rules: rules)
+            buyerOfWaybill: world.buyerOfWaybill, outletOf: world.outletOf, shopCount: 6, outletCount: 5, buyerCount: 64,
+            placeCount: 128, rules: rules)
     }
 
     @Test(arguments: 0..<40) func originsMatchReference(seed: Int) {

@@ -1,3 +1,4 @@
+import Columnar
 import Detection
 import Foundation
 import OrdersFixture
@@ -49,17 +50,11 @@ for block in injected {
 let tensor = Tensor3(sizes: sizes, cells: cells, mass: [Double](repeating: 1, count: cells.count))
 let finder = DenseBlockFinder(density: .suspiciousness, maximumBlocks: injected.count, minimumSides: [5, 2, 1])
 
-/// CPU seconds the calling thread has used.
-func threadCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
 let clock = ContinuousClock()
 let start = clock.now
-let cpuStart = threadCPUSeconds()
+let cpuStart = CPUTime.thread
 let blocks = finder.blocks(in: tensor)
-let cpu = threadCPUSeconds() - cpuStart
+let cpu = CPUTime.thread - cpuStart
 let elapsed = (clock.now - start).seconds
 
 var foundKeys = Set<UInt64>()

@@ -1,7 +1,4 @@
 import Columnar
-#if canImport(Glibc)
-import Glibc
-#endif
 import Detection
 import OrdersFixture
 
@@ -93,13 +90,6 @@ let waybillByWaybill = syntheticExport(events: events, seed: 42)
 let detector = EmptyParcelDetector()
 let config = DetectionConfig(detectors: [detector])
 let clock = ContinuousClock()
-/// CPU seconds this process has used on all its threads (wall-clock time is meaningless
-/// on a shared machine; CPU time per event is the per-core cost).
-func processSeconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}
 /// A digest of every signal value and evidence sample: equal digests for both row orders
 /// and every thread count show the results are the same.
 func outputFingerprint(_ output: DetectorOutput) -> UInt64 {
@@ -122,12 +112,12 @@ for (key, rows, export) in rowOrders where orders.isEmpty || orders.contains(key
         var best = Double.infinity, bestCPU = Double.infinity
         var fingerprint: UInt64 = 0
         for _ in 0..<3 {
-            let start = clock.now, startCPU = processSeconds()
+            let start = clock.now, startCPU = CPUTime.process
             let output = detector.measure(export, config: config, threads: threads)
             precondition(output.signals.count == detector.signals.count)
             fingerprint = outputFingerprint(output)
             best = min(best, (clock.now - start).seconds)
-            bestCPU = min(bestCPU, processSeconds() - startCPU)
+            bestCPU = min(bestCPU, CPUTime.process - startCPU)
         }
         let events = Double(export.logistics.count)
         print("empty parcels: \(export.logistics.count) scan events \(rows), \(threads) thread(s): best of 3 \(rounded(best, 1000)) s wall, "

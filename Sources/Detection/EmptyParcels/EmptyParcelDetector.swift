@@ -147,7 +147,8 @@ public struct EmptyParcelDetector: Detector {
             share: config["empty_parcels.counter_share"], otherShare: config["empty_parcels.counter_other_share"])
         let origins = ParcelOrigins(
             starts: traced.starts, shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill, outletOf: outletOf,
-            shopCount: accountCount, outletCount: outletCount,
+            shopCount: accountCount, outletCount: outletCount, buyerCount: accountCount,
+            placeCount: export.dictionaries.locations.count,
             rules: .init(
                 minimumWaybills: minimumWaybills, clientWaybills: Int(config["empty_parcels.origin_client_waybills"]),
                 minimumClients: Int(config["empty_parcels.origin_min_clients"]),
@@ -211,20 +212,23 @@ public struct EmptyParcelDetector: Detector {
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
             outletColumn("courier_remote_clients", origins.remoteClients) { origins.remoteStart[$0] },
             outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
-            outletColumn("courier_client_empty_waybills", Self.counts(clientWaybill, entityOf: outletOf, entityCount: outletCount)) {
-                clientWaybill[$0]
-            },
+            outletColumn(
+                "courier_client_empty_waybills",
+                TellCounts.marked(clientWaybill, entityOf: outletOf, waybillOf: nil, entityCount: outletCount).map(Double.init)
+            ) { clientWaybill[$0] },
             outletColumn("courier_empty_shop_concentration", concentration) { empty[$0] },
         ])
     }
 
     /// A signal column whose samples are the tracking numbers behind each firing entity:
-    /// those of the first flagged rows of the entity, in row order, each named once (orders
-    /// shipped together, or on a copied tracking number, share one). Nothing is walked when no
-    /// entity fires; otherwise one pass notes the rows kept (at most
-    /// `SignalColumn.sampleLimit` per entity), and names are looked up and sample lists
-    /// built, each at its final size, for those rows only: when most entities fire (small
-    /// shops), per-sample hashing and list growth cost more than the detector.
+    /// the first `SignalColumn.sampleLimit` distinct ones of its flagged rows, in row
+    /// order (orders shipped together, or on a copied tracking number, share one and are
+    /// named once). Nothing is walked when no entity fires; otherwise one pass keeps, per
+    /// firing entity, its waybills so far as a chain through the kept list (a repeat is
+    /// found by walking at most `sampleLimit` links), and names are looked up and sample
+    /// lists built, each at its final size, for the kept waybills only: when most
+    /// entities fire (small shops), per-sample hashing and list growth cost more than the
+    /// detector.
     private func column(
         _ name: String, _ config: DetectionConfig, _ values: [Double], entityOf: [UInt32], flagged: (Int) -> Bool, waybillOf: (Int) -> UInt32, names: IdDictionary
     ) -> SignalColumn {
@@ -232,22 +236,32 @@ public struct EmptyParcelDetector: Detector {
         let firing = values.map { $0 >= definition.threshold }
         let firingCount = firing.reduce(0) { $0 + ($1 ? 1 : 0) }
         guard firingCount > 0 else { return SignalColumn(definition: definition, values: values, samples: [:]) }
+        let none = UInt32.max
+        // Per entity its kept count and its latest kept waybill's place in `kept`; per
+        // kept waybill the place of the entity's one before it.
         var found = [UInt8](repeating: 0, count: values.count)
-        var kept: [UInt32] = []
+        var latest = [UInt32](repeating: none, count: values.count)
+        var kept: [UInt32] = [], earlier: [UInt32] = []
         for row in entityOf.indices {
             let entity = Int(entityOf[row])
             guard entity < firing.count, firing[entity], Int(found[entity]) < SignalColumn.sampleLimit, flagged(row) else { continue }
+            let waybill = waybillOf(row)
+            var link = latest[entity]
+            while link != none && kept[Int(link)] != waybill { link = earlier[Int(link)] }
+            guard link == none else { continue }
             found[entity] += 1
-            kept.append(UInt32(row))
+            earlier.append(latest[entity])
+            latest[entity] = UInt32(kept.count)
+            kept.append(waybill)
         }
-        let keptOf = EntityGroups(keys: kept.map { entityOf[Int($0)] }, entityCount: values.count)
         var samples: [UInt32: [EvidenceSample]] = [:]
         samples.reserveCapacity(firingCount)
         for entity in firing.indices where firing[entity] {
-            var waybills: [UInt32] = []
-            for row in keptOf.rows(of: entity) {
-                let waybill = waybillOf(Int(kept[Int(row)]))
-                if !waybills.contains(waybill) { waybills.append(waybill) }
+            var waybills = [UInt32](repeating: 0, count: Int(found[entity]))
+            var link = latest[entity]
+            for slot in waybills.indices.reversed() {
+                waybills[slot] = kept[Int(link)]
+                link = earlier[Int(link)]
             }
             samples[UInt32(entity)] = waybills.map { EvidenceSample(.waybill, names.string($0)) }
         }
@@ -262,13 +276,6 @@ public struct EmptyParcelDetector: Detector {
         zip(tells, shopOfWaybill).map { tells, shop in
             !tells.isDisjoint(with: .conclusive) && Int(shop) < clientShop.count && clientShop[Int(shop)]
         }
-    }
-
-    /// Per entity below `entityCount`, how many rows of `entityOf` are `marked`.
-    static func counts(_ marked: [Bool], entityOf: [UInt32], entityCount: Int) -> [Double] {
-        var counts = [Double](repeating: 0, count: entityCount)
-        for (row, entity) in entityOf.enumerated() where marked[row] && Int(entity) < entityCount { counts[Int(entity)] += 1 }
-        return counts
     }
 
     /// Per outlet with at least `minimumEmpty` empty-looking waybills, the share of them
@@ -351,6 +358,18 @@ struct TellCounts {
         reusedNumber = column(3)
         self.weightless = column(4)
         self.conclusive = column(5)
+    }
+
+    /// Per entity below `entityCount`, how many rows of `entityOf` ship on a `marked`
+    /// waybill: row `r` on waybill `waybillOf[r]` (absent: none), or on waybill `r` when
+    /// `waybillOf` is nil. The count of one tell that `init` does not keep.
+    static func marked(_ marked: [Bool], entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int) -> [UInt32] {
+        var counts = [UInt32](repeating: 0, count: entityCount)
+        for (row, entity) in entityOf.enumerated() where Int(entity) < entityCount {
+            let waybill = waybillOf.map { Int($0[row]) } ?? row
+            if waybill < marked.count && marked[waybill] { counts[Int(entity)] &+= 1 }
+        }
+        return counts
     }
 
     /// Per entity, `hits` over `totals`; `.nan` below `minimumRows` total rows.

@@ -45,14 +45,16 @@ struct ParcelOrigins {
 
     /// Judges every waybill by where its parcel starts (`starts`, from the trajectory
     /// pass); `shopOfWaybill`, `buyerOfWaybill` and `outletOf` name each waybill's shop,
-    /// buyer and issuing outlet (absent: none).
+    /// buyer and issuing outlet (absent: none). The counts bound the ids (the export's
+    /// dictionaries give them, so no pass looks for the largest): shops, outlets and
+    /// buyers at or above theirs are left out, and every place id must be below
+    /// `placeCount`.
     init(
         starts: [ParcelStart], shopOfWaybill: [UInt32], buyerOfWaybill: [UInt32], outletOf: [UInt32],
-        shopCount: Int, outletCount: Int, rules: Rules
+        shopCount: Int, outletCount: Int, buyerCount: Int, placeCount places: Int, rules: Rules
     ) {
         let absent = IdDictionary.absent, waybillCount = starts.count
-        let places = Self.placeCount(starts)
-        let area = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, rules: rules)
+        let area = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, buyerCount: buyerCount, rules: rules)
         // Each shop's judged waybills (a located start place with an area) in group order,
         // with their start place and outlet.
         let judged = min(waybillCount, shopOfWaybill.count)
@@ -166,25 +168,11 @@ struct ParcelOrigins {
         return (away, clients, remote)
     }
 
-    /// One more than the largest place id in `starts` (dense per-place arrays' size).
-    static func placeCount(_ starts: [ParcelStart]) -> Int {
-        // An absent id wraps to 0 and counts for nothing.
-        var places: UInt32 = 0
-        for start in starts {
-            places = max(places, start.place &+ 1, start.firstHub &+ 1, start.lastHub &+ 1)
-        }
-        return Int(places)
-    }
-
     /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
     /// (`waybillOf`, absent: none) that starts remote (none without a remote clientele).
     func remoteStarts(entityOf: [UInt32], waybillOf: [UInt32], entityCount: Int) -> [UInt32] {
-        var hits = [UInt32](repeating: 0, count: entityCount)
-        guard remoteClients.contains(where: { $0 > 0 }) else { return hits }
-        for (entity, waybill) in zip(entityOf, waybillOf) where Int(entity) < entityCount && Int(waybill) < remoteStart.count {
-            hits[Int(entity)] &+= remoteStart[Int(waybill)] ? 1 : 0
-        }
-        return hits
+        guard remoteClients.contains(where: { $0 > 0 }) else { return [UInt32](repeating: 0, count: entityCount) }
+        return TellCounts.marked(remoteStart, entityOf: entityOf, waybillOf: waybillOf, entityCount: entityCount)
     }
 
     /// One shop's start places `places` (`waybills[p]` of its waybills start at place `p`):
@@ -227,19 +215,20 @@ struct ParcelOrigins {
     /// parcels from any carrier pass that carrier's hub there last. Two hubs are joined
     /// when at least `Rules.linkBuyers` buyers, and `Rules.linkShare` of the buyers of the
     /// less used one, receive parcels through both; a buyer receiving through more than
-    /// `maximumBuyerHubs` hubs (several addresses, a reseller) joins none.
-    static func areas(_ starts: [ParcelStart], places: Int, buyerOfWaybill: [UInt32], rules: Rules) -> [UInt32] {
+    /// `maximumBuyerHubs` hubs (several addresses, a reseller) joins none. Buyer ids are
+    /// below `buyerCount`, place ids below `places`.
+    static func areas(
+        _ starts: [ParcelStart], places: Int, buyerOfWaybill: [UInt32], buyerCount: Int, rules: Rules
+    ) -> [UInt32] {
         let absent = IdDictionary.absent
         let hubs = originHubs(starts, places: places)
         // Each buyer's last hubs, by counting sort; per buyer its hubs once each (`seenBy`
         // marks a hub with the last buyer counted there).
         let rows = min(starts.count, buyerOfWaybill.count)
-        var buyerCount: UInt32 = 0
-        for buyer in buyerOfWaybill[..<rows] { buyerCount = max(buyerCount, buyer &+ 1) }  // absent wraps to 0
         let buyers = starts.withUnsafeBufferPointer { starts in
             buyerOfWaybill.withUnsafeBufferPointer { buyerOf in
                 ValueGroups(
-                    rows: rows, groups: Int(buyerCount), key: { starts[$0].lastHub == absent ? absent : buyerOf[$0] },
+                    rows: rows, groups: buyerCount, key: { starts[$0].lastHub == absent ? absent : buyerOf[$0] },
                     value: { starts[$0].lastHub })
             }
         }
@@ -247,7 +236,7 @@ struct ParcelOrigins {
         var seenBy = [UInt32](repeating: absent, count: places)
         var pairFirst: [UInt32] = [], pairSecond: [UInt32] = []
         var received: [UInt32] = []
-        for buyer in 0..<Int(buyerCount) where buyers.offsets[buyer] < buyers.offsets[buyer + 1] {
+        for buyer in 0..<buyerCount where buyers.offsets[buyer] < buyers.offsets[buyer + 1] {
             received.removeAll(keepingCapacity: true)
             for hub in buyers.values(of: buyer) {
                 if seenBy[Int(hub)] != UInt32(buyer) {

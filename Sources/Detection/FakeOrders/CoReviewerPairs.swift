@@ -94,7 +94,7 @@ struct CoReviewerPairs {
     /// more than `maximumShops` reviewed shops counts in the null model but adds no
     /// pairs (its pairs are quadratic in number and say little).
     init(reviewerShops: [UInt64], region: [UInt32], accountCount: Int, maximumShops: Int) {
-        var keys: [UInt64] = []
+        var pairs: [UInt128] = []
         var shopRegions: [UInt64] = []
         var degrees = [UInt32](repeating: 0, count: accountCount)
         var regionDegrees: [UInt32: [UInt32]] = [:]
@@ -106,19 +106,17 @@ struct CoReviewerPairs {
             guard k >= 2 && k <= maximumShops else { return }
             for first in 0..<(k - 1) {
                 for second in (first + 1)..<k {
-                    keys.append(UInt64(shops[first]) << 32 | UInt64(shops[second]))
+                    pairs.append(UInt128(UInt64(shops[first]) << 32 | UInt64(shops[second])) << 32 | UInt128(k))
                 }
             }
         }
         reviewerDegree = degrees
         keenWeights = regionDegrees.mapValues(KeenWeights.init)
-        (pairKeys, pairCommon) = Self.runs(keys, minimum: 2)
+        (pairKeys, pairCommon, commonDegrees, commonStart) = Self.pairRuns(pairs)
         (regionKeys, regionReviewers) = Self.runs(shopRegions, minimum: 1)
         pairExpected = pairKeys.map { [regionKeys, regionReviewers, keenWeights] key in
             Self.expected(key, degree: 2, regionKeys: regionKeys, regionReviewers: regionReviewers, keenWeights: keenWeights)
         }
-        (commonDegrees, commonStart) = Self.commonDegrees(
-            reviewerShops, pairKeys: pairKeys, maximumShops: maximumShops)
         pairSurprise = zip(pairCommon, pairExpected).map { Self.poissonSurprise(count: Int($0), mean: $1) }
         shopSurprise = [Double](repeating: 0, count: accountCount)
         shopPartner = [UInt32](repeating: .max, count: accountCount)
@@ -171,28 +169,30 @@ struct CoReviewerPairs {
         return (common, expected(pairKeys[index], degree: degree))
     }
 
-    /// Per pair of `pairKeys`, its common reviewers' degrees ascending, concatenated, and
-    /// where each pair's run starts (one more entry than pairs).
-    static func commonDegrees(
-        _ reviewerShops: [UInt64], pairKeys: [UInt64], maximumShops: Int
-    ) -> (degrees: [UInt32], start: [Int]) {
-        var entries: [UInt64] = []
-        forEachBuyer(reviewerShops) { shops in
-            let k = shops.count
-            guard k >= 2 && k <= maximumShops else { return }
-            for first in 0..<(k - 1) {
-                for second in (first + 1)..<k {
-                    guard let index = position(of: UInt64(shops[first]) << 32 | UInt64(shops[second]), in: pairKeys)
-                    else { continue }
-                    entries.append(UInt64(index) << 32 | UInt64(k))
-                }
+    /// The pairs with two or more common reviewers, from one entry per reviewer and pair
+    /// of its shops (`key << 32 | k`, the pair's key and the reviewer's degree): their keys
+    /// ascending, common reviewers, and those reviewers' degrees ascending, concatenated,
+    /// with where each pair's run starts (one more entry than pairs). One sort orders the
+    /// entries by pair and, within a pair, by degree.
+    static func pairRuns(_ entries: [UInt128])
+        -> (keys: [UInt64], common: [UInt32], degrees: [UInt32], start: [Int])
+    {
+        let entries = entries.sorted()
+        var keys: [UInt64] = [], common: [UInt32] = [], degrees: [UInt32] = [], start = [0]
+        var first = 0
+        while first < entries.count {
+            let key = UInt64(truncatingIfNeeded: entries[first] >> 32)
+            var end = first + 1
+            while end < entries.count && UInt64(truncatingIfNeeded: entries[end] >> 32) == key { end += 1 }
+            if end - first >= 2 {
+                keys.append(key)
+                common.append(UInt32(end - first))
+                for entry in entries[first..<end] { degrees.append(UInt32(truncatingIfNeeded: entry)) }
+                start.append(degrees.count)
             }
+            first = end
         }
-        entries.sort()
-        var start = [Int](repeating: 0, count: pairKeys.count + 1)
-        for entry in entries { start[Int(entry >> 32) + 1] += 1 }
-        for index in pairKeys.indices { start[index + 1] += start[index] }
-        return (entries.map { UInt32($0 & 0xFFFF_FFFF) }, start)
+        return (keys, common, degrees, start)
     }
 
     /// The distinct values of `keys`, ascending, that occur at least `minimum` times,

@@ -99,7 +99,7 @@ public struct RaterOrderDetector: Detector {
                 signal("rater_shared_identity_low_share", config),
                 values: RowKernels.share(groups: facts.lowByRater) { shared[$0] }, flagged: { shared[$0] }, export: export))
 
-        let refunds = Self.refundComplaints(ratings, orders: export.orders, low: facts.low)
+        let refunds = Self.refundComplaints(ratings, orders: export.orders, low: facts.low, backing: backing)
         let refundSurprise = Self.refundComplaintSurprise(
             orders: export.orders, complained: refunds.order, accountCount: facts.lowByRater.entityCount,
             priorOrders: config["malicious_ratings.refund_prior_orders"])
@@ -112,15 +112,16 @@ public struct RaterOrderDetector: Detector {
     }
 
     /// Per rating, whether it is a low rating of the rater's own order at the rated shop
+    /// (`backing` not `.none`: a refunded order is not cancelled, so that is all it asks)
     /// that ended refunded; per order, whether such a rating is on it.
-    static func refundComplaints(_ ratings: RatingsTable, orders: OrdersTable, low: [Bool]) -> (rating: [Bool], order: [Bool]) {
+    static func refundComplaints(_ ratings: RatingsTable, orders: OrdersTable, low: [Bool], backing: [RatingBacking])
+        -> (rating: [Bool], order: [Bool])
+    {
         var order = [Bool](repeating: false, count: orders.count)
         let refunded = OrderStatus.refunded.rawValue
         let rating = (0..<ratings.count).map { row -> Bool in
             let index = Int(ratings.order[row])
-            guard low[row], ratings.order[row] != IdDictionary.absent, orders.status[index] == refunded,
-                orders.buyer[index] == ratings.buyer[row], orders.shop[index] == ratings.shop[row]
-            else { return false }
+            guard low[row], backing[row] != .none, orders.status[index] == refunded else { return false }
             order[index] = true
             return true
         }

@@ -278,6 +278,8 @@ public struct RatingBurstDetector: Detector {
     /// a member with one complaint, outside the attack's burst, still carries the crew's
     /// link. A customer of the victim who also likes the sponsor praises it too, but
     /// rarely alone: the signal weighs like an unbacked rating, short of key scrutiny.
+    /// "Its own order" is checked here by hand, not read off `RatingFacts.backing`, which
+    /// also leaves out cancelled orders: praise on a cancelled order still links a crew.
     static func sponsorLinked(
         ties: [Sponsors.Tie], ratings: RatingsTable, orders: OrdersTable, low: [Bool], praiseStars: UInt8
     ) -> [Bool] {
