@@ -176,6 +176,54 @@ struct RatingFacts: Sendable {
         return quantiles.indices.map { index in perGroup.map { $0[index] } }
     }
 
+    /// Per shop, the typical parcel weight of its catalogue in grams: the median over its
+    /// distinct items of each item's median parcel weight (each order's parcel as weighed
+    /// at pickup, else its first weighed scan: a weight declared when the waybill is
+    /// created is often rounded); `.nan` for a shop with no weighed parcel. What a shop sells shows in
+    /// what its parcels weigh (documents, cosmetics, books, furniture), and the median over
+    /// items, not orders, lets no best-seller or bulk order stand for the whole catalogue.
+    static func catalogueGrams(_ export: Export, threads: Int) -> [Double] {
+        let orders = export.orders, logistics = export.logistics
+        let shopCount = export.dictionaries.accounts.count
+        var grams = [Int64](repeating: -1, count: orders.count)
+        var atPickup = [Bool](repeating: false, count: orders.count)
+        let pickup = ScanEvent.pickup.rawValue
+        for row in 0..<logistics.count where logistics.order[row] != IdDictionary.absent {
+            let order = Int(logistics.order[row]), weight = logistics.weightGrams[row]
+            guard weight != Missing.count, weight > 0, !atPickup[order] else { continue }
+            if grams[order] < 0 || logistics.event[row] == pickup { grams[order] = Int64(weight) }
+            atPickup[order] = logistics.event[row] == pickup
+        }
+        let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
+        let weighed = (0..<orders.count).map { grams[$0] >= 0 && orders.item[$0] != IdDictionary.absent }
+        let itemGrams = medians(
+            of: grams, keys: orders.item, count: itemCount, where: weighed, threads: threads)
+        var itemShop = [UInt32](repeating: IdDictionary.absent, count: itemCount)
+        for row in 0..<orders.count where weighed[row] { itemShop[Int(orders.item[row])] = orders.shop[row] }
+        let shopGrams = medians(
+            of: itemGrams.map { $0.isNaN ? -1 : Int64($0) }, keys: itemShop, count: shopCount,
+            where: itemGrams.map { !$0.isNaN }, threads: threads)
+        return shopGrams
+    }
+
+    /// Per group of `keys` (`count` groups), the median (nearest rank below) of `values` on
+    /// the rows where `included` holds; `.nan` for a group with none.
+    static func medians(of values: [Int64], keys: [UInt32], count: Int, where included: [Bool], threads: Int) -> [Double] {
+        let groups = EntityGroups(
+            keys: (0..<keys.count).map { included[$0] ? keys[$0] : IdDictionary.absent }, entityCount: count)
+        return ParallelRows.map(count: count, threads: threads) { range -> [Double] in
+            var picked: [Double] = []
+            return range.map { group in
+                let rows = groups.rows(of: group)
+                guard !rows.isEmpty else { return .nan }
+                picked.removeAll(keepingCapacity: true)
+                for row in rows { picked.append(Double(values[Int(row)])) }
+                let rank = (rows.count - 1) / 2
+                return picked.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) }
+            }
+        }.flatMap { $0 }
+    }
+
     /// Per order row, when its parcel arrived: the earliest `delivery` or `signed` scan,
     /// `Missing.time` when no such scan is in the export.
     static func arrivals(logistics: LogisticsTable, orderCount: Int) -> [Int64] {
