@@ -398,9 +398,10 @@ struct RandomRatings {
     /// shop 2, which sells 2 kg parcels. Other buyers (11..29) buy at shop 3. Shop 2 is
     /// tied while the market is unknown, but not once its parcels say it sells something
     /// else; it is tied again when it sells what the victim sells (470 g), and when a
-    /// seventh attacker (10) buys at shop 2 alone.
+    /// seventh attacker (10) buys at shop 2 alone. When all six buy at both clients, the
+    /// nearer the victim's market is tied, and both when they sell alike.
     @Test func aStudiosOtherClientIsNoSponsor() {
-        func market(ownAttacker: Bool) -> (OrdersTable, RatingsTable, Attack: RatingBurstDetector.Attack) {
+        func market(ownAttacker: Bool, allAtBoth: Bool) -> (OrdersTable, RatingsTable, Attack: RatingBurstDetector.Attack) {
             var orders = OrdersTable(), ratings = RatingsTable()
             func praise(_ buyer: Int, _ shop: Int) {
                 Self.appendOrder(&orders, buyer: buyer, shop: shop)
@@ -410,14 +411,14 @@ struct RandomRatings {
                 ratings.stars.append(5)
             }
             for attacker in 4...9 { praise(attacker, 1) }
-            for attacker in 4...7 { praise(attacker, 2) }
+            for attacker in allAtBoth ? 4...9 : 4...7 { praise(attacker, 2) }
             if ownAttacker { praise(10, 2) }
             for buyer in 11..<30 { Self.appendOrder(&orders, buyer: buyer, shop: 3) }
             let raters = ownAttacker ? Array(4...10) : Array(4...9)
             return (orders, ratings, RatingBurstDetector.Attack(victim: 0, ratings: [], raters: raters.map(UInt32.init)))
         }
-        func tied(ownAttacker: Bool = false, grams: [Double]) -> [UInt32] {
-            let (orders, ratings, attack) = market(ownAttacker: ownAttacker)
+        func tied(ownAttacker: Bool = false, allAtBoth: Bool = false, grams: [Double]) -> [UInt32] {
+            let (orders, ratings, attack) = market(ownAttacker: ownAttacker, allAtBoth: allAtBoth)
             return RatingBurstDetector.sponsors(
                 of: [attack], orders: orders, ratings: ratings, low: ratings.stars.map { $0 <= 2 }, entityCount: 30,
                 minimumAttackers: 3, minimumLift: 2, praiseStars: 4, catalogueGrams: grams
@@ -428,6 +429,9 @@ struct RandomRatings {
         #expect(tied(grams: [480, 500, 470, 300]) == [1, 2])
         #expect(tied(grams: [480, .nan, 2000, 300]) == [1, 2])
         #expect(tied(ownAttacker: true, grams: [480, 500, 2000, 300]) == [1, 2])
+        #expect(tied(allAtBoth: true, grams: [480, 500, 2000, 300]) == [1])
+        #expect(tied(allAtBoth: true, grams: [480, 2000, 500, 300]) == [2])
+        #expect(tied(allAtBoth: true, grams: [480, 500, 500, 300]) == [1, 2])
     }
 
     /// `isSubset` against a plain set test, on random ascending arrays.

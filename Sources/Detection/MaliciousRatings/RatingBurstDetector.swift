@@ -340,8 +340,9 @@ public struct RatingBurstDetector: Detector {
     /// victim look like the sponsor of the attack on another.
     ///
     /// A shop is not tied when its attackers' purchases are explained by another shop
-    /// (`explainedElsewhere`): a brushing studio lends some of its accounts to one client's
-    /// attack, and those accounts buy at every client of the studio. `catalogueGrams` (per
+    /// nearer the victim's market (`explainedElsewhere`): a brushing studio lends some of
+    /// its accounts to one client's attack, and those accounts buy at every client of the
+    /// studio. `catalogueGrams` (per
     /// shop, `RatingFacts.catalogueGrams`; empty or `.nan` where unknown) says which of two
     /// shops is nearer the victim's market.
     static func sponsors(
@@ -405,9 +406,10 @@ public struct RatingBurstDetector: Detector {
         return result
     }
 
-    /// Whether the attack's raters who buy at `shop` all buy at another shop where more of
-    /// them buy (`candidates`: per shop, the indices of the attack's raters buying there,
-    /// ascending) that is at least as near the victim's market: the ratio of typical
+    /// Whether the attack's raters who buy at `shop` all buy at another shop
+    /// (`candidates`: per shop, the indices of the attack's raters buying there, ascending)
+    /// where more of them buy and that is at least as near the victim's market, or where
+    /// exactly the same raters buy and that is nearer. The market is the ratio of typical
     /// parcel weights (`catalogueGrams`, a shop's catalogue), taken on a log scale. A
     /// sponsor hires its attack to sink a competitor, one selling what the victim sells;
     /// a brushing studio whose accounts join the attack of one client buys at all its
@@ -427,9 +429,10 @@ public struct RatingBurstDetector: Detector {
         let reach = distance(shop)
         guard !reach.isNaN else { return false }
         return candidates.contains { other, attackers in
-            guard other != shop, attackers.count > own.count else { return false }
+            guard other != shop, attackers.count >= own.count else { return false }
             let otherReach = distance(other)
-            return !otherReach.isNaN && otherReach <= reach && Self.isSubset(own, of: attackers)
+            let nearer = attackers.count > own.count ? otherReach <= reach : otherReach < reach
+            return nearer && Self.isSubset(own, of: attackers)
         }
     }
 
