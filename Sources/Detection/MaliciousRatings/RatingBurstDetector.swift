@@ -342,9 +342,8 @@ public struct RatingBurstDetector: Detector {
     /// A shop is not tied when its attackers' purchases are explained by another shop
     /// nearer the victim's market (`explainedElsewhere`): a brushing studio lends some of
     /// its accounts to one client's attack, and those accounts buy at every client of the
-    /// studio. `catalogueGrams` (per
-    /// shop, `RatingFacts.catalogueGrams`; empty or `.nan` where unknown) says which of two
-    /// shops is nearer the victim's market.
+    /// studio. `catalogueGrams` (per shop, `RatingFacts.catalogueGrams`; empty or `.nan`
+    /// where unknown) says which of two shops is nearer the victim's market.
     static func sponsors(
         of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, low: [Bool], entityCount: Int, minimumAttackers: Int,
         minimumLift: Double, praiseStars: UInt8, catalogueGrams: [Double] = []
