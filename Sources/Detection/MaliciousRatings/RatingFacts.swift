@@ -159,21 +159,29 @@ struct RatingFacts: Sendable {
         of values: [Int64], by keys: [UInt32], count: Int, quantiles: [Double], minimumRows: Int, threads: Int
     ) -> [[Int64]] {
         let groups = EntityGroups(keys: keys, entityCount: count)
-        let perGroup = ParallelRows.map(count: count, threads: threads) { range -> [[Int64]] in
-            var picked: [Double] = []
-            return range.map { group in
+        // Group-major: the quantiles of group g at g * quantiles.count, one array per slice.
+        let byGroup = ParallelRows.map(count: count, threads: threads) { range -> [Int64] in
+            var picked: [Double] = [], found: [Int64] = []
+            found.reserveCapacity(range.count * quantiles.count)
+            for group in range {
                 let rows = groups.rows(of: group)
-                guard rows.count >= max(1, minimumRows) else { return quantiles.map { _ in -1 } }
+                guard rows.count >= max(1, minimumRows) else {
+                    found.append(contentsOf: repeatElement(-1, count: quantiles.count))
+                    continue
+                }
                 // Cents and grams are exact as doubles; selection finds each rank without a sort.
                 picked.removeAll(keepingCapacity: true)
                 for row in rows { picked.append(Double(values[Int(row)])) }
-                return quantiles.map { quantile in
+                for quantile in quantiles {
                     let rank = Int(quantile * Double(rows.count - 1))
-                    return Int64(picked.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) })
+                    found.append(Int64(picked.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) }))
                 }
             }
+            return found
         }.flatMap { $0 }
-        return quantiles.indices.map { index in perGroup.map { $0[index] } }
+        return quantiles.indices.map { index in
+            stride(from: index, to: byGroup.count, by: quantiles.count).map { byGroup[$0] }
+        }
     }
 
     /// Per shop, the typical parcel weight of its catalogue in grams: the median over its
