@@ -392,6 +392,89 @@ struct RandomRatings {
         }
     }
 
+    /// A studio lends six of its accounts (4..9) to the attack on shop 0 ordered by its
+    /// client shop 1, a competitor of the victim (parcels of 500 g against the victim's
+    /// 480 g); the six buy at shop 1 and four of them (4..7) at the studio's other client,
+    /// shop 2, which sells 2 kg parcels. Other buyers (11..29) buy at shop 3. Shop 2 is
+    /// tied while the market is unknown, but not once its parcels say it sells something
+    /// else; it is tied again when it sells what the victim sells (470 g), and when a
+    /// seventh attacker (10) buys at shop 2 alone. When all six buy at both clients, the
+    /// nearer the victim's market is tied, and both when they sell alike.
+    @Test func aStudiosOtherClientIsNoSponsor() {
+        func market(ownAttacker: Bool, allAtBoth: Bool) -> (OrdersTable, RatingsTable, Attack: RatingBurstDetector.Attack) {
+            var orders = OrdersTable(), ratings = RatingsTable()
+            func praise(_ buyer: Int, _ shop: Int) {
+                Self.appendOrder(&orders, buyer: buyer, shop: shop)
+                ratings.order.append(UInt32(orders.count - 1))
+                ratings.buyer.append(UInt32(buyer))
+                ratings.shop.append(UInt32(shop))
+                ratings.stars.append(5)
+            }
+            for attacker in 4...9 { praise(attacker, 1) }
+            for attacker in allAtBoth ? 4...9 : 4...7 { praise(attacker, 2) }
+            if ownAttacker { praise(10, 2) }
+            for buyer in 11..<30 { Self.appendOrder(&orders, buyer: buyer, shop: 3) }
+            let raters = ownAttacker ? Array(4...10) : Array(4...9)
+            return (orders, ratings, RatingBurstDetector.Attack(victim: 0, ratings: [], raters: raters.map(UInt32.init)))
+        }
+        func tied(ownAttacker: Bool = false, allAtBoth: Bool = false, grams: [Double]) -> [UInt32] {
+            let (orders, ratings, attack) = market(ownAttacker: ownAttacker, allAtBoth: allAtBoth)
+            return RatingBurstDetector.sponsors(
+                of: [attack], orders: orders, ratings: ratings, low: ratings.stars.map { $0 <= 2 }, entityCount: 30,
+                minimumAttackers: 3, minimumLift: 2, praiseStars: 4, catalogueGrams: grams
+            ).tied.map(\.sponsor)
+        }
+        #expect(tied(grams: []) == [1, 2])
+        #expect(tied(grams: [480, 500, 2000, 300]) == [1])
+        #expect(tied(grams: [480, 500, 470, 300]) == [1, 2])
+        #expect(tied(grams: [480, .nan, 2000, 300]) == [1, 2])
+        #expect(tied(ownAttacker: true, grams: [480, 500, 2000, 300]) == [1, 2])
+        #expect(tied(allAtBoth: true, grams: [480, 500, 2000, 300]) == [1])
+        #expect(tied(allAtBoth: true, grams: [480, 2000, 500, 300]) == [2])
+        #expect(tied(allAtBoth: true, grams: [480, 500, 500, 300]) == [1, 2])
+    }
+
+    /// `isSubset` against a plain set test, on random ascending arrays.
+    @Test func nestedAttackersMatchASetTest() {
+        var random = SplitMix(seed: 7)
+        func sample() -> [Int] { (0..<12).filter { _ in random.next() % 3 == 0 } }
+        for _ in 0..<2000 {
+            let small = sample(), large = sample()
+            #expect(RatingBurstDetector.isSubset(small, of: large) == Set(small).isSubset(of: Set(large)))
+            #expect(RatingBurstDetector.isSubset(small, of: small))
+        }
+    }
+
+    /// A shop's catalogue weight is the median over its items of each item's median parcel
+    /// weight, each parcel as weighed at pickup (not the weight declared on `created`,
+    /// here 5 kg), whatever the order of the scan rows: shop 0 sells one 200 g item (its
+    /// best seller, five orders) and two of 900 g and 1,000 g, so 900 g, not 200 g; shop 1
+    /// has no weighed parcel.
+    @Test(arguments: [false, true]) func catalogueWeightIsTheMedianItemAtPickup(pickupFirst: Bool) {
+        var export = Export()
+        for name in ["s0", "s1"] { _ = export.dictionaries.accounts.intern(name) }
+        var scans: [(order: Int, event: ScanEvent, grams: Int32)] = []
+        for (item, grams) in [(0, 200), (0, 200), (0, 200), (0, 200), (0, 200), (1, 900), (2, 1000), (3, -1)] {
+            let order = export.orders.count
+            Self.appendOrder(&export.orders, buyer: 1, shop: item == 3 ? 1 : 0)
+            export.orders.item[order] = UInt32(item)
+            scans.append((order, .created, Int32(grams < 0 ? -1 : 5000)))
+            scans.append((order, .pickup, Int32(grams)))
+        }
+        for scan in pickupFirst ? scans.reversed() : scans {
+            export.logistics.waybill.append(UInt32(scan.order))
+            export.logistics.order.append(UInt32(scan.order))
+            export.logistics.courier.append(0)
+            export.logistics.event.append(scan.event.rawValue)
+            export.logistics.at.append(Int64(scan.order))
+            export.logistics.location.append(0)
+            export.logistics.weightGrams.append(scan.grams < 0 ? Missing.count : scan.grams)
+        }
+        let grams = RatingFacts.catalogueGrams(export, threads: 2)
+        #expect(grams[0] == 900)
+        #expect(grams[1].isNaN)
+    }
+
     /// Shop 1 is tied as the sponsor of the attack on shop 0. Rater 10 praised shop 1 on
     /// its own order and complains about shop 0: linked. Rater 11 praised shop 2 (no
     /// sponsor); rater 12 complains about shop 5 (no victim); rater 13 praised shop 1 on

@@ -1,4 +1,5 @@
 import Columnar
+import Foundation
 
 /// Bursts of low ratings on a shop against its own history, in the manner of BirdNest
 /// (Hooi et al., SDM 2016): an attack must land many low ratings on its victim in a
@@ -100,7 +101,8 @@ public struct RatingBurstDetector: Detector {
             of: attacks, orders: export.orders, ratings: ratings, low: facts.low, entityCount: accountCount,
             minimumAttackers: Int(config["malicious_ratings.sponsor_min_attackers"]),
             minimumLift: config["malicious_ratings.sponsor_min_lift"],
-            praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
+            praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])),
+            catalogueGrams: RatingFacts.catalogueGrams(export, threads: threads))
 
         let names = export.dictionaries.accounts
         let findings = attacks.map { attack in
@@ -338,9 +340,15 @@ public struct RatingBurstDetector: Detector {
     /// low (`low`, per rating) is no purchase from a sponsor: one crew attacks several
     /// victims, and its orders at one victim, each backing a complaint, must not make that
     /// victim look like the sponsor of the attack on another.
+    ///
+    /// A shop is not tied when its attackers' purchases are explained by another shop
+    /// nearer the victim's market (`explainedElsewhere`): a brushing studio lends some of
+    /// its accounts to one client's attack, and those accounts buy at every client of the
+    /// studio. `catalogueGrams` (per shop, `RatingFacts.catalogueGrams`; empty or `.nan`
+    /// where unknown) says which of two shops is nearer the victim's market.
     static func sponsors(
         of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, low: [Bool], entityCount: Int, minimumAttackers: Int,
-        minimumLift: Double, praiseStars: UInt8
+        minimumLift: Double, praiseStars: UInt8, catalogueGrams: [Double] = []
     ) -> Sponsors {
         let byBuyer = EntityGroups(keys: orders.buyer, entityCount: entityCount)
         let buyerCount = (0..<entityCount).reduce(0) { $0 + (byBuyer.count(of: $1) > 0 ? 1 : 0) }
@@ -364,22 +372,29 @@ public struct RatingBurstDetector: Detector {
         var seenBy = [UInt32](repeating: .max, count: entityCount)
         for attack in attacks where attack.raters.count >= minimumAttackers {
             var touched: [UInt32] = []
-            for rater in attack.raters {
+            // Per touched shop, the attack's raters buying there (their indices, ascending).
+            var attackersOf: [UInt32: [Int]] = [:]
+            for (index, rater) in attack.raters.enumerated() {
                 for row in byBuyer.rows(of: Int(rater)) where !complained[Int(row)] {
                     let shop = orders.shop[Int(row)]
                     guard shop != attack.victim, seenBy[Int(shop)] != rater else { continue }
                     seenBy[Int(shop)] = rater
                     if attackersAt[Int(shop)] == 0 { touched.append(shop) }
                     attackersAt[Int(shop)] += 1
+                    attackersOf[shop, default: []].append(index)
                 }
             }
+            let candidates = attackersOf.filter { $0.value.count >= minimumAttackers }
             for shop in touched.sorted() {
                 let attackers = attackersAt[Int(shop)]
                 attackersAt[Int(shop)] = 0
                 seenBy[Int(shop)] = .max
                 let share = Double(attackers) / Double(attack.raters.count)
                 let lift = share / (Double(shopBuyers[Int(shop)]) / Double(max(1, buyerCount)))
-                guard attackers >= minimumAttackers, lift >= minimumLift else { continue }
+                guard attackers >= minimumAttackers, lift >= minimumLift,
+                    !Self.explainedElsewhere(
+                        shop, victim: attack.victim, candidates: candidates, catalogueGrams: catalogueGrams)
+                else { continue }
                 let tiedOrders = attack.raters.flatMap { rater in
                     byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop && !complained[Int($0)] }
                 }.sorted()
@@ -391,5 +406,45 @@ public struct RatingBurstDetector: Detector {
         }
         return result
     }
-}
 
+    /// Whether the attack's raters who buy at `shop` all buy at another shop
+    /// (`candidates`: per shop, the indices of the attack's raters buying there, ascending)
+    /// where more of them buy and that is at least as near the victim's market, or where
+    /// exactly the same raters buy and that is nearer. The market is the ratio of typical
+    /// parcel weights (`catalogueGrams`, a shop's catalogue), taken on a log scale. A
+    /// sponsor hires its attack to sink a competitor, one selling what the victim sells;
+    /// a brushing studio whose accounts join the attack of one client buys at all its
+    /// clients, so the others look tied through the same accounts, each a subset of those
+    /// at the client that ordered the attack. Which of two nested shops ordered it is read
+    /// from the market, the only thing that tells them apart when one's attackers are all
+    /// the other's; a shop with raters of its own (a crew of its own) is never explained.
+    /// Without weights for the victim or the shops, nothing is explained.
+    static func explainedElsewhere(
+        _ shop: UInt32, victim: UInt32, candidates: [UInt32: [Int]], catalogueGrams: [Double]
+    ) -> Bool {
+        func distance(_ other: UInt32) -> Double {
+            guard Int(other) < catalogueGrams.count, Int(victim) < catalogueGrams.count else { return .nan }
+            return abs(log(catalogueGrams[Int(other)] / catalogueGrams[Int(victim)]))
+        }
+        guard let own = candidates[shop] else { return false }
+        let reach = distance(shop)
+        guard !reach.isNaN else { return false }
+        return candidates.contains { other, attackers in
+            guard other != shop, attackers.count >= own.count else { return false }
+            let otherReach = distance(other)
+            let nearer = attackers.count > own.count ? otherReach <= reach : otherReach < reach
+            return nearer && Self.isSubset(own, of: attackers)
+        }
+    }
+
+    /// Whether every element of ascending `small` is in ascending `large` (one merge pass).
+    static func isSubset(_ small: [Int], of large: [Int]) -> Bool {
+        var position = 0
+        for element in small {
+            while position < large.count && large[position] < element { position += 1 }
+            guard position < large.count, large[position] == element else { return false }
+            position += 1
+        }
+        return true
+    }
+}

@@ -74,8 +74,8 @@ struct RatingFacts: Sendable {
             return ([Bool](repeating: false, count: ratings.count), [Double](repeating: 0, count: shopCount))
         }
         let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
-        let itemMedian = amountQuantiles(
-            orders, by: orders.item, count: itemCount, quantiles: [0.5], minimumOrders: 1, threads: threads)[0]
+        let itemMedian = quantiles(
+            of: orders.amountCents, by: orders.item, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
         let limit = catalogueQuantile(
             orders, itemMedian: itemMedian, shopCount: shopCount, quantile: config["malicious_ratings.ticket_item_quantile"],
             minimumOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]))
@@ -130,13 +130,13 @@ struct RatingFacts: Sendable {
         ratings: RatingsTable, orders: OrdersTable, shopCount: Int, trivialQuantile: Double, minimumShopOrders: Int,
         threads: Int
     ) -> [RatingBacking] {
-        let shopAmounts = amountQuantiles(
-            orders, by: orders.shop, count: shopCount, quantiles: [trivialQuantile, 0.5], minimumOrders: minimumShopOrders,
+        let shopAmounts = quantiles(
+            of: orders.amountCents, by: orders.shop, count: shopCount, quantiles: [trivialQuantile, 0.5], minimumRows: minimumShopOrders,
             threads: threads)
         let cheapLimit = shopAmounts[0], median = shopAmounts[1]
         let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
-        let itemMedian = amountQuantiles(
-            orders, by: orders.item, count: itemCount, quantiles: [0.5], minimumOrders: 1, threads: threads)[0]
+        let itemMedian = quantiles(
+            of: orders.amountCents, by: orders.item, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
         return (0..<ratings.count).map { row in
             let order = ratings.order[row]
             guard order != IdDictionary.absent else { return .none }
@@ -150,30 +150,70 @@ struct RatingFacts: Sendable {
         }
     }
 
-    /// Per group of `keys` (shops, items; `count` groups), the order amount at each of
-    /// `quantiles` of its orders (nearest rank below, found by selection), or -1 for a
-    /// group with fewer than `minimumOrders` orders: `result[q][group]`. The groups are
-    /// formed once for all the quantiles.
-    static func amountQuantiles(
-        _ orders: OrdersTable, by keys: [UInt32], count: Int, quantiles: [Double], minimumOrders: Int, threads: Int
+    /// Per group of `keys` (shops, items; `count` groups; rows keyed
+    /// `IdDictionary.absent` belong to none), the value (order amount in cents, parcel
+    /// grams) at each of `quantiles` of its rows (nearest rank below, found by selection),
+    /// or -1 for a group with fewer than `minimumRows` rows: `result[q][group]`. The groups
+    /// are formed once for all the quantiles.
+    static func quantiles(
+        of values: [Int64], by keys: [UInt32], count: Int, quantiles: [Double], minimumRows: Int, threads: Int
     ) -> [[Int64]] {
         let groups = EntityGroups(keys: keys, entityCount: count)
-        let amounts = orders.amountCents
-        let perGroup = ParallelRows.map(count: count, threads: threads) { range -> [[Int64]] in
-            var values: [Double] = []
-            return range.map { group in
+        // Group-major: the quantiles of group g at g * quantiles.count, one array per slice.
+        let byGroup = ParallelRows.map(count: count, threads: threads) { range -> [Int64] in
+            var picked: [Double] = [], found: [Int64] = []
+            found.reserveCapacity(range.count * quantiles.count)
+            for group in range {
                 let rows = groups.rows(of: group)
-                guard rows.count >= max(1, minimumOrders) else { return quantiles.map { _ in -1 } }
-                // Cents are exact as doubles; selection finds each rank without a sort.
-                values.removeAll(keepingCapacity: true)
-                for row in rows { values.append(Double(amounts[Int(row)])) }
-                return quantiles.map { quantile in
+                guard rows.count >= max(1, minimumRows) else {
+                    found.append(contentsOf: repeatElement(-1, count: quantiles.count))
+                    continue
+                }
+                // Cents and grams are exact as doubles; selection finds each rank without a sort.
+                picked.removeAll(keepingCapacity: true)
+                for row in rows { picked.append(Double(values[Int(row)])) }
+                for quantile in quantiles {
                     let rank = Int(quantile * Double(rows.count - 1))
-                    return Int64(values.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) })
+                    found.append(Int64(picked.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(rank, in: $0) }))
                 }
             }
+            return found
         }.flatMap { $0 }
-        return quantiles.indices.map { index in perGroup.map { $0[index] } }
+        return quantiles.indices.map { index in
+            stride(from: index, to: byGroup.count, by: quantiles.count).map { byGroup[$0] }
+        }
+    }
+
+    /// Per shop, the typical parcel weight of its catalogue in grams: the median over its
+    /// distinct items of each item's median parcel weight (each order's parcel as weighed
+    /// at pickup, else its first weighed scan: a weight declared when the waybill is
+    /// created is often rounded); `.nan` for a shop with no weighed parcel. What a shop
+    /// sells shows in what its parcels weigh (documents, cosmetics, books, furniture), and
+    /// the median over items, not orders, lets no best-seller or bulk order stand for the
+    /// whole catalogue.
+    static func catalogueGrams(_ export: Export, threads: Int) -> [Double] {
+        let orders = export.orders, logistics = export.logistics
+        var grams = [Int64](repeating: -1, count: orders.count)
+        var atPickup = [Bool](repeating: false, count: orders.count)
+        let pickup = ScanEvent.pickup.rawValue
+        for row in 0..<logistics.count where logistics.order[row] != IdDictionary.absent {
+            let order = Int(logistics.order[row]), weight = logistics.weightGrams[row]
+            guard weight != Missing.count, weight > 0, !atPickup[order] else { continue }
+            if grams[order] < 0 || logistics.event[row] == pickup { grams[order] = Int64(weight) }
+            atPickup[order] = logistics.event[row] == pickup
+        }
+        let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
+        let weighedItem = orders.item.indices.map { grams[$0] >= 0 ? orders.item[$0] : IdDictionary.absent }
+        let itemGrams = quantiles(
+            of: grams, by: weighedItem, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
+        var itemShop = [UInt32](repeating: IdDictionary.absent, count: itemCount)
+        for row in 0..<orders.count where weighedItem[row] != IdDictionary.absent {
+            itemShop[Int(orders.item[row])] = orders.shop[row]
+        }
+        let shopGrams = quantiles(
+            of: itemGrams, by: itemShop, count: export.dictionaries.accounts.count, quantiles: [0.5], minimumRows: 1,
+            threads: threads)[0]
+        return shopGrams.map { $0 < 0 ? .nan : Double($0) }
     }
 
     /// Per order row, when its parcel arrived: the earliest `delivery` or `signed` scan,
