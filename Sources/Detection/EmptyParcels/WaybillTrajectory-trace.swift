@@ -269,7 +269,8 @@ struct PartitionGrouping {
     /// Groups `partition`'s rows by waybill and writes each waybill's trajectory: an
     /// ascending export's rows are only numbered; packed scans are placed by a counting
     /// sort over the partition's ids (stable, so each group stays in row order) into this
-    /// worker's columns, which the trace then reads in sequence.
+    /// worker's columns, which the trace then reads in sequence; moved row numbers are
+    /// placed the same way and traced from the export's columns.
     mutating func trace(
         _ partition: Int, of partitions: WaybillScanPartitions, scans: ScanColumns, rules: TrajectoryRules,
         into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
@@ -280,7 +281,8 @@ struct PartitionGrouping {
         let copy = local
         starts.withUnsafeMutableBufferPointer { starts in
             grouped.withUnsafeMutableBufferPointer { grouped in
-                guard let packed = partitions.packed else {
+                switch partitions.rows {
+                case .ascending:
                     for (index, row) in rows.enumerated() { grouped[index] = UInt32(truncatingIfNeeded: row) }
                     var start = 0
                     for local in 0..<width {
@@ -291,24 +293,51 @@ struct PartitionGrouping {
                         Self.traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
                         start = end
                     }
-                    return
-                }
-                let mine = UnsafeBufferPointer(rebasing: packed.values[rows])
-                for index in 0...width { starts[index] = 0 }
-                for scan in mine { starts[Int(scan.waybill) &+ 1] &+= 1 }
-                for index in 0..<width { starts[index &+ 1] &+= starts[index] }
-                copy.placeGrouped(mine, from: rows.lowerBound, of: partitions, base: base, starts: starts)
-                for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
-                let scans = copy.columns(count: rows.count, paidAt: scans.paidAt)
-                // Each counter now holds its group's end, which is the next group's start.
-                var start = 0
-                for local in 0..<width {
-                    let end = starts[local]
-                    let group = UnsafeMutableBufferPointer(rebasing: grouped[start..<end])
-                    Self.traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
-                    start = end
+                case .packed(let packed, let layout):
+                    let mine = UnsafeBufferPointer(rebasing: packed.values[rows])
+                    Self.countGroups(mine, width: width, into: starts) { layout.waybill($0) }
+                    copy.placeGrouped(mine, layout: layout, base: base, starts: starts)
+                    for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
+                    Self.traceGroups(
+                        grouped, ends: starts, base: base, width: width, scans: copy.columns(count: rows.count, paidAt: scans.paidAt), rules: rules,
+                        into: output, further: &further)
+                case .numbers(let numbers):
+                    let mine = UnsafeBufferPointer(rebasing: numbers.values[rows])
+                    Self.countGroups(mine, width: width, into: starts) { Int(scans.waybill[Int($0)]) &- base }
+                    for row in mine {
+                        let local = Int(scans.waybill[Int(row)]) &- base
+                        grouped[starts[local]] = row
+                        starts[local] &+= 1
+                    }
+                    Self.traceGroups(grouped, ends: starts, base: base, width: width, scans: scans, rules: rules, into: output, further: &further)
                 }
             }
+        }
+    }
+
+    /// Sets `starts[local]` to the first position of waybill `local`'s group (of `width`
+    /// waybills) in grouped order: counts each record's waybill, then sums them up.
+    private static func countGroups<Record>(
+        _ records: UnsafeBufferPointer<Record>, width: Int, into starts: UnsafeMutableBufferPointer<Int>,
+        waybill: (Record) -> Int
+    ) {
+        for index in 0...width { starts[index] = 0 }
+        for record in records { starts[waybill(record) &+ 1] &+= 1 }
+        for index in 0..<width { starts[index &+ 1] &+= starts[index] }
+    }
+
+    /// Traces the groups of `grouped`: the rows of waybill `base + local` (of `width`) end
+    /// at `ends[local]`, where the next one's start.
+    private static func traceGroups(
+        _ grouped: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>, base: Int, width: Int,
+        scans: ScanColumns, rules: TrajectoryRules, into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
+    ) {
+        var start = 0
+        for local in 0..<width {
+            let end = ends[local]
+            let group = UnsafeMutableBufferPointer(rebasing: grouped[start..<end])
+            traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
+            start = end
         }
     }
 
@@ -354,27 +383,26 @@ final class PartitionScans: @unchecked Sendable {
         grams = .init(count: capacity)
     }
 
-    /// Unpacks one partition's packed scans `mine` (positions `first...` of the partitions'
-    /// copy, waybills from `base`) in grouped order: each scan to its waybill's next slot,
-    /// `starts[local]`, which moves on (group starts on entry, group ends on return). The
-    /// columns' addresses are read once, not at each scan.
+    /// Unpacks one partition's packed scans `mine` (waybills from `base`) in grouped
+    /// order: each scan to its waybill's next slot, `starts[local]`, which moves on (group
+    /// starts on entry, group ends on return). The columns' addresses are read once, not
+    /// at each scan.
     func placeGrouped(
-        _ mine: UnsafeBufferPointer<PackedScan>, from first: Int, of partitions: WaybillScanPartitions, base: Int,
-        starts: UnsafeMutableBufferPointer<Int>
+        _ mine: UnsafeBufferPointer<PackedScan>, layout: PackedScan.Layout, base: Int, starts: UnsafeMutableBufferPointer<Int>
     ) {
         let waybill = waybill.values, order = order.values, courier = courier.values, event = event.values
         let at = at.values, location = location.values, grams = grams.values
-        for index in mine.indices {
-            let scan = mine[index], local = Int(scan.waybill)
+        for scan in mine {
+            let local = layout.waybill(scan)
             let position = starts[local]
             starts[local] = position &+ 1
             waybill[position] = UInt32(truncatingIfNeeded: base &+ local)
             order[position] = scan.order
-            courier[position] = scan.courier
-            event[position] = scan.event
-            at[position] = partitions.time(of: scan, at: first &+ index)
-            location[position] = scan.location
-            grams[position] = scan.grams
+            courier[position] = layout.courier(scan)
+            event[position] = layout.event(scan)
+            at[position] = layout.at(scan)
+            location[position] = layout.location(scan)
+            grams[position] = layout.grams(scan)
         }
     }
 
