@@ -271,6 +271,40 @@ import Testing
         #expect(MemoryLayout<PackedScan>.stride == 16)
     }
 
+    /// The vectorised ranges of the scan columns against plain ones over random columns
+    /// of every length up to 70 (missing times and ids, negative weights, times at both
+    /// ends of the 64 bits), and their merge against the ranges of both parts together.
+    @Test func scanRangesMatchReference() {
+        var random = SplitMix(seed: 41)
+        for count in 0...70 {
+            var table = LogisticsTable()
+            for _ in 0..<count {
+                table.waybill.append(0)
+                table.order.append(0)
+                table.courier.append(random.next() % 5 == 0 ? IdDictionary.absent : UInt32(random.next() % 5_000))
+                table.event.append(UInt8(random.next() % 256))
+                let times: [Int64] = [Missing.time, .min + 1, .max, Int64(bitPattern: random.next()), Int64(random.next() % 1_000)]
+                table.at.append(times[Int(random.next() % UInt64(times.count))])
+                table.location.append(random.next() % 4 == 0 ? IdDictionary.absent : UInt32(truncatingIfNeeded: random.next() >> 40))
+                table.weightGrams.append(random.next() % 3 == 0 ? Missing.count : Int32(truncatingIfNeeded: random.next() >> 44) - 2)
+            }
+            let timed = table.at.filter { $0 != Missing.time }
+            ScanColumns.with(table, paidAt: []) { scans in
+                let half = count / 2
+                let whole = ScanRanges(scans, rows: 0..<count)
+                let merged = ScanRanges(scans, rows: 0..<half).merged(ScanRanges(scans, rows: half..<count))
+                for ranges in [whole, merged] {
+                    #expect(ranges.beforeEarliest == (timed.min().map { $0 - 1 } ?? .max), "count \(count)")
+                    #expect(ranges.latest == (timed.max() ?? Missing.time))
+                    #expect(ranges.events == table.event.reduce(0) { $0 | $1 })
+                    #expect(ranges.locations == table.location.reduce(0) { $0 | ($1 == IdDictionary.absent ? 0 : $1 + 1) })
+                    #expect(ranges.couriers == table.courier.reduce(0) { $0 | ($1 == IdDictionary.absent ? 0 : $1 + 1) })
+                    #expect(ranges.grams == table.weightGrams.reduce(0) { $0 | UInt32(bitPattern: $1 == Missing.count ? 0 : $1 + 1) })
+                }
+            }
+        }
+    }
+
     /// The eight-at-a-time check against a plain one over every pair: ascending keys of
     /// every length up to 40, and each with one descent at every position; and keys over
     /// three blocks of the early stop (`checkBlock`), a descent on either side of each
