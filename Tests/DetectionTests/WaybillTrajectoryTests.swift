@@ -112,11 +112,9 @@ import Testing
     /// each shipped order beyond a waybill's first is reported once. Seeds 4-7 write the
     /// rows waybill by waybill (the export is already grouped), seeds 8-11 too except two
     /// rows of partition 1 swapped (only that partition needs grouping).
-    /// Times a packed scan keeps apart or at its range's ends (`PackedScan`), and a
-    /// missing time.
-    static let extremeTimes: [Int64] = [
-        1 << 60, -(1 << 60), 1 << 45, (1 << 39) - 1, -(1 << 39), (1 << 39) - 2, -(1 << 39) + 1, Missing.time,
-    ]
+    /// Times too far apart for a packed scan (`PackedScan.Layout`: the rows are then
+    /// partitioned by number), and a missing time.
+    static let extremeTimes: [Int64] = [1 << 60, -(1 << 60), 1 << 45, 1 << 32, -(1 << 32), Missing.time]
 
     @Test(arguments: 0..<12) func partitionsAndLongWaybills(seed: Int) {
         var random = SplitMix(seed: UInt64(seed) &+ 77)
@@ -208,44 +206,103 @@ import Testing
         }
     }
 
-    /// A packed scan gives back every field of its row: times in its 40 bits and at their
-    /// ends (missing, negative, both halves set), ids up to the largest, a missing weight;
-    /// times outside the 40 bits through the partitions' own table; and the record stays
-    /// 24 bytes.
+    /// A packed scan gives back every field of its row: times at both ends of the 32-bit
+    /// range its layout counts from the export's earliest, a missing time, orders over the
+    /// whole 32 bits, ids and weights up to the widest that fit (64 bits in all with the
+    /// waybill and the event), missing ones; through the partitions' own copy too. One
+    /// second more between the times, or one bit more for an outlet, and the columns get no
+    /// layout: their row numbers are partitioned instead. The record stays 16 bytes.
     @Test func packedScanKeepsEveryField() {
-        let times: [Int64] = [
-            Missing.time, -1, 0, 1, Int64(UInt32.max), Int64(UInt32.max) + 1, 1_790_812_800, .max, .min + 1,
-            (1 << 39) - 2, (1 << 39) - 1, -(1 << 39) + 1, -(1 << 39), 1 << 40,
-        ]
+        let earliest: Int64 = -1_000, latest = earliest + Int64(UInt32.max) - 2
+        let times: [Int64] = [Missing.time, earliest, earliest + 1, -1, 0, 1_790_812_800, latest - 1, latest]
         var table = LogisticsTable()
         for (index, at) in times.enumerated() {
             // Waybills descending, so that the partitions pack every row, in row order.
             table.waybill.append(UInt32(times.count - index))
-            table.order.append(index % 2 == 0 ? IdDictionary.absent : UInt32(index))
-            table.courier.append(UInt32.max - UInt32(index))
+            table.order.append(index % 2 == 0 ? IdDictionary.absent : UInt32.max - 1 - UInt32(index))
+            table.courier.append(index % 3 == 0 ? IdDictionary.absent : (1 << 14) - 2 - UInt32(index))
             table.event.append(UInt8(index % 6))
             table.at.append(at)
-            table.location.append(UInt32(index) << 20)
-            table.weightGrams.append(index % 3 == 0 ? Missing.count : Int32(index * 100))
+            table.location.append(index % 4 == 1 ? IdDictionary.absent : UInt32(index) << 11)
+            table.weightGrams.append(index % 3 == 1 ? Missing.count : Int32(index) << 19)
         }
+        func layout(_ table: LogisticsTable) -> PackedScan.Layout? {
+            ScanColumns.with(table, paidAt: []) { PackedScan.Layout(ScanRanges($0, rows: 0..<table.count)) }
+        }
+        let packing = layout(table)!
+        #expect(packing.gramsShift + 22 == 64)
         ScanColumns.with(table, paidAt: []) { scans in
             let partitions = WaybillScanPartitions(scans: scans, waybillCount: times.count + 1, threads: 1)
+            guard case .packed(let copy, let copied) = partitions.rows else {
+                Issue.record("not packed")
+                return
+            }
             for row in times.indices {
-                let packed = PackedScan(
+                let waybill = WaybillScanPartitions.width - 1 - row
+                for (packed, layout) in [(copy.values[row], copied), (packing.pack(
                     at: scans.at[row], order: scans.order[row], courier: scans.courier[row], location: scans.location[row],
-                    grams: scans.grams[row], waybill: UInt16(WaybillScanPartitions.width - 1 - row), event: scans.event[row])
-                let fits = times[row] == Missing.time || (times[row] > -(1 << 39) && times[row] < (1 << 39) - 1)
-                #expect(packed.at == (fits ? times[row] : nil), "time \(times[row])")
-                #expect(packed.order == table.order[row])
-                #expect(packed.courier == table.courier[row])
-                #expect(packed.event == table.event[row])
-                #expect(packed.location == table.location[row])
-                #expect(packed.grams == table.weightGrams[row])
-                #expect(Int(packed.waybill) == WaybillScanPartitions.width - 1 - row)
-                #expect(partitions.time(of: partitions.packed!.values[row], at: row) == times[row])
+                    grams: scans.grams[row], waybill: waybill, event: scans.event[row]), packing)] {
+                    #expect(layout.at(packed) == times[row], "time \(times[row])")
+                    #expect(packed.order == table.order[row])
+                    #expect(layout.courier(packed) == table.courier[row])
+                    #expect(layout.event(packed) == table.event[row])
+                    #expect(layout.location(packed) == table.location[row])
+                    #expect(layout.grams(packed) == table.weightGrams[row])
+                }
+                #expect(packing.waybill(packing.pack(
+                    at: 0, order: 0, courier: 0, location: 0, grams: 0, waybill: waybill, event: 0)) == waybill)
+                #expect(copied.waybill(copy.values[row]) == Int(table.waybill[row]))
             }
         }
-        #expect(MemoryLayout<PackedScan>.stride == 24)
+        var later = table, wider = table
+        later.at[times.count - 1] += 1
+        wider.courier[1] = (1 << 14) - 1
+        for tooWide in [later, wider] {
+            #expect(layout(tooWide) == nil)
+            ScanColumns.with(tooWide, paidAt: []) { scans in
+                let partitions = WaybillScanPartitions(scans: scans, waybillCount: times.count + 1, threads: 1)
+                guard case .numbers(let numbers) = partitions.rows else {
+                    Issue.record("not numbered")
+                    return
+                }
+                #expect(Array(numbers.values) == Array(0..<UInt32(times.count)))
+            }
+        }
+        #expect(MemoryLayout<PackedScan>.stride == 16)
+    }
+
+    /// The vectorised ranges of the scan columns against plain ones over random columns
+    /// of every length up to 70 (missing times and ids, negative weights, times at both
+    /// ends of the 64 bits), and their merge against the ranges of both parts together.
+    @Test func scanRangesMatchReference() {
+        var random = SplitMix(seed: 41)
+        for count in 0...70 {
+            var table = LogisticsTable()
+            for _ in 0..<count {
+                table.waybill.append(0)
+                table.order.append(0)
+                table.courier.append(random.next() % 5 == 0 ? IdDictionary.absent : UInt32(random.next() % 5_000))
+                table.event.append(UInt8(random.next() % 256))
+                let times: [Int64] = [Missing.time, .min + 1, .max, Int64(bitPattern: random.next()), Int64(random.next() % 1_000)]
+                table.at.append(times[Int(random.next() % UInt64(times.count))])
+                table.location.append(random.next() % 4 == 0 ? IdDictionary.absent : UInt32(truncatingIfNeeded: random.next() >> 40))
+                table.weightGrams.append(random.next() % 3 == 0 ? Missing.count : Int32(truncatingIfNeeded: random.next() >> 44) - 2)
+            }
+            let timed = table.at.filter { $0 != Missing.time }
+            ScanColumns.with(table, paidAt: []) { scans in
+                let half = count / 2
+                let whole = ScanRanges(scans, rows: 0..<count)
+                let merged = ScanRanges(scans, rows: 0..<half).merged(ScanRanges(scans, rows: half..<count))
+                for ranges in [whole, merged] {
+                    #expect(ranges.beforeEarliest == (timed.min().map { $0 - 1 } ?? .max), "count \(count)")
+                    #expect(ranges.latest == (timed.max() ?? Missing.time))
+                    #expect(ranges.events == table.event.reduce(0) { $0 | $1 })
+                    #expect(ranges.locations == table.location.reduce(0) { $0 | ($1 == IdDictionary.absent ? 0 : $1 + 1) })
+                    #expect(ranges.couriers == table.courier.reduce(0) { $0 | ($1 == IdDictionary.absent ? 0 : $1 + 1) })
+                    #expect(ranges.grams == table.weightGrams.reduce(0) { $0 | UInt32(bitPattern: $1 == Missing.count ? 0 : $1 + 1) })
+                }
+            }
+        }
     }
 
     /// The eight-at-a-time check against a plain one over every pair: ascending keys of

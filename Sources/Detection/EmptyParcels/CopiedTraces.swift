@@ -17,7 +17,7 @@ struct TraceSignature: Sendable, Equatable {
 
 extension TraceSignature {
     /// The signature of one waybill's scan `rows`, signed at `signedAt`.
-    init(_ rows: UnsafeBufferPointer<UInt32>, scans columns: ScanColumns, signedAt: Int64) {
+    init<Scans: ScanSource>(_ rows: UnsafeBufferPointer<UInt32>, scans source: Scans, signedAt: Int64) {
         guard signedAt != Missing.time else { return }
         let created = ScanEvent.created.rawValue, pickup = ScanEvent.pickup.rawValue
         let transit = ScanEvent.transit.rawValue, signed = ScanEvent.signed.rawValue
@@ -25,10 +25,10 @@ extension TraceSignature {
         let signedKey = UInt64(signed + 1).scrambled
         var keys: UInt64 = 0, timed: UInt64 = 0, count: UInt16 = 0
         for row in rows {
-            let row = Int(row), event = columns.event[row], at = columns.at[row]
+            let row = Int(row), event = source.eventOf(row), at = source.timeOf(row)
             let key: UInt64
             switch event {
-            case transit: key = (UInt64(columns.location[row]) << 8 | UInt64(transit + 1)).scrambled
+            case transit: key = (UInt64(source.locationOf(row)) << 8 | UInt64(transit + 1)).scrambled
             case created: key = createdKey
             case pickup: key = pickupKey
             case signed: key = signedKey

@@ -7,14 +7,16 @@ import Darwin
 
 /// Scan rows cut into partitions of consecutive waybill ids, in row order within each
 /// partition: the first half of grouping scans by waybill. It takes two passes over
-/// row slices in parallel (a count per slice and partition, then a stable scatter of
-/// each scan packed into one record, `PackedScan`, so that each partition's scans lie
-/// together and its grouping reads one sequence instead of all over the table, while
-/// the scatter writes one stream per partition instead of one per column); no worker
-/// needs memory for the whole waybill id space; each partition is later grouped by
-/// waybill on its own over its slice-local range of ids. An export written waybill by
-/// waybill (ascending ids) is already partitioned: one check pass finds it, and
-/// nothing is copied.
+/// row slices in parallel (a count per slice and partition, with the ranges of the scan
+/// columns, then a stable scatter of each scan packed into one 16-byte record,
+/// `PackedScan`, so that each partition's scans lie together and its grouping reads one
+/// sequence instead of all over the table, while the scatter writes one stream per
+/// partition instead of one per column); no worker needs memory for the whole waybill
+/// id space; each partition is later grouped by waybill on its own over its slice-local
+/// range of ids. An export written waybill by waybill (ascending ids) is already
+/// partitioned: one check pass finds it, and nothing is copied. An export whose columns
+/// do not fit the record's widths (times over 136 years apart, ids or weights too large
+/// together) has its row numbers partitioned instead, and is traced from its columns.
 struct WaybillScanPartitions: @unchecked Sendable {
     /// Waybill ids per partition, as a power of two: a partition's counters (16 KB) and
     /// unpacked scans (about 9,000 of 4.5 a waybill: 270 KB) stay in a core's L2 cache
@@ -24,18 +26,22 @@ struct WaybillScanPartitions: @unchecked Sendable {
     static let widthShift = 11
     static var width: Int { 1 << widthShift }
 
+    /// Where the rows of the partitions are.
+    enum Rows {
+        /// In the export's own columns: the waybill ids never decrease over the rows, so
+        /// every partition is already grouped by waybill.
+        case ascending
+        /// Moved, each scan packed by `layout`.
+        case packed(OwnedBuffer<PackedScan>, layout: PackedScan.Layout)
+        /// Row numbers of the export moved, for columns too wide for `PackedScan`.
+        case numbers(OwnedBuffer<UInt32>)
+    }
+
     let waybillCount: Int
-    /// Rows `offsets[p] ..< offsets[p + 1]` of the export's columns (when `ascending`) or
-    /// of `packed` are the rows of partition `p`, in row order.
+    /// Positions `offsets[p] ..< offsets[p + 1]` of the export's rows (`ascending`), of
+    /// the packed scans or of the row numbers are the rows of partition `p`, in row order.
     let offsets: [Int]
-    /// The scans in partition order when they had to be moved (nil: the export's own).
-    let packed: OwnedBuffer<PackedScan>?
-    /// The times of the packed scans whose time lies outside `PackedScan`'s 40 bits, by
-    /// position in `packed` (none in any real export: 2^39 seconds are 17,000 years).
-    let outsideTimes: [Int: Int64]
-    /// Whether the waybill ids never decrease over the rows, so every partition is
-    /// already grouped by waybill.
-    let ascending: Bool
+    let rows: Rows
 
     var partitionCount: Int { offsets.count - 1 }
 
@@ -56,23 +62,23 @@ struct WaybillScanPartitions: @unchecked Sendable {
         self.waybillCount = waybillCount
         let shift = Self.widthShift
         let partitionCount = (waybillCount + Self.width - 1) >> shift
-        ascending = Self.isAscending(waybills)
-        if ascending {
+        if Self.isAscending(waybills) {
             offsets = Self.ascending(waybills, waybillCount: waybillCount, partitionCount: partitionCount)
-            packed = nil
-            outsideTimes = [:]
+            rows = .ascending
             return
         }
         let keys = SharedKeys(keys: waybills)
         let slices = ParallelRows.slices(count: waybills.count, threads: threads)
-        // Per slice, rows per partition; the extra last slot counts rows left out.
-        let counts = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice -> [Int] in
+        // Per slice, rows per partition (the extra last slot counts rows left out) and
+        // what its columns hold, for the record's widths.
+        let counted = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice -> ([Int], ScanRanges) in
             var counts = [Int](repeating: 0, count: partitionCount + 1)
             counts.withUnsafeMutableBufferPointer { counts in
                 Self.countPartitions(UnsafeBufferPointer(rebasing: keys.keys[slices[slice]]), into: counts, waybillCount: waybillCount)
             }
-            return counts
+            return (counts, ScanRanges(scans, rows: slices[slice]))
         }
+        let counts = counted.map(\.0)
         var offsets = [Int](repeating: 0, count: partitionCount + 1)
         for partition in 0..<partitionCount {
             offsets[partition + 1] = offsets[partition] + counts.reduce(0) { $0 + $1[partition] }
@@ -84,42 +90,49 @@ struct WaybillScanPartitions: @unchecked Sendable {
             cursors.append(before + [0])
             for partition in 0..<partitionCount { before[partition] += counts[slice][partition] }
         }
-        let packed = OwnedBuffer<PackedScan>(count: offsets[partitionCount])
-        let starts = cursors
-        let outside = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice -> [(Int, Int64)] in
-            var cursor = starts[slice]
-            var outside: [(Int, Int64)] = []
-            cursor.withUnsafeMutableBufferPointer { cursor in
-                Self.scatter(
-                    scans, rows: slices[slice], cursors: cursor, into: packed.values, waybillCount: waybillCount,
-                    outsideTimes: &outside)
-            }
-            return outside
-        }
+        let starts = cursors, total = offsets[partitionCount]
         self.offsets = offsets
-        self.packed = packed
-        outsideTimes = Dictionary(outside.flatMap { $0 }, uniquingKeysWith: { first, _ in first })
+        if let layout = PackedScan.Layout(counted.dropFirst().reduce(counted[0].1) { $0.merged($1.1) }) {
+            let packed = OwnedBuffer<PackedScan>(count: total)
+            _ = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice in
+                var cursor = starts[slice]
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    Self.scatter(scans, rows: slices[slice], cursors: cursor, into: packed.values, layout: layout, waybillCount: waybillCount)
+                }
+            }
+            rows = .packed(packed, layout: layout)
+        } else {
+            let numbers = OwnedBuffer<UInt32>(count: total)
+            _ = ConcurrentTasks.map(count: slices.count, threads: slices.count) { slice in
+                var cursor = starts[slice]
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    Self.scatterNumbers(keys.keys, rows: slices[slice], cursors: cursor, into: numbers.values, waybillCount: waybillCount)
+                }
+            }
+            rows = .numbers(numbers)
+        }
     }
 
-    /// The time of the packed scan at `position` of `packed`.
-    @inline(__always)
-    func time(of scan: PackedScan, at position: Int) -> Int64 {
-        scan.at ?? outsideTimes[position]!
+    /// Gives the whole memory pages of the moved rows at `positions` back to the kernel:
+    /// scans already grouped, which nothing reads again. The trace's output arrays,
+    /// faulted in while the copy is read, then take those pages (recently written, cheap
+    /// to clear) instead of fresh ones, which on this kind of virtual machine cost tens of
+    /// times more the first time they are touched. Returns the first position whose bytes
+    /// are not all released, where the next call should start.
+    func release(_ positions: Range<Int>) -> Int {
+        switch rows {
+        case .ascending: positions.upperBound
+        case .packed(let packed, _): Self.release(positions, of: packed.values)
+        case .numbers(let numbers): Self.release(positions, of: numbers.values)
+        }
     }
 
-    /// Gives the whole memory pages of `packed` inside `records` back to the kernel: scans
-    /// already grouped, which nothing reads again. The trace's output arrays, faulted in
-    /// while the copy is read, then take those pages (recently written, cheap to clear)
-    /// instead of fresh ones, which on this kind of virtual machine cost tens of times more
-    /// the first time they are touched. Returns the first position whose bytes are not
-    /// all released, where the next call should start.
-    func release(_ records: Range<Int>) -> Int {
-        guard let packed else { return records.upperBound }
-        let stride = MemoryLayout<PackedScan>.stride
-        let bytes = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(packed.values)[
-            (records.lowerBound &* stride)..<(records.upperBound &* stride)])
-        guard let end = HugePages.release(bytes) else { return records.lowerBound }
-        return (end - Int(bitPattern: packed.values.baseAddress)) / stride
+    private static func release<Element>(_ positions: Range<Int>, of buffer: UnsafeMutableBufferPointer<Element>) -> Int {
+        let stride = MemoryLayout<Element>.stride
+        let bytes = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[
+            (positions.lowerBound &* stride)..<(positions.upperBound &* stride)])
+        guard let end = HugePages.release(bytes) else { return positions.lowerBound }
+        return (end - Int(bitPattern: buffer.baseAddress)) / stride
     }
 
     /// Whether `keys` never decrease: an export written waybill by waybill. Compares
@@ -171,11 +184,10 @@ struct WaybillScanPartitions: @unchecked Sendable {
     }
 
     /// Packs each scan of `range` whose waybill is below `waybillCount` into `packed` at
-    /// its partition's cursor; the position and time of each scan whose time does not fit
-    /// the record go to `outsideTimes`.
+    /// its partition's cursor.
     static func scatter(
         _ scans: ScanColumns, rows range: Range<Int>, cursors: UnsafeMutableBufferPointer<Int>,
-        into packed: UnsafeMutableBufferPointer<PackedScan>, waybillCount: Int, outsideTimes: inout [(Int, Int64)]
+        into packed: UnsafeMutableBufferPointer<PackedScan>, layout: PackedScan.Layout, waybillCount: Int
     ) {
         let local = width &- 1
         // The columns' addresses in locals, read once rather than at each row.
@@ -187,66 +199,145 @@ struct WaybillScanPartitions: @unchecked Sendable {
             let partition = key >> widthShift
             let position = cursors[partition]
             cursors[partition] = position &+ 1
-            let at = times[row]
-            packed[position] = PackedScan(
-                at: at, order: orders[row], courier: couriers[row], location: locations[row], grams: grams[row],
-                waybill: UInt16(truncatingIfNeeded: key & local), event: events[row])
-            if !PackedScan.fits(at) && at != Missing.time { outsideTimes.append((position, at)) }
+            packed[position] = layout.pack(
+                at: times[row], order: orders[row], courier: couriers[row], location: locations[row], grams: grams[row],
+                waybill: key & local, event: events[row])
+        }
+    }
+
+    /// Writes the number of each row of `range` whose waybill is below `waybillCount` into
+    /// `numbers` at its partition's cursor.
+    static func scatterNumbers(
+        _ waybills: UnsafeBufferPointer<UInt32>, rows range: Range<Int>, cursors: UnsafeMutableBufferPointer<Int>,
+        into numbers: UnsafeMutableBufferPointer<UInt32>, waybillCount: Int
+    ) {
+        for row in range {
+            let key = Int(waybills[row])
+            guard key < waybillCount else { continue }
+            let partition = key >> widthShift
+            numbers[cursors[partition]] = UInt32(truncatingIfNeeded: row)
+            cursors[partition] &+= 1
         }
     }
 }
 
-/// One scan in a single 24-byte record (the columns' 29 bytes less the waybill's high
-/// bits and the time's top 24): what the partitioning scatter writes, so that each
-/// partition is one stream of writes and of reads instead of seven, and the fresh pages of
-/// the copy (whose clearing is a large part of grouping rows logged in time order) are as
-/// few as can be. The time is kept in 40 bits (a 32-bit and an 8-bit half, so the record
-/// needs no 8-byte alignment), which covers 17,000 years around 1970 in seconds; a
-/// missing time has its own value, and a time outside the range is kept apart
-/// (`WaybillScanPartitions.outsideTimes`).
+/// What the scan columns of some rows hold at most (and, for times, at least): the
+/// widths `PackedScan.Layout` gives its fields. Ids and weights are kept plus one
+/// (wrapping), so that a missing one (`IdDictionary.absent`, `Missing.count`) is 0; each
+/// is the bitwise or of its column, whose highest bit is the width's.
+struct ScanRanges {
+    /// The earliest time less one, over the scans with a time (`Int64.max`: none;
+    /// `Missing.time` less one wraps to it, so the minimum skips missing times).
+    var beforeEarliest = Int64.max
+    /// The latest time (`Missing.time`: no scan has one).
+    var latest = Missing.time
+    var events: UInt8 = 0
+    var locations: UInt32 = 0
+    var couriers: UInt32 = 0
+    var grams: UInt32 = 0
+
+    /// The ranges of `scans` over `rows`: one pass per column, which the compiler vectorises.
+    init(_ scans: ScanColumns, rows: Range<Int>) {
+        for at in scans.at[rows] {
+            beforeEarliest = min(beforeEarliest, at &- 1)
+            latest = max(latest, at)
+        }
+        for event in scans.event[rows] { events |= event }
+        for location in scans.location[rows] { locations |= location &+ 1 }
+        for courier in scans.courier[rows] { couriers |= courier &+ 1 }
+        for grams in scans.grams[rows] { self.grams |= UInt32(bitPattern: grams) &+ 1 }
+    }
+
+    private init() {}
+
+    /// The ranges of both row sets.
+    func merged(_ other: ScanRanges) -> ScanRanges {
+        var merged = ScanRanges()
+        merged.beforeEarliest = min(beforeEarliest, other.beforeEarliest)
+        merged.latest = max(latest, other.latest)
+        merged.events = events | other.events
+        merged.locations = locations | other.locations
+        merged.couriers = couriers | other.couriers
+        merged.grams = grams | other.grams
+        return merged
+    }
+}
+
+/// One scan in a single 16-byte record (the columns' 29 bytes less the waybill's high
+/// bits and the unused high bits of the rest): what the partitioning scatter writes, so
+/// that each partition is one stream of writes and of reads instead of seven, and the
+/// fresh pages of the copy (whose clearing is a large part of grouping rows logged in
+/// time order) are as few as can be. The time is kept in 32 bits counted from the
+/// export's earliest, the order as it is, and the waybill within its partition, event,
+/// location, outlet and weight in one 64-bit word, each as wide as the export's largest
+/// value needs (`Layout`).
 struct PackedScan {
-    let atLow: UInt32
+    /// The time in seconds after `Layout.timeBase`, 0 for a missing time.
+    let at: UInt32
     let order: UInt32
-    let courier: UInt32
-    let location: UInt32
-    let grams: Int32
-    /// The waybill id within its partition (below `WaybillScanPartitions.width`).
-    let waybill: UInt16
-    let event: UInt8
-    let atHigh: Int8
+    /// From the lowest bit: the waybill id within its partition
+    /// (`WaybillScanPartitions.widthShift` bits), the event, the location plus one, the
+    /// outlet plus one and the weight plus one, at `Layout`'s shifts.
+    let fields: UInt64
 
-    /// The 40-bit value of `Missing.time`.
-    static let missingTime: Int64 = (1 << 39) - 1
-    /// The 40-bit value of a time outside the range.
-    static let outsideTime: Int64 = -(1 << 39)
+    /// Where a packed scan keeps each field, from the ranges of the export's columns:
+    /// every value of those columns comes back exact.
+    struct Layout: Sendable, Equatable {
+        /// The earliest time less one: a scan's time is this plus its `at`.
+        let timeBase: Int64
+        let eventMask: UInt64
+        let locationShift: UInt64, locationMask: UInt64
+        let courierShift: UInt64, courierMask: UInt64
+        let gramsShift: UInt64, gramsMask: UInt64
 
-    /// Whether the 40 bits keep `at` as itself: strictly between the two reserved values
-    /// (one unsigned compare).
-    @inline(__always)
-    static func fits(_ at: Int64) -> Bool {
-        UInt64(bitPattern: at &- (outsideTime &+ 1)) < UInt64(bitPattern: missingTime &- outsideTime &- 1)
-    }
+        static let eventShift = UInt64(WaybillScanPartitions.widthShift)
 
-    /// A scan of these fields, whose waybill is `waybill` within its partition.
-    @inline(__always)
-    init(at: Int64, order: UInt32, courier: UInt32, location: UInt32, grams: Int32, waybill: UInt16, event: UInt8) {
-        let stored = Self.fits(at) ? at : at == Missing.time ? Self.missingTime : Self.outsideTime
-        atLow = UInt32(truncatingIfNeeded: stored)
-        atHigh = Int8(truncatingIfNeeded: stored >> 32)
-        self.order = order
-        self.courier = courier
-        self.location = location
-        self.grams = grams
-        self.waybill = waybill
-        self.event = event
-    }
+        /// The layout for columns in `ranges`; nil when they do not fit: times more than
+        /// 2^32 - 2 seconds (136 years) apart, or event, location, outlet and weight
+        /// needing more than the 53 bits left.
+        init?(_ ranges: ScanRanges) {
+            if ranges.latest == Missing.time {
+                timeBase = 0
+            } else {
+                // latest >= earliest = beforeEarliest + 1, so the difference is exact unsigned.
+                guard UInt64(bitPattern: ranges.latest &- ranges.beforeEarliest) < UInt64(UInt32.max) else { return nil }
+                timeBase = ranges.beforeEarliest
+            }
+            func width<Value: FixedWidthInteger>(_ value: Value) -> UInt64 { UInt64(Value.bitWidth - value.leadingZeroBitCount) }
+            func mask(_ width: UInt64) -> UInt64 { width == 0 ? 0 : ~0 >> (64 - width) }
+            let events = width(ranges.events), locations = width(ranges.locations)
+            let couriers = width(ranges.couriers), grams = width(ranges.grams)
+            guard Self.eventShift + events + locations + couriers + grams <= 64 else { return nil }
+            eventMask = mask(events)
+            locationShift = Self.eventShift + events
+            locationMask = mask(locations)
+            courierShift = locationShift + locations
+            courierMask = mask(couriers)
+            gramsShift = courierShift + couriers
+            gramsMask = mask(grams)
+        }
 
-    /// The scan's time, nil when it lies outside the 40 bits.
-    @inline(__always)
-    var at: Int64? {
-        let stored = Int64(atHigh) << 32 | Int64(atLow)
-        if Self.fits(stored) { return stored }
-        return stored == Self.missingTime ? Missing.time : nil
+        /// A scan of these fields, whose waybill is `waybill` within its partition.
+        @inline(__always)
+        func pack(at: Int64, order: UInt32, courier: UInt32, location: UInt32, grams: Int32, waybill: Int, event: UInt8) -> PackedScan {
+            // A field of no width is 0 for every scan, so its shift (64 for the last) is
+            // never needed: the masking shift may wrap.
+            let fields = UInt64(truncatingIfNeeded: waybill) | UInt64(event) &<< Self.eventShift
+                | UInt64(location &+ 1) &<< locationShift | UInt64(courier &+ 1) &<< courierShift
+                | UInt64(UInt32(bitPattern: grams) &+ 1) &<< gramsShift
+            return PackedScan(
+                at: at == Missing.time ? 0 : UInt32(truncatingIfNeeded: at &- timeBase), order: order, fields: fields)
+        }
+
+        @inline(__always) func at(_ scan: PackedScan) -> Int64 { scan.at == 0 ? Missing.time : timeBase &+ Int64(scan.at) }
+        @inline(__always) func waybill(_ scan: PackedScan) -> Int { Int(truncatingIfNeeded: scan.fields) & (WaybillScanPartitions.width &- 1) }
+        @inline(__always) func event(_ scan: PackedScan) -> UInt8 { UInt8(truncatingIfNeeded: scan.fields &>> Self.eventShift & eventMask) }
+        @inline(__always) func location(_ scan: PackedScan) -> UInt32 { Self.id(scan.fields &>> locationShift & locationMask) }
+        @inline(__always) func courier(_ scan: PackedScan) -> UInt32 { Self.id(scan.fields &>> courierShift & courierMask) }
+        @inline(__always) func grams(_ scan: PackedScan) -> Int32 { Int32(bitPattern: Self.id(scan.fields &>> gramsShift & gramsMask)) }
+
+        /// A value kept plus one.
+        @inline(__always) private static func id(_ field: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: field) &- 1 }
     }
 }
 

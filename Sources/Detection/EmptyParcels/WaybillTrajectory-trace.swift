@@ -39,6 +39,45 @@ struct ScanColumns: @unchecked Sendable {
     }
 }
 
+/// The scans the trajectory kernel reads, by row number: the export's columns
+/// (`ScanColumns`) or a partition's packed scans placed in grouped order
+/// (`GroupedScans`), which the kernel then decodes as it reads them instead of their
+/// being unpacked into columns first.
+protocol ScanSource {
+    func timeOf(_ row: Int) -> Int64
+    func orderOf(_ row: Int) -> UInt32
+    func courierOf(_ row: Int) -> UInt32
+    func eventOf(_ row: Int) -> UInt8
+    func locationOf(_ row: Int) -> UInt32
+    func gramsOf(_ row: Int) -> Int32
+    /// `OrdersTable.paidAt`, indexed by order row.
+    var paidAt: UnsafeBufferPointer<Int64> { get }
+}
+
+extension ScanColumns: ScanSource {
+    @inline(__always) func timeOf(_ row: Int) -> Int64 { at[row] }
+    @inline(__always) func orderOf(_ row: Int) -> UInt32 { order[row] }
+    @inline(__always) func courierOf(_ row: Int) -> UInt32 { courier[row] }
+    @inline(__always) func eventOf(_ row: Int) -> UInt8 { event[row] }
+    @inline(__always) func locationOf(_ row: Int) -> UInt32 { location[row] }
+    @inline(__always) func gramsOf(_ row: Int) -> Int32 { grams[row] }
+}
+
+/// One partition's packed scans in grouped order, read through their layout; row `i` is
+/// the `i`th scan.
+struct GroupedScans: ScanSource {
+    let scans: UnsafeBufferPointer<PackedScan>
+    let layout: PackedScan.Layout
+    let paidAt: UnsafeBufferPointer<Int64>
+
+    @inline(__always) func timeOf(_ row: Int) -> Int64 { layout.at(scans[row]) }
+    @inline(__always) func orderOf(_ row: Int) -> UInt32 { scans[row].order }
+    @inline(__always) func courierOf(_ row: Int) -> UInt32 { layout.courier(scans[row]) }
+    @inline(__always) func eventOf(_ row: Int) -> UInt8 { layout.event(scans[row]) }
+    @inline(__always) func locationOf(_ row: Int) -> UInt32 { layout.location(scans[row]) }
+    @inline(__always) func gramsOf(_ row: Int) -> Int32 { layout.grams(scans[row]) }
+}
+
 /// Trajectories of every waybill, their trace signatures, where their parcels start, and
 /// the orders shipped on a waybill besides its first.
 struct TracedWaybills: Sendable {
@@ -108,22 +147,22 @@ extension WaybillTrajectory {
 
     /// The trajectory and parcel start of one waybill's scan `rows` (ascending on entry),
     /// which it reorders by (time, row) when they are not already in time order.
-    static func trace(
-        _ rows: UnsafeMutableBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
+    static func trace<Scans: ScanSource>(
+        _ rows: UnsafeMutableBufferPointer<UInt32>, scans: Scans, rules: TrajectoryRules
     ) -> (trajectory: WaybillTrajectory, start: ParcelStart) {
         if let traced = traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules) { return traced }
-        orderByTime(rows, at: scans.at)
+        orderByTime(rows, scans: scans)
         return traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules)!
     }
 
     /// Orders ascending `rows` by time, ties by row: a stable insertion sort for short
     /// groups, a sort by (time, row) for long ones.
-    static func orderByTime(_ rows: UnsafeMutableBufferPointer<UInt32>, at: UnsafeBufferPointer<Int64>) {
+    static func orderByTime<Scans: ScanSource>(_ rows: UnsafeMutableBufferPointer<UInt32>, scans: Scans) {
         if rows.count <= 32 {
             for index in 1..<rows.count {
-                let row = rows[index], time = at[Int(row)]
+                let row = rows[index], time = scans.timeOf(Int(row))
                 var slot = index
-                while slot > 0 && at[Int(rows[slot &- 1])] > time {
+                while slot > 0 && scans.timeOf(Int(rows[slot &- 1])) > time {
                     rows[slot] = rows[slot &- 1]
                     slot &-= 1
                 }
@@ -132,7 +171,7 @@ extension WaybillTrajectory {
         } else {
             var rows = rows
             rows.sort { (a: UInt32, b: UInt32) -> Bool in
-                let timeA = at[Int(a)], timeB = at[Int(b)]
+                let timeA = scans.timeOf(Int(a)), timeB = scans.timeOf(Int(b))
                 return timeA < timeB || (timeA == timeB && a < b)
             }
         }
@@ -152,8 +191,8 @@ extension WaybillTrajectory {
     /// time is unknown, not early: start, signing and pickup times are the earliest known
     /// ones (the signing place is that of the signed scan giving the time), a hop needs a
     /// time at both ends, and a waybill whose scans have no time at all is not stalled.
-    static func traceInTimeOrder(
-        _ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns, rules: TrajectoryRules
+    static func traceInTimeOrder<Scans: ScanSource>(
+        _ rows: UnsafeBufferPointer<UInt32>, scans: Scans, rules: TrajectoryRules
     ) -> (trajectory: WaybillTrajectory, start: ParcelStart)? {
         var trajectory = WaybillTrajectory()
         guard let first = rows.first else { return (trajectory, ParcelStart()) }
@@ -169,17 +208,17 @@ extension WaybillTrajectory {
         var flags: UInt8 = 0
         for row in rows {
             let row = Int(row)
-            let at = scans.at[row]
+            let at = scans.timeOf(row)
             if at < lastAt { return nil }
             lastAt = at
-            let named = scans.order[row]
+            let named = scans.orderOf(row)
             if order == absent {
                 order = named
             } else if named != absent && named != order {
                 severalOrders = true
             }
-            let location = scans.location[row]
-            switch scans.event[row] {
+            let location = scans.locationOf(row)
+            switch scans.eventOf(row) {
             case ScanEvent.created.rawValue:
                 if startAt == Missing.time { startAt = at }
                 if location < start.place && (start.place == absent || at == placeAt) { (start.place, placeAt) = (location, at) }
@@ -206,7 +245,7 @@ extension WaybillTrajectory {
             default:
                 break
             }
-            if grams < 0 { grams = scans.grams[row] }
+            if grams < 0 { grams = scans.gramsOf(row) }
             let located = location != absent
             if origin == absent { origin = location }
             let moved = located && location != origin
@@ -220,7 +259,7 @@ extension WaybillTrajectory {
             previousAt = timed ? at : previousAt
         }
         trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
-        trajectory.courier = scans.courier[Int(first)]
+        trajectory.courier = scans.courierOf(Int(first))
         trajectory.order = order
         trajectory.startAt = startAt
         trajectory.signedAt = signedAt
@@ -243,8 +282,8 @@ extension WaybillTrajectory {
     }
 
     /// The distinct orders named on `rows`, ascending (the rare waybill shipping several).
-    static func distinctOrders(_ rows: UnsafeBufferPointer<UInt32>, scans: ScanColumns) -> [UInt32] {
-        var named = rows.map { scans.order[Int($0)] }.filter { $0 != IdDictionary.absent }
+    static func distinctOrders<Scans: ScanSource>(_ rows: UnsafeBufferPointer<UInt32>, scans: Scans) -> [UInt32] {
+        var named = rows.map { scans.orderOf(Int($0)) }.filter { $0 != IdDictionary.absent }
         named.sort()
         var distinct: [UInt32] = []
         for order in named where order != distinct.last { distinct.append(order) }
@@ -253,23 +292,24 @@ extension WaybillTrajectory {
 }
 
 /// One worker's scratch for grouping a partition's rows by waybill: a counter per
-/// waybill id of the partition, room for its rows and for a copy of its scan columns,
-/// allocated once per worker.
+/// waybill id of the partition, room for its rows and for its packed scans in grouped
+/// order, allocated once per worker.
 struct PartitionGrouping {
     var starts: [Int]
     var grouped: [UInt32]
-    let local: PartitionScans
+    let local: OwnedBuffer<PackedScan>
 
     init(largest: Int) {
         starts = [Int](repeating: 0, count: WaybillScanPartitions.width + 1)
         grouped = [UInt32](repeating: 0, count: largest)
-        local = PartitionScans(capacity: largest)
+        local = OwnedBuffer(count: largest)
     }
 
     /// Groups `partition`'s rows by waybill and writes each waybill's trajectory: an
     /// ascending export's rows are only numbered; packed scans are placed by a counting
     /// sort over the partition's ids (stable, so each group stays in row order) into this
-    /// worker's columns, which the trace then reads in sequence.
+    /// worker's scratch, which the trace then reads in sequence; moved row numbers are
+    /// placed the same way and traced from the export's columns.
     mutating func trace(
         _ partition: Int, of partitions: WaybillScanPartitions, scans: ScanColumns, rules: TrajectoryRules,
         into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
@@ -280,7 +320,8 @@ struct PartitionGrouping {
         let copy = local
         starts.withUnsafeMutableBufferPointer { starts in
             grouped.withUnsafeMutableBufferPointer { grouped in
-                guard let packed = partitions.packed else {
+                switch partitions.rows {
+                case .ascending:
                     for (index, row) in rows.enumerated() { grouped[index] = UInt32(truncatingIfNeeded: row) }
                     var start = 0
                     for local in 0..<width {
@@ -291,31 +332,74 @@ struct PartitionGrouping {
                         Self.traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
                         start = end
                     }
-                    return
-                }
-                let mine = UnsafeBufferPointer(rebasing: packed.values[rows])
-                for index in 0...width { starts[index] = 0 }
-                for scan in mine { starts[Int(scan.waybill) &+ 1] &+= 1 }
-                for index in 0..<width { starts[index &+ 1] &+= starts[index] }
-                copy.placeGrouped(mine, from: rows.lowerBound, of: partitions, base: base, starts: starts)
-                for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
-                let scans = copy.columns(count: rows.count, paidAt: scans.paidAt)
-                // Each counter now holds its group's end, which is the next group's start.
-                var start = 0
-                for local in 0..<width {
-                    let end = starts[local]
-                    let group = UnsafeMutableBufferPointer(rebasing: grouped[start..<end])
-                    Self.traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
-                    start = end
+                case .packed(let packed, let layout):
+                    let mine = UnsafeBufferPointer(rebasing: packed.values[rows])
+                    Self.countGroups(mine, width: width, into: starts) { layout.waybill($0) }
+                    Self.placeGrouped(mine, into: copy.values, layout: layout, starts: starts)
+                    for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
+                    let local = GroupedScans(
+                        scans: UnsafeBufferPointer(rebasing: copy.values[..<rows.count]), layout: layout, paidAt: scans.paidAt)
+                    Self.traceGroups(
+                        grouped, ends: starts, base: base, width: width, scans: local, rules: rules, into: output, further: &further)
+                case .numbers(let numbers):
+                    let mine = UnsafeBufferPointer(rebasing: numbers.values[rows])
+                    Self.countGroups(mine, width: width, into: starts) { Int(scans.waybill[Int($0)]) &- base }
+                    for row in mine {
+                        let local = Int(scans.waybill[Int(row)]) &- base
+                        grouped[starts[local]] = row
+                        starts[local] &+= 1
+                    }
+                    Self.traceGroups(grouped, ends: starts, base: base, width: width, scans: scans, rules: rules, into: output, further: &further)
                 }
             }
         }
     }
 
+    /// Sets `starts[local]` to the first position of waybill `local`'s group (of `width`
+    /// waybills) in grouped order: counts each record's waybill, then sums them up.
+    private static func countGroups<Record>(
+        _ records: UnsafeBufferPointer<Record>, width: Int, into starts: UnsafeMutableBufferPointer<Int>,
+        waybill: (Record) -> Int
+    ) {
+        for index in 0...width { starts[index] = 0 }
+        for record in records { starts[waybill(record) &+ 1] &+= 1 }
+        for index in 0..<width { starts[index &+ 1] &+= starts[index] }
+    }
+
+    /// Places one partition's packed scans `mine` in grouped order into `grouped`: each
+    /// scan to its waybill's next slot, `starts[local]`, which moves on (group starts on
+    /// entry, group ends on return).
+    private static func placeGrouped(
+        _ mine: UnsafeBufferPointer<PackedScan>, into grouped: UnsafeMutableBufferPointer<PackedScan>,
+        layout: PackedScan.Layout, starts: UnsafeMutableBufferPointer<Int>
+    ) {
+        for scan in mine {
+            let local = layout.waybill(scan)
+            let position = starts[local]
+            starts[local] = position &+ 1
+            grouped[position] = scan
+        }
+    }
+
+    /// Traces the groups of `grouped`: the rows of waybill `base + local` (of `width`) end
+    /// at `ends[local]`, where the next one's start.
+    private static func traceGroups<Scans: ScanSource>(
+        _ grouped: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>, base: Int, width: Int,
+        scans: Scans, rules: TrajectoryRules, into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
+    ) {
+        var start = 0
+        for local in 0..<width {
+            let end = ends[local]
+            let group = UnsafeMutableBufferPointer(rebasing: grouped[start..<end])
+            traceGroup(group, waybill: base &+ local, scans: scans, rules: rules, into: output, further: &further)
+            start = end
+        }
+    }
+
     /// Writes the trajectory, trace signature and parcel start of `waybill` from its
     /// `group` of rows and collects the further orders of a reused number.
-    private static func traceGroup(
-        _ group: UnsafeMutableBufferPointer<UInt32>, waybill: Int, scans: ScanColumns, rules: TrajectoryRules,
+    private static func traceGroup<Scans: ScanSource>(
+        _ group: UnsafeMutableBufferPointer<UInt32>, waybill: Int, scans: Scans, rules: TrajectoryRules,
         into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
     ) {
         let (trajectory, start) = WaybillTrajectory.trace(group, scans: scans, rules: rules)
@@ -337,54 +421,4 @@ struct TracedOutput: @unchecked Sendable {
     let trajectories: UnsafeMutableBufferPointer<WaybillTrajectory>
     let signatures: UnsafeMutableBufferPointer<TraceSignature>
     let starts: UnsafeMutableBufferPointer<ParcelStart>
-}
-
-/// Scan columns in buffers this object owns: a partition's packed scans placed in
-/// grouped order, so that the trace reads them in one sequential pass.
-final class PartitionScans: @unchecked Sendable {
-    private let waybill, order, courier, location: OwnedBuffer<UInt32>
-    private let event: OwnedBuffer<UInt8>
-    private let at: OwnedBuffer<Int64>
-    private let grams: OwnedBuffer<Int32>
-
-    init(capacity: Int) {
-        (waybill, order, courier, location) = (.init(count: capacity), .init(count: capacity), .init(count: capacity), .init(count: capacity))
-        event = .init(count: capacity)
-        at = .init(count: capacity)
-        grams = .init(count: capacity)
-    }
-
-    /// Unpacks one partition's packed scans `mine` (positions `first...` of the partitions'
-    /// copy, waybills from `base`) in grouped order: each scan to its waybill's next slot,
-    /// `starts[local]`, which moves on (group starts on entry, group ends on return). The
-    /// columns' addresses are read once, not at each scan.
-    func placeGrouped(
-        _ mine: UnsafeBufferPointer<PackedScan>, from first: Int, of partitions: WaybillScanPartitions, base: Int,
-        starts: UnsafeMutableBufferPointer<Int>
-    ) {
-        let waybill = waybill.values, order = order.values, courier = courier.values, event = event.values
-        let at = at.values, location = location.values, grams = grams.values
-        for index in mine.indices {
-            let scan = mine[index], local = Int(scan.waybill)
-            let position = starts[local]
-            starts[local] = position &+ 1
-            waybill[position] = UInt32(truncatingIfNeeded: base &+ local)
-            order[position] = scan.order
-            courier[position] = scan.courier
-            event[position] = scan.event
-            at[position] = partitions.time(of: scan, at: first &+ index)
-            location[position] = scan.location
-            grams[position] = scan.grams
-        }
-    }
-
-    /// The first `count` copied scans as columns (orders' `paidAt` is shared).
-    func columns(count: Int, paidAt: UnsafeBufferPointer<Int64>) -> ScanColumns {
-        func prefix<Value>(_ buffer: OwnedBuffer<Value>) -> UnsafeBufferPointer<Value> {
-            UnsafeBufferPointer(rebasing: buffer.values[..<count])
-        }
-        return ScanColumns(
-            waybill: prefix(waybill), order: prefix(order), courier: prefix(courier), event: prefix(event), at: prefix(at),
-            location: prefix(location), grams: prefix(grams), paidAt: paidAt)
-    }
 }
