@@ -88,11 +88,15 @@ public struct TiedSurgeDetector: Detector {
         var buyerValues = [Double](repeating: .nan, count: accountCount)
         var buyerSamples: [UInt32: [EvidenceSample]] = [:]
         for buyer in 0..<accountCount {
-            let rows = buyers.rows(of: buyer).filter { tiedExcess[Int($0)] >= shopSignal.threshold }
-            guard let strongest = rows.map({ tiedExcess[Int($0)] }).max() else { continue }
+            var strongest = -Double.infinity
+            for row in buyers.rows(of: buyer) where tiedExcess[Int(row)] >= shopSignal.threshold {
+                strongest = max(strongest, tiedExcess[Int(row)])
+            }
+            guard strongest >= shopSignal.threshold else { continue }
             buyerValues[buyer] = strongest
             if strongest >= buyerSignal.threshold {
-                buyerSamples[UInt32(buyer)] = rows.prefix(SignalColumn.sampleLimit)
+                buyerSamples[UInt32(buyer)] = buyers.rows(of: buyer).lazy
+                    .filter { tiedExcess[Int($0)] >= shopSignal.threshold }.prefix(SignalColumn.sampleLimit)
                     .map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
             }
         }
@@ -116,48 +120,50 @@ public struct TiedSurgeDetector: Detector {
     /// Per order, whether it is a sale tied to another buyer's sale at the same shop in
     /// the same bucket: one of `identities` (a column of ids and how many ids there are)
     /// is the same and not absent. `shops` holds each shop's rows in time order, so a
-    /// bucket is a run of rows. Per thread, one first-buyer slot and one shared flag per
-    /// id, reset through the ids a bucket touched: linear in the orders.
+    /// bucket is a run of rows. Per identity and thread, one first-buyer slot and one
+    /// shared flag per id, reset through the ids a bucket touched: linear in the orders.
     static func tiedOrders(
         shops: EntityGroups, buckets: [UInt32], buyers: [UInt32], sales: [Bool],
         identities: [(column: [UInt32], count: Int)], threads: Int
     ) -> [Bool] {
         let tied = DisjointRows<Bool>(count: buyers.count, initial: false)
         _ = ParallelRows.map(count: shops.entityCount, threads: threads) { shopRange -> Int in
-            var firstBuyer = identities.map { [UInt32](repeating: IdDictionary.absent, count: $0.count) }
-            var shared = identities.map { [Bool](repeating: false, count: $0.count) }
             var touched: [UInt32] = []
-            for shop in shopRange {
-                let rows = shops.rows(of: shop)
-                var runStart = rows.startIndex
-                while runStart < rows.endIndex {
-                    let bucket = buckets[Int(rows[runStart])]
-                    var runEnd = runStart + 1
-                    while runEnd < rows.endIndex && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
-                    let run = rows[runStart..<runEnd]
-                    for (index, identity) in identities.enumerated() {
+            for identity in identities {
+                var firstBuyer = [UInt32](repeating: IdDictionary.absent, count: identity.count)
+                var shared = [Bool](repeating: false, count: identity.count)
+                for shop in shopRange {
+                    let rows = shops.rows(of: shop)
+                    var runStart = rows.startIndex
+                    while runStart < rows.endIndex {
+                        let bucket = buckets[Int(rows[runStart])]
+                        var runEnd = runStart + 1
+                        while runEnd < rows.endIndex && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
+                        let run = rows[runStart..<runEnd]
                         for row in run where sales[Int(row)] {
-                            let id = identity.column[Int(row)]
-                            guard id != IdDictionary.absent else { continue }
+                            let id = Int(identity.column[Int(row)])
+                            guard id != Int(IdDictionary.absent) else { continue }
                             let buyer = buyers[Int(row)]
-                            if firstBuyer[index][Int(id)] == IdDictionary.absent {
-                                firstBuyer[index][Int(id)] = buyer
-                                touched.append(id)
-                            } else if firstBuyer[index][Int(id)] != buyer {
-                                shared[index][Int(id)] = true
+                            if firstBuyer[id] == IdDictionary.absent {
+                                firstBuyer[id] = buyer
+                                touched.append(UInt32(id))
+                            } else if firstBuyer[id] != buyer {
+                                shared[id] = true
                             }
                         }
-                        for row in run where sales[Int(row)] {
-                            let id = identity.column[Int(row)]
-                            if id != IdDictionary.absent && shared[index][Int(id)] { tied.set(Int(row), true) }
+                        if run.count > 1 {
+                            for row in run where sales[Int(row)] {
+                                let id = identity.column[Int(row)]
+                                if id != IdDictionary.absent && shared[Int(id)] { tied.set(Int(row), true) }
+                            }
                         }
                         for id in touched {
-                            firstBuyer[index][Int(id)] = IdDictionary.absent
-                            shared[index][Int(id)] = false
+                            firstBuyer[Int(id)] = IdDictionary.absent
+                            shared[Int(id)] = false
                         }
                         touched.removeAll(keepingCapacity: true)
+                        runStart = runEnd
                     }
-                    runStart = runEnd
                 }
             }
             return 0
