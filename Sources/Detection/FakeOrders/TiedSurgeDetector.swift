@@ -132,43 +132,75 @@ public struct TiedSurgeDetector: Detector {
             for identity in identities {
                 var firstBuyer = [UInt32](repeating: IdDictionary.absent, count: identity.count)
                 var shared = [Bool](repeating: false, count: identity.count)
-                for shop in shopRange {
-                    let rows = shops.rows(of: shop)
-                    var runStart = rows.startIndex
-                    while runStart < rows.endIndex {
-                        let bucket = buckets[Int(rows[runStart])]
-                        var runEnd = runStart + 1
-                        while runEnd < rows.endIndex && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
-                        let run = rows[runStart..<runEnd]
-                        for row in run where sales[Int(row)] {
-                            let id = Int(identity.column[Int(row)])
-                            guard id != Int(IdDictionary.absent) else { continue }
-                            let buyer = buyers[Int(row)]
-                            if firstBuyer[id] == IdDictionary.absent {
-                                firstBuyer[id] = buyer
-                                touched.append(UInt32(id))
-                            } else if firstBuyer[id] != buyer {
-                                shared[id] = true
+                buckets.withUnsafeBufferPointer { buckets in
+                    buyers.withUnsafeBufferPointer { buyers in
+                        sales.withUnsafeBufferPointer { sales in
+                            identity.column.withUnsafeBufferPointer { column in
+                                firstBuyer.withUnsafeMutableBufferPointer { firstBuyer in
+                                    shared.withUnsafeMutableBufferPointer { shared in
+                                        for shop in shopRange {
+                                            shops.rows(of: shop).withUnsafeBufferPointer { rows in
+                                                tieBuckets(
+                                                    rows: rows, buckets: buckets, buyers: buyers, sales: sales,
+                                                    identity: column, firstBuyer: firstBuyer, shared: shared,
+                                                    touched: &touched, tied: tied)
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
-                        if run.count > 1 {
-                            for row in run where sales[Int(row)] {
-                                let id = identity.column[Int(row)]
-                                if id != IdDictionary.absent && shared[Int(id)] { tied.set(Int(row), true) }
-                            }
-                        }
-                        for id in touched {
-                            firstBuyer[Int(id)] = IdDictionary.absent
-                            shared[Int(id)] = false
-                        }
-                        touched.removeAll(keepingCapacity: true)
-                        runStart = runEnd
                     }
                 }
             }
             return 0
         }
         return tied.result
+    }
+
+    /// The kernel of `tiedOrders` for one identity over one shop's time-ordered rows:
+    /// per bucket (a run of rows), the first buyer seen on each id, then the sales whose
+    /// id another buyer used too. `firstBuyer` (all absent) and `shared` (all false) are
+    /// as they came on return.
+    private static func tieBuckets(
+        rows: UnsafeBufferPointer<UInt32>, buckets: UnsafeBufferPointer<UInt32>, buyers: UnsafeBufferPointer<UInt32>,
+        sales: UnsafeBufferPointer<Bool>, identity: UnsafeBufferPointer<UInt32>,
+        firstBuyer: UnsafeMutableBufferPointer<UInt32>, shared: UnsafeMutableBufferPointer<Bool>,
+        touched: inout [UInt32], tied: DisjointRows<Bool>
+    ) {
+        var runStart = 0
+        while runStart < rows.count {
+            let bucket = buckets[Int(rows[runStart])]
+            var runEnd = runStart + 1
+            while runEnd < rows.count && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
+            guard runEnd - runStart > 1 else {
+                runStart = runEnd
+                continue
+            }
+            for position in runStart..<runEnd {
+                let row = Int(rows[position])
+                let id = identity[row]
+                guard sales[row] && id != IdDictionary.absent else { continue }
+                let first = firstBuyer[Int(id)]
+                if first == IdDictionary.absent {
+                    firstBuyer[Int(id)] = buyers[row]
+                    touched.append(id)
+                } else if first != buyers[row] {
+                    shared[Int(id)] = true
+                }
+            }
+            for position in runStart..<runEnd {
+                let row = Int(rows[position])
+                let id = identity[row]
+                if sales[row] && id != IdDictionary.absent && shared[Int(id)] { tied.set(row, true) }
+            }
+            for id in touched {
+                firstBuyer[Int(id)] = IdDictionary.absent
+                shared[Int(id)] = false
+            }
+            touched.removeAll(keepingCapacity: true)
+            runStart = runEnd
+        }
     }
 
     /// Each shop's strongest surge and, per order, the excess of its shop's bucket.
