@@ -2,7 +2,7 @@
 public enum Detectors {
     public static var standard: [any Detector] {
         [
-            OrderWindowDetector(), FakeOrdersDetector(), CoReviewerDetector(), EmptyParcelDetector(),
+            OrderWindowDetector(), FakeOrdersDetector(), TiedSurgeDetector(), CoReviewerDetector(), EmptyParcelDetector(),
             RaterOrderDetector(), RatingBurstDetector(), RaterFairnessDetector(), RatingLockstepDetector(),
         ]
     }

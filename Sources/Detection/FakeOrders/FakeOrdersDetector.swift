@@ -16,7 +16,7 @@ public struct FakeOrdersDetector: Detector {
             Parameter("fake_orders.fast_confirm_seconds", 86_400, "receipt confirmed this soon after payment is implausibly fast for a shipped parcel"),
             Parameter("fake_orders.young_account_days", 30, "an account this young when it orders counts as new"),
             Parameter("fake_orders.min_orders", 5, "fewest orders of a shop for its shares to be measured"),
-            Parameter("fake_orders.share_confidence_z", 1.64, "standard errors below a shop's fast-confirm and new-account shares that their signals read (Wilson bound)"),
+            Self.shareConfidence,
             Parameter("fake_orders.block_min_marks", 2, "fewest different marks on an order for it to enter the ring tensor"),
             Parameter("fake_orders.block_min_lift", 8, "how many times more often than the platform's a ring block's shop-days must be marked"),
             Parameter("fake_orders.block_searches", 24, "dense-block searches for rings per scan (each takes one block out)"),
@@ -65,6 +65,11 @@ public struct FakeOrdersDetector: Detector {
                 threshold: 0.3, saturation: 0.8, weight: 0.55),
         ]
     }
+
+    /// How far below a measured share its signal reads, shared with `TiedSurgeDetector`.
+    static let shareConfidence = Parameter(
+        "fake_orders.share_confidence_z", 1.64,
+        "standard errors below a shop's fast-confirm and new-account shares, and a day's tied share, that their signals read (Wilson bound)")
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
         let orders = export.orders

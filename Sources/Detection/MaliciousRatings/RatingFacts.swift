@@ -37,9 +37,13 @@ struct RatingFacts: Sendable {
         hasOrders = export.orders.count > 0
     }
 
+    /// The low-star cut, which `TiedSurgeDetector` shares (a crew's orders at its victim are rated low).
+    static let lowStars = Parameter(
+        "malicious_ratings.low_stars", 2, "a rating with at most this many stars is low (what an attack posts)")
+
     /// The common tunables of the malicious-ratings detectors.
     static let parameters = [
-        Parameter("malicious_ratings.low_stars", 2, "a rating with at most this many stars is low (what an attack posts)"),
+        lowStars,
         Parameter("malicious_ratings.trivial_quantile", 0.05, "an order at or below this quantile of the shop's order amounts is trivial (bought to be allowed to rate)"),
         Parameter("malicious_ratings.trivial_min_shop_orders", 10, "fewest orders of a shop for its cheap orders to be told apart"),
         Parameter("malicious_ratings.ticket_item_quantile", 0.2, "a genuine order of an item priced at or below this quantile of the shop's catalogue (its items' median prices) is a ticket: the cheapest way in to rate"),
