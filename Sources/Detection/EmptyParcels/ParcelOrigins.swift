@@ -25,6 +25,24 @@ struct ParcelOrigins {
     /// or a brushing client whose bought waybills outnumber its real parcels, but not
     /// several such shops making up most of its clients.
     var remoteClients: [Double]
+    /// Per waybill: where its first sorting hub is against its start's area
+    /// (`FirstHub`), what `ForeignSortingHubs` counts.
+    var firstHubs: [FirstHub]
+
+    /// Where a waybill's first sorting hub (first located transit scan) lies against the
+    /// area of the place its parcel starts. A parcel handed in at a counter goes to its
+    /// own city's sorting hub first; a sold waybill's transit scans are copied from a real
+    /// parcel that started elsewhere, or faked along the buyer's route, so they begin at
+    /// another city's hub.
+    enum FirstHub: UInt8 {
+        /// No start place with an area, or no located transit: nothing to compare.
+        case unknown
+        /// The first hub is no other area's origin hub: the start's own area, or a hub
+        /// that no place's parcels pass first (a regional hub after a lost scan).
+        case ownArea
+        /// The first hub is the origin hub of another area.
+        case otherArea
+    }
 
     /// The settings of the origin comparison.
     struct Rules {
@@ -52,7 +70,12 @@ struct ParcelOrigins {
     ) {
         let absent = IdDictionary.absent, waybillCount = starts.count
         let places = Self.placeCount(starts)
-        let area = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, rules: rules)
+        let (area, hubArea) = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, rules: rules)
+        firstHubs = starts.map { start in
+            guard start.place != absent, start.firstHub != absent, area[Int(start.place)] != absent else { return .unknown }
+            let hub = hubArea[Int(start.firstHub)]
+            return hub != absent && hub != area[Int(start.place)] ? .otherArea : .ownArea
+        }
         // Each shop's judged waybills (a located start place with an area) in group order,
         // with their start place and outlet.
         let judged = min(waybillCount, shopOfWaybill.count)
@@ -227,8 +250,11 @@ struct ParcelOrigins {
     /// parcels from any carrier pass that carrier's hub there last. Two hubs are joined
     /// when at least `Rules.linkBuyers` buyers, and `Rules.linkShare` of the buyers of the
     /// less used one, receive parcels through both; a buyer receiving through more than
-    /// `maximumBuyerHubs` hubs (several addresses, a reseller) joins none.
-    static func areas(_ starts: [ParcelStart], places: Int, buyerOfWaybill: [UInt32], rules: Rules) -> [UInt32] {
+    /// `maximumBuyerHubs` hubs (several addresses, a reseller) joins none. Also returns,
+    /// per place that is some place's origin hub, that hub's area (absent for the others).
+    static func areas(
+        _ starts: [ParcelStart], places: Int, buyerOfWaybill: [UInt32], rules: Rules
+    ) -> (area: [UInt32], hubArea: [UInt32]) {
         let absent = IdDictionary.absent
         let hubs = originHubs(starts, places: places)
         // Each buyer's last hubs, by counting sort; per buyer its hubs once each (`seenBy`
@@ -294,7 +320,9 @@ struct ParcelOrigins {
                 }
             }
         }
-        return hubs.map { $0 == absent ? absent : find($0) }
+        var hubArea = [UInt32](repeating: absent, count: places)
+        for hub in hubs where hub != absent { hubArea[Int(hub)] = find(hub) }
+        return (hubs.map { $0 == absent ? absent : find($0) }, hubArea)
     }
 
     /// Buyers receiving through more hubs than this join none (see `areas`).
