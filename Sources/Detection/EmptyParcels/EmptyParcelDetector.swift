@@ -201,7 +201,8 @@ public struct EmptyParcelDetector: Detector {
         let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
             $0 >= config["signals.shop_empty_waybill_share.threshold"]
         }
-        let clientWaybill = Self.conclusiveForClients(tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop)
+        let clientWaybill = Self.conclusiveForClients(
+            tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop, firstHubs: origins.firstHubs)
         let concentration = Self.shopConcentration(
             outletOf: outletOf, outletCount: outletCount, empty: empty, shopOfWaybill: shopOfWaybill,
             topShops: Int(config["empty_parcels.concentration_shops"]), minimumEmpty: minimumWaybills)
@@ -273,10 +274,20 @@ public struct EmptyParcelDetector: Detector {
     /// Per waybill, whether it shows a conclusive tell and ships an order of a shop that
     /// `clientShop` marks (a shop whose own waybills look empty): the waybills an outlet
     /// sold to a brushing client. The copied original is not among them
-    /// (`CopiedTraces`), so an honest outlet whose parcel was copied is not blamed.
-    static func conclusiveForClients(_ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool]) -> [Bool] {
-        zip(tells, shopOfWaybill).map { tells, shop in
-            !tells.isDisjoint(with: .conclusive) && Int(shop) < clientShop.count && clientShop[Int(shop)]
+    /// (`CopiedTraces`), so an honest outlet whose parcel was copied is not blamed. When
+    /// the copied original's shop is itself a client, its shop no longer tells it from the
+    /// copies, but its route does: a copy issued at a selling outlet carries the hubs of a
+    /// parcel that started elsewhere, the original begins at its own area's hub
+    /// (`firstHubs`). A waybill whose only conclusive tell is a copied trace that begins
+    /// at its own area's hub is not counted (a copy issued in the original's own city is
+    /// lost with it).
+    static func conclusiveForClients(
+        _ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool], firstHubs: [ParcelOrigins.FirstHub]
+    ) -> [Bool] {
+        tells.indices.map { waybill in
+            let tells = tells[waybill], shop = Int(shopOfWaybill[waybill])
+            let original = tells.intersection(.conclusive) == .copiedTrace && firstHubs[waybill] == .ownArea
+            return !tells.isDisjoint(with: .conclusive) && !original && shop < clientShop.count && clientShop[shop]
         }
     }
 
