@@ -144,9 +144,21 @@ import Testing
     @Test func clientWaybillsNeedAConclusiveTellAndAClient() {
         let tells: [ParcelTells] = [.copiedTrace, .reusedNumber, [.weightless, .wentNowhere], .copiedTrace, .pickupBeforePayment, []]
         let shops: [UInt32] = [2, 2, 2, 0, IdDictionary.absent, 2]
-        let marked = EmptyParcelDetector.conclusiveForClients(tells, shopOfWaybill: shops, clientShop: [false, false, true])
+        let marked = EmptyParcelDetector.conclusiveForClients(
+            tells, shopOfWaybill: shops, clientShop: [false, false, true], firstHubs: Array(repeating: .unknown, count: 6))
         #expect(marked == [true, true, false, false, false, false])
         #expect(EmptyParcelDetector.counts(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], entityCount: 2) == [1, 1])
+    }
+
+    /// A copied trace beginning at its own area's hub is the original (a client's real
+    /// parcel whose history was copied), not counted against its outlet; a copy beginning
+    /// at another area's hub, or a copied trace with another conclusive tell, is.
+    @Test func aCopiedTraceBeginningAtItsOwnHubIsTheOriginal() {
+        let tells: [ParcelTells] = [.copiedTrace, .copiedTrace, .copiedTrace, [.copiedTrace, .reusedNumber]]
+        let firstHubs: [ParcelOrigins.FirstHub] = [.ownArea, .otherArea, .unknown, .ownArea]
+        let marked = EmptyParcelDetector.conclusiveForClients(
+            tells, shopOfWaybill: [1, 1, 1, 1], clientShop: [false, true], firstHubs: firstHubs)
+        #expect(marked == [false, true, true, true])
     }
 
     @Test func sameAnswerForAnyThreadCount() {
