@@ -251,6 +251,12 @@ import Testing
         #expect(!ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 2))
         #expect(!ParcelTells([.fast, .wentNowhere, .signedAtCounter]).looksEmpty(minimumTells: 2))
         #expect(ParcelTells([.fast, .wentNowhere, .weightless]).looksEmpty(minimumTells: 2))
+        // Collected at the counter minutes after going out under the city's code: the
+        // hop belongs to the same local delivery; without both of the others it counts.
+        #expect(!ParcelTells([.fast, .wentNowhere, .impossibleHop]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .wentNowhere, .impossibleHop, .weightless]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .impossibleHop]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.wentNowhere, .impossibleHop]).looksEmpty(minimumTells: 2))
         #expect(ParcelTells([.fast, .weightless]).looksEmpty(minimumTells: 2))
         #expect(ParcelTells([.wentNowhere, .stalled]).looksEmpty(minimumTells: 2))
         #expect(ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 1))
