@@ -24,10 +24,12 @@ import Testing
             }
         }
 
+        /// As `ParcelOrigins` hands them over: grouped by shop (8 shops), in row order.
         func hubs(correlation: Double = 0.005) -> ForeignSortingHubs {
-            ForeignSortingHubs(
-                firstHubs: firstHubs, shopOfWaybill: shopOfWaybill, outletOf: outletOf, shopCount: 8, outletCount: 5,
-                correlation: correlation)
+            let shops = ValueGroups(
+                rows: firstHubs.count, groups: 8, key: { shopOfWaybill[$0] },
+                value: { ParcelOrigins.ShopWaybill(place: 0, outlet: outletOf[$0], firstHub: firstHubs[$0]) })
+            return ForeignSortingHubs(shops: shops, outletCount: 5, correlation: correlation)
         }
     }
 
@@ -70,18 +72,19 @@ import Testing
         #expect(hubs.outletSurprise[0] == 0 && hubs.shopSurprise[0] == 0)
     }
 
-    /// The plain reference: dictionaries of pairs, the beta-binomial tail of each.
+    /// The plain reference: dictionaries of pairs (waybills with a shop and an outlet in
+    /// range and a compared first hub), the beta-binomial tail of each.
     static func reference(_ pairs: Pairs, shopCount: Int, outletCount: Int, correlation: Double) -> ([Double], [Double]) {
         var counts: [[UInt32]: (compared: Int, foreign: Int)] = [:]
         var outletSeen = Set<UInt32>(), shopSeen = Set<UInt32>()
         var compared = 0, foreign = 0
         for (row, hub) in pairs.firstHubs.enumerated() where hub != .unknown {
             let shop = pairs.shopOfWaybill[row], outlet = pairs.outletOf[row], isForeign = hub == .otherArea ? 1 : 0
+            guard Int(shop) < shopCount, Int(outlet) < outletCount else { continue }
             compared += 1
             foreign += isForeign
-            if Int(shop) < shopCount { shopSeen.insert(shop) }
-            if Int(outlet) < outletCount { outletSeen.insert(outlet) }
-            guard Int(shop) < shopCount, Int(outlet) < outletCount else { continue }
+            shopSeen.insert(shop)
+            outletSeen.insert(outlet)
             counts[[outlet, shop], default: (0, 0)].compared += 1
             counts[[outlet, shop], default: (0, 0)].foreign += isForeign
         }

@@ -44,7 +44,7 @@ import Testing
                 shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill, outletOf: outletOf, shopCount: 20, outletCount: 10,
                 rules: .init(
                     minimumWaybills: 5, clientWaybills: 3, minimumClients: minimumClients, remoteShare: 0.5,
-                    linkBuyers: linkBuyers, linkShare: 0.2))
+                    linkBuyers: linkBuyers, linkShare: 0.2, foreignHubCorrelation: 0.005))
         }
 
         /// The shops with at least one waybill starting remote, in order.
@@ -287,7 +287,7 @@ import Testing
         }
         let rules = ParcelOrigins.Rules(
             minimumWaybills: 1 + draw(4), clientWaybills: 1 + draw(3), minimumClients: 1 + draw(2), remoteShare: 0.3,
-            linkBuyers: 2 + draw(3), linkShare: 0.2)
+            linkBuyers: 2 + draw(3), linkShare: 0.2, foreignHubCorrelation: 0.005)
         return (world, rules)
     }
 

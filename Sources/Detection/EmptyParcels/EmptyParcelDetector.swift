@@ -161,11 +161,10 @@ public struct EmptyParcelDetector: Detector {
                 minimumWaybills: minimumWaybills, clientWaybills: Int(config["empty_parcels.origin_client_waybills"]),
                 minimumClients: Int(config["empty_parcels.origin_min_clients"]),
                 remoteShare: config["empty_parcels.origin_remote_share"],
-                linkBuyers: Int(config["empty_parcels.origin_link_buyers"]), linkShare: config["empty_parcels.origin_link_share"]))
+                linkBuyers: Int(config["empty_parcels.origin_link_buyers"]), linkShare: config["empty_parcels.origin_link_share"],
+                foreignHubCorrelation: config["empty_parcels.foreign_hub_correlation"]))
         traced.starts = []
-        let foreignHubs = ForeignSortingHubs(
-            firstHubs: origins.firstHubs, shopOfWaybill: shopOfWaybill, outletOf: outletOf, shopCount: accountCount,
-            outletCount: outletCount, correlation: config["empty_parcels.foreign_hub_correlation"])
+        let foreignHubs = origins.foreignHubs
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
 

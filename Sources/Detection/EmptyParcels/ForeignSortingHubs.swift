@@ -12,7 +12,9 @@ import Columnar
 ///
 /// Judged per (outlet, shop) pair: a seller's waybills are a few clients' among the
 /// honest parcels of its own city (cover), and a client's bought waybills a part of its
-/// real ones; the pair is where they are not diluted.
+/// real ones; the pair is where they are not diluted. It reads `ParcelOrigins`' judged
+/// waybills (a shop, a start place with an area), already grouped by shop, so it makes
+/// no grouping of its own.
 struct ForeignSortingHubs {
     /// Per outlet: the largest pair surprise over its client shops; `.nan` for an outlet
     /// with no waybill whose first hub could be compared.
@@ -20,66 +22,40 @@ struct ForeignSortingHubs {
     /// Per shop: the largest pair surprise over its outlets; `.nan` as above.
     var shopSurprise: [Double]
 
-    /// From each waybill's `FirstHub` (`firstHubs`), its shop and its issuing outlet
-    /// (absent: none); `correlation` is the beta-binomial's intra-class correlation, how
-    /// much the share varies between honest pairs.
-    init(
-        firstHubs: [ParcelOrigins.FirstHub], shopOfWaybill: [UInt32], outletOf: [UInt32], shopCount: Int, outletCount: Int,
-        correlation: Double
-    ) {
-        let rows = min(firstHubs.count, shopOfWaybill.count, outletOf.count)
-        let unknown = ParcelOrigins.FirstHub.unknown.rawValue, other = ParcelOrigins.FirstHub.otherArea.rawValue
-        // Per shop and outlet: compared waybills and, per shop, those starting at another
+    /// From each shop's judged waybills (`ParcelOrigins`' grouping by shop: start place,
+    /// outlet, first hub); `correlation` is the beta-binomial's intra-class correlation,
+    /// how much the share varies between honest pairs. Waybills whose first hub cannot be
+    /// compared (`.unknown`) are left out, as are outlets at or above `outletCount`.
+    init(shops: ValueGroups<ParcelOrigins.ShopWaybill>, outletCount: Int, correlation: Double) {
+        let shopCount = shops.offsets.count - 1
+        let unknown = ParcelOrigins.FirstHub.unknown, other = ParcelOrigins.FirstHub.otherArea
+        // Per shop and outlet: compared waybills and, per shop, those beginning at another
         // area's hub.
         var shopCompared = [Int](repeating: 0, count: shopCount), shopForeign = shopCompared
         var outletCompared = [Int](repeating: 0, count: outletCount)
         var compared = 0, foreign = 0
-        firstHubs.withUnsafeBytes { hubs in
-            shopOfWaybill.withUnsafeBufferPointer { shopOf in
-                outletOf.withUnsafeBufferPointer { outletOf in
-                    shopCompared.withUnsafeMutableBufferPointer { shopCompared in
-                        shopForeign.withUnsafeMutableBufferPointer { shopForeign in
-                            outletCompared.withUnsafeMutableBufferPointer { outletCompared in
-                                for row in 0..<rows where hubs[row] != unknown {
-                                    let isForeign = hubs[row] == other ? 1 : 0
-                                    compared &+= 1
-                                    foreign &+= isForeign
-                                    let shop = Int(shopOf[row]), outlet = Int(outletOf[row])
-                                    if shop < shopCount {
-                                        shopCompared[shop] &+= 1
-                                        shopForeign[shop] &+= isForeign
-                                    }
-                                    if outlet < outletCount { outletCompared[outlet] &+= 1 }
-                                }
-                            }
-                        }
-                    }
+        shops.values.withUnsafeBufferPointer { values in
+            for shop in 0..<shopCount {
+                var shopTotal = 0, shopOther = 0
+                for waybill in values[shops.offsets[shop]..<shops.offsets[shop + 1]] {
+                    let outlet = Int(waybill.outlet)
+                    guard waybill.firstHub != unknown, outlet < outletCount else { continue }
+                    shopTotal &+= 1
+                    shopOther &+= waybill.firstHub == other ? 1 : 0
+                    outletCompared[outlet] &+= 1
                 }
+                shopCompared[shop] = shopTotal
+                shopForeign[shop] = shopOther
+                compared &+= shopTotal
+                foreign &+= shopOther
             }
         }
         var outletSurprise = outletCompared.map { $0 > 0 ? 0.0 : .nan }
         var shopSurprise = shopCompared.map { $0 > 0 ? 0.0 : .nan }
-        // Pairs with a foreign first hub: only shops with one are grouped (each waybill's
-        // outlet and foreign bit in one value), each shop's waybills counted per outlet in
-        // dense counters reset through the outlets touched.
+        // Shops with a foreign first hub: their waybills counted per outlet in dense
+        // counters reset through the outlets touched.
         if foreign > 0 {
             let share = Double(foreign) / Double(compared)
-            let groups = firstHubs.withUnsafeBytes { hubs in
-                shopOfWaybill.withUnsafeBufferPointer { shopOf in
-                    outletOf.withUnsafeBufferPointer { outletOf in
-                        shopForeign.withUnsafeBufferPointer { shopForeign in
-                            ValueGroups(
-                                rows: rows, groups: shopCount,
-                                key: { row in
-                                    let shop = shopOf[row]
-                                    return hubs[row] != unknown && Int(shop) < shopCount && shopForeign[Int(shop)] > 0
-                                        && Int(outletOf[row]) < outletCount ? shop : IdDictionary.absent
-                                },
-                                value: { row in outletOf[row] << 1 | (hubs[row] == other ? 1 : 0) })
-                        }
-                    }
-                }
-            }
             var pairCompared = [Int](repeating: 0, count: outletCount), pairForeign = pairCompared
             var touched: [UInt32] = []
             // Most pairs are small and their counts repeat: each small pair's tail is
@@ -98,13 +74,14 @@ struct ForeignSortingHubs {
                 }
                 return smallSurprise[slot]
             }
-            groups.values.withUnsafeBufferPointer { values in
-                for shop in 0..<shopCount where groups.offsets[shop] < groups.offsets[shop + 1] {
-                    for value in values[groups.offsets[shop]..<groups.offsets[shop + 1]] {
-                        let outlet = Int(value >> 1)
-                        if pairCompared[outlet] == 0 { touched.append(UInt32(outlet)) }
+            shops.values.withUnsafeBufferPointer { values in
+                for shop in 0..<shopCount where shopForeign[shop] > 0 {
+                    for waybill in values[shops.offsets[shop]..<shops.offsets[shop + 1]] {
+                        let outlet = Int(waybill.outlet)
+                        guard waybill.firstHub != unknown, outlet < outletCount else { continue }
+                        if pairCompared[outlet] == 0 { touched.append(waybill.outlet) }
                         pairCompared[outlet] &+= 1
-                        pairForeign[outlet] &+= Int(value & 1)
+                        pairForeign[outlet] &+= waybill.firstHub == other ? 1 : 0
                     }
                     for outlet in touched {
                         let outlet = Int(outlet)

@@ -28,6 +28,9 @@ struct ParcelOrigins {
     /// Per waybill: where its first sorting hub is against its start's area
     /// (`FirstHub`), what `ForeignSortingHubs` counts.
     var firstHubs: [FirstHub]
+    /// Per (outlet, shop) pair, how surprising its waybills beginning at another area's hub
+    /// are, the largest per outlet and per shop.
+    var foreignHubs: ForeignSortingHubs
 
     /// Where a waybill's first sorting hub (first located transit scan) lies against the
     /// area of the place its parcel starts. A parcel handed in at a counter goes to its
@@ -59,6 +62,9 @@ struct ParcelOrigins {
         var linkBuyers: Int
         /// ... and least share of the buyers of the less used hub.
         var linkShare: Double
+        /// How much the share of waybills beginning at another area's hub varies between
+        /// honest (outlet, shop) pairs (`ForeignSortingHubs`).
+        var foreignHubCorrelation: Double
     }
 
     /// Judges every waybill by where its parcel starts (`starts`, from the trajectory
@@ -71,26 +77,34 @@ struct ParcelOrigins {
         let absent = IdDictionary.absent, waybillCount = starts.count
         let places = Self.placeCount(starts)
         let (area, hubArea) = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, rules: rules)
-        firstHubs = starts.map { start in
+        let firstHubs = starts.map { start -> FirstHub in
             guard start.place != absent, start.firstHub != absent, area[Int(start.place)] != absent else { return .unknown }
             let hub = hubArea[Int(start.firstHub)]
             return hub != absent && hub != area[Int(start.place)] ? .otherArea : .ownArea
         }
         // Each shop's judged waybills (a located start place with an area) in group order,
-        // with their start place and outlet.
+        // with their start place, outlet and first hub.
         let judged = min(waybillCount, shopOfWaybill.count)
         let shops = starts.withUnsafeBufferPointer { starts in
             area.withUnsafeBufferPointer { area in
                 shopOfWaybill.withUnsafeBufferPointer { shopOf in
                     outletOf.withUnsafeBufferPointer { outletOf in
-                        ValueGroups(
-                            rows: judged, groups: shopCount,
-                            key: { Self.judgedShop(of: $0, starts: starts, area: area, shopOf: shopOf) },
-                            value: { ShopWaybill(place: starts[$0].place, outlet: $0 < outletOf.count ? outletOf[$0] : absent) })
+                        firstHubs.withUnsafeBufferPointer { firstHubs in
+                            ValueGroups(
+                                rows: judged, groups: shopCount,
+                                key: { Self.judgedShop(of: $0, starts: starts, area: area, shopOf: shopOf) },
+                                value: {
+                                    ShopWaybill(
+                                        place: starts[$0].place, outlet: $0 < outletOf.count ? outletOf[$0] : absent,
+                                        firstHub: firstHubs[$0])
+                                })
+                        }
                     }
                 }
             }
         }
+        self.firstHubs = firstHubs
+        foreignHubs = ForeignSortingHubs(shops: shops, outletCount: outletCount, correlation: rules.foreignHubCorrelation)
         let (away, clients, remote) = Self.judgeShops(
             shops, area: area, places: places, outletCount: outletCount, minimumWaybills: rules.minimumWaybills,
             clientWaybills: rules.clientWaybills)
@@ -131,10 +145,11 @@ struct ParcelOrigins {
         return place != IdDictionary.absent && area[Int(place)] != IdDictionary.absent ? shopOf[waybill] : IdDictionary.absent
     }
 
-    /// A judged waybill in its shop's group: its start place and issuing outlet.
+    /// A judged waybill in its shop's group: its start place, issuing outlet and first hub.
     struct ShopWaybill {
         var place: UInt32
         var outlet: UInt32
+        var firstHub: FirstHub
     }
 
     /// Shop by shop (`shops`, each shop's judged waybills): its waybills per start place
