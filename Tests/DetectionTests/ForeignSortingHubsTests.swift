@@ -117,4 +117,57 @@ import Testing
         #expect(same(hubs.outletSurprise, outlets), "seed \(seed)")
         #expect(same(hubs.shopSurprise, shops), "seed \(seed)")
     }
+
+    /// The whole detector on an export: outlets 0 (area A, hub 10) and 1 (area B, hub 11)
+    /// carry honest shops 0-2; outlet 1 also sells 20 waybills to shop 3, whose real
+    /// parcels leave from outlet 0, and their copied routes begin at A's hub. Only shop 3
+    /// and outlet 1 fire the two signals.
+    @Test func theDetectorFlagsTheSellerAndItsClient() {
+        var export = Export()
+        for shop in 0..<4 { _ = export.dictionaries.accounts.intern("s\(shop)") }
+        _ = export.dictionaries.items.intern("item")
+        for outlet in 0..<2 { _ = export.dictionaries.couriers.intern("outlet-\(outlet)") }
+        for place in 0..<12 { _ = export.dictionaries.locations.intern("p\(place)") }
+        // (shop, outlet, first hub, waybills): each to a buyer of its own.
+        let shipments: [(UInt32, UInt32, UInt32, Int)] = [(0, 0, 10, 40), (1, 0, 10, 40), (2, 1, 11, 40), (3, 0, 10, 40), (3, 1, 10, 20)]
+        for (shop, outlet, hub, count) in shipments {
+            for _ in 0..<count {
+                let order = UInt32(export.orders.count), paid = Int64(order) * 1_000
+                _ = export.dictionaries.orders.intern("o\(order)")
+                _ = export.dictionaries.waybills.intern("T\(order)")
+                export.orders.buyer.append(4 + order)
+                export.orders.shop.append(shop)
+                export.orders.item.append(0)
+                export.orders.amountCents.append(5_000)
+                export.orders.createdAt.append(paid - 60)
+                export.orders.paidAt.append(paid)
+                export.orders.confirmedAt.append(Missing.time)
+                export.orders.status.append(OrderStatus.completed.rawValue)
+                for column in [\OrdersTable.shipTo, \.device, \.ip, \.payment] { export.orders[keyPath: column].append(0) }
+                let scans: [(ScanEvent, Int64, UInt32, Int32)] = [
+                    (.created, 3_600, outlet, -1), (.pickup, 7_200, outlet, 500), (.transit, 20_000, hub, -1),
+                    (.transit, 60_000, 21 - hub, -1), (.delivery, 90_000, 5, -1), (.signed, 95_000, 5, -1),
+                ]
+                for (event, after, place, grams) in scans {
+                    export.logistics.waybill.append(order)
+                    export.logistics.order.append(order)
+                    export.logistics.courier.append(outlet)
+                    export.logistics.event.append(event.rawValue)
+                    export.logistics.at.append(paid + after)
+                    export.logistics.location.append(place)
+                    export.logistics.weightGrams.append(grams)
+                }
+            }
+        }
+        let detector = EmptyParcelDetector()
+        let signals = detector.measure(export, config: DetectionConfig(detectors: [detector]), threads: 1).signals
+        func firing(_ name: String) -> [Int] {
+            let column = signals.first { $0.definition.name == name }!
+            return column.values.indices.filter { column.values[$0] >= column.definition.threshold }
+        }
+        #expect(firing("shop_foreign_hub_surprise") == [3])
+        #expect(firing("courier_foreign_hub_surprise") == [1])
+        let shop = signals.first { $0.definition.name == "shop_foreign_hub_surprise" }!
+        #expect(shop.samples[3]?.count == SignalColumn.sampleLimit)
+    }
 }
