@@ -163,12 +163,24 @@ import Testing
     @Test func clientWaybillsNeedAConclusiveTellAndAClient() {
         let tells: [ParcelTells] = [.copiedTrace, .reusedNumber, [.weightless, .wentNowhere], .copiedTrace, .pickupBeforePayment, []]
         let shops: [UInt32] = [2, 2, 2, 0, IdDictionary.absent, 2]
-        let marked = EmptyParcelDetector.conclusiveForClients(tells, shopOfWaybill: shops, clientShop: [false, false, true])
+        let marked = EmptyParcelDetector.conclusiveForClients(
+            tells, shopOfWaybill: shops, clientShop: [false, false, true], firstHubs: Array(repeating: .unknown, count: 6))
         #expect(marked == [true, true, false, false, false, false])
         #expect(TellCounts.marked(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], waybillOf: nil, entityCount: 2) == [1, 1])
         // Rows shipping on waybills of their own (absent: none): waybill 0 ships two.
         let shipping: [UInt32] = [0, 0, 1, IdDictionary.absent, 4, 2]
         #expect(TellCounts.marked(marked, entityOf: [1, 0, 0, 1, 0, 1], waybillOf: shipping, entityCount: 2) == [2, 1])
+    }
+
+    /// A copied trace beginning at its own area's hub is the original (a client's real
+    /// parcel whose history was copied), not counted against its outlet; a copy beginning
+    /// at another area's hub, or a copied trace with another conclusive tell, is.
+    @Test func aCopiedTraceBeginningAtItsOwnHubIsTheOriginal() {
+        let tells: [ParcelTells] = [.copiedTrace, .copiedTrace, .copiedTrace, [.copiedTrace, .reusedNumber]]
+        let firstHubs: [ParcelOrigins.FirstHub] = [.ownArea, .otherArea, .unknown, .ownArea]
+        let marked = EmptyParcelDetector.conclusiveForClients(
+            tells, shopOfWaybill: [1, 1, 1, 1], clientShop: [false, true], firstHubs: firstHubs)
+        #expect(marked == [false, true, true, true])
     }
 
     @Test func sameAnswerForAnyThreadCount() {
@@ -261,6 +273,12 @@ import Testing
         #expect(!ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 2))
         #expect(!ParcelTells([.fast, .wentNowhere, .signedAtCounter]).looksEmpty(minimumTells: 2))
         #expect(ParcelTells([.fast, .wentNowhere, .weightless]).looksEmpty(minimumTells: 2))
+        // Collected at the counter minutes after going out under the city's code: the
+        // hop belongs to the same local delivery; without both of the others it counts.
+        #expect(!ParcelTells([.fast, .wentNowhere, .impossibleHop]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .wentNowhere, .impossibleHop, .weightless]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.fast, .impossibleHop]).looksEmpty(minimumTells: 2))
+        #expect(ParcelTells([.wentNowhere, .impossibleHop]).looksEmpty(minimumTells: 2))
         #expect(ParcelTells([.fast, .weightless]).looksEmpty(minimumTells: 2))
         #expect(ParcelTells([.wentNowhere, .stalled]).looksEmpty(minimumTells: 2))
         #expect(ParcelTells([.fast, .wentNowhere]).looksEmpty(minimumTells: 1))

@@ -45,7 +45,7 @@ import Testing
                 buyerCount: 20_000, placeCount: 200,
                 rules: .init(
                     minimumWaybills: 5, clientWaybills: 3, minimumClients: minimumClients, remoteShare: 0.5,
-                    linkBuyers: linkBuyers, linkShare: 0.2))
+                    linkBuyers: linkBuyers, linkShare: 0.2, foreignHubCorrelation: 0.005))
         }
 
         /// The shops with at least one waybill starting remote, in order.
@@ -122,6 +122,22 @@ import Testing
         #expect(waybills.remoteShops(waybills.origins(linkBuyers: 9)) == [1, 2, 3, 4, 15, 16, 17])
     }
 
+    @Test func firstHubsAreJudgedAgainstTheStartsArea() {
+        var waybills = Self.market()
+        let first = waybills.shopOfWaybill.count
+        waybills.add(shop: 2, outlet: 5, hub: 101, count: 6)  // issued in S, first scanned at B's hub
+        waybills.add(shop: 3, outlet: 3, hub: 200, count: 2)  // a hub no place's parcels pass first
+        let firstHubs = waybills.origins().firstHubs
+        #expect(firstHubs[first..<(first + 6)].allSatisfy { $0 == .otherArea })
+        #expect(firstHubs[(first + 6)...].allSatisfy { $0 == .ownArea })
+        // The market: every located waybill with a transit at its own area's hub; the
+        // same-city courier's (no transit) and the unlocated ones are not compared.
+        for (waybill, hub) in firstHubs[..<first].enumerated() {
+            let compared = waybills.outletOf[waybill] != 6 && waybills.shopOfWaybill[waybill] != 14
+            #expect(hub == (compared ? .ownArea : .unknown), "waybill \(waybill)")
+        }
+    }
+
     /// Where each waybill below `waybillCount` starts, as the trajectory pass finds it.
     static func starts(_ logistics: LogisticsTable, waybillCount: Int, threads: Int = 1) -> [ParcelStart] {
         WaybillTrajectory.traceAll(
@@ -168,11 +184,11 @@ import Testing
     }
 
     /// The plain reference of `ParcelOrigins`, dictionaries and sets over the rules as
-    /// written: (remote start per waybill, remote clients per outlet).
+    /// written: (remote start per waybill, remote clients per outlet, first hub per waybill).
     static func originsReference(
         _ logistics: LogisticsTable, waybillCount: Int, shopOfWaybill: [UInt32], buyerOfWaybill: [UInt32], outletOf: [UInt32],
         shopCount: Int, outletCount: Int, rules: ParcelOrigins.Rules
-    ) -> ([Bool], [Double]) {
+    ) -> ([Bool], [Double], [ParcelOrigins.FirstHub]) {
         let absent = IdDictionary.absent
         let starts = Self.startsReference(logistics, waybillCount: waybillCount)
         let place = starts.map(\.place), firstHub = starts.map(\.firstHub), lastHub = starts.map(\.lastHub)
@@ -199,9 +215,13 @@ import Testing
             joined.removeAll { !$0.isDisjoint(with: pair) }
             joined.append(touching.reduce(Set(pair)) { $0.union($1) })
         }
-        func area(_ place: UInt32) -> UInt32? {
-            guard let hub = originHub[place] else { return nil }
-            return joined.first { $0.contains(hub) }?.min() ?? hub
+        func hubArea(_ hub: UInt32) -> UInt32 { joined.first { $0.contains(hub) }?.min() ?? hub }
+        func area(_ place: UInt32) -> UInt32? { originHub[place].map(hubArea) }
+        // A first hub is another area's when it is some place's origin hub, of another area.
+        let originHubs = Set(originHub.values)
+        let firstHubs = (0..<waybillCount).map { waybill -> ParcelOrigins.FirstHub in
+            guard place[waybill] != absent, let own = area(place[waybill]), firstHub[waybill] != absent else { return .unknown }
+            return originHubs.contains(firstHub[waybill]) && hubArea(firstHub[waybill]) != own ? .otherArea : .ownArea
         }
         // Per shop and place: away when the shop's waybills elsewhere are enough and another
         // area holds more of them than the place's own area (its other places).
@@ -234,7 +254,7 @@ import Testing
             judged.contains(waybill) && waybill < outletOf.count && Int(outletOf[waybill]) < outletCount
                 && away(shopOfWaybill[waybill], place[waybill]) && remoteClients[Int(outletOf[waybill])] > 0
         }
-        return (remoteStart, remoteClients)
+        return (remoteStart, remoteClients, firstHubs)
     }
 
     /// A random small world (few shops, outlets, places and buyers, so pairs repeat, hubs
@@ -268,7 +288,7 @@ import Testing
         }
         let rules = ParcelOrigins.Rules(
             minimumWaybills: 1 + draw(4), clientWaybills: 1 + draw(3), minimumClients: 1 + draw(2), remoteShare: 0.3,
-            linkBuyers: 2 + draw(3), linkShare: 0.2)
+            linkBuyers: 2 + draw(3), linkShare: 0.2, foreignHubCorrelation: 0.005)
         return (world, rules)
     }
 
@@ -283,11 +303,12 @@ import Testing
     @Test(arguments: 0..<40) func originsMatchReference(seed: Int) {
         let (world, rules) = Self.randomWorld(seed: seed)
         let origins = Self.origins(world, rules)
-        let (remoteStart, remoteClients) = Self.originsReference(
+        let (remoteStart, remoteClients, firstHubs) = Self.originsReference(
             world.logistics, waybillCount: world.shopOfWaybill.count, shopOfWaybill: world.shopOfWaybill,
             buyerOfWaybill: world.buyerOfWaybill, outletOf: world.outletOf, shopCount: 6, outletCount: 5, rules: rules)
         #expect(origins.remoteStart == remoteStart)
         #expect(origins.remoteClients == remoteClients)
+        #expect(origins.firstHubs == firstHubs)
     }
 
     /// The random worlds compared above exercise the rules: many have remote starts, and
@@ -299,5 +320,15 @@ import Testing
         }
         #expect(remote.filter { $0.contains(true) }.count >= 10)
         #expect(remote.filter { $0.contains(true) && $0.contains(false) }.count >= 10)
+    }
+
+    /// ... and first hubs of every kind.
+    @Test func randomWorldsHaveForeignFirstHubs() {
+        let firstHubs = (0..<40).flatMap { seed in
+            let (world, rules) = Self.randomWorld(seed: seed)
+            return Self.origins(world, rules).firstHubs
+        }
+        #expect(Set(firstHubs) == [.unknown, .ownArea, .otherArea])
+        #expect(firstHubs.filter { $0 == .otherArea }.count >= 50)
     }
 }

@@ -31,6 +31,7 @@ public struct EmptyParcelDetector: Detector {
             Parameter("empty_parcels.origin_remote_share", 0.5, "... making up at least this share of its clients"),
             Parameter("empty_parcels.origin_link_buyers", 5, "two transit hubs are one area (a city's hubs of different carriers) when at least this many buyers receive parcels through both last ..."),
             Parameter("empty_parcels.origin_link_share", 0.2, "... and at least this share of the buyers of the less used one"),
+            Parameter("empty_parcels.foreign_hub_correlation", 0.005, "how much the share of waybills whose first sorting hub is another area's varies between honest (outlet, shop) pairs (beta-binomial intra-class correlation: lost hub scans and neighbouring cities' hubs differ by place)"),
         ]
     }
 
@@ -57,6 +58,10 @@ public struct EmptyParcelDetector: Detector {
                 description: "share of the shop's shipped orders whose parcel starts (created or pickup scan) in another area than most of its other parcels, at an outlet whose clients are mostly shops based elsewhere; a bought waybill starts where the shop's goods are not",
                 threshold: 0.04, saturation: 0.2, weight: 0.75),
             SignalDefinition(
+                name: "shop_foreign_hub_surprise", entityKind: .shop, category: .emptyParcels,
+                description: "-log10 of the chance that as many of the shop's waybills from one outlet begin their route at another area's sorting hub (beta-binomial at the export's share); a bought waybill's transit scans are copied or faked from elsewhere, a real parcel goes to its own city's hub first",
+                threshold: 3, saturation: 10, weight: 0.75),
+            SignalDefinition(
                 name: "shop_weightless_share", entityKind: .shop, category: .emptyParcels,
                 description: "share of the shop's shipped orders whose parcel declares far less weight than its item's parcels weigh",
                 threshold: 0.1, saturation: 0.35, weight: 0.35),
@@ -80,6 +85,10 @@ public struct EmptyParcelDetector: Detector {
                 name: "courier_remote_clients", entityKind: .courier, category: .emptyParcels,
                 description: "client shops of the outlet whose other parcels mostly start in another area than the outlet's, counted when they are at least empty_parcels.origin_min_clients and empty_parcels.origin_remote_share of its clients; an outlet selling waybills online serves shops whose goods are elsewhere, an honest one the shops of its area",
                 threshold: 3, saturation: 6, weight: 0.75),
+            SignalDefinition(
+                name: "courier_foreign_hub_surprise", entityKind: .courier, category: .emptyParcels,
+                description: "-log10 of the chance that as many of the waybills the outlet issued to one client shop begin their route at another area's sorting hub (beta-binomial at the export's share); waybills sold for empty parcels carry transit scans copied or faked from elsewhere",
+                threshold: 3, saturation: 10, weight: 0.75),
             SignalDefinition(
                 name: "courier_reused_tracking_share", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's waybills whose tracking number ships several orders",
@@ -153,8 +162,10 @@ public struct EmptyParcelDetector: Detector {
                 minimumWaybills: minimumWaybills, clientWaybills: Int(config["empty_parcels.origin_client_waybills"]),
                 minimumClients: Int(config["empty_parcels.origin_min_clients"]),
                 remoteShare: config["empty_parcels.origin_remote_share"],
-                linkBuyers: Int(config["empty_parcels.origin_link_buyers"]), linkShare: config["empty_parcels.origin_link_share"]))
+                linkBuyers: Int(config["empty_parcels.origin_link_buyers"]), linkShare: config["empty_parcels.origin_link_share"],
+                foreignHubCorrelation: config["empty_parcels.foreign_hub_correlation"]))
         traced.starts = []
+        let foreignHubs = origins.foreignHubs
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
 
@@ -190,7 +201,8 @@ public struct EmptyParcelDetector: Detector {
         let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
             $0 >= config["signals.shop_empty_waybill_share.threshold"]
         }
-        let clientWaybill = Self.conclusiveForClients(tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop)
+        let clientWaybill = Self.conclusiveForClients(
+            tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop, firstHubs: origins.firstHubs)
         let concentration = Self.shopConcentration(
             outletOf: outletOf, outletCount: outletCount, empty: empty, shopOfWaybill: shopOfWaybill,
             topShops: Int(config["empty_parcels.concentration_shops"]), minimumEmpty: minimumWaybills)
@@ -203,6 +215,9 @@ public struct EmptyParcelDetector: Detector {
                 "shop_conclusive_empty_waybills", config, byShop.conclusive.map(Double.init), entityOf: shopOfOrder,
                 flagged: { !tells[Int(shipment[$0])].isDisjoint(with: .conclusive) }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_remote_origin_share", origins.remoteStarts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount)) { origins.remoteStart[Int(shipment[$0])] },
+            column(
+                "shop_foreign_hub_surprise", config, foreignHubs.shopSurprise, entityOf: shopOfOrder,
+                flagged: { origins.firstHubs[Int(shipment[$0])] == .otherArea }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
             shopColumn("shop_orders_on_empty_parcels", byShop.empty, onEmpty),
             column(
@@ -211,6 +226,7 @@ public struct EmptyParcelDetector: Detector {
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { empty[$0] },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
             outletColumn("courier_remote_clients", origins.remoteClients) { origins.remoteStart[$0] },
+            outletColumn("courier_foreign_hub_surprise", foreignHubs.outletSurprise) { origins.firstHubs[$0] == .otherArea },
             outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
             outletColumn(
                 "courier_client_empty_waybills",
@@ -271,10 +287,20 @@ public struct EmptyParcelDetector: Detector {
     /// Per waybill, whether it shows a conclusive tell and ships an order of a shop that
     /// `clientShop` marks (a shop whose own waybills look empty): the waybills an outlet
     /// sold to a brushing client. The copied original is not among them
-    /// (`CopiedTraces`), so an honest outlet whose parcel was copied is not blamed.
-    static func conclusiveForClients(_ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool]) -> [Bool] {
-        zip(tells, shopOfWaybill).map { tells, shop in
-            !tells.isDisjoint(with: .conclusive) && Int(shop) < clientShop.count && clientShop[Int(shop)]
+    /// (`CopiedTraces`), so an honest outlet whose parcel was copied is not blamed. When
+    /// the copied original's shop is itself a client, its shop no longer tells it from the
+    /// copies, but its route does: a copy issued at a selling outlet carries the hubs of a
+    /// parcel that started elsewhere, the original begins at its own area's hub
+    /// (`firstHubs`). A waybill whose only conclusive tell is a copied trace that begins
+    /// at its own area's hub is not counted (a copy issued in the original's own city is
+    /// lost with it).
+    static func conclusiveForClients(
+        _ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool], firstHubs: [ParcelOrigins.FirstHub]
+    ) -> [Bool] {
+        tells.indices.map { waybill in
+            let tells = tells[waybill], shop = Int(shopOfWaybill[waybill])
+            let original = tells.intersection(.conclusive) == .copiedTrace && firstHubs[waybill] == .ownArea
+            return !tells.isDisjoint(with: .conclusive) && !original && shop < clientShop.count && clientShop[shop]
         }
     }
 

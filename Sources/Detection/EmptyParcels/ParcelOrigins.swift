@@ -25,6 +25,27 @@ struct ParcelOrigins {
     /// or a brushing client whose bought waybills outnumber its real parcels, but not
     /// several such shops making up most of its clients.
     var remoteClients: [Double]
+    /// Per waybill: where its first sorting hub is against its start's area
+    /// (`FirstHub`), what `ForeignSortingHubs` counts.
+    var firstHubs: [FirstHub]
+    /// Per (outlet, shop) pair, how surprising its waybills beginning at another area's hub
+    /// are, the largest per outlet and per shop.
+    var foreignHubs: ForeignSortingHubs
+
+    /// Where a waybill's first sorting hub (first located transit scan) lies against the
+    /// area of the place its parcel starts. A parcel handed in at a counter goes to its
+    /// own city's sorting hub first; a sold waybill's transit scans are copied from a real
+    /// parcel that started elsewhere, or faked along the buyer's route, so they begin at
+    /// another city's hub.
+    enum FirstHub: UInt8 {
+        /// No start place with an area, or no located transit: nothing to compare.
+        case unknown
+        /// The first hub is no other area's origin hub: the start's own area, or a hub
+        /// that no place's parcels pass first (a regional hub after a lost scan).
+        case ownArea
+        /// The first hub is the origin hub of another area.
+        case otherArea
+    }
 
     /// The settings of the origin comparison.
     struct Rules {
@@ -41,6 +62,9 @@ struct ParcelOrigins {
         var linkBuyers: Int
         /// ... and least share of the buyers of the less used hub.
         var linkShare: Double
+        /// How much the share of waybills beginning at another area's hub varies between
+        /// honest (outlet, shop) pairs (`ForeignSortingHubs`).
+        var foreignHubCorrelation: Double
     }
 
     /// Judges every waybill by where its parcel starts (`starts`, from the trajectory
@@ -54,22 +78,35 @@ struct ParcelOrigins {
         shopCount: Int, outletCount: Int, buyerCount: Int, placeCount places: Int, rules: Rules
     ) {
         let absent = IdDictionary.absent, waybillCount = starts.count
-        let area = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, buyerCount: buyerCount, rules: rules)
+        let (area, hubArea) = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, buyerCount: buyerCount, rules: rules)
+        let firstHubs = starts.map { start -> FirstHub in
+            guard start.place != absent, start.firstHub != absent, area[Int(start.place)] != absent else { return .unknown }
+            let hub = hubArea[Int(start.firstHub)]
+            return hub != absent && hub != area[Int(start.place)] ? .otherArea : .ownArea
+        }
         // Each shop's judged waybills (a located start place with an area) in group order,
-        // with their start place and outlet.
+        // with their start place, outlet and first hub.
         let judged = min(waybillCount, shopOfWaybill.count)
         let shops = starts.withUnsafeBufferPointer { starts in
             area.withUnsafeBufferPointer { area in
                 shopOfWaybill.withUnsafeBufferPointer { shopOf in
                     outletOf.withUnsafeBufferPointer { outletOf in
-                        ValueGroups(
-                            rows: judged, groups: shopCount,
-                            key: { Self.judgedShop(of: $0, starts: starts, area: area, shopOf: shopOf) },
-                            value: { ShopWaybill(place: starts[$0].place, outlet: $0 < outletOf.count ? outletOf[$0] : absent) })
+                        firstHubs.withUnsafeBufferPointer { firstHubs in
+                            ValueGroups(
+                                rows: judged, groups: shopCount,
+                                key: { Self.judgedShop(of: $0, starts: starts, area: area, shopOf: shopOf) },
+                                value: {
+                                    ShopWaybill(
+                                        place: starts[$0].place, outlet: $0 < outletOf.count ? outletOf[$0] : absent,
+                                        firstHub: firstHubs[$0])
+                                })
+                        }
                     }
                 }
             }
         }
+        self.firstHubs = firstHubs
+        foreignHubs = ForeignSortingHubs(shops: shops, outletCount: outletCount, correlation: rules.foreignHubCorrelation)
         let (away, clients, remote) = Self.judgeShops(
             shops, area: area, places: places, outletCount: outletCount, minimumWaybills: rules.minimumWaybills,
             clientWaybills: rules.clientWaybills)
@@ -110,10 +147,11 @@ struct ParcelOrigins {
         return place != IdDictionary.absent && area[Int(place)] != IdDictionary.absent ? shopOf[waybill] : IdDictionary.absent
     }
 
-    /// A judged waybill in its shop's group: its start place and issuing outlet.
+    /// A judged waybill in its shop's group: its start place, issuing outlet and first hub.
     struct ShopWaybill {
         var place: UInt32
         var outlet: UInt32
+        var firstHub: FirstHub
     }
 
     /// Shop by shop (`shops`, each shop's judged waybills): its waybills per start place
@@ -216,10 +254,11 @@ struct ParcelOrigins {
     /// when at least `Rules.linkBuyers` buyers, and `Rules.linkShare` of the buyers of the
     /// less used one, receive parcels through both; a buyer receiving through more than
     /// `maximumBuyerHubs` hubs (several addresses, a reseller) joins none. Buyer ids are
-    /// below `buyerCount`, place ids below `places`.
+    /// below `buyerCount`, place ids below `places`. Also returns, per place that is some
+    /// place's origin hub, that hub's area (absent for the others).
     static func areas(
         _ starts: [ParcelStart], places: Int, buyerOfWaybill: [UInt32], buyerCount: Int, rules: Rules
-    ) -> [UInt32] {
+    ) -> (area: [UInt32], hubArea: [UInt32]) {
         let absent = IdDictionary.absent
         let hubs = originHubs(starts, places: places)
         // Each buyer's last hubs, by counting sort; per buyer its hubs once each (`seenBy`
@@ -283,7 +322,9 @@ struct ParcelOrigins {
                 }
             }
         }
-        return hubs.map { $0 == absent ? absent : find($0) }
+        var hubArea = [UInt32](repeating: absent, count: places)
+        for hub in hubs where hub != absent { hubArea[Int(hub)] = find(hub) }
+        return (hubs.map { $0 == absent ? absent : find($0) }, hubArea)
     }
 
     /// Buyers receiving through more hubs than this join none (see `areas`).

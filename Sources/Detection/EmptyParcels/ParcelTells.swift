@@ -49,15 +49,21 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
 
     /// Whether a waybill with these tells looks empty: a conclusive tell, or at least
     /// `minimumTells` of the others (`.signedAtCounter` not counted: see there), where
-    /// `.wentNowhere` and `.fast` together count once. A same-city courier's parcel is
-    /// signed within hours and, its couriers scanning with the outlet's own code, where
-    /// it was issued: both tells describe one local delivery, not two signs of an empty
-    /// parcel (counted twice, they listed every flower shop and same-city company of an
-    /// independent generator's exports).
+    /// `.wentNowhere` and `.fast` together count once, with `.impossibleHop` if it is
+    /// there too. A same-city courier's parcel is signed within hours and, its couriers
+    /// scanning with the outlet's own code, where it was issued: both tells describe one
+    /// local delivery, not two signs of an empty parcel (counted twice, they listed every
+    /// flower shop and same-city company of an independent generator's exports). When
+    /// such a parcel, out for delivery under the city's code, is collected at the counter
+    /// minutes later, the change of code is no journey either: the city's code and the
+    /// counter's are two names for one place (counted apart, the hop put two same-city
+    /// companies of that generator at key scrutiny, camouflage 3).
     public func looksEmpty(minimumTells: Int) -> Bool {
         let physical = subtracting(Self.conclusive).subtracting(.signedAtCounter)
-        let sameCity = physical.isSuperset(of: [.wentNowhere, .fast]) ? 1 : 0
-        return !isDisjoint(with: Self.conclusive) || physical.rawValue.nonzeroBitCount - sameCity >= minimumTells
+        let localDelivery: ParcelTells = [.wentNowhere, .fast, .impossibleHop]
+        let counted = physical.isSuperset(of: [.wentNowhere, .fast])
+            ? physical.subtracting(localDelivery).rawValue.nonzeroBitCount + 1 : physical.rawValue.nonzeroBitCount
+        return !isDisjoint(with: Self.conclusive) || counted >= minimumTells
     }
 }
 
