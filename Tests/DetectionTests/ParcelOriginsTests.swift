@@ -42,7 +42,7 @@ import Testing
             ParcelOrigins(
                 starts: ParcelOriginsTests.starts(logistics, waybillCount: shopOfWaybill.count),
                 shopOfWaybill: shopOfWaybill, buyerOfWaybill: buyerOfWaybill, outletOf: outletOf, shopCount: 20, outletCount: 10,
-                buyerCount: 20_000, placeCount: 200,
+                buyerCount: 20_000, placeCount: 256,
                 rules: .init(
                     minimumWaybills: 5, clientWaybills: 3, minimumClients: minimumClients, remoteShare: 0.5,
                     linkBuyers: linkBuyers, linkShare: 0.2, foreignHubCorrelation: 0.005))
