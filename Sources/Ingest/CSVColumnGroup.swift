@@ -62,6 +62,10 @@ final class ColumnGroup: @unchecked Sendable {
     private let names: [String]
     /// The id space of `ids`, `uniqueIDs` and `orderRows`.
     var dictionary = IdDictionary(capacity: 0)
+    /// Keys `dictionary` held before this file (an id space earlier files interned into,
+    /// as ratings' buyers meet the accounts of orders): `reserveForFile` sizes it for the
+    /// file's new keys on top of them.
+    var keysBeforeFile = 0
     /// The month of the previous value of a `time` column.
     private var month = FieldParser.MonthCache()
     /// Order ids not in the export (`orderRows`).
@@ -120,12 +124,14 @@ final class ColumnGroup: @unchecked Sendable {
     /// repeats among the `n` runs of equal values so far estimate the size of the id
     /// space (`N = n² / 2 repeats`, the birthday estimate), and the file's runs then draw
     /// `N (1 - e^(-draws / N))` distinct ids from it; no repeats at all (near-unique ids
-    /// such as addresses) means one id per run. Only sizes change, never ids.
+    /// such as addresses) means one id per run. Keys earlier files put in the id space
+    /// (`keysBeforeFile`) are neither counted as the file's nor sized for again. Only
+    /// sizes change, never ids.
     func reserveForFile(rows: Int, rowsRead: Int) {
         guard case .ids = kind, rowsRead >= 1000, !sizedForFile else { return }
         sizedForFile = true
         let runs = rowsRead * fields.count - emptyValues - runRepeats
-        let distinct = dictionary.count
+        let distinct = dictionary.count - keysBeforeFile
         guard runs >= 1000, distinct > 0 else { return }
         let draws = Double(rows) * Double(runs) / Double(rowsRead)
         let repeats = runs - distinct
@@ -136,7 +142,7 @@ final class ColumnGroup: @unchecked Sendable {
             let space = Double(runs) * Double(runs) / (2 * Double(repeats))
             expected = space * (1 - exp(-draws / space))
         }
-        dictionary.reserveCapacity(Int(min(draws, expected * 1.1)))
+        dictionary.reserveCapacity(keysBeforeFile + Int(min(draws, expected * 1.1)))
     }
 
     /// Decodes the group's fields of the batch's rows into the stages; the first refused
