@@ -76,6 +76,8 @@ struct Features: ParsableCommand {
                 + "load_cpu_seconds=\(loadedCPU - startedCPU) features_cpu_seconds=\(computedCPU - loadedCPU)")
     }
 
+
+
     /// CPU seconds of the whole process so far (all threads): on a shared machine the
     /// figure that waiting for a core does not inflate.
     private static func processCPUSeconds() -> Double {
