@@ -256,7 +256,7 @@ struct ScanTotals: Sendable {
     }
 
     /// Writes waybill `id`'s features, from the totals of the slices that hold it, to `output`.
-    static func combine(_ id: Int, from slices: [ScanTotals], into output: WaybillOutput) {
+    fileprivate static func combine(_ id: Int, from slices: [ScanTotals], into output: WaybillOutput) {
         var scans: UInt32 = 0, first = Int64.max, signed = Int64.max, transit: UInt8 = 0
         for slice in slices where slice.ids.contains(id) {
             let index = id &- slice.ids.lowerBound
@@ -292,7 +292,7 @@ struct ScanTotals: Sendable {
 
 /// Where the workers combining the waybill totals write, each waybill once (disjoint
 /// ranges of ids).
-struct WaybillOutput: @unchecked Sendable {
+private struct WaybillOutput: @unchecked Sendable {
     let scans: UnsafeMutableBufferPointer<UInt32>
     let firstToSigned: UnsafeMutableBufferPointer<Int64>
     let transit: UnsafeMutableBufferPointer<UInt8>
