@@ -51,14 +51,18 @@ public struct IdDictionary: Sendable {
 
     /// Makes room for `keys` distinct keys in all without growing the table (a reader that
     /// knows its row count, such as the unique order ids, calls it once). Capacity for
-    /// their bounds, and arena capacity for keys as long as those so far on average, is
-    /// reserved too, not written.
-    public mutating func reserveCapacity(_ keys: Int) {
+    /// the bounds of `storedKeys` keys (at least `keys`), and arena capacity for them as
+    /// long as the keys so far on average, is reserved too, not written: a reader whose
+    /// count is an estimate reserves storage for a margin beyond it, since capacity costs
+    /// no memory until written while outgrowing it copies the whole arena and bounds,
+    /// whereas the table is written whole and is sized for `keys` alone.
+    public mutating func reserveCapacity(_ keys: Int, storedKeys: Int = 0) {
         let size = IdDictionary.tableSize(for: keys)
         if size > tableSize { rebuild(size: size) }
-        bounds.reserveCapacity(keys + 1)
-        if keyCount > 0 && keys > keyCount {
-            arena.reserveCapacity(arenaUsed + arenaUsed / keyCount * (keys - keyCount) + 8)
+        let stored = Swift.max(keys, storedKeys)
+        bounds.reserveCapacity(stored + 1)
+        if keyCount > 0 && stored > keyCount {
+            arena.reserveCapacity(arenaUsed + arenaUsed / keyCount * (stored - keyCount) + 8)
         }
     }
 

@@ -74,10 +74,33 @@ public enum EntityFeatures {
         public var hasTransit: Bool
     }
 
+    /// The features of every waybill, by waybill id, column by column (13 bytes a
+    /// waybill, not a `Waybill`'s 24: a million waybills take that much fresh memory less).
+    public struct Waybills: RandomAccessCollection, Sendable, Equatable {
+        /// Per waybill, its scans.
+        var scans: [UInt32]
+        /// Per waybill, seconds from its first scan to its first `signed` scan (never
+        /// negative: the first scan is the earliest); `unsigned` when never signed.
+        var firstToSigned: [Int64]
+        /// Per waybill, 1 when a `transit` scan was seen.
+        var transit: [UInt8]
+        /// `firstToSigned` of a waybill never signed.
+        static let unsigned = Int64.min
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { scans.count }
+
+        public subscript(waybill: Int) -> Waybill {
+            Waybill(scans: Int(scans[waybill]),
+                    firstToSignedSeconds: firstToSigned[waybill] == Self.unsigned ? nil : firstToSigned[waybill],
+                    hasTransit: transit[waybill] != 0)
+        }
+    }
+
     /// The features of every waybill, by waybill id: one pass over the scans into dense
     /// per-waybill totals, contiguous row slices on `threads` cores, combined in slice
     /// order (counts add, times take the minimum: the same for any cut).
-    public static func waybills(_ logistics: LogisticsTable, waybillCount: Int, threads: Int = 1) -> [Waybill] {
+    public static func waybills(_ logistics: LogisticsTable, waybillCount: Int, threads: Int = 1) -> Waybills {
         waybills(logistics, waybillCount: waybillCount, slices: ParallelRows.slices(count: logistics.count, threads: threads),
                  threads: threads)
     }
@@ -86,9 +109,10 @@ public enum EntityFeatures {
     /// `0..<logistics.count`). A slice's totals cover only the waybill ids its rows name
     /// (an export lists a waybill's scans together, so the slices' ids barely overlap),
     /// and the waybills are then combined from the slices that hold them, in id ranges
-    /// on `threads` cores, straight into the result.
-    static func waybills(_ logistics: LogisticsTable, waybillCount: Int, slices: [Range<Int>], threads: Int) -> [Waybill] {
-        let partials = ConcurrentTasks.map(count: slices.count, threads: threads) { index -> ScanTotals in
+    /// on `threads` cores, straight into the result. A lone slice's totals become the
+    /// result in place.
+    static func waybills(_ logistics: LogisticsTable, waybillCount: Int, slices: [Range<Int>], threads: Int) -> Waybills {
+        var partials = ConcurrentTasks.map(count: slices.count, threads: threads) { index -> ScanTotals in
             logistics.waybill.withUnsafeBufferPointer { waybill in
                 logistics.event.withUnsafeBufferPointer { event in
                     logistics.at.withUnsafeBufferPointer { at in
@@ -102,16 +126,25 @@ public enum EntityFeatures {
                 }
             }
         }
+        if partials.count == 1 && partials[0].ids == 0..<waybillCount { return partials.removeLast().waybills() }
+        let totals = partials
         let parts = ParallelRows.slices(count: waybillCount, threads: threads)
-        return [Waybill](unsafeUninitializedCapacity: waybillCount) { result, initialized in
-            let output = WaybillOutput(waybills: result)
-            _ = ConcurrentTasks.map(count: parts.count, threads: threads) { part in
-                // Only the slices whose ids meet this part can hold its waybills.
-                let holders = partials.filter { $0.ids.overlaps(parts[part]) }
-                for waybill in parts[part] { output.waybills.initializeElement(at: waybill, to: ScanTotals.waybill(waybill, from: holders)) }
+        var scans = [UInt32](repeating: 0, count: waybillCount)
+        var firstToSigned = [Int64](repeating: 0, count: waybillCount)
+        var transit = [UInt8](repeating: 0, count: waybillCount)
+        scans.withUnsafeMutableBufferPointer { scans in
+            firstToSigned.withUnsafeMutableBufferPointer { firstToSigned in
+                transit.withUnsafeMutableBufferPointer { transit in
+                    let output = WaybillOutput(scans: scans, firstToSigned: firstToSigned, transit: transit)
+                    _ = ConcurrentTasks.map(count: parts.count, threads: threads) { part in
+                        // Only the slices whose ids meet this part can hold its waybills.
+                        let holders = totals.filter { $0.ids.overlaps(parts[part]) }
+                        for waybill in parts[part] { ScanTotals.combine(waybill, from: holders, into: output) }
+                    }
+                }
             }
-            initialized = waybillCount
         }
+        return Waybills(scans: scans, firstToSigned: firstToSigned, transit: transit)
     }
 
     /// A rater's features.
@@ -222,25 +255,47 @@ struct ScanTotals: Sendable {
         }
     }
 
-    /// Waybill `id`'s features from the totals of the slices that hold it.
-    static func waybill(_ id: Int, from slices: [ScanTotals]) -> EntityFeatures.Waybill {
-        var scans = 0, first = Int64.max, signed = Int64.max, transit: UInt8 = 0
+    /// Writes waybill `id`'s features, from the totals of the slices that hold it, to `output`.
+    fileprivate static func combine(_ id: Int, from slices: [ScanTotals], into output: WaybillOutput) {
+        var scans: UInt32 = 0, first = Int64.max, signed = Int64.max, transit: UInt8 = 0
         for slice in slices where slice.ids.contains(id) {
             let index = id &- slice.ids.lowerBound
-            scans &+= Int(slice.scans[index])
+            scans &+= slice.scans[index]
             first = min(first, slice.first[index])
             signed = min(signed, slice.signed[index])
             transit |= slice.transit[index]
         }
-        return EntityFeatures.Waybill(
-            scans: scans, firstToSignedSeconds: signed == .max ? nil : signed - first, hasTransit: transit != 0)
+        output.scans[id] = scans
+        output.firstToSigned[id] = firstToSigned(first: first, signed: signed)
+        output.transit[id] = transit
+    }
+
+    /// The features of a lone slice's totals over every waybill: the scan counts and
+    /// transit flags as they are, the first `signed` times turned into seconds after the
+    /// first scan in place (the first scans' memory is then released).
+    consuming func waybills() -> EntityFeatures.Waybills {
+        first.withUnsafeBufferPointer { first in
+            signed.withUnsafeMutableBufferPointer { signed in
+                for id in signed.indices { signed[id] = ScanTotals.firstToSigned(first: first[id], signed: signed[id]) }
+            }
+        }
+        return EntityFeatures.Waybills(scans: scans, firstToSigned: signed, transit: transit)
+    }
+
+    /// Seconds from the first scan to the first `signed` scan (`Int64.max` when none),
+    /// or `Waybills.unsigned`.
+    @inline(__always)
+    static func firstToSigned(first: Int64, signed: Int64) -> Int64 {
+        signed == .max ? EntityFeatures.Waybills.unsigned : signed &- first
     }
 }
 
 /// Where the workers combining the waybill totals write, each waybill once (disjoint
 /// ranges of ids).
 private struct WaybillOutput: @unchecked Sendable {
-    let waybills: UnsafeMutableBufferPointer<EntityFeatures.Waybill>
+    let scans: UnsafeMutableBufferPointer<UInt32>
+    let firstToSigned: UnsafeMutableBufferPointer<Int64>
+    let transit: UnsafeMutableBufferPointer<UInt8>
 }
 
 /// One worker's tables for the shop features, reused from shop to shop: stamps make

@@ -356,6 +356,7 @@ final class BoundColumns<Schema: TableSchema> {
             let spec = idGroups[dictionary]!
             let group = ColumnGroup(kind: .ids, fields: spec.fields, required: spec.required, file: file, names: binding.names)
             swap(&group.dictionary, &target[keyPath: dictionary])
+            group.keysBeforeFile = group.dictionary.count
             restorations.append { swap(&group.dictionary, &$0[keyPath: dictionary]) }
             for (slot, into) in spec.into.enumerated() {
                 deliveries.append(Self.deliver(into, from: group, slot: slot, as: UInt32.self))

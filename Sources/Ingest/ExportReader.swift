@@ -61,6 +61,7 @@ public struct ExportReader: Sendable {
                     return done
                 }
             }
+            if let columns { for table in lanes[lane] { table.release(unaskedIdSpacesOf: &done.export, columns: columns) } }
             tablesRead?(done.export, lanes[lane].map(\.name))
             return done
         }
@@ -194,6 +195,18 @@ public enum ExportTable: Int, CaseIterable, Sendable {
             lanes.append(((joined + [table]).sorted { $0.rawValue < $1.rawValue }, spaces))
         }
         return lanes.map(\.tables).sorted { $0[0].rawValue < $1[0].rawValue }
+    }
+
+    /// Empties the id spaces reading the table interned into that `columns` does not ask
+    /// for (`ExportColumns.idSpaces`; the order ids through which ratings found their
+    /// orders, say), once every table of its lane is read: the ids in the columns stay,
+    /// the keys behind them are not kept, as a native load does not read them. Their
+    /// memory is free for the tables still to be read.
+    func release(unaskedIdSpacesOf export: inout Export, columns: ExportColumns) {
+        for space in idSpaces(columns: columns).interned {
+            let name = ExportSegments.idSpaces.first { (\Export.dictionaries).appending(path: $0.path) == space }?.name
+            if let name, !columns.idSpaces.contains(name) { export[keyPath: space] = IdDictionary(capacity: 0) }
+        }
     }
 
     /// Moves what reading the table into `side` wrote (its columns and the id spaces it

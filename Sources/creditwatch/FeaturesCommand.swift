@@ -49,25 +49,25 @@ struct Features: ParsableCommand {
         let waybills = EntityFeatures.waybills(export.logistics, waybillCount: d.waybills.count, threads: input.threads)
         let computed = clock.now, computedCPU = CPUTime.process
 
-        var text = "shop_id,orders,distinct_buyers,max_window_rate,shared_device_share\n"
-        for (shop, features) in shops.enumerated() {
-            guard let f = features else { continue }
-            text += "\(d.accounts.string(UInt32(shop))),\(f.orders),\(f.distinctBuyers),\(f.busiestWindowRate),\(f.sharedDeviceShare)\n"
-        }
-        var waybillText = "tracking_no,scans,first_to_signed_s,has_transit\n"
-        for (waybill, f) in waybills.enumerated() {
-            waybillText += "\(d.waybills.string(UInt32(waybill))),\(f.scans),\(f.firstToSignedSeconds.map(String.init) ?? ""),\(f.hasTransit ? 1 : 0)\n"
-        }
-        var raterText = "buyer_id,ratings,without_order_share\n"
-        for (rater, features) in raters.enumerated() {
-            guard let f = features else { continue }
-            raterText += "\(d.accounts.string(UInt32(rater))),\(f.ratings),\(f.withoutOrderShare)\n"
-        }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(out)/shops.csv"))
-            try Data(waybillText.utf8).write(to: URL(fileURLWithPath: "\(out)/waybills.csv"))
-            try Data(raterText.utf8).write(to: URL(fileURLWithPath: "\(out)/raters.csv"))
+            try FeatureFile.write("\(out)/shops.csv", header: "shop_id,orders,distinct_buyers,max_window_rate,shared_device_share") { file in
+                for (shop, features) in shops.enumerated() {
+                    guard let f = features else { continue }
+                    try file.line("\(d.accounts.string(UInt32(shop))),\(f.orders),\(f.distinctBuyers),\(f.busiestWindowRate),\(f.sharedDeviceShare)")
+                }
+            }
+            try FeatureFile.write("\(out)/waybills.csv", header: "tracking_no,scans,first_to_signed_s,has_transit") { file in
+                for (waybill, f) in waybills.enumerated() {
+                    try file.line("\(d.waybills.string(UInt32(waybill))),\(f.scans),\(f.firstToSignedSeconds.map(String.init) ?? ""),\(f.hasTransit ? 1 : 0)")
+                }
+            }
+            try FeatureFile.write("\(out)/raters.csv", header: "buyer_id,ratings,without_order_share") { file in
+                for (rater, features) in raters.enumerated() {
+                    guard let f = features else { continue }
+                    try file.line("\(d.accounts.string(UInt32(rater))),\(f.ratings),\(f.withoutOrderShare)")
+                }
+            }
         } catch {
             throw CommandFailure.input("cannot write \(out): \(error.localizedDescription)")
         }
@@ -87,5 +87,37 @@ private struct OrderFeatures: Sendable {
         let accounts = export.dictionaries.accounts.count
         features = (EntityFeatures.shops(export.orders, accountCount: accounts, threads: threads),
                     EntityFeatures.raters(export.ratings, accountCount: accounts))
+    }
+}
+
+/// One feature CSV, written to its file a megabyte at a time from one reused text, so
+/// that a million waybills' lines never sit in memory at once.
+private struct FeatureFile {
+    private let handle: FileHandle
+    private var text = ""
+    private static let flushBytes = 1 << 20
+
+    private init(handle: FileHandle) { self.handle = handle }
+
+    /// Creates (or empties) the file at `path`, writes `header` and then the lines `body` adds.
+    static func write(_ path: String, header: String, _ body: (inout FeatureFile) throws -> Void) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CocoaError(.fileWriteNoPermission) }
+        var file = FeatureFile(handle: try FileHandle(forWritingTo: URL(fileURLWithPath: path)))
+        defer { try? file.handle.close() }
+        try file.line(header)
+        try body(&file)
+        try file.flush()
+    }
+
+    /// Adds `line` and a line feed.
+    mutating func line(_ line: String) throws {
+        text += line
+        text += "\n"
+        if text.utf8.count >= Self.flushBytes { try flush() }
+    }
+
+    private mutating func flush() throws {
+        try handle.write(contentsOf: Data(text.utf8))
+        text.removeAll(keepingCapacity: true)
     }
 }
