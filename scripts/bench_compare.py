@@ -7,6 +7,10 @@ import argparse, csv, json, os, random, subprocess, sys, time
 
 import duckdb
 
+from bench_polars import TABLES as NEEDED, TIMES as STORED_TIMES
+
+POLARS = f"{os.path.dirname(os.path.abspath(__file__))}/bench_polars.py"
+
 SHOPS_SQL = """
 WITH o AS (SELECT shop_id, buyer_id, device_id, unix_seconds(created_at) AS t FROM orders),
 shared AS (SELECT shop_id, device_id FROM o WHERE device_id IS NOT NULL
@@ -30,13 +34,12 @@ RATERS_SQL = """
 SELECT r.buyer_id, count(*) AS ratings, avg(CASE WHEN o.order_id IS NULL THEN 1.0 ELSE 0.0 END) AS without_order_share
 FROM ratings r LEFT JOIN (SELECT order_id FROM orders) o ON r.order_id = o.order_id GROUP BY r.buyer_id
 """
-TABLES = ["orders", "ratings", "logistics"]
+TABLES = list(NEEDED)
 # SCHEMA.md times: ISO 8601 with Z, an offset or none (UTC), or integer Unix seconds.
 UNIX_SECONDS = """CREATE OR REPLACE MACRO unix_seconds(x) AS CASE WHEN regexp_full_match(x, '-?[0-9]+') THEN x::BIGINT
                   ELSE epoch(x::TIMESTAMPTZ)::BIGINT END"""
 # In the database file the two times the queries read are stored as Unix seconds already.
 STORED_SECONDS = "CREATE OR REPLACE MACRO unix_seconds(x) AS x"
-STORED_TIMES = {"orders": "created_at", "logistics": "at"}
 TIME_COLUMNS = {
     "orders": "types={'created_at': 'VARCHAR', 'paid_at': 'VARCHAR', 'confirmed_at': 'VARCHAR'}",
     "ratings": "types={'created_at': 'VARCHAR', 'order_id': 'VARCHAR'}",
@@ -46,11 +49,7 @@ TIME_COLUMNS = {
 # The columns the three queries name: the CSV race reads only these on both sides
 # (`creditwatch features` frames every record but decodes only its needed columns, as
 # DuckDB's reader does with projection pushdown).
-NEEDED_COLUMNS = {
-    "orders": "order_id, buyer_id, shop_id, created_at, device_id",
-    "ratings": "order_id, buyer_id",
-    "logistics": "tracking_no, event, \"at\"",
-}
+NEEDED_COLUMNS = {table: ", ".join(f'"{column}"' for column in columns) for table, columns in NEEDED.items()}
 
 
 def load_csv(con, export, projected=True):
@@ -133,7 +132,7 @@ def polars_run(export, threads, out, parquet=None):
     """Polars in its own process (its thread pool is fixed at import): its wall and CPU
     seconds for load + features, and the results keyed by entity."""
     source = ["--parquet", parquet] if parquet else ["--csv", export]
-    finished = subprocess.run([sys.executable, f"{os.path.dirname(__file__)}/bench_polars.py", "--threads", str(threads),
+    finished = subprocess.run([sys.executable, POLARS, "--threads", str(threads),
                                "--out", out] + source, capture_output=True, text=True, check=True)
     timings = json.loads(finished.stdout)
     return timings["seconds"], timings["cpu_seconds"], read_features(out, typed=True)
@@ -171,7 +170,7 @@ def main():
     con.execute(UNIX_SECONDS)
     load_csv(con, args.export, projected=False)
     con.close()
-    subprocess.run([sys.executable, f"{os.path.dirname(__file__)}/bench_polars.py", "--write-parquet", args.export,
+    subprocess.run([sys.executable, POLARS, "--write-parquet", args.export,
                     "--out", parquet], check=True)
     tied = shops_with_tied_times(args.export)
     rows = []

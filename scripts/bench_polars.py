@@ -27,11 +27,15 @@ def unix_seconds(pl, name):
             .otherwise(iso.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", time_zone="UTC", strict=False).dt.epoch("s")))
 
 
-def scan_csv(pl, export):
-    """The three tables, only the needed columns, times as Unix seconds."""
+def scan_csv(pl, export, projected=True):
+    """The three tables, only the needed columns or (`projected` False, the Parquet files
+    of the native race, which hold the whole export as ours and DuckDB's do) all of them
+    as text, the times the queries read as Unix seconds."""
     frames = {}
     for table, columns in TABLES.items():
-        frame = pl.scan_csv(f"{export}/{table}.csv", schema_overrides={c: pl.String for c in columns}).select(columns)
+        frame = pl.scan_csv(f"{export}/{table}.csv", infer_schema=False)
+        if projected:
+            frame = frame.select(columns)
         if table in TIMES:
             frame = frame.with_columns(unix_seconds(pl, TIMES[table]))
         frames[table] = frame
@@ -75,7 +79,7 @@ def main():
     import polars as pl
     os.makedirs(args.out, exist_ok=True)
     if args.write_parquet:
-        for table, frame in scan_csv(pl, args.write_parquet).items():
+        for table, frame in scan_csv(pl, args.write_parquet, projected=False).items():
             frame.sink_parquet(f"{args.out}/{table}.parquet")
         return
     started, started_cpu = time.perf_counter(), time.process_time()
