@@ -128,8 +128,8 @@ final class ColumnGroup: @unchecked Sendable {
     /// `N (1 - e^(-draws / N))` distinct ids from it; no repeats at all (near-unique ids
     /// such as addresses) means one id per run. Keys earlier files put in the id space
     /// (`keysBeforeFile`) are neither counted as the file's nor sized for again. The
-    /// table is sized for the estimate; the keys' storage, capacity not written until
-    /// used, for a tenth more (the first chunk's runs per row put the bench-compare
+    /// table is sized for the estimate and a tenth; the keys' storage, capacity not
+    /// written until used, for a tenth beyond that (the first chunk's runs per row put the bench-compare
     /// export at 948k waybills against 968k, and outgrowing the reservation copies the
     /// whole arena and bounds). Only sizes change, never ids.
     func reserveForFile(rows: Int, rowsRead: Int) {

@@ -39,7 +39,8 @@ public struct ExportReader: Sendable {
     ///
     /// `tablesRead`, when given, is called on the reading core as soon as a lane's
     /// tables are read without error (CSV only), with an export that holds those tables
-    /// (by file name without `.csv`) and their id spaces, final: work that needs only
+    /// (by file name without `.csv`) and their id spaces, final (of the id spaces, only
+    /// those `columns` asks for; the others arrive empty): work that needs only
     /// them can start while other files are still being read.
     public func load(
         _ folder: String, columns: ExportColumns? = nil, tablesRead: (@Sendable (Export, _ tables: [String]) -> Void)? = nil

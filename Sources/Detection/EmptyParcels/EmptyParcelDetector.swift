@@ -165,7 +165,6 @@ public struct EmptyParcelDetector: Detector {
                 linkBuyers: Int(config["empty_parcels.origin_link_buyers"]), linkShare: config["empty_parcels.origin_link_share"],
                 foreignHubCorrelation: config["empty_parcels.foreign_hub_correlation"]))
         traced.starts = []
-        let foreignHubs = origins.foreignHubs
         let minimumTells = Int(config["empty_parcels.min_tells"])
         let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
 
@@ -216,7 +215,7 @@ public struct EmptyParcelDetector: Detector {
                 flagged: { !tells[Int(shipment[$0])].isDisjoint(with: .conclusive) }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_remote_origin_share", origins.remoteStarts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount)) { origins.remoteStart[Int(shipment[$0])] },
             column(
-                "shop_foreign_hub_surprise", config, foreignHubs.shopSurprise, entityOf: shopOfOrder,
+                "shop_foreign_hub_surprise", config, origins.foreignHubs.shopSurprise, entityOf: shopOfOrder,
                 flagged: { origins.firstHubs[Int(shipment[$0])] == .otherArea }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
             shopColumn("shop_orders_on_empty_parcels", byShop.empty, onEmpty),
@@ -226,7 +225,7 @@ public struct EmptyParcelDetector: Detector {
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { empty[$0] },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
             outletColumn("courier_remote_clients", origins.remoteClients) { origins.remoteStart[$0] },
-            outletColumn("courier_foreign_hub_surprise", foreignHubs.outletSurprise) { origins.firstHubs[$0] == .otherArea },
+            outletColumn("courier_foreign_hub_surprise", origins.foreignHubs.outletSurprise) { origins.firstHubs[$0] == .otherArea },
             outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
             outletColumn(
                 "courier_client_empty_waybills",
@@ -388,7 +387,8 @@ struct TellCounts {
 
     /// Per entity below `entityCount`, how many rows of `entityOf` ship on a `marked`
     /// waybill: row `r` on waybill `waybillOf[r]` (absent: none), or on waybill `r` when
-    /// `waybillOf` is nil. The count of one tell that `init` does not keep.
+    /// `waybillOf` is nil: for a per-waybill mark that `init` does not count (a client
+    /// waybill, a remote start).
     static func marked(_ marked: [Bool], entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int) -> [UInt32] {
         var counts = [UInt32](repeating: 0, count: entityCount)
         for (row, entity) in entityOf.enumerated() where Int(entity) < entityCount {

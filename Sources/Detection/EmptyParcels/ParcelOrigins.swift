@@ -12,8 +12,13 @@ import Columnar
 /// Location codes are compared for equality only, never parsed. A start place's *area*
 /// is the place of the first transit scan most of its waybills pass (the origin sorting
 /// hub), with the hubs of one city joined (`areas`): the outlets of one city, or a shop's
-/// pickups scanned at a regional hub, share one. Places whose waybills never pass a transit scan (same-city couriers) have no area
-/// and are not judged; nor are waybills without a located start.
+/// pickups scanned at a regional hub, share one. Places whose waybills never pass a
+/// transit scan (same-city couriers) have no area and are not judged; nor are waybills
+/// without a located start.
+///
+/// It also tells, per waybill, whether its route begins at another area's hub
+/// (`firstHubs`), and scores those per (outlet, shop) pair (`ForeignSortingHubs`),
+/// reusing its grouping by shop.
 struct ParcelOrigins {
     /// Per waybill: its parcel starts away from its shop's home, at an outlet with a
     /// remote clientele (`remoteClients` above zero).
@@ -33,10 +38,7 @@ struct ParcelOrigins {
     var foreignHubs: ForeignSortingHubs
 
     /// Where a waybill's first sorting hub (first located transit scan) lies against the
-    /// area of the place its parcel starts. A parcel handed in at a counter goes to its
-    /// own city's sorting hub first; a sold waybill's transit scans are copied from a real
-    /// parcel that started elsewhere, or faked along the buyer's route, so they begin at
-    /// another city's hub.
+    /// area of the place its parcel starts (why it tells: `ForeignSortingHubs`).
     enum FirstHub: UInt8 {
         /// No start place with an area, or no located transit: nothing to compare.
         case unknown

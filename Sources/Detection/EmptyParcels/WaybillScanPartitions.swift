@@ -19,9 +19,9 @@ import Darwin
 /// together) has its row numbers partitioned instead, and is traced from its columns.
 struct WaybillScanPartitions: @unchecked Sendable {
     /// Waybill ids per partition, as a power of two: a partition's counters (16 KB) and
-    /// unpacked scans (about 9,000 of 4.5 a waybill: 270 KB) stay in a core's L2 cache
-    /// while it is grouped and traced; 2,048 ids measured faster than 4,096 and 16,384 in
-    /// time order (fewer partitions would overflow the cache, more make the scatter write
+    /// packed scans (about 9,000 of 4.5 a waybill, 16 bytes each: 144 KB) stay in a core's
+    /// L2 cache while it is grouped and traced; 2,048 ids measured faster than 4,096 and
+    /// 16,384 in time order (session 6, with 24-byte records) (fewer partitions would overflow the cache, more make the scatter write
     /// to more places at once).
     static let widthShift = 11
     static var width: Int { 1 << widthShift }
@@ -379,7 +379,8 @@ enum HugePages {
 
     /// Returns the whole 2 MB pages inside `buffer` to the kernel (their contents are lost:
     /// memory nothing reads again), so that the process's next page faults reuse them.
-    /// Returns the address after the last page given back, nil when none was.
+    /// Returns the address after the last page given back, nil when none was (off Linux
+    /// nothing is given back, and the address is the same, so callers move on alike).
     static func release(_ buffer: UnsafeMutableRawBufferPointer) -> Int? {
         guard let pages = wholePages(buffer.baseAddress, byteCount: buffer.count) else { return nil }
         #if os(Linux)

@@ -382,7 +382,7 @@ struct PartitionGrouping {
     }
 
     /// Traces the groups of `grouped`: the rows of waybill `base + local` (of `width`) end
-    /// at `ends[local]`, where the next one's start.
+    /// at `ends[local]`, where the next one starts.
     private static func traceGroups<Scans: ScanSource>(
         _ grouped: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>, base: Int, width: Int,
         scans: Scans, rules: TrajectoryRules, into output: TracedOutput, further: inout [(order: UInt32, waybill: UInt32)]
