@@ -25,7 +25,7 @@ struct Convert: ParsableCommand {
     @Option(help: "The folder to write the native export into.")
     var out: String
 
-    @Flag(help: "No progress lines on stderr (there are none when stderr is not a terminal).")
+    @Flag(help: ArgumentHelp(ProgressLine.quietHelp))
     var quiet = false
 
     func run() throws {

@@ -45,7 +45,7 @@ struct Generate: ParsableCommand {
     @Flag(help: "Write LZ4-frame files (NAME.csv.lz4).")
     var compress = false
 
-    @Flag(help: "No progress lines on stderr (there are none when stderr is not a terminal).")
+    @Flag(help: ArgumentHelp(ProgressLine.quietHelp))
     var quiet = false
 
     func validate() throws {

@@ -8,6 +8,9 @@ import Synchronization
 /// place; in a log (stderr a file or a pipe) it is a plain line at most every 10 seconds,
 /// so a batch job's log keeps a trace of long work without a line per second.
 final class ProgressLine {
+    /// The help of the commands' `--quiet` flag, which turns the progress lines off.
+    static let quietHelp = "No progress lines on stderr (in a log or a pipe there are stage lines, and how far a long stage is at most every 10 s)."
+
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
     private var stage: (name: String, start: ContinuousClock.Instant)?

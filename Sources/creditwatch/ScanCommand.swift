@@ -42,7 +42,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Also write the run as a Markdown report to this file.")
     var report: String?
 
-    @Flag(help: "No progress lines on stderr (there are none when stderr is not a terminal).")
+    @Flag(help: ArgumentHelp(ProgressLine.quietHelp))
     var quiet = false
 
     func validate() throws {

@@ -84,22 +84,16 @@ public struct TiedSurgeDetector: Detector {
             shopSamples[UInt32(shop)] = [EvidenceSample(.window, "\(span): \(Finding.counted(rows.count, "tied order"))")]
                 + rows.prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
-        let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
+        // Per buyer, the strongest surge its orders are tied in, and its first such orders.
         var buyerValues = [Double](repeating: .nan, count: accountCount)
-        var buyerSamples: [UInt32: [EvidenceSample]] = [:]
-        for buyer in 0..<accountCount {
-            var strongest = -Double.infinity
-            for row in buyers.rows(of: buyer) where tiedExcess[Int(row)] >= shopSignal.threshold {
-                strongest = max(strongest, tiedExcess[Int(row)])
-            }
-            guard strongest >= shopSignal.threshold else { continue }
-            buyerValues[buyer] = strongest
-            if strongest >= buyerSignal.threshold {
-                buyerSamples[UInt32(buyer)] = buyers.rows(of: buyer).lazy
-                    .filter { tiedExcess[Int($0)] >= shopSignal.threshold }.prefix(SignalColumn.sampleLimit)
-                    .map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
-            }
+        var buyerRows: [UInt32: [Int]] = [:]
+        for row in tiedExcess.indices where tiedExcess[row] >= shopSignal.threshold {
+            let buyer = orders.buyer[row]
+            buyerValues[Int(buyer)] = .maximum(buyerValues[Int(buyer)], tiedExcess[row])
+            if buyerRows[buyer, default: []].count < SignalColumn.sampleLimit { buyerRows[buyer, default: []].append(row) }
         }
+        let buyerSamples = buyerRows.filter { buyerValues[Int($0.key)] >= buyerSignal.threshold }
+            .mapValues { rows in rows.map { EvidenceSample(.order, export.dictionaries.orders.string(UInt32($0))) } }
         return DetectorOutput(signals: [
             SignalColumn(definition: shopSignal, values: shopExcess, samples: shopSamples),
             SignalColumn(definition: buyerSignal, values: buyerValues, samples: buyerSamples),
@@ -204,13 +198,13 @@ public struct TiedSurgeDetector: Detector {
     }
 
     /// Each shop's strongest surge and, per order, the excess of its shop's bucket.
-    public struct Surges: Sendable {
+    struct Surges: Sendable {
         /// Per shop, the largest excess among its buckets with enough tied orders (nan
         /// when none has).
-        public var shopExcess: [Double]
+        var shopExcess: [Double]
         /// Per order, the excess of its shop's bucket (nan where the bucket has too few
         /// tied orders).
-        public var rowExcess: [Double]
+        var rowExcess: [Double]
     }
 
     /// A bucket's excess: the lower confidence bound (`z` standard errors, Wilson) of

@@ -97,12 +97,15 @@ public struct RatingBurstDetector: Detector {
         // An attack is a victim's burst ratings, as many as a burst needs at least.
         let attacks = Self.attacks(lowByShop: facts.lowByShop, inBurst: inBurst, raters: ratings.buyer)
             .filter { $0.ratings.count >= minimumLow }
+        let praiseStars = UInt8(clamping: Int(config["malicious_ratings.praise_stars"]))
+        let minimumAttackers = Int(config["malicious_ratings.sponsor_min_attackers"])
+        // Only an attack with enough attackers reads the shops' catalogue weights.
         let sponsors = Self.sponsors(
             of: attacks, orders: export.orders, ratings: ratings, low: facts.low, entityCount: accountCount,
-            minimumAttackers: Int(config["malicious_ratings.sponsor_min_attackers"]),
-            minimumLift: config["malicious_ratings.sponsor_min_lift"],
-            praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])),
-            catalogueGrams: RatingFacts.catalogueGrams(export, threads: threads))
+            minimumAttackers: minimumAttackers, minimumLift: config["malicious_ratings.sponsor_min_lift"],
+            praiseStars: praiseStars,
+            catalogueGrams: attacks.contains { $0.raters.count >= minimumAttackers }
+                ? RatingFacts.catalogueGrams(export, threads: threads) : [])
 
         let names = export.dictionaries.accounts
         let findings = attacks.map { attack in
@@ -118,7 +121,7 @@ public struct RatingBurstDetector: Detector {
         let sponsorThreshold = signal("shop_attack_sponsor_share", config).threshold
         let linked = Self.sponsorLinked(
             ties: sponsors.tied.filter { $0.share >= sponsorThreshold }, ratings: ratings, orders: export.orders,
-            low: facts.low, praiseStars: UInt8(clamping: Int(config["malicious_ratings.praise_stars"])))
+            low: facts.low, praiseStars: praiseStars)
         let excessDefinition = signal("rater_ticket_excess", config)
         let shopExcess = Self.ticketSurprise(
             shops: ratings.shop, ticketLow: ticketLow, customerLow: customerLow, shopShare: tickets.shopShare)

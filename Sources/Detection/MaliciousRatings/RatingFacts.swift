@@ -77,7 +77,7 @@ struct RatingFacts: Sendable {
         guard orders.count > 0 else {
             return ([Bool](repeating: false, count: ratings.count), [Double](repeating: 0, count: shopCount))
         }
-        let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
+        let itemCount = Self.itemCount(orders)
         let itemMedian = quantiles(
             of: orders.amountCents, by: orders.item, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
         let limit = catalogueQuantile(
@@ -115,6 +115,11 @@ struct RatingFacts: Sendable {
         }
     }
 
+    /// How many item ids the orders use: one past the largest (0 without items).
+    static func itemCount(_ orders: OrdersTable) -> Int {
+        Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
+    }
+
     /// `keys` with the rows where `flag` is false replaced by `IdDictionary.absent`.
     static func keep(_ keys: [UInt32], where flag: [Bool]) -> [UInt32] {
         zip(keys, flag).map { $1 ? $0 : IdDictionary.absent }
@@ -138,7 +143,7 @@ struct RatingFacts: Sendable {
             of: orders.amountCents, by: orders.shop, count: shopCount, quantiles: [trivialQuantile, 0.5], minimumRows: minimumShopOrders,
             threads: threads)
         let cheapLimit = shopAmounts[0], median = shopAmounts[1]
-        let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
+        let itemCount = Self.itemCount(orders)
         let itemMedian = quantiles(
             of: orders.amountCents, by: orders.item, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
         return (0..<ratings.count).map { row in
@@ -190,7 +195,7 @@ struct RatingFacts: Sendable {
 
     /// Per shop, the typical parcel weight of its catalogue in grams: the median over its
     /// distinct items of each item's median parcel weight (each order's parcel as weighed
-    /// at pickup, else its first weighed scan: a weight declared when the waybill is
+    /// at pickup, else its first weighed scan in row order: a weight declared when the waybill is
     /// created is often rounded); `.nan` for a shop with no weighed parcel. What a shop
     /// sells shows in what its parcels weigh (documents, cosmetics, books, furniture), and
     /// the median over items, not orders, lets no best-seller or bulk order stand for the
@@ -206,7 +211,7 @@ struct RatingFacts: Sendable {
             if grams[order] < 0 || logistics.event[row] == pickup { grams[order] = Int64(weight) }
             atPickup[order] = logistics.event[row] == pickup
         }
-        let itemCount = Int(orders.item.lazy.filter { $0 != IdDictionary.absent }.max().map { $0 + 1 } ?? 0)
+        let itemCount = Self.itemCount(orders)
         let weighedItem = orders.item.indices.map { grams[$0] >= 0 ? orders.item[$0] : IdDictionary.absent }
         let itemGrams = quantiles(
             of: grams, by: weighedItem, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
