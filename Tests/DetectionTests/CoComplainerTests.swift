@@ -1,0 +1,134 @@
+import Columnar
+import Foundation
+import Testing
+
+@testable import Detection
+
+@Suite struct CoComplainerTests {
+    @Test(arguments: 0..<30) func driveByMatchesReference(seed: Int) {
+        let data = RandomRatings(seed: seed)
+        var random = SplitMix(seed: UInt64(seed) &+ 77)
+        let cheap = (0..<data.ratings.count).map { _ in random.next() % 3 > 0 }
+        let driveBy = CoComplainerDetector.driveBy(
+            cheap: cheap, ratings: data.ratings, orders: data.orders, accountCount: data.accounts)
+        let orders = data.orders
+        for row in 0..<data.ratings.count {
+            let own = orders.buyer.indices.filter {
+                orders.buyer[$0] == data.ratings.buyer[row] && orders.shop[$0] == data.ratings.shop[row]
+                    && orders.status[$0] != OrderStatus.cancelled.rawValue
+            }
+            #expect(driveBy[row] == (cheap[row] && own.count <= 1), "rating \(row)")
+        }
+    }
+
+    @Test(arguments: 0..<30) func pairSurpriseMatchesReference(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let accounts = 40
+        var shop: [UInt32] = [], rater: [UInt32] = []
+        for _ in 0..<(Int(random.next() % 200) + 1) {
+            rater.append(UInt32(random.next() % 30))
+            shop.append(random.next() % 4 == 0 ? IdDictionary.absent : UInt32(random.next() % 12))
+        }
+        let result = CoComplainerDetector.pairSurprise(shop: shop, rater: rater, accountCount: accounts)
+        let sets = (0..<accounts).map { account in
+            Set(shop.indices.filter { rater[$0] == UInt32(account) && shop[$0] != IdDictionary.absent }.map { shop[$0] })
+        }
+        let total = Double(sets.map(\.count).reduce(0, +))
+        let weight = Double(sets.map { $0.count * ($0.count - 1) }.reduce(0, +))
+        for account in 0..<accounts {
+            let own = sets[account].sorted()
+            if own.isEmpty {
+                #expect(result.value[account].isNaN, "account \(account)")
+                continue
+            }
+            let k = Double(own.count)
+            var expected = 0.0
+            for (i, a) in own.enumerated() {
+                for b in own[(i + 1)...] {
+                    let others = sets.indices.filter { $0 != account && sets[$0].contains(a) && sets[$0].contains(b) }.count
+                    let degreeA = sets.filter { $0.contains(a) }.count, degreeB = sets.filter { $0.contains(b) }.count
+                    let mean = Double(degreeA - 1) * Double(degreeB - 1) * (weight - k * (k - 1)) / ((total - k) * (total - k))
+                    expected = max(expected, others == 0 ? 0 : CoReviewerPairs.poissonSurprise(count: others, mean: mean))
+                }
+            }
+            #expect(abs(result.value[account] - expected) < 1e-9, "account \(account)")
+        }
+    }
+
+    /// Shops 1-8 sell one cheap item (1 yuan) and four dearer ones; 100 customers each buy
+    /// dearer items, a few the cheap one. Raters 300-307, a crew, each buy the cheap item
+    /// once at shops 1 and 2 and give both three stars. Raters 320-327, regulars of both
+    /// shops, buy the cheap item twice at each and complain just the same. Raters 340-351
+    /// make drive-by complaints about two of shops 3-8 each, no two the same pair more
+    /// than twice. Raters 360-367 bought a dearer item once at shops 1 and 2 and complain.
+    static func crewAndRegulars() -> Export {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        func order(buyer: Int, shop: Int, cheap: Bool, stars: UInt8?) {
+            orders.buyer.append(UInt32(buyer))
+            orders.shop.append(UInt32(shop))
+            orders.item.append(UInt32(shop * 10 + (cheap ? 0 : 1 + orders.count % 4)))
+            orders.amountCents.append(cheap ? 100 : Int64(1000 * (1 + orders.count % 4)))
+            orders.createdAt.append(Int64(orders.count) * 600)
+            orders.paidAt.append(Missing.time)
+            orders.confirmedAt.append(Missing.time)
+            orders.status.append(OrderStatus.completed.rawValue)
+            orders.shipTo.append(IdDictionary.absent)
+            orders.device.append(IdDictionary.absent)
+            orders.ip.append(IdDictionary.absent)
+            orders.payment.append(IdDictionary.absent)
+            guard let stars else { return }
+            ratings.order.append(UInt32(orders.count - 1))
+            ratings.buyer.append(UInt32(buyer))
+            ratings.shop.append(UInt32(shop))
+            ratings.item.append(IdDictionary.absent)
+            ratings.stars.append(stars)
+            ratings.createdAt.append(orders.createdAt.last! + 86_400)
+            ratings.textLength.append(60)
+            ratings.hasMedia.append(0)
+        }
+        for shop in 1...8 {
+            for index in 0..<100 {
+                order(buyer: 100 + index, shop: shop, cheap: index % 12 == 0, stars: index % 3 == 0 ? 5 : nil)
+            }
+        }
+        for member in 300..<308 {
+            for shop in 1...2 { order(buyer: member, shop: shop, cheap: true, stars: 3) }
+        }
+        for regular in 320..<328 {
+            for shop in 1...2 {
+                order(buyer: regular, shop: shop, cheap: true, stars: nil)
+                order(buyer: regular, shop: shop, cheap: true, stars: 3)
+            }
+        }
+        for (index, rater) in (340..<352).enumerated() {
+            order(buyer: rater, shop: 3 + index % 6, cheap: true, stars: 2)
+            order(buyer: rater, shop: 3 + (index + 1 + index / 6) % 6, cheap: true, stars: 1)
+        }
+        for customer in 360..<368 {
+            for shop in 1...2 { order(buyer: customer, shop: shop, cheap: false, stars: 1) }
+        }
+        return RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 400)
+    }
+
+    @Test func aCrewSharingTwoVictimsStandsOutWhereRegularsAndCustomersDoNot() {
+        let detector = CoComplainerDetector()
+        let config = DetectionConfig(detectors: [detector])
+        let column = detector.measure(Self.crewAndRegulars(), config: config, threads: 1).signals[0]
+        let threshold = config["signals.rater_co_complainer_surprise.threshold"]
+        for member in 300..<308 {
+            #expect(column.values[member] >= threshold, "crew member \(member)")
+            #expect(column.samples[UInt32(member)]?.count == 2)
+        }
+        for regular in 320..<328 { #expect(column.values[regular].isNaN, "regular \(regular): repeat orders, no drive-by") }
+        for rater in 340..<352 { #expect(column.values[rater] < threshold, "lone drive-by rater \(rater)") }
+        for customer in 360..<368 { #expect(column.values[customer].isNaN, "customer \(customer): real purchases") }
+    }
+
+    @Test func threeStarsAreNoDriveByWhenTheConfigSaysTwo() throws {
+        let detector = CoComplainerDetector()
+        var config = DetectionConfig(detectors: [detector])
+        try config.set("malicious_ratings.drive_by_stars", 2)
+        let column = detector.measure(Self.crewAndRegulars(), config: config, threads: 1).signals[0]
+        for member in 300..<308 { #expect(column.values[member].isNaN, "crew member \(member)") }
+    }
+}
