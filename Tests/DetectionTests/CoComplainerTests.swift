@@ -64,27 +64,10 @@ import Testing
     static func crewAndRegulars() -> Export {
         var orders = OrdersTable(), ratings = RatingsTable()
         func order(buyer: Int, shop: Int, cheap: Bool, stars: UInt8?) {
-            orders.buyer.append(UInt32(buyer))
-            orders.shop.append(UInt32(shop))
-            orders.item.append(UInt32(shop * 10 + (cheap ? 0 : 1 + orders.count % 4)))
-            orders.amountCents.append(cheap ? 100 : Int64(1000 * (1 + orders.count % 4)))
-            orders.createdAt.append(Int64(orders.count) * 600)
-            orders.paidAt.append(Missing.time)
-            orders.confirmedAt.append(Missing.time)
-            orders.status.append(OrderStatus.completed.rawValue)
-            orders.shipTo.append(IdDictionary.absent)
-            orders.device.append(IdDictionary.absent)
-            orders.ip.append(IdDictionary.absent)
-            orders.payment.append(IdDictionary.absent)
-            guard let stars else { return }
-            ratings.order.append(UInt32(orders.count - 1))
-            ratings.buyer.append(UInt32(buyer))
-            ratings.shop.append(UInt32(shop))
-            ratings.item.append(IdDictionary.absent)
-            ratings.stars.append(stars)
-            ratings.createdAt.append(orders.createdAt.last! + 86_400)
-            ratings.textLength.append(60)
-            ratings.hasMedia.append(0)
+            let dearer = 1 + orders.count % 4
+            RatingTicketTests.order(
+                &orders, &ratings, buyer: buyer, shop: shop, item: shop * 10 + (cheap ? 0 : dearer),
+                cents: cheap ? 100 : Int64(1000 * dearer), stars: stars)
         }
         for shop in 1...8 {
             for index in 0..<100 {
