@@ -29,7 +29,9 @@ import Testing
             rater.append(UInt32(random.next() % 30))
             shop.append(random.next() % 4 == 0 ? IdDictionary.absent : UInt32(random.next() % 12))
         }
-        let result = CoComplainerDetector.pairSurprise(shop: shop, rater: rater, accountCount: accounts)
+        let minimumRaters = 2 + seed % 3
+        let result = CoComplainerDetector.pairSurprise(
+            shop: shop, rater: rater, accountCount: accounts, minimumRaters: minimumRaters)
         let sets = (0..<accounts).map { account in
             Set(shop.indices.filter { rater[$0] == UInt32(account) && shop[$0] != IdDictionary.absent }.map { shop[$0] })
         }
@@ -48,7 +50,8 @@ import Testing
                     let others = sets.indices.filter { $0 != account && sets[$0].contains(a) && sets[$0].contains(b) }.count
                     let degreeA = sets.filter { $0.contains(a) }.count, degreeB = sets.filter { $0.contains(b) }.count
                     let mean = Double(degreeA - 1) * Double(degreeB - 1) * (weight - k * (k - 1)) / ((total - k) * (total - k))
-                    expected = max(expected, others == 0 ? 0 : CoReviewerPairs.poissonSurprise(count: others, mean: mean))
+                    guard others > 0, others + 1 >= minimumRaters else { continue }
+                    expected = max(expected, CoReviewerPairs.poissonSurprise(count: others, mean: mean))
                 }
             }
             #expect(abs(result.value[account] - expected) < 1e-9, "account \(account)")
@@ -61,6 +64,9 @@ import Testing
     /// shops, buy the cheap item twice at each and complain just the same. Raters 340-351
     /// make drive-by complaints about two of shops 3-8 each, no two the same pair more
     /// than twice. Raters 360-367 bought a dearer item once at shops 1 and 2 and complain.
+    /// Raters 200-279 make one drive-by complaint each about one of shops 3-8.
+    /// Raters 380 and 381, two friends, complain without orders about shops 9 and 10,
+    /// which nobody else complains about.
     static func crewAndRegulars() -> Export {
         var orders = OrdersTable(), ratings = RatingsTable()
         func order(buyer: Int, shop: Int, cheap: Bool, stars: UInt8?) {
@@ -90,10 +96,23 @@ import Testing
         for customer in 360..<368 {
             for shop in 1...2 { order(buyer: customer, shop: shop, cheap: false, stars: 1) }
         }
+        for (index, lone) in (200..<280).enumerated() { order(buyer: lone, shop: 3 + index % 6, cheap: true, stars: 2) }
+        for friend in 380..<382 {
+            for shop in 9...10 {
+                ratings.order.append(IdDictionary.absent)
+                ratings.buyer.append(UInt32(friend))
+                ratings.shop.append(UInt32(shop))
+                ratings.item.append(IdDictionary.absent)
+                ratings.stars.append(1)
+                ratings.createdAt.append(0)
+                ratings.textLength.append(60)
+                ratings.hasMedia.append(0)
+            }
+        }
         return RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 400)
     }
 
-    @Test func aCrewSharingTwoVictimsStandsOutWhereRegularsAndCustomersDoNot() {
+    @Test func aCrewSharingTwoVictimsStandsOutWhereRegularsCustomersAndFriendsDoNot() {
         let detector = CoComplainerDetector()
         let config = DetectionConfig(detectors: [detector])
         let column = detector.measure(Self.crewAndRegulars(), config: config, threads: 1).signals[0]
@@ -105,6 +124,18 @@ import Testing
         for regular in 320..<328 { #expect(column.values[regular].isNaN, "regular \(regular): repeat orders, no drive-by") }
         for rater in 340..<352 { #expect(column.values[rater] < threshold, "lone drive-by rater \(rater)") }
         for customer in 360..<368 { #expect(column.values[customer].isNaN, "customer \(customer): real purchases") }
+        for friend in 380..<382 { #expect(column.values[friend] == 0, "friend \(friend): two are no crew") }
+    }
+
+    /// The friends' two rare shops are a surprising pair; only the crew's minimum size
+    /// keeps them out.
+    @Test func twoFriendsCountWhenTheConfigTakesPairsOfTwo() throws {
+        let detector = CoComplainerDetector()
+        var config = DetectionConfig(detectors: [detector])
+        try config.set("malicious_ratings.co_complainer_min_raters", 2)
+        let column = detector.measure(Self.crewAndRegulars(), config: config, threads: 1).signals[0]
+        let threshold = config["signals.rater_co_complainer_surprise.threshold"]
+        for friend in 380..<382 { #expect(column.values[friend] >= threshold, "friend \(friend)") }
     }
 
     @Test func threeStarsAreNoDriveByWhenTheConfigSaysTwo() throws {

@@ -24,7 +24,11 @@ public struct CoComplainerDetector: Detector {
             Parameter(
                 "malicious_ratings.drive_by_stars", 3,
                 "a rating with at most this many stars, from a rater with at most one order at the shop and that one no real purchase (none, trivially cheap, a ticket), is a drive-by complaint: a camouflaged crew posts three stars"
-            )
+            ),
+            Parameter(
+                "malicious_ratings.co_complainer_min_raters", 3,
+                "fewest raters with drive-by complaints on both shops of a pair, the rater included, for the pair to count (two are a household or a pair of friends, not a crew)"
+            ),
         ]
     }
 
@@ -54,7 +58,7 @@ public struct CoComplainerDetector: Detector {
         let driveBy = Self.driveBy(cheap: cheap, ratings: ratings, orders: orders, accountCount: accountCount)
         let pairs = Self.pairSurprise(
             shop: zip(ratings.shop, driveBy).map { $1 ? $0 : IdDictionary.absent }, rater: ratings.buyer,
-            accountCount: accountCount)
+            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]))
 
         var samples: [UInt32: [EvidenceSample]] = [:]
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
@@ -89,15 +93,18 @@ public struct CoComplainerDetector: Detector {
     /// Per account, how surprising its most shared pair of complained-about shops is, and
     /// that pair (`first << 32 | second`, ascending). `shop` holds, per rating, the shop of
     /// a drive-by complaint or `IdDictionary.absent`; each rater counts a shop once. For a
-    /// rater with distinct shops `k` and two of them `a`, `b`: `-log10 P(X >= n)` for `n`
-    /// the *other* raters with both, and `X` Poisson with the configuration model's mean
+    /// rater with distinct shops `k` and two of them `a`, `b` shared with at least
+    /// `minimumRaters - 1` other raters: `-log10 P(X >= n)` for `n` those others, and `X`
+    /// Poisson with the configuration model's mean
     /// `(d_a - 1)(d_b - 1) W / K²`, where `d` counts a shop's raters and `K` and `W` sum
     /// `k` and `k(k - 1)` over the other raters: complainers who each pick shops in
     /// proportion to how many complain there. A popular shop has many drive-by
     /// complainers and meets every other such shop often, so it takes many shared ones
-    /// to surprise. `.nan` for an account without a drive-by complaint, 0 for one with a
-    /// single shop. Pair keys are sorted and counted by binary search, no hashing.
-    static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int) -> (value: [Double], best: [UInt64]) {
+    /// to surprise. `.nan` for an account without a drive-by complaint, 0 for one without
+    /// such a pair. Pair keys are sorted and counted by binary search, no hashing.
+    static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int, minimumRaters: Int)
+        -> (value: [Double], best: [UInt64])
+    {
         let byRater = EntityGroups(keys: zip(rater, shop).map { $1 == IdDictionary.absent ? IdDictionary.absent : $0 }, entityCount: accountCount)
         // Each rater's distinct shops, ascending, one run per rater.
         var start = [Int](repeating: 0, count: accountCount + 1), shops: [UInt32] = []
@@ -133,7 +140,7 @@ public struct CoComplainerDetector: Detector {
                 for j in (i + 1)..<start[account + 1] {
                     let key = UInt64(shops[i]) << 32 | UInt64(shops[j])
                     let others = keys.lowerBound(of: key + 1) - keys.lowerBound(of: key) - 1
-                    guard others > 0 else { continue }
+                    guard others > 0, others + 1 >= minimumRaters else { continue }
                     let mean = Double(degree[Int(shops[i])] - 1) * Double(degree[Int(shops[j])] - 1) * otherWeight
                         / (otherTotal * otherTotal)
                     let surprise = CoReviewerPairs.poissonSurprise(count: others, mean: mean)
