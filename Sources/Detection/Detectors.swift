@@ -4,6 +4,7 @@ public enum Detectors {
         [
             OrderWindowDetector(), FakeOrdersDetector(), TiedSurgeDetector(), CoReviewerDetector(), EmptyParcelDetector(),
             RaterOrderDetector(), RatingBurstDetector(), RaterFairnessDetector(), RatingLockstepDetector(),
+            CoComplainerDetector(),
         ]
     }
 }

@@ -625,6 +625,36 @@ struct RandomRatings {
         return export
     }
 
+    /// Appends an order placed 600 s after the one before (no parcel, device or address)
+    /// and, with `stars`, its buyer's rating of it a day later (60 characters of text, or
+    /// `text` and `media` when given).
+    static func order(
+        _ orders: inout OrdersTable, _ ratings: inout RatingsTable, buyer: Int, shop: Int, item: Int, cents: Int64,
+        status: OrderStatus = .completed, stars: UInt8?, text: Int32 = 60, media: UInt8 = 0
+    ) {
+        orders.buyer.append(UInt32(buyer))
+        orders.shop.append(UInt32(shop))
+        orders.item.append(UInt32(item))
+        orders.amountCents.append(cents)
+        orders.createdAt.append(Int64(orders.count) * 600)
+        orders.paidAt.append(Missing.time)
+        orders.confirmedAt.append(Missing.time)
+        orders.status.append(status.rawValue)
+        orders.shipTo.append(IdDictionary.absent)
+        orders.device.append(IdDictionary.absent)
+        orders.ip.append(IdDictionary.absent)
+        orders.payment.append(IdDictionary.absent)
+        guard let stars else { return }
+        ratings.order.append(UInt32(orders.count - 1))
+        ratings.buyer.append(UInt32(buyer))
+        ratings.shop.append(UInt32(shop))
+        ratings.item.append(IdDictionary.absent)
+        ratings.stars.append(stars)
+        ratings.createdAt.append(orders.createdAt.last! + 86_400)
+        ratings.textLength.append(text)
+        ratings.hasMedia.append(media)
+    }
+
     @Test(arguments: 0..<30) func ticketsMatchReference(seed: Int) {
         let data = RandomRatings(seed: seed)
         let export = Self.export(orders: data.orders, ratings: data.ratings, accounts: data.accounts)
@@ -852,27 +882,9 @@ struct RandomRatings {
     static func extortion() -> Export {
         var orders = OrdersTable(), ratings = RatingsTable()
         func order(buyer: Int, shop: Int, refunded: Bool, rating stars: UInt8?) {
-            orders.buyer.append(UInt32(buyer))
-            orders.shop.append(UInt32(shop))
-            orders.item.append(UInt32(shop))
-            orders.amountCents.append(1000)
-            orders.createdAt.append(Int64(orders.count) * 600)
-            orders.paidAt.append(Missing.time)
-            orders.confirmedAt.append(Missing.time)
-            orders.status.append(refunded ? OrderStatus.refunded.rawValue : OrderStatus.completed.rawValue)
-            orders.shipTo.append(IdDictionary.absent)
-            orders.device.append(IdDictionary.absent)
-            orders.ip.append(IdDictionary.absent)
-            orders.payment.append(IdDictionary.absent)
-            guard let stars else { return }
-            ratings.order.append(UInt32(orders.count - 1))
-            ratings.buyer.append(UInt32(buyer))
-            ratings.shop.append(UInt32(shop))
-            ratings.item.append(IdDictionary.absent)
-            ratings.stars.append(stars)
-            ratings.createdAt.append(orders.createdAt.last! + 86_400)
-            ratings.textLength.append(120)
-            ratings.hasMedia.append(1)
+            RatingTicketTests.order(
+                &orders, &ratings, buyer: buyer, shop: shop, item: shop, cents: 1000, status: refunded ? .refunded : .completed,
+                stars: stars, text: 120, media: 1)
         }
         for shop in 1...12 {
             for index in 0..<100 {

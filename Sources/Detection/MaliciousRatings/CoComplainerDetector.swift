@@ -1,0 +1,153 @@
+import Columnar
+import Foundation
+
+/// A rating crew seen through the shops it complains about together. A sponsor's crew
+/// sinks its competitors: each member buys once at a victim, the cheapest thing or
+/// nothing at all, complains, and never comes back; and the same members do it at each
+/// of the sponsor's one or two victims. Camouflage hides each single complaint (a real,
+/// aged account with a purchase history elsewhere, a delivered parcel, three stars
+/// instead of one, the attack spread over weeks so no burst shows, a popular victim
+/// whose honest complaints drown the crew's), but not that structure: a *drive-by
+/// complaint* (at most `malicious_ratings.drive_by_stars` stars from a rater with at most
+/// one order at the shop, that order not a real purchase: none, trivially cheap or a
+/// ticket) is rare, and two shops sharing many drive-by complainers are far rarer. A
+/// real customer who complains about two shops of one market buys there again and
+/// again, and their complaints are backed by real purchases; one who buys once and
+/// complains twice has few peers doing the same at the same two shops.
+public struct CoComplainerDetector: Detector {
+    public init() {}
+
+    public var name: String { "co-complainers" }
+
+    public var parameters: [Parameter] {
+        RatingFacts.parameters + [
+            Parameter(
+                "malicious_ratings.drive_by_stars", 3,
+                "a rating with at most this many stars, from a rater with at most one order at the shop and that one no real purchase (none, trivially cheap, a ticket), is a drive-by complaint: a camouflaged crew posts three stars"
+            ),
+            Parameter(
+                "malicious_ratings.co_complainer_min_raters", 3,
+                "fewest raters with drive-by complaints on both shops of a pair, the rater included, for the pair to count (two are a household or a pair of friends, not a crew)"
+            ),
+        ]
+    }
+
+    public var signals: [SignalDefinition] {
+        [
+            SignalDefinition(
+                name: "rater_co_complainer_surprise", entityKind: .buyer, category: .maliciousRatings,
+                description: "-log10 chance of as many other raters with drive-by complaints (at most one order at the shop, and that one no real purchase) on both of two shops the rater made drive-by complaints on, given how many each shop has",
+                threshold: 2, saturation: 4, weight: 0.5)
+        ]
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        let ratings = export.ratings, orders = export.orders
+        let accountCount = export.dictionaries.accounts.count
+        let definition = signal("rater_co_complainer_surprise", config)
+        // Without orders (a bare rating network) no complaint can be told a drive-by.
+        guard orders.count > 0 else {
+            return DetectorOutput(signals: [
+                SignalColumn(definition: definition, values: [Double](repeating: .nan, count: accountCount), samples: [:])
+            ])
+        }
+        let backing = RatingFacts.backing(export, config: config, threads: threads)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
+        let stars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
+        let cheap = (0..<ratings.count).map { ratings.stars[$0] <= stars && (backing[$0] != .genuine || tickets[$0]) }
+        let driveBy = Self.driveBy(cheap: cheap, ratings: ratings, orders: orders, accountCount: accountCount)
+        let pairs = Self.pairSurprise(
+            shop: zip(ratings.shop, driveBy).map { $1 ? $0 : IdDictionary.absent }, rater: ratings.buyer,
+            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]))
+
+        var samples: [UInt32: [EvidenceSample]] = [:]
+        let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
+        for rater in pairs.value.indices where pairs.value[rater] >= definition.threshold {
+            let pair = pairs.best[rater]
+            let first = UInt32(truncatingIfNeeded: pair >> 32), second = UInt32(truncatingIfNeeded: pair)
+            samples[UInt32(rater)] = byRater.rows(of: rater)
+                .filter { ratings.shop[Int($0)] == first || ratings.shop[Int($0)] == second }
+                .prefix(SignalColumn.sampleLimit).map { RatingFacts.name(of: Int($0), in: export) }
+        }
+        return DetectorOutput(signals: [SignalColumn(definition: definition, values: pairs.value, samples: samples)])
+    }
+
+    /// Per rating, whether it is a drive-by complaint: `cheap` (few stars, and backed by
+    /// no real purchase) from a rater with at most one order (not cancelled) at the rated
+    /// shop. Each rater's orders are read once, through a per-shop counter reset after it.
+    static func driveBy(cheap: [Bool], ratings: RatingsTable, orders: OrdersTable, accountCount: Int) -> [Bool] {
+        let candidates = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: cheap), entityCount: accountCount)
+        let byBuyer = EntityGroups(keys: orders.buyer, entityCount: accountCount)
+        let cancelled = OrderStatus.cancelled.rawValue
+        var ordersAt = [Int](repeating: 0, count: accountCount)
+        var result = [Bool](repeating: false, count: ratings.count)
+        for rater in 0..<accountCount where candidates.count(of: rater) > 0 {
+            let own = byBuyer.rows(of: rater).filter { orders.status[Int($0)] != cancelled }
+            for row in own { ordersAt[Int(orders.shop[Int(row)])] += 1 }
+            for row in candidates.rows(of: rater) { result[Int(row)] = ordersAt[Int(ratings.shop[Int(row)])] <= 1 }
+            for row in own { ordersAt[Int(orders.shop[Int(row)])] = 0 }
+        }
+        return result
+    }
+
+    /// Per account, how surprising its most shared pair of complained-about shops is, and
+    /// that pair (`first << 32 | second`, ascending). `shop` holds, per rating, the shop of
+    /// a drive-by complaint or `IdDictionary.absent`; each rater counts a shop once. For a
+    /// rater with distinct shops `k` and two of them `a`, `b` shared with at least
+    /// `minimumRaters - 1` other raters: `-log10 P(X >= n)` for `n` those others, and `X`
+    /// Poisson with the configuration model's mean
+    /// `(d_a - 1)(d_b - 1) W / K²`, where `d` counts a shop's raters and `K` and `W` sum
+    /// `k` and `k(k - 1)` over the other raters: complainers who each pick shops in
+    /// proportion to how many complain there. A popular shop has many drive-by
+    /// complainers and meets every other such shop often, so it takes many shared ones
+    /// to surprise. `.nan` for an account without a drive-by complaint, 0 for one without
+    /// such a pair. Pair keys are sorted and counted by binary search, no hashing.
+    static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int, minimumRaters: Int)
+        -> (value: [Double], best: [UInt64])
+    {
+        let byRater = EntityGroups(keys: zip(rater, shop).map { $1 == IdDictionary.absent ? IdDictionary.absent : $0 }, entityCount: accountCount)
+        // Each rater's distinct shops, ascending, one run per rater.
+        var start = [Int](repeating: 0, count: accountCount + 1), shops: [UInt32] = []
+        var raterShops: [UInt32] = []
+        for account in 0..<accountCount {
+            raterShops.removeAll(keepingCapacity: true)
+            for row in byRater.rows(of: account) { raterShops.append(shop[Int(row)]) }
+            raterShops.sort()
+            for (index, value) in raterShops.enumerated() where index == 0 || raterShops[index - 1] != value {
+                shops.append(value)
+            }
+            start[account + 1] = shops.count
+        }
+        var degree = [Int](repeating: 0, count: accountCount)
+        for value in shops { degree[Int(value)] += 1 }
+        var total = 0.0, pairWeight = 0.0
+        var keys: [UInt64] = []
+        for account in 0..<accountCount {
+            let k = start[account + 1] - start[account]
+            total += Double(k)
+            pairWeight += Double(k * (k - 1))
+            for i in start[account]..<start[account + 1] {
+                for j in (i + 1)..<start[account + 1] { keys.append(UInt64(shops[i]) << 32 | UInt64(shops[j])) }
+            }
+        }
+        keys.sort()
+        var value = [Double](repeating: .nan, count: accountCount), best = [UInt64](repeating: 0, count: accountCount)
+        for account in 0..<accountCount where start[account + 1] > start[account] {
+            let k = start[account + 1] - start[account]
+            let otherTotal = total - Double(k), otherWeight = pairWeight - Double(k * (k - 1))
+            value[account] = 0
+            for i in start[account]..<start[account + 1] {
+                for j in (i + 1)..<start[account + 1] {
+                    let key = UInt64(shops[i]) << 32 | UInt64(shops[j])
+                    let others = keys.lowerBound(of: key + 1) - keys.lowerBound(of: key) - 1
+                    guard others > 0, others + 1 >= minimumRaters else { continue }
+                    let mean = Double(degree[Int(shops[i])] - 1) * Double(degree[Int(shops[j])] - 1) * otherWeight
+                        / (otherTotal * otherTotal)
+                    let surprise = CoReviewerPairs.poissonSurprise(count: others, mean: mean)
+                    if surprise > value[account] { (value[account], best[account]) = (surprise, key) }
+                }
+            }
+        }
+        return (value, best)
+    }
+}
