@@ -1,5 +1,4 @@
 import Columnar
-import Foundation
 
 /// Shop pairs tied together by more common reviewers than chance gives them: the
 /// structure of a brushing ring, which no camouflage of single orders removes.
@@ -117,7 +116,7 @@ struct CoReviewerPairs {
         pairExpected = pairKeys.map { [regionKeys, regionReviewers, keenWeights] key in
             Self.expected(key, degree: 2, regionKeys: regionKeys, regionReviewers: regionReviewers, keenWeights: keenWeights)
         }
-        pairSurprise = zip(pairCommon, pairExpected).map { Self.poissonSurprise(count: Int($0), mean: $1) }
+        pairSurprise = zip(pairCommon, pairExpected).map { Chance.poissonSurprise(count: Int($0), mean: $1) }
         shopSurprise = [Double](repeating: 0, count: accountCount)
         shopPartner = [UInt32](repeating: .max, count: accountCount)
         for (index, key) in pairKeys.enumerated() {
@@ -297,22 +296,5 @@ struct CoReviewerPairs {
             keys.append(UInt64(buyers[row]) << 32 | UInt64(shops[row]))
         }
         return runs(keys, minimum: 1).keys
-    }
-
-    /// `-log10 P(X >= count)` for `X` Poisson with `mean`; 0 when `count <= mean`.
-    /// The tail is summed from its first term in log space, so it stays exact where
-    /// the probability underflows a `Double` (it is capped at 300).
-    static func poissonSurprise(count: Int, mean: Double) -> Double {
-        guard Double(count) > mean, count > 0 else { return 0 }
-        guard mean > 0 else { return 300 }
-        let logFirst = -mean + Double(count) * log(mean) - lgamma(Double(count) + 1)
-        var term = 1.0, sum = 0.0, k = count
-        while term > 1e-17 * sum || sum == 0 {
-            sum += term
-            k += 1
-            term *= mean / Double(k)
-            if k > count + 10_000 { break }
-        }
-        return min(300, -(logFirst + log(sum)) / M_LN10)
     }
 }

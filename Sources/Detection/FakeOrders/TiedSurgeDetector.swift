@@ -231,7 +231,7 @@ public struct TiedSurgeDetector: Detector {
                 if runTied >= minimumTied {
                     let count = runEnd - runStart, others = rows.count - count
                     let elsewhere = others > 0 ? Double(allTied - runTied) / Double(others) : 0
-                    let excess = FakeOrdersDetector.shareLowerBound(Double(runTied) / Double(count), rows: count, z: z)
+                    let excess = Chance.shareLowerBound(Double(runTied) / Double(count), rows: count, z: z)
                         - elsewhere
                     for row in rows[runStart..<runEnd] { rowExcess[Int(row)] = excess }
                     if shopExcess[shop].isNaN || excess > shopExcess[shop] { shopExcess[shop] = excess }
