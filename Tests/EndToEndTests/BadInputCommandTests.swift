@@ -62,7 +62,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.path("store.sqlite")))
         let runs = try CreditWatchProcess.run(["runs", "--store", folder.path])
         #expect(runs.exitCode == 74)
-        #expect(runs.stderr == "creditwatch: error: --store \(folder.path): is a folder, not a list store file\n")
+        #expect(runs.stderr == "creditwatch: error: --store \(folder.path): is a folder, not a file\n")
     }
 
     @Test func aFlippedByteInANativeBlockNamesTheBlock() throws {
