@@ -334,7 +334,8 @@ struct PartitionGrouping {
                     }
                 case .packed(let packed, let layout):
                     let mine = UnsafeBufferPointer(rebasing: packed.values[rows])
-                    Self.group(mine, width: width, into: copy.values, ends: starts) { layout.waybill($0) }
+                    Self.countGroups(mine, width: width, into: starts) { layout.waybill($0) }
+                    Self.placeGrouped(mine, into: copy.values, layout: layout, starts: starts)
                     for index in 0..<rows.count { grouped[index] = UInt32(truncatingIfNeeded: index) }
                     let local = GroupedScans(
                         scans: UnsafeBufferPointer(rebasing: copy.values[..<rows.count]), layout: layout, paidAt: scans.paidAt)
@@ -342,30 +343,41 @@ struct PartitionGrouping {
                         grouped, ends: starts, base: base, width: width, scans: local, rules: rules, into: output, further: &further)
                 case .numbers(let numbers):
                     let mine = UnsafeBufferPointer(rebasing: numbers.values[rows])
-                    Self.group(mine, width: width, into: grouped, ends: starts) { Int(scans.waybill[Int($0)]) &- base }
+                    Self.countGroups(mine, width: width, into: starts) { Int(scans.waybill[Int($0)]) &- base }
+                    for row in mine {
+                        let local = Int(scans.waybill[Int(row)]) &- base
+                        grouped[starts[local]] = row
+                        starts[local] &+= 1
+                    }
                     Self.traceGroups(grouped, ends: starts, base: base, width: width, scans: scans, rules: rules, into: output, further: &further)
                 }
             }
         }
     }
 
-    /// Places `records` (one partition's, of `width` waybills) in grouped order into
-    /// `grouped` by a counting sort, stable, so each group keeps row order: counts each
-    /// record's waybill, sums the counts up to each group's start, then moves each record
-    /// to its group's next slot. On return `ends[local]` is where waybill `local`'s group
-    /// ends (and the next one starts).
-    private static func group<Record>(
-        _ records: UnsafeBufferPointer<Record>, width: Int, into grouped: UnsafeMutableBufferPointer<Record>,
-        ends: UnsafeMutableBufferPointer<Int>, waybill: (Record) -> Int
+    /// Sets `starts[local]` to the first position of waybill `local`'s group (of `width`
+    /// waybills) in grouped order: counts each record's waybill, then sums them up.
+    private static func countGroups<Record>(
+        _ records: UnsafeBufferPointer<Record>, width: Int, into starts: UnsafeMutableBufferPointer<Int>,
+        waybill: (Record) -> Int
     ) {
-        for index in 0...width { ends[index] = 0 }
-        for record in records { ends[waybill(record) &+ 1] &+= 1 }
-        for index in 0..<width { ends[index &+ 1] &+= ends[index] }
-        for record in records {
-            let local = waybill(record)
-            let position = ends[local]
-            ends[local] = position &+ 1
-            grouped[position] = record
+        for index in 0...width { starts[index] = 0 }
+        for record in records { starts[waybill(record) &+ 1] &+= 1 }
+        for index in 0..<width { starts[index &+ 1] &+= starts[index] }
+    }
+
+    /// Places one partition's packed scans `mine` in grouped order into `grouped`: each
+    /// scan to its waybill's next slot, `starts[local]`, which moves on (group starts on
+    /// entry, group ends on return).
+    private static func placeGrouped(
+        _ mine: UnsafeBufferPointer<PackedScan>, into grouped: UnsafeMutableBufferPointer<PackedScan>,
+        layout: PackedScan.Layout, starts: UnsafeMutableBufferPointer<Int>
+    ) {
+        for scan in mine {
+            let local = layout.waybill(scan)
+            let position = starts[local]
+            starts[local] = position &+ 1
+            grouped[position] = scan
         }
     }
 
