@@ -184,14 +184,17 @@ public struct TiedSurgeDetector: Detector {
             let rows = shops.rows(of: shop)
             let allTied = rows.reduce(0) { $0 + (tied[Int($1)] ? 1 : 0) }
             guard allTied >= minimumTied else { continue }
-            forEachBucket(of: rows, buckets: buckets) { run in
-                let runTied = rows[run].reduce(0) { $0 + (tied[Int($1)] ? 1 : 0) }
-                guard runTied >= minimumTied else { return }
-                let count = run.count, others = rows.count - count
-                let elsewhere = others > 0 ? Double(allTied - runTied) / Double(others) : 0
-                let excess = Chance.shareLowerBound(Double(runTied) / Double(count), rows: count, z: z) - elsewhere
-                for row in rows[run] { rowExcess[Int(row)] = excess }
-                if shopExcess[shop].isNaN || excess > shopExcess[shop] { shopExcess[shop] = excess }
+            rows.withUnsafeBufferPointer { rows in
+                forEachBucket(of: rows, buckets: buckets) { run in
+                    var runTied = 0
+                    for position in run where tied[Int(rows[position])] { runTied += 1 }
+                    guard runTied >= minimumTied else { return }
+                    let count = run.count, others = rows.count - count
+                    let elsewhere = others > 0 ? Double(allTied - runTied) / Double(others) : 0
+                    let excess = Chance.shareLowerBound(Double(runTied) / Double(count), rows: count, z: z) - elsewhere
+                    for position in run { rowExcess[Int(rows[position])] = excess }
+                    if shopExcess[shop].isNaN || excess > shopExcess[shop] { shopExcess[shop] = excess }
+                }
             }
         }
         return Surges(shopExcess: shopExcess, rowExcess: rowExcess)
