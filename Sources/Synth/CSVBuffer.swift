@@ -70,16 +70,9 @@ struct CSVBuffer: Sendable {
     /// A non-negative decimal integer.
     mutating func decimal(_ value: Int64) {
         precondition(value >= 0, "negative value in an unsigned column")
-        field(limit: 20) { out in
-            var length = 1, probe = value / 10
-            while probe > 0 { length += 1; probe /= 10 }
-            var rest = value
-            for position in stride(from: length - 1, through: 0, by: -1) {
-                out[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
-                rest /= 10
-            }
-            return length
-        }
+        var length = 1, probe = value / 10
+        while probe > 0 { length += 1; probe /= 10 }
+        digits(value, width: length)
     }
 
     /// `value` as exactly `width` decimal digits (at most 20), zero padded.

@@ -14,3 +14,20 @@ enum PathKind {
         }
     }
 }
+
+extension PathKind {
+    /// Why `path` cannot be a file a command reads or, `creating`, writes once its work is
+    /// done, or nil: a folder is never one, and a missing file to be created needs a folder
+    /// to be written in (a missing file to be read is its reader's to name). Checked before
+    /// long work, so a mistyped path fails at once.
+    static func problem(file path: String, creating: Bool) -> String? {
+        switch PathKind(path) {
+        case .folder: return "is a folder, not a file"
+        case .file: return nil
+        case .missing:
+            guard creating else { return nil }
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            return PathKind(parent) == .folder ? nil : "no folder \(parent) to write it in"
+        }
+    }
+}

@@ -54,8 +54,8 @@ struct ScanCommand: ParsableCommand {
         let progress = ProgressLine(quiet: quiet)
         let startedAt = Int64(Date().timeIntervalSince1970)
         let folder = try input.folder()
-        if let problem = Self.problem(writing: store) { throw CommandFailure.store("--store \(store): \(problem)") }
-        if let report, let problem = Self.problem(writing: report) { throw CommandFailure.input("--report \(report): \(problem)") }
+        try StoreOptions.check(store, creating: true)
+        if let report, let problem = PathKind.problem(file: report, creating: true) { throw CommandFailure.input("--report \(report): \(problem)") }
         let settings = try loadConfig(config)
         let truth = labels ? try LabelComparison.labels(in: folder) : nil
 
@@ -111,18 +111,6 @@ struct ScanCommand: ParsableCommand {
         } else {
             print(summary)
             print("\nagainst labels.csv\n" + evaluation.table, terminator: "")
-        }
-    }
-
-    /// Why the file at `path` could not be written once the scan is done, or nil: checked
-    /// before the long work, so a mistyped `--store` or `--report` fails at once.
-    static func problem(writing path: String) -> String? {
-        switch PathKind(path) {
-        case .folder: return "is a folder, not a file"
-        case .file: return nil
-        case .missing:
-            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            return PathKind(parent) == .folder ? nil : "no folder \(parent) to write it in"
         }
     }
 

@@ -14,10 +14,17 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the existing store; a missing file is an error, never a new empty store.
     func open() throws -> Store {
-        if PathKind(store) == .folder {
-            throw CommandFailure.store("--store \(store): is a folder, not a list store file")
-        }
+        try Self.check(store, creating: false)
         return try Store(path: store, mode: .existing, busyTimeout: busyTimeout)
+    }
+
+    /// Fails (exit code 74) when `path` cannot be the list store: a folder, or, for a
+    /// store that `creating` makes when missing, a path with no folder to make it in.
+    /// `scan` checks before its long work, the other store commands before opening.
+    static func check(_ path: String, creating: Bool) throws {
+        if let problem = PathKind.problem(file: path, creating: creating) {
+            throw CommandFailure.store("--store \(path): \(problem)")
+        }
     }
 }
 

@@ -20,31 +20,6 @@ import Testing
         return (buyers, shops, reviewed)
     }
 
-    /// Plain reference of `-log10 P(X >= count)` by summing the head of the distribution.
-    static func referenceSurprise(count: Int, mean: Double) -> Double {
-        guard Double(count) > mean else { return 0 }
-        var head = 0.0, term = exp(-mean)
-        for k in 0..<count {
-            head += term
-            term *= mean / Double(k + 1)
-        }
-        return -log10(1 - head)
-    }
-
-    @Test func poissonSurpriseMatchesTheDirectSum() {
-        for mean in [0.05, 0.3, 1, 2.5, 7] {
-            for count in 0..<14 {
-                let expected = Self.referenceSurprise(count: count, mean: mean)
-                guard expected < 8 else { continue }  // the direct sum loses precision further out
-                let value = CoReviewerPairs.poissonSurprise(count: count, mean: mean)
-                #expect(abs(value - expected) < 1e-6 * max(1, expected), "count \(count), mean \(mean)")
-            }
-        }
-        // Far in the tail the direct sum cancels to 0; the log-space tail keeps going.
-        #expect(CoReviewerPairs.poissonSurprise(count: 60, mean: 0.5) > 80)
-        #expect(CoReviewerPairs.poissonSurprise(count: 3, mean: 4) == 0)
-    }
-
     @Test(arguments: 0..<20) func pairsMatchReference(seed: Int) {
         let shopCount = 8, buyerCount = 30, maximumShops = 4
         let (buyers, shops, reviewed) = Self.randomRows(seed: UInt64(seed), rows: 150, buyerCount: buyerCount, shopCount: shopCount)
@@ -78,7 +53,7 @@ import Testing
                     continue
                 }
                 let expected = expectedCommon(a, b)
-                let surprise = CoReviewerPairs.poissonSurprise(count: common, mean: expected)
+                let surprise = Chance.poissonSurprise(count: common, mean: expected)
                 pairSurprise[[a, b]] = surprise
                 best[Int(a)] = max(best[Int(a)], surprise)
                 best[Int(b)] = max(best[Int(b)], surprise)

@@ -135,21 +135,6 @@ import Testing
         }
     }
 
-    /// The Wilson lower bound against values worked out by hand: it removes a small shop's
-    /// chance share, keeps most of a large one, never goes below 0, and is the share
-    /// itself at z = 0.
-    @Test func shareLowerBoundDiscountsFewRows() {
-        // 1 of 8 at z = 1.64: (0.125 + 0.1681 - 1.64 * sqrt(0.013672 + 0.010506)) / 1.3362 = 0.0285.
-        #expect(abs(FakeOrdersDetector.shareLowerBound(0.125, rows: 8, z: 1.64) - 0.0285) < 0.0005)
-        // 45 of 100: (0.45 + 0.013448 - 1.64 * sqrt(0.002475 + 0.0000672)) / 1.026896 = 0.3708.
-        #expect(abs(FakeOrdersDetector.shareLowerBound(0.45, rows: 100, z: 1.64) - 0.3708) < 0.0005)
-        #expect(FakeOrdersDetector.shareLowerBound(0, rows: 5, z: 1.64) == 0)
-        #expect(FakeOrdersDetector.shareLowerBound(0.3, rows: 40, z: 0) == 0.3)
-        // More rows at the same share: a higher bound.
-        #expect(FakeOrdersDetector.shareLowerBound(0.2, rows: 400, z: 1.64)
-            > FakeOrdersDetector.shareLowerBound(0.2, rows: 20, z: 1.64))
-    }
-
     @Test func shareCountsFlaggedRowsPerEntity() {
         let groups = EntityGroups(keys: [0, 1, 0, 0, 2], entityCount: 4)
         let flagged = [true, false, false, true, true]

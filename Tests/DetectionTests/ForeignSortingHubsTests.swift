@@ -54,7 +54,7 @@ import Testing
         #expect(hubs.outletSurprise[0] < threshold && hubs.outletSurprise[2] < threshold)
         for shop in [0, 1, 2, 3, 5] { #expect(hubs.shopSurprise[shop] < threshold) }
         // Judged as a whole, outlet 1 (19 of 940) and shop 4 (14 of 440) are diluted.
-        let whole = PraiseRates.betaBinomialSurprise(count: 19, trials: 940, share: 43.0 / 3_340, correlation: 0.005)
+        let whole = Chance.betaBinomialSurprise(count: 19, trials: 940, share: 43.0 / 3_340, correlation: 0.005)
         #expect(whole < threshold)
         #expect(hubs.outletSurprise[3].isNaN && hubs.shopSurprise[6].isNaN && hubs.outletSurprise[4].isNaN)
         #expect(hubs.shopSurprise[7].isNaN)
@@ -91,7 +91,7 @@ import Testing
         var outletSurprise = (0..<outletCount).map { outletSeen.contains(UInt32($0)) ? 0.0 : .nan }
         var shopSurprise = (0..<shopCount).map { shopSeen.contains(UInt32($0)) ? 0.0 : .nan }
         for (pair, count) in counts where foreign > 0 {
-            let surprise = PraiseRates.betaBinomialSurprise(
+            let surprise = Chance.betaBinomialSurprise(
                 count: count.foreign, trials: count.compared, share: Double(foreign) / Double(compared), correlation: correlation)
             outletSurprise[Int(pair[0])] = max(outletSurprise[Int(pair[0])], surprise)
             shopSurprise[Int(pair[1])] = max(shopSurprise[Int(pair[1])], surprise)

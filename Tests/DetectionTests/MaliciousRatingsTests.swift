@@ -869,7 +869,7 @@ struct RandomRatings {
                 let others = kept.filter { orders.shop[$0] == orders.shop[row] && $0 != row }
                 return (Double(others.filter { refunds.order[$0] }.count) + prior * platform) / max(1, Double(others.count) + prior)
             }.reduce(0, +)
-            let expected = shops.isEmpty ? 0 : CoReviewerPairs.poissonSurprise(count: shops.count, mean: mean)
+            let expected = shops.isEmpty ? 0 : Chance.poissonSurprise(count: shops.count, mean: mean)
             #expect(abs(surprise[buyer] - expected) < 1e-9, "buyer \(buyer)")
         }
     }

@@ -56,7 +56,7 @@ import Testing
                 var expected = Double.nan
                 if tiedInside >= 3 && rows.filter({ tied[$0] }).count >= 3 {
                     let elsewhere = outside.isEmpty ? 0 : Double(outside.filter { tied[$0] }.count) / Double(outside.count)
-                    expected = FakeOrdersDetector.shareLowerBound(
+                    expected = Chance.shareLowerBound(
                         Double(tiedInside) / Double(inside.count), rows: inside.count, z: 1.64) - elsewhere
                     best = max(best ?? expected, expected)
                 }

@@ -14,12 +14,14 @@ import TestSupport
         ("o1,b1,s1,i1,1.00,2026-11-01T08:15:00Z,lost,a1", "2:7 (status): not one of paid, shipped, completed, refunded, cancelled: \"lost\""),
         ("o1,b\"1,s1,i1,1.00,2026-11-01T08:15:00Z,paid,a1", "2:2 (buyer_id): quote inside an unquoted field"),
         ("o1,\"b1\"x,s1,i1,1.00,2026-11-01T08:15:00Z,paid,a1", "2:2 (buyer_id): text after a closing quote"),
+        ("o1,b1,s1,i1,12.345,2026-11-01T08:15:00Z,paid,a1", "2:5 (amount): not a money amount: \"12.345\""),
     ])
     func aBadFieldIsNamed(record: String, message: String) throws {
         let export = try TemporaryDirectory("bad-field")
         try export.write("orders.csv", Self.header + record + "\n")
         let result = try CreditWatchProcess.run(["inspect", export.path])
         #expect(result.exitCode == 65)
+        #expect(result.stdout == "")
         #expect(result.stderr == "creditwatch: error: \(export.path)/orders.csv:\(message)\n")
     }
 
@@ -62,7 +64,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.path("store.sqlite")))
         let runs = try CreditWatchProcess.run(["runs", "--store", folder.path])
         #expect(runs.exitCode == 74)
-        #expect(runs.stderr == "creditwatch: error: --store \(folder.path): is a folder, not a list store file\n")
+        #expect(runs.stderr == "creditwatch: error: --store \(folder.path): is a folder, not a file\n")
     }
 
     @Test func aFlippedByteInANativeBlockNamesTheBlock() throws {

@@ -46,19 +46,4 @@ import TestSupport
         output.split(separator: "\n").first { $0.hasPrefix(first + " ") }?
             .split(separator: " ").map(String.init)
     }
-
-    @Test func badInputNamesFileLineAndColumnAndFails() throws {
-        let export = try TemporaryDirectory("inspect-bad")
-        try export.write("orders.csv", "order_id,buyer_id,shop_id,item_id,amount,created_at,status,ship_to\no1,b1,s1,i1,12.345,2026-11-01T08:15:00Z,paid,a1\n")
-        let result = try CreditWatchProcess.run(["inspect", export.path])
-        #expect(result.exitCode == 65)
-        #expect(result.stdout == "")
-        #expect(result.stderr == "creditwatch: error: \(export.path)/orders.csv:2:5 (amount): not a money amount: \"12.345\"\n")
-    }
-
-    @Test func aMissingExportFails() throws {
-        let result = try CreditWatchProcess.run(["inspect", "/nonexistent/export"])
-        #expect(result.exitCode == 65)
-        #expect(result.stderr == "creditwatch: error: /nonexistent/export: no such export folder\n")
-    }
 }

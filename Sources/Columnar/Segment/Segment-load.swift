@@ -251,34 +251,47 @@ private protocol PlannedColumn: AnyObject, Sendable {
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem?
 }
 
-/// A planned column of values of type `T`. `base` is written only while no task runs and
-/// read by the tasks; each task writes only its own block's values.
-private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable {
+/// A planned column's final array, `leading` values and then the column's: its blocks are
+/// decoded into it in place, each task writing only its own block's values. `base` is
+/// written only while no task runs and read by the tasks.
+private class ColumnArray<Element>: @unchecked Sendable {
     let file: SegmentFile
     let layout: SegmentColumn
-    let rule: ValueRule
-    let check: ValueCheck
     let firstValues: [Int]
-    private(set) var values: [T] = []
+    /// The values before the column's own (a column that failed keeps only these).
+    let leading: [Element]
+    fileprivate var values: [Element] = []
     var isComplete = false
-    private var base: UnsafeMutablePointer<T>?
+    fileprivate var base: UnsafeMutablePointer<Element>?
 
-    init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule) {
+    init(file: SegmentFile, layout: SegmentColumn, leading: [Element] = []) {
         self.file = file
         self.layout = layout
-        self.rule = rule
-        check = ValueCheck(rule, for: T.self)
+        self.leading = leading
         firstValues = SegmentFile.firstValues(of: layout)
     }
 
     func allocate(_ body: () -> Void) {
         let total = firstValues.last!
-        values = [T](unsafeUninitializedCapacity: max(total, 1)) { buffer, initialized in
-            base = buffer.baseAddress
+        values = [Element](unsafeUninitializedCapacity: max(leading.count + total, 1)) { buffer, initialized in
+            for (index, value) in leading.enumerated() { buffer[index] = value }
+            base = buffer.baseAddress! + leading.count
             body()
             base = nil
-            initialized = isComplete ? total : 0
+            initialized = leading.count + (isComplete ? total : 0)
         }
+    }
+}
+
+/// A planned column of values of type `T`, decoded straight into its final array.
+private final class Column<T: SegmentValue>: ColumnArray<T>, PlannedColumn, @unchecked Sendable {
+    let rule: ValueRule
+    let check: ValueCheck
+
+    init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule) {
+        self.rule = rule
+        check = ValueCheck(rule, for: T.self)
+        super.init(file: file, layout: layout)
     }
 
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
@@ -292,31 +305,11 @@ private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable 
 /// becomes its key bounds (`[Int]`, a 0 and then one entry per key; `ExportSegments
 /// .dictionary` sums them in place): each block's lengths go through the worker's scratch
 /// and are widened into place, so no column of u32 lengths is made only to be dropped.
-private final class KeyLengthsColumn: PlannedColumn, @unchecked Sendable {
-    let file: SegmentFile
-    let layout: SegmentColumn
+private final class KeyLengthsColumn: ColumnArray<Int>, PlannedColumn, @unchecked Sendable {
     let check = ValueCheck(ExportSegments.keyLengthRule, for: UInt32.self)
-    let firstValues: [Int]
-    private var lengths: [Int] = []
-    var isComplete = false
-    private var base: UnsafeMutablePointer<Int>?
 
     init(file: SegmentFile, layout: SegmentColumn) {
-        self.file = file
-        self.layout = layout
-        firstValues = SegmentFile.firstValues(of: layout)
-    }
-
-    func allocate(_ body: () -> Void) {
-        let total = firstValues.last!
-        lengths = [Int](unsafeUninitializedCapacity: total + 1) { buffer, initialized in
-            buffer[0] = 0
-            base = buffer.baseAddress! + 1
-            body()
-            base = nil
-            // A column that failed keeps only its 0 (no keys), as an empty one would.
-            initialized = isComplete ? total + 1 : 1
-        }
+        super.init(file: file, layout: layout, leading: [0])
     }
 
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
@@ -336,7 +329,7 @@ private final class KeyLengthsColumn: PlannedColumn, @unchecked Sendable {
     /// The lengths, a 0 first, moved out (the column keeps none).
     func take() -> [Int] {
         var taken: [Int] = []
-        swap(&taken, &lengths)
+        swap(&taken, &values)
         return taken
     }
 }

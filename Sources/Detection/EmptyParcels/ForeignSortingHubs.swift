@@ -65,11 +65,11 @@ struct ForeignSortingHubs {
             var smallSurprise = [Double](repeating: .nan, count: small * small)
             func surprise(count: Int, trials: Int) -> Double {
                 guard trials < small else {
-                    return PraiseRates.betaBinomialSurprise(count: count, trials: trials, share: share, correlation: correlation)
+                    return Chance.betaBinomialSurprise(count: count, trials: trials, share: share, correlation: correlation)
                 }
                 let slot = trials &* small &+ count
                 if smallSurprise[slot].isNaN {
-                    smallSurprise[slot] = PraiseRates.betaBinomialSurprise(
+                    smallSurprise[slot] = Chance.betaBinomialSurprise(
                         count: count, trials: trials, share: share, correlation: correlation)
                 }
                 return smallSurprise[slot]

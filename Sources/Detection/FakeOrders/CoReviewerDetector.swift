@@ -84,11 +84,14 @@ public struct CoReviewerDetector: Detector {
         }
         var buyerColumn = [Double](repeating: .nan, count: accountCount)
         var buyerSamples: [UInt32: [EvidenceSample]] = [:]
+        // Per buyer, its co-reviewer pair's key where that signal fires (`UInt64.max` elsewhere).
+        var pairOf = [UInt64](repeating: .max, count: accountCount)
         for buyer in 0..<accountCount where buyers.count(of: buyer) > 0 {
             buyerColumn[buyer] = buyerValues[buyer]
             guard buyerValues[buyer] >= buyerSignal.threshold else { continue }
             let index = Int(buyerPair[buyer])
             let key = pairs.pairKeys[index]
+            pairOf[buyer] = key
             let pairShops = [UInt32(key >> 32), UInt32(key & 0xFFFF_FFFF)]
             let rows = buyers.rows(of: buyer).lazy.filter { pairShops.contains(orders.shop[Int($0)]) }
             let degree = max(2, pairs.reviewerDegree[buyer])
@@ -101,10 +104,7 @@ public struct CoReviewerDetector: Detector {
         return DetectorOutput(signals: [
             SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
             SignalColumn(definition: buyerSignal, values: buyerColumn, samples: buyerSamples),
-        ] + praiseColumns(
-            export, reviewed: reviewed, shops: shops, buyers: buyers,
-            pairOf: (0..<accountCount).map { buyerColumn[$0] >= buyerSignal.threshold ? pairs.pairKeys[Int(buyerPair[$0])] : .max },
-            config: config))
+        ] + praiseColumns(export, reviewed: reviewed, shops: shops, buyers: buyers, pairOf: pairOf, config: config))
     }
 
     /// The praise-rate signals of shops and buyers (`PraiseRates`), with the praised orders

@@ -1,5 +1,4 @@
 import Columnar
-import Foundation
 
 /// Shop pairs tied together by more common reviewers than chance gives them: the
 /// structure of a brushing ring, which no camouflage of single orders removes.
@@ -113,11 +112,11 @@ struct CoReviewerPairs {
         reviewerDegree = degrees
         keenWeights = regionDegrees.mapValues(KeenWeights.init)
         (pairKeys, pairCommon, commonDegrees, commonStart) = Self.pairRuns(pairs)
-        (regionKeys, regionReviewers) = Self.runs(shopRegions, minimum: 1)
+        (regionKeys, regionReviewers) = Self.runs(shopRegions)
         pairExpected = pairKeys.map { [regionKeys, regionReviewers, keenWeights] key in
             Self.expected(key, degree: 2, regionKeys: regionKeys, regionReviewers: regionReviewers, keenWeights: keenWeights)
         }
-        pairSurprise = zip(pairCommon, pairExpected).map { Self.poissonSurprise(count: Int($0), mean: $1) }
+        pairSurprise = zip(pairCommon, pairExpected).map { Chance.poissonSurprise(count: Int($0), mean: $1) }
         shopSurprise = [Double](repeating: 0, count: accountCount)
         shopPartner = [UInt32](repeating: .max, count: accountCount)
         for (index, key) in pairKeys.enumerated() {
@@ -179,38 +178,38 @@ struct CoReviewerPairs {
     {
         let entries = entries.sorted()
         var keys: [UInt64] = [], common: [UInt32] = [], degrees: [UInt32] = [], start = [0]
-        var first = 0
-        while first < entries.count {
-            let key = UInt64(truncatingIfNeeded: entries[first] >> 32)
-            var end = first + 1
-            while end < entries.count && UInt64(truncatingIfNeeded: entries[end] >> 32) == key { end += 1 }
-            if end - first >= 2 {
-                keys.append(key)
-                common.append(UInt32(end - first))
-                for entry in entries[first..<end] { degrees.append(UInt32(truncatingIfNeeded: entry)) }
-                start.append(degrees.count)
-            }
-            first = end
+        forEachRun(entries, key: { UInt64(truncatingIfNeeded: $0 >> 32) }) { key, run in
+            guard run.count >= 2 else { return }
+            keys.append(key)
+            common.append(UInt32(run.count))
+            for entry in entries[run] { degrees.append(UInt32(truncatingIfNeeded: entry)) }
+            start.append(degrees.count)
         }
         return (keys, common, degrees, start)
     }
 
-    /// The distinct values of `keys`, ascending, that occur at least `minimum` times,
-    /// with their counts.
-    static func runs(_ keys: [UInt64], minimum: Int) -> (keys: [UInt64], counts: [UInt32]) {
+    /// The distinct values of `keys`, ascending, with how often each occurs.
+    static func runs(_ keys: [UInt64]) -> (keys: [UInt64], counts: [UInt32]) {
         let keys = keys.sorted()
         var distinct: [UInt64] = [], counts: [UInt32] = []
-        var start = 0
-        while start < keys.count {
-            var end = start + 1
-            while end < keys.count && keys[end] == keys[start] { end += 1 }
-            if end - start >= minimum {
-                distinct.append(keys[start])
-                counts.append(UInt32(end - start))
-            }
-            start = end
+        forEachRun(keys, key: { $0 }) { key, run in
+            distinct.append(key)
+            counts.append(UInt32(run.count))
         }
         return (distinct, counts)
+    }
+
+    /// Calls `body` with each run of entries of `sorted` (ascending by `key`) that share
+    /// a key: the key and the run's positions.
+    static func forEachRun<Entry>(_ sorted: [Entry], key: (Entry) -> UInt64, _ body: (UInt64, Range<Int>) -> Void) {
+        var start = 0
+        while start < sorted.count {
+            let runKey = key(sorted[start])
+            var end = start + 1
+            while end < sorted.count && key(sorted[end]) == runKey { end += 1 }
+            body(runKey, start..<end)
+            start = end
+        }
     }
 
     /// The position of the pair `a`, `b` in the pair arrays.
@@ -270,14 +269,7 @@ struct CoReviewerPairs {
     /// Calls `body` once per buyer of the ascending keys `buyer << 32 | shop` with that
     /// buyer's shops.
     static func forEachBuyer(_ keys: [UInt64], _ body: (BuyerShops) -> Void) {
-        var start = 0
-        while start < keys.count {
-            let buyer = keys[start] >> 32
-            var end = start + 1
-            while end < keys.count && keys[end] >> 32 == buyer { end += 1 }
-            body(BuyerShops(keys: keys[start..<end]))
-            start = end
-        }
+        forEachRun(keys, key: { $0 >> 32 }) { _, run in body(BuyerShops(keys: keys[run])) }
     }
 
     /// One buyer's distinct shops, ascending.
@@ -296,23 +288,6 @@ struct CoReviewerPairs {
         for row in buyers.indices where include(row) {
             keys.append(UInt64(buyers[row]) << 32 | UInt64(shops[row]))
         }
-        return runs(keys, minimum: 1).keys
-    }
-
-    /// `-log10 P(X >= count)` for `X` Poisson with `mean`; 0 when `count <= mean`.
-    /// The tail is summed from its first term in log space, so it stays exact where
-    /// the probability underflows a `Double` (it is capped at 300).
-    static func poissonSurprise(count: Int, mean: Double) -> Double {
-        guard Double(count) > mean, count > 0 else { return 0 }
-        guard mean > 0 else { return 300 }
-        let logFirst = -mean + Double(count) * log(mean) - lgamma(Double(count) + 1)
-        var term = 1.0, sum = 0.0, k = count
-        while term > 1e-17 * sum || sum == 0 {
-            sum += term
-            k += 1
-            term *= mean / Double(k)
-            if k > count + 10_000 { break }
-        }
-        return min(300, -(logFirst + log(sum)) / M_LN10)
+        return runs(keys).keys
     }
 }

@@ -136,7 +136,7 @@ public struct FakeOrdersDetector: Detector {
         var values = RowKernels.share(groups: groups, minimumRows: minimumRows) { flagged[$0] }
         if confidenceZ > 0 {
             for entity in values.indices where !values[entity].isNaN {
-                values[entity] = Self.shareLowerBound(values[entity], rows: groups.count(of: entity), z: confidenceZ)
+                values[entity] = Chance.shareLowerBound(values[entity], rows: groups.count(of: entity), z: confidenceZ)
             }
         }
         var samples: [UInt32: [EvidenceSample]] = [:]
@@ -145,17 +145,6 @@ public struct FakeOrdersDetector: Detector {
                 .prefix(SignalColumn.sampleLimit).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
-    }
-
-    /// The lower end of the Wilson score interval of a share measured on `rows` rows, `z`
-    /// standard errors down: what the rows show with confidence. One fast confirmation
-    /// among eight orders is a share of 0.125 but a bound near 0.02; a ring's many orders
-    /// keep most of their share.
-    static func shareLowerBound(_ share: Double, rows: Int, z: Double) -> Double {
-        let n = Double(rows), z2 = z * z
-        let centre = share + z2 / (2 * n)
-        let spread = z * (share * (1 - share) / n + z2 / (4 * n * n)).squareRoot()
-        return max(0, (centre - spread) / (1 + z2 / n))
     }
 
     /// Per buyer, the most distinct buyers on any of its devices or payment accounts.

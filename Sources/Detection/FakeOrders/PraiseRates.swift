@@ -1,5 +1,3 @@
-import Foundation
-
 /// Shops praised far more often than the platform's trade explains, and the buyers who
 /// give that praise: the reviews a brushing ring is paid for.
 ///
@@ -76,7 +74,7 @@ struct PraiseRates {
         overdispersion = rho
         shopSurprise = (0..<accountCount).map { shop in
             guard shopKept[shop] >= minimumOrders else { return .nan }
-            return Self.betaBinomialSurprise(
+            return Chance.betaBinomialSurprise(
                 count: Int(shopPraised[shop]), trials: Int(shopKept[shop]), share: share, correlation: rho)
         }
         var excess = [Double](repeating: 0, count: accountCount)
@@ -100,41 +98,10 @@ struct PraiseRates {
             guard bestExcess[buyer] > 0 else { return 0 }
             let own = Double(buyerPraised[buyer]) / Double(buyerOrders[buyer])
             return bestExcess[buyer]
-                * FakeOrdersDetector.shareLowerBound(own, rows: Int(buyerOrders[buyer]), z: confidenceZ)
+                * Chance.shareLowerBound(own, rows: Int(buyerOrders[buyer]), z: confidenceZ)
         }
         self.shopKept = shopKept
         self.shopPraised = shopPraised
         self.buyerShop = buyerShop
-    }
-
-    /// `-log10 P(X >= count)` for `X` beta-binomial with `trials`, mean share `share` and
-    /// intra-class `correlation` (0: binomial); 0 when `count` is not above the mean. The
-    /// tail is summed from its first term in log space, so it stays exact where the
-    /// probability underflows a `Double` (it is capped at 300).
-    static func betaBinomialSurprise(count: Int, trials: Int, share: Double, correlation: Double) -> Double {
-        guard Double(count) > share * Double(trials), count > 0 else { return 0 }
-        guard share > 0 else { return 300 }
-        guard share < 1 else { return 0 }
-        let n = Double(trials), k = Double(count)
-        let logChoose = lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1)
-        let logFirst: Double
-        // Term i + 1 over term i: (n - i) / (i + 1) times the odds of one more success.
-        let odds: (Int) -> Double
-        if correlation > 0 {
-            let alpha = share * (1 - correlation) / correlation, beta = (1 - share) * (1 - correlation) / correlation
-            func logBeta(_ a: Double, _ b: Double) -> Double { lgamma(a) + lgamma(b) - lgamma(a + b) }
-            logFirst = logChoose + logBeta(k + alpha, n - k + beta) - logBeta(alpha, beta)
-            odds = { i in (Double(i) + alpha) / (n - Double(i) - 1 + beta) }
-        } else {
-            logFirst = logChoose + k * log(share) + (n - k) * log(1 - share)
-            odds = { _ in share / (1 - share) }
-        }
-        var term = 1.0, sum = 0.0, i = count
-        while i <= trials && (term > 1e-17 * sum || sum == 0) {
-            sum += term
-            term *= Double(trials - i) / Double(i + 1) * odds(i)
-            i += 1
-        }
-        return min(300, -(logFirst + log(sum)) / M_LN10)
     }
 }

@@ -114,8 +114,8 @@ public struct TiedSurgeDetector: Detector {
     /// Per order, whether it is a sale tied to another buyer's sale at the same shop in
     /// the same bucket: one of `identities` (a column of ids and how many ids there are)
     /// is the same and not absent. `shops` holds each shop's rows in time order, so a
-    /// bucket is a run of rows. Per identity and thread, one first-buyer slot and one
-    /// shared flag per id, reset through the ids a bucket touched: linear in the orders.
+    /// bucket is a run of rows. Per identity and thread, one `TieScratch`, reset through
+    /// the ids a bucket touched: linear in the orders.
     static func tiedOrders(
         shops: EntityGroups, buckets: [UInt32], buyers: [UInt32], sales: [Bool],
         identities: [(column: [UInt32], count: Int)], threads: Int
@@ -123,23 +123,17 @@ public struct TiedSurgeDetector: Detector {
         let tied = DisjointRows<Bool>(count: buyers.count, initial: false)
         _ = ParallelRows.map(count: shops.entityCount, threads: threads) { shopRange -> Int in
             var touched: [UInt32] = []
-            for identity in identities {
-                var firstBuyer = [UInt32](repeating: IdDictionary.absent, count: identity.count)
-                var shared = [Bool](repeating: false, count: identity.count)
-                buckets.withUnsafeBufferPointer { buckets in
-                    buyers.withUnsafeBufferPointer { buyers in
-                        sales.withUnsafeBufferPointer { sales in
+            buckets.withUnsafeBufferPointer { buckets in
+                buyers.withUnsafeBufferPointer { buyers in
+                    sales.withUnsafeBufferPointer { sales in
+                        for identity in identities {
+                            let scratch = TieScratch(ids: identity.count)
                             identity.column.withUnsafeBufferPointer { column in
-                                firstBuyer.withUnsafeMutableBufferPointer { firstBuyer in
-                                    shared.withUnsafeMutableBufferPointer { shared in
-                                        for shop in shopRange {
-                                            shops.rows(of: shop).withUnsafeBufferPointer { rows in
-                                                tieBuckets(
-                                                    rows: rows, buckets: buckets, buyers: buyers, sales: sales,
-                                                    identity: column, firstBuyer: firstBuyer, shared: shared,
-                                                    touched: &touched, tied: tied)
-                                            }
-                                        }
+                                for shop in shopRange {
+                                    shops.rows(of: shop).withUnsafeBufferPointer { rows in
+                                        scratch.tie(
+                                            rows: rows, buckets: buckets, buyers: buyers, sales: sales, identity: column,
+                                            touched: &touched, tied: tied)
                                     }
                                 }
                             }
@@ -152,47 +146,18 @@ public struct TiedSurgeDetector: Detector {
         return tied.result
     }
 
-    /// The kernel of `tiedOrders` for one identity over one shop's time-ordered rows:
-    /// per bucket (a run of rows), the first buyer seen on each id, then the sales whose
-    /// id another buyer used too. `firstBuyer` (all absent) and `shared` (all false) are
-    /// as they came on return.
-    private static func tieBuckets(
-        rows: UnsafeBufferPointer<UInt32>, buckets: UnsafeBufferPointer<UInt32>, buyers: UnsafeBufferPointer<UInt32>,
-        sales: UnsafeBufferPointer<Bool>, identity: UnsafeBufferPointer<UInt32>,
-        firstBuyer: UnsafeMutableBufferPointer<UInt32>, shared: UnsafeMutableBufferPointer<Bool>,
-        touched: inout [UInt32], tied: DisjointRows<Bool>
-    ) {
-        var runStart = 0
-        while runStart < rows.count {
+    /// Calls `body` with each run of `rows` (one shop's rows in time order) whose orders
+    /// fall in one bucket, as a range of positions in `rows`.
+    @inline(__always)
+    static func forEachBucket<Rows: RandomAccessCollection<UInt32>, Buckets: RandomAccessCollection<UInt32>>(
+        of rows: Rows, buckets: Buckets, _ body: (Range<Rows.Index>) -> Void
+    ) where Buckets.Index == Int {
+        var runStart = rows.startIndex
+        while runStart != rows.endIndex {
             let bucket = buckets[Int(rows[runStart])]
-            var runEnd = runStart + 1
-            while runEnd < rows.count && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
-            guard runEnd - runStart > 1 else {
-                runStart = runEnd
-                continue
-            }
-            for position in runStart..<runEnd {
-                let row = Int(rows[position])
-                let id = identity[row]
-                guard sales[row] && id != IdDictionary.absent else { continue }
-                let first = firstBuyer[Int(id)]
-                if first == IdDictionary.absent {
-                    firstBuyer[Int(id)] = buyers[row]
-                    touched.append(id)
-                } else if first != buyers[row] {
-                    shared[Int(id)] = true
-                }
-            }
-            for position in runStart..<runEnd {
-                let row = Int(rows[position])
-                let id = identity[row]
-                if sales[row] && id != IdDictionary.absent && shared[Int(id)] { tied.set(row, true) }
-            }
-            for id in touched {
-                firstBuyer[Int(id)] = IdDictionary.absent
-                shared[Int(id)] = false
-            }
-            touched.removeAll(keepingCapacity: true)
+            var runEnd = rows.index(after: runStart)
+            while runEnd != rows.endIndex && buckets[Int(rows[runEnd])] == bucket { rows.formIndex(after: &runEnd) }
+            body(runStart..<runEnd)
             runStart = runEnd
         }
     }
@@ -219,26 +184,77 @@ public struct TiedSurgeDetector: Detector {
             let rows = shops.rows(of: shop)
             let allTied = rows.reduce(0) { $0 + (tied[Int($1)] ? 1 : 0) }
             guard allTied >= minimumTied else { continue }
-            var runStart = rows.startIndex
-            while runStart < rows.endIndex {
-                let bucket = buckets[Int(rows[runStart])]
-                var runEnd = runStart
-                var runTied = 0
-                while runEnd < rows.endIndex && buckets[Int(rows[runEnd])] == bucket {
-                    if tied[Int(rows[runEnd])] { runTied += 1 }
-                    runEnd += 1
-                }
-                if runTied >= minimumTied {
-                    let count = runEnd - runStart, others = rows.count - count
+            rows.withUnsafeBufferPointer { rows in
+                forEachBucket(of: rows, buckets: buckets) { run in
+                    var runTied = 0
+                    for position in run where tied[Int(rows[position])] { runTied += 1 }
+                    guard runTied >= minimumTied else { return }
+                    let count = run.count, others = rows.count - count
                     let elsewhere = others > 0 ? Double(allTied - runTied) / Double(others) : 0
-                    let excess = FakeOrdersDetector.shareLowerBound(Double(runTied) / Double(count), rows: count, z: z)
-                        - elsewhere
-                    for row in rows[runStart..<runEnd] { rowExcess[Int(row)] = excess }
+                    let excess = Chance.shareLowerBound(Double(runTied) / Double(count), rows: count, z: z) - elsewhere
+                    for position in run { rowExcess[Int(rows[position])] = excess }
                     if shopExcess[shop].isNaN || excess > shopExcess[shop] { shopExcess[shop] = excess }
                 }
-                runStart = runEnd
             }
         }
         return Surges(shopExcess: shopExcess, rowExcess: rowExcess)
+    }
+}
+
+/// One worker's scratch for tying the sales of one identity (a column of ids) within a
+/// bucket: the first buyer seen on each id and whether another buyer used it too, both
+/// reset through the ids the bucket touched, so a bucket costs its own rows only.
+private final class TieScratch {
+    /// Per id, the first buyer seen in the bucket (`IdDictionary.absent` between buckets).
+    let firstBuyer: UnsafeMutableBufferPointer<UInt32>
+    /// Per id, whether a second buyer used it in the bucket (false between buckets).
+    let shared: UnsafeMutableBufferPointer<Bool>
+
+    init(ids: Int) {
+        firstBuyer = .allocate(capacity: ids)
+        firstBuyer.initialize(repeating: IdDictionary.absent)
+        shared = .allocate(capacity: ids)
+        shared.initialize(repeating: false)
+    }
+
+    deinit {
+        firstBuyer.deallocate()
+        shared.deallocate()
+    }
+
+    /// The kernel of `TiedSurgeDetector.tiedOrders` for one identity over one shop's
+    /// time-ordered rows: per bucket of two or more rows, the first buyer seen on each
+    /// id, then the sales whose id another buyer used too. `touched` (empty) holds the
+    /// bucket's ids on the way.
+    func tie(
+        rows: UnsafeBufferPointer<UInt32>, buckets: UnsafeBufferPointer<UInt32>, buyers: UnsafeBufferPointer<UInt32>,
+        sales: UnsafeBufferPointer<Bool>, identity: UnsafeBufferPointer<UInt32>, touched: inout [UInt32],
+        tied: DisjointRows<Bool>
+    ) {
+        TiedSurgeDetector.forEachBucket(of: rows, buckets: buckets) { run in
+            guard run.count > 1 else { return }
+            for position in run {
+                let row = Int(rows[position])
+                let id = identity[row]
+                guard sales[row] && id != IdDictionary.absent else { continue }
+                let first = firstBuyer[Int(id)]
+                if first == IdDictionary.absent {
+                    firstBuyer[Int(id)] = buyers[row]
+                    touched.append(id)
+                } else if first != buyers[row] {
+                    shared[Int(id)] = true
+                }
+            }
+            for position in run {
+                let row = Int(rows[position])
+                let id = identity[row]
+                if sales[row] && id != IdDictionary.absent && shared[Int(id)] { tied.set(row, true) }
+            }
+            for id in touched {
+                firstBuyer[Int(id)] = IdDictionary.absent
+                shared[Int(id)] = false
+            }
+            touched.removeAll(keepingCapacity: true)
+        }
     }
 }

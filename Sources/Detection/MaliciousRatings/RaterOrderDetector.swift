@@ -158,7 +158,7 @@ public struct RaterOrderDetector: Detector {
             if own == 1 && counted.insert(UInt64(buyer) << 32 | UInt64(shop)).inserted { shopsComplained[buyer] += 1 }
         }
         return (0..<accountCount).map { buyer in
-            shopsComplained[buyer] == 0 ? 0 : CoReviewerPairs.poissonSurprise(count: shopsComplained[buyer], mean: mean[buyer])
+            shopsComplained[buyer] == 0 ? 0 : Chance.poissonSurprise(count: shopsComplained[buyer], mean: mean[buyer])
         }
     }
 

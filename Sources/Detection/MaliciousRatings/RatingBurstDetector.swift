@@ -272,7 +272,7 @@ public struct RatingBurstDetector: Detector {
             if ticketLow[row] { ticketCount[Int(shops[row])] += 1 }
         }
         return shopShare.indices.map { shop in
-            PraiseRates.betaBinomialSurprise(
+            Chance.betaBinomialSurprise(
                 count: ticketCount[shop], trials: backedCount[shop], share: shopShare[shop], correlation: 0)
         }
     }
