@@ -51,7 +51,7 @@ import Testing
                     let degreeA = sets.filter { $0.contains(a) }.count, degreeB = sets.filter { $0.contains(b) }.count
                     let mean = Double(degreeA - 1) * Double(degreeB - 1) * (weight - k * (k - 1)) / ((total - k) * (total - k))
                     guard others > 0, others + 1 >= minimumRaters else { continue }
-                    expected = max(expected, CoReviewerPairs.poissonSurprise(count: others, mean: mean))
+                    expected = max(expected, Chance.poissonSurprise(count: others, mean: mean))
                 }
             }
             #expect(abs(result.value[account] - expected) < 1e-9, "account \(account)")

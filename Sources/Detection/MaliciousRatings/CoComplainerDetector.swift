@@ -143,7 +143,7 @@ public struct CoComplainerDetector: Detector {
                     guard others > 0, others + 1 >= minimumRaters else { continue }
                     let mean = Double(degree[Int(shops[i])] - 1) * Double(degree[Int(shops[j])] - 1) * otherWeight
                         / (otherTotal * otherTotal)
-                    let surprise = CoReviewerPairs.poissonSurprise(count: others, mean: mean)
+                    let surprise = Chance.poissonSurprise(count: others, mean: mean)
                     if surprise > value[account] { (value[account], best[account]) = (surprise, key) }
                 }
             }
