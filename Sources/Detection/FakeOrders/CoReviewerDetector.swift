@@ -56,9 +56,12 @@ public struct CoReviewerDetector: Detector {
             reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
         let shopSignal = signal("shop_co_reviewer_surprise", config)
         let buyerSignal = signal("buyer_co_reviewer_surprise", config)
-        let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: boughtKeys, reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: maximumShops,
+        let onePraisers = OnePraisers(
+            pairs, buyerShops: boughtKeys, reviewerShops: reviewedKeys, maximumShops: maximumShops,
             sharedSurprise: buyerSignal.threshold)
+        let (buyerValues, buyerPair) = pairs.buyerSurprise(
+            buyerShops: boughtKeys, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
+            maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold)
         let names = export.dictionaries.accounts
         let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
         let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
@@ -93,9 +96,15 @@ public struct CoReviewerDetector: Detector {
             let rows = buyers.rows(of: buyer).lazy.filter { pairShops.contains(orders.shop[Int($0)]) }
             let degree = max(2, pairs.reviewerDegree[buyer])
             let (keen, expected) = pairs.keenCommon(index, degree: degree)
-            let keenText = "; \(keen) of them reviewing \(degree) or more shops as this buyer does, "
+            var peersText = "; \(keen) of them reviewing \(degree) or more shops as this buyer does, "
                 + "\(String(format: "%.2f", expected)) expected"
-            buyerSamples[UInt32(buyer)] = [EvidenceSample(.entity, describe(index) + keenText)]
+            let praised = pairShops.filter { CoReviewerPairs.position(of: UInt64(buyer) << 32 | UInt64($0), in: reviewedKeys) != nil }
+            if praised.count == 1 {
+                let (others, expectedOthers) = onePraisers.peers(index, key: key)
+                peersText += "; \(Finding.counted(others, "other buyer")) bought at both and praised one as this buyer did, "
+                    + "\(String(format: "%.2f", expectedOthers)) expected"
+            }
+            buyerSamples[UInt32(buyer)] = [EvidenceSample(.entity, describe(index) + peersText)]
                 + rows.prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
         return DetectorOutput(signals: [
