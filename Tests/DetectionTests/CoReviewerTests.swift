@@ -336,6 +336,57 @@ import Testing
         export.ratings.order = [0, 1, 2, 3, IdDictionary.absent, 4]
         export.ratings.buyer = [0, 0, 0, 0, 0, 0]
         export.ratings.stars = [5, 5, 3, 4, 5, 4]
-        #expect(CoReviewerDetector.positivelyReviewed(export, minimumStars: 4) == [true, false, false, false, true])
+        let kept = CoReviewerDetector.keptOrders(export)
+        #expect(kept == [true, false, true, false, true])
+        #expect(CoReviewerDetector.positivelyReviewed(export, kept: kept, minimumStars: 4) == [true, false, false, false, true])
+    }
+
+    /// Twenty ring members order at shops 0 and 1 and praise both, among 300 buyers praising
+    /// one order each at shops 2-41. A buyer praised its order at shop 0 and ordered at shop
+    /// 1 too: while that order is kept it bought at both shops of the ring's pair; refunded,
+    /// it bought nothing there.
+    @Test(arguments: [OrderStatus.completed, .refunded]) func aRefundedOrderIsNoPurchaseAtThePair(status: OrderStatus) {
+        var random = SplitMix(seed: 3)
+        var export = Export()
+        for index in 0..<400 { _ = export.dictionaries.accounts.intern("a\(index)") }
+        func order(_ buyer: UInt32, _ shop: UInt32, status: OrderStatus = .completed, stars: UInt8? = 5) {
+            let row = UInt32(export.orders.count)
+            _ = export.dictionaries.orders.intern("o\(row)")
+            export.orders.shop.append(shop)
+            export.orders.buyer.append(buyer)
+            export.orders.item.append(0)
+            export.orders.amountCents.append(100)
+            export.orders.createdAt.append(1_790_000_000 + Int64(row) * 600)
+            export.orders.paidAt.append(Missing.time)
+            export.orders.confirmedAt.append(Missing.time)
+            export.orders.status.append(status.rawValue)
+            export.orders.shipTo.append(IdDictionary.absent)
+            export.orders.device.append(IdDictionary.absent)
+            export.orders.ip.append(IdDictionary.absent)
+            export.orders.payment.append(IdDictionary.absent)
+            guard let stars else { return }
+            export.ratings.order.append(row)
+            export.ratings.buyer.append(buyer)
+            export.ratings.shop.append(shop)
+            export.ratings.item.append(IdDictionary.absent)
+            export.ratings.stars.append(stars)
+            export.ratings.createdAt.append(1_790_000_000 + Int64(row) * 600 + 86_400)
+            export.ratings.textLength.append(Missing.count)
+            export.ratings.hasMedia.append(Missing.flag)
+        }
+        for buyer in UInt32(100)..<400 { order(buyer, 2 + UInt32(random.next() % 40)) }
+        for member in UInt32(50)..<70 {
+            order(member, 0)
+            order(member, 1)
+        }
+        let buyer: UInt32 = 90
+        order(buyer, 0)
+        order(buyer, 1, status: status, stars: nil)
+        let output = CoReviewerDetector().measure(
+            export, config: DetectionConfig(detectors: [CoReviewerDetector()]), threads: 1)
+        let surprise = output.signals.first { $0.definition.name == "buyer_co_reviewer_surprise" }!.values
+        #expect(surprise[50] > 7.5)
+        // A one-praiser alone at the pair keeps its word (4), no more.
+        if status == .completed { #expect(surprise[Int(buyer)] == 4) } else { #expect(surprise[Int(buyer)] == 0) }
     }
 }

@@ -49,9 +49,13 @@ public struct CoReviewerDetector: Detector {
         let orders = export.orders
         let accountCount = export.dictionaries.accounts.count
         let maximumShops = Int(config["fake_orders.co_review_max_shops"])
-        let reviewed = Self.positivelyReviewed(export, minimumStars: UInt8(clamping: Int(config["fake_orders.co_review_min_stars"])))
+        let kept = Self.keptOrders(export)
+        let reviewed = Self.positivelyReviewed(
+            export, kept: kept, minimumStars: UInt8(clamping: Int(config["fake_orders.co_review_min_stars"])))
         let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] }
-        let boughtKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { _ in true }
+        // A refunded or cancelled order is no sale a ring was paid for, and a customer who
+        // sent its parcel back did not buy there.
+        let boughtKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { kept[$0] }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
         let shopSignal = signal("shop_co_reviewer_surprise", config)
@@ -111,7 +115,7 @@ public struct CoReviewerDetector: Detector {
             SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
             SignalColumn(definition: buyerSignal, values: buyerColumn, samples: buyerSamples),
         ] + praiseColumns(
-            export, reviewed: reviewed, shops: shops, buyers: buyers,
+            export, kept: kept, reviewed: reviewed, shops: shops, buyers: buyers,
             pairOf: (0..<accountCount).map { buyerColumn[$0] >= buyerSignal.threshold ? pairs.pairKeys[Int(buyerPair[$0])] : .max },
             config: config))
     }
@@ -121,13 +125,12 @@ public struct CoReviewerDetector: Detector {
     /// when that signal does not fire for it): the praise of those two shops is the
     /// pair's evidence, and a buyer's praise excess reads its other praise only.
     func praiseColumns(
-        _ export: Export, reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, pairOf: [UInt64],
+        _ export: Export, kept: [Bool], reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, pairOf: [UInt64],
         config: DetectionConfig
     ) -> [SignalColumn] {
         let orders = export.orders
-        let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
         let praise = PraiseRates(
-            buyers: orders.buyer, shops: orders.shop, kept: orders.status.map { $0 != refunded && $0 != cancelled },
+            buyers: orders.buyer, shops: orders.shop, kept: kept,
             praised: reviewed, accountCount: export.dictionaries.accounts.count,
             minimumOrders: Int(config["fake_orders.min_orders"]), minimumSurprise: config["fake_orders.praise_min_surprise"],
             confidenceZ: config["fake_orders.share_confidence_z"], pairOf: pairOf)
@@ -166,15 +169,20 @@ public struct CoReviewerDetector: Detector {
         return region
     }
 
-    /// Per order, whether it carries a rating of at least `minimumStars` and was
-    /// neither refunded nor cancelled: the review a brushing order is bought for.
-    static func positivelyReviewed(_ export: Export, minimumStars: UInt8) -> [Bool] {
-        let orders = export.orders, ratings = export.ratings
-        var reviewed = [Bool](repeating: false, count: orders.count)
+    /// Per order, whether it was kept: neither refunded nor cancelled.
+    static func keptOrders(_ export: Export) -> [Bool] {
         let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
+        return export.orders.status.map { $0 != refunded && $0 != cancelled }
+    }
+
+    /// Per order, whether it carries a rating of at least `minimumStars` and was `kept`
+    /// (`keptOrders`): the review a brushing order is bought for.
+    static func positivelyReviewed(_ export: Export, kept: [Bool], minimumStars: UInt8) -> [Bool] {
+        let ratings = export.ratings
+        var reviewed = [Bool](repeating: false, count: export.orders.count)
         for rating in 0..<ratings.count where ratings.order[rating] != IdDictionary.absent && ratings.stars[rating] >= minimumStars {
             let row = Int(ratings.order[rating])
-            if orders.status[row] != refunded && orders.status[row] != cancelled { reviewed[row] = true }
+            if kept[row] { reviewed[row] = true }
         }
         return reviewed
     }
