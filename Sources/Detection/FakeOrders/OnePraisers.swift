@@ -6,7 +6,8 @@
 /// both and praised one; so did any real customer of two popular shops who reviewed one
 /// of them and bought at the other without a review, and such customers are many more
 /// than common reviewers, since an honest buyer praises a minority of the shops it buys
-/// at. Where the ring's members skip reviews, its one-praisers stand out of what chance
+/// at (held-out generator, seed 101, camouflage 0-3: 41/23/21/21 honest buyers at key
+/// scrutiny on such a pair, against 0/2/1/4 ring members, before this test). Where the ring's members skip reviews, its one-praisers stand out of what chance
 /// gives; where they praise both, the pair's one-praisers are chance customers.
 ///
 /// The null is the configuration model of the graph whose edges are a buyer's praised

@@ -17,7 +17,7 @@ import Foundation
 /// at a shop that ships parcels (`members`): the buyers of a shop selling top-ups confirm
 /// at once, and those behind a campus locker or an office address then carry two marks
 /// (held-out generator, camouflage 2-3: every block was such a shop's, 7-28 honest
-/// buyers at key scrutiny on it alone). The search keeps reading every mark, since taking
+/// buyers at key scrutiny through it, seeds 101 and 102). The search keeps reading every mark, since taking
 /// those orders out of the tensor changed which rings it found elsewhere.
 struct RingBlocks {
     /// Per order, the number of the block it is in, or -1.
