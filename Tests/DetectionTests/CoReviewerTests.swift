@@ -21,8 +21,8 @@ import Testing
     }
 
     @Test(arguments: 0..<20) func pairsMatchReference(seed: Int) {
-        let shopCount = 8, buyerCount = 30, maximumShops = 4
-        let (buyers, shops, reviewed) = Self.randomRows(seed: UInt64(seed), rows: 150, buyerCount: buyerCount, shopCount: shopCount)
+        let shopCount = 10, buyerCount = 60, maximumShops = 4
+        let (buyers, shops, reviewed) = Self.randomRows(seed: UInt64(seed), rows: 200, buyerCount: buyerCount, shopCount: shopCount)
         let accountCount = shopCount + buyerCount
         let region = (0..<accountCount).map { UInt32($0 % 3) }
         let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
@@ -78,15 +78,37 @@ import Testing
             #expect(abs(pairs.shopSurprise[shop] - best[shop]) <= 1e-6 * max(1, best[shop]), "shop \(shop), seed \(seed)")
         }
 
+        let buyerShops = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true }
+        let onePraisers = OnePraisers(
+            pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: maximumShops, sharedSurprise: 1.5)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true },
-            reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: 1.5)
+            buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
+            maximumShops: maximumShops, sharedSurprise: 1.5)
         var boughtShops: [UInt32: Set<UInt32>] = [:]
         for row in buyers.indices { boughtShops[buyers[row], default: []].insert(shops[row]) }
+        // The one-praisers' null: per region, each shop's praisers and silent buyers, and
+        // the rate Σ k_p k_s / (K_p K_s) of its buyers' praised and silent shop counts.
+        func expectedOnePraisers(_ a: UInt32, _ b: UInt32) -> Double {
+            var expected = 0.0
+            for group in UInt32(0)..<3 {
+                let members = boughtShops.filter { region[Int($0.key)] == group }
+                let praisedSets = members.map { reviewedShops[$0.key] ?? [] }
+                let silentSets = members.map { $0.value.subtracting(reviewedShops[$0.key] ?? []) }
+                let kp = Double(praisedSets.map(\.count).reduce(0, +)), ks = Double(silentSets.map(\.count).reduce(0, +))
+                guard kp > 0 && ks > 0 else { continue }
+                let rate = Double(zip(praisedSets, silentSets).map { $0.count * $1.count }.reduce(0, +)) / (kp * ks)
+                func count(_ sets: [Set<UInt32>], _ shop: UInt32) -> Double { Double(sets.filter { $0.contains(shop) }.count) }
+                expected += (count(praisedSets, a) * count(silentSets, b) + count(praisedSets, b) * count(silentSets, a)) * rate
+            }
+            return expected
+        }
+        let ringShops = Set((0..<UInt32(shopCount)).filter { best[Int($0)] > 1.5 })
         for buyer in 0..<accountCount {
             let bought = boughtShops[UInt32(buyer)] ?? [], praised = reviewedShops[UInt32(buyer)] ?? []
             // The pair's word up to 1.5; beyond, only when the null explains less than half
-            // of its other common reviewers at least as keen as the buyer.
+            // of its other common reviewers at least as keen as the buyer, and, for a buyer
+            // that praised one of the two and bought at no other ring shop, less than half
+            // of the pair's other one-praisers.
             let degree = max(2, praised.count)
             var expected = 0.0
             if bought.count <= maximumShops {
@@ -96,7 +118,17 @@ import Testing
                         $0.count >= degree && $0.count <= maximumShops && $0.contains(a) && $0.contains(b)
                     }.count
                     let others = keen - (pair.isSubset(of: praised) && praised.count <= maximumShops ? 1 : 0)
-                    let ringLikely = 2 * expectedCommon(a, b, degree: degree) < Double(others)
+                    var ringLikely = 2 * expectedCommon(a, b, degree: degree) < Double(others)
+                    if !pair.isSubset(of: praised) && bought.intersection(ringShops) == pair && pairSurprise[pair]! > 1.5 {
+                        let onePraising = boughtShops.filter { entry in
+                            entry.value.count >= 2 && entry.value.count <= maximumShops && pair.isSubset(of: entry.value)
+                                && (reviewedShops[entry.key] ?? []).intersection(pair).count == 1
+                        }.count
+                        ringLikely = ringLikely && 2 * expectedOnePraisers(a, b) < Double(onePraising - 1)
+                        let index = pairs.index(a, b)!
+                        #expect(onePraisers.count[index] == UInt32(onePraising), "pair \(a) \(b), seed \(seed)")
+                        #expect(abs(onePraisers.expected(pairs.pairKeys[index]) - expectedOnePraisers(a, b)) <= 1e-9)
+                    }
                     expected = max(expected, ringLikely ? pairSurprise[pair]! : min(pairSurprise[pair]!, 1.5))
                 }
             }
@@ -165,9 +197,7 @@ import Testing
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
         let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
         let pairs = CoReviewerPairs(reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: 64)
-        let (surprise, _) = pairs.buyerSurprise(
-            buyerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true },
-            reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: 64, sharedSurprise: 4)
+        let surprise = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed).surprise
         return (pairs, surprise, keen, members)
     }
 
@@ -196,6 +226,84 @@ import Testing
         #expect(surprise[keen] == 4)
     }
 
+    /// Each buyer's co-reviewer surprise at the detector's settings (shared surprise 4, 64
+    /// shops at most).
+    static func buyerSurprise(_ pairs: CoReviewerPairs, buyers: [UInt32], shops: [UInt32], reviewed: [Bool])
+        -> (surprise: [Double], onePraisers: OnePraisers)
+    {
+        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
+        let buyerShops = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true }
+        let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: 64, sharedSurprise: 4)
+        let (surprise, _) = pairs.buyerSurprise(
+            buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: pairs.region.count,
+            maximumShops: 64, sharedSurprise: 4)
+        return (surprise, onePraisers)
+    }
+
+    /// Two popular shops, 7 and 23, among 200: 600 real customers each buy at 7 and at 23
+    /// with a chance of 0.2 and at three other shops, and praise a third of the shops they
+    /// buy at; a ring of 90 members buys at both, and each member praises both or, with
+    /// `skipping`, half of them only shop 7. One real customer bought at both and praised
+    /// shop 7 only.
+    static func popularClients(skipping: Bool)
+        -> (pairs: CoReviewerPairs, surprise: [Double], onePraisers: OnePraisers, customer: Int, members: [Int])
+    {
+        var random = SplitMix(seed: 23)
+        var buyers: [UInt32] = [], shops: [UInt32] = [], reviewed: [Bool] = []
+        func order(_ buyer: Int, _ shop: Int, praised: Bool) {
+            buyers.append(UInt32(buyer))
+            shops.append(UInt32(shop))
+            reviewed.append(praised)
+        }
+        let others = (0..<200).filter { $0 != 7 && $0 != 23 }
+        for buyer in 1_000..<1_600 {
+            var basket = (0..<3).map { _ in others[Int(random.next() % UInt64(others.count))] }
+            for client in [7, 23] where random.next() % 10 < 2 { basket.append(client) }
+            for shop in Set(basket) { order(buyer, shop, praised: random.next() % 3 == 0) }
+        }
+        let members = Array(2_000..<2_090)
+        for member in members {
+            order(member, 7, praised: true)
+            order(member, 23, praised: !skipping || member % 2 == 0)
+            order(member, others[member % others.count], praised: false)
+        }
+        let customer = 3_000
+        order(customer, 7, praised: true)
+        order(customer, 23, praised: false)
+        order(customer, others[5], praised: false)
+        let accountCount = 3_100
+        let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
+        let pairs = CoReviewerPairs(
+            reviewerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
+            accountCount: accountCount, maximumShops: 64)
+        let (surprise, onePraisers) = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed)
+        return (pairs, surprise, onePraisers, customer, members)
+    }
+
+    /// A real customer of two popular clients who praised one of them is one of the
+    /// one-praisers chance gives the pair: it keeps the pair's word only up to the shared
+    /// surprise (4), while the ring's members, who praised both, keep the pair's surprise.
+    @Test func aChanceCustomerOfTwoClientsKeepsOnlyThePairsWord() {
+        let (pairs, surprise, onePraisers, customer, members) = Self.popularClients(skipping: false)
+        let index = pairs.index(7, 23)!, ring = pairs.pairSurprise[index]
+        #expect(ring > 7.5)
+        #expect(onePraisers.explained(index, key: pairs.pairKeys[index]), "\(onePraisers.peers(index, key: pairs.pairKeys[index]).others) \(onePraisers.peers(index, key: pairs.pairKeys[index]).expected)")
+        #expect(surprise[customer] == 4, "customer \(surprise[customer]) against the pair's \(ring)")
+        for member in members { #expect(surprise[member] == ring, "member \(member)") }
+    }
+
+    /// When half of the ring's members skip the review at shop 23, the pair's one-praisers
+    /// are far more than chance gives: a skipping member keeps the pair's surprise, and so
+    /// does the real customer, whose kind at the pair is now mostly the ring's.
+    @Test func ringMembersSkippingAReviewKeepThePair() {
+        let (pairs, surprise, onePraisers, customer, members) = Self.popularClients(skipping: true)
+        let index = pairs.index(7, 23)!, ring = pairs.pairSurprise[index]
+        #expect(ring > 7.5)
+        #expect(!onePraisers.explained(index, key: pairs.pairKeys[index]), "\(onePraisers.peers(index, key: pairs.pairKeys[index]).others) \(onePraisers.peers(index, key: pairs.pairKeys[index]).expected)")
+        for member in members { #expect(surprise[member] == ring, "member \(member)") }
+        #expect(surprise[customer] == ring)
+    }
+
     @Test func onlyPositiveReviewsOfKeptOrdersCount() {
         var export = Export()
         export.orders.status = [OrderStatus.completed, .refunded, .completed, .cancelled, .shipped].map(\.rawValue)
@@ -203,6 +311,57 @@ import Testing
         export.ratings.order = [0, 1, 2, 3, IdDictionary.absent, 4]
         export.ratings.buyer = [0, 0, 0, 0, 0, 0]
         export.ratings.stars = [5, 5, 3, 4, 5, 4]
-        #expect(CoReviewerDetector.positivelyReviewed(export, minimumStars: 4) == [true, false, false, false, true])
+        let kept = CoReviewerDetector.keptOrders(export)
+        #expect(kept == [true, false, true, false, true])
+        #expect(CoReviewerDetector.positivelyReviewed(export, kept: kept, minimumStars: 4) == [true, false, false, false, true])
+    }
+
+    /// Twenty ring members order at shops 0 and 1 and praise both, among 300 buyers praising
+    /// one order each at shops 2-41. A buyer praised its order at shop 0 and ordered at shop
+    /// 1 too: while that order is kept it bought at both shops of the ring's pair; refunded,
+    /// it bought nothing there.
+    @Test(arguments: [OrderStatus.completed, .refunded]) func aRefundedOrderIsNoPurchaseAtThePair(status: OrderStatus) {
+        var random = SplitMix(seed: 3)
+        var export = Export()
+        for index in 0..<400 { _ = export.dictionaries.accounts.intern("a\(index)") }
+        func order(_ buyer: UInt32, _ shop: UInt32, status: OrderStatus = .completed, stars: UInt8? = 5) {
+            let row = UInt32(export.orders.count)
+            _ = export.dictionaries.orders.intern("o\(row)")
+            export.orders.shop.append(shop)
+            export.orders.buyer.append(buyer)
+            export.orders.item.append(0)
+            export.orders.amountCents.append(100)
+            export.orders.createdAt.append(1_790_000_000 + Int64(row) * 600)
+            export.orders.paidAt.append(Missing.time)
+            export.orders.confirmedAt.append(Missing.time)
+            export.orders.status.append(status.rawValue)
+            export.orders.shipTo.append(IdDictionary.absent)
+            export.orders.device.append(IdDictionary.absent)
+            export.orders.ip.append(IdDictionary.absent)
+            export.orders.payment.append(IdDictionary.absent)
+            guard let stars else { return }
+            export.ratings.order.append(row)
+            export.ratings.buyer.append(buyer)
+            export.ratings.shop.append(shop)
+            export.ratings.item.append(IdDictionary.absent)
+            export.ratings.stars.append(stars)
+            export.ratings.createdAt.append(1_790_000_000 + Int64(row) * 600 + 86_400)
+            export.ratings.textLength.append(Missing.count)
+            export.ratings.hasMedia.append(Missing.flag)
+        }
+        for buyer in UInt32(100)..<400 { order(buyer, 2 + UInt32(random.next() % 40)) }
+        for member in UInt32(50)..<70 {
+            order(member, 0)
+            order(member, 1)
+        }
+        let buyer: UInt32 = 90
+        order(buyer, 0)
+        order(buyer, 1, status: status, stars: nil)
+        let output = CoReviewerDetector().measure(
+            export, config: DetectionConfig(detectors: [CoReviewerDetector()]), threads: 1)
+        let surprise = output.signals.first { $0.definition.name == "buyer_co_reviewer_surprise" }!.values
+        #expect(surprise[50] > 7.5)
+        // A one-praiser alone at the pair keeps its word (4), no more.
+        if status == .completed { #expect(surprise[Int(buyer)] == 4) } else { #expect(surprise[Int(buyer)] == 0) }
     }
 }

@@ -104,6 +104,87 @@ import Testing
             #expect(flags.parcelFastConfirm[row] == (flags.fastConfirm[row] && export.orders.shop[row] < 3), "row \(row)")
         }
         #expect(flags.fastConfirm.indices.contains { flags.fastConfirm[$0] && !flags.parcelFastConfirm[$0] })
+        for row in 0..<export.orders.count {
+            let other = (flags.sharedDevice[row] ? 1 : 0) + (flags.sharedAddress[row] ? 1 : 0)
+                + ((flags.newAccount?[row] ?? false) ? 1 : 0)
+            #expect(flags.marks(row) == other + (flags.fastConfirm[row] ? 1 : 0))
+            #expect(flags.parcelMarks(row) == other + (flags.parcelFastConfirm[row] ? 1 : 0))
+        }
+    }
+
+    /// Eight buyers order at shop 0 every day for ten days, all to one address and each
+    /// confirmed within the hour, among 3,000 orders of 400 buyers at 30 shops (shipped,
+    /// a quarter confirmed within the hour). When shop 0 ships parcels its orders are a ring
+    /// block; when it ships nothing (top-ups: the confirmation is no mark) they carry one
+    /// mark each and make no block, though the tensor holds the same orders.
+    @Test(arguments: [true, false]) func aRingBlockNeedsItsMarksAtAShopShippingParcels(shipsParcels: Bool) {
+        var random = SplitMix(seed: 5)
+        var export = Export()
+        for index in 0..<420 { _ = export.dictionaries.accounts.intern("a\(index)") }
+        let start: Int64 = 1_790_000_000
+        func order(shop: UInt32, buyer: UInt32, at created: Int64, address: UInt32, confirmAfter: Int64) {
+            let row = export.orders.count
+            _ = export.dictionaries.orders.intern("o\(row)")
+            export.orders.shop.append(shop)
+            export.orders.buyer.append(buyer)
+            export.orders.item.append(0)
+            export.orders.amountCents.append(100)
+            export.orders.createdAt.append(created)
+            export.orders.paidAt.append(created + 60)
+            export.orders.confirmedAt.append(created + 60 + confirmAfter)
+            export.orders.status.append(OrderStatus.completed.rawValue)
+            export.orders.shipTo.append(address)
+            export.orders.device.append(IdDictionary.absent)
+            export.orders.ip.append(IdDictionary.absent)
+            export.orders.payment.append(IdDictionary.absent)
+            if shop != 0 || shipsParcels {
+                export.logistics.waybill.append(UInt32(row))
+                export.logistics.order.append(UInt32(row))
+                export.logistics.courier.append(0)
+                export.logistics.event.append(ScanEvent.signed.rawValue)
+                export.logistics.at.append(created + 86_400)
+                export.logistics.location.append(IdDictionary.absent)
+                export.logistics.weightGrams.append(Missing.count)
+            }
+        }
+        for _ in 0..<3_000 {
+            let buyer = 20 + UInt32(random.next() % 400)
+            order(
+                shop: 1 + UInt32(random.next() % 30), buyer: buyer, at: start + Int64(random.next() % 5_000_000),
+                address: 1 + buyer, confirmAfter: random.next() % 4 == 0 ? 3_600 : 3 * 86_400)
+        }
+        // A third of the other buyers registered when the window opened: with a fast
+        // confirmation their orders carry two marks too, scattered (the tensor's background).
+        for buyer in stride(from: 20, to: 420, by: 3) {
+            export.accounts.account.append(UInt32(buyer))
+            export.accounts.kind.append(AccountKind.buyer.rawValue)
+            export.accounts.registeredAt.append(start)
+            export.accounts.region.append(IdDictionary.absent)
+            export.accounts.creditCode.append(IdDictionary.absent)
+        }
+        for day in 0..<10 {
+            for member in UInt32(10)..<18 {
+                order(shop: 0, buyer: member, at: start + Int64(day) * 86_400 + Int64(member) * 600, address: 0, confirmAfter: 1_800)
+            }
+        }
+        let config = DetectionConfig(detectors: [FakeOrdersDetector()])
+        let shops = EntityGroups(keys: export.orders.shop, entityCount: 420)
+        let buyers = EntityGroups(keys: export.orders.buyer, entityCount: 420)
+        let flags = OrderFlags(export, shops: shops, config: config, threads: 1)
+        let ring = shops.rows(of: 0).map(Int.init)
+        #expect(ring.allSatisfy { flags.marks($0) == 2 })
+        let blocks = RingBlocks(
+            export, candidates: (0..<export.orders.count).map { flags.marks($0) >= 2 },
+            members: (0..<export.orders.count).map { flags.parcelMarks($0) >= 2 }, shops: shops, buyers: buyers,
+            config: config)
+        let named = blocks.findings.filter { $0.members.contains("shop:a0") }
+        if shipsParcels {
+            #expect(ring.allSatisfy { blocks.blockOfOrder[$0] >= 0 && blocks.blockOfOrder[$0] == blocks.blockOfOrder[ring[0]] })
+            #expect(named.count == 1)
+        } else {
+            #expect(ring.allSatisfy { blocks.blockOfOrder[$0] < 0 })
+            #expect(named.isEmpty)
+        }
     }
 
     @Test(arguments: 0..<10) func buyerSignalsMatchReference(seed: Int) {

@@ -32,7 +32,7 @@ public struct CoReviewerDetector: Detector {
                 threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
-                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer bought at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer",
+                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer kept an order at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer and, for a buyer that praised one of the two and bought at no other shop of such a pair, less than half of the pair's other such one-praisers",
                 threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "shop_praise_surprise", entityKind: .shop, category: .fakeOrders,
@@ -49,16 +49,23 @@ public struct CoReviewerDetector: Detector {
         let orders = export.orders
         let accountCount = export.dictionaries.accounts.count
         let maximumShops = Int(config["fake_orders.co_review_max_shops"])
-        let reviewed = Self.positivelyReviewed(export, minimumStars: UInt8(clamping: Int(config["fake_orders.co_review_min_stars"])))
+        let kept = Self.keptOrders(export)
+        let reviewed = Self.positivelyReviewed(
+            export, kept: kept, minimumStars: UInt8(clamping: Int(config["fake_orders.co_review_min_stars"])))
         let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] }
-        let boughtKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { _ in true }
+        // A refunded or cancelled order is no sale a ring was paid for, and a customer who
+        // sent its parcel back did not buy there.
+        let boughtKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { kept[$0] }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
         let shopSignal = signal("shop_co_reviewer_surprise", config)
         let buyerSignal = signal("buyer_co_reviewer_surprise", config)
-        let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: boughtKeys, reviewerShops: reviewedKeys, accountCount: accountCount, maximumShops: maximumShops,
+        let onePraisers = OnePraisers(
+            pairs, buyerShops: boughtKeys, reviewerShops: reviewedKeys, maximumShops: maximumShops,
             sharedSurprise: buyerSignal.threshold)
+        let (buyerValues, buyerPair) = pairs.buyerSurprise(
+            buyerShops: boughtKeys, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
+            maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold)
         let names = export.dictionaries.accounts
         let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
         let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
@@ -96,15 +103,21 @@ public struct CoReviewerDetector: Detector {
             let rows = buyers.rows(of: buyer).lazy.filter { pairShops.contains(orders.shop[Int($0)]) }
             let degree = max(2, pairs.reviewerDegree[buyer])
             let (keen, expected) = pairs.keenCommon(index, degree: degree)
-            let keenText = "; \(keen) of them reviewing \(degree) or more shops as this buyer does, "
+            var peersText = "; \(keen) of them reviewing \(degree) or more shops as this buyer does, "
                 + "\(String(format: "%.2f", expected)) expected"
-            buyerSamples[UInt32(buyer)] = [EvidenceSample(.entity, describe(index) + keenText)]
+            let praised = pairShops.filter { CoReviewerPairs.position(of: UInt64(buyer) << 32 | UInt64($0), in: reviewedKeys) != nil }
+            if praised.count == 1 {
+                let (others, expectedOthers) = onePraisers.peers(index, key: key)
+                peersText += "; \(Finding.counted(others, "other buyer")) bought at both and praised one as this buyer did, "
+                    + "\(String(format: "%.2f", expectedOthers)) expected"
+            }
+            buyerSamples[UInt32(buyer)] = [EvidenceSample(.entity, describe(index) + peersText)]
                 + rows.prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
         return DetectorOutput(signals: [
             SignalColumn(definition: shopSignal, values: shopValues, samples: shopSamples),
             SignalColumn(definition: buyerSignal, values: buyerColumn, samples: buyerSamples),
-        ] + praiseColumns(export, reviewed: reviewed, shops: shops, buyers: buyers, pairOf: pairOf, config: config))
+        ] + praiseColumns(export, kept: kept, reviewed: reviewed, shops: shops, buyers: buyers, pairOf: pairOf, config: config))
     }
 
     /// The praise-rate signals of shops and buyers (`PraiseRates`), with the praised orders
@@ -112,13 +125,12 @@ public struct CoReviewerDetector: Detector {
     /// when that signal does not fire for it): the praise of those two shops is the
     /// pair's evidence, and a buyer's praise excess reads its other praise only.
     func praiseColumns(
-        _ export: Export, reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, pairOf: [UInt64],
+        _ export: Export, kept: [Bool], reviewed: [Bool], shops: EntityGroups, buyers: EntityGroups, pairOf: [UInt64],
         config: DetectionConfig
     ) -> [SignalColumn] {
         let orders = export.orders
-        let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
         let praise = PraiseRates(
-            buyers: orders.buyer, shops: orders.shop, kept: orders.status.map { $0 != refunded && $0 != cancelled },
+            buyers: orders.buyer, shops: orders.shop, kept: kept,
             praised: reviewed, accountCount: export.dictionaries.accounts.count,
             minimumOrders: Int(config["fake_orders.min_orders"]), minimumSurprise: config["fake_orders.praise_min_surprise"],
             confidenceZ: config["fake_orders.share_confidence_z"], pairOf: pairOf)
@@ -157,15 +169,20 @@ public struct CoReviewerDetector: Detector {
         return region
     }
 
-    /// Per order, whether it carries a rating of at least `minimumStars` and was
-    /// neither refunded nor cancelled: the review a brushing order is bought for.
-    static func positivelyReviewed(_ export: Export, minimumStars: UInt8) -> [Bool] {
-        let orders = export.orders, ratings = export.ratings
-        var reviewed = [Bool](repeating: false, count: orders.count)
+    /// Per order, whether it was kept: neither refunded nor cancelled.
+    static func keptOrders(_ export: Export) -> [Bool] {
         let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
+        return export.orders.status.map { $0 != refunded && $0 != cancelled }
+    }
+
+    /// Per order, whether it carries a rating of at least `minimumStars` and was `kept`
+    /// (`keptOrders`): the review a brushing order is bought for.
+    static func positivelyReviewed(_ export: Export, kept: [Bool], minimumStars: UInt8) -> [Bool] {
+        let ratings = export.ratings
+        var reviewed = [Bool](repeating: false, count: export.orders.count)
         for rating in 0..<ratings.count where ratings.order[rating] != IdDictionary.absent && ratings.stars[rating] >= minimumStars {
             let row = Int(ratings.order[rating])
-            if orders.status[row] != refunded && orders.status[row] != cancelled { reviewed[row] = true }
+            if kept[row] { reviewed[row] = true }
         }
         return reviewed
     }

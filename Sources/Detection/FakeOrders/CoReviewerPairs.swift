@@ -53,6 +53,8 @@ struct CoReviewerPairs {
     var regionReviewers: [UInt32]
     /// Per region, the null's weight of the reviewers of each degree and above.
     var keenWeights: [UInt32: KeenWeights]
+    /// Each account's region, as given.
+    var region: [UInt32]
 
     /// One region's `Σ k(k - 1) / K²` over its reviewers of degree `k` at least `d`, for
     /// each `d`: the configuration model's rate at which those reviewers join a pair.
@@ -110,6 +112,7 @@ struct CoReviewerPairs {
             }
         }
         reviewerDegree = degrees
+        self.region = region
         keenWeights = regionDegrees.mapValues(KeenWeights.init)
         (pairKeys, pairCommon, commonDegrees, commonStart) = Self.pairRuns(pairs)
         (regionKeys, regionReviewers) = Self.runs(shopRegions)
@@ -231,13 +234,20 @@ struct CoReviewerPairs {
     /// ring member buys at each of its ring's clients and reviews what it buys.
     ///
     /// A buyer takes the pair's surprise up to `sharedSurprise` on the pair's word (it
-    /// bought where a ring works), and beyond it only when the null explains less than
-    /// half of the pair's other common reviewers at least as keen as the buyer
-    /// (`keenCommon` at its degree, less the buyer, whose own presence is what is in
-    /// question): then a reviewer that keen at the pair is more likely one of the ring's
-    /// excess than a chance meeting.
+    /// bought where a ring works), and beyond it only when its kind at the pair is more
+    /// likely the ring's excess than a chance meeting:
+    /// - the null explains less than half of the pair's other common reviewers at least
+    ///   as keen as the buyer (`keenCommon` at its degree, less the buyer, whose own
+    ///   presence is what is in question);
+    /// - and, for a buyer that praised one of the two shops and bought at no other shop
+    ///   of a pair above `sharedSurprise` (the pair is all it has of a ring), the
+    ///   null explains less than half of the pair's other such one-praisers
+    ///   (`onePraisers`, counted at the same `sharedSurprise`): a real customer of two
+    ///   popular clients who reviewed one of them is one of the one-praisers chance gives
+    ///   the pair.
     func buyerSurprise(
-        buyerShops: [UInt64], reviewerShops: [UInt64], accountCount: Int, maximumShops: Int, sharedSurprise: Double
+        buyerShops: [UInt64], reviewerShops: [UInt64], onePraisers: OnePraisers, accountCount: Int, maximumShops: Int,
+        sharedSurprise: Double
     ) -> (surprise: [Double], pair: [Int32]) {
         var best = [Double](repeating: 0, count: accountCount)
         var bestPair = [Int32](repeating: -1, count: accountCount)
@@ -246,16 +256,22 @@ struct CoReviewerPairs {
             guard shops.count >= 2 && shops.count <= maximumShops else { return }
             let buyer = Int(shops.buyer), degree = reviewerDegree[buyer]
             let reviewed = (0..<shops.count).map { Self.position(of: shops.keys[shops.offset($0)], in: reviewerShops) != nil }
+            let ringShops = (0..<shops.count).reduce(0) { $0 + (shopSurprise[Int(shops[$1])] > sharedSurprise ? 1 : 0) }
             for first in 0..<(shops.count - 1) {
                 for second in (first + 1)..<shops.count where reviewed[first] || reviewed[second] {
-                    // A pair's value is at most its surprise, and the keen test only
-                    // matters above `sharedSurprise`: most pairs need no keen count.
+                    // A pair's value is at most its surprise, and the peer tests only
+                    // matter above `sharedSurprise`: most pairs need no count.
                     guard let index = index(shops[first], shops[second]), pairSurprise[index] > best[buyer] else { continue }
                     var surprise = pairSurprise[index]
                     if surprise > sharedSurprise {
+                        let praisedBoth = reviewed[first] && reviewed[second]
                         let (common, expected) = keenCommon(index, degree: degree)
-                        let others = Double(common - (reviewed[first] && reviewed[second] ? 1 : 0))
-                        if 2 * expected >= others { surprise = sharedSurprise }
+                        let others = Double(common - (praisedBoth ? 1 : 0))
+                        if 2 * expected >= others
+                            || (!praisedBoth && ringShops == 2 && onePraisers.explained(index, key: pairKeys[index]))
+                        {
+                            surprise = sharedSurprise
+                        }
                     }
                     guard surprise > best[buyer] else { continue }
                     best[buyer] = surprise

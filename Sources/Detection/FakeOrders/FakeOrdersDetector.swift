@@ -80,7 +80,8 @@ public struct FakeOrdersDetector: Detector {
         let flags = OrderFlags(export, shops: shops, config: config, threads: threads)
         let minimumMarks = Int(config["fake_orders.block_min_marks"])
         let rings = RingBlocks(
-            export, candidates: (0..<orders.count).map { flags.marks($0) >= minimumMarks }, shops: shops, buyers: buyers,
+            export, candidates: (0..<orders.count).map { flags.marks($0) >= minimumMarks },
+            members: (0..<orders.count).map { flags.parcelMarks($0) >= minimumMarks }, shops: shops, buyers: buyers,
             config: config)
         let inRing = rings.blockOfOrder.map { $0 >= 0 }
 

@@ -16,10 +16,11 @@ struct OrderFlags {
     /// `fastConfirm` at a shop that ships parcels (every shop when the export has no
     /// scans): what the fast-confirmation signals count. A shop that ships none of its
     /// orders sells no parcels (top-ups, game cards, tickets), and its buyers confirm at
-    /// once because there is nothing to deliver. The ring marks (`marks`) keep
-    /// `fastConfirm`: the ring tensor holds only a few hundred orders, and taking a
-    /// held-out export's virtual-goods orders out of it changed which rings the block
-    /// search found (blocks 8/6/8/10 -> 3/7/1/2 at camouflage 0-3).
+    /// once because there is nothing to deliver. The ring tensor's marks (`marks`) keep
+    /// `fastConfirm`: the tensor holds only a few hundred orders, and taking a held-out
+    /// export's virtual-goods orders out of it changed which rings the block search found
+    /// (blocks 8/6/8/10 -> 3/7/1/2 at camouflage 0-3); a block's own orders are judged
+    /// by `parcelMarks` (`RingBlocks`).
     var parcelFastConfirm: [Bool]
     /// Placed by an account registered shortly before; nil when the export has no
     /// registration times.
@@ -54,8 +55,14 @@ struct OrderFlags {
     /// How many different marks are on `row` (0 to 4). One mark alone is common among
     /// honest orders (a family's shared card, a parcel locker, a same-city delivery);
     /// ring orders carry several.
-    func marks(_ row: Int) -> Int {
-        (sharedDevice[row] ? 1 : 0) + (sharedAddress[row] ? 1 : 0) + (fastConfirm[row] ? 1 : 0)
+    func marks(_ row: Int) -> Int { marks(row, fast: fastConfirm) }
+
+    /// `marks` with the fast confirmation counted only at a shop that ships parcels
+    /// (`parcelFastConfirm`): the marks a ring block's orders must carry.
+    func parcelMarks(_ row: Int) -> Int { marks(row, fast: parcelFastConfirm) }
+
+    private func marks(_ row: Int, fast: [Bool]) -> Int {
+        (sharedDevice[row] ? 1 : 0) + (sharedAddress[row] ? 1 : 0) + (fast[row] ? 1 : 0)
             + ((newAccount?[row] ?? false) ? 1 : 0)
     }
 
