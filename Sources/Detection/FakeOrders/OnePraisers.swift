@@ -68,8 +68,8 @@ struct OnePraisers {
             }
         }
         self.count = count
-        (praiserKeys, praisers) = CoReviewerPairs.runs(praisedRegions, minimum: 1)
-        (silentKeys, silent) = CoReviewerPairs.runs(silentRegions, minimum: 1)
+        (praiserKeys, praisers) = CoReviewerPairs.runs(praisedRegions)
+        (silentKeys, silent) = CoReviewerPairs.runs(silentRegions)
         regionRate = sums.mapValues { $0.praised > 0 && $0.silent > 0 ? $0.product / ($0.praised * $0.silent) : 0 }
     }
 
