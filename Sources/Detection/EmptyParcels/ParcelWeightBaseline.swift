@@ -144,7 +144,7 @@ public enum ParcelWeightBaseline {
                 }
             }
         }
-        judgeGroups(items, oneItem: true, parcels: parcels, minimum: minimum, rules: rules, threads: threads, into: verdicts)
+        judgeGroups(items, oneItem: true, minimum: minimum, rules: rules, threads: threads, into: verdicts)
         if !fallbacks.isEmpty {
             // A shop's norm is only the fallback for items without their own: learn it only
             // for shops that ship such an item, judging only those items' waybills.
@@ -167,16 +167,14 @@ public enum ParcelWeightBaseline {
                     }
                 }
             }
-            judgeGroups(shops, oneItem: false, parcels: parcels, minimum: minimum, rules: rules, threads: threads, into: verdicts)
+            judgeGroups(shops, oneItem: false, minimum: minimum, rules: rules, threads: threads, into: verdicts)
         }
         // The export-wide fallback from an even sample: its quantiles are as good, and it
         // keeps the selection small on large exports.
         guard !byExport.isEmpty else { return }
-        let scratch = [Double](repeating: 0, count: sample.count)
         sample.withUnsafeBufferPointer { sample in
             byExport.withUnsafeBufferPointer { judged in
-                var scratch = scratch
-                scratch.withUnsafeMutableBufferPointer { scratch in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: sample.count) { scratch in
                     judgeGroup(judged, against: sample, oneItem: false, rules: rules, scratch: scratch, into: verdicts)
                 }
             }
@@ -186,7 +184,7 @@ public enum ParcelWeightBaseline {
     /// Judges the marked waybills of every group of at least `minimum` against the
     /// group's own norm, in parallel over groups.
     private static func judgeGroups(
-        _ groups: WeightGroups, oneItem: Bool, parcels: WeighedParcels, minimum: Int, rules: Rules, threads: Int,
+        _ groups: WeightGroups, oneItem: Bool, minimum: Int, rules: Rules, threads: Int,
         into verdicts: Verdicts
     ) {
         _ = ParallelRows.map(count: groups.groupCount, threads: threads) { entities in
@@ -206,7 +204,7 @@ public enum ParcelWeightBaseline {
     /// of `population` (non-empty; `oneItem`: one item's parcels): in grams and in grams
     /// per cent. The grams-per-cent norm is only found when some judged waybill is too
     /// light in grams. `scratch` holds at least `population.count` values.
-    static func judgeGroup(
+    private static func judgeGroup(
         _ judged: UnsafeBufferPointer<WeighedParcel>, against population: UnsafeBufferPointer<WeighedParcel>,
         oneItem: Bool, rules: Rules, scratch: UnsafeMutableBufferPointer<Double>, into verdicts: Verdicts
     ) {
