@@ -39,10 +39,9 @@ import Testing
             var trajectory = WaybillTrajectory()
             trajectory.order = first
             trajectory.startAt = packed
-            trajectory.orders = 2
+            trajectory.flags = .severalOrders
             return trajectory
         }
-        trajectories[5].orders = 3
         trajectories[6].startAt = Missing.time
         let further: [(order: UInt32, waybill: UInt32)] = [(1, 0), (3, 1), (5, 2), (7, 3), (9, 4), (11, 5), (12, 5), (14, 6)]
         var tells = [ParcelTells](repeating: [.reusedNumber, .fast], count: trajectories.count)
@@ -56,7 +55,6 @@ import Testing
         let orders = Self.orders([(1, 7, 3, 9_000)])
         var trajectory = WaybillTrajectory()
         trajectory.order = 0
-        trajectory.orders = 1
         var tells: [ParcelTells] = [[.weightless]]
         CombinedShipments.clearReusedNumber(&tells, trajectories: [trajectory], furtherOrders: [], orders: orders)
         #expect(tells == [[.weightless]])

@@ -195,6 +195,14 @@ import Testing
         }
     }
 
+    /// The verdicts of the weight baseline with the default rules: one shop, items of at
+    /// least five weighed waybills have their own norm.
+    static func underweight(_ trajectories: [WaybillTrajectory], _ orders: OrdersTable, itemCount: Int) -> [Bool] {
+        ParcelWeightBaseline.underweight(
+            trajectories, orders: orders, itemCount: itemCount, shopCount: 1,
+            rules: .init(minimumParcels: 5, ratio: 0.5, deviations: 4))
+    }
+
     /// Orders of shop 0 with one weighed waybill each: `(item, grams)` per order.
     static func weighed(_ parcels: [(item: UInt32, grams: Int32)]) -> (OrdersTable, [WaybillTrajectory]) {
         var orders = OrdersTable()
@@ -215,11 +223,9 @@ import Testing
     @Test func lightItemsSetTheirOwnBaseline() {
         let (orders, trajectories) = Self.weighed(
             [60, 62, 58, 61, 59, 8, 2000, 2010, 1990, 2005, 30].enumerated().map { (UInt32($0 < 6 ? 0 : 1), Int32($1)) })
-        let baseline = ParcelWeightBaseline(trajectories: trajectories, orders: orders, itemCount: 2, shopCount: 1, minimumParcels: 5)
-        // Item 0 sorted: 8 58 59 60 61 62; the centre is at rank 3, the distances from it on are 0 1 2.
-        #expect(baseline.items[0]?.grams == .init(centre: 60, deviation: 1))
-        #expect(baseline.items[1]?.grams.centre == 2005)
-        let underweight = baseline.underweight(trajectories, orders: orders, ratio: 0.5, deviations: 4)
+        // Item 0 sorted: 8 58 59 60 61 62; the centre is at rank 3 (60), the distances from it
+        // on are 0 1 2 (deviation 1); item 1's centre is 2005.
+        let underweight = Self.underweight(trajectories, orders, itemCount: 2)
         let light = trajectories.indices.filter { underweight[$0] }
         #expect(light == [5, 10])
     }
@@ -235,8 +241,7 @@ import Testing
             parcels.append((1, 55 + Int32(index * 7 % 16)))
         }
         let (orders, trajectories) = Self.weighed(parcels)
-        let baseline = ParcelWeightBaseline(trajectories: trajectories, orders: orders, itemCount: 2, shopCount: 1, minimumParcels: 5)
-        let underweight = baseline.underweight(trajectories, orders: orders, ratio: 0.5, deviations: 4)
+        let underweight = Self.underweight(trajectories, orders, itemCount: 2)
         let empty = parcels.indices.filter { parcels[$0].item == 0 && parcels[$0].grams < 100 }
         #expect(empty.count == 20)
         #expect(parcels.indices.filter { underweight[$0] } == empty)
@@ -257,12 +262,9 @@ import Testing
             for parcel in 0..<3 { parcels.append((UInt32(item), 40 + Int32(item * 5 + parcel))) }
         }
         let (orders, trajectories) = Self.weighed(parcels)
-        let baseline = ParcelWeightBaseline(trajectories: trajectories, orders: orders, itemCount: 11, shopCount: 1, minimumParcels: 5)
-        #expect(baseline.items[0] != nil && baseline.items[1...].allSatisfy { $0 == nil })
         let grams = parcels.map { Double($0.grams) }
-        #expect(baseline.shops[0]?.grams == WeightSelectionTests.medianReference(grams))
         #expect(WeightSelectionTests.upperReference(grams).lowerBound(ratio: 0.5, deviations: 4) > 94)
-        #expect(!baseline.underweight(trajectories, orders: orders, ratio: 0.5, deviations: 4).contains(true))
+        #expect(!Self.underweight(trajectories, orders, itemCount: 11).contains(true))
     }
 
     @Test func oneTellIsNotEnough() {
@@ -388,8 +390,10 @@ import Testing
             var upper = values, median = values
             #expect(upper.withUnsafeMutableBufferPointer { ParcelWeightBaseline.upperSpread(selectingIn: $0) }
                     == Self.upperReference(values), "trial \(trial), \(count) values")
-            #expect(median.withUnsafeMutableBufferPointer { ParcelWeightBaseline.medianSpread(selectingIn: $0) }
-                    == Self.medianReference(values), "trial \(trial), \(count) values")
+            #expect(median.withUnsafeMutableBufferPointer { median -> ParcelWeightBaseline.Spread in
+                let centre = ParcelWeightBaseline.median(selectingIn: median)
+                return .init(centre: centre, deviation: ParcelWeightBaseline.deviation(selectingIn: median, from: centre))
+            } == Self.medianReference(values), "trial \(trial), \(count) values")
             var again = values
             let k = Int(random.next() % UInt64(count))
             let kth = again.withUnsafeMutableBufferPointer { ParcelWeightBaseline.select(k, in: $0) }
@@ -400,92 +404,128 @@ import Testing
 }
 
 @Suite struct WeightBaselineTests {
+    /// Which norm judged a waybill in the reference, and what it found.
+    struct Judged: Equatable {
+        enum Norm { case item, shop, export }
+        var norm: Norm
+        var lightInGrams: Bool
+        var light: Bool
+    }
+
     /// Plain reference of the whole baseline: each weighed waybill's values in a list per
-    /// item, per shop whose items include one without its own norm, and every k-th
-    /// weighed waybill for the export; norms from the sorted references.
+    /// item, per shop and in every k-th weighed waybill for the export; every norm from the
+    /// sorted references, whether a verdict needs it or not; a waybill is judged by its
+    /// item's norm, else its shop's, else the export's (nil: by none).
     static func reference(
-        _ trajectories: [WaybillTrajectory], _ orders: OrdersTable, itemCount: Int, shopCount: Int, minimum: Int
-    ) -> ParcelWeightBaseline {
+        _ trajectories: [WaybillTrajectory], _ orders: OrdersTable, itemCount: Int, shopCount: Int,
+        rules: ParcelWeightBaseline.Rules
+    ) -> [Judged?] {
+        typealias Norm = (grams: ParcelWeightBaseline.Spread, perCent: ParcelWeightBaseline.Spread)
         var byItem = [[(grams: Double, perCent: Double)]](repeating: [], count: itemCount)
         var byShop = [[(grams: Double, perCent: Double)]](repeating: [], count: shopCount)
         var weighed: [(grams: Double, perCent: Double)] = []
-        var shopOf: [(shop: Int, item: Int)] = []
-        for trajectory in trajectories {
+        func value(_ trajectory: WaybillTrajectory) -> (order: Int, grams: Double, perCent: Double)? {
             let order = Int(trajectory.order)
-            guard trajectory.order != IdDictionary.absent, order < orders.item.count, trajectory.grams >= 0 else { continue }
-            let value = (Double(trajectory.grams), Double(trajectory.grams) / Double(max(1, orders.amountCents[order])))
-            byItem[Int(orders.item[order])].append(value)
-            byShop[Int(orders.shop[order])].append(value)
-            shopOf.append((Int(orders.shop[order]), Int(orders.item[order])))
-            weighed.append(value)
+            guard trajectory.order != IdDictionary.absent, order < orders.item.count, trajectory.grams >= 0 else { return nil }
+            return (order, Double(trajectory.grams), Double(trajectory.grams) / Double(max(1, orders.amountCents[order])))
         }
-        func norm(_ values: [(grams: Double, perCent: Double)], _ spread: ([Double]) -> ParcelWeightBaseline.Spread) -> ParcelWeightBaseline.Norm {
-            .init(grams: spread(values.map(\.grams)), gramsPerCent: spread(values.map(\.perCent)))
+        for trajectory in trajectories {
+            guard let (order, grams, perCent) = value(trajectory) else { continue }
+            byItem[Int(orders.item[order])].append((grams, perCent))
+            byShop[Int(orders.shop[order])].append((grams, perCent))
+            weighed.append((grams, perCent))
         }
-        let items = byItem.map { $0.count >= minimum ? norm($0, WeightSelectionTests.upperReference) : nil }
-        let needed = Set(shopOf.filter { items[$0.item] == nil }.map(\.shop))
-        let shops = byShop.indices.map { shop in
-            needed.contains(shop) && byShop[shop].count >= minimum ? norm(byShop[shop], WeightSelectionTests.medianReference) : nil
+        func norm(_ values: [(grams: Double, perCent: Double)], _ spread: ([Double]) -> ParcelWeightBaseline.Spread) -> Norm? {
+            values.count >= max(1, rules.minimumParcels) ? (spread(values.map(\.grams)), spread(values.map(\.perCent))) : nil
         }
+        let items = byItem.map { norm($0, WeightSelectionTests.upperReference) }
+        let shops = byShop.map { norm($0, WeightSelectionTests.medianReference) }
         let every = max(1, weighed.count / ParcelWeightBaseline.overallSample)
         let sample = stride(from: 0, to: weighed.count, by: every).map { weighed[$0] }
-        var baseline = ParcelWeightBaseline(
-            trajectories: [], orders: OrdersTable(), itemCount: 0, shopCount: 0, minimumParcels: minimum)
-        baseline.items = items
-        baseline.shops = shops
-        baseline.overall = sample.isEmpty ? nil : norm(sample, WeightSelectionTests.medianReference)
-        return baseline
-    }
-
-    /// Plain reference of `underweight`: the item's norm, else the shop's, else the export's.
-    static func underweight(
-        _ baseline: ParcelWeightBaseline, _ trajectories: [WaybillTrajectory], _ orders: OrdersTable
-    ) -> [Bool] {
-        trajectories.map { trajectory in
-            let order = Int(trajectory.order)
-            guard trajectory.order != IdDictionary.absent, order < orders.item.count, trajectory.grams >= 0,
-                  let norm = baseline.items[Int(orders.item[order])] ?? baseline.shops[Int(orders.shop[order])] ?? baseline.overall
-            else { return false }
-            let grams = Double(trajectory.grams), perCent = grams / Double(max(1, orders.amountCents[order]))
-            return grams < norm.grams.lowerBound(ratio: 0.5, deviations: 4)
-                && perCent < norm.gramsPerCent.lowerBound(ratio: 0.5, deviations: 4)
+        let overall: Norm? = sample.isEmpty
+            ? nil : (WeightSelectionTests.medianReference(sample.map(\.grams)), WeightSelectionTests.medianReference(sample.map(\.perCent)))
+        return trajectories.map { trajectory in
+            guard let (order, grams, perCent) = value(trajectory) else { return nil }
+            let judged: (Judged.Norm, Norm)
+            if let norm = items[Int(orders.item[order])] {
+                judged = (.item, norm)
+            } else if let norm = shops[Int(orders.shop[order])] {
+                judged = (.shop, norm)
+            } else if let overall {
+                judged = (.export, overall)
+            } else {
+                return nil
+            }
+            let lightInGrams = grams < judged.1.grams.lowerBound(ratio: rules.ratio, deviations: rules.deviations)
+            let lightPerCent = perCent < judged.1.perCent.lowerBound(ratio: rules.ratio, deviations: rules.deviations)
+            return Judged(norm: judged.0, lightInGrams: lightInGrams, light: lightInGrams && lightPerCent)
         }
     }
 
-    /// Random exports: items of 0 to 40 parcels, few distinct weights (ties, all equal),
-    /// light parcels, missing weights and orders, orders outside the table.
-    @Test(arguments: 0..<40) func baselineMatchesReference(seed: Int) {
+    /// A random export (`seed`): items of 0 to 40 parcels, a rare item of a rare shop, few
+    /// distinct weights (ties, all equal), light parcels of a few grams and of
+    /// any weight up to the heaviest (so some sit at every bound), missing weights and orders, orders outside the table,
+    /// amounts that make a light parcel light in grams but not in grams per cent, and rules
+    /// from lenient to strict, so that many waybills sit at each bound.
+    static func export(seed: Int) -> (
+        orders: OrdersTable, trajectories: [WaybillTrajectory], itemCount: Int, shopCount: Int, rules: ParcelWeightBaseline.Rules
+    ) {
         var random = SplitMix(seed: UInt64(seed) &+ 77)
-        let itemCount = Int(random.next() % 30) + 1, shopCount = Int(random.next() % 6) + 1
+        // The last item and the last shop are rare: one order in 60 ships that item from
+        // that shop, so its waybills often fall back to the export's norm.
+        let itemCount = Int(random.next() % 30) + 2, shopCount = Int(random.next() % 6) + 2
         let orderCount = Int(random.next() % 400)
         let distinct = [1, 3, 40, 5000][seed % 4]
         var orders = OrdersTable()
         for _ in 0..<orderCount {
-            let item = UInt32(random.next() % UInt64(itemCount))
+            let rare = random.next() % 60 == 0
+            // The product of two draws: higher items are ever rarer, many too rare for a norm.
+            let skewed = random.next() % UInt64(itemCount - 1) * (random.next() % UInt64(itemCount - 1)) / UInt64(itemCount - 1)
+            let item = rare ? UInt32(itemCount - 1) : UInt32(seed % 2 == 0 ? skewed : random.next() % UInt64(itemCount - 1))
             orders.item.append(item)
-            orders.shop.append(item % UInt32(shopCount))
+            let shop = seed % 3 == 0 ? UInt32(random.next() % UInt64(shopCount - 1)) : item % UInt32(shopCount - 1)
+            orders.shop.append(rare ? UInt32(shopCount - 1) : shop)
             orders.buyer.append(0)
-            orders.amountCents.append(Int64(random.next() % 3) * 700)
+            orders.amountCents.append(Int64(random.next() % 3) * 700 + (seed % 5 == 1 ? Int64(random.next() % 5000) : 0))
         }
         let trajectories = (0..<(orderCount + 20)).map { _ -> WaybillTrajectory in
             var trajectory = WaybillTrajectory()
             let roll = random.next() % 20
             trajectory.order = roll == 0 ? IdDictionary.absent : UInt32(random.next() % UInt64(orderCount + 5))
-            trajectory.grams = roll == 1 ? Missing.count : roll == 2 ? Int32(random.next() % 5) : Int32(100 + random.next() % UInt64(distinct))
+            trajectory.grams = roll == 1 ? Missing.count : roll < 3 ? Int32(random.next() % 5)
+                : roll < 6 ? Int32(random.next() % UInt64(100 + distinct)) : Int32(100 + random.next() % UInt64(distinct))
             return trajectory
         }
-        let minimum = Int(random.next() % 6) + 1
+        let rules = ParcelWeightBaseline.Rules(
+            minimumParcels: Int(random.next() % 6) + 1, ratio: [0.5, 0.9, 1.0, 1.2][Int(random.next() % 4)],
+            deviations: [4, 1, 0, -1][Int(random.next() % 4)])
+        return (orders, trajectories, itemCount, shopCount, rules)
+    }
+
+    @Test(arguments: 0..<60) func verdictsMatchReference(seed: Int) {
+        let (orders, trajectories, itemCount, shopCount, rules) = Self.export(seed: seed)
+        let expected = Self.reference(trajectories, orders, itemCount: itemCount, shopCount: shopCount, rules: rules)
         for threads in [1, 3] {
-            let baseline = ParcelWeightBaseline(
-                trajectories: trajectories, orders: orders, itemCount: itemCount, shopCount: shopCount, minimumParcels: minimum,
-                threads: threads)
-            let reference = Self.reference(trajectories, orders, itemCount: itemCount, shopCount: shopCount, minimum: minimum)
-            #expect(baseline.items == reference.items, "seed \(seed)")
-            #expect(baseline.shops == reference.shops, "seed \(seed)")
-            #expect(baseline.overall == reference.overall, "seed \(seed)")
-            #expect(baseline.underweight(trajectories, orders: orders, ratio: 0.5, deviations: 4)
-                    == Self.underweight(reference, trajectories, orders), "seed \(seed)")
+            #expect(ParcelWeightBaseline.underweight(
+                trajectories, orders: orders, itemCount: itemCount, shopCount: shopCount, rules: rules, threads: threads)
+                    == expected.map { $0?.light ?? false }, "seed \(seed), \(threads) threads")
         }
+    }
+
+    /// The random exports of `verdictsMatchReference` reach every kind of verdict: too
+    /// light by an item's norm, by a shop's and by the export's, and light in grams but
+    /// not in grams per cent by each (so a baseline that skipped either quantity, or a
+    /// fallback, would fail there).
+    @Test func exportsReachEveryVerdict() {
+        var seen: Set<String> = []
+        for seed in 0..<60 {
+            let (orders, trajectories, itemCount, shopCount, rules) = Self.export(seed: seed)
+            for judged in Self.reference(trajectories, orders, itemCount: itemCount, shopCount: shopCount, rules: rules) {
+                guard let judged, judged.lightInGrams else { continue }
+                seen.insert("\(judged.norm) \(judged.light)")
+            }
+        }
+        #expect(seen.count == 6, "\(seen.sorted())")
     }
 }
 

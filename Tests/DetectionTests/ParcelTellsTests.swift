@@ -8,8 +8,6 @@ import Testing
     /// A single-order parcel picked up at `start` and signed `hours` later, with `flags`.
     private static func parcel(signedAfter hours: Int64, flags: WaybillTrajectory.Flags) -> WaybillTrajectory {
         var trajectory = WaybillTrajectory()
-        trajectory.scans = 4
-        trajectory.orders = 1
         trajectory.startAt = 1_800_000_000
         trajectory.signedAt = 1_800_000_000 + hours * 3600
         trajectory.flags = flags

@@ -137,13 +137,12 @@ public struct EmptyParcelDetector: Detector {
             signatures: traced.signatures, buyerOfWaybill: buyerOfWaybill, shopOfWaybill: shopOfWaybill,
             shopCount: accountCount, minimumScans: Int(config["empty_parcels.copied_trace_scans"]))
         traced.signatures = []
-        let baseline = ParcelWeightBaseline(
-            trajectories: trajectories, orders: orders, itemCount: export.dictionaries.items.count,
-            shopCount: accountCount, minimumParcels: Int(config["empty_parcels.item_min_parcels"]),
+        let underweight = ParcelWeightBaseline.underweight(
+            trajectories, orders: orders, itemCount: export.dictionaries.items.count, shopCount: accountCount,
+            rules: .init(
+                minimumParcels: Int(config["empty_parcels.item_min_parcels"]), ratio: config["empty_parcels.light_ratio"],
+                deviations: config["empty_parcels.light_deviations"]),
             threads: threads)
-        let underweight = baseline.underweight(
-            trajectories, orders: orders, ratio: config["empty_parcels.light_ratio"],
-            deviations: config["empty_parcels.light_deviations"])
         let fastSeconds = Int64(config["empty_parcels.fast_seconds"])
         let minimumWaybills = Int(config["empty_parcels.min_waybills"])
         var tells = zip(trajectories, underweight).map { ParcelTells($0, underweight: $1, fastSeconds: fastSeconds) }

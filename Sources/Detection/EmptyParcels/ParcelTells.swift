@@ -81,7 +81,7 @@ extension ParcelTells {
         if let seconds = trajectory.secondsToSigned, seconds < fastSeconds { insert(.fast) }
         if flags.contains(.impossibleHop) { insert(.impossibleHop) }
         if flags.contains(.stalled) { insert(.stalled) }
-        if trajectory.orders > 1 { insert(.reusedNumber) }
+        if flags.contains(.severalOrders) { insert(.reusedNumber) }
         if flags.contains(.pickupBeforePayment) { insert(.pickupBeforePayment) }
     }
 }

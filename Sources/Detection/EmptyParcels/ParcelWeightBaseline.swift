@@ -1,22 +1,22 @@
 import Columnar
 
-/// What a parcel of each item normally weighs, learned from the export's own waybills:
-/// a robust centre and spread of the declared grams and of the grams per cent paid, per
-/// item, falling back to the shop's and then to the whole export's when an item has too
-/// few weighed waybills. An empty parcel can only ever be lighter than its item, never
-/// heavier, so an item's norm looks at the heavy side: the centre is the upper quartile
-/// and the spread is measured above it. Even when empty parcels are a large minority of
-/// an item's waybills (up to three quarters) they neither drag the centre down nor widen
-/// the spread, as a median and a two-sided MAD would. A genuine light item (a document,
-/// a sample) is light for every buyer and sets its own low norm, which is why weight is
-/// judged against the item and not against a fixed number of grams. The fallbacks pool
-/// different items, where lighter parcels are simply lighter items, so they keep the
-/// median and the two-sided MAD.
-public struct ParcelWeightBaseline: Sendable {
+/// What a parcel of each item normally weighs, learned from the export's own waybills,
+/// and which waybills declare too little against it: a robust centre and spread of the
+/// declared grams and of the grams per cent paid, per item, falling back to the shop's
+/// and then to the whole export's when an item has too few weighed waybills. An empty
+/// parcel can only ever be lighter than its item, never heavier, so an item's norm looks
+/// at the heavy side: the centre is the upper quartile and the spread is measured above
+/// it. Even when empty parcels are a large minority of an item's waybills (up to three
+/// quarters) they neither drag the centre down nor widen the spread, as a median and a
+/// two-sided MAD would. A genuine light item (a document, a sample) is light for every
+/// buyer and sets its own low norm, which is why weight is judged against the item and
+/// not against a fixed number of grams. The fallbacks pool different items, where lighter
+/// parcels are simply lighter items, so they keep the median and the two-sided MAD.
+public enum ParcelWeightBaseline {
     /// A robust centre and spread of one quantity: for one item's parcels the upper
     /// quartile and the one-sided MAD above it (`upperSpread`), which a light minority
     /// does not move; for parcels pooled over several items (a shop's, the export's) the
-    /// median and MAD (`medianSpread`), since there a lighter item is no sign of fraud.
+    /// median and MAD, since there a lighter item is no sign of fraud.
     public struct Spread: Sendable, Equatable {
         /// The upper quartile (the value at rank `3 (n - 1) / 4`, integer division, from
         /// 0, of the `n` values in ascending order), or the median.
@@ -35,167 +35,191 @@ public struct ParcelWeightBaseline: Sendable {
         static func centreRank(count: Int) -> Int { 3 * (count - 1) / 4 }
     }
 
-    /// Grams and grams per cent of one population of parcels.
-    public struct Norm: Sendable, Equatable {
-        public var grams: Spread
-        public var gramsPerCent: Spread
-    }
+    /// When a declared weight is too low.
+    public struct Rules: Sendable {
+        /// Fewest weighed waybills of an item (or shop) for a norm of its own.
+        public var minimumParcels: Int
+        /// Too light is under this share of the norm's centre ...
+        public var ratio: Double
+        /// ... and more than this many scaled deviations below it.
+        public var deviations: Double
 
-    /// Per item, nil when the item has fewer than `minimumParcels` weighed waybills.
-    public var items: [Norm?]
-    /// Per shop that ships an item without its own norm, over all the shop's weighed
-    /// waybills; nil for other shops and for shops with fewer than `minimumParcels`.
-    public var shops: [Norm?]
-    /// Over every weighed waybill; nil when none is weighed.
-    public var overall: Norm?
-
-    /// Learns the baseline from the weighed waybills of `trajectories` whose order is
-    /// in `orders`: one pass counts them per item and per shop, a second lays their
-    /// grams and grams per cent out by item (and marks the shops whose items lack a norm,
-    /// and takes the export-wide sample), a third lays out those shops' waybills only.
-    public init(
-        trajectories: [WaybillTrajectory], orders: OrdersTable, itemCount: Int, shopCount: Int, minimumParcels: Int,
-        threads: Int = 1
-    ) {
-        let minimum = max(1, minimumParcels)
-        // Counters and cursors per item are 32 bits (half the cache lines of the random
-        // accesses over the items); the number of weighed waybills is below 2^31.
-        var itemCounts = [UInt32](repeating: 0, count: itemCount)
-        var shopWeighed = [Int](repeating: 0, count: shopCount)
-        var needed = [Bool](repeating: false, count: shopCount)
-        var sampleGrams: [Double] = [], samplePerCent: [Double] = []
-        var byItem: WeightGroups?, byShop: WeightGroups?
-        WeighedParcels.with(trajectories, orders) { parcels in
-            precondition(parcels.count < Int(Self.lacksNorm), "too many waybills for 32-bit item cursors")
-            itemCounts.withUnsafeMutableBufferPointer { itemCounts in
-                shopWeighed.withUnsafeMutableBufferPointer { shopWeighed in
-                    for waybill in 0..<parcels.count {
-                        guard let order = parcels.weighedOrder(waybill) else { continue }
-                        itemCounts[Int(parcels.item[order])] &+= 1
-                        shopWeighed[Int(parcels.shop[order])] &+= 1
-                    }
-                }
-            }
-            var itemStarts = [Int](repeating: 0, count: itemCount + 1)
-            // Per item its next slot, with `lacksNorm` set when it has too few weighed waybills
-            // for a norm of its own: one random access per waybill finds both.
-            var cursor = [UInt32](repeating: 0, count: itemCount)
-            for item in 0..<itemCount {
-                itemStarts[item + 1] = itemStarts[item] + Int(itemCounts[item])
-                cursor[item] = UInt32(itemStarts[item]) | (Int(itemCounts[item]) < minimum ? Self.lacksNorm : 0)
-            }
-            // Every k-th weighed waybill, k = max(1, weighed / overallSample), for the export's norm.
-            let weighed = itemStarts[itemCount], every = max(1, weighed / Self.overallSample)
-            sampleGrams.reserveCapacity(weighed / every + 1)
-            samplePerCent.reserveCapacity(weighed / every + 1)
-            let itemGroups = WeightGroups(starts: itemStarts)
-            needed.withUnsafeMutableBufferPointer { needed in
-                cursor.withUnsafeMutableBufferPointer { cursor in
-                    var index = 0
-                    for waybill in 0..<parcels.count {
-                        guard let order = parcels.weighedOrder(waybill) else { continue }
-                        let item = Int(parcels.item[order])
-                        let (grams, perCent) = parcels.weights(waybill, order: order)
-                        let entry = cursor[item]
-                        itemGroups.place(grams, perCent, at: Int(entry & ~Self.lacksNorm))
-                        cursor[item] = entry &+ 1
-                        if entry & Self.lacksNorm != 0 { needed[Int(parcels.shop[order])] = true }
-                        if index % every == 0 {
-                            sampleGrams.append(grams)
-                            samplePerCent.append(perCent)
-                        }
-                        index &+= 1
-                    }
-                }
-            }
-            byItem = itemGroups
-            // A shop's norm is only the fallback for items without their own: learn it only
-            // for shops that ship such an item.
-            guard needed.contains(true) else { return }
-            var shopStarts = [Int](repeating: 0, count: shopCount + 1)
-            for shop in 0..<shopCount { shopStarts[shop + 1] = shopStarts[shop] + (needed[shop] ? shopWeighed[shop] : 0) }
-            let shopGroups = WeightGroups(starts: shopStarts)
-            needed.withUnsafeBufferPointer { needed in
-                shopStarts.withUnsafeMutableBufferPointer { cursor in
-                    for waybill in 0..<parcels.count {
-                        guard let order = parcels.weighedOrder(waybill) else { continue }
-                        let shop = Int(parcels.shop[order])
-                        guard needed[shop] else { continue }
-                        let (grams, perCent) = parcels.weights(waybill, order: order)
-                        shopGroups.place(grams, perCent, at: cursor[shop])
-                        cursor[shop] &+= 1
-                    }
-                }
-            }
-            byShop = shopGroups
+        public init(minimumParcels: Int, ratio: Double, deviations: Double) {
+            self.minimumParcels = minimumParcels
+            self.ratio = ratio
+            self.deviations = deviations
         }
-        items = byItem.map { Self.norms(of: $0, minimumParcels: minimum, oneItem: true, threads: threads) } ?? []
-        shops = byShop.map { Self.norms(of: $0, minimumParcels: minimum, oneItem: false, threads: threads) }
-            ?? [Norm?](repeating: nil, count: shopCount)
-        // The export-wide fallback from an even sample: its quantiles are as good, and it
-        // keeps the selection small on large exports.
-        overall = sampleGrams.isEmpty ? nil : Norm(
-            grams: sampleGrams.withUnsafeMutableBufferPointer { Self.medianSpread(selectingIn: $0) },
-            gramsPerCent: samplePerCent.withUnsafeMutableBufferPointer { Self.medianSpread(selectingIn: $0) })
-    }
-
-    /// The norm of every group with at least `minimumParcels` values (nil for the
-    /// others), each group's spread found by selection in place, in parallel over groups:
-    /// one-sided when each group is `oneItem`, else around the median.
-    static func norms(of groups: WeightGroups, minimumParcels: Int, oneItem: Bool, threads: Int) -> [Norm?] {
-        ParallelRows.map(count: groups.groupCount, threads: threads) { entities -> [Norm?] in
-            entities.map { entity -> Norm? in
-                let range = groups.range(of: entity)
-                guard range.count >= minimumParcels else { return nil }
-                let spread = oneItem ? upperSpread(selectingIn:) : medianSpread(selectingIn:)
-                return Norm(
-                    grams: spread(UnsafeMutableBufferPointer(rebasing: groups.grams.values[range])),
-                    gramsPerCent: spread(UnsafeMutableBufferPointer(rebasing: groups.perCent.values[range])))
-            }
-        }.flatMap { $0 }
     }
 
     /// For each of `trajectories`, whether it declares a weight too low for what it
     /// ships: below its norm's lower bound (the item's, else the shop's, else the
-    /// export's) both in grams and in grams per cent paid, so that a cheap, small
-    /// variant of an item is not taken for an empty parcel.
-    public func underweight(
-        _ trajectories: [WaybillTrajectory], orders: OrdersTable, ratio: Double, deviations: Double
+    /// export's) both in grams and in grams per cent paid, so that a cheap, small variant
+    /// of an item is not taken for an empty parcel.
+    ///
+    /// Only what a verdict needs is learned. One pass over the waybills counts the weighed
+    /// ones per item and per shop; a second lays each one out as one record by item (items
+    /// with a norm of their own only), notes the shops whose items lack one and takes the
+    /// export-wide sample; a third lays out those shops' waybills only, marking the ones
+    /// their shop's norm judges. Each group then finds its grams norm and judges its
+    /// waybills in grams; the grams-per-cent norm is found only for a group where some
+    /// waybill is too light in grams (a verdict needs both), and a shop's deviation only
+    /// when one of its judged waybills is under `ratio` of its median. Groups are judged
+    /// in parallel; the verdicts are the same for any thread count.
+    public static func underweight(
+        _ trajectories: [WaybillTrajectory], orders: OrdersTable, itemCount: Int, shopCount: Int, rules: Rules,
+        threads: Int = 1
     ) -> [Bool] {
-        // Per item and per shop the bounds of its own norm, if any; a waybill is judged by
-        // its item's, else its shop's, else the export's (one lookup for most waybills).
-        func bounds(_ norm: Norm?) -> Bounds {
-            norm.map { Bounds(grams: $0.grams.lowerBound(ratio: ratio, deviations: deviations),
-                              perCent: $0.gramsPerCent.lowerBound(ratio: ratio, deviations: deviations), known: true) }
-                ?? Bounds(grams: 0, perCent: 0, known: false)
-        }
-        let itemBounds = items.map(bounds), shopBounds = shops.map(bounds), overallBounds = bounds(overall)
-        return [Bool](unsafeUninitializedCapacity: trajectories.count) { result, initialized in
+        [Bool](unsafeUninitializedCapacity: trajectories.count) { buffer, initialized in
+            buffer.initialize(repeating: false)
+            let verdicts = Verdicts(values: buffer)
             WeighedParcels.with(trajectories, orders) { parcels in
-                itemBounds.withUnsafeBufferPointer { itemBounds in
-                    shopBounds.withUnsafeBufferPointer { shopBounds in
-                        for waybill in 0..<parcels.count {
-                            result[waybill] = false
-                            guard let order = parcels.weighedOrder(waybill) else { continue }
-                            var bound = itemBounds[Int(parcels.item[order])]
-                            if !bound.known { bound = shopBounds[Int(parcels.shop[order])] }
-                            if !bound.known { bound = overallBounds }
-                            guard bound.known else { continue }
-                            let (grams, perCent) = parcels.weights(waybill, order: order)
-                            result[waybill] = grams < bound.grams && perCent < bound.perCent
-                        }
-                    }
-                }
+                judge(parcels, itemCount: itemCount, shopCount: shopCount, rules: rules, threads: threads, into: verdicts)
             }
             initialized = trajectories.count
         }
     }
 
-    /// The lower bounds of one norm (`known` false: no norm).
-    private struct Bounds {
-        var grams: Double
-        var perCent: Double
-        var known: Bool
+    /// `underweight`'s work over raw buffers: marks the too light waybills of `parcels`
+    /// in `verdicts`.
+    private static func judge(
+        _ parcels: WeighedParcels, itemCount: Int, shopCount: Int, rules: Rules, threads: Int, into verdicts: Verdicts
+    ) {
+        let minimum = max(1, rules.minimumParcels)
+        precondition(parcels.count < Int(lacksNorm), "too many waybills for 32-bit item cursors")
+        // Counters and cursors per item are 32 bits (half the cache lines of the random
+        // accesses over the items); the number of weighed waybills is below 2^31.
+        var itemCounts = [UInt32](repeating: 0, count: itemCount)
+        var shopWeighed = [Int](repeating: 0, count: shopCount)
+        itemCounts.withUnsafeMutableBufferPointer { itemCounts in
+            shopWeighed.withUnsafeMutableBufferPointer { shopWeighed in
+                for waybill in 0..<parcels.count {
+                    guard let order = parcels.weighedOrder(waybill) else { continue }
+                    itemCounts[Int(parcels.item[order])] &+= 1
+                    shopWeighed[Int(parcels.shop[order])] &+= 1
+                }
+            }
+        }
+        // Per item its next slot, with `lacksNorm` set when it has too few weighed waybills
+        // for a norm of its own (its waybills are not laid out): one random access per
+        // waybill finds both.
+        var itemStarts = [Int](repeating: 0, count: itemCount + 1)
+        var cursor = [UInt32](repeating: 0, count: itemCount)
+        var weighed = 0
+        for item in 0..<itemCount {
+            let count = Int(itemCounts[item]), own = count >= minimum
+            itemStarts[item + 1] = itemStarts[item] + (own ? count : 0)
+            cursor[item] = UInt32(itemStarts[item]) | (own ? 0 : lacksNorm)
+            weighed += count
+        }
+        // Every k-th weighed waybill, k = max(1, weighed / overallSample), for the export's norm.
+        let every = max(1, weighed / overallSample)
+        var sample: [WeighedParcel] = [], byExport: [WeighedParcel] = []
+        sample.reserveCapacity(weighed / every + 1)
+        // Waybills whose item lacks a norm and whose shop has one, in waybill order.
+        var fallbacks: [UInt32] = []
+        var needed = [Bool](repeating: false, count: shopCount)
+        let items = WeightGroups(starts: itemStarts)
+        needed.withUnsafeMutableBufferPointer { needed in
+            cursor.withUnsafeMutableBufferPointer { cursor in
+                var index = 0
+                for waybill in 0..<parcels.count {
+                    guard let order = parcels.weighedOrder(waybill) else { continue }
+                    let item = Int(parcels.item[order])
+                    let parcel = parcels.parcel(waybill, order: order, judged: true)
+                    let entry = cursor[item]
+                    if entry & lacksNorm == 0 {
+                        items.parcels.values[Int(entry)] = parcel
+                        cursor[item] = entry &+ 1
+                    } else {
+                        let shop = Int(parcels.shop[order])
+                        if shopWeighed[shop] >= minimum {
+                            needed[shop] = true
+                            fallbacks.append(UInt32(truncatingIfNeeded: waybill))
+                        } else {
+                            byExport.append(parcel)
+                        }
+                    }
+                    if index % every == 0 { sample.append(parcels.parcel(waybill, order: order, judged: false)) }
+                    index &+= 1
+                }
+            }
+        }
+        judgeGroups(items, oneItem: true, minimum: minimum, rules: rules, threads: threads, into: verdicts)
+        if !fallbacks.isEmpty {
+            // A shop's norm is only the fallback for items without their own: learn it only
+            // for shops that ship such an item, judging only those items' waybills.
+            var shopStarts = [Int](repeating: 0, count: shopCount + 1)
+            for shop in 0..<shopCount { shopStarts[shop + 1] = shopStarts[shop] + (needed[shop] ? shopWeighed[shop] : 0) }
+            let shops = WeightGroups(starts: shopStarts)
+            needed.withUnsafeBufferPointer { needed in
+                shopStarts.withUnsafeMutableBufferPointer { cursor in
+                    fallbacks.withUnsafeBufferPointer { fallbacks in
+                        var next = 0
+                        for waybill in 0..<parcels.count {
+                            guard let order = parcels.weighedOrder(waybill) else { continue }
+                            let shop = Int(parcels.shop[order])
+                            guard needed[shop] else { continue }
+                            let judged = next < fallbacks.count && Int(fallbacks[next]) == waybill
+                            if judged { next &+= 1 }
+                            shops.parcels.values[cursor[shop]] = parcels.parcel(waybill, order: order, judged: judged)
+                            cursor[shop] &+= 1
+                        }
+                    }
+                }
+            }
+            judgeGroups(shops, oneItem: false, minimum: minimum, rules: rules, threads: threads, into: verdicts)
+        }
+        // The export-wide fallback from an even sample: its quantiles are as good, and it
+        // keeps the selection small on large exports.
+        guard !byExport.isEmpty else { return }
+        sample.withUnsafeBufferPointer { sample in
+            byExport.withUnsafeBufferPointer { judged in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: sample.count) { scratch in
+                    judgeGroup(judged, against: sample, oneItem: false, rules: rules, scratch: scratch, into: verdicts)
+                }
+            }
+        }
+    }
+
+    /// Judges the marked waybills of every group of at least `minimum` against the
+    /// group's own norm, in parallel over groups.
+    private static func judgeGroups(
+        _ groups: WeightGroups, oneItem: Bool, minimum: Int, rules: Rules, threads: Int,
+        into verdicts: Verdicts
+    ) {
+        _ = ParallelRows.map(count: groups.groupCount, threads: threads) { entities in
+            let largest = entities.reduce(0) { max($0, groups.count(of: $1)) }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: largest) { scratch in
+                for entity in entities {
+                    let range = groups.range(of: entity)
+                    guard range.count >= minimum else { continue }
+                    let group = UnsafeBufferPointer(rebasing: groups.parcels.values[range])
+                    judgeGroup(group, against: group, oneItem: oneItem, rules: rules, scratch: scratch, into: verdicts)
+                }
+            }
+        }
+    }
+
+    /// Marks in `verdicts` the marked waybills of `judged` that are too light for the norm
+    /// of `population` (non-empty; `oneItem`: one item's parcels): in grams and in grams
+    /// per cent. The grams-per-cent norm is only found when some judged waybill is too
+    /// light in grams. `scratch` holds at least `population.count` values.
+    private static func judgeGroup(
+        _ judged: UnsafeBufferPointer<WeighedParcel>, against population: UnsafeBufferPointer<WeighedParcel>,
+        oneItem: Bool, rules: Rules, scratch: UnsafeMutableBufferPointer<Double>, into verdicts: Verdicts
+    ) {
+        let values = UnsafeMutableBufferPointer(rebasing: scratch[..<population.count])
+        for index in population.indices { values[index] = Double(population[index].grams) }
+        guard let gramsBound = lowerBound(selectingIn: values, oneItem: oneItem, rules: rules, anyUnder: { bound in
+            judged.contains { $0.isJudged && Double($0.grams) < bound }
+        }) else { return }
+        for index in population.indices { values[index] = population[index].perCent }
+        guard let perCentBound = lowerBound(selectingIn: values, oneItem: oneItem, rules: rules, anyUnder: { bound in
+            judged.contains { $0.isJudged && Double($0.grams) < gramsBound && $0.perCent < bound }
+        }) else { return }
+        for parcel in judged where parcel.isJudged && Double(parcel.grams) < gramsBound && parcel.perCent < perCentBound {
+            verdicts.values[parcel.waybill] = true
+        }
     }
 
     /// Most waybills the export-wide norm is computed from.
@@ -203,7 +227,6 @@ public struct ParcelWeightBaseline: Sendable {
 
     /// The flag of an item cursor whose item has too few weighed waybills for its own norm.
     static let lacksNorm: UInt32 = 1 << 31
-
 
     /// The one-sided spread of non-empty `values` (no NaN), which it reorders and
     /// overwrites: exactly that of the sorted values, found by selection in linear expected time.
@@ -254,41 +277,32 @@ public struct ParcelWeightBaseline: Sendable {
         }
     }
 
-    /// Median and MAD of non-empty `values` (no NaN), which it reorders and overwrites.
-    /// Exactly the median and MAD of the sorted values (the mean of the two middle ones
-    /// for an even count), found by selection in linear expected time.
-    static func medianSpread(selectingIn values: UnsafeMutableBufferPointer<Double>) -> Spread {
-        if values.count <= 32 { return medianSpread(sorting: values) }
-        let median = median(selectingIn: values)
-        for index in values.indices { values[index] = abs(values[index] - median) }
-        return Spread(centre: median, deviation: Self.median(selectingIn: values))
+    /// The lower bound (`Spread.lowerBound`) of the norm of non-empty `values` (no NaN),
+    /// which it reorders and overwrites: their upper quartile and one-sided deviation for
+    /// `oneItem`'s values, else their median and MAD. Nil when `anyUnder` says no judged
+    /// value is under it: for a median it is asked first with `ratio` of the median (the
+    /// bound is at most that), so the deviation's second selection is only made when
+    /// some value could be under the bound.
+    static func lowerBound(
+        selectingIn values: UnsafeMutableBufferPointer<Double>, oneItem: Bool, rules: Rules, anyUnder: (Double) -> Bool
+    ) -> Double? {
+        let spread: Spread
+        if oneItem {
+            spread = upperSpread(selectingIn: values)
+        } else {
+            let median = median(selectingIn: values)
+            guard anyUnder(rules.ratio * median) else { return nil }
+            spread = Spread(centre: median, deviation: deviation(selectingIn: values, from: median))
+        }
+        let bound = spread.lowerBound(ratio: rules.ratio, deviations: rules.deviations)
+        return anyUnder(bound) ? bound : nil
     }
 
-    /// Median and MAD of a few non-empty `values` (no NaN), which it sorts: the distances
-    /// to the median of the values below it, walked down, and of those from it on, walked
-    /// up, are two ascending runs, so the MAD is found by merging them to the middle.
-    static func medianSpread(sorting values: UnsafeMutableBufferPointer<Double>) -> Spread {
-        insertionSort(values, 0, values.count &- 1)
-        let count = values.count, half = count / 2
-        let median = count % 2 == 1 ? values[half] : (values[half &- 1] + values[half]) / 2
-        // values[..<split] are below the median, values[split...] are not.
-        var split = half
-        while split > 0 && values[split &- 1] >= median { split &-= 1 }
-        var down = split &- 1, up = split
-        var lower = 0.0, upper = 0.0
-        for rank in 0...half {
-            let next: Double
-            if up < count && (down < 0 || values[up] - median <= median - values[down]) {
-                next = values[up] - median
-                up &+= 1
-            } else {
-                next = median - values[down]
-                down &-= 1
-            }
-            if rank == half &- 1 { lower = next }
-            if rank == half { upper = next }
-        }
-        return Spread(centre: median, deviation: count % 2 == 1 ? upper : (lower + upper) / 2)
+    /// The MAD of non-empty `values` (no NaN) around their `median`: the median of their
+    /// distances to it, which overwrite them.
+    static func deviation(selectingIn values: UnsafeMutableBufferPointer<Double>, from median: Double) -> Double {
+        for index in values.indices { values[index] = abs(values[index] - median) }
+        return Self.median(selectingIn: values)
     }
 
     /// Sorts `values[low...high]` in place by insertion.
@@ -352,21 +366,40 @@ public struct ParcelWeightBaseline: Sendable {
     }
 }
 
-/// The grams and grams per cent of weighed waybills laid out by group (item or shop):
-/// group `g`'s values are `starts[g] ..< starts[g + 1]`, in memory the groups own so that
-/// concurrent workers may reorder disjoint groups (never through an array's
-/// `withUnsafeMutableBufferPointer`).
+/// One weighed waybill as the group of its norm holds it: grams, grams per cent paid and
+/// the waybill, marked when the group's norm judges it (a shop's group holds all the
+/// shop's weighed waybills, but its norm judges only those whose item lacks one).
+struct WeighedParcel {
+    let perCent: Double
+    let grams: Int32
+    /// The waybill id, with `judgedFlag` set when the group judges it.
+    private let tagged: UInt32
+
+    init(grams: Int32, perCent: Double, waybill: Int, judged: Bool) {
+        self.grams = grams
+        self.perCent = perCent
+        tagged = UInt32(truncatingIfNeeded: waybill) | (judged ? Self.judgedFlag : 0)
+    }
+
+    var waybill: Int { Int(tagged & ~Self.judgedFlag) }
+    var isJudged: Bool { tagged & Self.judgedFlag != 0 }
+
+    /// Waybill ids are below 2^31 (`ParcelWeightBaseline.lacksNorm`).
+    private static let judgedFlag: UInt32 = 1 << 31
+}
+
+/// Weighed waybills laid out by group (item or shop): group `g`'s are
+/// `starts[g] ..< starts[g + 1]`, in memory the groups own so that concurrent workers may
+/// read disjoint groups.
 struct WeightGroups: @unchecked Sendable {
     let starts: [Int]
-    let grams: OwnedBuffer<Double>
-    let perCent: OwnedBuffer<Double>
+    let parcels: OwnedBuffer<WeighedParcel>
 
-    /// Room for the groups `starts` bounds (`starts[0] == 0`, ascending), each value
-    /// written once by `place` before it is read.
+    /// Room for the groups `starts` bounds (`starts[0] == 0`, ascending), each record
+    /// written once before it is read.
     init(starts: [Int]) {
         self.starts = starts
-        grams = OwnedBuffer(count: starts.last ?? 0)
-        perCent = OwnedBuffer(count: starts.last ?? 0)
+        parcels = OwnedBuffer(count: starts.last ?? 0)
     }
 
     var groupCount: Int { starts.count - 1 }
@@ -374,12 +407,12 @@ struct WeightGroups: @unchecked Sendable {
     func range(of group: Int) -> Range<Int> { starts[group]..<starts[group + 1] }
 
     func count(of group: Int) -> Int { starts[group + 1] - starts[group] }
+}
 
-    @inline(__always)
-    func place(_ grams: Double, _ perCent: Double, at slot: Int) {
-        self.grams.values[slot] = grams
-        self.perCent.values[slot] = perCent
-    }
+/// One verdict per waybill, written by the workers judging disjoint groups (each waybill
+/// is judged by one norm only).
+struct Verdicts: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<Bool>
 }
 
 /// The facts of each waybill the weight baseline reads, as raw buffers: its trajectory,
@@ -420,10 +453,11 @@ struct WeighedParcels {
         return order
     }
 
-    /// The grams `waybill` declares and its grams per cent paid for `order`.
+    /// The grams `waybill` declares and its grams per cent paid for `order`, as a group holds them.
     @inline(__always)
-    func weights(_ waybill: Int, order: Int) -> (grams: Double, perCent: Double) {
-        let grams = Double(trajectories[waybill].grams)
-        return (grams, grams / Double(max(1, amount[order])))
+    func parcel(_ waybill: Int, order: Int, judged: Bool) -> WeighedParcel {
+        let grams = trajectories[waybill].grams
+        return WeighedParcel(
+            grams: grams, perCent: Double(grams) / Double(max(1, amount[order])), waybill: waybill, judged: judged)
     }
 }

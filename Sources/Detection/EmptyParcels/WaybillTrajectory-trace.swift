@@ -258,15 +258,12 @@ extension WaybillTrajectory {
             previousLocation = timed ? location : previousLocation
             previousAt = timed ? at : previousAt
         }
-        trajectory.scans = UInt32(truncatingIfNeeded: rows.count)
         trajectory.courier = scans.courierOf(Int(first))
         trajectory.order = order
         trajectory.startAt = startAt
         trajectory.signedAt = signedAt
         trajectory.grams = grams
-        if order != absent {
-            trajectory.orders = severalOrders ? UInt32(truncatingIfNeeded: distinctOrders(rows, scans: scans).count) : 1
-        }
+        if severalOrders { flags |= Flags.severalOrders.rawValue }
         if signedLocation != absent && signedLocation == origin {
             flags |= Flags.signedWhereIssued.rawValue
         }
@@ -407,7 +404,7 @@ struct PartitionGrouping {
         (output.starts.baseAddress! + waybill).initialize(to: start)
         (output.signatures.baseAddress! + waybill).initialize(
             to: TraceSignature(UnsafeBufferPointer(group), scans: scans, signedAt: trajectory.signedAt))
-        if trajectory.orders > 1 {
+        if trajectory.flags.contains(.severalOrders) {
             for order in WaybillTrajectory.distinctOrders(UnsafeBufferPointer(group), scans: scans) where order != trajectory.order {
                 further.append((order, UInt32(truncatingIfNeeded: waybill)))
             }

@@ -1,10 +1,11 @@
 import Columnar
 
-/// What the scans of one waybill say about the parcel behind it, in time order: how
-/// many scans, whether it went through a hub, how long it took from the counter to the
-/// signature, where it was signed, what it weighed and how many orders share the
-/// tracking number. Empty parcels betray themselves here: nothing to weigh, nowhere to
-/// go, no time in transit, and one number printed for several orders.
+/// What the scans of one waybill say about the parcel behind it, in time order: whether
+/// it went through a hub, how long it took from the counter to the signature, where it
+/// was signed, what it weighed and whether several orders share the tracking number.
+/// Empty parcels betray themselves here: nothing to weigh, nowhere to go, no time in
+/// transit, and one number printed for several orders. Every pass of the detector reads
+/// these records (one per waybill), so they are kept to 32 bytes.
 public struct WaybillTrajectory: Sendable, Equatable {
     /// Facts of the trajectory that are true or false.
     public struct Flags: OptionSet, Sendable, Hashable {
@@ -28,12 +29,11 @@ public struct WaybillTrajectory: Sendable, Equatable {
         /// No terminal scan although the last scan has a time older than
         /// `TrajectoryRules.stalledBefore`: the parcel never arrived anywhere.
         public static let stalled = Flags(rawValue: 1 << 6)
+        /// The scans name more than one distinct order: the tracking number ships several
+        /// (a reused number, or combined shipping).
+        public static let severalOrders = Flags(rawValue: 1 << 7)
     }
 
-    /// Scan events on the waybill.
-    public var scans: UInt32 = 0
-    /// Distinct orders shipped on the tracking number (more than one: a reused number).
-    public var orders: UInt32 = 0
     /// The order of the earliest scan that names one, or `IdDictionary.absent`.
     public var order: UInt32 = IdDictionary.absent
     /// The outlet named on the earliest scan.
