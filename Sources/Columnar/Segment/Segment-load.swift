@@ -289,17 +289,17 @@ private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable 
 }
 
 /// A dictionary's key lengths (`NAME.lengths`, u32) decoded straight into the array that
-/// becomes its key bounds (`[Int]`, a 0 and then one entry per key; `ExportSegments
-/// .dictionary` sums them in place): each block's lengths go through the worker's scratch
-/// and are widened into place, so no column of u32 lengths is made only to be dropped.
+/// becomes its key bounds (`[UInt32]`, a 0 and then one entry per key; `ExportSegments
+/// .dictionary` sums them in place), so no column of lengths is made only to be copied
+/// behind that 0.
 private final class KeyLengthsColumn: PlannedColumn, @unchecked Sendable {
     let file: SegmentFile
     let layout: SegmentColumn
     let check = ValueCheck(ExportSegments.keyLengthRule, for: UInt32.self)
     let firstValues: [Int]
-    private var lengths: [Int] = []
+    private var lengths: [UInt32] = []
     var isComplete = false
-    private var base: UnsafeMutablePointer<Int>?
+    private var base: UnsafeMutablePointer<UInt32>?
 
     init(file: SegmentFile, layout: SegmentColumn) {
         self.file = file
@@ -309,7 +309,7 @@ private final class KeyLengthsColumn: PlannedColumn, @unchecked Sendable {
 
     func allocate(_ body: () -> Void) {
         let total = firstValues.last!
-        lengths = [Int](unsafeUninitializedCapacity: total + 1) { buffer, initialized in
+        lengths = [UInt32](unsafeUninitializedCapacity: total + 1) { buffer, initialized in
             buffer[0] = 0
             base = buffer.baseAddress! + 1
             body()
@@ -320,22 +320,14 @@ private final class KeyLengthsColumn: PlannedColumn, @unchecked Sendable {
     }
 
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
-        let count = layout.blocks[block].values
-        let narrow = scratch.values(count, as: UInt32.self)
-        if let problem = file.decode(
+        file.decode(
             layout, block: block, firstValue: firstValues[block], rule: ExportSegments.keyLengthRule, check: check,
-            into: narrow, scratch: scratch)
-        {
-            return problem
-        }
-        let wide = base! + firstValues[block]
-        for index in 0..<count { wide[index] = Int(narrow[index]) }
-        return nil
+            into: base! + firstValues[block], scratch: scratch)
     }
 
     /// The lengths, a 0 first, moved out (the column keeps none).
-    func take() -> [Int] {
-        var taken: [Int] = []
+    func take() -> [UInt32] {
+        var taken: [UInt32] = []
         swap(&taken, &lengths)
         return taken
     }
