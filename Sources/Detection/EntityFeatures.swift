@@ -253,14 +253,22 @@ struct ScanTotals: Sendable {
     }
 
     /// Extends `ids` up to `upper` (when beyond it) with waybills that have no scans yet.
+    /// Capacity grows eightfold when it runs out: capacity is not memory until written,
+    /// while each growth copies the totals so far into fresh pages (doubling wrote about
+    /// twice the final totals, eightfold about 8/7 of them).
     mutating func extend(to upper: Int) {
         let added = upper - ids.upperBound
         guard added > 0 else { return }
         ids = ids.lowerBound..<upper
-        scans.append(contentsOf: repeatElement(0, count: added))
-        first.append(contentsOf: repeatElement(.max, count: added))
-        signed.append(contentsOf: repeatElement(.max, count: added))
-        transit.append(contentsOf: repeatElement(0, count: added))
+        Self.append(added, of: 0, to: &scans)
+        Self.append(added, of: .max, to: &first)
+        Self.append(added, of: .max, to: &signed)
+        Self.append(added, of: 0, to: &transit)
+    }
+
+    private static func append<Value>(_ count: Int, of value: Value, to array: inout [Value]) {
+        if array.count + count > array.capacity { array.reserveCapacity(max(array.count + count, 8 * array.capacity, 4096)) }
+        array.append(contentsOf: repeatElement(value, count: count))
     }
 
     /// The smallest range that holds every waybill id of `waybill` (absent ones left out).
