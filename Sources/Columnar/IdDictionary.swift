@@ -32,8 +32,9 @@ public struct IdDictionary: Sendable {
     @usableFromInline var arena: [UInt8] = []
     @usableFromInline var arenaUsed = 0
     /// `bounds[id] ..< bounds[id + 1]` is the key of `id` in `arena`; entries after
-    /// `bounds[count]` are slack.
-    @usableFromInline var bounds: [Int] = [0]
+    /// `bounds[count]` are slack. 32-bit offsets (an id space's keys take at most 4 GB):
+    /// half the memory of `Int`s for the million keys of near-unique id spaces.
+    @usableFromInline var bounds: [UInt32] = [0]
     /// Number of distinct keys.
     @usableFromInline var keyCount = 0
     /// Open-addressing table (linear probing), `slotWords` words per slot: `hash &
@@ -81,8 +82,8 @@ public struct IdDictionary: Sendable {
     /// here: a loaded export mostly turns ids into strings and never adds one, so the
     /// table is built when the first key is interned (or, slowly, for a lookup). Keys
     /// must be distinct (a duplicate would be found under its first id only).
-    init(arena: [UInt8], starts: [Int]) {
-        precondition(starts.first == 0 && starts.last == arena.count, "starts must span the arena")
+    init(arena: [UInt8], starts: [UInt32]) {
+        precondition(starts.first == 0 && starts.last.map(Int.init) == arena.count, "starts must span the arena")
         self.arena = arena
         self.arenaUsed = arena.count
         self.bounds = starts
@@ -94,7 +95,7 @@ public struct IdDictionary: Sendable {
     var keyBytes: [UInt8] { Array(arena[..<arenaUsed]) }
 
     /// `starts[id] ..< starts[id + 1]` is the key of `id` in `keyBytes`; `count + 1` entries.
-    public var starts: ArraySlice<Int> { bounds[...keyCount] }
+    public var starts: ArraySlice<UInt32> { bounds[...keyCount] }
 
     /// Number of distinct keys.
     public var count: Int { keyCount }
@@ -110,7 +111,7 @@ public struct IdDictionary: Sendable {
     @inlinable
     public mutating func withRoom<Result>(forKeys keys: Int, bytes: Int, _ body: (inout Interner) -> Result) -> Result {
         makeRoom(keys: keys, bytes: bytes)
-        var slots: [UInt64] = [], arena: [UInt8] = [], bounds: [Int] = []
+        var slots: [UInt64] = [], arena: [UInt8] = [], bounds: [UInt32] = []
         swap(&slots, &self.slots)
         swap(&arena, &self.arena)
         swap(&bounds, &self.bounds)
@@ -145,6 +146,7 @@ public struct IdDictionary: Sendable {
     @usableFromInline
     mutating func makeRoom(keys: Int, bytes: Int) {
         precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
+        precondition(arenaUsed + bytes + 8 <= Int(UInt32.max), "more than 4 GB of keys in one id space")
         if slots.isEmpty || (keyCount &+ keys) &* 2 > tableSize {
             rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, tableSize)))
         }
@@ -169,13 +171,13 @@ public struct IdDictionary: Sendable {
         @usableFromInline let arena: UnsafeMutableRawPointer
         @usableFromInline var arenaUsed: Int
         @usableFromInline let arenaLimit: Int
-        @usableFromInline let bounds: UnsafeMutablePointer<Int>
+        @usableFromInline let bounds: UnsafeMutablePointer<UInt32>
         @usableFromInline var count: Int
         @usableFromInline let countLimit: Int
 
         @usableFromInline
         init(slots: UnsafeMutablePointer<UInt64>, words: Int, mask: Int, arena: UnsafeMutableRawPointer,
-             arenaUsed: Int, arenaLimit: Int, bounds: UnsafeMutablePointer<Int>, count: Int, countLimit: Int) {
+             arenaUsed: Int, arenaLimit: Int, bounds: UnsafeMutablePointer<UInt32>, count: Int, countLimit: Int) {
             self.slots = slots
             self.words = words
             self.mask = mask
@@ -244,8 +246,8 @@ public struct IdDictionary: Sendable {
             }
             let id = Int(block.previousIDs[index])
             guard id < count else { return false }
-            let lower = bounds[id]
-            return bounds[id &+ 1] &- lower == key.count && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key)
+            let lower = Int(bounds[id])
+            return Int(bounds[id &+ 1]) &- lower == key.count && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key)
         }
 
         /// The second pass of `intern(_:count:into:)`, for slots of `words` words (a
@@ -284,7 +286,7 @@ public struct IdDictionary: Sendable {
             arenaUsed = end
             let id = count
             count = id &+ 1
-            bounds[count] = end
+            bounds[count] = UInt32(truncatingIfNeeded: end)
             let index = ~found &* words
             slots[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id &+ 1)
             if words == 2 { slots[index &+ 1] = word }
@@ -432,7 +434,7 @@ public struct IdDictionary: Sendable {
 
     /// The key of `id` as a string (for reports and evidence, never on a hot path).
     public func string(_ id: UInt32) -> String {
-        let lower = bounds[Int(id)], upper = bounds[Int(id) + 1]
+        let lower = Int(bounds[Int(id)]), upper = Int(bounds[Int(id) + 1])
         return arena.withUnsafeBufferPointer {
             String(decoding: UnsafeBufferPointer(rebasing: $0[lower..<upper]), as: UTF8.self)
         }
@@ -478,7 +480,7 @@ public struct IdDictionary: Sendable {
     @inlinable @inline(__always)
     static func probe(
         _ key: UnsafeRawBufferPointer, hash: UInt64, home: Int, word: UInt64, slots: UnsafePointer<UInt64>, words: Int,
-        mask: Int, bounds: UnsafePointer<Int>, arena: UnsafeRawPointer?
+        mask: Int, bounds: UnsafePointer<UInt32>, arena: UnsafeRawPointer?
     ) -> Int {
         let high = hash & 0xFFFF_FFFF_0000_0000
         var index = home
@@ -488,8 +490,8 @@ public struct IdDictionary: Sendable {
             if tag & 0xFFFF_FFFF_0000_0000 == high && (words == 1 || slots[index &* 2 &+ 1] == word) {
                 let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
                 if words == 2 && word != longKey { return id }
-                let lower = bounds[id]
-                if bounds[id &+ 1] &- lower == key.count && bytesEqual(arena, lower, key) { return id }
+                let lower = Int(bounds[id])
+                if Int(bounds[id &+ 1]) &- lower == key.count && bytesEqual(arena, lower, key) { return id }
             }
             index = (index &+ 1) & mask
         }
@@ -579,7 +581,7 @@ public struct IdDictionary: Sendable {
             if slots.isEmpty || words != slotWords {
                 arena.withUnsafeBytes { bytes in
                     for id in 0..<count {
-                        let key = UnsafeRawBufferPointer(rebasing: bytes[bounds[id]..<bounds[id + 1]])
+                        let key = UnsafeRawBufferPointer(rebasing: bytes[Int(bounds[id])..<Int(bounds[id + 1])])
                         let tag = IdDictionary.hash(key) & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
                         IdDictionary.place(tag, IdDictionary.inlineWord(key), in: table, words: words)
                     }

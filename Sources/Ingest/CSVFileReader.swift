@@ -62,10 +62,13 @@ struct CSVFileReader {
     /// `SchemaColumn.storedName`), every record is still framed and checked as CSV (quotes,
     /// line count, field count, UTF-8) and the header must still have the required
     /// columns, but only the selected columns, and the new ids that give a table its rows,
-    /// are decoded and checked; the others stay empty in the target.
+    /// are decoded and checked; the others stay empty in the target. With `batchRead`, the
+    /// target's columns hold one batch of rows at a time: each batch, once delivered, is
+    /// handed to `batchRead` and then emptied out of them (so they are not sized for the
+    /// file either); the id spaces fill as without it.
     func read<Schema: TableSchema>(
         _ source: inout any ByteSource, as schema: Schema.Type, into target: inout Schema.Target,
-        selected: Set<String>? = nil
+        selected: Set<String>? = nil, batchRead: ((Schema.Target) -> Void)? = nil
     ) throws(IngestError) -> Tally {
         precondition(chunkSize < 1 << 30, "field offsets are 32-bit")
         let capacity = Self.maxLineBytes + chunkSize
@@ -132,6 +135,10 @@ struct CSVFileReader {
                                       column: field.map(bound.site), value: value, problem: problem)
                 }
                 bound.deliver(rows: batch.rows, into: &target)
+                if let batchRead {
+                    batchRead(target)
+                    bound.empty(&target)
+                }
                 tally.rows += batch.rows
                 line = batch.firstLines[batch.frames.count - 1] + last.lineCount
                 start = last.end
@@ -142,7 +149,7 @@ struct CSVFileReader {
                 let consumed = tally.bytesDecoded - (filled - start)
                 if let expected = source.expectedBytes, expected > consumed {
                     let rows = Int(Double(expected) / Double(consumed) * Double(tally.rows) * 1.02)
-                    bound.reserve(rows: rows, in: &target)
+                    if batchRead == nil { bound.reserve(rows: rows, in: &target) }
                     for group in bound.groups { group.reserveForFile(rows: rows, rowsRead: tally.rows) }
                 }
             }
@@ -300,6 +307,7 @@ final class BoundColumns<Schema: TableSchema> {
     private(set) var groups: [ColumnGroup] = []
     private let names: [String]
     private var deliveries: [(inout Target, Int) -> Void] = []
+    private var emptyings: [(inout Target) -> Void] = []
     private var reservations: [(inout Target, Int) -> Void] = []
     private var restorations: [(inout Target) -> Void] = []
 
@@ -325,6 +333,7 @@ final class BoundColumns<Schema: TableSchema> {
                 valueGroups.append(group)
                 valueDeliveries.append(Self.deliver(into, from: group, slot: 0, as: type))
                 reservations.append(Self.reserve(into))
+                emptyings.append(Self.empty(into))
             }
             switch decoding {
             case .id(let dictionary, let into):
@@ -361,6 +370,7 @@ final class BoundColumns<Schema: TableSchema> {
             for (slot, into) in spec.into.enumerated() {
                 deliveries.append(Self.deliver(into, from: group, slot: slot, as: UInt32.self))
                 reservations.append(Self.reserve(into))
+                emptyings.append(Self.empty(into))
             }
             groups.append(group)
         }
@@ -368,11 +378,15 @@ final class BoundColumns<Schema: TableSchema> {
         deliveries += valueDeliveries
         for column in binding.absent where isBound(column) {
             precondition(Schema.decoding(column).hasMissing, "required column \(column.header) cannot be absent")
+            func fill<Value>(_ into: WritableKeyPath<Target, [Value]>, with value: Value) {
+                deliveries.append(Self.fill(into, with: value))
+                emptyings.append(Self.empty(into))
+            }
             switch Schema.decoding(column) {
-            case .id(_, let into), .orderRow(_, let into): deliveries.append(Self.fill(into, with: IdDictionary.absent))
-            case .time(let into): deliveries.append(Self.fill(into, with: Missing.time))
-            case .count(let into): deliveries.append(Self.fill(into, with: Missing.count))
-            case .flag(let into): deliveries.append(Self.fill(into, with: Missing.flag))
+            case .id(_, let into), .orderRow(_, let into): fill(into, with: IdDictionary.absent)
+            case .time(let into): fill(into, with: Missing.time)
+            case .count(let into): fill(into, with: Missing.count)
+            case .flag(let into): fill(into, with: Missing.flag)
             case .newID, .money, .stars, .vocabulary: break
             }
         }
@@ -391,6 +405,11 @@ final class BoundColumns<Schema: TableSchema> {
     /// Appends the staged values of a batch's `rows` rows to the target's columns.
     func deliver(rows: Int, into target: inout Target) {
         for deliver in deliveries { deliver(&target, rows) }
+    }
+
+    /// Empties every column the deliveries fill, keeping its memory for the next batch.
+    func empty(_ target: inout Target) {
+        for empty in emptyings { empty(&target) }
     }
 
     /// Makes room for about `rows` rows in every column (and in a table of new ids).
@@ -418,6 +437,10 @@ final class BoundColumns<Schema: TableSchema> {
 
     private static func reserve<Value>(_ column: WritableKeyPath<Target, [Value]>) -> (inout Target, Int) -> Void {
         { target, rows in target[keyPath: column].reserveCapacity(rows) }
+    }
+
+    private static func empty<Value>(_ column: WritableKeyPath<Target, [Value]>) -> (inout Target) -> Void {
+        { target in target[keyPath: column].removeAll(keepingCapacity: true) }
     }
 }
 

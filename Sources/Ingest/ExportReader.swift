@@ -42,8 +42,14 @@ public struct ExportReader: Sendable {
     /// (by file name without `.csv`) and their id spaces, final (of the id spaces, only
     /// those `columns` asks for; the others arrive empty): work that needs only
     /// them can start while other files are still being read.
+    ///
+    /// `scansRead`, when given, takes logistics' scan rows a batch at a time as they are
+    /// read (CSV only; on the reading core, in file order): the export then keeps none of
+    /// them (its logistics table is empty, its id spaces are filled as without it), for
+    /// work that folds the scans as they come instead of holding every column.
     public func load(
-        _ folder: String, columns: ExportColumns? = nil, tablesRead: (@Sendable (Export, _ tables: [String]) -> Void)? = nil
+        _ folder: String, columns: ExportColumns? = nil, tablesRead: (@Sendable (Export, _ tables: [String]) -> Void)? = nil,
+        scansRead: (@Sendable (LogisticsTable) -> Void)? = nil
     ) throws(IngestError) -> LoadedExport {
         if let native = try loadSegments(folder, columns: columns) { return native }
         let clock = ContinuousClock()
@@ -54,7 +60,8 @@ public struct ExportReader: Sendable {
             var done = LaneRead()
             for table in lanes[lane] {
                 do throws(IngestError) {
-                    if let file = try read(table, in: folder, into: &done.export, columns: columns, cores: cores) {
+                    let batchRead = table == .logistics ? scansRead.map { scans in { (export: Export) in scans(export.logistics) } } : nil
+                    if let file = try read(table, in: folder, into: &done.export, columns: columns, cores: cores, batchRead: batchRead) {
                         done.files[table] = file
                     }
                 } catch {
@@ -85,12 +92,14 @@ public struct ExportReader: Sendable {
         var failure: (table: ExportTable, error: IngestError)?
     }
 
-    /// Reads `table`'s file into `export`: nil when an optional table's file is absent,
+    /// Reads `table`'s file into `export` (each batch handed to `batchRead`, when given,
+    /// as `CSVFileReader.read` does): nil when an optional table's file is absent,
     /// `missingFile` when orders' is.
     private func read(
-        _ table: ExportTable, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
+        _ table: ExportTable, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner,
+        batchRead: ((Export) -> Void)?
     ) throws(IngestError) -> FileLoad? {
-        let file = try table.schema.read(with: self, in: folder, into: &export, columns: columns, cores: cores)
+        let file = try table.schema.read(with: self, in: folder, into: &export, columns: columns, cores: cores, batchRead: batchRead)
         if file == nil && table == .orders { throw IngestError(file: table.schema.fileNames.plain, problem: .missingFile) }
         return file
     }
@@ -106,11 +115,12 @@ public struct ExportReader: Sendable {
     }
 
     /// Reads the schema's file, `NAME.csv` or `NAME.csv.lz4`, from `folder` into the target
-    /// (only table `NAME`'s columns of `columns`, when given) with its tasks on `cores`;
-    /// how the file loaded, or nil when neither file exists.
+    /// (only table `NAME`'s columns of `columns`, when given; `batchRead` as in
+    /// `CSVFileReader.read`) with its tasks on `cores`; how the file loaded, or nil when
+    /// neither file exists.
     func read<Schema: TableSchema>(
         in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
-        columns: ExportColumns? = nil, cores: any TaskRunner
+        columns: ExportColumns? = nil, cores: any TaskRunner, batchRead: ((Schema.Target) -> Void)? = nil
     ) throws(IngestError) -> FileLoad? {
         let (plain, compressed) = Schema.fileNames
         let plainPath = "\(folder)/\(plain)", compressedPath = "\(folder)/\(compressed)"
@@ -123,7 +133,8 @@ public struct ExportReader: Sendable {
         var source = try files.open(hasPlain ? plainPath : compressedPath, name: fileName)
         if hasCompressed { source = LZ4FrameSource(source, name: fileName) }
         let reader = CSVFileReader(file: fileName, chunkSize: chunkSize, cores: cores)
-        let tally = try reader.read(&source, as: schema, into: &target, selected: columns.map { $0.columns[Schema.name] ?? [] })
+        let tally = try reader.read(
+            &source, as: schema, into: &target, selected: columns.map { $0.columns[Schema.name] ?? [] }, batchRead: batchRead)
         return FileLoad(
             name: fileName, rows: tally.rows, bytesRead: source.bytesRead, bytesDecoded: tally.bytesDecoded,
             seconds: (clock.now - started).seconds, unknownOrders: tally.unknownOrders)
@@ -148,9 +159,10 @@ public struct LoadedExport: Sendable {
 
 extension ExportTableSchema {
     static func read(
-        with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
+        with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner,
+        batchRead: ((Export) -> Void)?
     ) throws(IngestError) -> FileLoad? {
-        try reader.read(in: folder, as: Self.self, into: &export, columns: columns, cores: cores)
+        try reader.read(in: folder, as: Self.self, into: &export, columns: columns, cores: cores, batchRead: batchRead)
     }
 }
 

@@ -97,7 +97,8 @@ protocol ExportTableSchema: TableSchema where Target == Export {
     /// a requirement, so that a table reached through `ExportTable.schema` runs the reader
     /// specialized for its schema.
     static func read(
-        with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner
+        with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner,
+        batchRead: ((Export) -> Void)?
     ) throws(IngestError) -> FileLoad?
 }
 

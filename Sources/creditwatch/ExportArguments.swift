@@ -26,12 +26,12 @@ struct ExportArguments: ParsableArguments {
         try Self.load(folder(), threads: threads, progress: progress)
     }
 
-    /// The export in `folder` (only `columns`, when given; `tablesRead` as in
-    /// `ExportReader.load`), loaded on `threads` cores; an error names the file under
+    /// The export in `folder` (only `columns`, when given; `tablesRead` and `scansRead` as
+    /// in `ExportReader.load`), loaded on `threads` cores; an error names the file under
     /// `folder` (exit code 65).
     static func load(
         _ checked: ExportFolder, threads: Int, progress: ProgressLine? = nil, columns: ExportColumns? = nil,
-        tablesRead: (@Sendable (Export, [String]) -> Void)? = nil
+        tablesRead: (@Sendable (Export, [String]) -> Void)? = nil, scansRead: (@Sendable (LogisticsTable) -> Void)? = nil
     ) throws -> LoadedExport {
         let folder = checked.path
         BulkHeap.prepare()
@@ -39,9 +39,9 @@ struct ExportArguments: ParsableArguments {
         var reader = ExportReader(files: files)
         reader.threads = threads
         do {
-            guard let progress else { return try reader.load(folder, columns: columns, tablesRead: tablesRead) }
+            guard let progress else { return try reader.load(folder, columns: columns, tablesRead: tablesRead, scansRead: scansRead) }
             return try progress.showing(files, of: tableFileBytes(in: folder)) {
-                try reader.load(folder, columns: columns, tablesRead: tablesRead)
+                try reader.load(folder, columns: columns, tablesRead: tablesRead, scansRead: scansRead)
             }
         } catch {
             throw CommandFailure.input("\(folder)/\(error)")

@@ -35,18 +35,26 @@ struct Features: ParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now, startedCPU = CPUTime.process
         let early = Mutex<OrderFeatures?>(nil)
+        let scans = Mutex(EntityFeatures.WaybillAccumulator())
         let threads = input.threads
         let export = try ExportArguments.load(
-            input.folder(), threads: threads, columns: EntityFeatures.neededColumns
-        ) { tables, names in
-            guard names.contains("orders"), names.contains("ratings") else { return }
-            let features = OrderFeatures(tables, threads: threads)
-            early.withLock { $0 = features }
-        }.export
+            input.folder(), threads: threads, columns: EntityFeatures.neededColumns,
+            tablesRead: { tables, names in
+                guard names.contains("orders"), names.contains("ratings") else { return }
+                let features = OrderFeatures(tables, threads: threads)
+                early.withLock { $0 = features }
+            },
+            scansRead: { batch in scans.withLock { $0.update(batch) } }
+        ).export
         let loaded = clock.now, loadedCPU = CPUTime.process
         let d = export.dictionaries
         let (shops, raters) = (early.withLock { $0 } ?? OrderFeatures(export, threads: threads)).features
-        let waybills = EntityFeatures.waybills(export.logistics, waybillCount: d.waybills.count, threads: input.threads)
+        // From CSV the scans were folded as they were read; a native load keeps them.
+        var folded = EntityFeatures.WaybillAccumulator()
+        scans.withLock { swap(&$0, &folded) }
+        let waybills = export.logistics.count == 0
+            ? folded.finalize(waybillCount: d.waybills.count)
+            : EntityFeatures.waybills(export.logistics, waybillCount: d.waybills.count, threads: threads)
         let computed = clock.now, computedCPU = CPUTime.process
 
         do {

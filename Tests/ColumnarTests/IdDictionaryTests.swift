@@ -115,7 +115,7 @@ extension IdDictionaryTests {
         #expect(dictionary.count == reference.count)
         #expect(dictionary.slotWords == (longest > 9 ? 1 : 2))
         let bytes = dictionary.keyBytes, starts = dictionary.starts
-        for (key, id) in reference { #expect(Array(bytes[starts[Int(id)]..<starts[Int(id) + 1]]) == key) }
+        for (key, id) in reference { #expect(Array(bytes[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])]) == key) }
     }
 }
 

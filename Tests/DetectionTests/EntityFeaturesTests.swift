@@ -84,6 +84,46 @@ import TestSupport
         }
     }
 
+    /// Scans folded a batch at a time as they are read (`WaybillAccumulator`) give the
+    /// features of one pass over all rows, for batches of any size (a waybill's scans
+    /// split between batches, empty batches), rows grouped or in an event-log order, and
+    /// waybills of the id space no batch names.
+    @Test func waybillFeaturesFoldedInBatchesMatchOnePass() {
+        let grouped = Self.export.logistics
+        var shuffled = LogisticsTable()
+        var generator = SystemRandomNumberGenerator()
+        for row in (0..<grouped.count).shuffled(using: &generator) {
+            shuffled.waybill.append(grouped.waybill[row])
+            shuffled.event.append(grouped.event[row])
+            shuffled.at.append(grouped.at[row])
+        }
+        let waybills = Self.export.dictionaries.waybills.count
+        for logistics in [grouped, shuffled] {
+            let whole = EntityFeatures.waybills(logistics, waybillCount: waybills)
+            for size in [1, 3, 7, 500, logistics.count] {
+                var accumulator = EntityFeatures.WaybillAccumulator()
+                accumulator.update(LogisticsTable())
+                for start in stride(from: 0, to: logistics.count, by: size) {
+                    let rows = start..<min(logistics.count, start + size)
+                    var batch = LogisticsTable()
+                    batch.waybill = Array(logistics.waybill[rows])
+                    batch.event = Array(logistics.event[rows])
+                    batch.at = Array(logistics.at[rows])
+                    accumulator.update(batch)
+                }
+                #expect(accumulator.finalize(waybillCount: waybills) == whole, "batches of \(size)")
+            }
+            var firstHalf = EntityFeatures.WaybillAccumulator()
+            var half = LogisticsTable()
+            let rows = logistics.waybill.indices.filter { Int(logistics.waybill[$0]) < waybills / 2 }
+            half.waybill = rows.map { logistics.waybill[$0] }
+            half.event = rows.map { logistics.event[$0] }
+            half.at = rows.map { logistics.at[$0] }
+            firstHalf.update(half)
+            #expect(firstHalf.finalize(waybillCount: waybills) == EntityFeatures.waybills(half, waybillCount: waybills))
+        }
+    }
+
     /// Balanced ranges cover every entity exactly once, in order, whatever the parts.
     @Test func balancedRangesCoverEveryEntityOnce() {
         let offsets = EntityGroups(keys: Self.export.orders.shop, entityCount: Self.export.dictionaries.accounts.count).offsets

@@ -160,6 +160,34 @@ import Testing
         #expect(reported.withLock { Array($0.keys) } == [["orders", "ratings"]])
     }
 
+    /// Scans handed over a batch at a time (`scansRead`) are the rows a load keeps, in file
+    /// order, whatever the chunks, cores and columns; the export then keeps none of them
+    /// and its id spaces are those of a load that keeps them.
+    @Test(arguments: [1, 2])
+    func scansReadInBatchesAreTheRowsALoadKeeps(threads: Int) throws {
+        var files = Self.files
+        var logistics = "tracking_no,order_id,courier_id,event,at,location,weight_g\n"
+        for row in 0..<600 {
+            let event = ["pickup", "transit", "signed"][row % 3]
+            logistics += "w\(row / 4 + row % 2),o\(row % 3 + 1),c1,\(event),\(1_793_520_000 + row * 61),hub\(row % 5),\(row)\n"
+        }
+        files["logistics.csv"] = logistics
+        for (chunkSize, columns) in [(7, Self.needed), (64, Self.needed), (1 << 20, Self.needed), (64, nil)] as [(Int, ExportColumns?)] {
+            var reader = ExportReader(files: MemoryFiles(texts: files), chunkSize: chunkSize)
+            reader.threads = threads
+            let kept = try reader.load("export", columns: columns).export
+            let batches = Mutex<[LogisticsTable]>([])
+            let streamed = try reader.load("export", columns: columns, scansRead: { batch in batches.withLock { $0.append(batch) } }).export
+            let seen = batches.withLock { $0 }
+            #expect(seen.count > 1 || chunkSize == 1 << 20)
+            #expect(seen.flatMap(\.waybill) == kept.logistics.waybill && seen.flatMap(\.at) == kept.logistics.at)
+            #expect(seen.flatMap(\.event) == kept.logistics.event && seen.flatMap(\.weightGrams) == kept.logistics.weightGrams)
+            #expect(kept.logistics.count == 600 && streamed.logistics.count == 0 && streamed.logistics.at.isEmpty)
+            #expect(streamed.dictionaries.waybills.keys == kept.dictionaries.waybills.keys)
+            #expect(streamed.orders.shop == kept.orders.shop && streamed.ratings.order == kept.ratings.order)
+        }
+    }
+
     /// An id space asked for is kept whole, also one whose table resolves another's rows.
     @Test func idSpacesAskedForAreKept() throws {
         var needed = Self.needed

@@ -89,25 +89,26 @@ public enum ExportSegments {
     private static func decodeDictionary(_ name: String, _ file: SegmentFile, threads: Int) throws(SegmentError) -> IdDictionary {
         let lengths = try file.column("\(name).lengths", as: UInt32.self, rule: keyLengthRule, threads: threads)
         let arena = try file.column("\(name).bytes", as: UInt8.self, threads: threads)
-        return try dictionary(name, lengths: [0] + lengths.map { Int($0) }, arena: arena, file: file)
+        return try dictionary(name, lengths: [0] + lengths, arena: arena, file: file)
     }
 
     /// The dictionary of id space `name` from its decoded key bytes and `lengths`: a 0,
-    /// then each key's length, summed in place into the key bounds, which must end at the
-    /// end of the key bytes.
-    static func dictionary(_ name: String, lengths: consuming [Int], arena: [UInt8], file: SegmentFile) throws(SegmentError) -> IdDictionary {
+    /// then each key's length, summed in place into the key bounds (32-bit offsets),
+    /// which must end at the end of the key bytes.
+    static func dictionary(_ name: String, lengths: consuming [UInt32], arena: [UInt8], file: SegmentFile) throws(SegmentError) -> IdDictionary {
         var starts = lengths
-        starts.withUnsafeMutableBufferPointer { starts in
+        let total = starts.withUnsafeMutableBufferPointer { starts in
             var end = 0
             for id in starts.indices {
-                end &+= starts[id]
-                starts[id] = end
+                end &+= Int(starts[id])
+                starts[id] = UInt32(truncatingIfNeeded: end)
             }
+            return end
         }
-        guard starts.last == arena.count else {
+        guard total == arena.count, total <= Int(UInt32.max) else {
             throw SegmentError(
                 file: file.name, table: dictionaries, column: "\(name).lengths",
-                problem: .dictionaryMismatch("key lengths add up to \(starts.last!) bytes, the keys hold \(arena.count)"))
+                problem: .dictionaryMismatch("key lengths add up to \(total) bytes, the keys hold \(arena.count)"))
         }
         return IdDictionary(arena: arena, starts: starts)
     }

@@ -84,7 +84,9 @@ private struct LoadPlan {
                 }
                 continue
             }
-            guard let lengths = add(file, lengthsName, as: UInt32.self, making: { KeyLengthsColumn(file: file, layout: $0) }),
+            guard let lengths = add(file, lengthsName, as: UInt32.self, making: {
+                Column<UInt32>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
+            }),
                   let bytes = add(file, "\(space.name).bytes", as: UInt8.self, rule: .any)
             else { return }
             steps.append(.dictionary(space: index, lengths: lengths, bytes: bytes))
@@ -179,7 +181,7 @@ private struct LoadPlan {
             let (space, lengths, bytes) = spaces[index]
             return Result { () throws(SegmentError) -> IdDictionary in
                 try ExportSegments.dictionary(
-                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! KeyLengthsColumn).take(),
+                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! Column<UInt32>).take(),
                     arena: (columns[bytes] as! Column<UInt8>).values, file: file)
             }
         }
@@ -234,7 +236,7 @@ private struct ColumnFiller: ColumnVisitor {
 
     mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _: ValueRule, rows _: Int) {
         guard let column = columns.first, column.file.footer.table == table, column.layout.name == name else { return }
-        values = (columns.removeFirst() as! Column<T>).values
+        values = (columns.removeFirst() as! Column<T>).take()
     }
 }
 
@@ -281,17 +283,27 @@ private class ColumnArray<Element>: @unchecked Sendable {
             initialized = leading.count + (isComplete ? total : 0)
         }
     }
+
+    /// The values, leading ones first, moved out (the column keeps none).
+    func take() -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &values)
+        return taken
+    }
 }
 
-/// A planned column of values of type `T`, decoded straight into its final array.
+/// A planned column of values of type `T`, decoded straight into its final array. A
+/// dictionary's key lengths (`NAME.lengths`, u32) are one with a leading 0: the array
+/// becomes its key bounds (`ExportSegments.dictionary` sums them in place into offsets),
+/// so no column of lengths is made only to be copied behind that 0.
 private final class Column<T: SegmentValue>: ColumnArray<T>, PlannedColumn, @unchecked Sendable {
     let rule: ValueRule
     let check: ValueCheck
 
-    init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule) {
+    init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule, leading: [T] = []) {
         self.rule = rule
         check = ValueCheck(rule, for: T.self)
-        super.init(file: file, layout: layout)
+        super.init(file: file, layout: layout, leading: leading)
     }
 
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
@@ -301,35 +313,3 @@ private final class Column<T: SegmentValue>: ColumnArray<T>, PlannedColumn, @unc
     }
 }
 
-/// A dictionary's key lengths (`NAME.lengths`, u32) decoded straight into the array that
-/// becomes its key bounds (`[Int]`, a 0 and then one entry per key; `ExportSegments
-/// .dictionary` sums them in place): each block's lengths go through the worker's scratch
-/// and are widened into place, so no column of u32 lengths is made only to be dropped.
-private final class KeyLengthsColumn: ColumnArray<Int>, PlannedColumn, @unchecked Sendable {
-    let check = ValueCheck(ExportSegments.keyLengthRule, for: UInt32.self)
-
-    init(file: SegmentFile, layout: SegmentColumn) {
-        super.init(file: file, layout: layout, leading: [0])
-    }
-
-    func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
-        let count = layout.blocks[block].values
-        let narrow = scratch.values(count, as: UInt32.self)
-        if let problem = file.decode(
-            layout, block: block, firstValue: firstValues[block], rule: ExportSegments.keyLengthRule, check: check,
-            into: narrow, scratch: scratch)
-        {
-            return problem
-        }
-        let wide = base! + firstValues[block]
-        for index in 0..<count { wide[index] = Int(narrow[index]) }
-        return nil
-    }
-
-    /// The lengths, a 0 first, moved out (the column keeps none).
-    func take() -> [Int] {
-        var taken: [Int] = []
-        swap(&taken, &values)
-        return taken
-    }
-}
