@@ -77,7 +77,8 @@ public enum ExportSegments {
     private static func encodeDictionaries(_ spaces: Dictionaries, rowGroupRows: Int, threads: Int) -> [UInt8] {
         let columns = idSpaces.flatMap { space -> [SegmentColumnData] in
             let dictionary = spaces[keyPath: space.path]
-            let lengths = (0..<dictionary.count).map { UInt32(dictionary.starts[$0 + 1] - dictionary.starts[$0]) }
+            let starts = dictionary.starts
+            let lengths = (0..<dictionary.count).map { starts[$0 + 1] - starts[$0] }
             return [SegmentColumnData("\(space.name).lengths", lengths), SegmentColumnData("\(space.name).bytes", dictionary.keyBytes)]
         }
         return SegmentWriter.file(table: dictionaries, rows: 0, columns: columns, blockValues: rowGroupRows, threads: threads)

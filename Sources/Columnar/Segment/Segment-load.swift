@@ -182,7 +182,7 @@ private struct LoadPlan {
             return Result { () throws(SegmentError) -> IdDictionary in
                 try ExportSegments.dictionary(
                     ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! Column<UInt32>).take(),
-                    arena: (columns[bytes] as! Column<UInt8>).values, file: file)
+                    arena: (columns[bytes] as! Column<UInt8>).take(), file: file)
             }
         }
         var export = Export()
@@ -253,29 +253,36 @@ private protocol PlannedColumn: AnyObject, Sendable {
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem?
 }
 
-/// A planned column's final array, `leading` values and then the column's: its blocks are
-/// decoded into it in place, each task writing only its own block's values. `base` is
-/// written only while no task runs and read by the tasks.
-private class ColumnArray<Element>: @unchecked Sendable {
+/// A planned column of values of type `T`, decoded straight into its final array:
+/// `leading` values and then the column's, each task writing only its own block's values
+/// in place. `base` is written only while no task runs and read by the tasks. A
+/// dictionary's key lengths (`NAME.lengths`, u32) are one with a leading 0: the array
+/// becomes its key bounds (`ExportSegments.dictionary` sums them in place into offsets),
+/// so no column of lengths is made only to be copied behind that 0.
+private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable {
     let file: SegmentFile
     let layout: SegmentColumn
     let firstValues: [Int]
+    let rule: ValueRule
+    let check: ValueCheck
     /// The values before the column's own (a column that failed keeps only these).
-    let leading: [Element]
-    fileprivate var values: [Element] = []
+    let leading: [T]
+    private var values: [T] = []
     var isComplete = false
-    fileprivate var base: UnsafeMutablePointer<Element>?
+    private var base: UnsafeMutablePointer<T>?
 
-    init(file: SegmentFile, layout: SegmentColumn, leading: [Element] = []) {
+    init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule, leading: [T] = []) {
         self.file = file
         self.layout = layout
+        self.rule = rule
         self.leading = leading
+        check = ValueCheck(rule, for: T.self)
         firstValues = SegmentFile.firstValues(of: layout)
     }
 
     func allocate(_ body: () -> Void) {
         let total = firstValues.last!
-        values = [Element](unsafeUninitializedCapacity: max(leading.count + total, 1)) { buffer, initialized in
+        values = [T](unsafeUninitializedCapacity: max(leading.count + total, 1)) { buffer, initialized in
             for (index, value) in leading.enumerated() { buffer[index] = value }
             base = buffer.baseAddress! + leading.count
             body()
@@ -285,25 +292,10 @@ private class ColumnArray<Element>: @unchecked Sendable {
     }
 
     /// The values, leading ones first, moved out (the column keeps none).
-    func take() -> [Element] {
-        var taken: [Element] = []
+    func take() -> [T] {
+        var taken: [T] = []
         swap(&taken, &values)
         return taken
-    }
-}
-
-/// A planned column of values of type `T`, decoded straight into its final array. A
-/// dictionary's key lengths (`NAME.lengths`, u32) are one with a leading 0: the array
-/// becomes its key bounds (`ExportSegments.dictionary` sums them in place into offsets),
-/// so no column of lengths is made only to be copied behind that 0.
-private final class Column<T: SegmentValue>: ColumnArray<T>, PlannedColumn, @unchecked Sendable {
-    let rule: ValueRule
-    let check: ValueCheck
-
-    init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule, leading: [T] = []) {
-        self.rule = rule
-        check = ValueCheck(rule, for: T.self)
-        super.init(file: file, layout: layout, leading: leading)
     }
 
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {

@@ -144,7 +144,7 @@ public enum ParcelWeightBaseline {
                 }
             }
         }
-        judgeGroups(items, oneItem: true, minimum: minimum, rules: rules, threads: threads, into: verdicts)
+        judgeGroups(items, oneItem: true, rules: rules, threads: threads, into: verdicts)
         if !fallbacks.isEmpty {
             // A shop's norm is only the fallback for items without their own: learn it only
             // for shops that ship such an item, judging only those items' waybills.
@@ -167,7 +167,7 @@ public enum ParcelWeightBaseline {
                     }
                 }
             }
-            judgeGroups(shops, oneItem: false, minimum: minimum, rules: rules, threads: threads, into: verdicts)
+            judgeGroups(shops, oneItem: false, rules: rules, threads: threads, into: verdicts)
         }
         // The export-wide fallback from an even sample: its quantiles are as good, and it
         // keeps the selection small on large exports.
@@ -181,10 +181,11 @@ public enum ParcelWeightBaseline {
         }
     }
 
-    /// Judges the marked waybills of every group of at least `minimum` against the
-    /// group's own norm, in parallel over groups.
+    /// Judges the marked waybills of every group against the group's own norm, in
+    /// parallel over groups. Only groups with enough weighed waybills to learn a norm
+    /// are laid out; the others are empty.
     private static func judgeGroups(
-        _ groups: WeightGroups, oneItem: Bool, minimum: Int, rules: Rules, threads: Int,
+        _ groups: WeightGroups, oneItem: Bool, rules: Rules, threads: Int,
         into verdicts: Verdicts
     ) {
         _ = ParallelRows.map(count: groups.groupCount, threads: threads) { entities in
@@ -192,7 +193,7 @@ public enum ParcelWeightBaseline {
             withUnsafeTemporaryAllocation(of: Double.self, capacity: largest) { scratch in
                 for entity in entities {
                     let range = groups.range(of: entity)
-                    guard range.count >= minimum else { continue }
+                    guard !range.isEmpty else { continue }
                     let group = UnsafeBufferPointer(rebasing: groups.parcels.values[range])
                     judgeGroup(group, against: group, oneItem: oneItem, rules: rules, scratch: scratch, into: verdicts)
                 }
@@ -389,8 +390,8 @@ struct WeighedParcel {
 }
 
 /// Weighed waybills laid out by group (item or shop): group `g`'s are
-/// `starts[g] ..< starts[g + 1]`, in memory the groups own so that concurrent workers may
-/// read disjoint groups.
+/// `starts[g] ..< starts[g + 1]`, in uninitialised memory (never zeroed): the layout pass
+/// writes each record once, then the judging workers only read it.
 struct WeightGroups: @unchecked Sendable {
     let starts: [Int]
     let parcels: OwnedBuffer<WeighedParcel>
