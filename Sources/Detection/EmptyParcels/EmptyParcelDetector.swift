@@ -198,8 +198,18 @@ public struct EmptyParcelDetector: Detector {
         }
         let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
         // A fake order's waybill is bought: it looks empty, or, copied from a real parcel and
-        // weighed like one, it still starts at a waybill seller away from its shop's goods.
-        let bought = zip(empty, origins.remoteStart).map { $0 || $1 }
+        // weighed like one, it still starts at a waybill seller away from its shop's goods,
+        // or begins its route at another area's hub where its outlet and its shop both have
+        // more such waybills than chance gives (the seller and its client).
+        let shopHubs = origins.foreignHubs.shopSurprise, outletHubs = origins.foreignHubs.outletSurprise
+        let shopForeign = config["signals.shop_foreign_hub_surprise.threshold"]
+        let outletForeign = config["signals.courier_foreign_hub_surprise.threshold"]
+        let bought = empty.indices.map { waybill in
+            let shop = Int(shopOfWaybill[waybill]), outlet = Int(outletOf[waybill])
+            return empty[waybill] || origins.remoteStart[waybill]
+                || (origins.firstHubs[waybill] == .otherArea && shop < shopHubs.count && outlet < outletHubs.count
+                    && shopHubs[shop] >= shopForeign && outletHubs[outlet] >= outletForeign)
+        }
         let onBought: (Int) -> Bool = { bought[Int(shipment[$0])] }
         let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
             $0 >= config["signals.shop_empty_waybill_share.threshold"]
