@@ -331,4 +331,76 @@ import Testing
         #expect(Set(firstHubs) == [.unknown, .ownArea, .otherArea])
         #expect(firstHubs.filter { $0 == .otherArea }.count >= 50)
     }
+
+    /// The whole detector on an export whose bought waybills look like real parcels (a
+    /// full route, the item's weight): shops 0-3 ship from their home outlets 0-2 (areas
+    /// A-C, hubs 10-12), shop 7 is the local client of outlet 3 (area S, hub 13), and
+    /// brushing clients 4-6 ship their real parcels from home and 8 orders each of ring
+    /// buyers 8 and 9 on waybills bought from outlet 3. Those orders are fake for their
+    /// shops and buyers though no waybill looks empty; the honest shops' and buyers' are
+    /// not. Without cover the seller's clientele is remote (the bought waybills start away);
+    /// with cover, four more local shops 20-23 make it local, and the bought waybills'
+    /// routes, copied from parcels of area B, begin at B's hub instead.
+    @Test(arguments: [false, true])
+    func ordersOnWaybillsBoughtFromAWaybillSellerAreFakeOrders(sellerCover: Bool) {
+        var export = Export()
+        for account in 0..<300 { _ = export.dictionaries.accounts.intern("a\(account)") }
+        _ = export.dictionaries.items.intern("item")
+        for outlet in 0..<4 { _ = export.dictionaries.couriers.intern("outlet-\(outlet)") }
+        for place in 0..<400 { _ = export.dictionaries.locations.intern("p\(place)") }
+        var nextHonestBuyer: UInt32 = 40
+        func ship(shop: UInt32, outlet: UInt32, count: Int, ringBuyers: [UInt32] = [], firstHub: UInt32? = nil) {
+            for index in 0..<count {
+                let order = UInt32(export.orders.count), paid = Int64(order) * 1_000
+                _ = export.dictionaries.orders.intern("o\(order)")
+                _ = export.dictionaries.waybills.intern("T\(order)")
+                if ringBuyers.isEmpty {
+                    export.orders.buyer.append(nextHonestBuyer)
+                    nextHonestBuyer += 1
+                } else {
+                    export.orders.buyer.append(ringBuyers[index % ringBuyers.count])
+                }
+                export.orders.shop.append(shop)
+                export.orders.item.append(0)
+                export.orders.amountCents.append(5_000)
+                export.orders.createdAt.append(paid - 60)
+                export.orders.paidAt.append(paid)
+                export.orders.confirmedAt.append(Missing.time)
+                export.orders.status.append(OrderStatus.completed.rawValue)
+                for column in [\OrdersTable.shipTo, \.device, \.ip, \.payment] { export.orders[keyPath: column].append(0) }
+                // Each parcel to its buyer's own place, delivered after its own time on the
+                // road: no trace is a copy of another.
+                let home = 100 + order, road = Int64(order) * 37
+                let scans: [(ScanEvent, Int64, UInt32, Int32)] = [
+                    (.created, 3_600, outlet, -1), (.pickup, 7_200, outlet, 500), (.transit, 20_000, firstHub ?? 10 + outlet, -1),
+                    (.transit, 60_000, 20, -1), (.delivery, 90_000 + road, home, -1), (.signed, 95_000 + road, home, -1),
+                ]
+                for (event, after, place, grams) in scans {
+                    export.logistics.waybill.append(order)
+                    export.logistics.order.append(order)
+                    export.logistics.courier.append(outlet)
+                    export.logistics.event.append(event.rawValue)
+                    export.logistics.at.append(paid + after)
+                    export.logistics.location.append(place)
+                    export.logistics.weightGrams.append(grams)
+                }
+            }
+        }
+        for (shop, outlet): (UInt32, UInt32) in [(0, 0), (1, 0), (2, 1), (3, 2), (7, 3)] { ship(shop: shop, outlet: outlet, count: 20) }
+        if sellerCover { for shop: UInt32 in 20...23 { ship(shop: shop, outlet: 3, count: 20) } }
+        for (shop, home): (UInt32, UInt32) in [(4, 0), (5, 1), (6, 2)] {
+            ship(shop: shop, outlet: home, count: 20)
+            ship(shop: shop, outlet: 3, count: 8, ringBuyers: [8, 9], firstHub: sellerCover ? 11 : nil)
+        }
+        let detector = EmptyParcelDetector()
+        let signals = detector.measure(export, config: DetectionConfig(detectors: [detector]), threads: 1).signals
+        func firing(_ name: String) -> [Int] {
+            let column = signals.first { $0.definition.name == name }!
+            return column.values.indices.filter { column.values[$0] >= column.definition.threshold }
+        }
+        #expect(firing("shop_empty_waybill_share").isEmpty)
+        #expect(firing("shop_remote_origin_share") == (sellerCover ? [] : [4, 5, 6]))
+        #expect(firing("shop_orders_on_empty_parcels") == [4, 5, 6])
+        #expect(firing("buyer_orders_on_empty_parcels") == [8, 9])
+    }
 }

@@ -67,11 +67,11 @@ public struct EmptyParcelDetector: Detector {
                 threshold: 0.1, saturation: 0.35, weight: 0.35),
             SignalDefinition(
                 name: "shop_orders_on_empty_parcels", entityKind: .shop, category: .fakeOrders,
-                description: "share of the shop's shipped orders on waybills that look empty; an empty parcel exists to make a fake order look shipped",
+                description: "share of the shop's shipped orders on bought waybills (looking empty, or starting at a waybill seller away from the shop's goods); an empty parcel exists to make a fake order look shipped",
                 threshold: 0.02, saturation: 0.1, weight: 0.6),
             SignalDefinition(
                 name: "buyer_orders_on_empty_parcels", entityKind: .buyer, category: .fakeOrders,
-                description: "share of the buyer's shipped orders on waybills that look empty; only a fake order's buyer signs for an empty parcel",
+                description: "share of the buyer's shipped orders on bought waybills (looking empty, or starting at a waybill seller away from the shop's goods); only a fake order's buyer signs for an empty parcel",
                 threshold: 0.3, saturation: 0.8, weight: 0.45),
             SignalDefinition(
                 name: "courier_empty_waybill_share", entityKind: .courier, category: .emptyParcels,
@@ -196,6 +196,20 @@ public struct EmptyParcelDetector: Detector {
             TellCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
         }
         let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
+        // A fake order's waybill is bought: it looks empty, or, copied from a real parcel and
+        // weighed like one, it still starts at a waybill seller away from its shop's goods,
+        // or begins its route at another area's hub where its outlet and its shop both have
+        // more such waybills than chance gives (the seller and its client).
+        let shopHubs = origins.foreignHubs.shopSurprise, outletHubs = origins.foreignHubs.outletSurprise
+        let shopForeign = config["signals.shop_foreign_hub_surprise.threshold"]
+        let outletForeign = config["signals.courier_foreign_hub_surprise.threshold"]
+        let bought = empty.indices.map { waybill in
+            let shop = Int(shopOfWaybill[waybill]), outlet = Int(outletOf[waybill])
+            return empty[waybill] || origins.remoteStart[waybill]
+                || (origins.firstHubs[waybill] == .otherArea && shop < shopHubs.count && outlet < outletHubs.count
+                    && shopHubs[shop] >= shopForeign && outletHubs[outlet] >= outletForeign)
+        }
+        let onBought: (Int) -> Bool = { bought[Int(shipment[$0])] }
         let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
             $0 >= config["signals.shop_empty_waybill_share.threshold"]
         }
@@ -217,10 +231,15 @@ public struct EmptyParcelDetector: Detector {
                 "shop_foreign_hub_surprise", config, origins.foreignHubs.shopSurprise, entityOf: shopOfOrder,
                 flagged: { origins.firstHubs[Int(shipment[$0])] == .otherArea }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
-            shopColumn("shop_orders_on_empty_parcels", byShop.empty, onEmpty),
+            shopColumn(
+                "shop_orders_on_empty_parcels",
+                TellCounts.marked(bought, entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount), onBought),
             column(
-                "buyer_orders_on_empty_parcels", config, TellCounts.shares(byBuyer.empty, of: byBuyer.total, minimumRows: 1),
-                entityOf: buyerOfOrder, flagged: onEmpty, waybillOf: { shipment[$0] }, names: waybillNames),
+                "buyer_orders_on_empty_parcels", config,
+                TellCounts.shares(
+                    TellCounts.marked(bought, entityOf: buyerOfOrder, waybillOf: shipment, entityCount: accountCount),
+                    of: byBuyer.total, minimumRows: 1),
+                entityOf: buyerOfOrder, flagged: onBought, waybillOf: { shipment[$0] }, names: waybillNames),
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { empty[$0] },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
             outletColumn("courier_remote_clients", origins.remoteClients) { origins.remoteStart[$0] },
