@@ -63,7 +63,7 @@ public struct RatingBurstDetector: Detector {
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
             SignalDefinition(
                 name: "shop_attackers_praise_share", entityKind: .shop, category: .maliciousRatings,
-                description: "share of the shop's orders from the raters of its competitor's burst that they rate highly: sinking a rival, lifting oneself",
+                description: "share of the shop's orders from the raters of its competitor's burst (or crew) that they rate highly: sinking a rival, lifting oneself",
                 threshold: 0.4, saturation: 0.7, weight: 0.4),
         ]
     }
