@@ -356,6 +356,45 @@ struct RandomRatings {
         #expect(lenient.share[2].isNaN)
     }
 
+    /// Crews found by their shared drive-by complaints are attacks on both shops of their
+    /// pair: accounts 12 and 13 (pair 4, 6) and 11 (pair 4, 5) make two crews, so shop 4
+    /// gets two attacks, not one pooling them; account 14's pair is below the threshold.
+    /// Where a shop's burst names its attackers (shop 6), no crew attack is added on it.
+    @Test func eachCrewAttacksBothShopsOfItsPair() {
+        var value = [Double](repeating: .nan, count: 15), best = [UInt64](repeating: 0, count: 15)
+        for account in [12, 13] { (value[account], best[account]) = (3, 4 << 32 | 6) }
+        (value[11], best[11]) = (2, 4 << 32 | 5)
+        (value[14], best[14]) = (1.5, 4 << 32 | 7)
+        let attacks = RatingBurstDetector.crewAttacks(crews: (value, best), threshold: 2, bursting: [])
+        #expect(attacks.map(\.victim) == [4, 5, 4, 6])
+        #expect(attacks.map(\.raters) == [[11], [11], [12, 13], [12, 13]])
+        #expect(attacks.allSatisfy { $0.ratings.isEmpty })
+        let beside = RatingBurstDetector.crewAttacks(crews: (value, best), threshold: 2, bursting: [6])
+        #expect(beside.map(\.victim) == [4, 5, 4])
+    }
+
+    /// The co-complainers' crew (300-307: a cheap order and three stars at shops 1 and 2)
+    /// also buys and praises shop 11, where nobody else buys, and makes no burst: shop 11
+    /// is tied as the sponsor of its attacks. The crew's orders at shops 1 and 2 back its
+    /// drive-by complaints, so neither victim is the other's sponsor, even at a lift low
+    /// enough (1.5) for a shop where the whole crew buys among 124 of 216 buyers.
+    @Test func aCrewWithoutABurstNamesItsSponsorAndNoVictim() throws {
+        let crewExport = CoComplainerTests.crewAndRegulars()
+        var orders = crewExport.orders, ratings = crewExport.ratings
+        for member in 300..<308 {
+            RatingTicketTests.order(&orders, &ratings, buyer: member, shop: 11, item: 110, cents: 5000, stars: 5)
+        }
+        let export = RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 400)
+        let detector = RatingBurstDetector()
+        var config = DetectionConfig(detectors: [detector])
+        try config.set("malicious_ratings.sponsor_min_lift", 1.5)
+        let output = detector.measure(export, config: config, threads: 1)
+        let share = output.signals.first { $0.definition.name == "shop_attack_sponsor_share" }!
+        #expect(share.values[11] == 1)
+        #expect(share.samples[11]?.prefix(2).map(\.id) == ["victim shop a1", "victim shop a2"])
+        #expect(share.values[1].isNaN && share.values[2].isNaN)
+    }
+
     /// One crew attacks shops 0 and 1: its orders at shop 1 each back a 1-star rating, so
     /// shop 1 is the other victim, not the sponsor of the attack on shop 0; once the crew
     /// also buys there without complaining, shop 1 is tied.

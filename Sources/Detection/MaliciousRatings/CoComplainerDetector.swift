@@ -51,14 +51,7 @@ public struct CoComplainerDetector: Detector {
                 SignalColumn(definition: definition, values: [Double](repeating: .nan, count: accountCount), samples: [:])
             ])
         }
-        let backing = RatingFacts.backing(export, config: config, threads: threads)
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
-        let stars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
-        let cheap = (0..<ratings.count).map { ratings.stars[$0] <= stars && (backing[$0] != .genuine || tickets[$0]) }
-        let driveBy = Self.driveBy(cheap: cheap, ratings: ratings, orders: orders, accountCount: accountCount)
-        let pairs = Self.pairSurprise(
-            shop: zip(ratings.shop, driveBy).map { $1 ? $0 : IdDictionary.absent }, rater: ratings.buyer,
-            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]))
+        let (driveBy, pairs) = Self.crews(export, config: config, threads: threads)
 
         var samples: [UInt32: [EvidenceSample]] = [:]
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
@@ -70,6 +63,26 @@ public struct CoComplainerDetector: Detector {
                 .prefix(SignalColumn.sampleLimit).map { RatingFacts.name(of: Int($0), in: export) }
         }
         return DetectorOutput(signals: [SignalColumn(definition: definition, values: pairs.value, samples: samples)])
+    }
+
+    /// Per rating, whether it is a drive-by complaint; per account, its most surprising
+    /// pair of shops shared with other drive-by complainers (`pairSurprise`). The
+    /// rating-burst detector reads the pairs too: a member of a crew found here is an
+    /// attacker of both shops of its pair when the sponsor test looks for who paid.
+    static func crews(_ export: Export, config: DetectionConfig, threads: Int)
+        -> (driveBy: [Bool], pairs: (value: [Double], best: [UInt64]))
+    {
+        let ratings = export.ratings
+        let backing = RatingFacts.backing(export, config: config, threads: threads)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
+        let stars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
+        let cheap = (0..<ratings.count).map { ratings.stars[$0] <= stars && (backing[$0] != .genuine || tickets[$0]) }
+        let accountCount = export.dictionaries.accounts.count
+        let driveBy = Self.driveBy(cheap: cheap, ratings: ratings, orders: export.orders, accountCount: accountCount)
+        let pairs = Self.pairSurprise(
+            shop: zip(ratings.shop, driveBy).map { $1 ? $0 : IdDictionary.absent }, rater: ratings.buyer,
+            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]))
+        return (driveBy, pairs)
     }
 
     /// Per rating, whether it is a drive-by complaint: `cheap` (few stars, and backed by

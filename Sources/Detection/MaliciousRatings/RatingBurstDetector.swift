@@ -10,7 +10,9 @@ import Foundation
 /// genuinely bad shop gets low ratings steadily, nearly all from real purchases, and a
 /// sale brings ratings of every kind, so neither makes a burst. The raters of a burst
 /// are the attack; the shops those raters also buy from, far more than other buyers
-/// do, are the sponsors that ordered it. A crew member who praised the sponsor and
+/// do, are the sponsors that ordered it. A slow, camouflaged attack makes no burst; there
+/// the crews `CoComplainerDetector` finds (raters sharing drive-by complaints on two
+/// shops) stand in for its raters. A crew member who praised the sponsor and
 /// complained about its victim carries the crew's link, however few its ratings and
 /// wherever in time they fall. Without orders (a bare rating network) no
 /// rating is backed and every low rating counts.
@@ -20,7 +22,7 @@ public struct RatingBurstDetector: Detector {
     public var name: String { "rating bursts" }
 
     public var parameters: [Parameter] {
-        RatingFacts.parameters + [
+        RatingFacts.parameters + Self.crewParameters + [
             Parameter("malicious_ratings.burst_window_seconds", 43_200, "half-width of the smallest window around a low rating"),
             Parameter("malicious_ratings.burst_scales", 5, "most windows tried, each three times wider than the last, none wider than half the ratings' time span (1, 3, 9 and 27 days on 60 days of ratings)"),
             Parameter("malicious_ratings.burst_min_low", 5, "fewest low ratings in a window for it to be a burst"),
@@ -29,6 +31,17 @@ public struct RatingBurstDetector: Detector {
             Parameter("malicious_ratings.praise_stars", 4, "a rating with at least this many stars praises the shop"),
         ]
     }
+
+    /// The co-complainer test's keys that the sponsor test reads to find crews: its own
+    /// parameters and its signal's threshold, declared here as there (the first
+    /// declaration stands), so this detector runs alone too.
+    static var crewParameters: [Parameter] {
+        let crews = CoComplainerDetector(), surprise = crews.signals[0]
+        return crews.parameters + [Parameter(Self.crewThresholdKey, surprise.threshold, surprise.description)]
+    }
+
+    /// The key of the co-complainer signal's threshold: a crew at or above it is an attack.
+    static let crewThresholdKey = "signals.rater_co_complainer_surprise.threshold"
 
     public var signals: [SignalDefinition] {
         [
@@ -46,11 +59,11 @@ public struct RatingBurstDetector: Detector {
                 threshold: 0.5, saturation: 0.9, weight: 0.4),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
-                description: "largest share of the raters of a burst on another shop who buy from this shop (far more than buyers at large do)",
+                description: "largest share of the raters of a burst on another shop (or, where it has no burst, of a crew sharing drive-by complaints on it and one more shop) who buy from this shop (far more than buyers at large do)",
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
             SignalDefinition(
                 name: "shop_attackers_praise_share", entityKind: .shop, category: .maliciousRatings,
-                description: "share of the shop's orders from the raters of its competitor's burst that they rate highly: sinking a rival, lifting oneself",
+                description: "share of the shop's orders from the raters of its competitor's burst (or crew) that they rate highly: sinking a rival, lifting oneself",
                 threshold: 0.4, saturation: 0.7, weight: 0.4),
         ]
     }
@@ -99,12 +112,24 @@ public struct RatingBurstDetector: Detector {
             .filter { $0.ratings.count >= minimumLow }
         let praiseStars = UInt8(clamping: Int(config["malicious_ratings.praise_stars"]))
         let minimumAttackers = Int(config["malicious_ratings.sponsor_min_attackers"])
-        // Only an attack with enough attackers reads the shops' catalogue weights.
+        // A crew spread over weeks makes no burst, but its members still complain together
+        // on the sponsor's victims (`CoComplainerDetector`): each such crew is an attack
+        // too when the sponsor test looks for who paid. Only an attack with enough attackers reads
+        // the shops' catalogue weights.
+        // A crew member's 3-star drive-by complaint is no purchase from a sponsor either: the
+        // other shop of its pair is a fellow victim.
+        let crewThreshold = config[Self.crewThresholdKey]
+        let crews = export.orders.count > 0 ? CoComplainerDetector.crews(export, config: config, threads: threads) : nil
+        let crewAttacks = attacks
+            + (crews.map {
+                Self.crewAttacks(crews: $0.pairs, threshold: crewThreshold, bursting: Set(attacks.map(\.victim)))
+            } ?? [])
+        let complaint = crews.map { zip(facts.low, $0.driveBy).map { $0 || $1 } } ?? facts.low
         let sponsors = Self.sponsors(
-            of: attacks, orders: export.orders, ratings: ratings, low: facts.low, entityCount: accountCount,
+            of: crewAttacks, orders: export.orders, ratings: ratings, low: complaint, entityCount: accountCount,
             minimumAttackers: minimumAttackers, minimumLift: config["malicious_ratings.sponsor_min_lift"],
             praiseStars: praiseStars,
-            catalogueGrams: attacks.contains { $0.raters.count >= minimumAttackers }
+            catalogueGrams: crewAttacks.contains { $0.raters.count >= minimumAttackers }
                 ? RatingFacts.catalogueGrams(export, threads: threads) : [])
 
         let names = export.dictionaries.accounts
@@ -153,10 +178,16 @@ public struct RatingBurstDetector: Detector {
     ) -> SignalColumn {
         let definition = signal(name, config)
         var victims: [UInt32: [EvidenceSample]] = [:], orders: [UInt32: [EvidenceSample]] = [:]
+        // A sponsor tied twice to one victim (by its burst's raters and by a crew, or by two
+        // crews) names the victim and each order once.
+        var named = Set<UInt64>(), listed = Set<UInt64>()
         for tie in sponsors.tied where values[Int(tie.sponsor)] >= definition.threshold {
-            victims[tie.sponsor, default: []].append(
-                EvidenceSample(.entity, "victim shop " + export.dictionaries.accounts.string(tie.attack)))
-            orders[tie.sponsor, default: []] += tie.orders.map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
+            if named.insert(UInt64(tie.sponsor) << 32 | UInt64(tie.attack)).inserted {
+                victims[tie.sponsor, default: []].append(
+                    EvidenceSample(.entity, "victim shop " + export.dictionaries.accounts.string(tie.attack)))
+            }
+            orders[tie.sponsor, default: []] += tie.orders.filter { listed.insert(UInt64(tie.sponsor) << 32 | UInt64($0)).inserted }
+                .map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
         // Victims first (their credit is to be restored), then orders, within the limit.
         var samples: [UInt32: [EvidenceSample]] = [:]
@@ -317,6 +348,30 @@ public struct RatingBurstDetector: Detector {
             let rows = lowByShop.rows(of: shop).filter { inBurst[Int($0)] }
             guard !rows.isEmpty else { return nil }
             return Attack(victim: UInt32(shop), ratings: rows, raters: Array(Set(rows.map { raters[Int($0)] })).sorted())
+        }
+    }
+
+    /// The attacks of crews found by their shared drive-by complaints: per pair of shops
+    /// (`crews.best`) of accounts whose surprise (`crews.value`) reaches `threshold`, one
+    /// attack on each shop of the pair by those accounts, without burst ratings, except
+    /// on a `bursting` shop. They stand in for the burst a slow, camouflaged attack does
+    /// not make; where a burst shows, its raters are the attack. A pair's complainers
+    /// pool every crew sinking the same two popular shops, several sponsors' and the
+    /// brushing studios' accounts lent to them, and those accounts buy at every client of
+    /// their studio: pooled with a burst's raters they only thin each sponsor's share,
+    /// and beside a burst they tie the studio's other clients. In pair order, raters
+    /// ascending.
+    static func crewAttacks(crews: (value: [Double], best: [UInt64]), threshold: Double, bursting: Set<UInt32>)
+        -> [Attack]
+    {
+        var members: [UInt64: [UInt32]] = [:]
+        for account in crews.value.indices where crews.value[account] >= threshold {
+            members[crews.best[account], default: []].append(UInt32(account))
+        }
+        return members.keys.sorted().flatMap { pair in
+            [UInt32(truncatingIfNeeded: pair >> 32), UInt32(truncatingIfNeeded: pair)]
+                .filter { !bursting.contains($0) }
+                .map { Attack(victim: $0, ratings: [], raters: members[pair]!) }
         }
     }
 
