@@ -22,7 +22,8 @@ struct OnePraisers {
     /// for pairs above the shared surprise (0 elsewhere).
     var count: [UInt32]
     /// Distinct (shop, region) keys (`shop << 32 | region`, ascending) with the shop's
-    /// distinct praisers from that region, and the same for its silent buyers.
+    /// distinct praisers from that region (the pairs' `regionKeys` and `regionReviewers`),
+    /// and the same for its silent buyers.
     var praiserKeys: [UInt64]
     var praisers: [UInt32]
     var silentKeys: [UInt64]
@@ -39,7 +40,7 @@ struct OnePraisers {
         sharedSurprise: Double
     ) {
         var count = [UInt32](repeating: 0, count: pairs.pairKeys.count)
-        var praisedRegions: [UInt64] = [], silentRegions: [UInt64] = []
+        var silentRegions: [UInt64] = []
         var sums: [UInt32: (praised: Double, silent: Double, product: Double)] = [:]
         var ring: [(shop: UInt32, reviewed: Bool)] = []
         var next = 0  // position in `reviewerShops`, which holds a subset of `buyerShops`
@@ -51,8 +52,7 @@ struct OnePraisers {
                 let key = shops.keys[shops.offset(position)]
                 while next < reviewerShops.count && reviewerShops[next] < key { next += 1 }
                 let reviewed = next < reviewerShops.count && reviewerShops[next] == key
-                let regionKey = UInt64(shops[position]) << 32 | UInt64(group)
-                if reviewed { praised += 1; praisedRegions.append(regionKey) } else { quiet += 1; silentRegions.append(regionKey) }
+                if reviewed { praised += 1 } else { quiet += 1; silentRegions.append(UInt64(shops[position]) << 32 | UInt64(group)) }
                 if pairs.shopSurprise[Int(shops[position])] > sharedSurprise { ring.append((shops[position], reviewed)) }
             }
             let sum = sums[group] ?? (0, 0, 0)
@@ -68,7 +68,9 @@ struct OnePraisers {
             }
         }
         self.count = count
-        (praiserKeys, praisers) = CoReviewerPairs.runs(praisedRegions)
+        // The praised keys are `reviewerShops`, the pairs' own input: each of its keys is
+        // also in `buyerShops`.
+        (praiserKeys, praisers) = (pairs.regionKeys, pairs.regionReviewers)
         (silentKeys, silent) = CoReviewerPairs.runs(silentRegions)
         regionRate = sums.mapValues { $0.praised > 0 && $0.silent > 0 ? $0.product / ($0.praised * $0.silent) : 0 }
     }
