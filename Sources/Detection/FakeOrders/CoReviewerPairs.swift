@@ -268,7 +268,7 @@ struct CoReviewerPairs {
                         let (common, expected) = keenCommon(index, degree: degree)
                         let others = Double(common - (praisedBoth ? 1 : 0))
                         if 2 * expected >= others
-                            || (!praisedBoth && ringShops == 2 && onePraisers.explained(index, key: pairKeys[index]))
+                            || (!praisedBoth && ringShops == 2 && onePraisers.explained(index))
                         {
                             surprise = sharedSurprise
                         }
