@@ -25,10 +25,10 @@ struct OnePraisers {
     /// counted (0 elsewhere).
     var expected: [Double]
 
-    /// Counted from the buyers' distinct (buyer, shop) keys of all orders `buyerShops`
-    /// and of positively reviewed ones `reviewerShops` (both ascending). Only shops of a
-    /// pair above `sharedSurprise` can be in one, so each buyer's other shops are skipped
-    /// before any pair is formed.
+    /// Counted from the buyers' distinct (buyer, shop) keys of kept orders `buyerShops`
+    /// (`CoReviewerDetector.keptOrders`) and of positively reviewed ones `reviewerShops`
+    /// (both ascending). Only shops of a pair above `sharedSurprise` can be in one, so
+    /// each buyer's other shops are skipped before any pair is formed.
     init(
         _ pairs: CoReviewerPairs, buyerShops: [UInt64], reviewerShops: [UInt64], maximumShops: Int,
         sharedSurprise: Double
