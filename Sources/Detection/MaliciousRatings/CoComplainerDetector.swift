@@ -90,7 +90,7 @@ public struct CoComplainerDetector: Detector {
         return result
     }
 
-    /// Per account, how surprising its most shared pair of complained-about shops is, and
+    /// Per account, the surprise of its most surprising pair of complained-about shops, and
     /// that pair (`first << 32 | second`, ascending). `shop` holds, per rating, the shop of
     /// a drive-by complaint or `IdDictionary.absent`; each rater counts a shop once. For a
     /// rater with distinct shops `k` and two of them `a`, `b` shared with at least
