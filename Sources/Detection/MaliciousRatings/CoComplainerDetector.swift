@@ -57,7 +57,7 @@ public struct CoComplainerDetector: Detector {
         let cheap = (0..<ratings.count).map { ratings.stars[$0] <= stars && (backing[$0] != .genuine || tickets[$0]) }
         let driveBy = Self.driveBy(cheap: cheap, ratings: ratings, orders: orders, accountCount: accountCount)
         let pairs = Self.pairSurprise(
-            shop: zip(ratings.shop, driveBy).map { $1 ? $0 : IdDictionary.absent }, rater: ratings.buyer,
+            shop: RatingFacts.keep(ratings.shop, where: driveBy), rater: ratings.buyer,
             accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]))
 
         var samples: [UInt32: [EvidenceSample]] = [:]
