@@ -60,16 +60,15 @@ public struct CoComplainerDetector: Detector {
             shop: RatingFacts.keep(ratings.shop, where: driveBy), rater: ratings.buyer,
             accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]))
 
-        var samples: [UInt32: [EvidenceSample]] = [:]
+        // A rater's evidence is its drive-by complaints on the two shops of its pair.
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
-        for rater in pairs.value.indices where pairs.value[rater] >= definition.threshold {
-            let pair = pairs.best[rater]
-            let first = UInt32(truncatingIfNeeded: pair >> 32), second = UInt32(truncatingIfNeeded: pair)
-            samples[UInt32(rater)] = byRater.rows(of: rater)
-                .filter { ratings.shop[Int($0)] == first || ratings.shop[Int($0)] == second }
-                .prefix(SignalColumn.sampleLimit).map { RatingFacts.name(of: Int($0), in: export) }
-        }
-        return DetectorOutput(signals: [SignalColumn(definition: definition, values: pairs.value, samples: samples)])
+        let column = RatingFacts.raterColumn(
+            definition, values: pairs.value, groups: byRater,
+            flagged: { row in
+                let pair = pairs.best[Int(ratings.buyer[row])], shop = ratings.shop[row]
+                return shop == UInt32(truncatingIfNeeded: pair >> 32) || shop == UInt32(truncatingIfNeeded: pair)
+            }, export: export)
+        return DetectorOutput(signals: [column])
     }
 
     /// Per rating, whether it is a drive-by complaint: `cheap` (few stars, and backed by
