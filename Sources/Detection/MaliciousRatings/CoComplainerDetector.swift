@@ -100,47 +100,36 @@ public struct CoComplainerDetector: Detector {
     /// proportion to how many complain there. A popular shop has many drive-by
     /// complainers and meets every other such shop often, so it takes many shared ones
     /// to surprise. `.nan` for an account without a drive-by complaint, 0 for one without
-    /// such a pair. Pair keys are sorted and counted by binary search, no hashing.
+    /// such a pair. Pair keys are sorted and counted in runs, no hashing.
     static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int, minimumRaters: Int)
         -> (value: [Double], best: [UInt64])
     {
-        let byRater = EntityGroups(keys: zip(rater, shop).map { $1 == IdDictionary.absent ? IdDictionary.absent : $0 }, entityCount: accountCount)
-        // Each rater's distinct shops, ascending, one run per rater.
-        var start = [Int](repeating: 0, count: accountCount + 1), shops: [UInt32] = []
-        var raterShops: [UInt32] = []
-        for account in 0..<accountCount {
-            raterShops.removeAll(keepingCapacity: true)
-            for row in byRater.rows(of: account) { raterShops.append(shop[Int(row)]) }
-            raterShops.sort()
-            for (index, value) in raterShops.enumerated() where index == 0 || raterShops[index - 1] != value {
-                shops.append(value)
-            }
-            start[account + 1] = shops.count
-        }
+        // Each rater's distinct shops (`rater << 32 | shop`, ascending).
+        let raterShops = CoReviewerPairs.distinctBuyerShops(buyers: rater, shops: shop) { shop[$0] != IdDictionary.absent }
         var degree = [Int](repeating: 0, count: accountCount)
-        for value in shops { degree[Int(value)] += 1 }
         var total = 0.0, pairWeight = 0.0
         var keys: [UInt64] = []
-        for account in 0..<accountCount {
-            let k = start[account + 1] - start[account]
+        CoReviewerPairs.forEachBuyer(raterShops) { shops in
+            let k = shops.count
             total += Double(k)
             pairWeight += Double(k * (k - 1))
-            for i in start[account]..<start[account + 1] {
-                for j in (i + 1)..<start[account + 1] { keys.append(UInt64(shops[i]) << 32 | UInt64(shops[j])) }
+            for first in 0..<k {
+                degree[Int(shops[first])] += 1
+                for second in (first + 1)..<k { keys.append(UInt64(shops[first]) << 32 | UInt64(shops[second])) }
             }
         }
-        keys.sort()
+        let (pairKeys, pairRaters) = CoReviewerPairs.runs(keys)
         var value = [Double](repeating: .nan, count: accountCount), best = [UInt64](repeating: 0, count: accountCount)
-        for account in 0..<accountCount where start[account + 1] > start[account] {
-            let k = start[account + 1] - start[account]
+        CoReviewerPairs.forEachBuyer(raterShops) { shops in
+            let account = Int(shops.buyer), k = shops.count
             let otherTotal = total - Double(k), otherWeight = pairWeight - Double(k * (k - 1))
             value[account] = 0
-            for i in start[account]..<start[account + 1] {
-                for j in (i + 1)..<start[account + 1] {
-                    let key = UInt64(shops[i]) << 32 | UInt64(shops[j])
-                    let others = keys.lowerBound(of: key + 1) - keys.lowerBound(of: key) - 1
+            for first in 0..<k {
+                for second in (first + 1)..<k {
+                    let key = UInt64(shops[first]) << 32 | UInt64(shops[second])
+                    let others = Int(pairRaters[CoReviewerPairs.position(of: key, in: pairKeys)!]) - 1
                     guard others > 0, others + 1 >= minimumRaters else { continue }
-                    let mean = Double(degree[Int(shops[i])] - 1) * Double(degree[Int(shops[j])] - 1) * otherWeight
+                    let mean = Double(degree[Int(shops[first])] - 1) * Double(degree[Int(shops[second])] - 1) * otherWeight
                         / (otherTotal * otherTotal)
                     let surprise = Chance.poissonSurprise(count: others, mean: mean)
                     if surprise > value[account] { (value[account], best[account]) = (surprise, key) }
