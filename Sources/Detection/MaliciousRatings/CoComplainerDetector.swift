@@ -29,6 +29,10 @@ public struct CoComplainerDetector: Detector {
                 "malicious_ratings.co_complainer_min_raters", 3,
                 "fewest raters with drive-by complaints on both shops of a pair, the rater included, for the pair to count (two are a household or a pair of friends, not a crew)"
             ),
+            Parameter(
+                "malicious_ratings.co_complainer_max_shops", 64,
+                "raters with drive-by complaints on more distinct shops than this add no shop pairs (their pairs grow with the square of their shops); they still count in the null model"
+            ),
         ]
     }
 
@@ -58,7 +62,8 @@ public struct CoComplainerDetector: Detector {
         let driveBy = Self.driveBy(cheap: cheap, ratings: ratings, orders: orders, accountCount: accountCount)
         let pairs = Self.pairSurprise(
             shop: RatingFacts.keep(ratings.shop, where: driveBy), rater: ratings.buyer,
-            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]))
+            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]),
+            maximumShops: Int(config["malicious_ratings.co_complainer_max_shops"]))
 
         // A rater's evidence is its drive-by complaints on the two shops of its pair.
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
@@ -100,8 +105,10 @@ public struct CoComplainerDetector: Detector {
     /// proportion to how many complain there. A popular shop has many drive-by
     /// complainers and meets every other such shop often, so it takes many shared ones
     /// to surprise. `.nan` for an account without a drive-by complaint, 0 for one without
-    /// such a pair. Pair keys are sorted and counted in runs, no hashing.
-    static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int, minimumRaters: Int)
+    /// such a pair. A rater with more than `maximumShops` distinct shops counts in `d`,
+    /// `K` and `W` but adds no pairs and has none (0). Pair keys are sorted and counted
+    /// in runs, no hashing.
+    static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int, minimumRaters: Int, maximumShops: Int)
         -> (value: [Double], best: [UInt64])
     {
         // Each rater's distinct shops (`rater << 32 | shop`, ascending).
@@ -113,8 +120,9 @@ public struct CoComplainerDetector: Detector {
             let k = shops.count
             total += Double(k)
             pairWeight += Double(k * (k - 1))
+            for first in 0..<k { degree[Int(shops[first])] += 1 }
+            guard k <= maximumShops else { return }
             for first in 0..<k {
-                degree[Int(shops[first])] += 1
                 for second in (first + 1)..<k { keys.append(UInt64(shops[first]) << 32 | UInt64(shops[second])) }
             }
         }
@@ -124,6 +132,7 @@ public struct CoComplainerDetector: Detector {
             let account = Int(shops.buyer), k = shops.count
             let otherTotal = total - Double(k), otherWeight = pairWeight - Double(k * (k - 1))
             value[account] = 0
+            guard k <= maximumShops else { return }
             for first in 0..<k {
                 for second in (first + 1)..<k {
                     let key = UInt64(shops[first]) << 32 | UInt64(shops[second])
