@@ -153,10 +153,10 @@ public struct TiedSurgeDetector: Detector {
         of rows: UnsafeBufferPointer<UInt32>, buckets: UnsafeBufferPointer<UInt32>, _ body: (Range<Int>) -> Void
     ) {
         var runStart = 0
-        while runStart < rows.count {
+        while runStart != rows.count {
             let bucket = buckets[Int(rows[runStart])]
             var runEnd = runStart + 1
-            while runEnd < rows.count && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
+            while runEnd != rows.count && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
             body(runStart..<runEnd)
             runStart = runEnd
         }
