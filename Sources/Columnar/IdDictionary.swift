@@ -159,8 +159,7 @@ public struct IdDictionary: Sendable {
     /// when it runs out (`reserveCapacity` alone does not write the new memory).
     private static func extend<Element: BinaryInteger>(_ array: inout [Element], to count: Int) {
         guard count > array.count else { return }
-        if count > array.capacity { array.reserveCapacity(Swift.max(count, array.capacity * 2, 4096)) }
-        array.append(contentsOf: repeatElement(0, count: count - array.count))
+        array.append(count - array.count, copiesOf: 0, growth: 2)
     }
 
     /// A batch of interning with the dictionary's storage held open (see `withRoom`).

@@ -260,15 +260,10 @@ struct ScanTotals: Sendable {
         let added = upper - ids.upperBound
         guard added > 0 else { return }
         ids = ids.lowerBound..<upper
-        Self.append(added, of: 0, to: &scans)
-        Self.append(added, of: .max, to: &first)
-        Self.append(added, of: .max, to: &signed)
-        Self.append(added, of: 0, to: &transit)
-    }
-
-    private static func append<Value>(_ count: Int, of value: Value, to array: inout [Value]) {
-        if array.count + count > array.capacity { array.reserveCapacity(max(array.count + count, 8 * array.capacity, 4096)) }
-        array.append(contentsOf: repeatElement(value, count: count))
+        scans.append(added, copiesOf: 0, growth: 8)
+        first.append(added, copiesOf: .max, growth: 8)
+        signed.append(added, copiesOf: .max, growth: 8)
+        transit.append(added, copiesOf: 0, growth: 8)
     }
 
     /// The smallest range that holds every waybill id of `waybill` (absent ones left out).

@@ -30,8 +30,10 @@ import Testing
             shop.append(random.next() % 4 == 0 ? IdDictionary.absent : UInt32(random.next() % 12))
         }
         let minimumRaters = 2 + seed % 3
+        // Every other seed caps the raters' shops below the 12 there are.
+        let maximumShops = seed % 2 == 0 ? 12 : 2 + seed % 5
         let result = CoComplainerDetector.pairSurprise(
-            shop: shop, rater: rater, accountCount: accounts, minimumRaters: minimumRaters)
+            shop: shop, rater: rater, accountCount: accounts, minimumRaters: minimumRaters, maximumShops: maximumShops)
         let sets = (0..<accounts).map { account in
             Set(shop.indices.filter { rater[$0] == UInt32(account) && shop[$0] != IdDictionary.absent }.map { shop[$0] })
         }
@@ -45,9 +47,11 @@ import Testing
             }
             let k = Double(own.count)
             var expected = 0.0
-            for (i, a) in own.enumerated() {
+            for (i, a) in own.enumerated() where own.count <= maximumShops {
                 for b in own[(i + 1)...] {
-                    let others = sets.indices.filter { $0 != account && sets[$0].contains(a) && sets[$0].contains(b) }.count
+                    let others = sets.indices.filter {
+                        $0 != account && sets[$0].count <= maximumShops && sets[$0].contains(a) && sets[$0].contains(b)
+                    }.count
                     let degreeA = sets.filter { $0.contains(a) }.count, degreeB = sets.filter { $0.contains(b) }.count
                     let mean = Double(degreeA - 1) * Double(degreeB - 1) * (weight - k * (k - 1)) / ((total - k) * (total - k))
                     guard others > 0, others + 1 >= minimumRaters else { continue }
@@ -136,6 +140,16 @@ import Testing
         let column = detector.measure(Self.crewAndRegulars(), config: config, threads: 1).signals[0]
         let threshold = config["signals.rater_co_complainer_surprise.threshold"]
         for friend in 380..<382 { #expect(column.values[friend] >= threshold, "friend \(friend)") }
+    }
+
+    /// The crew's members complain about two shops each: a cap of one shop takes their
+    /// pairs away, though they keep their drive-by complaints.
+    @Test func raterBeyondTheShopCapAddsNoPair() throws {
+        let detector = CoComplainerDetector()
+        var config = DetectionConfig(detectors: [detector])
+        try config.set("malicious_ratings.co_complainer_max_shops", 1)
+        let column = detector.measure(Self.crewAndRegulars(), config: config, threads: 1).signals[0]
+        for member in 300..<308 { #expect(column.values[member] == 0, "crew member \(member)") }
     }
 
     @Test func threeStarsAreNoDriveByWhenTheConfigSaysTwo() throws {

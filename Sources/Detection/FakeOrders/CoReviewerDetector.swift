@@ -107,7 +107,7 @@ public struct CoReviewerDetector: Detector {
                 + "\(String(format: "%.2f", expected)) expected"
             let praised = pairShops.filter { CoReviewerPairs.position(of: UInt64(buyer) << 32 | UInt64($0), in: reviewedKeys) != nil }
             if praised.count == 1 {
-                let (others, expectedOthers) = onePraisers.peers(index, key: key)
+                let (others, expectedOthers) = onePraisers.peers(index)
                 peersText += "; \(Finding.counted(others, "other buyer")) bought at both and praised one as this buyer did, "
                     + "\(String(format: "%.2f", expectedOthers)) expected"
             }

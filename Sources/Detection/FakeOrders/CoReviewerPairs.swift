@@ -229,9 +229,10 @@ struct CoReviewerPairs {
 
     /// Per buyer, the highest surprise of a pair of shops it bought at both of and
     /// positively reviewed at least one of, and that pair's position in the pair arrays
-    /// (-1 when none), from the buyers' distinct (buyer, shop) keys of all orders
-    /// `buyerShops` and of positively reviewed ones `reviewerShops` (both ascending). A
-    /// ring member buys at each of its ring's clients and reviews what it buys.
+    /// (-1 when none), from the buyers' distinct (buyer, shop) keys of kept orders
+    /// `buyerShops` (`CoReviewerDetector.keptOrders`) and of positively reviewed ones
+    /// `reviewerShops` (both ascending). A ring member buys at each of its ring's clients
+    /// and reviews what it buys.
     ///
     /// A buyer takes the pair's surprise up to `sharedSurprise` on the pair's word (it
     /// bought where a ring works), and beyond it only when its kind at the pair is more
@@ -268,7 +269,7 @@ struct CoReviewerPairs {
                         let (common, expected) = keenCommon(index, degree: degree)
                         let others = Double(common - (praisedBoth ? 1 : 0))
                         if 2 * expected >= others
-                            || (!praisedBoth && ringShops == 2 && onePraisers.explained(index, key: pairKeys[index]))
+                            || (!praisedBoth && ringShops == 2 && onePraisers.explained(index))
                         {
                             surprise = sharedSurprise
                         }

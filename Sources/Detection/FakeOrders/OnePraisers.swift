@@ -21,25 +21,20 @@ struct OnePraisers {
     /// shops who bought at both shops and positively reviewed exactly one; counted only
     /// for pairs above the shared surprise (0 elsewhere).
     var count: [UInt32]
-    /// Distinct (shop, region) keys (`shop << 32 | region`, ascending) with the shop's
-    /// distinct praisers from that region, and the same for its silent buyers.
-    var praiserKeys: [UInt64]
-    var praisers: [UInt32]
-    var silentKeys: [UInt64]
-    var silent: [UInt32]
-    /// Per region, `Σ k_p k_s / (K_p K_s)`.
-    var regionRate: [UInt32: Double]
+    /// Per pair, the one-praisers the null expects; worked out only where `count` is
+    /// counted (0 elsewhere).
+    var expected: [Double]
 
-    /// Counted from the buyers' distinct (buyer, shop) keys of all orders `buyerShops`
-    /// and of positively reviewed ones `reviewerShops` (both ascending). Only shops of a
-    /// pair above `sharedSurprise` can be in one, so each buyer's other shops are skipped
-    /// before any pair is formed.
+    /// Counted from the buyers' distinct (buyer, shop) keys of kept orders `buyerShops`
+    /// (`CoReviewerDetector.keptOrders`) and of positively reviewed ones `reviewerShops`
+    /// (both ascending). Only shops of a pair above `sharedSurprise` can be in one, so
+    /// each buyer's other shops are skipped before any pair is formed.
     init(
         _ pairs: CoReviewerPairs, buyerShops: [UInt64], reviewerShops: [UInt64], maximumShops: Int,
         sharedSurprise: Double
     ) {
         var count = [UInt32](repeating: 0, count: pairs.pairKeys.count)
-        var praisedRegions: [UInt64] = [], silentRegions: [UInt64] = []
+        var silentRegions: [UInt64] = []
         var sums: [UInt32: (praised: Double, silent: Double, product: Double)] = [:]
         var ring: [(shop: UInt32, reviewed: Bool)] = []
         var next = 0  // position in `reviewerShops`, which holds a subset of `buyerShops`
@@ -51,8 +46,7 @@ struct OnePraisers {
                 let key = shops.keys[shops.offset(position)]
                 while next < reviewerShops.count && reviewerShops[next] < key { next += 1 }
                 let reviewed = next < reviewerShops.count && reviewerShops[next] == key
-                let regionKey = UInt64(shops[position]) << 32 | UInt64(group)
-                if reviewed { praised += 1; praisedRegions.append(regionKey) } else { quiet += 1; silentRegions.append(regionKey) }
+                if reviewed { praised += 1 } else { quiet += 1; silentRegions.append(UInt64(shops[position]) << 32 | UInt64(group)) }
                 if pairs.shopSurprise[Int(shops[position])] > sharedSurprise { ring.append((shops[position], reviewed)) }
             }
             let sum = sums[group] ?? (0, 0, 0)
@@ -68,37 +62,38 @@ struct OnePraisers {
             }
         }
         self.count = count
-        (praiserKeys, praisers) = CoReviewerPairs.runs(praisedRegions)
-        (silentKeys, silent) = CoReviewerPairs.runs(silentRegions)
-        regionRate = sums.mapValues { $0.praised > 0 && $0.silent > 0 ? $0.product / ($0.praised * $0.silent) : 0 }
-    }
-
-    /// The one-praisers the null expects for the pair `key` (`a << 32 | b`).
-    func expected(_ key: UInt64) -> Double {
-        let a = key >> 32, b = key & 0xFFFF_FFFF
+        // A shop's praisers by region are the pairs' `regionKeys` and `regionReviewers`:
+        // the praised keys are `reviewerShops`, the pairs' own input, each also in `buyerShops`.
+        let (silentKeys, silent) = CoReviewerPairs.runs(silentRegions)
+        let regionRate = sums.mapValues { $0.praised > 0 && $0.silent > 0 ? $0.product / ($0.praised * $0.silent) : 0 }
         func crossing(_ praised: UInt64, _ bought: UInt64) -> Double {
+            let praiserKeys = pairs.regionKeys
             var sum = 0.0
             for position in praiserKeys.lowerBound(of: praised << 32)..<praiserKeys.lowerBound(of: (praised + 1) << 32) {
                 let group = praiserKeys[position] & 0xFFFF_FFFF
                 guard let other = CoReviewerPairs.position(of: bought << 32 | group, in: silentKeys) else { continue }
-                sum += Double(praisers[position]) * Double(silent[other]) * regionRate[UInt32(group)]!
+                sum += Double(pairs.regionReviewers[position]) * Double(silent[other]) * regionRate[UInt32(group)]!
             }
             return sum
         }
-        return crossing(a, b) + crossing(b, a)
+        expected = pairs.pairKeys.indices.map { index in
+            guard pairs.pairSurprise[index] > sharedSurprise else { return 0 }
+            let a = pairs.pairKeys[index] >> 32, b = pairs.pairKeys[index] & 0xFFFF_FFFF
+            return crossing(a, b) + crossing(b, a)
+        }
     }
 
     /// The pair's one-praisers other than a buyer that is one, and how many the null
-    /// expects, for the pair `key` at position `index`.
-    func peers(_ index: Int, key: UInt64) -> (others: Int, expected: Double) {
-        (max(0, Int(count[index]) - 1), expected(key))
+    /// expects, for the pair at position `index`.
+    func peers(_ index: Int) -> (others: Int, expected: Double) {
+        (max(0, Int(count[index]) - 1), expected[index])
     }
 
     /// Whether the null explains at least half of the pair's one-praisers other than a
     /// buyer that is one: then such a buyer is as likely a chance customer of both shops
     /// as the ring's.
-    func explained(_ index: Int, key: UInt64) -> Bool {
-        let (others, expected) = peers(index, key: key)
+    func explained(_ index: Int) -> Bool {
+        let (others, expected) = peers(index)
         return 2 * expected >= Double(others)
     }
 }

@@ -10,8 +10,11 @@ import Foundation
 /// A block counts as a ring only when its shops' orders on its days are marked far more
 /// often than the platform's orders overall (`fake_orders.block_min_lift`), so a
 /// platform where, say, same-city delivery makes fast confirmation common everywhere
-/// shows no rings. Only orders with several marks enter the tensor: over all orders of a heavy-tailed platform the
-/// densest blocks are the big honest shops and their crowds of buyers.
+/// shows no rings. The two rates count differently: the platform's counts every order
+/// with several marks of any kind (the tensor's orders), a block's only its own orders
+/// (below: its buyers' orders with several parcel marks). Only orders with several
+/// marks enter the tensor: over all orders of a heavy-tailed platform the densest blocks
+/// are the big honest shops and their crowds of buyers.
 ///
 /// A block's own orders are those whose marks hold with a fast confirmation counted only
 /// at a shop that ships parcels (`members`): the buyers of a shop selling top-ups confirm
@@ -48,6 +51,8 @@ struct RingBlocks {
             minimumSides: [Int(config["fake_orders.block_min_buyers"]), 1, 1])
         // A ring makes its client shops' business far more marked than the platform's on
         // the days it works; a popular honest shop is about as marked as everyone else.
+        // The platform's rate counts every mark (`candidates`), a block's only its own
+        // orders' parcel marks (`members` of its buyers).
         let baseRate = Double(cells.count) / Double(max(1, orders.count))
         let minimumLift = config["fake_orders.block_min_lift"]
         let blocks = finder.blocks(in: tensor).filter { block in

@@ -147,16 +147,16 @@ public struct TiedSurgeDetector: Detector {
     }
 
     /// Calls `body` with each run of `rows` (one shop's rows in time order) whose orders
-    /// fall in one bucket, as a range of positions in `rows`.
+    /// fall in one bucket (`buckets`, per order), as a range of positions in `rows`.
     @inline(__always)
-    static func forEachBucket<Rows: RandomAccessCollection<UInt32>, Buckets: RandomAccessCollection<UInt32>>(
-        of rows: Rows, buckets: Buckets, _ body: (Range<Rows.Index>) -> Void
-    ) where Buckets.Index == Int {
-        var runStart = rows.startIndex
-        while runStart != rows.endIndex {
+    static func forEachBucket(
+        of rows: UnsafeBufferPointer<UInt32>, buckets: UnsafeBufferPointer<UInt32>, _ body: (Range<Int>) -> Void
+    ) {
+        var runStart = 0
+        while runStart != rows.count {
             let bucket = buckets[Int(rows[runStart])]
-            var runEnd = rows.index(after: runStart)
-            while runEnd != rows.endIndex && buckets[Int(rows[runEnd])] == bucket { rows.formIndex(after: &runEnd) }
+            var runEnd = runStart + 1
+            while runEnd != rows.count && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
             body(runStart..<runEnd)
             runStart = runEnd
         }
@@ -180,20 +180,22 @@ public struct TiedSurgeDetector: Detector {
     ) -> Surges {
         var shopExcess = [Double](repeating: .nan, count: shops.entityCount)
         var rowExcess = [Double](repeating: .nan, count: tied.count)
-        for shop in 0..<shops.entityCount {
-            let rows = shops.rows(of: shop)
-            let allTied = rows.reduce(0) { $0 + (tied[Int($1)] ? 1 : 0) }
-            guard allTied >= minimumTied else { continue }
-            rows.withUnsafeBufferPointer { rows in
-                forEachBucket(of: rows, buckets: buckets) { run in
-                    var runTied = 0
-                    for position in run where tied[Int(rows[position])] { runTied += 1 }
-                    guard runTied >= minimumTied else { return }
-                    let count = run.count, others = rows.count - count
-                    let elsewhere = others > 0 ? Double(allTied - runTied) / Double(others) : 0
-                    let excess = Chance.shareLowerBound(Double(runTied) / Double(count), rows: count, z: z) - elsewhere
-                    for position in run { rowExcess[Int(rows[position])] = excess }
-                    if shopExcess[shop].isNaN || excess > shopExcess[shop] { shopExcess[shop] = excess }
+        buckets.withUnsafeBufferPointer { buckets in
+            for shop in 0..<shops.entityCount {
+                let rows = shops.rows(of: shop)
+                let allTied = rows.reduce(0) { $0 + (tied[Int($1)] ? 1 : 0) }
+                guard allTied >= minimumTied else { continue }
+                rows.withUnsafeBufferPointer { rows in
+                    forEachBucket(of: rows, buckets: buckets) { run in
+                        var runTied = 0
+                        for position in run where tied[Int(rows[position])] { runTied += 1 }
+                        guard runTied >= minimumTied else { return }
+                        let count = run.count, others = rows.count - count
+                        let elsewhere = others > 0 ? Double(allTied - runTied) / Double(others) : 0
+                        let excess = Chance.shareLowerBound(Double(runTied) / Double(count), rows: count, z: z) - elsewhere
+                        for position in run { rowExcess[Int(rows[position])] = excess }
+                        if shopExcess[shop].isNaN || excess > shopExcess[shop] { shopExcess[shop] = excess }
+                    }
                 }
             }
         }

@@ -29,6 +29,10 @@ public struct CoComplainerDetector: Detector {
                 "malicious_ratings.co_complainer_min_raters", 3,
                 "fewest raters with drive-by complaints on both shops of a pair, the rater included, for the pair to count (two are a household or a pair of friends, not a crew)"
             ),
+            Parameter(
+                "malicious_ratings.co_complainer_max_shops", 64,
+                "raters with drive-by complaints on more distinct shops than this add no shop pairs (their pairs grow with the square of their shops); they still count in the null model"
+            ),
         ]
     }
 
@@ -53,16 +57,15 @@ public struct CoComplainerDetector: Detector {
         }
         let (driveBy, pairs) = Self.crews(export, config: config, threads: threads)
 
-        var samples: [UInt32: [EvidenceSample]] = [:]
+        // A rater's evidence is its drive-by complaints on the two shops of its pair.
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
-        for rater in pairs.value.indices where pairs.value[rater] >= definition.threshold {
-            let pair = pairs.best[rater]
-            let first = UInt32(truncatingIfNeeded: pair >> 32), second = UInt32(truncatingIfNeeded: pair)
-            samples[UInt32(rater)] = byRater.rows(of: rater)
-                .filter { ratings.shop[Int($0)] == first || ratings.shop[Int($0)] == second }
-                .prefix(SignalColumn.sampleLimit).map { RatingFacts.name(of: Int($0), in: export) }
-        }
-        return DetectorOutput(signals: [SignalColumn(definition: definition, values: pairs.value, samples: samples)])
+        let column = RatingFacts.raterColumn(
+            definition, values: pairs.value, groups: byRater,
+            flagged: { row in
+                let pair = pairs.best[Int(ratings.buyer[row])], shop = ratings.shop[row]
+                return shop == UInt32(truncatingIfNeeded: pair >> 32) || shop == UInt32(truncatingIfNeeded: pair)
+            }, export: export)
+        return DetectorOutput(signals: [column])
     }
 
     /// Per rating, whether it is a drive-by complaint; per account, its most surprising
@@ -80,8 +83,9 @@ public struct CoComplainerDetector: Detector {
         let accountCount = export.dictionaries.accounts.count
         let driveBy = Self.driveBy(cheap: cheap, ratings: ratings, orders: export.orders, accountCount: accountCount)
         let pairs = Self.pairSurprise(
-            shop: zip(ratings.shop, driveBy).map { $1 ? $0 : IdDictionary.absent }, rater: ratings.buyer,
-            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]))
+            shop: RatingFacts.keep(ratings.shop, where: driveBy), rater: ratings.buyer,
+            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]),
+            maximumShops: Int(config["malicious_ratings.co_complainer_max_shops"]))
         return (driveBy, pairs)
     }
 
@@ -103,7 +107,7 @@ public struct CoComplainerDetector: Detector {
         return result
     }
 
-    /// Per account, how surprising its most shared pair of complained-about shops is, and
+    /// Per account, the surprise of its most surprising pair of complained-about shops, and
     /// that pair (`first << 32 | second`, ascending). `shop` holds, per rating, the shop of
     /// a drive-by complaint or `IdDictionary.absent`; each rater counts a shop once. For a
     /// rater with distinct shops `k` and two of them `a`, `b` shared with at least
@@ -114,47 +118,40 @@ public struct CoComplainerDetector: Detector {
     /// proportion to how many complain there. A popular shop has many drive-by
     /// complainers and meets every other such shop often, so it takes many shared ones
     /// to surprise. `.nan` for an account without a drive-by complaint, 0 for one without
-    /// such a pair. Pair keys are sorted and counted by binary search, no hashing.
-    static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int, minimumRaters: Int)
+    /// such a pair. A rater with more than `maximumShops` distinct shops counts in `d`,
+    /// `K` and `W` but adds no pairs and has none (0). Pair keys are sorted and counted
+    /// in runs, no hashing.
+    static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int, minimumRaters: Int, maximumShops: Int)
         -> (value: [Double], best: [UInt64])
     {
-        let byRater = EntityGroups(keys: zip(rater, shop).map { $1 == IdDictionary.absent ? IdDictionary.absent : $0 }, entityCount: accountCount)
-        // Each rater's distinct shops, ascending, one run per rater.
-        var start = [Int](repeating: 0, count: accountCount + 1), shops: [UInt32] = []
-        var raterShops: [UInt32] = []
-        for account in 0..<accountCount {
-            raterShops.removeAll(keepingCapacity: true)
-            for row in byRater.rows(of: account) { raterShops.append(shop[Int(row)]) }
-            raterShops.sort()
-            for (index, value) in raterShops.enumerated() where index == 0 || raterShops[index - 1] != value {
-                shops.append(value)
-            }
-            start[account + 1] = shops.count
-        }
+        // Each rater's distinct shops (`rater << 32 | shop`, ascending).
+        let raterShops = CoReviewerPairs.distinctBuyerShops(buyers: rater, shops: shop) { shop[$0] != IdDictionary.absent }
         var degree = [Int](repeating: 0, count: accountCount)
-        for value in shops { degree[Int(value)] += 1 }
         var total = 0.0, pairWeight = 0.0
         var keys: [UInt64] = []
-        for account in 0..<accountCount {
-            let k = start[account + 1] - start[account]
+        CoReviewerPairs.forEachBuyer(raterShops) { shops in
+            let k = shops.count
             total += Double(k)
             pairWeight += Double(k * (k - 1))
-            for i in start[account]..<start[account + 1] {
-                for j in (i + 1)..<start[account + 1] { keys.append(UInt64(shops[i]) << 32 | UInt64(shops[j])) }
+            for first in 0..<k { degree[Int(shops[first])] += 1 }
+            guard k <= maximumShops else { return }
+            for first in 0..<k {
+                for second in (first + 1)..<k { keys.append(UInt64(shops[first]) << 32 | UInt64(shops[second])) }
             }
         }
-        keys.sort()
+        let (pairKeys, pairRaters) = CoReviewerPairs.runs(keys)
         var value = [Double](repeating: .nan, count: accountCount), best = [UInt64](repeating: 0, count: accountCount)
-        for account in 0..<accountCount where start[account + 1] > start[account] {
-            let k = start[account + 1] - start[account]
+        CoReviewerPairs.forEachBuyer(raterShops) { shops in
+            let account = Int(shops.buyer), k = shops.count
             let otherTotal = total - Double(k), otherWeight = pairWeight - Double(k * (k - 1))
             value[account] = 0
-            for i in start[account]..<start[account + 1] {
-                for j in (i + 1)..<start[account + 1] {
-                    let key = UInt64(shops[i]) << 32 | UInt64(shops[j])
-                    let others = keys.lowerBound(of: key + 1) - keys.lowerBound(of: key) - 1
+            guard k <= maximumShops else { return }
+            for first in 0..<k {
+                for second in (first + 1)..<k {
+                    let key = UInt64(shops[first]) << 32 | UInt64(shops[second])
+                    let others = Int(pairRaters[CoReviewerPairs.position(of: key, in: pairKeys)!]) - 1
                     guard others > 0, others + 1 >= minimumRaters else { continue }
-                    let mean = Double(degree[Int(shops[i])] - 1) * Double(degree[Int(shops[j])] - 1) * otherWeight
+                    let mean = Double(degree[Int(shops[first])] - 1) * Double(degree[Int(shops[second])] - 1) * otherWeight
                         / (otherTotal * otherTotal)
                     let surprise = Chance.poissonSurprise(count: others, mean: mean)
                     if surprise > value[account] { (value[account], best[account]) = (surprise, key) }

@@ -258,10 +258,18 @@ struct RatingFacts: Sendable {
     func raterColumn(
         _ definition: SignalDefinition, values: [Double], flagged: (Int) -> Bool, export: Export
     ) -> SignalColumn {
+        Self.raterColumn(definition, values: values, groups: lowByRater, flagged: flagged, export: export)
+    }
+
+    /// A signal column of per-rater values whose evidence is, for each rater for whom it
+    /// fires, its ratings in `groups` (ratings by rater) that are `flagged`.
+    static func raterColumn(
+        _ definition: SignalDefinition, values: [Double], groups: EntityGroups, flagged: (Int) -> Bool, export: Export
+    ) -> SignalColumn {
         var samples: [UInt32: [EvidenceSample]] = [:]
         for rater in values.indices where values[rater] >= definition.threshold {
-            samples[UInt32(rater)] = lowByRater.rows(of: rater).filter { flagged(Int($0)) }
-                .prefix(SignalColumn.sampleLimit).map { Self.name(of: Int($0), in: export) }
+            samples[UInt32(rater)] = groups.rows(of: rater).filter { flagged(Int($0)) }
+                .prefix(SignalColumn.sampleLimit).map { name(of: Int($0), in: export) }
         }
         return SignalColumn(definition: definition, values: values, samples: samples)
     }
