@@ -10,6 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../Benchmarks"
 CPU_FLAGS=$(grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell" || true)
-# The build is quiet when it works and shows its errors when it does not.
+# The build is quiet when it works and shows its errors when it does not. Its build plan
+# is made again each time: a plan kept from before a pull that added a source file to the
+# main package (a path dependency here) compiles without that file and fails.
+rm -f .build/release.yaml
 build_log=$(swift build -c release $CPU_FLAGS --product parcel-throughput 2>&1) || { echo "$build_log" >&2; exit 1; }
 "$(swift build -c release $CPU_FLAGS --show-bin-path)/parcel-throughput" "${1:-10000000}" 1 2
