@@ -36,6 +36,18 @@ import TestSupport
         }
     }
 
+    /// The scans of `logistics` (waybill, event, time) in a random event-log order.
+    static func shuffled(_ logistics: LogisticsTable) -> LogisticsTable {
+        var shuffled = LogisticsTable()
+        var generator = SystemRandomNumberGenerator()
+        for row in (0..<logistics.count).shuffled(using: &generator) {
+            shuffled.waybill.append(logistics.waybill[row])
+            shuffled.event.append(logistics.event[row])
+            shuffled.at.append(logistics.at[row])
+        }
+        return shuffled
+    }
+
     @Test(arguments: [1, 2, 4])
     func waybillAndRaterFeaturesMatchReference(threads: Int) {
         let logistics = Self.export.logistics, ratings = Self.export.ratings
@@ -62,13 +74,7 @@ import TestSupport
     /// them and in an event-log order where every slice names nearly every waybill.
     @Test func waybillFeaturesAreTheSameForAnyCutOfTheRows() {
         let grouped = Self.export.logistics
-        var shuffled = LogisticsTable()
-        var generator = SystemRandomNumberGenerator()
-        for row in (0..<grouped.count).shuffled(using: &generator) {
-            shuffled.waybill.append(grouped.waybill[row])
-            shuffled.event.append(grouped.event[row])
-            shuffled.at.append(grouped.at[row])
-        }
+        var shuffled = Self.shuffled(grouped)
         shuffled.waybill[shuffled.count / 2] = IdDictionary.absent
         let waybills = Self.export.dictionaries.waybills.count
         for logistics in [grouped, shuffled] {
@@ -90,13 +96,7 @@ import TestSupport
     /// waybills of the id space no batch names.
     @Test func waybillFeaturesFoldedInBatchesMatchOnePass() {
         let grouped = Self.export.logistics
-        var shuffled = LogisticsTable()
-        var generator = SystemRandomNumberGenerator()
-        for row in (0..<grouped.count).shuffled(using: &generator) {
-            shuffled.waybill.append(grouped.waybill[row])
-            shuffled.event.append(grouped.event[row])
-            shuffled.at.append(grouped.at[row])
-        }
+        let shuffled = Self.shuffled(grouped)
         let waybills = Self.export.dictionaries.waybills.count
         for logistics in [grouped, shuffled] {
             let whole = EntityFeatures.waybills(logistics, waybillCount: waybills)
