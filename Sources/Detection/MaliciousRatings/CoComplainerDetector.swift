@@ -55,7 +55,9 @@ public struct CoComplainerDetector: Detector {
                 SignalColumn(definition: definition, values: [Double](repeating: .nan, count: accountCount), samples: [:])
             ])
         }
-        let (driveBy, pairs) = Self.crews(export, config: config, threads: threads)
+        let backing = RatingFacts.backing(export, config: config, threads: threads)
+        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
+        let (driveBy, pairs) = Self.crews(export, backing: backing, tickets: tickets, config: config)
 
         // A rater's evidence is its drive-by complaints on the two shops of its pair.
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
@@ -72,12 +74,12 @@ public struct CoComplainerDetector: Detector {
     /// pair of shops shared with other drive-by complainers (`pairSurprise`). The
     /// rating-burst detector reads the pairs too: a member of a crew found here is an
     /// attacker of both shops of its pair when the sponsor test looks for who paid.
-    static func crews(_ export: Export, config: DetectionConfig, threads: Int)
+    /// `backing` and `tickets` are the caller's (`RatingFacts.backing`, `.tickets`), read
+    /// once per detector.
+    static func crews(_ export: Export, backing: [RatingBacking], tickets: [Bool], config: DetectionConfig)
         -> (driveBy: [Bool], pairs: (value: [Double], best: [UInt64]))
     {
         let ratings = export.ratings
-        let backing = RatingFacts.backing(export, config: config, threads: threads)
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
         let stars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
         let cheap = (0..<ratings.count).map { ratings.stars[$0] <= stars && (backing[$0] != .genuine || tickets[$0]) }
         let accountCount = export.dictionaries.accounts.count

@@ -119,7 +119,7 @@ public struct RatingBurstDetector: Detector {
         // A crew member's 3-star drive-by complaint is no purchase from a sponsor either: the
         // other shop of its pair is a fellow victim.
         let crewThreshold = config[Self.crewThresholdKey]
-        let crews = export.orders.count > 0 ? CoComplainerDetector.crews(export, config: config, threads: threads) : nil
+        let crews = export.orders.count > 0 ? CoComplainerDetector.crews(export, backing: backing, tickets: tickets.rating, config: config) : nil
         let crewAttacks = attacks
             + (crews.map {
                 Self.crewAttacks(crews: $0.pairs, threshold: crewThreshold, bursting: Set(attacks.map(\.victim)))
