@@ -655,6 +655,30 @@ struct RandomRatings {
 /// Tickets (a genuine order of one of the cheapest items of the shop's catalogue) against
 /// a plain reference, and a sleeper attack that only they make a burst.
 @Suite struct RatingTicketTests {
+    /// A shop's catalogue quantile against a plain one over the set of its distinct items,
+    /// on random orders with repeated and missing items and shops below the minimum.
+    @Test(arguments: 0..<20) func catalogueQuantileMatchesReference(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let shopCount = 12, itemCount = 30
+        var orders = OrdersTable()
+        for _ in 0..<Int.random(in: 0...300, using: &random) {
+            orders.shop.append(UInt32.random(in: 0..<UInt32(shopCount), using: &random))
+            orders.item.append(Bool.random(using: &random) && Bool.random(using: &random)
+                ? IdDictionary.absent : UInt32.random(in: 0..<UInt32(itemCount), using: &random))
+        }
+        let itemMedian = (0..<itemCount).map { _ in Int64.random(in: 100...900, using: &random) }
+        let quantile = Double.random(in: 0...1, using: &random), minimumOrders = Int.random(in: 0...20, using: &random)
+        let found = RatingFacts.catalogueQuantile(
+            orders, itemMedian: itemMedian, shopCount: shopCount, quantile: quantile, minimumOrders: minimumOrders)
+        for shop in 0..<shopCount {
+            let rows = orders.shop.indices.filter { orders.shop[$0] == UInt32(shop) }
+            let prices = Set(rows.map { orders.item[$0] }.filter { $0 != IdDictionary.absent }).map { itemMedian[Int($0)] }.sorted()
+            let expected = rows.count < max(1, minimumOrders) || prices.isEmpty
+                ? -1 : prices[Int(quantile * Double(prices.count - 1))]
+            #expect(found[shop] == expected, "seed \(seed) shop \(shop)")
+        }
+    }
+
     static func export(orders: OrdersTable, ratings: RatingsTable, accounts: Int) -> Export {
         var export = Export()
         for index in 0..<accounts { _ = export.dictionaries.accounts.intern("a\(index)") }

@@ -103,14 +103,21 @@ struct RatingFacts: Sendable {
         _ orders: OrdersTable, itemMedian: [Int64], shopCount: Int, quantile: Double, minimumOrders: Int
     ) -> [Int64] {
         let shops = EntityGroups(keys: orders.shop, entityCount: shopCount)
-        var items: [UInt32] = []
+        // Per item, the last shop that counted it: each shop takes its distinct items once.
+        var countedBy = [Int](repeating: -1, count: itemMedian.count)
+        var prices: [Int64] = []
         return (0..<shopCount).map { shop in
             let rows = shops.rows(of: shop)
             guard rows.count >= max(1, minimumOrders) else { return -1 }
-            items.removeAll(keepingCapacity: true)
-            for row in rows where orders.item[Int(row)] != IdDictionary.absent { items.append(orders.item[Int(row)]) }
-            let prices = Set(items).map { itemMedian[Int($0)] }.sorted()
+            prices.removeAll(keepingCapacity: true)
+            for row in rows {
+                let item = orders.item[Int(row)]
+                guard item != IdDictionary.absent, countedBy[Int(item)] != shop else { continue }
+                countedBy[Int(item)] = shop
+                prices.append(itemMedian[Int(item)])
+            }
             guard !prices.isEmpty else { return -1 }
+            prices.sort()
             return prices[Int(quantile * Double(prices.count - 1))]
         }
     }
