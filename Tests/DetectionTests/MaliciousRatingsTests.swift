@@ -722,8 +722,8 @@ struct RandomRatings {
         let data = RandomRatings(seed: seed)
         let export = Self.export(orders: data.orders, ratings: data.ratings, accounts: data.accounts)
         let config = DetectionConfig(detectors: [RaterOrderDetector()])
-        let backing = RatingFacts.backing(export, config: config, threads: 1)
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1).rating
+        let (backing, ticketFacts) = RatingFacts.purchases(export, config: config, threads: 1)
+        let tickets = ticketFacts.rating
         let orders = data.orders
         func median(_ item: UInt32) -> Int64 {
             let amounts = orders.amountCents.indices.filter { orders.item[$0] == item }.map { orders.amountCents[$0] }.sorted()
@@ -823,8 +823,7 @@ struct RandomRatings {
     @Test func sleepersBuyingTicketsMakeABurst() {
         let export = Self.shop(sleepers: true, wave: false)
         let config = DetectionConfig(detectors: [RatingBurstDetector()])
-        let backing = RatingFacts.backing(export, config: config, threads: 1)
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
+        let (backing, tickets) = RatingFacts.purchases(export, config: config, threads: 1)
         #expect((300..<308).allSatisfy { backing[$0] == .genuine && tickets.rating[$0] })
         #expect(!tickets.rating[7], "an honest complaint about a dearer item is no ticket")
         #expect(abs(tickets.shopShare[0] - 38.0 / 308) < 1e-12)
@@ -841,8 +840,7 @@ struct RandomRatings {
     @Test func aWaveOfComplaintsExplainsItsTickets() {
         let export = Self.shop(sleepers: false, wave: true)
         let config = DetectionConfig(detectors: [RatingBurstDetector()])
-        let backing = RatingFacts.backing(export, config: config, threads: 1)
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: 1)
+        let tickets = RatingFacts.purchases(export, config: config, threads: 1).tickets
         #expect(abs(tickets.shopShare[0] - 60.0 / 300) < 1e-12)
         let burst = Self.burst(export)
         let ticketRaters = (125..<185).filter { $0 % 8 == 0 && $0 % 10 != 0 }.map { $0 + 1 }

@@ -55,9 +55,9 @@ public struct CoComplainerDetector: Detector {
                 SignalColumn(definition: definition, values: [Double](repeating: .nan, count: accountCount), samples: [:])
             ])
         }
-        let backing = RatingFacts.backing(export, config: config, threads: threads)
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
-        let (driveBy, pairs) = Self.crews(export, backing: backing, tickets: tickets, config: config)
+        let purchases = RatingFacts.purchases(export, config: config, threads: threads)
+        let (driveBy, pairs) = Self.crews(
+            export, backing: purchases.backing, tickets: purchases.tickets.rating, config: config)
 
         // A rater's evidence is its drive-by complaints on the two shops of its pair.
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
@@ -74,7 +74,7 @@ public struct CoComplainerDetector: Detector {
     /// pair of shops shared with other drive-by complainers (`pairSurprise`). The
     /// rating-burst detector reads the pairs too: a member of a crew found here is an
     /// attacker of both shops of its pair when the sponsor test looks for who paid.
-    /// `backing` and `tickets` are the caller's (`RatingFacts.backing`, `.tickets`), read
+    /// `backing` and `tickets` are the caller's (`RatingFacts.purchases`), read
     /// once per detector.
     static func crews(_ export: Export, backing: [RatingBacking], tickets: [Bool], config: DetectionConfig)
         -> (driveBy: [Bool], pairs: (value: [Double], best: [UInt64]))

@@ -67,14 +67,15 @@ public struct RaterOrderDetector: Detector {
                 flagged: { shortText[$0] == 1 }, export: export))
         guard facts.hasOrders else { return DetectorOutput(signals: columns) }
 
-        let backing = RatingFacts.backing(export, config: config, threads: threads)
+        let purchases = RatingFacts.purchases(export, config: config, threads: threads)
+        let backing = purchases.backing
         let unbacked = backing.map { $0 != .genuine }
         columns.append(
             facts.raterColumn(
                 signal("rater_unbacked_low_share", config), values: RowKernels.share(groups: facts.lowByRater) { unbacked[$0] },
                 flagged: { unbacked[$0] }, export: export))
 
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads).rating
+        let tickets = purchases.tickets.rating
         columns.append(
             facts.raterColumn(
                 signal("rater_ticket_low_share", config), values: RowKernels.share(groups: facts.lowByRater) { tickets[$0] },

@@ -76,7 +76,8 @@ public struct RatingBurstDetector: Detector {
         let halfWindows = Self.halfWindows(
             base: Int64(config["malicious_ratings.burst_window_seconds"]),
             scales: Int(config["malicious_ratings.burst_scales"]), span: span)
-        let backing = RatingFacts.backing(export, config: config, threads: threads)
+        let purchases = RatingFacts.purchases(export, config: config, threads: threads)
+        let backing = purchases.backing
         // A rater's own complaint backed by a real purchase is a customer's, even inside
         // an attack's window: only unbacked low ratings make and share a burst. A sleeper
         // attack is backed by tickets (the catalogue's cheapest items, bought to be allowed
@@ -86,7 +87,7 @@ public struct RatingBurstDetector: Detector {
         // a cheap item and complains inside an attack without orders does not share that
         // attack's burst). Honest tickets in the second reading's history raise what it
         // expects, so the first still judges attacks without orders as before.
-        let tickets = RatingFacts.tickets(export, backing: backing, config: config, threads: threads)
+        let tickets = purchases.tickets
         let unbackedLow = facts.low.indices.map { facts.low[$0] && backing[$0] != .genuine }
         let ticketLow = facts.low.indices.map { facts.low[$0] && tickets.rating[$0] }
         let customerLow = facts.low.indices.map { facts.low[$0] && backing[$0] == .genuine && !ticketLow[$0] }
@@ -281,7 +282,7 @@ public struct RatingBurstDetector: Detector {
         return output.result
     }
 
-    /// Per rating, whether it is a low rating backed by a ticket (`RatingFacts.tickets`) or a
+    /// Per rating, whether it is a low rating backed by a ticket (`RatingFacts.purchases`) or a
     /// customer's low rating (genuine, no ticket); per shop, the share of its orders that
     /// are of ticket items.
     struct Tickets {

@@ -53,11 +53,32 @@ struct RatingFacts: Sendable {
     /// config's trivial quantile). Without orders (a bare rating network) nothing is
     /// backed.
     static func backing(_ export: Export, config: DetectionConfig, threads: Int) -> [RatingBacking] {
+        backing(export, itemMedian: nil, config: config, threads: threads)
+    }
+
+    /// `backing` and `tickets` of the export, the items' median prices worked out once
+    /// for both.
+    static func purchases(_ export: Export, config: DetectionConfig, threads: Int)
+        -> (backing: [RatingBacking], tickets: (rating: [Bool], shopShare: [Double]))
+    {
+        let itemMedian = export.orders.count > 0 ? itemMedians(export.orders, threads: threads) : []
+        let backing = backing(export, itemMedian: itemMedian, config: config, threads: threads)
+        return (backing, tickets(export, backing: backing, itemMedian: itemMedian, config: config))
+    }
+
+    private static func backing(_ export: Export, itemMedian: [Int64]?, config: DetectionConfig, threads: Int)
+        -> [RatingBacking]
+    {
         guard export.orders.count > 0 else { return [RatingBacking](repeating: .none, count: export.ratings.count) }
         return backing(
             ratings: export.ratings, orders: export.orders, shopCount: export.dictionaries.accounts.count,
-            trivialQuantile: config["malicious_ratings.trivial_quantile"],
+            itemMedian: itemMedian, trivialQuantile: config["malicious_ratings.trivial_quantile"],
             minimumShopOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]), threads: threads)
+    }
+
+    /// Per item, the median amount of its orders in cents (-1 for an item without orders).
+    static func itemMedians(_ orders: OrdersTable, threads: Int) -> [Int64] {
+        quantiles(of: orders.amountCents, by: orders.item, count: itemCount(orders), quantiles: [0.5], minimumRows: 1, threads: threads)[0]
     }
 
     /// Per rating, whether its order is a ticket: a genuine purchase (`backing`) of one of
@@ -69,7 +90,8 @@ struct RatingFacts: Sendable {
     /// it rate at least cost, whatever the shop's customers buy. One such rating is a
     /// customer's; many on one shop at once, beyond what the shop's other complaints
     /// explain, are an attack (`RatingBurstDetector`).
-    static func tickets(_ export: Export, backing: [RatingBacking], config: DetectionConfig, threads: Int)
+    /// `itemMedian` is `itemMedians(orders)`.
+    private static func tickets(_ export: Export, backing: [RatingBacking], itemMedian: [Int64], config: DetectionConfig)
         -> (rating: [Bool], shopShare: [Double])
     {
         let orders = export.orders, ratings = export.ratings
@@ -77,9 +99,6 @@ struct RatingFacts: Sendable {
         guard orders.count > 0 else {
             return ([Bool](repeating: false, count: ratings.count), [Double](repeating: 0, count: shopCount))
         }
-        let itemCount = Self.itemCount(orders)
-        let itemMedian = quantiles(
-            of: orders.amountCents, by: orders.item, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
         let limit = catalogueQuantile(
             orders, itemMedian: itemMedian, shopCount: shopCount, quantile: config["malicious_ratings.ticket_item_quantile"],
             minimumOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]))
@@ -142,17 +161,16 @@ struct RatingFacts: Sendable {
     /// its cheapest item, a one-item shop), buying it is what real customers do; and an
     /// order of a dearer item bought cheap (a flash sale's discount) is the shop's
     /// demand, not a ticket to rate: both back a rating like any purchase.
+    /// `itemMedian` is `itemMedians(orders)` when the caller has it (worked out here if nil).
     static func backing(
-        ratings: RatingsTable, orders: OrdersTable, shopCount: Int, trivialQuantile: Double, minimumShopOrders: Int,
-        threads: Int
+        ratings: RatingsTable, orders: OrdersTable, shopCount: Int, itemMedian: [Int64]? = nil, trivialQuantile: Double,
+        minimumShopOrders: Int, threads: Int
     ) -> [RatingBacking] {
         let shopAmounts = quantiles(
             of: orders.amountCents, by: orders.shop, count: shopCount, quantiles: [trivialQuantile, 0.5], minimumRows: minimumShopOrders,
             threads: threads)
         let cheapLimit = shopAmounts[0], median = shopAmounts[1]
-        let itemCount = Self.itemCount(orders)
-        let itemMedian = quantiles(
-            of: orders.amountCents, by: orders.item, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
+        let itemMedian = itemMedian ?? itemMedians(orders, threads: threads)
         return (0..<ratings.count).map { row in
             let order = ratings.order[row]
             guard order != IdDictionary.absent else { return .none }
