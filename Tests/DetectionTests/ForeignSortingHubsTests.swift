@@ -132,31 +132,12 @@ import Testing
         let shipments: [(UInt32, UInt32, UInt32, Int)] = [(0, 0, 10, 40), (1, 0, 10, 40), (2, 1, 11, 40), (3, 0, 10, 40), (3, 1, 10, 20)]
         for (shop, outlet, hub, count) in shipments {
             for _ in 0..<count {
-                let order = UInt32(export.orders.count), paid = Int64(order) * 1_000
-                _ = export.dictionaries.orders.intern("o\(order)")
-                _ = export.dictionaries.waybills.intern("T\(order)")
-                export.orders.buyer.append(4 + order)
-                export.orders.shop.append(shop)
-                export.orders.item.append(0)
-                export.orders.amountCents.append(5_000)
-                export.orders.createdAt.append(paid - 60)
-                export.orders.paidAt.append(paid)
-                export.orders.confirmedAt.append(Missing.time)
-                export.orders.status.append(OrderStatus.completed.rawValue)
-                for column in [\OrdersTable.shipTo, \.device, \.ip, \.payment] { export.orders[keyPath: column].append(0) }
-                let scans: [(ScanEvent, Int64, UInt32, Int32)] = [
-                    (.created, 3_600, outlet, -1), (.pickup, 7_200, outlet, 500), (.transit, 20_000, hub, -1),
-                    (.transit, 60_000, 21 - hub, -1), (.delivery, 90_000, 5, -1), (.signed, 95_000, 5, -1),
-                ]
-                for (event, after, place, grams) in scans {
-                    export.logistics.waybill.append(order)
-                    export.logistics.order.append(order)
-                    export.logistics.courier.append(outlet)
-                    export.logistics.event.append(event.rawValue)
-                    export.logistics.at.append(paid + after)
-                    export.logistics.location.append(place)
-                    export.logistics.weightGrams.append(grams)
-                }
+                export.appendShippedOrder(
+                    buyer: 4 + UInt32(export.orders.count), shop: shop, outlet: outlet,
+                    scans: [
+                        (.created, 3_600, outlet, -1), (.pickup, 7_200, outlet, 500), (.transit, 20_000, hub, -1),
+                        (.transit, 60_000, 21 - hub, -1), (.delivery, 90_000, 5, -1), (.signed, 95_000, 5, -1),
+                    ])
             }
         }
         let detector = EmptyParcelDetector()

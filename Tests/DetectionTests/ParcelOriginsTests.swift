@@ -351,39 +351,24 @@ import Testing
         var nextHonestBuyer: UInt32 = 40
         func ship(shop: UInt32, outlet: UInt32, count: Int, ringBuyers: [UInt32] = [], firstHub: UInt32? = nil) {
             for index in 0..<count {
-                let order = UInt32(export.orders.count), paid = Int64(order) * 1_000
-                _ = export.dictionaries.orders.intern("o\(order)")
-                _ = export.dictionaries.waybills.intern("T\(order)")
+                let buyer: UInt32
                 if ringBuyers.isEmpty {
-                    export.orders.buyer.append(nextHonestBuyer)
+                    buyer = nextHonestBuyer
                     nextHonestBuyer += 1
                 } else {
-                    export.orders.buyer.append(ringBuyers[index % ringBuyers.count])
+                    buyer = ringBuyers[index % ringBuyers.count]
                 }
-                export.orders.shop.append(shop)
-                export.orders.item.append(0)
-                export.orders.amountCents.append(5_000)
-                export.orders.createdAt.append(paid - 60)
-                export.orders.paidAt.append(paid)
-                export.orders.confirmedAt.append(Missing.time)
-                export.orders.status.append(OrderStatus.completed.rawValue)
-                for column in [\OrdersTable.shipTo, \.device, \.ip, \.payment] { export.orders[keyPath: column].append(0) }
                 // Each parcel to its buyer's own place, delivered after its own time on the
                 // road: no trace is a copy of another.
+                let order = UInt32(export.orders.count)
                 let home = 100 + order, road = Int64(order) * 37
-                let scans: [(ScanEvent, Int64, UInt32, Int32)] = [
-                    (.created, 3_600, outlet, -1), (.pickup, 7_200, outlet, 500), (.transit, 20_000, firstHub ?? 10 + outlet, -1),
-                    (.transit, 60_000, 20, -1), (.delivery, 90_000 + road, home, -1), (.signed, 95_000 + road, home, -1),
-                ]
-                for (event, after, place, grams) in scans {
-                    export.logistics.waybill.append(order)
-                    export.logistics.order.append(order)
-                    export.logistics.courier.append(outlet)
-                    export.logistics.event.append(event.rawValue)
-                    export.logistics.at.append(paid + after)
-                    export.logistics.location.append(place)
-                    export.logistics.weightGrams.append(grams)
-                }
+                export.appendShippedOrder(
+                    buyer: buyer, shop: shop, outlet: outlet,
+                    scans: [
+                        (.created, 3_600, outlet, -1), (.pickup, 7_200, outlet, 500),
+                        (.transit, 20_000, firstHub ?? 10 + outlet, -1), (.transit, 60_000, 20, -1),
+                        (.delivery, 90_000 + road, home, -1), (.signed, 95_000 + road, home, -1),
+                    ])
             }
         }
         for (shop, outlet): (UInt32, UInt32) in [(0, 0), (1, 0), (2, 1), (3, 2), (7, 3)] { ship(shop: shop, outlet: outlet, count: 20) }
