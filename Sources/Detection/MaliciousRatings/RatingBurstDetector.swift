@@ -115,15 +115,15 @@ public struct RatingBurstDetector: Detector {
         let minimumAttackers = Int(config["malicious_ratings.sponsor_min_attackers"])
         // A crew spread over weeks makes no burst, but its members still complain together
         // on the sponsor's victims (`CoComplainerDetector`): each such crew is an attack
-        // too when the sponsor test looks for who paid. Only an attack with enough attackers reads
-        // the shops' catalogue weights.
-        // A crew member's 3-star drive-by complaint is no purchase from a sponsor either: the
-        // other shop of its pair is a fellow victim.
-        let crewThreshold = config[Self.crewThresholdKey]
-        let crews = export.orders.count > 0 ? CoComplainerDetector.crews(export, backing: backing, tickets: tickets.rating, config: config) : nil
+        // too when the sponsor test looks for who paid. A crew member's 3-star drive-by
+        // complaint is no purchase from a sponsor either: the other shop of its pair is a
+        // fellow victim. Only an attack with enough attackers reads the shops' catalogue
+        // weights.
+        let crews = export.orders.count > 0
+            ? CoComplainerDetector.crews(export, backing: backing, tickets: tickets.rating, config: config) : nil
         let crewAttacks = attacks
             + (crews.map {
-                Self.crewAttacks(crews: $0.pairs, threshold: crewThreshold, bursting: Set(attacks.map(\.victim)))
+                Self.crewAttacks(crews: $0.pairs, threshold: config[Self.crewThresholdKey], bursting: Set(attacks.map(\.victim)))
             } ?? [])
         let complaint = crews.map { zip(facts.low, $0.driveBy).map { $0 || $1 } } ?? facts.low
         let sponsors = Self.sponsors(
