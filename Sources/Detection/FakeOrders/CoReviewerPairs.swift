@@ -181,7 +181,7 @@ struct CoReviewerPairs {
     {
         let entries = entries.sorted()
         var keys: [UInt64] = [], common: [UInt32] = [], degrees: [UInt32] = [], start = [0]
-        forEachRun(entries, key: { UInt64(truncatingIfNeeded: $0 >> 32) }) { key, run in
+        SortedKeys.forEachRun(count: entries.count, key: { UInt64(truncatingIfNeeded: entries[$0] >> 32) }) { key, run in
             guard run.count >= 2 else { return }
             keys.append(key)
             common.append(UInt32(run.count))
@@ -195,24 +195,11 @@ struct CoReviewerPairs {
     static func runs(_ keys: [UInt64]) -> (keys: [UInt64], counts: [UInt32]) {
         let keys = keys.sorted()
         var distinct: [UInt64] = [], counts: [UInt32] = []
-        forEachRun(keys, key: { $0 }) { key, run in
+        SortedKeys.forEachRun(count: keys.count, key: { keys[$0] }) { key, run in
             distinct.append(key)
             counts.append(UInt32(run.count))
         }
         return (distinct, counts)
-    }
-
-    /// Calls `body` with each run of entries of `sorted` (ascending by `key`) that share
-    /// a key: the key and the run's positions.
-    static func forEachRun<Entry>(_ sorted: [Entry], key: (Entry) -> UInt64, _ body: (UInt64, Range<Int>) -> Void) {
-        var start = 0
-        while start < sorted.count {
-            let runKey = key(sorted[start])
-            var end = start + 1
-            while end < sorted.count && key(sorted[end]) == runKey { end += 1 }
-            body(runKey, start..<end)
-            start = end
-        }
     }
 
     /// The position of the pair `a`, `b` in the pair arrays.
@@ -286,7 +273,7 @@ struct CoReviewerPairs {
     /// Calls `body` once per buyer of the ascending keys `buyer << 32 | shop` with that
     /// buyer's shops.
     static func forEachBuyer(_ keys: [UInt64], _ body: (BuyerShops) -> Void) {
-        forEachRun(keys, key: { $0 >> 32 }) { _, run in body(BuyerShops(keys: keys[run])) }
+        SortedKeys.forEachRun(count: keys.count, key: { keys[$0] >> 32 }) { _, run in body(BuyerShops(keys: keys[run])) }
     }
 
     /// One buyer's distinct shops, ascending.

@@ -1,0 +1,21 @@
+/// Keys in ascending order, walked as runs of equal keys: how detectors group and count
+/// without hashing (a sort, then one pass), whether the keys are an array of packed
+/// pairs (`buyer << 32 | shop`) or read through row numbers (a shop's time-ordered
+/// orders by time bucket).
+enum SortedKeys {
+    /// Calls `body` with each run of consecutive positions of `0..<count` whose `key` is
+    /// the same (positions in ascending order of key, so each key has one run): the key
+    /// and the run's positions. Steps are checked (`+`): with wrapping ones (`&+`) the
+    /// tied-surge kernel, the hottest caller, took 0.9% more instructions.
+    @inline(__always)
+    static func forEachRun<Key: Equatable>(count: Int, key: (Int) -> Key, _ body: (Key, Range<Int>) -> Void) {
+        var start = 0
+        while start != count {
+            let runKey = key(start)
+            var end = start + 1
+            while end != count && key(end) == runKey { end += 1 }
+            body(runKey, start..<end)
+            start = end
+        }
+    }
+}
