@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -6,7 +7,7 @@ import Testing
 @Suite struct SortedKeysTests {
     /// The runs cover every position once, in order, each a maximal stretch of one key.
     @Test(arguments: 0..<20) func runsAreTheMaximalStretchesOfOneKey(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed) &+ 900)
+        var random = SeededRandom(seed: UInt64(seed) &+ 900)
         let keys = (0..<Int(random.next() % 60)).map { _ in UInt32(random.next() % 6) }.sorted()
         var runs: [(key: UInt32, run: Range<Int>)] = []
         SortedKeys.forEachRun(count: keys.count, key: { keys[$0] }) { key, run in runs.append((key, run)) }
