@@ -1,3 +1,5 @@
+import Columnar
+
 /// Keys in ascending order, walked as runs of equal keys: how detectors group and count
 /// without hashing (a sort, then one pass), whether the keys are an array of packed
 /// pairs (`buyer << 32 | shop`) or read through row numbers (a shop's time-ordered
@@ -17,5 +19,23 @@ enum SortedKeys {
             body(runKey, start..<end)
             start = end
         }
+    }
+
+    /// The distinct values of `keys`, ascending, with how often each occurs: a count per
+    /// key by a sort and a pass, where a dictionary would hash every key.
+    static func counted(_ keys: [UInt64]) -> (keys: [UInt64], counts: [UInt32]) {
+        let keys = keys.sorted()
+        var distinct: [UInt64] = [], counts: [UInt32] = []
+        forEachRun(count: keys.count, key: { keys[$0] }) { key, run in
+            distinct.append(key)
+            counts.append(UInt32(run.count))
+        }
+        return (distinct, counts)
+    }
+
+    /// The position of `key` in the ascending `keys` (binary search), nil when absent.
+    static func position(of key: UInt64, in keys: [UInt64]) -> Int? {
+        let low = keys.lowerBound(of: key)
+        return low < keys.count && keys[low] == key ? low : nil
     }
 }

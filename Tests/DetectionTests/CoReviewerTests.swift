@@ -26,7 +26,7 @@ import TestSupport
         let (buyers, shops, reviewed) = Self.randomRows(seed: UInt64(seed), rows: 200, buyerCount: buyerCount, shopCount: shopCount)
         let accountCount = shopCount + buyerCount
         let region = (0..<accountCount).map { UInt32($0 % 3) }
-        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: maximumShops)
 
@@ -79,7 +79,7 @@ import TestSupport
             #expect(abs(pairs.shopSurprise[shop] - best[shop]) <= 1e-6 * max(1, best[shop]), "shop \(shop), seed \(seed)")
         }
 
-        let buyerShops = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true }
+        let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
         let onePraisers = OnePraisers(
             pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: maximumShops, sharedSurprise: 1.5)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
@@ -141,11 +141,6 @@ import TestSupport
         }
     }
 
-    @Test func distinctBuyerShopsAreSortedAndUnique() {
-        let keys = CoReviewerPairs.distinctBuyerShops(buyers: [5, 3, 5, 3, 5], shops: [1, 2, 1, 0, 0]) { $0 != 4 }
-        #expect(keys == [3 << 32 | 0, 3 << 32 | 2, 5 << 32 | 1])
-    }
-
     /// A ring of 10 buyers reviewing two small shops stands out of 3,000 random reviews
     /// over 40 shops; no random pair comes near it.
     @Test func aPlantedRingIsTheMostSurprisingPair() {
@@ -158,7 +153,7 @@ import TestSupport
             }
         }
         let pairs = CoReviewerPairs(
-            reviewerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] },
+            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] },
             region: [UInt32](repeating: IdDictionary.absent, count: 1_540), accountCount: 1_540, maximumShops: 64)
         #expect(pairs.shopPartner[7] == 23 && pairs.shopPartner[23] == 7)
         #expect(pairs.shopSurprise[7] > 5)
@@ -196,7 +191,7 @@ import TestSupport
         }
         let accountCount = 3_700
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
-        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
         let pairs = CoReviewerPairs(reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: 64)
         let surprise = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed).surprise
         return (pairs, surprise, keen, members)
@@ -232,8 +227,8 @@ import TestSupport
     static func buyerSurprise(_ pairs: CoReviewerPairs, buyers: [UInt32], shops: [UInt32], reviewed: [Bool])
         -> (surprise: [Double], onePraisers: OnePraisers)
     {
-        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
-        let buyerShops = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
+        let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
         let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: 64, sharedSurprise: 4)
         let (surprise, _) = pairs.buyerSurprise(
             buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: pairs.region.count,
@@ -275,7 +270,7 @@ import TestSupport
         let accountCount = 3_100
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
         let pairs = CoReviewerPairs(
-            reviewerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
+            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
             accountCount: accountCount, maximumShops: 64)
         let (surprise, onePraisers) = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed)
         return (pairs, surprise, onePraisers, customer, members)
