@@ -53,7 +53,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "TestSupport", dependencies: ["Columnar", "ListStore"], path: "Tests/TestSupport", swiftSettings: strict),
+            name: "TestSupport", dependencies: ["Columnar", "ListStore", "Synth"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "CLZ4", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IngestTests",

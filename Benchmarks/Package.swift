@@ -13,7 +13,10 @@ let package = Package(
     targets: [
         .target(
             name: "OrdersFixture",
-            dependencies: [.product(name: "Columnar", package: "CreditWatch"), .product(name: "Ingest", package: "CreditWatch")],
+            dependencies: [
+                .product(name: "Columnar", package: "CreditWatch"), .product(name: "Ingest", package: "CreditWatch"),
+                .product(name: "Synth", package: "CreditWatch"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
@@ -25,7 +28,7 @@ let package = Package(
             name: "parcel-throughput",
             dependencies: [
                 "OrdersFixture", .product(name: "Columnar", package: "CreditWatch"),
-                .product(name: "Detection", package: "CreditWatch"),
+                .product(name: "Detection", package: "CreditWatch"), .product(name: "Synth", package: "CreditWatch"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
@@ -33,7 +36,7 @@ let package = Package(
             name: "injected-blocks",
             dependencies: [
                 "OrdersFixture", .product(name: "Columnar", package: "CreditWatch"),
-                .product(name: "Detection", package: "CreditWatch"),
+                .product(name: "Detection", package: "CreditWatch"), .product(name: "Synth", package: "CreditWatch"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

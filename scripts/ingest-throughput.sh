@@ -11,6 +11,10 @@ grep -qw avx2 /proc/cpuinfo 2>/dev/null && cpu_flags=(-Xswiftc -target-cpu -Xswi
 # The builds are quiet when they work and show their errors when they do not.
 build_log=$(swift build -c release "${cpu_flags[@]}" --product creditwatch 2>&1) || { echo "$build_log" >&2; exit 1; }
 bin="$(swift build -c release "${cpu_flags[@]}" --show-bin-path)/creditwatch"
+# The fixture's build plan is made again each time: a plan kept in Benchmarks/.build from
+# before a pull that added a source file to the main package (a path dependency there)
+# compiles without that file and fails (scripts/parcel-throughput.sh does the same).
+rm -f Benchmarks/.build/release.yaml
 build_log=$(cd Benchmarks && swift build -c release --product orders-fixture 2>&1) || { echo "$build_log" >&2; exit 1; }
 fixture="${TMPDIR:-/tmp}/creditwatch-ingest-bench-$rows"
 Benchmarks/.build/release/orders-fixture "$fixture" "$rows"

@@ -7,19 +7,11 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
     /// A generator for `seed`; different `stream`s give independent sequences, which is
     /// how partitions generated in parallel stay deterministic.
     public init(seed: UInt64, stream: UInt64 = 0) {
-        var mix = seed ^ (stream &* 0xD1B5_4A32_D192_ED03)
-        s0 = Xoshiro256.splitMix(&mix)
-        s1 = Xoshiro256.splitMix(&mix)
-        s2 = Xoshiro256.splitMix(&mix)
-        s3 = Xoshiro256.splitMix(&mix)
-    }
-
-    static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var mix = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        s0 = mix.next()
+        s1 = mix.next()
+        s2 = mix.next()
+        s3 = mix.next()
     }
 
     public mutating func next() -> UInt64 {
@@ -111,3 +103,18 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// SplitMix64: a tiny seeded generator, written once. It seeds `Xoshiro256`'s streams,
+/// and draws the test data and benchmark fixtures that must be the same on every machine
+/// and every run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,13 +1,14 @@
 import Columnar
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Detection
 
 @Suite struct CoComplainerTests {
     @Test(arguments: 0..<30) func driveByMatchesReference(seed: Int) {
         let data = RandomRatings(seed: seed)
-        var random = SplitMix(seed: UInt64(seed) &+ 77)
+        var random = SeededRandom(seed: UInt64(seed) &+ 77)
         let cheap = (0..<data.ratings.count).map { _ in random.next() % 3 > 0 }
         let driveBy = CoComplainerDetector.driveBy(
             cheap: cheap, ratings: data.ratings, orders: data.orders, accountCount: data.accounts)
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test(arguments: 0..<30) func pairSurpriseMatchesReference(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let accounts = 40
         var shop: [UInt32] = [], rater: [UInt32] = []
         for _ in 0..<(Int(random.next() % 200) + 1) {

@@ -1,6 +1,7 @@
 import Columnar
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -10,7 +11,7 @@ import Testing
     static func randomRows(seed: UInt64, rows: Int, buyerCount: Int, shopCount: Int)
         -> (buyers: [UInt32], shops: [UInt32], reviewed: [Bool])
     {
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         var buyers: [UInt32] = [], shops: [UInt32] = [], reviewed: [Bool] = []
         for _ in 0..<rows {
             buyers.append(UInt32(shopCount) + UInt32(random.next() % UInt64(buyerCount)))
@@ -25,7 +26,7 @@ import Testing
         let (buyers, shops, reviewed) = Self.randomRows(seed: UInt64(seed), rows: 200, buyerCount: buyerCount, shopCount: shopCount)
         let accountCount = shopCount + buyerCount
         let region = (0..<accountCount).map { UInt32($0 % 3) }
-        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: maximumShops)
 
@@ -78,7 +79,7 @@ import Testing
             #expect(abs(pairs.shopSurprise[shop] - best[shop]) <= 1e-6 * max(1, best[shop]), "shop \(shop), seed \(seed)")
         }
 
-        let buyerShops = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true }
+        let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
         let onePraisers = OnePraisers(
             pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: maximumShops, sharedSurprise: 1.5)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
@@ -140,11 +141,6 @@ import Testing
         }
     }
 
-    @Test func distinctBuyerShopsAreSortedAndUnique() {
-        let keys = CoReviewerPairs.distinctBuyerShops(buyers: [5, 3, 5, 3, 5], shops: [1, 2, 1, 0, 0]) { $0 != 4 }
-        #expect(keys == [3 << 32 | 0, 3 << 32 | 2, 5 << 32 | 1])
-    }
-
     /// A ring of 10 buyers reviewing two small shops stands out of 3,000 random reviews
     /// over 40 shops; no random pair comes near it.
     @Test func aPlantedRingIsTheMostSurprisingPair() {
@@ -157,7 +153,7 @@ import Testing
             }
         }
         let pairs = CoReviewerPairs(
-            reviewerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] },
+            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] },
             region: [UInt32](repeating: IdDictionary.absent, count: 1_540), accountCount: 1_540, maximumShops: 64)
         #expect(pairs.shopPartner[7] == 23 && pairs.shopPartner[23] == 7)
         #expect(pairs.shopSurprise[7] > 5)
@@ -195,7 +191,7 @@ import Testing
         }
         let accountCount = 3_700
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
-        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
         let pairs = CoReviewerPairs(reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: 64)
         let surprise = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed).surprise
         return (pairs, surprise, keen, members)
@@ -231,8 +227,8 @@ import Testing
     static func buyerSurprise(_ pairs: CoReviewerPairs, buyers: [UInt32], shops: [UInt32], reviewed: [Bool])
         -> (surprise: [Double], onePraisers: OnePraisers)
     {
-        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }
-        let buyerShops = CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { _ in true }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
+        let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
         let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: 64, sharedSurprise: 4)
         let (surprise, _) = pairs.buyerSurprise(
             buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: pairs.region.count,
@@ -248,7 +244,7 @@ import Testing
     static func popularClients(skipping: Bool)
         -> (pairs: CoReviewerPairs, surprise: [Double], onePraisers: OnePraisers, customer: Int, members: [Int])
     {
-        var random = SplitMix(seed: 23)
+        var random = SeededRandom(seed: 23)
         var buyers: [UInt32] = [], shops: [UInt32] = [], reviewed: [Bool] = []
         func order(_ buyer: Int, _ shop: Int, praised: Bool) {
             buyers.append(UInt32(buyer))
@@ -274,7 +270,7 @@ import Testing
         let accountCount = 3_100
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
         let pairs = CoReviewerPairs(
-            reviewerShops: CoReviewerPairs.distinctBuyerShops(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
+            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
             accountCount: accountCount, maximumShops: 64)
         let (surprise, onePraisers) = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed)
         return (pairs, surprise, onePraisers, customer, members)
@@ -321,7 +317,7 @@ import Testing
     /// 1 too: while that order is kept it bought at both shops of the ring's pair; refunded,
     /// it bought nothing there.
     @Test(arguments: [OrderStatus.completed, .refunded]) func aRefundedOrderIsNoPurchaseAtThePair(status: OrderStatus) {
-        var random = SplitMix(seed: 3)
+        var random = SeededRandom(seed: 3)
         var export = Export()
         for index in 0..<400 { _ = export.dictionaries.accounts.intern("a\(index)") }
         func order(_ buyer: UInt32, _ shop: UInt32, status: OrderStatus = .completed, stars: UInt8? = 5) {

@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -45,7 +46,7 @@ import Testing
         Self.ship(&table, waybill: 7, start: start, hops: [(5, 3_000), (6, 9_000)], signed: (7, 20_000))
         Self.ship(&table, waybill: 8, start: start, hops: [(5, 3_000), (6, 9_000)], signed: (7, 20_000))
         if shuffled {
-            var random = SplitMix(seed: 5)
+            var random = SeededRandom(seed: 5)
             table = table.reordered((0..<table.count).shuffled(using: &random))
         }
         let traced = WaybillTrajectory.traceAll(
@@ -107,7 +108,7 @@ import Testing
     /// scan counts around the minimum; small exports (one bucket) and large ones (many
     /// buckets, signatures over all 64 bits).
     @Test(arguments: 0..<24) func sharedSignaturesMatchReference(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let count = seed % 4 == 3 ? Int(random.next() % 40_000) + 8_192 : Int(random.next() % 400) + 1
         let pool = (0..<(count / 8 + 2)).map { _ in random.next() }
         let signatures = (0..<count).map { _ in

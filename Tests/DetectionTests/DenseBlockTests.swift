@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -7,7 +8,7 @@ import Testing
     static func injected(
         sizes: [Int], background: Int, blocks: [(sides: [Int], fill: Double)], seed: UInt64
     ) -> (tensor: Tensor3, truth: [[[UInt32]]]) {
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         var cells: [(UInt32, UInt32, UInt32)] = (0..<background).map { _ in
             (UInt32(random.next() % UInt64(sizes[0])), UInt32(random.next() % UInt64(sizes[1])),
              UInt32(random.next() % UInt64(sizes[2])))
@@ -73,7 +74,7 @@ import Testing
     /// A random tensor: background cells plus a few denser blocks, masses in quarters
     /// (exact in binary, so sums agree whatever their order).
     static func randomTensor(seed: UInt64, sizes: [Int] = [14, 10, 6], background: Int = 60) -> Tensor3 {
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         var cells: [(UInt32, UInt32, UInt32)] = []
         for _ in 0..<background {
             cells.append((UInt32(random.next() % UInt64(sizes[0])), UInt32(random.next() % UInt64(sizes[1])),
@@ -123,7 +124,7 @@ import Testing
     @Test func cellsOfABlockMatchAFilter() {
         for seed in 1...30 {
             let tensor = Self.randomTensor(seed: UInt64(seed))
-            var random = SplitMix(seed: UInt64(seed) + 1000)
+            var random = SeededRandom(seed: UInt64(seed) + 1000)
             let members = (0..<3).map { mode in
                 (0..<tensor.sizes[mode]).map(UInt32.init).filter { _ in random.next() % 2 == 0 }
             }
@@ -153,7 +154,7 @@ import Testing
     @Test func refiningMatchesPlainRefining() {
         for seed in 1...60 {
             let tensor = Self.randomTensor(seed: UInt64(seed), sizes: [20, 12, 6], background: 50)
-            var random = SplitMix(seed: UInt64(seed) + 2000)
+            var random = SeededRandom(seed: UInt64(seed) + 2000)
             let members = (0..<3).map { mode in
                 (0..<tensor.sizes[mode]).map(UInt32.init).filter { _ in random.next() % 3 == 0 }
             }
@@ -164,7 +165,7 @@ import Testing
     }
 
     @Test func equalCellsMergeInFirstSeenOrder() {
-        var random = SplitMix(seed: 5)
+        var random = SeededRandom(seed: 5)
         // Few values, so that keys repeat; (0, 1, 0) and (0, 0, 2^21) are different cells
         // that a key packed as id0 << 42 | id1 << 21 | id2 would merge.
         let days: [UInt32] = [0, 1, 1 << 21]
@@ -189,7 +190,7 @@ import Testing
         // Blocks A (days 0-1) and B (days 1-2) share day 1 and are peeled as one
         // snapshot, which keeps days 1-2 only; a stray cell of A's buyer 0 and shop 0 lies
         // on day 2. Refining gives A back day 0, and trimming drops day 2 again.
-        var random = SplitMix(seed: 3)
+        var random = SeededRandom(seed: 3)
         var cells: [(UInt32, UInt32, UInt32)] = (0..<300).map { _ in
             (UInt32(30 + random.next() % 970), UInt32(random.next() % 200), UInt32(random.next() % 30))
         }

@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -327,7 +328,7 @@ import Testing
     }
 
     @Test(arguments: 0..<40) func marksMatchReference(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed) &+ 500)
+        var random = SeededRandom(seed: UInt64(seed) &+ 500)
         let outletCount = Int(random.next() % 4) + 1, shopCount = Int(random.next() % 5) + 1
         let count = Int(random.next() % 300)
         // Each pair leans one way, so some pairs cross the share and some shops do not.
@@ -378,7 +379,7 @@ import Testing
     /// The selection kernels against the sorted references: small groups (up to 32 values
     /// go through the ranking kernel) and large ones, ties, sorted and reversed input.
     @Test func selectionMatchesSortedSpread() {
-        var random = SplitMix(seed: 8)
+        var random = SeededRandom(seed: 8)
         for trial in 0..<3_000 {
             let count = trial < 200 ? trial % 100 + 1 : Int(random.next() % 400) + 1
             let distinct = [2, 5, 50, 1_000_000][trial % 4]
@@ -470,7 +471,7 @@ import Testing
     static func export(seed: Int) -> (
         orders: OrdersTable, trajectories: [WaybillTrajectory], itemCount: Int, shopCount: Int, rules: ParcelWeightBaseline.Rules
     ) {
-        var random = SplitMix(seed: UInt64(seed) &+ 77)
+        var random = SeededRandom(seed: UInt64(seed) &+ 77)
         // The last item and the last shop are rare: one order in 60 ships that item from
         // that shop, so its waybills often fall back to the export's norm.
         let itemCount = Int(random.next() % 30) + 2, shopCount = Int(random.next() % 6) + 2
@@ -533,7 +534,7 @@ import Testing
     /// Plain reference: each entity's rows sorted by (time, row), over random keys with
     /// absent ones, many equal times, groups short and long, in and out of order.
     @Test(arguments: 0..<30) func groupsMatchSortedRows(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed) &+ 1000)
+        var random = SeededRandom(seed: UInt64(seed) &+ 1000)
         let entityCount = Int(random.next() % 12) + 1
         let rowCount = Int(random.next() % 600)
         let keys = (0..<rowCount).map { _ in random.next() % 9 == 0 ? IdDictionary.absent : UInt32(random.next() % UInt64(entityCount)) }

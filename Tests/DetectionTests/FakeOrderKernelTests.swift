@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -8,7 +9,7 @@ import Testing
     /// A random export: few shops, buyers, devices, payments and addresses so that
     /// sharing happens often; times over two months; some accounts with registrations.
     static func randomExport(seed: UInt64, orders: Int) -> Export {
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         var export = Export()
         for index in 0..<40 { _ = export.dictionaries.accounts.intern("a\(index)") }
         for index in 0..<12 { _ = export.dictionaries.devices.intern("d\(index)") }
@@ -118,7 +119,7 @@ import Testing
     /// block; when it ships nothing (top-ups: the confirmation is no mark) they carry one
     /// mark each and make no block, though the tensor holds the same orders.
     @Test(arguments: [true, false]) func aRingBlockNeedsItsMarksAtAShopShippingParcels(shipsParcels: Bool) {
-        var random = SplitMix(seed: 5)
+        var random = SeededRandom(seed: 5)
         var export = Export()
         for index in 0..<420 { _ = export.dictionaries.accounts.intern("a\(index)") }
         let start: Int64 = 1_790_000_000

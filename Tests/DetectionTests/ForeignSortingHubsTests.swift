@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -100,7 +101,7 @@ import Testing
     }
 
     @Test(arguments: 0..<30) func matchesReference(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed) &+ 7_000)
+        var random = SeededRandom(seed: UInt64(seed) &+ 7_000)
         var pairs = Pairs()
         // Some shops and outlets out of range, absent ids, and pairs of every size.
         for _ in 0..<Int(random.next() % 60) {

@@ -1,6 +1,7 @@
 import Columnar
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -13,7 +14,7 @@ struct RandomRatings {
     let accounts = 10
 
     init(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         func below(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
         for _ in 0..<(below(120) + 1) {
             orders.buyer.append(UInt32(below(accounts)))
@@ -268,7 +269,7 @@ struct RandomRatings {
     }
 
     @Test(arguments: 0..<40) func burstinessMatchesBruteForce(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let count = Int(random.next() % 300) + 1
         let shops = (0..<count).map { _ in UInt32(random.next() % 4) }
         let low = (0..<count).map { _ in random.next() % 3 == 0 }
@@ -475,7 +476,7 @@ struct RandomRatings {
 
     /// `isSubset` against a plain set test, on random ascending arrays.
     @Test func nestedAttackersMatchASetTest() {
-        var random = SplitMix(seed: 7)
+        var random = SeededRandom(seed: 7)
         func sample() -> [Int] { (0..<12).filter { _ in random.next() % 3 == 0 } }
         for _ in 0..<2000 {
             let small = sample(), large = sample()
@@ -575,7 +576,7 @@ struct RandomRatings {
     /// weights too (a verified rating weighs 1, an unverified one less), where the fixed
     /// point has the weighted goodness `g(p) = Σ w R s / (β + Σ w)`.
     @Test(arguments: 0..<10, [false, true]) func convergesToAFixedPointForAnyThreads(seed: Int, weighted: Bool) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let count = 400, entities = 60
         let raters = (0..<count).map { _ in UInt32(random.next() % 40) }
         let shops = (0..<count).map { _ in UInt32(40 + random.next() % 20) }
@@ -625,7 +626,7 @@ struct RandomRatings {
     /// a block and its raters' low ratings are all inside it.
     @Test func findsARingRatingTheSameShopsTheSameDay() {
         var export = Export()
-        var random = SplitMix(seed: 7)
+        var random = SeededRandom(seed: 7)
         for index in 0..<340 { _ = export.dictionaries.accounts.intern("a\(index)") }
         func rate(_ rater: Int, _ shop: Int, _ at: Int64) {
             export.ratings.order.append(IdDictionary.absent)
@@ -658,7 +659,7 @@ struct RandomRatings {
     /// A shop's catalogue quantile against a plain one over the set of its distinct items,
     /// on random orders with repeated and missing items and shops below the minimum.
     @Test(arguments: 0..<20) func catalogueQuantileMatchesReference(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let shopCount = 12, itemCount = 30
         var orders = OrdersTable()
         for _ in 0..<Int.random(in: 0...300, using: &random) {

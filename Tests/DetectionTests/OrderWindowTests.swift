@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test(arguments: 0..<40) func kernelMatchesBruteForce(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let shopCount = 5, buyerCount = 12
         let rowCount = Int(random.next() % 200) + 1
         let shops = (0..<rowCount).map { _ in UInt32(random.next() % UInt64(shopCount)) }
@@ -53,18 +54,5 @@ import Testing
         #expect(Array(groups.rows(of: 0)) == [1])
         #expect(Array(groups.rows(of: 1)) == [2, 4, 0])
         #expect(groups.count(of: 2) == 0)
-    }
-}
-
-/// A tiny deterministic generator for randomised tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

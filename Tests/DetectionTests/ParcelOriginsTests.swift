@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -164,7 +165,7 @@ import Testing
     }
 
     @Test(arguments: 0..<30, [false, true]) func startsMatchReference(seed: Int, grouped: Bool) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let waybillCount = Int(random.next() % 40) + 1
         var logistics = LogisticsTable()
         for _ in 0..<Int(random.next() % 300) {
@@ -260,7 +261,7 @@ import Testing
     /// A random small world (few shops, outlets, places and buyers, so pairs repeat, hubs
     /// join and outlets reach a remote clientele) and random rules.
     static func randomWorld(seed: Int) -> (Waybills, ParcelOrigins.Rules) {
-        var random = SplitMix(seed: UInt64(seed) &+ 1_000)
+        var random = SeededRandom(seed: UInt64(seed) &+ 1_000)
         func draw(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
         // Shops mostly start parcels at a home place, outlets serve places, a place passes
         // one of a few hubs first and a buyer's parcels reach one of a few hubs last; a

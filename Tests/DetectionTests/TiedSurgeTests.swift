@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -10,7 +11,7 @@ import Testing
     static let start: Int64 = 1_790_812_800
 
     @Test(arguments: 0..<20) func tiedOrdersMatchReference(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed) &+ 77)
+        var random = SeededRandom(seed: UInt64(seed) &+ 77)
         let export = FakeOrderKernelTests.randomExport(seed: UInt64(seed), orders: 400)
         let orders = export.orders
         let buckets = orders.createdAt.map { UInt32(($0 - orders.createdAt.min()!) / (3 * Self.day)) }
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test(arguments: 0..<20) func surgesMatchReference(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let rowCount = 300, shopCount = 4
         let shopKeys = (0..<rowCount).map { _ in UInt32(random.next() % UInt64(shopCount)) }
         let times = (0..<rowCount).map { _ in Int64(random.next() % 20) }

@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -7,7 +8,7 @@ import Testing
 /// keys, each mapped to its value.
 @Suite struct ValueGroupsTests {
     @Test(arguments: 0..<20) func valuesFollowEntityGroups(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed) &+ 500)
+        var random = SeededRandom(seed: UInt64(seed) &+ 500)
         let groups = Int(random.next() % 12)
         // Keys below the group count, absent, or beyond it (left out like absent).
         let keys = (0..<Int(random.next() % 200)).map { _ -> UInt32 in

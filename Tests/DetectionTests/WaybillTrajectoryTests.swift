@@ -1,5 +1,6 @@
 import Columnar
 import Testing
+import TestSupport
 
 @testable import Detection
 
@@ -9,7 +10,7 @@ import Testing
     /// waybill, each waybill's scans still out of time order), missing orders, locations,
     /// weights and times, and a few equal times.
     static func randomScans(seed: Int, grouped: Bool = false) -> (LogisticsTable, paidAt: [Int64], waybillCount: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         let waybillCount = Int(random.next() % 40) + 1, orderCount = 30, locationCount = 4
         var table = LogisticsTable()
         for waybill in 0..<waybillCount {
@@ -121,7 +122,7 @@ import Testing
     static let extremeTimes: [Int64] = [1 << 60, -(1 << 60), 1 << 45, 1 << 32, -(1 << 32), Missing.time]
 
     @Test(arguments: 0..<12) func partitionsAndLongWaybills(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed) &+ 77)
+        var random = SeededRandom(seed: UInt64(seed) &+ 77)
         let waybillCount = 3 * WaybillScanPartitions.width + 17, orderCount = 5_000
         var table = LogisticsTable()
         var used: [Int] = []
@@ -180,7 +181,7 @@ import Testing
     /// and further order equals those of the same rows written waybill by waybill, which
     /// are traced in place. A page given back too early would read as zeros.
     @Test func releasedCopyMatchesRowsInPlace() {
-        var random = SplitMix(seed: 5)
+        var random = SeededRandom(seed: 5)
         let waybillCount = 60 * WaybillScanPartitions.width, orderCount = 50_000
         var table = LogisticsTable()
         for waybill in 0..<waybillCount {
@@ -280,7 +281,7 @@ import Testing
     /// of every length up to 70 (missing times and ids, negative weights, times at both
     /// ends of the 64 bits), and their merge against the ranges of both parts together.
     @Test func scanRangesMatchReference() {
-        var random = SplitMix(seed: 41)
+        var random = SeededRandom(seed: 41)
         for count in 0...70 {
             var table = LogisticsTable()
             for _ in 0..<count {
@@ -315,7 +316,7 @@ import Testing
     /// three blocks of the early stop (`checkBlock`), a descent on either side of each
     /// block's end.
     @Test func ascendingCheckMatchesReference() {
-        var random = SplitMix(seed: 21)
+        var random = SeededRandom(seed: 21)
         let block = WaybillScanPartitions.checkBlock
         let long = [block - 1, block, block + 1, 2 * block, 2 * block + 5, 3 * block + 11]
         for count in Array(0...40) + [3 * block + 12] {

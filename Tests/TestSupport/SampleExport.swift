@@ -1,4 +1,5 @@
 import Columnar
+import Synth
 
 /// A small random export built in memory from a seed (every table, every optional column
 /// sometimes missing), for round trips through the native format and for kernels that
@@ -63,17 +64,10 @@ public enum SampleExport {
     }
 }
 
-/// SplitMix64: a tiny seeded generator, so test data is the same on every run.
-public struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The tests' seeded generator (Synth's `SplitMix64`), so test data is the same on every run.
+public typealias SeededRandom = SplitMix64
+
+extension SplitMix64 {
     /// A value in `0..<bound` (0 when `bound` is 0).
     public mutating func below(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
 }

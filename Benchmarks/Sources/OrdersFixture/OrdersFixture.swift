@@ -1,6 +1,7 @@
 import Columnar
 import Foundation
 import Ingest
+import Synth
 
 /// Writes a seeded, realistic `orders.csv` (13 columns of `SCHEMA.md`: ids like
 /// `o0000123456` and `b000123`, money, ISO timestamps in all three forms, empty
@@ -56,20 +57,6 @@ public enum OrdersFixture {
             out.append(UInt8(ascii: "p")); out.padded(buyer, 7); out.append(UInt8(ascii: "\n"))
         }
         return out
-    }
-}
-
-/// A small seeded generator (SplitMix64), so fixtures and benchmark inputs are the same
-/// on every machine.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

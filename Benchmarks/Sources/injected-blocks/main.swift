@@ -2,6 +2,7 @@ import Columnar
 import Detection
 import Foundation
 import OrdersFixture
+import Synth
 
 // The injected-block benchmark of issue 6: a buyer x shop x day tensor (10k x 2k x 60)
 // with ~500k uniformly random background cells and blocks of several sizes and fills

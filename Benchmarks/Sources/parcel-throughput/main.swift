@@ -1,6 +1,7 @@
 import Columnar
 import Detection
 import OrdersFixture
+import Synth
 
 // Throughput of the empty-parcel detector on a seeded synthetic logistics table held in
 // memory (what `scan` has once an export is loaded): scan events per second for each

@@ -52,10 +52,10 @@ public struct CoReviewerDetector: Detector {
         let kept = Self.keptOrders(export)
         let reviewed = Self.positivelyReviewed(
             export, kept: kept, minimumStars: UInt8(clamping: Int(config["fake_orders.co_review_min_stars"])))
-        let reviewedKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] }
         // A refunded or cancelled order is no sale a ring was paid for, and a customer who
         // sent its parcel back did not buy there.
-        let boughtKeys = CoReviewerPairs.distinctBuyerShops(buyers: orders.buyer, shops: orders.shop) { kept[$0] }
+        let boughtKeys = BuyerShops.distinctKeys(buyers: orders.buyer, shops: orders.shop) { kept[$0] }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
         let shopSignal = signal("shop_co_reviewer_surprise", config)
@@ -105,7 +105,7 @@ public struct CoReviewerDetector: Detector {
             let (keen, expected) = pairs.keenCommon(index, degree: degree)
             var peersText = "; \(keen) of them reviewing \(degree) or more shops as this buyer does, "
                 + "\(String(format: "%.2f", expected)) expected"
-            let praised = pairShops.filter { CoReviewerPairs.position(of: UInt64(buyer) << 32 | UInt64($0), in: reviewedKeys) != nil }
+            let praised = pairShops.filter { SortedKeys.position(of: UInt64(buyer) << 32 | UInt64($0), in: reviewedKeys) != nil }
             if praised.count == 1 {
                 let (others, expectedOthers) = onePraisers.peers(index)
                 peersText += "; \(Finding.counted(others, "other buyer")) bought at both and praised one as this buyer did, "

@@ -99,7 +99,7 @@ struct CoReviewerPairs {
         var shopRegions: [UInt64] = []
         var degrees = [UInt32](repeating: 0, count: accountCount)
         var regionDegrees: [UInt32: [UInt32]] = [:]
-        Self.forEachBuyer(reviewerShops) { shops in
+        BuyerShops.forEach(in: reviewerShops) { shops in
             let k = shops.count, group = region[Int(shops.buyer)]
             degrees[Int(shops.buyer)] = UInt32(k)
             regionDegrees[group, default: []].append(UInt32(k))
@@ -115,7 +115,7 @@ struct CoReviewerPairs {
         self.region = region
         keenWeights = regionDegrees.mapValues(KeenWeights.init)
         (pairKeys, pairCommon, commonDegrees, commonStart) = Self.pairRuns(pairs)
-        (regionKeys, regionReviewers) = Self.runs(shopRegions)
+        (regionKeys, regionReviewers) = SortedKeys.counted(shopRegions)
         pairExpected = pairKeys.map { [regionKeys, regionReviewers, keenWeights] key in
             Self.expected(key, degree: 2, regionKeys: regionKeys, regionReviewers: regionReviewers, keenWeights: keenWeights)
         }
@@ -181,7 +181,7 @@ struct CoReviewerPairs {
     {
         let entries = entries.sorted()
         var keys: [UInt64] = [], common: [UInt32] = [], degrees: [UInt32] = [], start = [0]
-        forEachRun(entries, key: { UInt64(truncatingIfNeeded: $0 >> 32) }) { key, run in
+        SortedKeys.forEachRun(count: entries.count, key: { UInt64(truncatingIfNeeded: entries[$0] >> 32) }) { key, run in
             guard run.count >= 2 else { return }
             keys.append(key)
             common.append(UInt32(run.count))
@@ -191,41 +191,11 @@ struct CoReviewerPairs {
         return (keys, common, degrees, start)
     }
 
-    /// The distinct values of `keys`, ascending, with how often each occurs.
-    static func runs(_ keys: [UInt64]) -> (keys: [UInt64], counts: [UInt32]) {
-        let keys = keys.sorted()
-        var distinct: [UInt64] = [], counts: [UInt32] = []
-        forEachRun(keys, key: { $0 }) { key, run in
-            distinct.append(key)
-            counts.append(UInt32(run.count))
-        }
-        return (distinct, counts)
-    }
-
-    /// Calls `body` with each run of entries of `sorted` (ascending by `key`) that share
-    /// a key: the key and the run's positions.
-    static func forEachRun<Entry>(_ sorted: [Entry], key: (Entry) -> UInt64, _ body: (UInt64, Range<Int>) -> Void) {
-        var start = 0
-        while start < sorted.count {
-            let runKey = key(sorted[start])
-            var end = start + 1
-            while end < sorted.count && key(sorted[end]) == runKey { end += 1 }
-            body(runKey, start..<end)
-            start = end
-        }
-    }
-
     /// The position of the pair `a`, `b` in the pair arrays.
-    func index(_ a: UInt32, _ b: UInt32) -> Int? { Self.position(of: Self.key(a, b), in: pairKeys) }
+    func index(_ a: UInt32, _ b: UInt32) -> Int? { SortedKeys.position(of: Self.key(a, b), in: pairKeys) }
 
     /// The key of the pair `a`, `b` (any order).
     static func key(_ a: UInt32, _ b: UInt32) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
-
-    /// The position of `key` in the ascending `keys` (binary search).
-    static func position(of key: UInt64, in keys: [UInt64]) -> Int? {
-        let low = keys.lowerBound(of: key)
-        return low < keys.count && keys[low] == key ? low : nil
-    }
 
     /// Per buyer, the highest surprise of a pair of shops it bought at both of and
     /// positively reviewed at least one of, and that pair's position in the pair arrays
@@ -253,10 +223,10 @@ struct CoReviewerPairs {
         var best = [Double](repeating: 0, count: accountCount)
         var bestPair = [Int32](repeating: -1, count: accountCount)
         guard !pairKeys.isEmpty else { return (best, bestPair) }
-        Self.forEachBuyer(buyerShops) { shops in
+        BuyerShops.forEach(in: buyerShops) { shops in
             guard shops.count >= 2 && shops.count <= maximumShops else { return }
             let buyer = Int(shops.buyer), degree = reviewerDegree[buyer]
-            let reviewed = (0..<shops.count).map { Self.position(of: shops.keys[shops.offset($0)], in: reviewerShops) != nil }
+            let reviewed = (0..<shops.count).map { SortedKeys.position(of: shops.keys[shops.offset($0)], in: reviewerShops) != nil }
             let ringShops = (0..<shops.count).reduce(0) { $0 + (shopSurprise[Int(shops[$1])] > sharedSurprise ? 1 : 0) }
             for first in 0..<(shops.count - 1) {
                 for second in (first + 1)..<shops.count where reviewed[first] || reviewed[second] {
@@ -281,30 +251,5 @@ struct CoReviewerPairs {
             }
         }
         return (best, bestPair)
-    }
-
-    /// Calls `body` once per buyer of the ascending keys `buyer << 32 | shop` with that
-    /// buyer's shops.
-    static func forEachBuyer(_ keys: [UInt64], _ body: (BuyerShops) -> Void) {
-        forEachRun(keys, key: { $0 >> 32 }) { _, run in body(BuyerShops(keys: keys[run])) }
-    }
-
-    /// One buyer's distinct shops, ascending.
-    struct BuyerShops {
-        var keys: ArraySlice<UInt64>
-        var count: Int { keys.count }
-        /// Where the key at `position` is in the array the keys were cut from.
-        func offset(_ position: Int) -> Int { keys.startIndex + position }
-        var buyer: UInt32 { UInt32(keys.first! >> 32) }
-        subscript(position: Int) -> UInt32 { UInt32(keys[keys.startIndex + position] & 0xFFFF_FFFF) }
-    }
-
-    /// The distinct keys `buyer << 32 | shop` of the rows where `include` holds, ascending.
-    static func distinctBuyerShops(buyers: [UInt32], shops: [UInt32], include: (Int) -> Bool) -> [UInt64] {
-        var keys: [UInt64] = []
-        for row in buyers.indices where include(row) {
-            keys.append(UInt64(buyers[row]) << 32 | UInt64(shops[row]))
-        }
-        return runs(keys).keys
     }
 }

@@ -38,7 +38,7 @@ struct OnePraisers {
         var sums: [UInt32: (praised: Double, silent: Double, product: Double)] = [:]
         var ring: [(shop: UInt32, reviewed: Bool)] = []
         var next = 0  // position in `reviewerShops`, which holds a subset of `buyerShops`
-        CoReviewerPairs.forEachBuyer(buyerShops) { shops in
+        BuyerShops.forEach(in: buyerShops) { shops in
             let group = pairs.region[Int(shops.buyer)]
             var praised = 0, quiet = 0
             ring.removeAll(keepingCapacity: true)
@@ -64,14 +64,14 @@ struct OnePraisers {
         self.count = count
         // A shop's praisers by region are the pairs' `regionKeys` and `regionReviewers`:
         // the praised keys are `reviewerShops`, the pairs' own input, each also in `buyerShops`.
-        let (silentKeys, silent) = CoReviewerPairs.runs(silentRegions)
+        let (silentKeys, silent) = SortedKeys.counted(silentRegions)
         let regionRate = sums.mapValues { $0.praised > 0 && $0.silent > 0 ? $0.product / ($0.praised * $0.silent) : 0 }
         func crossing(_ praised: UInt64, _ bought: UInt64) -> Double {
             let praiserKeys = pairs.regionKeys
             var sum = 0.0
             for position in praiserKeys.lowerBound(of: praised << 32)..<praiserKeys.lowerBound(of: (praised + 1) << 32) {
                 let group = praiserKeys[position] & 0xFFFF_FFFF
-                guard let other = CoReviewerPairs.position(of: bought << 32 | group, in: silentKeys) else { continue }
+                guard let other = SortedKeys.position(of: bought << 32 | group, in: silentKeys) else { continue }
                 sum += Double(pairs.regionReviewers[position]) * Double(silent[other]) * regionRate[UInt32(group)]!
             }
             return sum

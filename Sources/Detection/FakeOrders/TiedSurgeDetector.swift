@@ -152,14 +152,7 @@ public struct TiedSurgeDetector: Detector {
     static func forEachBucket(
         of rows: UnsafeBufferPointer<UInt32>, buckets: UnsafeBufferPointer<UInt32>, _ body: (Range<Int>) -> Void
     ) {
-        var runStart = 0
-        while runStart != rows.count {
-            let bucket = buckets[Int(rows[runStart])]
-            var runEnd = runStart + 1
-            while runEnd != rows.count && buckets[Int(rows[runEnd])] == bucket { runEnd += 1 }
-            body(runStart..<runEnd)
-            runStart = runEnd
-        }
+        SortedKeys.forEachRun(count: rows.count, key: { buckets[Int(rows[$0])] }) { _, run in body(run) }
     }
 
     /// Each shop's strongest surge and, per order, the excess of its shop's bucket.

@@ -127,11 +127,11 @@ public struct CoComplainerDetector: Detector {
         -> (value: [Double], best: [UInt64])
     {
         // Each rater's distinct shops (`rater << 32 | shop`, ascending).
-        let raterShops = CoReviewerPairs.distinctBuyerShops(buyers: rater, shops: shop) { shop[$0] != IdDictionary.absent }
+        let raterShops = BuyerShops.distinctKeys(buyers: rater, shops: shop) { shop[$0] != IdDictionary.absent }
         var degree = [Int](repeating: 0, count: accountCount)
         var total = 0.0, pairWeight = 0.0
         var keys: [UInt64] = []
-        CoReviewerPairs.forEachBuyer(raterShops) { shops in
+        BuyerShops.forEach(in: raterShops) { shops in
             let k = shops.count
             total += Double(k)
             pairWeight += Double(k * (k - 1))
@@ -141,9 +141,9 @@ public struct CoComplainerDetector: Detector {
                 for second in (first + 1)..<k { keys.append(UInt64(shops[first]) << 32 | UInt64(shops[second])) }
             }
         }
-        let (pairKeys, pairRaters) = CoReviewerPairs.runs(keys)
+        let (pairKeys, pairRaters) = SortedKeys.counted(keys)
         var value = [Double](repeating: .nan, count: accountCount), best = [UInt64](repeating: 0, count: accountCount)
-        CoReviewerPairs.forEachBuyer(raterShops) { shops in
+        BuyerShops.forEach(in: raterShops) { shops in
             let account = Int(shops.buyer), k = shops.count
             let otherTotal = total - Double(k), otherWeight = pairWeight - Double(k * (k - 1))
             value[account] = 0
@@ -151,7 +151,7 @@ public struct CoComplainerDetector: Detector {
             for first in 0..<k {
                 for second in (first + 1)..<k {
                     let key = UInt64(shops[first]) << 32 | UInt64(shops[second])
-                    let others = Int(pairRaters[CoReviewerPairs.position(of: key, in: pairKeys)!]) - 1
+                    let others = Int(pairRaters[SortedKeys.position(of: key, in: pairKeys)!]) - 1
                     guard others > 0, others + 1 >= minimumRaters else { continue }
                     let mean = Double(degree[Int(shops[first])] - 1) * Double(degree[Int(shops[second])] - 1) * otherWeight
                         / (otherTotal * otherTotal)

@@ -1,0 +1,42 @@
+import Testing
+import TestSupport
+
+@testable import Detection
+
+/// `SortedKeys` against plain references.
+@Suite struct SortedKeysTests {
+    /// The runs cover every position once, in order, each a maximal stretch of one key.
+    @Test(arguments: 0..<20) func runsAreTheMaximalStretchesOfOneKey(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) &+ 900)
+        let keys = (0..<Int(random.next() % 60)).map { _ in UInt32(random.next() % 6) }.sorted()
+        var runs: [(key: UInt32, run: Range<Int>)] = []
+        SortedKeys.forEachRun(count: keys.count, key: { keys[$0] }) { key, run in runs.append((key, run)) }
+        #expect(runs.map(\.run.lowerBound) == [0] + runs.dropLast().map(\.run.upperBound))
+        #expect(runs.last?.run.upperBound ?? 0 == keys.count)
+        #expect(runs.map(\.key) == Array(Set(keys)).sorted())
+        for (key, run) in runs {
+            #expect(keys[run].allSatisfy { $0 == key })
+        }
+    }
+
+    /// Each distinct key once, ascending, with its number of copies; found where present.
+    @Test(arguments: 0..<20) func countedMatchesReference(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) &+ 950)
+        let keys = (0..<Int(random.next() % 80)).map { _ in UInt64(random.next() % 9) << 32 | random.next() % 3 }
+        let (distinct, counts) = SortedKeys.counted(keys)
+        #expect(distinct == Array(Set(keys)).sorted())
+        #expect(counts == distinct.map { key in UInt32(keys.count { $0 == key }) })
+        for key: UInt64 in (0..<10).flatMap({ [$0 << 32, $0 << 32 | 1, $0 << 32 | 2] }) {
+            #expect(SortedKeys.position(of: key, in: distinct) == distinct.firstIndex(of: key))
+        }
+    }
+
+    @Test func distinctBuyerShopKeysAreSortedAndUnique() {
+        let keys = BuyerShops.distinctKeys(buyers: [5, 3, 5, 3, 5], shops: [1, 2, 1, 0, 0]) { $0 != 4 }
+        #expect(keys == [3 << 32 | 0, 3 << 32 | 2, 5 << 32 | 1])
+        var walked: [(buyer: UInt32, shops: [UInt32])] = []
+        BuyerShops.forEach(in: keys) { shops in walked.append((shops.buyer, (0..<shops.count).map { shops[$0] })) }
+        #expect(walked.map(\.buyer) == [3, 5])
+        #expect(walked.map(\.shops) == [[0, 2], [1]])
+    }
+}
