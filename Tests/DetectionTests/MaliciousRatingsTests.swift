@@ -540,13 +540,106 @@ struct RandomRatings {
         rate(14, 1, stars: 3)
         rate(14, 0, stars: 1)
         let tie = RatingBurstDetector.Sponsors.Tie(sponsor: 1, attack: 0, orders: [], share: 0.5)
-        let linked = RatingBurstDetector.sponsorLinked(
-            ties: [tie], ratings: ratings, orders: orders, low: ratings.stars.map { $0 <= 2 }, praiseStars: 4)
+        let praise = RatingBurstDetector.ownPraise(ratings: ratings, orders: orders, praiseStars: 4)
+        let low = ratings.stars.map { $0 <= 2 }, oneOff = [Bool](repeating: true, count: ratings.count)
+        let linked = RatingBurstDetector.sponsorLinked(ties: [tie], ratings: ratings, low: low, oneOff: oneOff, praise: praise)
         #expect(linked == [false, true, false, false, false, false, false, false, false, false])
         #expect(
-            RatingBurstDetector.sponsorLinked(
-                ties: [], ratings: ratings, orders: orders, low: ratings.stars.map { $0 <= 2 }, praiseStars: 4)
+            RatingBurstDetector.sponsorLinked(ties: [], ratings: ratings, low: low, oneOff: oneOff, praise: praise)
                 .allSatisfy { !$0 })
+        // The same link through a pair of one-off complaints and praise instead of a tie:
+        // rater 10's complaint carries it only while it is a one-off complaint.
+        let rival: Set<UInt64> = [0 << 32 | 1]
+        #expect(
+            RatingBurstDetector.sponsorLinked(ties: [], rivals: rival, ratings: ratings, low: low, oneOff: oneOff, praise: praise)
+                == linked)
+        var regular = oneOff
+        regular[1] = false
+        #expect(
+            RatingBurstDetector.sponsorLinked(ties: [], rivals: rival, ratings: ratings, low: low, oneOff: regular, praise: praise)
+                .allSatisfy { !$0 })
+    }
+
+    /// Ratings (buyer, shop) with per-rating one-off complaint and praise flags.
+    struct ComplaintsAndPraise {
+        var ratings = RatingsTable()
+        var oneOff: [Bool] = []
+        var praise: [Bool] = []
+        mutating func add(_ buyer: Int, _ shop: Int, complaint: Bool) {
+            ratings.buyer.append(UInt32(buyer))
+            ratings.shop.append(UInt32(shop))
+            oneOff.append(complaint)
+            praise.append(!complaint)
+        }
+        func rivals(minimumRaters: Int = 3, threshold: Double = 2) -> Set<UInt64> {
+            RatingBurstDetector.praisedRivals(
+                ratings: ratings, oneOff: oneOff, praise: praise, accountCount: 1000, minimumRaters: minimumRaters,
+                maximumShops: 64, threshold: threshold)
+        }
+    }
+
+    /// Shops 0..19; 300 honest raters each complain once about one shop and praise
+    /// another, every (complained, praised) pair a different one. A crew of 8 complains
+    /// once about shop 0 and praises shop 1: that pair, and only it, stands out. Without
+    /// the crew's praise nothing does.
+    @Test func aCrewPraisingItsSponsorPairsTheSponsorWithTheVictim() {
+        var world = ComplaintsAndPraise()
+        for rater in 0..<300 {
+            world.add(100 + rater, rater % 20, complaint: true)
+            world.add(100 + rater, (rater % 20 + 1 + rater / 20) % 20, complaint: false)
+        }
+        var withoutPraise = world
+        for member in 0..<8 {
+            world.add(500 + member, 0, complaint: true)
+            world.add(500 + member, 1, complaint: false)
+            withoutPraise.add(500 + member, 0, complaint: true)
+        }
+        let victimAndSponsor: Set<UInt64> = [0 << 32 | 1]
+        #expect(world.rivals() == victimAndSponsor)
+        #expect(withoutPraise.rivals().isEmpty)
+    }
+
+    /// `praisedRivals` against a plain reference: per (victim, shop) the distinct raters
+    /// with a one-off complaint on the victim and praise on the shop, the configuration
+    /// model's mean from per-shop counts and per-rater products, and the threshold raised
+    /// by `log10` of the pairs tested.
+    @Test(arguments: 0..<30) func praisedRivalsMatchReference(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        var world = ComplaintsAndPraise()
+        let shops = 3 + Int(random.next() % 6), raters = 20 + Int(random.next() % 60)
+        for _ in 0..<(raters * 3) {
+            let rater = 10 + Int(random.next() % UInt64(raters))
+            // A crew-like corner: low raters complain about shop 0 and praise shop 1 more often.
+            let crew = rater < 10 + raters / 4
+            let shop = crew && random.next() % 2 == 0 ? Int(random.next() % 2) : Int(random.next() % UInt64(shops))
+            world.add(rater, shop, complaint: crew ? shop == 0 : random.next() % 2 == 0)
+        }
+        let minimumRaters = 2 + Int(random.next() % 3), threshold = Double(random.next() % 3)
+        var complained: [Int: Set<Int>] = [:], praisedBy: [Int: Set<Int>] = [:]
+        for row in 0..<world.ratings.count {
+            let rater = Int(world.ratings.buyer[row]), shop = Int(world.ratings.shop[row])
+            if world.oneOff[row] { complained[rater, default: []].insert(shop) }
+            if world.praise[row] { praisedBy[rater, default: []].insert(shop) }
+        }
+        var complainers: [Int: Int] = [:], praisers: [Int: Int] = [:], weight = 0.0
+        for (_, victims) in complained { for shop in victims { complainers[shop, default: 0] += 1 } }
+        for (_, liked) in praisedBy { for shop in liked { praisers[shop, default: 0] += 1 } }
+        for (rater, victims) in complained { weight += Double(victims.count * (praisedBy[rater]?.count ?? 0)) }
+        let total = Double(complainers.values.reduce(0, +)) * Double(praisers.values.reduce(0, +))
+        var common: [UInt64: Int] = [:]
+        for (rater, victims) in complained {
+            for victim in victims {
+                for shop in praisedBy[rater] ?? [] where shop != victim { common[UInt64(victim) << 32 | UInt64(shop), default: 0] += 1 }
+            }
+        }
+        let tested = common.filter { $0.value >= minimumRaters }
+        let required = threshold + log10(Double(max(1, tested.count)))
+        let expected = Set(
+            tested.filter { key, count in
+                let mean = Double(complainers[Int(key >> 32)]! - 1) * Double(praisers[Int(key & 0xFFFF_FFFF)]! - 1) * weight / total
+                return Chance.poissonSurprise(count: count - 1, mean: mean) >= required
+            }.keys)
+        #expect(world.rivals(minimumRaters: minimumRaters, threshold: threshold) == expected)
     }
 
 }

@@ -14,7 +14,9 @@ import Foundation
 /// the crews `CoComplainerDetector` finds (raters sharing drive-by complaints on two
 /// shops) stand in for its raters. A crew member who praised the sponsor and
 /// complained about its victim carries the crew's link, however few its ratings and
-/// wherever in time they fall. Without orders (a bare rating network) no
+/// wherever in time they fall; where no attack is found, the crew's pay shows on its
+/// own: the victim's one-off complainers praise one shop far beyond chance
+/// (`praisedRivals`). Without orders (a bare rating network) no
 /// rating is backed and every low rating counts.
 public struct RatingBurstDetector: Detector {
     public init() {}
@@ -55,7 +57,7 @@ public struct RatingBurstDetector: Detector {
                 threshold: 3, saturation: 6, weight: 0.45),
             SignalDefinition(
                 name: "rater_sponsor_link_share", entityKind: .buyer, category: .maliciousRatings,
-                description: "share of the rater's low ratings on a victim of an attack whose sponsor (a shop its raters buy from far more than buyers at large) the rater praised on its own order",
+                description: "share of the rater's low ratings on a victim of an attack whose sponsor (a shop its raters buy from far more than buyers at large) the rater praised on its own order, or, for a one-off complaint, on a victim whose one-off complainers praise that shop far beyond chance",
                 threshold: 0.5, saturation: 0.9, weight: 0.4),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
@@ -145,9 +147,24 @@ public struct RatingBurstDetector: Detector {
                     + attack.raters.prefix(40).map { "buyer:" + names.string($0) })
         }
         let sponsorThreshold = signal("shop_attack_sponsor_share", config).threshold
+        let praise = Self.ownPraise(ratings: ratings, orders: export.orders, praiseStars: praiseStars)
+        // A crew's praise of its sponsor shows without a burst: one-off complainers of
+        // the victim (at most one order there, whatever it cost) praising the same shop
+        // far beyond chance. Without orders no complaint can be told a one-off.
+        let complaintStars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
+        let oneOff = export.orders.count > 0
+            ? CoComplainerDetector.driveBy(
+                cheap: ratings.stars.map { $0 <= complaintStars }, ratings: ratings, orders: export.orders,
+                accountCount: accountCount)
+            : [Bool](repeating: false, count: ratings.count)
+        let rivals = Self.praisedRivals(
+            ratings: ratings, oneOff: oneOff, praise: praise, accountCount: accountCount,
+            minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]),
+            maximumShops: Int(config["malicious_ratings.co_complainer_max_shops"]),
+            threshold: config[Self.crewThresholdKey])
         let linked = Self.sponsorLinked(
-            ties: sponsors.tied.filter { $0.share >= sponsorThreshold }, ratings: ratings, orders: export.orders,
-            low: facts.low, praiseStars: praiseStars)
+            ties: sponsors.tied.filter { $0.share >= sponsorThreshold }, rivals: rivals, ratings: ratings,
+            low: facts.low, oneOff: oneOff, praise: praise)
         let excessDefinition = signal("rater_ticket_excess", config)
         let shopExcess = Self.ticketSurprise(
             shops: ratings.shop, ticketLow: ticketLow, customerLow: customerLow, shopShare: tickets.shopShare)
@@ -310,29 +327,96 @@ public struct RatingBurstDetector: Detector {
     }
 
     /// Per rating, whether it is a low rating of a victim whose attack `ties` name a
-    /// sponsor that the rater praised: a rating of at least `praiseStars` on its own order
-    /// at that shop. A crew is paid to sink the victim and, often, to lift the sponsor;
-    /// a member with one complaint, outside the attack's burst, still carries the crew's
-    /// link. A customer of the victim who also likes the sponsor praises it too, but
-    /// rarely alone: the signal weighs like an unbacked rating, short of key scrutiny.
-    /// "Its own order" is checked here by hand, not read off `RatingFacts.backing`, which
-    /// also leaves out cancelled orders: praise on a cancelled order still links a crew.
+    /// sponsor that the rater praised (`praise`, per rating: `ownPraise`), or a one-off
+    /// complaint (`oneOff`) on a victim that `rivals` pairs (`victim << 32 | shop`,
+    /// `praisedRivals`) with a shop the rater praised. A crew is paid to sink the victim
+    /// and, often, to lift the sponsor; a member with one complaint, outside the attack's
+    /// burst or where none shows, still carries the crew's link. A customer of the victim
+    /// who also likes the sponsor praises it too, but rarely alone: the signal weighs like
+    /// an unbacked rating, short of key scrutiny.
     static func sponsorLinked(
-        ties: [Sponsors.Tie], ratings: RatingsTable, orders: OrdersTable, low: [Bool], praiseStars: UInt8
+        ties: [Sponsors.Tie], rivals: Set<UInt64> = [], ratings: RatingsTable, low: [Bool], oneOff: [Bool], praise: [Bool]
     ) -> [Bool] {
         var sponsorsOf: [UInt32: Set<UInt32>] = [:]
         for tie in ties { sponsorsOf[tie.attack, default: []].insert(tie.sponsor) }
-        guard !sponsorsOf.isEmpty else { return [Bool](repeating: false, count: ratings.count) }
+        var rivalsOf: [UInt32: [UInt32]] = [:]
+        for pair in rivals { rivalsOf[UInt32(truncatingIfNeeded: pair >> 32), default: []].append(UInt32(truncatingIfNeeded: pair)) }
+        guard !sponsorsOf.isEmpty || !rivalsOf.isEmpty else { return [Bool](repeating: false, count: ratings.count) }
         var praised = Set<UInt64>()
-        for row in 0..<ratings.count where ratings.stars[row] >= praiseStars && ratings.order[row] != IdDictionary.absent {
-            let order = Int(ratings.order[row])
-            guard orders.buyer[order] == ratings.buyer[row], orders.shop[order] == ratings.shop[row] else { continue }
-            praised.insert(UInt64(ratings.buyer[row]) << 32 | UInt64(ratings.shop[row]))
-        }
+        for row in 0..<ratings.count where praise[row] { praised.insert(UInt64(ratings.buyer[row]) << 32 | UInt64(ratings.shop[row])) }
         return (0..<ratings.count).map { row in
-            guard low[row], let sponsors = sponsorsOf[ratings.shop[row]] else { return false }
-            return sponsors.contains { praised.contains(UInt64(ratings.buyer[row]) << 32 | UInt64($0)) }
+            guard low[row] else { return false }
+            let rater = UInt64(ratings.buyer[row]) << 32
+            if let sponsors = sponsorsOf[ratings.shop[row]], sponsors.contains(where: { praised.contains(rater | UInt64($0)) }) {
+                return true
+            }
+            guard oneOff[row], let shops = rivalsOf[ratings.shop[row]] else { return false }
+            return shops.contains { praised.contains(rater | UInt64($0)) }
         }
+    }
+
+    /// Per rating, whether it praises the shop (at least `praiseStars`) on the rater's own
+    /// order there. Checked here by hand, not read off `RatingFacts.backing`, which also
+    /// leaves out cancelled orders: praise on a cancelled order still links a crew.
+    static func ownPraise(ratings: RatingsTable, orders: OrdersTable, praiseStars: UInt8) -> [Bool] {
+        (0..<ratings.count).map { row in
+            guard ratings.stars[row] >= praiseStars, ratings.order[row] != IdDictionary.absent else { return false }
+            let order = Int(ratings.order[row])
+            return orders.buyer[order] == ratings.buyer[row] && orders.shop[order] == ratings.shop[row]
+        }
+    }
+
+    /// The pairs `victim << 32 | shop` whose raters complained once about the victim
+    /// (`oneOff`, per rating) and praised the shop (`praise`, per rating) far beyond
+    /// chance: a sponsor's crew seen through its pay, where no burst names the attack. Each
+    /// member buys once at its victim and complains, and a share of the crew buys and
+    /// praises the sponsor; an honest one-time complainer of a popular shop who praised
+    /// another shop has few peers doing both at the same two. For a pair shared by `n`
+    /// raters (at least `minimumRaters`), `-log10 P(X >= n - 1)` must reach `threshold`
+    /// plus `log10` of the number of such pairs, `X` Poisson with the configuration
+    /// model's mean `(c_v - 1)(p_s - 1) W / (C P)`: `c_v` the victim's one-off
+    /// complainers, `p_s` the shop's praisers, `C` and `P` their sums over shops, `W` the
+    /// sum over raters of their complained-about shops times their praised shops. A rater
+    /// with more than `maximumShops` of either adds no pairs but counts in the model.
+    /// Held out (seed 101), a few hundred pairs reach `minimumRaters`; without the
+    /// `log10` term ten pairs of honest raters alone passed at c3 (a prototype), with it none.
+    static func praisedRivals(
+        ratings: RatingsTable, oneOff: [Bool], praise: [Bool], accountCount: Int, minimumRaters: Int, maximumShops: Int,
+        threshold: Double
+    ) -> Set<UInt64> {
+        let complaints = CoReviewerPairs.distinctBuyerShops(buyers: ratings.buyer, shops: ratings.shop) { oneOff[$0] }
+        let praises = CoReviewerPairs.distinctBuyerShops(buyers: ratings.buyer, shops: ratings.shop) { praise[$0] }
+        var complainers = [Int](repeating: 0, count: accountCount), praisers = complainers
+        for key in complaints { complainers[Int(key & 0xFFFF_FFFF)] += 1 }
+        for key in praises { praisers[Int(key & 0xFFFF_FFFF)] += 1 }
+        var keys: [UInt64] = []
+        var weight = 0.0, position = 0
+        CoReviewerPairs.forEachBuyer(complaints) { victims in
+            let rater = UInt64(victims.buyer)
+            while position < praises.count && praises[position] >> 32 < rater { position += 1 }
+            var end = position
+            while end < praises.count && praises[end] >> 32 == rater { end += 1 }
+            defer { position = end }
+            weight += Double(victims.count * (end - position))
+            guard victims.count <= maximumShops, end - position <= maximumShops else { return }
+            for index in 0..<victims.count {
+                for praised in praises[position..<end] where UInt32(truncatingIfNeeded: praised) != victims[index] {
+                    keys.append(UInt64(victims[index]) << 32 | (praised & 0xFFFF_FFFF))
+                }
+            }
+        }
+        let total = Double(complaints.count) * Double(praises.count)
+        let (pairKeys, counts) = CoReviewerPairs.runs(keys)
+        let tested = zip(pairKeys, counts).filter { Int($0.1) >= minimumRaters }
+        // Hundreds of pairs are tested, each against its own null: the most surprising
+        // of them must beat their number too (Bonferroni).
+        let required = threshold + log10(Double(max(1, tested.count)))
+        var result = Set<UInt64>()
+        for (key, count) in tested {
+            let mean = Double(complainers[Int(key >> 32)] - 1) * Double(praisers[Int(key & 0xFFFF_FFFF)] - 1) * weight / total
+            if Chance.poissonSurprise(count: Int(count) - 1, mean: mean) >= required { result.insert(key) }
+        }
+        return result
     }
 
     /// The low ratings of one victim shop that fall in bursts, and their raters.
