@@ -119,7 +119,7 @@ public struct RatingBurstDetector: Detector {
         // complaint is no purchase from a sponsor either: the other shop of its pair is a
         // fellow victim. Only an attack with enough attackers reads the shops' catalogue
         // weights.
-        let crews = export.orders.count > 0
+        let crews = RatingFacts.namesOrders(export)
             ? CoComplainerDetector.crews(export, backing: backing, tickets: tickets.rating, config: config) : nil
         let crewAttacks = attacks
             + (crews.map {
