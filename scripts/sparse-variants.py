@@ -4,6 +4,7 @@
 Usage:
   scripts/sparse-variants.py derive SOURCE WORK        write WORK/VARIANT/ for every variant
   scripts/sparse-variants.py scan BIN WORK NAME        scan each variant, keep WORK/VARIANT/NAME.json
+  scripts/sparse-variants.py recount BIN WORK NAME     count the listed suspects of NAME's stores again
   scripts/sparse-variants.py table WORK NAME [BEFORE]  Markdown table of NAME (against BEFORE)
 
 SOURCE is an export folder with labels.csv (plain .csv files). Each variant drops one
@@ -12,8 +13,8 @@ or one optional file, or several at once; `format` keeps every value but writes 
 files with a UTF-8 BOM, CRLF line ends, every field quoted, the columns in reverse order
 and an unknown extra column, so its scan must equal the full export's. Files a variant
 leaves alone are symbolic links to SOURCE. A scan result holds the exit code, stderr,
-the scan's JSON comparison with the labels and the honest entities (not in labels.csv)
-per list, kind and category.
+the scan's JSON comparison with the labels, and per list, kind and category the listed
+honest entities (not in labels.csv) and those labelled only in other categories.
 """
 import csv
 import json
@@ -93,31 +94,51 @@ def derive(source, work):
         print(name, file=sys.stderr)
 
 
+def store_of(work, variant, name):
+    return f"/tmp/sparse-{os.path.basename(os.path.normpath(work))}-{variant}-{name}.sqlite"
+
+
 def scan(binary, work, name):
     for variant in variants():
-        folder = os.path.join(work, variant)
-        store = f"/tmp/sparse-{os.path.basename(os.path.normpath(work))}-{variant}-{name}.sqlite"
+        folder, store = os.path.join(work, variant), store_of(work, variant, name)
         for suffix in ["", "-wal", "-shm"]:
             if os.path.exists(store + suffix):
                 os.remove(store + suffix)
         run = subprocess.run([binary, "scan", folder, "--store", store, "--labels", "--json", "--quiet"],
                              capture_output=True, text=True)
-        result = {"exit": run.returncode, "stderr": run.stderr.strip(), "rows": {}, "honest": {}}
+        result = {"exit": run.returncode, "stderr": run.stderr.strip(), "rows": {}}
         if run.returncode == 0:
             result["rows"] = {f"{r['kind']} {r['category']}": r for r in json.loads(run.stdout)["rows"]}
-            labels = set()
-            with open(os.path.join(folder, "labels.csv"), newline="") as f:
-                for r in csv.DictReader(f):
-                    labels.add((r["entity_kind"], r["entity_id"], r["category"]))
-            listed = subprocess.run([binary, "suspects", "--store", store, "--format", "csv", "--limit", "10000000"],
-                                    capture_output=True, text=True, check=True).stdout
-            for s in csv.DictReader(listed.splitlines()):
-                if (s["kind"], s["id"], s["category"]) not in labels:
-                    key = f"{s['kind']} {s['category']} {s['list']}"
-                    result["honest"][key] = result["honest"].get(key, 0) + 1
         with open(os.path.join(folder, name + ".json"), "w") as f:
             json.dump(result, f, indent=1, sort_keys=True)
         print(variant, run.returncode, file=sys.stderr)
+    recount(binary, work, name)
+
+
+def recount(binary, work, name):
+    """Per variant, the listed suspects that are honest (no line in labels.csv) and those
+    labelled only in other categories, per kind, category and list."""
+    for variant in variants():
+        folder = os.path.join(work, variant)
+        path = os.path.join(folder, name + ".json")
+        result = json.load(open(path))
+        result["honest"], result["other"] = {}, {}
+        if result["exit"] == 0:
+            labels = {}
+            with open(os.path.join(folder, "labels.csv"), newline="") as f:
+                for r in csv.DictReader(f):
+                    labels.setdefault((r["entity_kind"], r["entity_id"]), set()).add(r["category"])
+            listed = subprocess.run(
+                [binary, "suspects", "--store", store_of(work, variant, name), "--format", "csv", "--limit", "10000000"],
+                capture_output=True, text=True, check=True).stdout
+            for s in csv.DictReader(listed.splitlines()):
+                categories = labels.get((s["kind"], s["id"]), set())
+                if s["category"] not in categories:
+                    tally = result["other"] if categories else result["honest"]
+                    key = f"{s['kind']} {s['category']} {s['list']}"
+                    tally[key] = tally.get(key, 0) + 1
+        with open(path, "w") as f:
+            json.dump(result, f, indent=1, sort_keys=True)
 
 
 def load(work, variant, name):
@@ -125,8 +146,8 @@ def load(work, variant, name):
     return json.load(open(path)) if os.path.exists(path) else None
 
 
-def honest(result, lst):
-    return sum(v for k, v in result["honest"].items() if k.endswith(" " + lst))
+def honest(result, lst, tally="honest"):
+    return sum(v for k, v in result[tally].items() if k.endswith(" " + lst))
 
 
 def notes(result, full=None):
@@ -149,16 +170,17 @@ def notes(result, full=None):
 
 def table(work, name, before=None):
     full = load(work, "full", name)
-    print("| variant | exit | honest blacklist / key scrutiny | F1 changed by the branch | F1 against full (full -> variant); honest listed beyond full | not judged (beyond full) |")
+    print("| variant | exit | honest on blacklist / key scrutiny (of another category) | F1 changed by the branch | F1 against full (full -> variant); honest listed beyond full | not judged (beyond full) |")
     print("|---|---:|---|---|---|---|")
     for variant in variants():
         r = load(work, variant, name)
         if r is None:
             continue
         b = load(work, variant, before) if before else None
-        counts = f"{honest(r, 'blacklist')} / {honest(r, 'key_scrutiny')}"
-        if b is not None:
-            counts = f"{honest(b, 'blacklist')} / {honest(b, 'key_scrutiny')} -> {counts}"
+        def listed(x):
+            return (f"{honest(x, 'blacklist')} / {honest(x, 'key_scrutiny')} "
+                    f"({honest(x, 'blacklist', 'other')} / {honest(x, 'key_scrutiny', 'other')})")
+        counts = listed(r) if b is None else f"{listed(b)} -> {listed(r)}"
         changes = []
         for kind, category in ROWS:
             key = f"{kind} {category}"
@@ -182,4 +204,4 @@ def table(work, name, before=None):
 
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"derive": derive, "scan": scan, "table": table}[command](*args)
+    {"derive": derive, "scan": scan, "recount": recount, "table": table}[command](*args)
