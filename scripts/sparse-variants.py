@@ -6,6 +6,7 @@ Usage:
   scripts/sparse-variants.py scan BIN WORK NAME        scan each variant, keep WORK/VARIANT/NAME.json
   scripts/sparse-variants.py recount BIN WORK NAME     count the listed suspects of NAME's stores again
   scripts/sparse-variants.py table WORK NAME [BEFORE]  Markdown table of NAME (against BEFORE)
+  scripts/sparse-variants.py combined NAME BEFORE WORK...  honest listed per variant over several exports
 
 SOURCE is an export folder with labels.csv (plain .csv files). Each variant drops one
 optional column of docs/SCHEMA.md (the column taken out of the header and its values),
@@ -202,6 +203,20 @@ def table(work, name, before=None):
         print(f"| {variant} | {r['exit']} | {counts} | {'; '.join(fixed)} | {'; '.join(changes)} | {message} |")
 
 
+def combined(name, before, *works):
+    """One row per variant over several exports: exit codes, and the honest entities
+    listed (blacklist / key scrutiny) before -> after, per export."""
+    print("| variant | exit | " + " | ".join(f"{os.path.basename(os.path.normpath(w))} honest, {before} -> {name}" for w in works) + " |")
+    print("|---|---|" + "---|" * len(works))
+    for variant in variants():
+        cells, exits = [], []
+        for work in works:
+            r, b = load(work, variant, name), load(work, variant, before)
+            exits.append(str(r["exit"]))
+            cells.append(f"{honest(b, 'blacklist')}/{honest(b, 'key_scrutiny')} -> {honest(r, 'blacklist')}/{honest(r, 'key_scrutiny')}")
+        print(f"| {variant} | {'/'.join(exits)} | " + " | ".join(cells) + " |")
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"derive": derive, "scan": scan, "recount": recount, "table": table}[command](*args)
+    {"derive": derive, "scan": scan, "recount": recount, "table": table, "combined": combined}[command](*args)
