@@ -3,8 +3,8 @@
 
 Usage:
   scripts/sparse-variants.py derive SOURCE WORK        write WORK/VARIANT/ for every variant
-  scripts/sparse-variants.py scan BIN WORK NAME        scan each variant, keep WORK/VARIANT/NAME.json
-  scripts/sparse-variants.py recount BIN WORK NAME     count the listed suspects of NAME's stores again
+  scripts/sparse-variants.py scan BIN WORK NAME [VARIANT...]  scan each variant (or those named), keep WORK/VARIANT/NAME.json
+  scripts/sparse-variants.py recount BIN WORK NAME [VARIANT...]  count the listed suspects of NAME's stores again
   scripts/sparse-variants.py table WORK NAME [BEFORE]  Markdown table of NAME (against BEFORE)
   scripts/sparse-variants.py combined NAME BEFORE WORK...  honest listed per variant over several exports
 
@@ -99,8 +99,8 @@ def store_of(work, variant, name):
     return f"/tmp/sparse-{os.path.basename(os.path.normpath(work))}-{variant}-{name}.sqlite"
 
 
-def scan(binary, work, name):
-    for variant in variants():
+def scan(binary, work, name, *only):
+    for variant in only or variants():
         folder, store = os.path.join(work, variant), store_of(work, variant, name)
         for suffix in ["", "-wal", "-shm"]:
             if os.path.exists(store + suffix):
@@ -113,13 +113,13 @@ def scan(binary, work, name):
         with open(os.path.join(folder, name + ".json"), "w") as f:
             json.dump(result, f, indent=1, sort_keys=True)
         print(variant, run.returncode, file=sys.stderr)
-    recount(binary, work, name)
+    recount(binary, work, name, *only)
 
 
-def recount(binary, work, name):
+def recount(binary, work, name, *only):
     """Per variant, the listed suspects that are honest (no line in labels.csv) and those
     labelled only in other categories, per kind, category and list."""
-    for variant in variants():
+    for variant in only or variants():
         folder = os.path.join(work, variant)
         path = os.path.join(folder, name + ".json")
         result = json.load(open(path))
