@@ -18,8 +18,8 @@ struct OrderFlags {
     /// sells no parcels (top-ups, game cards, tickets), and its buyers confirm at once
     /// because there is nothing to deliver; without scans no shop can be told to ship
     /// (counting every shop's put an independent generator's 13 virtual-goods shops at
-    /// key scrutiny when its export left out logistics.csv). The ring tensor's marks (`marks`) keep
-    /// `fastConfirm`: the tensor holds only a few hundred orders, and taking a held-out
+    /// key scrutiny when its export left out logistics.csv). The ring tensor's marks
+    /// (`marks`) keep `fastConfirm`: the tensor holds only a few hundred orders, and taking a held-out
     /// export's virtual-goods orders out of it changed which rings the block search found
     /// (blocks 8/6/8/10 -> 3/7/1/2 at camouflage 0-3); a block's own orders are judged
     /// by `parcelMarks` (`RingBlocks`).

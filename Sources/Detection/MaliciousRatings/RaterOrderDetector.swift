@@ -200,10 +200,10 @@ public struct RaterOrderDetector: Detector {
     /// after it, days after when the platform confirms on its own: there only a rating
     /// before its order is premature (taking the confirmation as the arrival made an
     /// independent generator's honest raters who rate before confirming look premature
-    /// when its export left out logistics.csv). A buyer whose parcel is late may fairly complain before it comes, so a
-    /// late parcel never makes an early rating premature; a customer judges goods in
-    /// hand, so an attacker who only orders to be allowed to rate shows up here. Rating
-    /// after the parcel arrived but before confirming receipt is not premature: many
+    /// when its export left out logistics.csv). A buyer whose parcel is late may fairly
+    /// complain before it comes, so a late parcel never makes an early rating premature;
+    /// a customer judges goods in hand, so an attacker who only orders to be allowed to
+    /// rate shows up here. Rating after the parcel arrived but before confirming receipt is not premature: many
     /// platforms let buyers rate first, and honest buyers do (an independent generator's
     /// export put 36 honest raters on key scrutiny when it counted).
     static func premature(
