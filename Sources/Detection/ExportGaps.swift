@@ -40,13 +40,18 @@ public enum ExportGaps {
         }
         if logistics.count == 0 {
             lines.append(
-                "logistics.csv: no scans: empty parcels, fast confirmations (no shop is known to ship parcels) and ratings "
-                    + "posted before the goods arrived are not judged")
+                "logistics.csv: no scans: empty parcels, fast confirmations (no shop is known to ship parcels), ratings "
+                    + "posted before the goods arrived and the shops' markets (which of two shops tied to a rating attack "
+                    + "sells what its victim sells) are not judged")
         } else {
             if none(logistics.location, IdDictionary.absent) {
                 lines.append("logistics.csv: no location: where parcels start, travel and are signed is not judged")
             }
-            if none(logistics.weightGrams, Missing.count) { lines.append("logistics.csv: no weight_g: parcel weights are not judged") }
+            if none(logistics.weightGrams, Missing.count) {
+                lines.append(
+                    "logistics.csv: no weight_g: parcel weights and the shops' markets (which of two shops tied to a rating "
+                        + "attack sells what its victim sells) are not judged")
+            }
         }
         if accounts.count == 0 {
             lines.append("accounts.csv: no accounts: new accounts are not judged; co-reviewers are expected platform-wide, not per region")
