@@ -1,5 +1,6 @@
 import ArgumentParser
 import Columnar
+import Detection
 import Foundation
 import Ingest
 
@@ -47,6 +48,8 @@ struct Inspect: ParsableCommand {
         }
         let warnings = LoadWarnings.lines(report)
         text += warnings.isEmpty ? "warnings: none\n" : "warnings:\n" + warnings.map { $0 + "\n" }.joined()
+        let gaps = ExportGapLines.section(loaded.export)
+        if !gaps.isEmpty { text += "\n" + gaps }
         text += "\nloaded \(report.rows) rows in \(decimal(report.seconds, 3)) s: "
             + "\(decimal(report.megabytesPerSecond, 1)) MB/s, \(decimal(report.rowsPerSecond / 1e6, 2)) M rows/s\n"
         return text

@@ -19,6 +19,10 @@ enum RunReport {
         if !warnings.isEmpty {
             text += "## Warnings from the load\n\n```\n" + warnings.map { $0 + "\n" }.joined() + "```\n\n"
         }
+        let gaps = ExportGaps.lines(export)
+        if !gaps.isEmpty {
+            text += "## Not judged: what the export leaves out\n\n" + gaps.map { "- \($0)\n" }.joined() + "\n"
+        }
 
         text += "## Suspects per category\n\n| category | kind | blacklist | key scrutiny |\n|---|---|---:|---:|\n"
         let counts = SuspectCount.of(result.suspects)

@@ -125,6 +125,8 @@ struct ScanCommand: ParsableCommand {
         text += "(\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)\n\n"
         let warnings = LoadWarnings.lines(loaded.report)
         if !warnings.isEmpty { text += "warnings:\n" + warnings.map { $0 + "\n" }.joined() + "\n" }
+        let gaps = ExportGapLines.section(export)
+        if !gaps.isEmpty { text += gaps + "\n" }
         let counts = [["category", "kind", "blacklist", "key scrutiny"]]
             + SuspectCount.of(result.suspects).map { [$0.category, $0.kind, "\($0.blacklist)", "\($0.keyScrutiny)"] }
         text += result.suspects.isEmpty ? "no suspects\n" : TextTable.render(counts)

@@ -153,8 +153,11 @@ struct RandomRatings {
         }
     }
 
-    @Test(arguments: 0..<30) func prematureMatchesReference(seed: Int) {
-        let data = RandomRatings(seed: seed)
+    /// With `scans` false the export's scans are dropped: a confirmation is then no
+    /// arrival, and only a rating before its order is premature.
+    @Test(arguments: 0..<30, [true, false]) func prematureMatchesReference(seed: Int, scans: Bool) {
+        var data = RandomRatings(seed: seed)
+        if !scans { data.logistics = LogisticsTable() }
         let backing = Self.referenceBacking(data, quantile: 0.2, minimumOrders: 5)
         let arrivals = RatingFacts.arrivals(logistics: data.logistics, orderCount: data.orders.count)
         // Reference arrival: the minimum over the order's delivery and signed scans.
@@ -166,8 +169,8 @@ struct RandomRatings {
             #expect(arrivals[order] == (scans.map { data.logistics.at[$0] }.min() ?? Missing.time))
         }
         let premature = RaterOrderDetector.premature(
-            data.ratings, orders: data.orders, backing: backing, arrivals: arrivals, quickSeconds: 50_000,
-            lateSeconds: 400_000)
+            data.ratings, orders: data.orders, backing: backing, arrivals: arrivals, confirmationIsReceipt: scans,
+            quickSeconds: 50_000, lateSeconds: 400_000)
         for row in 0..<data.ratings.count {
             let expected: UInt8
             if backing[row] == .none {
@@ -176,8 +179,8 @@ struct RandomRatings {
                 let order = Int(data.ratings.order[row])
                 let at = data.ratings.createdAt[row], placed = data.orders.createdAt[order]
                 let confirmed = data.orders.confirmedAt[order]
-                // Received: the parcel's arrival, else the confirmation of receipt.
-                let received = arrivals[order] != Missing.time ? arrivals[order] : confirmed
+                // Received: the parcel's arrival, else (with scans) the confirmation of receipt.
+                let received = arrivals[order] != Missing.time ? arrivals[order] : scans ? confirmed : Missing.time
                 let known = received != Missing.time
                 let onTime = known && received - placed <= 400_000
                 let beforeOrder = at < placed
@@ -193,8 +196,9 @@ struct RandomRatings {
         let data = RandomRatings(seed: seed)
         let short = RaterOrderDetector.shortText(data.ratings, chars: 10)
         for row in 0..<data.ratings.count {
-            let length = data.ratings.textLength[row]
-            let expected: UInt8 = length == Missing.count ? 2 : (length < 10 && data.ratings.hasMedia[row] != 1 ? 1 : 0)
+            let length = data.ratings.textLength[row], media = data.ratings.hasMedia[row]
+            let expected: UInt8 =
+                if length == Missing.count { 2 } else if length >= 10 || media == 1 { 0 } else if media == Missing.flag { 2 } else { 1 }
             #expect(short[row] == expected)
         }
         let shares = RaterOrderDetector.share(data.lowByRater, short.map { $0 == 2 ? nil : $0 == 1 })
@@ -604,7 +608,7 @@ struct RandomRatings {
     /// model's mean from per-shop counts and per-rater products, and the threshold raised
     /// by `log10` of the pairs tested.
     @Test(arguments: 0..<30) func praisedRivalsMatchReference(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededRandom(seed: UInt64(seed))
         var world = ComplaintsAndPraise()
         let shops = 3 + Int(random.next() % 6), raters = 20 + Int(random.next() % 60)
         for _ in 0..<(raters * 3) {
@@ -905,6 +909,22 @@ struct RandomRatings {
             }
         }
         return export(orders: orders, ratings: ratings, accounts: 420)
+    }
+
+    /// An export that leaves the ratings' `order_id` out links no rating to an order: the
+    /// wave's customers are not known to have rated without one, so no order-based rater
+    /// signal is measured on them and none of their complaints is a drive-by.
+    @Test func ratingsNamingNoOrderAreNotUnbacked() {
+        var export = Self.shop(sleepers: false, wave: true)
+        export.ratings.order = [UInt32](repeating: IdDictionary.absent, count: export.ratings.count)
+        let config = DetectionConfig(detectors: [RaterOrderDetector(), CoComplainerDetector()])
+        let signals = RaterOrderDetector().measure(export, config: config, threads: 1).signals
+            + CoComplainerDetector().measure(export, config: config, threads: 1).signals
+        let complainers = (0..<export.ratings.count).filter { export.ratings.stars[$0] == 1 }.map { Int(export.ratings.buyer[$0]) }
+        #expect(complainers.count > 50)
+        #expect(signals.map(\.definition.name) == ["rater_short_text_low_share", "rater_co_complainer_surprise"])
+        let coComplainers = signals[1]
+        for rater in complainers { #expect(coComplainers.values[rater].isNaN, "rater \(rater)") }
     }
 
     static func burst(_ export: Export) -> SignalColumn {

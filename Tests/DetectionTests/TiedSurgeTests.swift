@@ -157,13 +157,15 @@ import TestSupport
         #expect(shops[2] < TiedSurgeDetector().signals[0].threshold)
     }
 
-    @Test func crewOrdersThatEndRefundedOrRatedLowAreNoSurge() {
+    /// With `orderIDs` false the export leaves the ratings' `order_id` out: the crew's
+    /// orders at the shop they rated low are then taken as rated low all the same.
+    @Test(arguments: [true, false]) func crewOrdersThatEndRefundedOrRatedLowAreNoSurge(orderIDs: Bool) {
         var world = World()
         world.studio(shop: 1, day: 12, count: 20, identities: 4, status: .refunded)
         let firstRated = world.export.orders.count
         world.studio(shop: 2, day: 12, count: 20, identities: 4)
         for row in firstRated..<world.export.orders.count {
-            world.export.ratings.order.append(UInt32(row))
+            world.export.ratings.order.append(orderIDs ? UInt32(row) : IdDictionary.absent)
             world.export.ratings.buyer.append(world.export.orders.buyer[row])
             world.export.ratings.shop.append(2)
             world.export.ratings.item.append(IdDictionary.absent)

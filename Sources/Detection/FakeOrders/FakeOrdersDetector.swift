@@ -97,12 +97,16 @@ public struct FakeOrdersDetector: Detector {
         func buyerShare(_ name: String, _ flagged: [Bool], minimumRows: Int) -> SignalColumn {
             column(name, config, groups: buyers, minimumRows: minimumRows, flagged: flagged, export: export)
         }
+        // Without scans a fast confirmation is not judged (`OrderFlags.parcelFastConfirm`).
+        let fastConfirm = flags.parcelFastConfirm
         var columns = [
             shopShare("shop_shared_device_share", flags.sharedDevice),
             shopShare("shop_shared_address_share", flags.sharedAddress),
-            shopShare("shop_fast_confirm_share", flags.parcelFastConfirm, confidenceZ: confidenceZ),
-            shopShare("shop_ring_block_share", inRing),
-            buyerShare("buyer_fast_confirm_share", flags.parcelFastConfirm, minimumRows: 2),
+        ]
+        if let fastConfirm { columns.append(shopShare("shop_fast_confirm_share", fastConfirm, confidenceZ: confidenceZ)) }
+        columns.append(shopShare("shop_ring_block_share", inRing))
+        if let fastConfirm { columns.append(buyerShare("buyer_fast_confirm_share", fastConfirm, minimumRows: 2)) }
+        columns += [
             buyerShare("buyer_ring_block_share", inRing, minimumRows: 1),
             SignalColumn(
                 definition: signal("buyer_shared_identity", config),

@@ -13,15 +13,17 @@ struct OrderFlags {
     var sharedAddress: [Bool]
     /// Receipt confirmed implausibly soon after payment.
     var fastConfirm: [Bool]
-    /// `fastConfirm` at a shop that ships parcels (every shop when the export has no
-    /// scans): what the fast-confirmation signals count. A shop that ships none of its
-    /// orders sells no parcels (top-ups, game cards, tickets), and its buyers confirm at
-    /// once because there is nothing to deliver. The ring tensor's marks (`marks`) keep
-    /// `fastConfirm`: the tensor holds only a few hundred orders, and taking a held-out
+    /// `fastConfirm` at a shop that ships parcels: what the fast-confirmation signals
+    /// count; nil when the export has no scans. A shop that ships none of its orders
+    /// sells no parcels (top-ups, game cards, tickets), and its buyers confirm at once
+    /// because there is nothing to deliver; without scans no shop can be told to ship
+    /// (counting every shop's put an independent generator's 13 virtual-goods shops at
+    /// key scrutiny when its export left out logistics.csv). The ring tensor's marks
+    /// (`marks`) keep `fastConfirm`: the tensor holds only a few hundred orders, and taking a held-out
     /// export's virtual-goods orders out of it changed which rings the block search found
     /// (blocks 8/6/8/10 -> 3/7/1/2 at camouflage 0-3); a block's own orders are judged
     /// by `parcelMarks` (`RingBlocks`).
-    var parcelFastConfirm: [Bool]
+    var parcelFastConfirm: [Bool]?
     /// Placed by an account registered shortly before; nil when the export has no
     /// registration times.
     var newAccount: [Bool]?
@@ -45,9 +47,8 @@ struct OrderFlags {
             let paid = orders.paidAt[row] != Missing.time ? orders.paidAt[row] : orders.createdAt[row]
             return confirmed - paid < fastSeconds
         }
-        let shipsParcels = Self.shopsShippingParcels(export)
-        parcelFastConfirm = zip(fastConfirm, orders.shop).map { fast, shop in
-            fast && (shipsParcels?[Int(shop)] ?? true)
+        parcelFastConfirm = Self.shopsShippingParcels(export).map { shipsParcels in
+            zip(fastConfirm, orders.shop).map { fast, shop in fast && shipsParcels[Int(shop)] }
         }
         newAccount = Self.newAccountRows(export, days: Int64(config["fake_orders.young_account_days"]))
     }
@@ -58,11 +59,12 @@ struct OrderFlags {
     func marks(_ row: Int) -> Int { marks(row, fast: fastConfirm) }
 
     /// `marks` with the fast confirmation counted only at a shop that ships parcels
-    /// (`parcelFastConfirm`): the marks a ring block's orders must carry.
+    /// (`parcelFastConfirm`; not at all without scans): the marks a ring block's orders
+    /// must carry.
     func parcelMarks(_ row: Int) -> Int { marks(row, fast: parcelFastConfirm) }
 
-    private func marks(_ row: Int, fast: [Bool]) -> Int {
-        (sharedDevice[row] ? 1 : 0) + (sharedAddress[row] ? 1 : 0) + (fast[row] ? 1 : 0)
+    private func marks(_ row: Int, fast: [Bool]?) -> Int {
+        (sharedDevice[row] ? 1 : 0) + (sharedAddress[row] ? 1 : 0) + ((fast?[row] ?? false) ? 1 : 0)
             + ((newAccount?[row] ?? false) ? 1 : 0)
     }
 

@@ -101,10 +101,24 @@ public struct TiedSurgeDetector: Detector {
     }
 
     /// Per order, whether it is a confirmed sale: completed, and not rated `lowStars` or
-    /// fewer.
+    /// fewer. When the ratings name no orders (`RatingFacts.namesOrders`: the export
+    /// leaves their `order_id` out), every order of a buyer at a shop it rated that low
+    /// counts as rated low: which of them the rating was about is unknown, and counting
+    /// them all as sales put two honest buyers of a crew's victim at key scrutiny (seed
+    /// 11, camouflage 1, ratings without `order_id`).
     static func confirmedSales(_ export: Export, lowStars: UInt8) -> [Bool] {
         let orders = export.orders, ratings = export.ratings
         var sales = orders.status.map { $0 == OrderStatus.completed.rawValue }
+        guard RatingFacts.namesOrders(export) else {
+            var ratedLow = Set<UInt64>()
+            for rating in 0..<ratings.count where ratings.stars[rating] <= lowStars {
+                ratedLow.insert(UInt64(ratings.buyer[rating]) << 32 | UInt64(ratings.shop[rating]))
+            }
+            for row in 0..<orders.count where ratedLow.contains(UInt64(orders.buyer[row]) << 32 | UInt64(orders.shop[row])) {
+                sales[row] = false
+            }
+            return sales
+        }
         for rating in 0..<ratings.count where ratings.order[rating] != IdDictionary.absent && ratings.stars[rating] <= lowStars {
             sales[Int(ratings.order[rating])] = false
         }

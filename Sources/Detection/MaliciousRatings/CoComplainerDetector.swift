@@ -46,11 +46,12 @@ public struct CoComplainerDetector: Detector {
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
-        let ratings = export.ratings, orders = export.orders
+        let ratings = export.ratings
         let accountCount = export.dictionaries.accounts.count
         let definition = signal("rater_co_complainer_surprise", config)
-        // Without orders (a bare rating network) no complaint can be told a drive-by.
-        guard orders.count > 0 else {
+        // Without orders the ratings name (a bare rating network, or ratings without
+        // `order_id`) no complaint can be told a drive-by.
+        guard RatingFacts.namesOrders(export) else {
             return DetectorOutput(signals: [
                 SignalColumn(definition: definition, values: [Double](repeating: .nan, count: accountCount), samples: [:])
             ])

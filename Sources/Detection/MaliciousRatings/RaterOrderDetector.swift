@@ -84,6 +84,7 @@ public struct RaterOrderDetector: Detector {
         let arrivals = RatingFacts.arrivals(logistics: export.logistics, orderCount: export.orders.count)
         let premature = Self.premature(
             ratings, orders: export.orders, backing: backing, arrivals: arrivals,
+            confirmationIsReceipt: export.logistics.count > 0,
             quickSeconds: Int64(config["malicious_ratings.quick_rating_seconds"]),
             lateSeconds: Int64(config["malicious_ratings.late_delivery_seconds"]))
         columns.append(
@@ -178,12 +179,14 @@ public struct RaterOrderDetector: Detector {
     }
 
     /// Per rating: 1 when its text is shorter than `chars` and it has no photo, 0 when
-    /// it is longer or has one, 2 when the export does not give its text length.
+    /// it is longer or has one, 2 when the export does not say: no text length, or a
+    /// short text without the photo flag (a short review with a photo says something).
     static func shortText(_ ratings: RatingsTable, chars: Int32) -> [UInt8] {
         (0..<ratings.count).map { row in
-            let length = ratings.textLength[row]
+            let length = ratings.textLength[row], media = ratings.hasMedia[row]
             guard length != Missing.count else { return 2 }
-            return length < chars && ratings.hasMedia[row] != 1 ? 1 : 0
+            guard length < chars, media != 1 else { return 0 }
+            return media == Missing.flag ? 2 : 1
         }
     }
 
@@ -191,23 +194,28 @@ public struct RaterOrderDetector: Detector {
     /// were received although they came on time (received within `lateSeconds` of the
     /// order); or less than `quickSeconds` after they arrived. 0 otherwise; 2 when there is nothing to
     /// judge by (no backing order). The goods are received when the parcel's first
-    /// delivery or signed scan says so, or, without scans, when the buyer confirmed
-    /// receipt. A buyer whose parcel is late may fairly complain before it comes, so a
-    /// late parcel never makes an early rating premature; a customer judges goods in
-    /// hand, so an attacker who only orders to be allowed to rate shows up here. Rating
-    /// after the parcel arrived but before confirming receipt is not premature: many
+    /// delivery or signed scan says so, or, for an order without such scans in an export
+    /// with scans (`confirmationIsReceipt`), when the buyer confirmed receipt. An export
+    /// without any scans does not say when a parcel arrived, and a confirmation comes
+    /// after it, days after when the platform confirms on its own: there only a rating
+    /// before its order is premature (taking the confirmation as the arrival made an
+    /// independent generator's honest raters who rate before confirming look premature
+    /// when its export left out logistics.csv). A buyer whose parcel is late may fairly
+    /// complain before it comes, so a late parcel never makes an early rating premature;
+    /// a customer judges goods in hand, so an attacker who only orders to be allowed to
+    /// rate shows up here. Rating after the parcel arrived but before confirming receipt is not premature: many
     /// platforms let buyers rate first, and honest buyers do (an independent generator's
     /// export put 36 honest raters on key scrutiny when it counted).
     static func premature(
-        _ ratings: RatingsTable, orders: OrdersTable, backing: [RatingBacking], arrivals: [Int64], quickSeconds: Int64,
-        lateSeconds: Int64
+        _ ratings: RatingsTable, orders: OrdersTable, backing: [RatingBacking], arrivals: [Int64],
+        confirmationIsReceipt: Bool, quickSeconds: Int64, lateSeconds: Int64
     ) -> [UInt8] {
         (0..<ratings.count).map { row in
             guard backing[row] != .none else { return 2 }
             let order = Int(ratings.order[row])
             let at = ratings.createdAt[row], placed = orders.createdAt[order], confirmed = orders.confirmedAt[order]
             if at < placed { return 1 }
-            let received = arrivals[order] != Missing.time ? arrivals[order] : confirmed
+            let received = arrivals[order] != Missing.time || !confirmationIsReceipt ? arrivals[order] : confirmed
             guard received != Missing.time else { return 0 }
             let onTime = received - placed <= lateSeconds
             if at < received { return onTime ? 1 : 0 }

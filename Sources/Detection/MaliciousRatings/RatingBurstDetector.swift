@@ -121,7 +121,7 @@ public struct RatingBurstDetector: Detector {
         // complaint is no purchase from a sponsor either: the other shop of its pair is a
         // fellow victim. Only an attack with enough attackers reads the shops' catalogue
         // weights.
-        let crews = export.orders.count > 0
+        let crews = RatingFacts.namesOrders(export)
             ? CoComplainerDetector.crews(export, backing: backing, tickets: tickets.rating, config: config) : nil
         let crewAttacks = attacks
             + (crews.map {
@@ -384,14 +384,14 @@ public struct RatingBurstDetector: Detector {
         ratings: RatingsTable, oneOff: [Bool], praise: [Bool], accountCount: Int, minimumRaters: Int, maximumShops: Int,
         threshold: Double
     ) -> Set<UInt64> {
-        let complaints = CoReviewerPairs.distinctBuyerShops(buyers: ratings.buyer, shops: ratings.shop) { oneOff[$0] }
-        let praises = CoReviewerPairs.distinctBuyerShops(buyers: ratings.buyer, shops: ratings.shop) { praise[$0] }
+        let complaints = BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { oneOff[$0] }
+        let praises = BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { praise[$0] }
         var complainers = [Int](repeating: 0, count: accountCount), praisers = complainers
         for key in complaints { complainers[Int(key & 0xFFFF_FFFF)] += 1 }
         for key in praises { praisers[Int(key & 0xFFFF_FFFF)] += 1 }
         var keys: [UInt64] = []
         var weight = 0.0, position = 0
-        CoReviewerPairs.forEachBuyer(complaints) { victims in
+        BuyerShops.forEach(in: complaints) { victims in
             let rater = UInt64(victims.buyer)
             while position < praises.count && praises[position] >> 32 < rater { position += 1 }
             var end = position
@@ -406,7 +406,7 @@ public struct RatingBurstDetector: Detector {
             }
         }
         let total = Double(complaints.count) * Double(praises.count)
-        let (pairKeys, counts) = CoReviewerPairs.runs(keys)
+        let (pairKeys, counts) = SortedKeys.counted(keys)
         let tested = zip(pairKeys, counts).filter { Int($0.1) >= minimumRaters }
         // Hundreds of pairs are tested, each against its own null: the most surprising
         // of them must beat their number too (Bonferroni).

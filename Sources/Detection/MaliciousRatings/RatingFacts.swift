@@ -22,8 +22,10 @@ struct RatingFacts: Sendable {
     let lowByRater: EntityGroups
     /// The low ratings of each shop, in time order.
     let lowByShop: EntityGroups
-    /// Whether the export has orders at all; without them (a bare rating network) the
-    /// order-based signals do not apply.
+    /// Whether the ratings name the orders they rate: the export has orders and some
+    /// rating names one (`namesOrders`). Without (a bare rating network, or an export that
+    /// leaves the ratings' `order_id` out) the order-based signals do not apply: a rating
+    /// whose order the export does not give is not known to have none.
     let hasOrders: Bool
 
     init(_ export: Export, config: DetectionConfig) {
@@ -34,7 +36,14 @@ struct RatingFacts: Sendable {
         lowByRater = EntityGroups(keys: Self.keep(ratings.buyer, where: low), entityCount: accountCount)
         lowByShop = EntityGroups(
             keys: Self.keep(ratings.shop, where: low), entityCount: accountCount, orderedBy: ratings.createdAt)
-        hasOrders = export.orders.count > 0
+        hasOrders = Self.namesOrders(export)
+    }
+
+    /// Whether some rating of the export names an order of it. An export whose ratings name
+    /// none does not link ratings to orders at all (the column is left out or empty), so
+    /// a rating's missing order says nothing about the rater.
+    static func namesOrders(_ export: Export) -> Bool {
+        export.orders.count > 0 && export.ratings.order.contains { $0 != IdDictionary.absent }
     }
 
     /// The low-star cut, which `TiedSurgeDetector` shares (a crew's orders at its victim are rated low).
