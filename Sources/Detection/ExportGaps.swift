@@ -23,6 +23,8 @@ public enum ExportGaps {
             if none(orders.confirmedAt, Missing.time) { lines.append("orders.csv: no confirmed_at: fast confirmations are not judged") }
             if none(orders.device, absent) { lines.append("orders.csv: no device_id: shared devices are not judged") }
             if none(orders.payment, absent) { lines.append("orders.csv: no payment_id: shared payment accounts are not judged") }
+        } else {
+            lines.append("orders.csv: no orders: fake orders and every signal that reads an order are not judged")
         }
         if ratings.count == 0 {
             lines.append("ratings.csv: no ratings: malicious ratings, praise and co-reviewers are not judged")
@@ -30,7 +32,8 @@ public enum ExportGaps {
             if orders.count > 0 && !RatingFacts.namesOrders(export) {
                 lines.append(
                     "ratings.csv: no order_id: nothing that reads a rating's order is judged (unbacked, ticket, premature, "
-                        + "shared-device and refunded complaints, drive-by complainers, praise of fake orders)")
+                        + "shared-device and refunded complaints, drive-by complainers, co-reviewers, praise of fake orders and of an "
+                        + "attack's sponsor)")
             }
             if none(ratings.textLength, Missing.count) {
                 lines.append("ratings.csv: no text_len: short review texts are not judged")

@@ -8,7 +8,7 @@ import Ingest
 /// fast it loaded; the first command a user runs on their own export.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load an export and print row counts, distinct entities, time range, warnings and load speed.",
+        abstract: "Load an export and print row counts, distinct entities, time range, warnings, what it leaves out (not judged) and load speed.",
         discussion: """
             Reads orders.csv (required), ratings.csv, logistics.csv and accounts.csv, each plain \
             or LZ4-frame compressed (NAME.csv.lz4), or a native export (.cwseg files written \
@@ -27,7 +27,8 @@ struct Inspect: ParsableCommand {
         print(Self.summary(of: loaded, folder: input.exportDirectory), terminator: "")
     }
 
-    /// The printed summary: files, id spaces, time range, warnings, speed.
+    /// The printed summary: files, id spaces, time range, warnings, what the export leaves
+    /// out (not judged), speed.
     static func summary(of loaded: LoadedExport, folder: String) -> String {
         let report = loaded.report
         var text = "export \(folder)\n\n"

@@ -1,5 +1,3 @@
-import Columnar
-import Detection
 import Ingest
 
 /// What a load kept but a person should know (rows naming an order the export does not
@@ -13,16 +11,5 @@ enum LoadWarnings {
             ["\(indent)\(file.name): \(file.unknownOrders.count) row(s) name an order not in the export, e.g."]
                 + file.unknownOrders.examples.map { "\(indent)  \($0)" }
         }
-    }
-}
-
-/// What the export leaves out and the scan therefore does not judge (`ExportGaps`), as
-/// `scan`'s summary and `inspect` print it.
-enum ExportGapLines {
-    /// A "not judged:" heading and one indented line per gap; empty when the export gives
-    /// everything the signals read.
-    static func section(_ export: Export) -> String {
-        let gaps = ExportGaps.lines(export)
-        return gaps.isEmpty ? "" : "not judged:\n" + gaps.map { "  \($0)\n" }.joined()
     }
 }

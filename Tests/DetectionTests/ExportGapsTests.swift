@@ -61,6 +61,7 @@ import Testing
     /// by its file and column.
     @Test func eachLeftOutColumnOrFileIsOneGap() {
         let leftOut: [(gap: String, leaveOut: (inout Export) -> Void)] = [
+            ("orders.csv: no orders:", { $0.orders = OrdersTable() }),
             ("orders.csv: no paid_at:", { $0.orders.paidAt = [Missing.time] }),
             ("orders.csv: no confirmed_at:", { $0.orders.confirmedAt = [Missing.time] }),
             ("orders.csv: no device_id:", { $0.orders.device = [IdDictionary.absent] }),

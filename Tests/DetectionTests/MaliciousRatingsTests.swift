@@ -546,10 +546,10 @@ struct RandomRatings {
         let tie = RatingBurstDetector.Sponsors.Tie(sponsor: 1, attack: 0, orders: [], share: 0.5)
         let praise = RatingBurstDetector.ownPraise(ratings: ratings, orders: orders, praiseStars: 4)
         let low = ratings.stars.map { $0 <= 2 }, oneOff = [Bool](repeating: true, count: ratings.count)
-        let linked = RatingBurstDetector.sponsorLinked(ties: [tie], ratings: ratings, low: low, oneOff: oneOff, praise: praise)
+        let linked = RatingBurstDetector.sponsorLinked(ties: [tie], rivals: [], ratings: ratings, low: low, oneOff: oneOff, praise: praise)
         #expect(linked == [false, true, false, false, false, false, false, false, false, false])
         #expect(
-            RatingBurstDetector.sponsorLinked(ties: [], ratings: ratings, low: low, oneOff: oneOff, praise: praise)
+            RatingBurstDetector.sponsorLinked(ties: [], rivals: [], ratings: ratings, low: low, oneOff: oneOff, praise: praise)
                 .allSatisfy { !$0 })
         // The same link through a pair of one-off complaints and praise instead of a tie:
         // rater 10's complaint carries it only while it is a one-off complaint.

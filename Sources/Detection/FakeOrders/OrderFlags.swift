@@ -13,16 +13,15 @@ struct OrderFlags {
     var sharedAddress: [Bool]
     /// Receipt confirmed implausibly soon after payment.
     var fastConfirm: [Bool]
-    /// `fastConfirm` at a shop that ships parcels: what the fast-confirmation signals
-    /// count; nil when the export has no scans. A shop that ships none of its orders
-    /// sells no parcels (top-ups, game cards, tickets), and its buyers confirm at once
-    /// because there is nothing to deliver; without scans no shop can be told to ship
-    /// (counting every shop's put an independent generator's 13 virtual-goods shops at
-    /// key scrutiny when its export left out logistics.csv). The ring tensor's marks
-    /// (`marks`) keep `fastConfirm`: the tensor holds only a few hundred orders, and taking a held-out
-    /// export's virtual-goods orders out of it changed which rings the block search found
-    /// (blocks 8/6/8/10 -> 3/7/1/2 at camouflage 0-3); a block's own orders are judged
-    /// by `parcelMarks` (`RingBlocks`).
+    /// `fastConfirm` at a shop that ships parcels: what the fast-confirmation signals count; nil
+    /// when the export has no scans. A shop that ships none of its orders sells no parcels
+    /// (top-ups, game cards, tickets), and its buyers confirm at once because there is nothing to
+    /// deliver; without scans no shop can be told to ship (counting every shop's put an independent
+    /// generator's 13 virtual-goods shops at key scrutiny when its export left out logistics.csv).
+    /// The ring tensor's marks (`marks`) keep `fastConfirm`: the tensor holds only a few hundred
+    /// orders, and taking a held-out export's virtual-goods orders out of it changed which rings
+    /// the block search found (blocks 8/6/8/10 -> 3/7/1/2 at camouflage 0-3); a block's own orders
+    /// are judged by `parcelMarks` (`RingBlocks`).
     var parcelFastConfirm: [Bool]?
     /// Placed by an account registered shortly before; nil when the export has no
     /// registration times.

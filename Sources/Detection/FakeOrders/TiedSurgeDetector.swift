@@ -110,11 +110,9 @@ public struct TiedSurgeDetector: Detector {
         let orders = export.orders, ratings = export.ratings
         var sales = orders.status.map { $0 == OrderStatus.completed.rawValue }
         guard RatingFacts.namesOrders(export) else {
-            var ratedLow = Set<UInt64>()
-            for rating in 0..<ratings.count where ratings.stars[rating] <= lowStars {
-                ratedLow.insert(UInt64(ratings.buyer[rating]) << 32 | UInt64(ratings.shop[rating]))
-            }
-            for row in 0..<orders.count where ratedLow.contains(UInt64(orders.buyer[row]) << 32 | UInt64(orders.shop[row])) {
+            let ratedLow = BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { ratings.stars[$0] <= lowStars }
+            for row in 0..<orders.count
+            where SortedKeys.position(of: UInt64(orders.buyer[row]) << 32 | UInt64(orders.shop[row]), in: ratedLow) != nil {
                 sales[row] = false
             }
             return sales

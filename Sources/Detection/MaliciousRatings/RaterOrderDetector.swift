@@ -190,22 +190,21 @@ public struct RaterOrderDetector: Detector {
         }
     }
 
-    /// Per rating: 1 when it was posted before its order was placed; before the goods
-    /// were received although they came on time (received within `lateSeconds` of the
-    /// order); or less than `quickSeconds` after they arrived. 0 otherwise; 2 when there is nothing to
-    /// judge by (no backing order). The goods are received when the parcel's first
-    /// delivery or signed scan says so, or, for an order without such scans in an export
-    /// with scans (`confirmationIsReceipt`), when the buyer confirmed receipt. An export
-    /// without any scans does not say when a parcel arrived, and a confirmation comes
-    /// after it, days after when the platform confirms on its own: there only a rating
-    /// before its order is premature (taking the confirmation as the arrival made an
-    /// independent generator's honest raters who rate before confirming look premature
-    /// when its export left out logistics.csv). A buyer whose parcel is late may fairly
-    /// complain before it comes, so a late parcel never makes an early rating premature;
-    /// a customer judges goods in hand, so an attacker who only orders to be allowed to
-    /// rate shows up here. Rating after the parcel arrived but before confirming receipt is not premature: many
-    /// platforms let buyers rate first, and honest buyers do (an independent generator's
-    /// export put 36 honest raters on key scrutiny when it counted).
+    /// Per rating: 1 when it was posted before its order was placed; before the goods were received
+    /// although they came on time (received within `lateSeconds` of the order); or less than
+    /// `quickSeconds` after they arrived. 0 otherwise; 2 when there is nothing to judge by (no
+    /// backing order). The goods are received when the parcel's first delivery or signed scan says
+    /// so, or, for an order without such scans in an export with scans (`confirmationIsReceipt`),
+    /// when the buyer confirmed receipt. An export without any scans does not say when a parcel
+    /// arrived, and a confirmation comes after it, days after when the platform confirms on its
+    /// own: there only a rating before its order is premature (taking the confirmation as the
+    /// arrival made an independent generator's honest raters who rate before confirming look
+    /// premature when its export left out logistics.csv). A buyer whose parcel is late may fairly
+    /// complain before it comes, so a late parcel never makes an early rating premature; a customer
+    /// judges goods in hand, so an attacker who only orders to be allowed to rate shows up here.
+    /// Rating after the parcel arrived but before confirming receipt is not premature: many
+    /// platforms let buyers rate first, and honest buyers do (an independent generator's export put
+    /// 36 honest raters on key scrutiny when it counted).
     static func premature(
         _ ratings: RatingsTable, orders: OrdersTable, backing: [RatingBacking], arrivals: [Int64],
         confirmationIsReceipt: Bool, quickSeconds: Int64, lateSeconds: Int64
@@ -215,7 +214,7 @@ public struct RaterOrderDetector: Detector {
             let order = Int(ratings.order[row])
             let at = ratings.createdAt[row], placed = orders.createdAt[order], confirmed = orders.confirmedAt[order]
             if at < placed { return 1 }
-            let received = arrivals[order] != Missing.time || !confirmationIsReceipt ? arrivals[order] : confirmed
+            let received = arrivals[order] != Missing.time ? arrivals[order] : confirmationIsReceipt ? confirmed : Missing.time
             guard received != Missing.time else { return 0 }
             let onTime = received - placed <= lateSeconds
             if at < received { return onTime ? 1 : 0 }

@@ -14,7 +14,7 @@ import Foundation
 /// the crews `CoComplainerDetector` finds (raters sharing drive-by complaints on two
 /// shops) stand in for its raters. A crew member who praised the sponsor and
 /// complained about its victim carries the crew's link, however few its ratings and
-/// wherever in time they fall; where no attack is found, the crew's pay shows on its
+/// wherever in time they fall; also where no attack is found, the crew's pay shows on its
 /// own: the victim's one-off complainers praise one shop far beyond chance
 /// (`praisedRivals`). Without orders (a bare rating network) no
 /// rating is backed and every low rating counts.
@@ -57,7 +57,7 @@ public struct RatingBurstDetector: Detector {
                 threshold: 3, saturation: 6, weight: 0.45),
             SignalDefinition(
                 name: "rater_sponsor_link_share", entityKind: .buyer, category: .maliciousRatings,
-                description: "share of the rater's low ratings on a victim of an attack whose sponsor (a shop its raters buy from far more than buyers at large) the rater praised on its own order, or, for a one-off complaint, on a victim whose one-off complainers praise that shop far beyond chance",
+                description: "share of the rater's low ratings on a victim of an attack whose sponsor (a shop its raters buy from far more than buyers at large) the rater praised on its own order, or, for a one-off complaint, on a victim whose one-off complainers praise, far beyond chance, a shop the rater praised on its own order",
                 threshold: 0.5, saturation: 0.9, weight: 0.4),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
@@ -121,7 +121,7 @@ public struct RatingBurstDetector: Detector {
         // complaint is no purchase from a sponsor either: the other shop of its pair is a
         // fellow victim. Only an attack with enough attackers reads the shops' catalogue
         // weights.
-        let crews = RatingFacts.namesOrders(export)
+        let crews = facts.hasOrders
             ? CoComplainerDetector.crews(export, backing: backing, tickets: tickets.rating, config: config) : nil
         let crewAttacks = attacks
             + (crews.map {
@@ -150,9 +150,10 @@ public struct RatingBurstDetector: Detector {
         let praise = Self.ownPraise(ratings: ratings, orders: export.orders, praiseStars: praiseStars)
         // A crew's praise of its sponsor shows without a burst: one-off complainers of
         // the victim (at most one order there, whatever it cost) praising the same shop
-        // far beyond chance. Without orders no complaint can be told a one-off.
+        // far beyond chance. Without the orders the ratings name, no complaint can be told
+        // a one-off.
         let complaintStars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
-        let oneOff = export.orders.count > 0
+        let oneOff = facts.hasOrders
             ? CoComplainerDetector.driveBy(
                 cheap: ratings.stars.map { $0 <= complaintStars }, ratings: ratings, orders: export.orders,
                 accountCount: accountCount)
@@ -335,7 +336,7 @@ public struct RatingBurstDetector: Detector {
     /// who also likes the sponsor praises it too, but rarely alone: the signal weighs like
     /// an unbacked rating, short of key scrutiny.
     static func sponsorLinked(
-        ties: [Sponsors.Tie], rivals: Set<UInt64> = [], ratings: RatingsTable, low: [Bool], oneOff: [Bool], praise: [Bool]
+        ties: [Sponsors.Tie], rivals: Set<UInt64>, ratings: RatingsTable, low: [Bool], oneOff: [Bool], praise: [Bool]
     ) -> [Bool] {
         var sponsorsOf: [UInt32: Set<UInt32>] = [:]
         for tie in ties { sponsorsOf[tie.attack, default: []].insert(tie.sponsor) }
@@ -390,13 +391,11 @@ public struct RatingBurstDetector: Detector {
         for key in complaints { complainers[Int(key & 0xFFFF_FFFF)] += 1 }
         for key in praises { praisers[Int(key & 0xFFFF_FFFF)] += 1 }
         var keys: [UInt64] = []
-        var weight = 0.0, position = 0
+        var weight = 0.0
         BuyerShops.forEach(in: complaints) { victims in
             let rater = UInt64(victims.buyer)
-            while position < praises.count && praises[position] >> 32 < rater { position += 1 }
-            var end = position
-            while end < praises.count && praises[end] >> 32 == rater { end += 1 }
-            defer { position = end }
+            let position = praises.lowerBound(of: rater << 32)
+            let end = praises.lowerBound(of: (rater + 1) << 32, in: position..<praises.count)
             weight += Double(victims.count * (end - position))
             guard victims.count <= maximumShops, end - position <= maximumShops else { return }
             for index in 0..<victims.count {
