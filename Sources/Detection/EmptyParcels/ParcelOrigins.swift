@@ -208,13 +208,6 @@ struct ParcelOrigins {
         return (away, clients, remote)
     }
 
-    /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
-    /// (`waybillOf`, absent: none) that starts remote (none without a remote clientele).
-    func remoteStarts(entityOf: [UInt32], waybillOf: [UInt32], entityCount: Int) -> [UInt32] {
-        guard remoteClients.contains(where: { $0 > 0 }) else { return [UInt32](repeating: 0, count: entityCount) }
-        return TellCounts.marked(remoteStart, entityOf: entityOf, waybillOf: waybillOf, entityCount: entityCount)
-    }
-
     /// One shop's start places `places` (`waybills[p]` of its waybills start at place `p`):
     /// marks place `p` (area `a`) away in `away` when the shop's waybills at other places
     /// number at least `minimumWaybills` and some other area holds more of them than `a`
