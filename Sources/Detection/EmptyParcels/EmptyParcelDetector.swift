@@ -191,8 +191,8 @@ public struct EmptyParcelDetector: Detector {
             if shipping[Int(order)] == IdDictionary.absent || waybill > shipping[Int(order)] { shipping[Int(order)] = waybill }
         }
         let shipment = shipping
-        let shopOfOrder = (0..<orderCount).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.shop[$0] }
-        let buyerOfOrder = (0..<orderCount).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.buyer[$0] }
+        let shopOfOrder = Self.shipped(orders.shop, shipment: shipment)
+        let buyerOfOrder = Self.shipped(orders.buyer, shipment: shipment)
         let byShop = TellCounts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount, marks: marks)
         let byBuyer = TellCounts(entityOf: buyerOfOrder, waybillOf: shipment, entityCount: accountCount, marks: marks)
         let byOutlet = TellCounts(entityOf: outletOf, waybillOf: nil, entityCount: outletCount, marks: marks)
@@ -210,9 +210,8 @@ public struct EmptyParcelDetector: Detector {
         }
         let onEmpty: (Int) -> Bool = { marks[Int(shipment[$0])].contains(.empty) }
         let onBought: (Int) -> Bool = { marks[Int(shipment[$0])].contains(.bought) }
-        let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
-            $0 >= config["signals.shop_empty_waybill_share.threshold"]
-        }
+        let clientShare = config["signals.shop_empty_waybill_share.threshold"]
+        let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map { $0 >= clientShare }
         let clientWaybill = Self.conclusiveForClients(
             tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop, firstHubs: origins.firstHubs)
         let concentration = Self.shopConcentration(
@@ -309,10 +308,37 @@ public struct EmptyParcelDetector: Detector {
     static func conclusiveForClients(
         _ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool], firstHubs: [ParcelOrigins.FirstHub]
     ) -> [Bool] {
-        tells.indices.map { waybill in
-            let tells = tells[waybill], shop = Int(shopOfWaybill[waybill])
-            let original = tells.intersection(.conclusive) == .copiedTrace && firstHubs[waybill] == .ownArea
-            return !tells.isDisjoint(with: .conclusive) && !original && shop < clientShop.count && clientShop[shop]
+        [Bool](unsafeUninitializedCapacity: tells.count) { marked, written in
+            tells.withUnsafeBufferPointer { tells in
+                shopOfWaybill.withUnsafeBufferPointer { shopOfWaybill in
+                    firstHubs.withUnsafeBufferPointer { firstHubs in
+                        clientShop.withUnsafeBufferPointer { clientShop in
+                            for waybill in tells.indices {
+                                let tells = tells[waybill], shop = Int(shopOfWaybill[waybill])
+                                let original = tells.intersection(.conclusive) == .copiedTrace && firstHubs[waybill] == .ownArea
+                                marked[waybill] = !tells.isDisjoint(with: .conclusive) && !original && shop < clientShop.count && clientShop[shop]
+                            }
+                        }
+                    }
+                }
+            }
+            written = tells.count
+        }
+    }
+
+    /// Per order of `shipment` (the waybill shipping it, or absent), its entity in
+    /// `entityOf` (at least as long) when a waybill ships it, else absent.
+    static func shipped(_ entityOf: [UInt32], shipment: [UInt32]) -> [UInt32] {
+        precondition(entityOf.count >= shipment.count)
+        return [UInt32](unsafeUninitializedCapacity: shipment.count) { shipped, written in
+            entityOf.withUnsafeBufferPointer { entityOf in
+                shipment.withUnsafeBufferPointer { shipment in
+                    for order in shipment.indices {
+                        shipped[order] = shipment[order] == IdDictionary.absent ? IdDictionary.absent : entityOf[order]
+                    }
+                }
+            }
+            written = shipment.count
         }
     }
 

@@ -81,10 +81,14 @@ struct ParcelOrigins {
     ) {
         let absent = IdDictionary.absent, waybillCount = starts.count
         let (area, hubArea) = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, buyerCount: buyerCount, rules: rules)
-        let firstHubs = starts.map { start -> FirstHub in
-            guard start.place != absent, start.firstHub != absent, area[Int(start.place)] != absent else { return .unknown }
-            let hub = hubArea[Int(start.firstHub)]
-            return hub != absent && hub != area[Int(start.place)] ? .otherArea : .ownArea
+        let firstHubs = area.withUnsafeBufferPointer { area in
+            hubArea.withUnsafeBufferPointer { hubArea in
+                starts.map { start -> FirstHub in
+                    guard start.place != absent, start.firstHub != absent, area[Int(start.place)] != absent else { return .unknown }
+                    let hub = hubArea[Int(start.firstHub)]
+                    return hub != absent && hub != area[Int(start.place)] ? .otherArea : .ownArea
+                }
+            }
         }
         // Each shop's judged waybills (a located start place with an area) in group order,
         // with their start place, outlet and first hub.
