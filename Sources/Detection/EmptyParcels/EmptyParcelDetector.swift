@@ -152,7 +152,17 @@ public struct EmptyParcelDetector: Detector {
             threads: threads)
         let fastSeconds = Int64(config["empty_parcels.fast_seconds"])
         let minimumWaybills = Int(config["empty_parcels.min_waybills"])
-        var tells = zip(trajectories, underweight).map { ParcelTells($0, underweight: $1, fastSeconds: fastSeconds) }
+        precondition(underweight.count == trajectories.count)
+        var tells = [ParcelTells](unsafeUninitializedCapacity: trajectories.count) { tells, written in
+            trajectories.withUnsafeBufferPointer { trajectories in
+                underweight.withUnsafeBufferPointer { underweight in
+                    for waybill in trajectories.indices {
+                        tells[waybill] = ParcelTells(trajectories[waybill], underweight: underweight[waybill], fastSeconds: fastSeconds)
+                    }
+                }
+            }
+            written = trajectories.count
+        }
         for waybill in copies { tells[waybill].insert(.copiedTrace) }
         CombinedShipments.clearReusedNumber(
             &tells, trajectories: trajectories, furtherOrders: traced.furtherOrders, orders: orders)

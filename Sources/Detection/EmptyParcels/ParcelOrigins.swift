@@ -81,14 +81,23 @@ struct ParcelOrigins {
     ) {
         let absent = IdDictionary.absent, waybillCount = starts.count
         let (area, hubArea) = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, buyerCount: buyerCount, rules: rules)
-        let firstHubs = area.withUnsafeBufferPointer { area in
-            hubArea.withUnsafeBufferPointer { hubArea in
-                starts.map { start -> FirstHub in
-                    guard start.place != absent, start.firstHub != absent, area[Int(start.place)] != absent else { return .unknown }
-                    let hub = hubArea[Int(start.firstHub)]
-                    return hub != absent && hub != area[Int(start.place)] ? .otherArea : .ownArea
+        let firstHubs = [FirstHub](unsafeUninitializedCapacity: waybillCount) { firstHubs, written in
+            starts.withUnsafeBufferPointer { starts in
+                area.withUnsafeBufferPointer { area in
+                    hubArea.withUnsafeBufferPointer { hubArea in
+                        for (waybill, start) in starts.enumerated() {
+                            let place = start.place == absent ? absent : area[Int(start.place)]
+                            if place == absent || start.firstHub == absent {
+                                firstHubs[waybill] = .unknown
+                            } else {
+                                let hub = hubArea[Int(start.firstHub)]
+                                firstHubs[waybill] = hub != absent && hub != place ? .otherArea : .ownArea
+                            }
+                        }
+                    }
                 }
             }
+            written = waybillCount
         }
         // Each shop's judged waybills (a located start place with an area) in group order,
         // with their start place, outlet and first hub.
