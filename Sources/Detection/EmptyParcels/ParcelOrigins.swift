@@ -285,8 +285,8 @@ struct ParcelOrigins {
         var received: [UInt32] = []
         for buyer in 0..<buyerCount where buyers.offsets[buyer] < buyers.offsets[buyer + 1] {
             received.removeAll(keepingCapacity: true)
-            for hub in buyers.values(of: buyer) {
-                if seenBy[Int(hub)] != UInt32(buyer) {
+            seenBy.withUnsafeMutableBufferPointer { seenBy in
+                for hub in buyers.values(of: buyer) where seenBy[Int(hub)] != UInt32(buyer) {
                     seenBy[Int(hub)] = UInt32(buyer)
                     received.append(hub)
                 }
@@ -351,16 +351,20 @@ struct ParcelOrigins {
         var passing = [Int](repeating: 0, count: places)
         // Per place: count its first hubs, then read them again, each hub judged (and its
         // counter zeroed) at its first appearance.
-        for place in 0..<places where firstHubs.offsets[place] < firstHubs.offsets[place + 1] {
-            let transits = firstHubs.values(of: place)
-            for transit in transits { passing[Int(transit)] += 1 }
-            var best = 0
-            for transit in transits where passing[Int(transit)] > 0 {
-                let count = passing[Int(transit)]
-                passing[Int(transit)] = 0
-                if count > best || (count == best && transit < area[place]) {
-                    best = count
-                    area[place] = transit
+        area.withUnsafeMutableBufferPointer { area in
+            passing.withUnsafeMutableBufferPointer { passing in
+                for place in 0..<places where firstHubs.offsets[place] < firstHubs.offsets[place + 1] {
+                    let transits = firstHubs.values(of: place)
+                    for transit in transits { passing[Int(transit)] &+= 1 }
+                    var best = 0
+                    for transit in transits where passing[Int(transit)] > 0 {
+                        let count = passing[Int(transit)]
+                        passing[Int(transit)] = 0
+                        if count > best || (count == best && transit < area[place]) {
+                            best = count
+                            area[place] = transit
+                        }
+                    }
                 }
             }
         }
