@@ -188,21 +188,31 @@ struct ParcelOrigins {
         shops.values.withUnsafeBufferPointer { values in
             for shop in 0..<(shops.offsets.count - 1) where shops.offsets[shop] < shops.offsets[shop + 1] {
                 let group = shops.offsets[shop]..<shops.offsets[shop + 1]
-                for waybill in values[group] {
-                    let place = Int(waybill.place)
-                    if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
-                    placeWaybills[place] &+= 1
+                placeWaybills.withUnsafeMutableBufferPointer { placeWaybills in
+                    for waybill in values[group] {
+                        let place = Int(waybill.place)
+                        if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
+                        placeWaybills[place] &+= 1
+                    }
                 }
                 judgeShop(
                     places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: minimumWaybills,
                     areaWaybills: &areaWaybills, into: &placeAway)
-                for index in group {
-                    let waybill = values[index], outlet = Int(waybill.outlet), isAway = placeAway[Int(waybill.place)]
-                    away[index] = isAway
-                    guard outlet < outletCount else { continue }
-                    if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
-                    outletWaybills[outlet] &+= 1
-                    outletAway[outlet] &+= isAway ? 1 : 0
+                placeAway.withUnsafeBufferPointer { placeAway in
+                    away.withUnsafeMutableBufferPointer { away in
+                        outletWaybills.withUnsafeMutableBufferPointer { outletWaybills in
+                            outletAway.withUnsafeMutableBufferPointer { outletAway in
+                                for index in group {
+                                    let waybill = values[index], outlet = Int(waybill.outlet), isAway = placeAway[Int(waybill.place)]
+                                    away[index] = isAway
+                                    guard outlet < outletCount else { continue }
+                                    if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
+                                    outletWaybills[outlet] &+= 1
+                                    outletAway[outlet] &+= isAway ? 1 : 0
+                                }
+                            }
+                        }
+                    }
                 }
                 for outlet in shopOutlets {
                     let outlet = Int(outlet)
