@@ -294,7 +294,8 @@ import TestSupport
         let empty = [true, true, true, true, true, false, true, true, true]
         let shops: [UInt32] = [5, 1, 5, 6, 7, 8, 9, 1, 5]
         let values = EmptyParcelDetector.shopConcentration(
-            outletOf: outlets, outletCount: 2, empty: empty, shopOfWaybill: shops, topShops: 2, minimumEmpty: 3)
+            outletOf: outlets, outletCount: 2, marks: empty.map { $0 ? [.shipped, .empty] : .shipped }, shopOfWaybill: shops,
+            topShops: 2, minimumEmpty: 3)
         #expect(values[0] == 3.0 / 5.0)
         #expect(values[1].isNaN)
     }

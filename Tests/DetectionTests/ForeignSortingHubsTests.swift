@@ -103,20 +103,41 @@ import TestSupport
     @Test(arguments: 0..<30) func matchesReference(seed: Int) {
         var random = SeededRandom(seed: UInt64(seed) &+ 7_000)
         var pairs = Pairs()
-        // Some shops and outlets out of range, absent ids, and pairs of every size.
+        // Some shops and outlets out of range, absent ids, and pairs of every size (small
+        // ones and ones past `smallPairs`, whose tails are kept apart), some repeated.
+        var previous = (count: 0, foreign: 0)
         for _ in 0..<Int(random.next() % 60) {
             let shop = random.next() % 15 == 0 ? IdDictionary.absent : UInt32(random.next() % 9)
             let outlet = random.next() % 15 == 0 ? IdDictionary.absent : UInt32(random.next() % 6)
-            let count = Int(random.next() % 40)
+            let count = random.next() % 4 == 0 ? ForeignSortingHubs.smallPairs + Int(random.next() % 150) : Int(random.next() % 40)
+            let foreign = Int(random.next() % UInt64(count + 1)) / (1 + Int(random.next() % 4))
+            let repeated = random.next() % 3 == 0
             pairs.add(
-                shop: shop, outlet: outlet, count: count, foreign: Int(random.next() % UInt64(count + 1)) / (1 + Int(random.next() % 4)),
+                shop: shop, outlet: outlet, count: repeated ? previous.count : count, foreign: repeated ? previous.foreign : foreign,
                 unknown: Int(random.next() % 3))
+            if !repeated { previous = (count, foreign) }
         }
         let hubs = pairs.hubs(correlation: 0.01)
         let (outlets, shops) = Self.reference(pairs, shopCount: 8, outletCount: 5, correlation: 0.01)
         func same(_ a: [Double], _ b: [Double]) -> Bool { a.elementsEqual(b) { $0 == $1 || ($0.isNaN && $1.isNaN) } }
         #expect(same(hubs.outletSurprise, outlets), "seed \(seed)")
         #expect(same(hubs.shopSurprise, shops), "seed \(seed)")
+    }
+
+    /// Pairs past `smallPairs` with as many waybills and other counts, and one repeated:
+    /// each gets its own tail.
+    @Test func largePairsOfOneSizeKeepTheirOwnTails() {
+        var pairs = Pairs()
+        let size = ForeignSortingHubs.smallPairs + 36
+        pairs.add(shop: 0, outlet: 0, count: size, foreign: 30)
+        pairs.add(shop: 1, outlet: 1, count: size, foreign: 45)
+        pairs.add(shop: 2, outlet: 2, count: size, foreign: 30)
+        for shop: UInt32 in 3...7 { pairs.add(shop: shop, outlet: 3, count: 400, foreign: 4) }
+        let hubs = pairs.hubs(correlation: 0.01)
+        let (outlets, shops) = Self.reference(pairs, shopCount: 8, outletCount: 5, correlation: 0.01)
+        #expect(hubs.shopSurprise[0] < hubs.shopSurprise[1] && hubs.shopSurprise[0] == hubs.shopSurprise[2])
+        #expect(hubs.outletSurprise.elementsEqual(outlets) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        #expect(hubs.shopSurprise == shops)
     }
 
     /// The whole detector on an export: outlets 0 (area A, hub 10) and 1 (area B, hub 11)

@@ -117,18 +117,25 @@ public struct EmptyParcelDetector: Detector {
                 stalledBefore: exportEnd - Int64(config["empty_parcels.stalled_days"] * 86_400)),
             threads: threads)
         let trajectories = traced.trajectories
-        // One pass over the trajectories (about 100 MB at 10M scans) for each waybill's
-        // shop, buyer and outlet.
+        // One pass over the trajectories (about 70 MB at 10M scans) for each waybill's
+        // shop, buyer and outlet, written in place (appending checked each array's
+        // uniqueness at every waybill).
         let absent = IdDictionary.absent
-        var shopOfWaybill: [UInt32] = [], buyerOfWaybill: [UInt32] = [], outletOf: [UInt32] = []
-        shopOfWaybill.reserveCapacity(trajectories.count)
-        buyerOfWaybill.reserveCapacity(trajectories.count)
-        outletOf.reserveCapacity(trajectories.count)
-        for trajectory in trajectories {
-            let order = Int(trajectory.order)
-            shopOfWaybill.append(order < orders.shop.count ? orders.shop[order] : absent)
-            buyerOfWaybill.append(order < orders.buyer.count ? orders.buyer[order] : absent)
-            outletOf.append(trajectory.courier)
+        var buyerOfWaybill: [UInt32] = [], outletOf: [UInt32] = []
+        let shopOfWaybill = [UInt32](unsafeUninitializedCapacity: trajectories.count) { shopOf, shopsWritten in
+            buyerOfWaybill = [UInt32](unsafeUninitializedCapacity: trajectories.count) { buyerOf, buyersWritten in
+                outletOf = [UInt32](unsafeUninitializedCapacity: trajectories.count) { outletOf, outletsWritten in
+                    for (waybill, trajectory) in trajectories.enumerated() {
+                        let order = Int(trajectory.order)
+                        shopOf[waybill] = order < orders.shop.count ? orders.shop[order] : absent
+                        buyerOf[waybill] = order < orders.buyer.count ? orders.buyer[order] : absent
+                        outletOf[waybill] = trajectory.courier
+                    }
+                    outletsWritten = trajectories.count
+                }
+                buyersWritten = trajectories.count
+            }
+            shopsWritten = trajectories.count
         }
         // Copied traces before the weight baseline: the signatures' memory is then released
         // when the baseline lays its values out, which reuses those pages (at 10M scans,
@@ -145,7 +152,17 @@ public struct EmptyParcelDetector: Detector {
             threads: threads)
         let fastSeconds = Int64(config["empty_parcels.fast_seconds"])
         let minimumWaybills = Int(config["empty_parcels.min_waybills"])
-        var tells = zip(trajectories, underweight).map { ParcelTells($0, underweight: $1, fastSeconds: fastSeconds) }
+        precondition(underweight.count == trajectories.count)
+        var tells = [ParcelTells](unsafeUninitializedCapacity: trajectories.count) { tells, written in
+            trajectories.withUnsafeBufferPointer { trajectories in
+                underweight.withUnsafeBufferPointer { underweight in
+                    for waybill in trajectories.indices {
+                        tells[waybill] = ParcelTells(trajectories[waybill], underweight: underweight[waybill], fastSeconds: fastSeconds)
+                    }
+                }
+            }
+            written = trajectories.count
+        }
         for waybill in copies { tells[waybill].insert(.copiedTrace) }
         CombinedShipments.clearReusedNumber(
             &tells, trajectories: trajectories, furtherOrders: traced.furtherOrders, orders: orders)
@@ -164,25 +181,31 @@ public struct EmptyParcelDetector: Detector {
                 linkBuyers: Int(config["empty_parcels.origin_link_buyers"]), linkShare: config["empty_parcels.origin_link_share"],
                 foreignHubCorrelation: config["empty_parcels.foreign_hub_correlation"]))
         traced.starts = []
-        let minimumTells = Int(config["empty_parcels.min_tells"])
-        let empty = tells.map { $0.looksEmpty(minimumTells: minimumTells) }
+        // One pass over the waybills for what each counts towards in the shares below.
+        let marks = Self.marks(
+            tells, minimumTells: Int(config["empty_parcels.min_tells"]), origins: origins,
+            shopOfWaybill: shopOfWaybill, outletOf: outletOf,
+            shopForeign: config["signals.shop_foreign_hub_surprise.threshold"],
+            outletForeign: config["signals.courier_foreign_hub_surprise.threshold"])
 
         // Shops and buyers: each shipped order counts once, on the highest-numbered
         // waybill that ships it.
         let orderCount = min(orders.count, orders.shop.count, orders.buyer.count)
         var shipping = [UInt32](repeating: IdDictionary.absent, count: orderCount)
-        for (waybill, trajectory) in trajectories.enumerated() where Int(trajectory.order) < orderCount {
-            shipping[Int(trajectory.order)] = UInt32(waybill)
+        shipping.withUnsafeMutableBufferPointer { shipping in
+            for (waybill, trajectory) in trajectories.enumerated() where Int(trajectory.order) < orderCount {
+                shipping[Int(trajectory.order)] = UInt32(waybill)
+            }
         }
         for (order, waybill) in traced.furtherOrders where Int(order) < orderCount {
             if shipping[Int(order)] == IdDictionary.absent || waybill > shipping[Int(order)] { shipping[Int(order)] = waybill }
         }
         let shipment = shipping
-        let shopOfOrder = (0..<orderCount).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.shop[$0] }
-        let buyerOfOrder = (0..<orderCount).map { shipment[$0] == IdDictionary.absent ? IdDictionary.absent : orders.buyer[$0] }
-        let byShop = TellCounts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount, tells: tells, empty: empty)
-        let byBuyer = TellCounts(entityOf: buyerOfOrder, waybillOf: shipment, entityCount: accountCount, tells: tells, empty: empty)
-        let byOutlet = TellCounts(entityOf: outletOf, waybillOf: nil, entityCount: outletCount, tells: tells, empty: empty)
+        let shopOfOrder = Self.shipped(orders.shop, shipment: shipment)
+        let buyerOfOrder = Self.shipped(orders.buyer, shipment: shipment)
+        let byShop = TellCounts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount, marks: marks)
+        let byBuyer = TellCounts(entityOf: buyerOfOrder, waybillOf: shipment, entityCount: accountCount, marks: marks)
+        let byOutlet = TellCounts(entityOf: outletOf, waybillOf: nil, entityCount: outletCount, marks: marks)
 
         func shopColumn(_ name: String, _ hits: [UInt32], _ flagged: (Int) -> Bool) -> SignalColumn {
             column(
@@ -195,28 +218,14 @@ public struct EmptyParcelDetector: Detector {
         func outletShares(_ hits: [UInt32]) -> [Double] {
             TellCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
         }
-        let onEmpty: (Int) -> Bool = { empty[Int(shipment[$0])] }
-        // A fake order's waybill is bought: it looks empty, or, copied from a real parcel and
-        // weighed like one, it still starts at a waybill seller away from its shop's goods,
-        // or begins its route at another area's hub where its outlet and its shop both have
-        // more such waybills than chance gives (the seller and its client).
-        let shopHubs = origins.foreignHubs.shopSurprise, outletHubs = origins.foreignHubs.outletSurprise
-        let shopForeign = config["signals.shop_foreign_hub_surprise.threshold"]
-        let outletForeign = config["signals.courier_foreign_hub_surprise.threshold"]
-        let bought = empty.indices.map { waybill in
-            let shop = Int(shopOfWaybill[waybill]), outlet = Int(outletOf[waybill])
-            return empty[waybill] || origins.remoteStart[waybill]
-                || (origins.firstHubs[waybill] == .otherArea && shop < shopHubs.count && outlet < outletHubs.count
-                    && shopHubs[shop] >= shopForeign && outletHubs[outlet] >= outletForeign)
-        }
-        let onBought: (Int) -> Bool = { bought[Int(shipment[$0])] }
-        let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map {
-            $0 >= config["signals.shop_empty_waybill_share.threshold"]
-        }
+        let onEmpty: (Int) -> Bool = { marks[Int(shipment[$0])].contains(.empty) }
+        let onBought: (Int) -> Bool = { marks[Int(shipment[$0])].contains(.bought) }
+        let clientShare = config["signals.shop_empty_waybill_share.threshold"]
+        let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map { $0 >= clientShare }
         let clientWaybill = Self.conclusiveForClients(
             tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop, firstHubs: origins.firstHubs)
         let concentration = Self.shopConcentration(
-            outletOf: outletOf, outletCount: outletCount, empty: empty, shopOfWaybill: shopOfWaybill,
+            outletOf: outletOf, outletCount: outletCount, marks: marks, shopOfWaybill: shopOfWaybill,
             topShops: Int(config["empty_parcels.concentration_shops"]), minimumEmpty: minimumWaybills)
 
         return DetectorOutput(signals: [
@@ -226,21 +235,16 @@ public struct EmptyParcelDetector: Detector {
             column(
                 "shop_conclusive_empty_waybills", config, byShop.conclusive.map(Double.init), entityOf: shopOfOrder,
                 flagged: { !tells[Int(shipment[$0])].isDisjoint(with: .conclusive) }, waybillOf: { shipment[$0] }, names: waybillNames),
-            shopColumn("shop_remote_origin_share", origins.remoteStarts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount)) { origins.remoteStart[Int(shipment[$0])] },
+            shopColumn("shop_remote_origin_share", byShop.remoteStart) { marks[Int(shipment[$0])].contains(.remoteStart) },
             column(
                 "shop_foreign_hub_surprise", config, origins.foreignHubs.shopSurprise, entityOf: shopOfOrder,
                 flagged: { origins.firstHubs[Int(shipment[$0])] == .otherArea }, waybillOf: { shipment[$0] }, names: waybillNames),
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
-            shopColumn(
-                "shop_orders_on_empty_parcels",
-                TellCounts.marked(bought, entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount), onBought),
+            shopColumn("shop_orders_on_empty_parcels", byShop.bought, onBought),
             column(
-                "buyer_orders_on_empty_parcels", config,
-                TellCounts.shares(
-                    TellCounts.marked(bought, entityOf: buyerOfOrder, waybillOf: shipment, entityCount: accountCount),
-                    of: byBuyer.total, minimumRows: 1),
+                "buyer_orders_on_empty_parcels", config, TellCounts.shares(byBuyer.bought, of: byBuyer.total, minimumRows: 1),
                 entityOf: buyerOfOrder, flagged: onBought, waybillOf: { shipment[$0] }, names: waybillNames),
-            outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { empty[$0] },
+            outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { marks[$0].contains(.empty) },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
             outletColumn("courier_remote_clients", origins.remoteClients) { origins.remoteStart[$0] },
             outletColumn("courier_foreign_hub_surprise", origins.foreignHubs.outletSurprise) { origins.firstHubs[$0] == .otherArea },
@@ -249,7 +253,7 @@ public struct EmptyParcelDetector: Detector {
                 "courier_client_empty_waybills",
                 TellCounts.marked(clientWaybill, entityOf: outletOf, waybillOf: nil, entityCount: outletCount).map(Double.init)
             ) { clientWaybill[$0] },
-            outletColumn("courier_empty_shop_concentration", concentration) { empty[$0] },
+            outletColumn("courier_empty_shop_concentration", concentration) { marks[$0].contains(.empty) },
         ])
     }
 
@@ -314,20 +318,69 @@ public struct EmptyParcelDetector: Detector {
     static func conclusiveForClients(
         _ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool], firstHubs: [ParcelOrigins.FirstHub]
     ) -> [Bool] {
-        tells.indices.map { waybill in
-            let tells = tells[waybill], shop = Int(shopOfWaybill[waybill])
-            let original = tells.intersection(.conclusive) == .copiedTrace && firstHubs[waybill] == .ownArea
-            return !tells.isDisjoint(with: .conclusive) && !original && shop < clientShop.count && clientShop[shop]
+        [Bool](unsafeUninitializedCapacity: tells.count) { marked, written in
+            tells.withUnsafeBufferPointer { tells in
+                shopOfWaybill.withUnsafeBufferPointer { shopOfWaybill in
+                    firstHubs.withUnsafeBufferPointer { firstHubs in
+                        clientShop.withUnsafeBufferPointer { clientShop in
+                            for waybill in tells.indices {
+                                let tells = tells[waybill], shop = Int(shopOfWaybill[waybill])
+                                let original = tells.intersection(.conclusive) == .copiedTrace && firstHubs[waybill] == .ownArea
+                                marked[waybill] = !tells.isDisjoint(with: .conclusive) && !original && shop < clientShop.count && clientShop[shop]
+                            }
+                        }
+                    }
+                }
+            }
+            written = tells.count
+        }
+    }
+
+    /// Per order of `shipment` (the waybill shipping it, or absent), its entity in
+    /// `entityOf` (at least as long) when a waybill ships it, else absent.
+    static func shipped(_ entityOf: [UInt32], shipment: [UInt32]) -> [UInt32] {
+        precondition(entityOf.count >= shipment.count)
+        return [UInt32](unsafeUninitializedCapacity: shipment.count) { shipped, written in
+            entityOf.withUnsafeBufferPointer { entityOf in
+                shipment.withUnsafeBufferPointer { shipment in
+                    for order in shipment.indices {
+                        shipped[order] = shipment[order] == IdDictionary.absent ? IdDictionary.absent : entityOf[order]
+                    }
+                }
+            }
+            written = shipment.count
+        }
+    }
+
+    /// Per waybill what it counts towards (`WaybillMarks`): its tells, whether it looks
+    /// empty (`minimumTells`), whether it starts remote, and whether it is bought. A fake
+    /// order's waybill is bought: it looks empty, or, copied from a real parcel and weighed
+    /// like one, it still starts at a waybill seller away from its shop's goods, or begins
+    /// its route at another area's hub where its shop's foreign-hub surprise reaches
+    /// `shopForeign` and its outlet's `outletForeign` (the seller and its client both have
+    /// more such waybills than chance gives).
+    static func marks(
+        _ tells: [ParcelTells], minimumTells: Int, origins: ParcelOrigins, shopOfWaybill: [UInt32], outletOf: [UInt32],
+        shopForeign: Double, outletForeign: Double
+    ) -> [WaybillMarks] {
+        let shopHubs = origins.foreignHubs.shopSurprise, outletHubs = origins.foreignHubs.outletSurprise
+        return tells.indices.map { waybill in
+            let empty = tells[waybill].looksEmpty(minimumTells: minimumTells), remote = origins.remoteStart[waybill]
+            let shop = Int(shopOfWaybill[waybill]), outlet = Int(outletOf[waybill])
+            let bought = empty || remote
+                || (origins.firstHubs[waybill] == .otherArea && shop < shopHubs.count && outlet < outletHubs.count
+                    && shopHubs[shop] >= shopForeign && outletHubs[outlet] >= outletForeign)
+            return WaybillMarks(tells[waybill], empty: empty, bought: bought, remoteStart: remote)
         }
     }
 
     /// Per outlet with at least `minimumEmpty` empty-looking waybills, the share of them
     /// shipping orders of its `topShops` shops with the most; `.nan` for the others.
     static func shopConcentration(
-        outletOf: [UInt32], outletCount: Int, empty: [Bool], shopOfWaybill: [UInt32], topShops: Int, minimumEmpty: Int
+        outletOf: [UInt32], outletCount: Int, marks: [WaybillMarks], shopOfWaybill: [UInt32], topShops: Int, minimumEmpty: Int
     ) -> [Double] {
         var keys: [UInt64] = []
-        for waybill in outletOf.indices where empty[waybill] && Int(outletOf[waybill]) < outletCount {
+        for waybill in outletOf.indices where marks[waybill].contains(.empty) && Int(outletOf[waybill]) < outletCount {
             keys.append(UInt64(outletOf[waybill]) << 32 | UInt64(shopOfWaybill[waybill]))
         }
         keys.sort()
@@ -351,75 +404,5 @@ public struct EmptyParcelDetector: Detector {
             start = end
         }
         return values
-    }
-}
-
-/// Per entity, how many rows name it and how many of those ship on a waybill with each
-/// tell that a signal counts: dense counters filled in one pass over the rows.
-struct TellCounts {
-    var total: [UInt32]
-    var empty: [UInt32]
-    var signedAtCounter: [UInt32]
-    var reusedNumber: [UInt32]
-    var weightless: [UInt32]
-    /// Rows on a waybill with a conclusive tell (`ParcelTells.conclusive`).
-    var conclusive: [UInt32]
-
-    /// Counts the rows of `entityOf` (entities at or above `entityCount` left out); row
-    /// `r` ships on waybill `waybillOf[r]`, or on waybill `r` when `waybillOf` is nil.
-    /// The six counts of an entity lie side by side in one table while counting (24
-    /// bytes per entity, so a row touches one place), then are split into the named arrays.
-    init(entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int, tells: [ParcelTells], empty: [Bool]) {
-        let width = 6
-        var counts = [UInt32](repeating: 0, count: entityCount * width)
-        let counter = ParcelTells.signedAtCounter.rawValue, reused = ParcelTells.reusedNumber.rawValue
-        let weightless = ParcelTells.weightless.rawValue, conclusive = ParcelTells.conclusive.rawValue
-        let waybills = waybillOf ?? []
-        counts.withUnsafeMutableBufferPointer { counts in
-            tells.withUnsafeBufferPointer { tells in
-                empty.withUnsafeBufferPointer { empty in
-                    waybills.withUnsafeBufferPointer { waybillOf in
-                        let direct = waybillOf.isEmpty
-                        for (row, entity) in entityOf.enumerated() where Int(entity) < entityCount {
-                            let waybill = direct ? row : Int(waybillOf[row])
-                            let tell = tells[waybill].rawValue, base = Int(entity) &* width
-                            counts[base] &+= 1
-                            counts[base &+ 1] &+= empty[waybill] ? 1 : 0
-                            counts[base &+ 2] &+= tell & counter != 0 ? 1 : 0
-                            counts[base &+ 3] &+= tell & reused != 0 ? 1 : 0
-                            counts[base &+ 4] &+= tell & weightless != 0 ? 1 : 0
-                            counts[base &+ 5] &+= tell & conclusive != 0 ? 1 : 0
-                        }
-                    }
-                }
-            }
-        }
-        func column(_ offset: Int) -> [UInt32] { stride(from: offset, to: counts.count, by: width).map { counts[$0] } }
-        total = column(0)
-        self.empty = column(1)
-        signedAtCounter = column(2)
-        reusedNumber = column(3)
-        self.weightless = column(4)
-        self.conclusive = column(5)
-    }
-
-    /// Per entity below `entityCount`, how many rows of `entityOf` ship on a `marked`
-    /// waybill: row `r` on waybill `waybillOf[r]` (absent: none), or on waybill `r` when
-    /// `waybillOf` is nil: for a per-waybill mark that `init` does not count (a client
-    /// waybill, a remote start).
-    static func marked(_ marked: [Bool], entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int) -> [UInt32] {
-        var counts = [UInt32](repeating: 0, count: entityCount)
-        for (row, entity) in entityOf.enumerated() where Int(entity) < entityCount {
-            let waybill = waybillOf.map { Int($0[row]) } ?? row
-            if waybill < marked.count && marked[waybill] { counts[Int(entity)] &+= 1 }
-        }
-        return counts
-    }
-
-    /// Per entity, `hits` over `totals`; `.nan` below `minimumRows` total rows.
-    static func shares(_ hits: [UInt32], of totals: [UInt32], minimumRows: Int) -> [Double] {
-        zip(hits, totals).map { hits, total in
-            total >= max(1, minimumRows) ? Double(hits) / Double(total) : .nan
-        }
     }
 }

@@ -58,20 +58,27 @@ struct ForeignSortingHubs {
             let share = Double(foreign) / Double(compared)
             var pairCompared = [Int](repeating: 0, count: outletCount), pairForeign = pairCompared
             var touched: [UInt32] = []
-            // Most pairs are small and their counts repeat: each small pair's tail is
-            // computed once (`.nan` until then); the tail costs about a thousand
-            // instructions (seven log-gamma calls and a sum).
+            // Pairs' counts repeat: each (count, waybills) tail is computed once, a small
+            // pair's kept in a table (`.nan` until then), a larger one's in a dictionary.
+            // The tail costs a thousand instructions (seven log-gamma calls and a sum) to
+            // several thousand (a pair of a hundred waybills well above the share sums
+            // some fifty terms).
             let small = Self.smallPairs
             var smallSurprise = [Double](repeating: .nan, count: small * small)
+            var largeSurprise: [UInt64: Double] = [:]
             func surprise(count: Int, trials: Int) -> Double {
+                func tail() -> Double {
+                    Chance.betaBinomialSurprise(count: count, trials: trials, share: share, correlation: correlation)
+                }
                 guard trials < small else {
-                    return Chance.betaBinomialSurprise(count: count, trials: trials, share: share, correlation: correlation)
+                    let key = UInt64(trials) << 32 | UInt64(count)
+                    if let known = largeSurprise[key] { return known }
+                    let surprise = tail()
+                    largeSurprise[key] = surprise
+                    return surprise
                 }
                 let slot = trials &* small &+ count
-                if smallSurprise[slot].isNaN {
-                    smallSurprise[slot] = Chance.betaBinomialSurprise(
-                        count: count, trials: trials, share: share, correlation: correlation)
-                }
+                if smallSurprise[slot].isNaN { smallSurprise[slot] = tail() }
                 return smallSurprise[slot]
             }
             shops.values.withUnsafeBufferPointer { values in

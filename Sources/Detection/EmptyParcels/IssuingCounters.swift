@@ -22,13 +22,22 @@ enum IssuingCounters {
         var keys: [UInt64] = []
         var shopWaybills = [UInt32](repeating: 0, count: shopCount)
         var shopAtCounter = shopWaybills
-        for waybill in trajectories.indices {
-            let shop = Int(shopOfWaybill[waybill]), outlet = Int(trajectories[waybill].courier)
-            guard shop < shopCount else { continue }
-            shopWaybills[shop] &+= 1
-            guard atCounter(trajectories[waybill]) else { continue }
-            shopAtCounter[shop] &+= 1
-            if outlet < outletCount { keys.append(UInt64(outlet) << 32 | UInt64(shop)) }
+        precondition(shopOfWaybill.count >= trajectories.count)
+        trajectories.withUnsafeBufferPointer { trajectories in
+            shopOfWaybill.withUnsafeBufferPointer { shopOfWaybill in
+                shopWaybills.withUnsafeMutableBufferPointer { shopWaybills in
+                    shopAtCounter.withUnsafeMutableBufferPointer { shopAtCounter in
+                        for waybill in trajectories.indices {
+                            let shop = Int(shopOfWaybill[waybill]), outlet = Int(trajectories[waybill].courier)
+                            guard shop < shopCount else { continue }
+                            shopWaybills[shop] &+= 1
+                            guard atCounter(trajectories[waybill]) else { continue }
+                            shopAtCounter[shop] &+= 1
+                            if outlet < outletCount { keys.append(UInt64(outlet) << 32 | UInt64(shop)) }
+                        }
+                    }
+                }
+            }
         }
         keys.sort()
         var candidates: [(key: UInt64, atCounter: Int)] = []

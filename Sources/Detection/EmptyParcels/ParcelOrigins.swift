@@ -81,10 +81,23 @@ struct ParcelOrigins {
     ) {
         let absent = IdDictionary.absent, waybillCount = starts.count
         let (area, hubArea) = Self.areas(starts, places: places, buyerOfWaybill: buyerOfWaybill, buyerCount: buyerCount, rules: rules)
-        let firstHubs = starts.map { start -> FirstHub in
-            guard start.place != absent, start.firstHub != absent, area[Int(start.place)] != absent else { return .unknown }
-            let hub = hubArea[Int(start.firstHub)]
-            return hub != absent && hub != area[Int(start.place)] ? .otherArea : .ownArea
+        let firstHubs = [FirstHub](unsafeUninitializedCapacity: waybillCount) { firstHubs, written in
+            starts.withUnsafeBufferPointer { starts in
+                area.withUnsafeBufferPointer { area in
+                    hubArea.withUnsafeBufferPointer { hubArea in
+                        for (waybill, start) in starts.enumerated() {
+                            let place = start.place == absent ? absent : area[Int(start.place)]
+                            if place == absent || start.firstHub == absent {
+                                firstHubs[waybill] = .unknown
+                            } else {
+                                let hub = hubArea[Int(start.firstHub)]
+                                firstHubs[waybill] = hub != absent && hub != place ? .otherArea : .ownArea
+                            }
+                        }
+                    }
+                }
+            }
+            written = waybillCount
         }
         // Each shop's judged waybills (a located start place with an area) in group order,
         // with their start place, outlet and first hub.
@@ -175,21 +188,31 @@ struct ParcelOrigins {
         shops.values.withUnsafeBufferPointer { values in
             for shop in 0..<(shops.offsets.count - 1) where shops.offsets[shop] < shops.offsets[shop + 1] {
                 let group = shops.offsets[shop]..<shops.offsets[shop + 1]
-                for waybill in values[group] {
-                    let place = Int(waybill.place)
-                    if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
-                    placeWaybills[place] &+= 1
+                placeWaybills.withUnsafeMutableBufferPointer { placeWaybills in
+                    for waybill in values[group] {
+                        let place = Int(waybill.place)
+                        if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
+                        placeWaybills[place] &+= 1
+                    }
                 }
                 judgeShop(
                     places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: minimumWaybills,
                     areaWaybills: &areaWaybills, into: &placeAway)
-                for index in group {
-                    let waybill = values[index], outlet = Int(waybill.outlet), isAway = placeAway[Int(waybill.place)]
-                    away[index] = isAway
-                    guard outlet < outletCount else { continue }
-                    if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
-                    outletWaybills[outlet] &+= 1
-                    outletAway[outlet] &+= isAway ? 1 : 0
+                placeAway.withUnsafeBufferPointer { placeAway in
+                    away.withUnsafeMutableBufferPointer { away in
+                        outletWaybills.withUnsafeMutableBufferPointer { outletWaybills in
+                            outletAway.withUnsafeMutableBufferPointer { outletAway in
+                                for index in group {
+                                    let waybill = values[index], outlet = Int(waybill.outlet), isAway = placeAway[Int(waybill.place)]
+                                    away[index] = isAway
+                                    guard outlet < outletCount else { continue }
+                                    if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
+                                    outletWaybills[outlet] &+= 1
+                                    outletAway[outlet] &+= isAway ? 1 : 0
+                                }
+                            }
+                        }
+                    }
                 }
                 for outlet in shopOutlets {
                     let outlet = Int(outlet)
@@ -206,13 +229,6 @@ struct ParcelOrigins {
             }
         }
         return (away, clients, remote)
-    }
-
-    /// Per entity below `entityCount`, how many rows of `entityOf` ship on a waybill
-    /// (`waybillOf`, absent: none) that starts remote (none without a remote clientele).
-    func remoteStarts(entityOf: [UInt32], waybillOf: [UInt32], entityCount: Int) -> [UInt32] {
-        guard remoteClients.contains(where: { $0 > 0 }) else { return [UInt32](repeating: 0, count: entityCount) }
-        return TellCounts.marked(remoteStart, entityOf: entityOf, waybillOf: waybillOf, entityCount: entityCount)
     }
 
     /// One shop's start places `places` (`waybills[p]` of its waybills start at place `p`):
@@ -279,8 +295,8 @@ struct ParcelOrigins {
         var received: [UInt32] = []
         for buyer in 0..<buyerCount where buyers.offsets[buyer] < buyers.offsets[buyer + 1] {
             received.removeAll(keepingCapacity: true)
-            for hub in buyers.values(of: buyer) {
-                if seenBy[Int(hub)] != UInt32(buyer) {
+            seenBy.withUnsafeMutableBufferPointer { seenBy in
+                for hub in buyers.values(of: buyer) where seenBy[Int(hub)] != UInt32(buyer) {
                     seenBy[Int(hub)] = UInt32(buyer)
                     received.append(hub)
                 }
@@ -345,16 +361,20 @@ struct ParcelOrigins {
         var passing = [Int](repeating: 0, count: places)
         // Per place: count its first hubs, then read them again, each hub judged (and its
         // counter zeroed) at its first appearance.
-        for place in 0..<places where firstHubs.offsets[place] < firstHubs.offsets[place + 1] {
-            let transits = firstHubs.values(of: place)
-            for transit in transits { passing[Int(transit)] += 1 }
-            var best = 0
-            for transit in transits where passing[Int(transit)] > 0 {
-                let count = passing[Int(transit)]
-                passing[Int(transit)] = 0
-                if count > best || (count == best && transit < area[place]) {
-                    best = count
-                    area[place] = transit
+        area.withUnsafeMutableBufferPointer { area in
+            passing.withUnsafeMutableBufferPointer { passing in
+                for place in 0..<places where firstHubs.offsets[place] < firstHubs.offsets[place + 1] {
+                    let transits = firstHubs.values(of: place)
+                    for transit in transits { passing[Int(transit)] &+= 1 }
+                    var best = 0
+                    for transit in transits where passing[Int(transit)] > 0 {
+                        let count = passing[Int(transit)]
+                        passing[Int(transit)] = 0
+                        if count > best || (count == best && transit < area[place]) {
+                            best = count
+                            area[place] = transit
+                        }
+                    }
                 }
             }
         }

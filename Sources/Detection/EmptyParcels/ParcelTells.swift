@@ -69,6 +69,9 @@ public struct ParcelTells: OptionSet, Sendable, Hashable {
 
 extension ParcelTells {
     /// The tells of one waybill; `underweight` from `ParcelWeightBaseline.underweight`.
+    /// Inlined into the detector's pass over every waybill (a call per waybill cost more
+    /// than the tells).
+    @inline(__always)
     public init(_ trajectory: WaybillTrajectory, underweight: Bool, fastSeconds: Int64) {
         self = []
         let flags = trajectory.flags
