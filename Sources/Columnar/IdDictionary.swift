@@ -44,6 +44,13 @@ public struct IdDictionary: Sendable {
     /// Words per slot: 2 while the keys average at most 8 bytes, else 1 (chosen when the
     /// table is built; never changes an id).
     @usableFromInline var slotWords = 2
+    /// The last `unplacedCount` keys were appended as new (`withRoom(forNewKeys:bytes:_:)`)
+    /// and are in the arena and bounds but not yet in the table: `unplacedTags[i]` is the
+    /// slot tag of id `keyCount - unplacedCount + i`. The table takes them all at once
+    /// (`placeNewKeys`), in the order of their home slots; entries from `unplacedCount`
+    /// on are slack.
+    @usableFromInline var unplacedTags: [UInt64] = []
+    @usableFromInline var unplacedCount = 0
 
     /// Creates an empty dictionary sized for about `capacity` keys.
     public init(capacity: Int = 1024) {
@@ -62,6 +69,7 @@ public struct IdDictionary: Sendable {
         if size > tableSize { rebuild(size: size) }
         let stored = Swift.max(keys, storedKeys)
         bounds.reserveCapacity(stored + 1)
+        if unplacedCount > 0 && stored > keyCount { unplacedTags.reserveCapacity(unplacedCount + stored - keyCount) }
         if keyCount > 0 && stored > keyCount {
             arena.reserveCapacity(arenaUsed + arenaUsed / keyCount * (stored - keyCount) + 8)
         }
@@ -71,7 +79,7 @@ public struct IdDictionary: Sendable {
     var tableSize: Int { slots.count / slotWords }
 
     /// The table size (a power of two) that holds `keys` keys at most half full.
-    private static func tableSize(for keys: Int) -> Int {
+    static func tableSize(for keys: Int) -> Int {
         var size = 16
         while size < keys * 2 { size <<= 1 }
         return size
@@ -145,11 +153,19 @@ public struct IdDictionary: Sendable {
     /// a doubling touches memory no key uses.
     @usableFromInline
     mutating func makeRoom(keys: Int, bytes: Int) {
-        precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
-        precondition(arenaUsed + bytes + 8 <= Int(UInt32.max), "more than 4 GB of keys in one id space")
+        precondition(unplacedCount == 0, "new keys appended and not yet placed (placeNewKeys)")
+        makeStorageRoom(keys: keys, bytes: bytes)
         if slots.isEmpty || (keyCount &+ keys) &* 2 > tableSize {
             rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, tableSize)))
         }
+    }
+
+    /// Grows the arena's and the bounds' slack for `keys` more keys of `bytes` bytes (the
+    /// table is `makeRoom`'s).
+    @usableFromInline
+    mutating func makeStorageRoom(keys: Int, bytes: Int) {
+        precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
+        precondition(arenaUsed + bytes + 8 <= Int(UInt32.max), "more than 4 GB of keys in one id space")
         // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
         IdDictionary.extend(&arena, to: arenaUsed &+ bytes &+ 8)
         IdDictionary.extend(&bounds, to: keyCount &+ keys &+ 1)
@@ -157,7 +173,7 @@ public struct IdDictionary: Sendable {
 
     /// Appends zeros to `array` up to `count` elements, in capacity that at least doubles
     /// when it runs out (`reserveCapacity` alone does not write the new memory).
-    private static func extend<Element: BinaryInteger>(_ array: inout [Element], to count: Int) {
+    static func extend<Element: BinaryInteger>(_ array: inout [Element], to count: Int) {
         guard count > array.count else { return }
         array.append(count - array.count, copiesOf: 0, growth: 2)
     }
@@ -386,6 +402,7 @@ public struct IdDictionary: Sendable {
     /// reader resolving ratings' order ids in a table of the orders larger than the caches).
     public func lookup(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>) {
         precondition(count <= block.capacity, "more keys than the block holds")
+        precondition(unplacedCount == 0, "new keys appended and not yet placed (placeNewKeys)")
         guard !slots.isEmpty else { return withTable().lookup(block, count: count, into: ids) }
         let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
         let words = slotWords
@@ -450,6 +467,7 @@ public struct IdDictionary: Sendable {
     /// Probes from the key's home slot until the key or an empty slot.
     @usableFromInline
     func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32? {
+        precondition(unplacedCount == 0, "new keys appended and not yet placed (placeNewKeys)")
         let probe = probe(key, hash: hash)
         return probe >= 0 ? UInt32(truncatingIfNeeded: probe) : nil
     }
@@ -572,14 +590,14 @@ public struct IdDictionary: Sendable {
 
     /// Moves the slots into a table of `size` slots (their hash half gives the new
     /// home), choosing the slot width for the keys so far; a dictionary loaded without a
-    /// table, or changing width, gets one from its keys.
-    private mutating func rebuild(size: Int) {
+    /// table, or changing width, gets one from its keys (those not waiting to be placed).
+    mutating func rebuild(size: Int) {
         let words = keyCount == 0 || arenaUsed <= 8 &* keyCount ? 2 : 1
         var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)), words: words)
         table.withUnsafeMutableBufferPointer { table in
             if slots.isEmpty || words != slotWords {
                 arena.withUnsafeBytes { bytes in
-                    for id in 0..<count {
+                    for id in 0..<(keyCount - unplacedCount) {
                         let key = UnsafeRawBufferPointer(rebasing: bytes[Int(bounds[id])..<Int(bounds[id + 1])])
                         let tag = IdDictionary.hash(key) & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
                         IdDictionary.place(tag, IdDictionary.inlineWord(key), in: table, words: words)
