@@ -1,6 +1,6 @@
 /// Keys that must all be new (orders' order ids, whose id is their row), added without a
 /// probe each: a reader appends them as they come (`withRoom(forNewKeys:bytes:_:)`,
-/// their bytes, bounds and slot tags written in order) and the table takes them all at
+/// their bytes, bounds and hashes written in order) and the table takes them all at
 /// once afterwards (`placeNewKeys`), sorted by home slot, so that placing a million keys
 /// walks the table from end to end instead of missing the caches once per key. A key
 /// equal to an earlier one is found then, with the same exact comparison as `intern`.
@@ -16,23 +16,23 @@ extension IdDictionary {
     /// (interning and lookups are refused); their bytes and ids are final.
     public mutating func withRoom<Result>(forNewKeys keys: Int, bytes: Int, _ body: (inout NewKeys) -> Result) -> Result {
         makeStorageRoom(keys: keys, bytes: bytes)
-        IdDictionary.extend(&unplacedTags, to: unplacedCount &+ keys)
-        var arena: [UInt8] = [], bounds: [UInt32] = [], tags: [UInt64] = []
+        IdDictionary.extend(&unplacedHashes, to: unplacedCount &+ keys)
+        var arena: [UInt8] = [], bounds: [UInt32] = [], hashes: [UInt32] = []
         swap(&arena, &self.arena)
         swap(&bounds, &self.bounds)
-        swap(&tags, &unplacedTags)
+        swap(&hashes, &unplacedHashes)
         defer {
             swap(&arena, &self.arena)
             swap(&bounds, &self.bounds)
-            swap(&tags, &unplacedTags)
+            swap(&hashes, &unplacedHashes)
         }
         let used = arenaUsed, count = keyCount, unplaced = unplacedCount
         let (result, newUsed, newCount) = arena.withUnsafeMutableBytes { arena in
             bounds.withUnsafeMutableBufferPointer { bounds in
-                tags.withUnsafeMutableBufferPointer { tags in
+                hashes.withUnsafeMutableBufferPointer { hashes in
                     var newKeys = NewKeys(
                         arena: arena.baseAddress!, arenaUsed: used, arenaLimit: used &+ bytes, bounds: bounds.baseAddress!,
-                        tags: tags.baseAddress! + unplaced, firstTagged: count, count: count, countLimit: count &+ keys)
+                        hashes: hashes.baseAddress! + unplaced, firstHashed: count, count: count, countLimit: count &+ keys)
                     let result = body(&newKeys)
                     return (result, newKeys.arenaUsed, newKeys.count)
                 }
@@ -51,9 +51,9 @@ extension IdDictionary {
         var arenaUsed: Int
         let arenaLimit: Int
         let bounds: UnsafeMutablePointer<UInt32>
-        /// The tags of this room's keys: `tags[id - firstTagged]`.
-        let tags: UnsafeMutablePointer<UInt64>
-        let firstTagged: Int
+        /// The high halves of this room's keys' hashes: `hashes[id - firstHashed]`.
+        let hashes: UnsafeMutablePointer<UInt32>
+        let firstHashed: Int
         var count: Int
         let countLimit: Int
 
@@ -77,7 +77,7 @@ extension IdDictionary {
                 precondition(id < countLimit && used &+ length <= arenaLimit, "more keys than the room asked for")
                 IdDictionary.copy(key, to: arena + used)
                 used &+= length
-                tags[id &- firstTagged] = IdDictionary.hash(key) & 0xFFFF_FFFF_0000_0000 | UInt64(truncatingIfNeeded: id &+ 1)
+                hashes[id &- firstHashed] = UInt32(truncatingIfNeeded: IdDictionary.hash(key) >> 32)
                 ids[index] = UInt32(truncatingIfNeeded: id)
                 id &+= 1
                 bounds[id] = UInt32(truncatingIfNeeded: used)
@@ -100,13 +100,13 @@ extension IdDictionary {
         let words = keyCount == 0 || arenaUsed <= 8 &* keyCount ? 2 : 1
         if slots.isEmpty || size > tableSize || words != slotWords { rebuild(size: Swift.max(size, tableSize)) }
         let repeated = slotWords == 2 ? placeUnplaced(words: 2) : placeUnplaced(words: 1)
-        unplacedTags = []
+        unplacedHashes = []
         unplacedCount = 0
         return repeated.map { UInt32(truncatingIfNeeded: $0) }
     }
 
     /// `placeNewKeys`' work for slots of `words` words (a constant where it is called):
-    /// a counting sort of the unplaced tags (and, for two-word slots, their keys' inline
+    /// a counting sort of the unplaced keys' tags (and, for two-word slots, their inline
     /// words, read from the arena in id order) by window, then each placed from its home
     /// slot; the smallest repeated id.
     @inline(__always)
@@ -118,7 +118,7 @@ extension IdDictionary {
         // Every entry is written by the counting sort before it is read.
         var sorted = [UInt64](unsafeUninitializedCapacity: count &* words) { _, initialized in initialized = count &* words }
         var repeated: Int?
-        unplacedTags.withUnsafeBufferPointer { tags in
+        unplacedHashes.withUnsafeBufferPointer { hashes in
             bounds.withUnsafeBufferPointer { bounds in
                 arena.withUnsafeBytes { arena in
                     slots.withUnsafeMutableBufferPointer { slots in
@@ -129,10 +129,13 @@ extension IdDictionary {
                                     let lower = Int(bounds[id])
                                     return UnsafeRawBufferPointer(start: arena.baseAddress! + lower, count: Int(bounds[id &+ 1]) &- lower)
                                 }
-                                for index in 0..<count { next[home(tags[index]) / window &+ 1] &+= 1 }
+                                func tag(_ index: Int) -> UInt64 {
+                                    UInt64(hashes[index]) << 32 | UInt64(truncatingIfNeeded: first &+ index &+ 1)
+                                }
+                                for index in 0..<count { next[home(tag(index)) / window &+ 1] &+= 1 }
                                 for part in 0..<windows { next[part &+ 1] &+= next[part] }
                                 for index in 0..<count {
-                                    let tag = tags[index], part = home(tag) / window
+                                    let tag = tag(index), part = home(tag) / window
                                     let at = next[part] &* words
                                     next[part] &+= 1
                                     sorted[at] = tag

@@ -45,11 +45,11 @@ public struct IdDictionary: Sendable {
     /// table is built; never changes an id).
     @usableFromInline var slotWords = 2
     /// The last `unplacedCount` keys were appended as new (`withRoom(forNewKeys:bytes:_:)`)
-    /// and are in the arena and bounds but not yet in the table: `unplacedTags[i]` is the
-    /// slot tag of id `keyCount - unplacedCount + i`. The table takes them all at once
-    /// (`placeNewKeys`), in the order of their home slots; entries from `unplacedCount`
-    /// on are slack.
-    @usableFromInline var unplacedTags: [UInt64] = []
+    /// and are in the arena and bounds but not yet in the table: `unplacedHashes[i]` is
+    /// the high half of the hash of id `keyCount - unplacedCount + i` (its slot tag's). The
+    /// table takes them all at once (`placeNewKeys`), in the order of their home slots;
+    /// entries from `unplacedCount` on are slack.
+    @usableFromInline var unplacedHashes: [UInt32] = []
     @usableFromInline var unplacedCount = 0
 
     /// Creates an empty dictionary sized for about `capacity` keys.
@@ -69,7 +69,7 @@ public struct IdDictionary: Sendable {
         if size > tableSize { rebuild(size: size) }
         let stored = Swift.max(keys, storedKeys)
         bounds.reserveCapacity(stored + 1)
-        if unplacedCount > 0 && stored > keyCount { unplacedTags.reserveCapacity(unplacedCount + stored - keyCount) }
+        if unplacedCount > 0 && stored > keyCount { unplacedHashes.reserveCapacity(unplacedCount + stored - keyCount) }
         if keyCount > 0 && stored > keyCount {
             arena.reserveCapacity(arenaUsed + arenaUsed / keyCount * (stored - keyCount) + 8)
         }
@@ -221,9 +221,9 @@ public struct IdDictionary: Sendable {
         /// passes a few dozen keys at once, so that their cache misses overlap instead of
         /// coming one after the other: each key is hashed once and its home slot fetched as
         /// soon as it is known, then the keys are probed in order from those home slots.
-        /// Only the slots are fetched ahead: a key found in a two-word slot needs nothing
-        /// else, and fetching the bounds and bytes of long keys too (one-word tables) did
-        /// not pay on the 1M-row orders fixture (docs/PERFORMANCE.md, #3).
+        /// A key compared in the arena whose home slot holds a key of its hash half then has
+        /// that key's bounds and bytes fetched too (`fetchCandidates`): most often it is the
+        /// key itself, a repeated account or device.
         ///
         /// A key equal to the key `block.keysPerRow` places before it (the same field of
         /// the row before; for the block's first row, the key whose id the block's
@@ -246,6 +246,7 @@ public struct IdDictionary: Sendable {
                 homes[index] = home
                 cw_prefetch(slots + home &* words)
             }
+            IdDictionary.fetchCandidates(block, count: count, slots: slots, words: words, bounds: bounds, arena: arena)
             if words == 2 { probe(block, count: count, into: ids, words: 2) } else { probe(block, count: count, into: ids, words: 1) }
             for index in Swift.max(0, count &- stride)..<count { block.previousIDs[index % stride] = ids[index] }
         }
@@ -328,6 +329,8 @@ public struct IdDictionary: Sendable {
         public let lengths: UnsafeMutablePointer<Int>
         let hashes: UnsafeMutablePointer<UInt64>
         let homes: UnsafeMutablePointer<Int>
+        /// The ids `fetchCandidates` fetches the keys of.
+        let candidates: UnsafeMutablePointer<Int>
         /// The ids of the last row's keys interned (`absent` at first).
         let previousIDs: UnsafeMutablePointer<UInt32>
 
@@ -340,6 +343,7 @@ public struct IdDictionary: Sendable {
             lengths = .allocate(capacity: capacity)
             hashes = .allocate(capacity: capacity)
             homes = .allocate(capacity: capacity)
+            candidates = .allocate(capacity: capacity)
             previousIDs = .allocate(capacity: keysPerRow)
             previousIDs.initialize(repeating: IdDictionary.absent, count: keysPerRow)
         }
@@ -350,6 +354,7 @@ public struct IdDictionary: Sendable {
             lengths.deallocate()
             hashes.deallocate()
             homes.deallocate()
+            candidates.deallocate()
             previousIDs.deallocate()
         }
     }
@@ -416,6 +421,8 @@ public struct IdDictionary: Sendable {
                         homes[index] = Int(truncatingIfNeeded: hash >> 32) & mask
                         cw_prefetch(slots.baseAddress! + homes[index] &* words)
                     }
+                    IdDictionary.fetchCandidates(
+                        block, count: count, slots: slots.baseAddress!, words: words, bounds: bounds.baseAddress!, arena: arena.baseAddress)
                     for index in 0..<count {
                         guard lengths[index] >= 0 else {
                             ids[index] = IdDictionary.absent
@@ -431,6 +438,31 @@ public struct IdDictionary: Sendable {
                 }
             }
         }
+    }
+
+    /// The fetch pass after the home slots' (`Interner.intern(_:count:into:)`,
+    /// `lookup(_:count:into:)`): each key of `block` compared in the arena (every key in
+    /// one-word slots, those over 8 bytes in two-word slots) whose home slot holds a key
+    /// with its hash half has that key's bounds fetched, then, once all are asked for, its
+    /// bytes, so that the probe's compare does not wait on two misses one after the other
+    /// (a repeated account or device in tables larger than the caches).
+    @inline(__always)
+    static func fetchCandidates(
+        _ block: KeyBlock, count: Int, slots: UnsafePointer<UInt64>, words: Int, bounds: UnsafePointer<UInt32>,
+        arena: UnsafeRawPointer?
+    ) {
+        guard let arena else { return }
+        let lengths = block.lengths, hashes = block.hashes, homes = block.homes, candidates = block.candidates
+        var found = 0
+        for index in 0..<count where lengths[index] > (words == 1 ? -1 : 8) && homes[index] >= 0 {
+            let tag = slots[homes[index] &* words]
+            guard tag != 0 && (tag ^ hashes[index]) >> 32 == 0 else { continue }
+            let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
+            cw_prefetch(bounds + id)
+            candidates[found] = id
+            found &+= 1
+        }
+        for candidate in 0..<found { cw_prefetch(arena + Int(bounds[candidates[candidate]])) }
     }
 
     /// A copy with its hash table built (for a lookup in a dictionary loaded without
