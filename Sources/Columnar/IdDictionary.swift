@@ -645,9 +645,18 @@ public struct IdDictionary: Sendable {
         slotWords = words
     }
 
-    /// A table of `slots` empty slots of `words` words.
+    /// A table of `slots` empty slots of `words` words. A table written whole here and
+    /// probed at random afterwards; on huge pages when it spans several (`HugePages`):
+    /// the order ids' and the waybills' tables of a million keys (16 MB each) then fault
+    /// 8 times instead of 4,096 and their probes miss the TLB less.
     static func emptyTable(slots: Int, words: Int) -> [UInt64] {
-        [UInt64](repeating: 0, count: slots &* words)
+        let count = slots &* words
+        return [UInt64](unsafeUninitializedCapacity: count) { table, initialized in
+            let slots = UnsafeMutableBufferPointer(rebasing: table[..<count])
+            HugePages.advise(slots)
+            slots.initialize(repeating: 0)
+            initialized = count
+        }
     }
 
     /// A fast 64-bit hash of a short key: 8-byte words folded with a multiply-rotate
