@@ -94,11 +94,7 @@ import Testing
                     var start = 0, offset = 0
                     while start < roomKeys.count {
                         let count = min(roomKeys.count - start, Int.random(in: 1...block.capacity, using: &generator))
-                        for index in 0..<count {
-                            block.keys[index] = bytes.baseAddress! + offset
-                            block.lengths[index] = roomKeys[start + index]?.count ?? -1
-                            offset += roomKeys[start + index]?.count ?? 0
-                        }
+                        block.place(roomKeys[start..<(start + count)], in: bytes, at: &offset)
                         newKeys.append(block, count: count, into: &blockIDs)
                         ids += blockIDs[..<count]
                         start += count
