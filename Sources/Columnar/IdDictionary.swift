@@ -44,6 +44,13 @@ public struct IdDictionary: Sendable {
     /// Words per slot: 2 while the keys average at most 8 bytes, else 1 (chosen when the
     /// table is built; never changes an id).
     @usableFromInline var slotWords = 2
+    /// The last `unplacedCount` keys were appended as new (`withRoom(forNewKeys:bytes:_:)`)
+    /// and are in the arena and bounds but not yet in the table: `unplacedHashes[i]` is
+    /// the high half of the hash of id `keyCount - unplacedCount + i` (its slot tag's). The
+    /// table takes them all at once (`placeNewKeys`), in the order of their home slots;
+    /// entries from `unplacedCount` on are slack.
+    @usableFromInline var unplacedHashes: [UInt32] = []
+    @usableFromInline var unplacedCount = 0
 
     /// Creates an empty dictionary sized for about `capacity` keys.
     public init(capacity: Int = 1024) {
@@ -62,6 +69,7 @@ public struct IdDictionary: Sendable {
         if size > tableSize { rebuild(size: size) }
         let stored = Swift.max(keys, storedKeys)
         bounds.reserveCapacity(stored + 1)
+        if unplacedCount > 0 && stored > keyCount { unplacedHashes.reserveCapacity(unplacedCount + stored - keyCount) }
         if keyCount > 0 && stored > keyCount {
             arena.reserveCapacity(arenaUsed + arenaUsed / keyCount * (stored - keyCount) + 8)
         }
@@ -71,7 +79,7 @@ public struct IdDictionary: Sendable {
     var tableSize: Int { slots.count / slotWords }
 
     /// The table size (a power of two) that holds `keys` keys at most half full.
-    private static func tableSize(for keys: Int) -> Int {
+    static func tableSize(for keys: Int) -> Int {
         var size = 16
         while size < keys * 2 { size <<= 1 }
         return size
@@ -145,11 +153,19 @@ public struct IdDictionary: Sendable {
     /// a doubling touches memory no key uses.
     @usableFromInline
     mutating func makeRoom(keys: Int, bytes: Int) {
-        precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
-        precondition(arenaUsed + bytes + 8 <= Int(UInt32.max), "more than 4 GB of keys in one id space")
+        precondition(unplacedCount == 0, "new keys appended and not yet placed (placeNewKeys)")
+        makeStorageRoom(keys: keys, bytes: bytes)
         if slots.isEmpty || (keyCount &+ keys) &* 2 > tableSize {
             rebuild(size: IdDictionary.tableSize(for: Swift.max(keyCount &+ keys, tableSize)))
         }
+    }
+
+    /// Grows the arena's and the bounds' slack for `keys` more keys of `bytes` bytes (the
+    /// table is `makeRoom`'s).
+    @usableFromInline
+    mutating func makeStorageRoom(keys: Int, bytes: Int) {
+        precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
+        precondition(arenaUsed + bytes + 8 <= Int(UInt32.max), "more than 4 GB of keys in one id space")
         // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
         IdDictionary.extend(&arena, to: arenaUsed &+ bytes &+ 8)
         IdDictionary.extend(&bounds, to: keyCount &+ keys &+ 1)
@@ -157,7 +173,7 @@ public struct IdDictionary: Sendable {
 
     /// Appends zeros to `array` up to `count` elements, in capacity that at least doubles
     /// when it runs out (`reserveCapacity` alone does not write the new memory).
-    private static func extend<Element: BinaryInteger>(_ array: inout [Element], to count: Int) {
+    static func extend<Element: BinaryInteger>(_ array: inout [Element], to count: Int) {
         guard count > array.count else { return }
         array.append(count - array.count, copiesOf: 0, growth: 2)
     }
@@ -205,9 +221,9 @@ public struct IdDictionary: Sendable {
         /// passes a few dozen keys at once, so that their cache misses overlap instead of
         /// coming one after the other: each key is hashed once and its home slot fetched as
         /// soon as it is known, then the keys are probed in order from those home slots.
-        /// Only the slots are fetched ahead: a key found in a two-word slot needs nothing
-        /// else, and fetching the bounds and bytes of long keys too (one-word tables) did
-        /// not pay on the 1M-row orders fixture (docs/PERFORMANCE.md, #3).
+        /// A key compared in the arena whose home slot holds a key of its hash half then has
+        /// that key's bounds and bytes fetched too (`fetchCandidates`): most often it is the
+        /// key itself, a repeated account or device.
         ///
         /// A key equal to the key `block.keysPerRow` places before it (the same field of
         /// the row before; for the block's first row, the key whose id the block's
@@ -230,6 +246,7 @@ public struct IdDictionary: Sendable {
                 homes[index] = home
                 cw_prefetch(slots + home &* words)
             }
+            IdDictionary.fetchCandidates(block, count: count, slots: slots, words: words, bounds: bounds, arena: arena)
             if words == 2 { probe(block, count: count, into: ids, words: 2) } else { probe(block, count: count, into: ids, words: 1) }
             for index in Swift.max(0, count &- stride)..<count { block.previousIDs[index % stride] = ids[index] }
         }
@@ -312,6 +329,8 @@ public struct IdDictionary: Sendable {
         public let lengths: UnsafeMutablePointer<Int>
         let hashes: UnsafeMutablePointer<UInt64>
         let homes: UnsafeMutablePointer<Int>
+        /// The ids `fetchCandidates` fetches the keys of.
+        let candidates: UnsafeMutablePointer<Int>
         /// The ids of the last row's keys interned (`absent` at first).
         let previousIDs: UnsafeMutablePointer<UInt32>
 
@@ -324,6 +343,7 @@ public struct IdDictionary: Sendable {
             lengths = .allocate(capacity: capacity)
             hashes = .allocate(capacity: capacity)
             homes = .allocate(capacity: capacity)
+            candidates = .allocate(capacity: capacity)
             previousIDs = .allocate(capacity: keysPerRow)
             previousIDs.initialize(repeating: IdDictionary.absent, count: keysPerRow)
         }
@@ -334,6 +354,7 @@ public struct IdDictionary: Sendable {
             lengths.deallocate()
             hashes.deallocate()
             homes.deallocate()
+            candidates.deallocate()
             previousIDs.deallocate()
         }
     }
@@ -386,6 +407,7 @@ public struct IdDictionary: Sendable {
     /// reader resolving ratings' order ids in a table of the orders larger than the caches).
     public func lookup(_ block: KeyBlock, count: Int, into ids: UnsafeMutablePointer<UInt32>) {
         precondition(count <= block.capacity, "more keys than the block holds")
+        precondition(unplacedCount == 0, "new keys appended and not yet placed (placeNewKeys)")
         guard !slots.isEmpty else { return withTable().lookup(block, count: count, into: ids) }
         let keys = block.keys, lengths = block.lengths, hashes = block.hashes, homes = block.homes
         let words = slotWords
@@ -399,6 +421,8 @@ public struct IdDictionary: Sendable {
                         homes[index] = Int(truncatingIfNeeded: hash >> 32) & mask
                         cw_prefetch(slots.baseAddress! + homes[index] &* words)
                     }
+                    IdDictionary.fetchCandidates(
+                        block, count: count, slots: slots.baseAddress!, words: words, bounds: bounds.baseAddress!, arena: arena.baseAddress)
                     for index in 0..<count {
                         guard lengths[index] >= 0 else {
                             ids[index] = IdDictionary.absent
@@ -414,6 +438,31 @@ public struct IdDictionary: Sendable {
                 }
             }
         }
+    }
+
+    /// The fetch pass after the home slots' (`Interner.intern(_:count:into:)`,
+    /// `lookup(_:count:into:)`): each key of `block` compared in the arena (every key in
+    /// one-word slots, those over 8 bytes in two-word slots) whose home slot holds a key
+    /// with its hash half has that key's bounds fetched, then, once all are asked for, its
+    /// bytes, so that the probe's compare does not wait on two misses one after the other
+    /// (a repeated account or device in tables larger than the caches).
+    @inline(__always)
+    static func fetchCandidates(
+        _ block: KeyBlock, count: Int, slots: UnsafePointer<UInt64>, words: Int, bounds: UnsafePointer<UInt32>,
+        arena: UnsafeRawPointer?
+    ) {
+        guard let arena else { return }
+        let lengths = block.lengths, hashes = block.hashes, homes = block.homes, candidates = block.candidates
+        var found = 0
+        for index in 0..<count where lengths[index] > (words == 1 ? -1 : 8) && homes[index] >= 0 {
+            let tag = slots[homes[index] &* words]
+            guard tag != 0 && (tag ^ hashes[index]) >> 32 == 0 else { continue }
+            let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
+            cw_prefetch(bounds + id)
+            candidates[found] = id
+            found &+= 1
+        }
+        for candidate in 0..<found { cw_prefetch(arena + Int(bounds[candidates[candidate]])) }
     }
 
     /// A copy with its hash table built (for a lookup in a dictionary loaded without
@@ -450,6 +499,7 @@ public struct IdDictionary: Sendable {
     /// Probes from the key's home slot until the key or an empty slot.
     @usableFromInline
     func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> UInt32? {
+        precondition(unplacedCount == 0, "new keys appended and not yet placed (placeNewKeys)")
         let probe = probe(key, hash: hash)
         return probe >= 0 ? UInt32(truncatingIfNeeded: probe) : nil
     }
@@ -572,14 +622,14 @@ public struct IdDictionary: Sendable {
 
     /// Moves the slots into a table of `size` slots (their hash half gives the new
     /// home), choosing the slot width for the keys so far; a dictionary loaded without a
-    /// table, or changing width, gets one from its keys.
-    private mutating func rebuild(size: Int) {
+    /// table, or changing width, gets one from its keys (those not waiting to be placed).
+    mutating func rebuild(size: Int) {
         let words = keyCount == 0 || arenaUsed <= 8 &* keyCount ? 2 : 1
         var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)), words: words)
         table.withUnsafeMutableBufferPointer { table in
             if slots.isEmpty || words != slotWords {
                 arena.withUnsafeBytes { bytes in
-                    for id in 0..<count {
+                    for id in 0..<(keyCount - unplacedCount) {
                         let key = UnsafeRawBufferPointer(rebasing: bytes[Int(bounds[id])..<Int(bounds[id + 1])])
                         let tag = IdDictionary.hash(key) & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
                         IdDictionary.place(tag, IdDictionary.inlineWord(key), in: table, words: words)
@@ -595,9 +645,18 @@ public struct IdDictionary: Sendable {
         slotWords = words
     }
 
-    /// A table of `slots` empty slots of `words` words.
+    /// A table of `slots` empty slots of `words` words. A table written whole here and
+    /// probed at random afterwards; on huge pages when it spans several (`HugePages`):
+    /// the order ids' and the waybills' tables of a million keys (16 MB each) then fault
+    /// 8 times instead of 4,096 and their probes miss the TLB less.
     static func emptyTable(slots: Int, words: Int) -> [UInt64] {
-        [UInt64](repeating: 0, count: slots &* words)
+        let count = slots &* words
+        return [UInt64](unsafeUninitializedCapacity: count) { table, initialized in
+            let slots = UnsafeMutableBufferPointer(rebasing: table[..<count])
+            HugePages.advise(slots)
+            slots.initialize(repeating: 0)
+            initialized = count
+        }
     }
 
     /// A fast 64-bit hash of a short key: 8-byte words folded with a multiply-rotate

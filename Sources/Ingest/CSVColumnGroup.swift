@@ -44,7 +44,8 @@ final class ColumnGroup: @unchecked Sendable {
     enum Kind {
         /// Ids interned into `dictionary`; `IdDictionary.absent` when empty.
         case ids
-        /// Ids interned into `dictionary`, each new (`order_id` of orders: the id is the row).
+        /// Ids that must each be new in `dictionary` (`order_id` of orders: the id is the
+        /// row), appended as new and checked for repeats all at once (`placeNewKeys`).
         case uniqueIDs
         /// Order ids looked up in `dictionary` (the orders'); unknown ones are counted.
         case orderRows
@@ -75,6 +76,8 @@ final class ColumnGroup: @unchecked Sendable {
     /// Values of an id group equal to the same field of the row before, counted until
     /// the dictionary is sized for the file (`reserveForFile`).
     private var runRepeats = 0
+    /// The line of each record a `uniqueIDs` group appended a key for, by id.
+    private var newKeyLines = RecordLines()
     /// Per field, the last id `countRunRepeats` saw.
     private lazy var lastCountedIDs = [UInt32](repeating: IdDictionary.absent, count: fields.count)
     private var sizedForFile = false
@@ -155,8 +158,8 @@ final class ColumnGroup: @unchecked Sendable {
     /// value, if any (rows after it are then undefined).
     func decode(_ batch: RecordBatch) -> ValueFailure? {
         switch kind {
-        case .ids: return decodeIDs(batch, unique: false)
-        case .uniqueIDs: return decodeIDs(batch, unique: true)
+        case .ids: return decodeIDs(batch)
+        case .uniqueIDs: return decodeNewIDs(batch)
         case .orderRows: return decodeOrderRows(batch)
         case .money:
             return decodeValues(batch, missing: 0, into: stage(0, as: Int64.self)) { value throws(ValueProblem) in
@@ -236,16 +239,18 @@ final class ColumnGroup: @unchecked Sendable {
     }
 
     /// Keys of an id group interned as one block (`Interner.intern(_:count:into:)`):
-    /// enough for their cache misses to overlap, few enough that what they fetched is
-    /// still cached when they are interned.
-    static let keysAhead = 32
+    /// enough for their cache misses to overlap, few enough that what they fetched (a
+    /// slot's line each, 8 KB) is still cached when they are interned. A key repeating the
+    /// row before costs no fetch, so a block of logistics' waybills (about 6 scans each)
+    /// holds about 20 new keys; with 32 keys a block it held 5 (docs/PERFORMANCE.md,
+    /// session 9: 128 and 256 keys alike, 8% less CPU for `features` than 32).
+    static let keysAhead = 128
 
     /// Interns the group's id fields row by row (fields in file order within a row), so
-    /// ids are first-seen ids. `unique`: every value must be new (its id is its row).
-    /// Room in the dictionary is made once per frame (its rows' values, their bytes). Rows
-    /// go in blocks of `keysAhead` keys: gathered and checked (`gatherKeys`), then interned
-    /// together.
-    private func decodeIDs(_ batch: RecordBatch, unique: Bool) -> ValueFailure? {
+    /// ids are first-seen ids. Room in the dictionary is made once per frame (its rows'
+    /// values, their bytes). Rows go in blocks of `keysAhead` keys: gathered and checked
+    /// (`gatherKeys`), then interned together.
+    private func decodeIDs(_ batch: RecordBatch) -> ValueFailure? {
         var dictionary = IdDictionary(capacity: 0)
         swap(&dictionary, &self.dictionary)
         defer { swap(&dictionary, &self.dictionary) }
@@ -261,12 +266,7 @@ final class ColumnGroup: @unchecked Sendable {
                     let blockEnd = min(rows, row &+ blockRows)
                     let (keys, problem) = gatherKeys(batch, frame: frame, rows: row..<blockEnd)
                     let out = width == 1 ? stage(0, as: UInt32.self) + (index &+ row) : ids
-                    let next = interner.nextID
                     interner.intern(block, count: keys, into: out)
-                    if unique, let duplicate = ColumnGroup.firstRepeat(out, count: keys, next: next) {
-                        return failure(batch, frame: number, row: row &+ duplicate / width, index: index &+ row &+ duplicate / width,
-                                       field: fields[duplicate % width], .duplicateOrder)
-                    }
                     if width > 1 {
                         for key in 0..<keys {
                             stages[key % width].storeBytes(of: ids[key], toByteOffset: (index &+ row &+ key / width) &* 4, as: UInt32.self)
@@ -285,6 +285,47 @@ final class ColumnGroup: @unchecked Sendable {
             index &+= rows
         }
         return nil
+    }
+
+    /// Appends the values of a one-field group whose every value must be new (its id is
+    /// its row) as new keys, without a probe each (`IdDictionary.withRoom(forNewKeys:)`),
+    /// and notes each record's line: whether one repeats an earlier one is found once
+    /// the file is read, or before the file's first other error (`placeNewKeys`).
+    private func decodeNewIDs(_ batch: RecordBatch) -> ValueFailure? {
+        var dictionary = IdDictionary(capacity: 0)
+        swap(&dictionary, &self.dictionary)
+        defer { swap(&dictionary, &self.dictionary) }
+        let out = stage(0, as: UInt32.self)
+        var index = 0
+        for (number, frame) in batch.frames.enumerated() {
+            let rows = min(frame.rows, batch.rows &- index)
+            newKeyLines.add(firstID: dictionary.count, frame: frame, rows: rows, firstLine: batch.firstLines[number])
+            let refused = dictionary.withRoom(forNewKeys: rows, bytes: valueBytes(frame, rows: rows)) { newKeys -> ValueFailure? in
+                var row = 0
+                while row < rows {
+                    let blockEnd = min(rows, row &+ ColumnGroup.keysAhead)
+                    let (keys, problem) = gatherKeys(batch, frame: frame, rows: row..<blockEnd)
+                    newKeys.append(block, count: keys, into: out + (index &+ row))
+                    if let problem {
+                        return failure(batch, frame: number, row: row &+ keys, index: index &+ row &+ keys, field: fields[0], problem)
+                    }
+                    row = blockEnd
+                }
+                return nil
+            }
+            if let refused { return refused }
+            index &+= rows
+        }
+        return nil
+    }
+
+    /// For a `uniqueIDs` group: puts the keys appended so far into the dictionary's table
+    /// (`IdDictionary.placeNewKeys`) and returns the first value that repeats an earlier
+    /// one, with its line and field, if any.
+    func placeNewKeys() -> (line: Int, field: Int, value: String)? {
+        guard let repeated = dictionary.placeNewKeys() else { return nil }
+        let key = Array(dictionary.string(repeated).utf8)
+        return (newKeyLines.line(of: Int(repeated)), fields[0], key.withUnsafeBytes { IngestError.quoted($0) })
     }
 
     /// The bytes of the group's values in the first `rows` rows of `frame`: the most
@@ -360,17 +401,6 @@ final class ColumnGroup: @unchecked Sendable {
         }
     }
 
-    /// The first of `count` ids that is not new, when each should be the next id from
-    /// `next` (missing values, `absent`, are skipped).
-    private static func firstRepeat(_ ids: UnsafePointer<UInt32>, count: Int, next: UInt32) -> Int? {
-        var expected = next
-        for key in 0..<count where ids[key] != IdDictionary.absent {
-            if ids[key] != expected { return key }
-            expected &+= 1
-        }
-        return nil
-    }
-
     /// Resolves order ids to order rows (absent when empty or unknown; unknown ones are
     /// counted with examples), in blocks of `keysAhead` looked up together
     /// (`IdDictionary.lookup(_:count:into:)`), gathered and checked as id values are.
@@ -398,5 +428,32 @@ final class ColumnGroup: @unchecked Sendable {
             index &+= rows
         }
         return nil
+    }
+}
+
+/// The physical line of each record whose key a `uniqueIDs` group appended, by the key's
+/// id, kept a frame at a time: a frame whose records are one line each (no quoted line
+/// feed, no blank line between them) is two numbers, any other keeps its lines. So a
+/// repeat found after the file is read is reported at its line.
+struct RecordLines {
+    /// Per frame, the id of its first record's key and that record's line.
+    private var firstIDs: [Int] = [], firstLines: [Int] = []
+    /// Per frame, each record's line counted from the frame's first line; nil when they are 0, 1, 2 ...
+    private var lines: [[Int32]?] = []
+
+    /// Notes the first `rows` records of `frame`, whose keys get ids from `firstID` on;
+    /// the frame starts at line `firstLine`.
+    mutating func add(firstID: Int, frame: RecordFrame, rows: Int, firstLine: Int) {
+        guard rows > 0 else { return }
+        firstIDs.append(firstID)
+        firstLines.append(firstLine)
+        lines.append(frame.lines[rows &- 1] == rows &- 1 ? nil : Array(UnsafeBufferPointer(start: frame.lines, count: rows)))
+    }
+
+    /// The line of the record whose key got `id`.
+    func line(of id: Int) -> Int {
+        let frame = firstIDs.lowerBound(of: id + 1) - 1
+        let row = id - firstIDs[frame]
+        return firstLines[frame] + (lines[frame].map { Int($0[row]) } ?? row)
     }
 }

@@ -65,7 +65,9 @@ struct CSVFileReader {
     /// are decoded and checked; the others stay empty in the target. With `batchRead`, the
     /// target's columns hold one batch of rows at a time: each batch, once delivered, is
     /// handed to `batchRead` and then emptied out of them (so they are not sized for the
-    /// file either); the id spaces fill as without it.
+    /// file either); the id spaces fill as without it. A new-id column's values are
+    /// checked for repeats once the file is read, or before its first other error is
+    /// reported (`BoundColumns.repeatedNewID`): the error is the first in the file either way.
     func read<Schema: TableSchema>(
         _ source: inout any ByteSource, as schema: Schema.Type, into target: inout Schema.Target,
         selected: Set<String>? = nil, batchRead: ((Schema.Target) -> Void)? = nil
@@ -84,77 +86,82 @@ struct CSVFileReader {
         var frames: [RecordFrame] = [], spare: [RecordFrame] = []
         var ahead: RecordBatch?
         var reserved = false
-        while !atEnd {
-            if start > 0 {
-                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled - start)
-                filled -= start
-                start = 0
-            }
-            let count = try source.read(into: UnsafeMutableRawBufferPointer(
-                rebasing: buffer[filled..<min(filled + chunkSize, capacity)]))
-            atEnd = count == 0
-            tally.bytesDecoded += count
-            filled += count
-            if columns == nil {
-                if Self.startsWithByteOrderMark(buffer, filled: filled) { start = 3 }
-                guard start < filled,
-                    let binding = try readHeader(
-                        buffer, filled: filled, start: &start, line: &line, atEnd: atEnd, as: Schema.Column.self)
-                else { continue }
-                columns = BoundColumns<Schema>(binding, file: file, selected: selected, target: &target)
-                frames = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
-                spare = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
-            }
-            guard let bound = columns else { continue }
-            while start < filled {
-                let batch: RecordBatch
-                if let framed = ahead {
-                    batch = framed
-                    ahead = nil
-                    swap(&frames, &spare)
-                } else {
-                    batch = frameStep(buffer, filled: filled, start: start, line: line, atEnd: atEnd, frames: frames)
+        do throws(IngestError) {
+            while !atEnd {
+                if start > 0 {
+                    buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: filled - start)
+                    filled -= start
+                    start = 0
                 }
-                let last = batch.frames[batch.frames.count - 1]
-                if batch.rows > 0 {
-                    var next: Lookahead?
-                    let width = cores.availableThreads
-                    if width > 1, case .finished = last.stop, last.end < filled {
-                        next = Lookahead(
-                            buffer: buffer, filled: filled, start: last.end, end: min(filled, last.end + width * frameBytes),
-                            line: batch.firstLines[batch.frames.count - 1] + last.lineCount, atEnd: atEnd, frame: spare[0])
+                let count = try source.read(into: UnsafeMutableRawBufferPointer(
+                    rebasing: buffer[filled..<min(filled + chunkSize, capacity)]))
+                atEnd = count == 0
+                tally.bytesDecoded += count
+                filled += count
+                if columns == nil {
+                    if Self.startsWithByteOrderMark(buffer, filled: filled) { start = 3 }
+                    guard start < filled,
+                        let binding = try readHeader(
+                            buffer, filled: filled, start: &start, line: &line, atEnd: atEnd, as: Schema.Column.self)
+                    else { continue }
+                    columns = BoundColumns<Schema>(binding, file: file, selected: selected, target: &target)
+                    frames = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
+                    spare = (0..<threads).map { _ in RecordFrame(columns: binding.columns.count) }
+                }
+                guard let bound = columns else { continue }
+                while start < filled {
+                    let batch: RecordBatch
+                    if let framed = ahead {
+                        batch = framed
+                        ahead = nil
+                        swap(&frames, &spare)
+                    } else {
+                        batch = frameStep(buffer, filled: filled, start: start, line: line, atEnd: atEnd, frames: frames)
                     }
-                    if let failure = decode(batch, bound.groups, framingAhead: next) {
-                        throw IngestError(file: file, line: failure.line, column: bound.site(failure.field),
-                                          value: failure.value, problem: .value(failure.problem))
+                    let last = batch.frames[batch.frames.count - 1]
+                    if batch.rows > 0 {
+                        var next: Lookahead?
+                        let width = cores.availableThreads
+                        if width > 1, case .finished = last.stop, last.end < filled {
+                            next = Lookahead(
+                                buffer: buffer, filled: filled, start: last.end, end: min(filled, last.end + width * frameBytes),
+                                line: batch.firstLines[batch.frames.count - 1] + last.lineCount, atEnd: atEnd, frame: spare[0])
+                        }
+                        if let failure = decode(batch, bound.groups, framingAhead: next) {
+                            throw IngestError(file: file, line: failure.line, column: bound.site(failure.field),
+                                              value: failure.value, problem: .value(failure.problem))
+                        }
+                        ahead = next?.batch
                     }
-                    ahead = next?.batch
+                    if case .broken(let problem, let field, let value, let relativeLine) = last.stop {
+                        throw IngestError(file: file, line: batch.firstLines[batch.frames.count - 1] + relativeLine,
+                                          column: field.map(bound.site), value: value, problem: problem)
+                    }
+                    bound.deliver(rows: batch.rows, into: &target)
+                    if let batchRead {
+                        batchRead(target)
+                        bound.empty(&target)
+                    }
+                    tally.rows += batch.rows
+                    line = batch.firstLines[batch.frames.count - 1] + last.lineCount
+                    start = last.end
+                    if case .needMore = last.stop { break }
                 }
-                if case .broken(let problem, let field, let value, let relativeLine) = last.stop {
-                    throw IngestError(file: file, line: batch.firstLines[batch.frames.count - 1] + relativeLine,
-                                      column: field.map(bound.site), value: value, problem: problem)
+                if !reserved && tally.rows > 0 {
+                    reserved = true
+                    let consumed = tally.bytesDecoded - (filled - start)
+                    if let expected = source.expectedBytes, expected > consumed {
+                        let rows = Int(Double(expected) / Double(consumed) * Double(tally.rows) * 1.02)
+                        if batchRead == nil { bound.reserve(rows: rows, in: &target) }
+                        for group in bound.groups { group.reserveForFile(rows: rows, rowsRead: tally.rows) }
+                    }
                 }
-                bound.deliver(rows: batch.rows, into: &target)
-                if let batchRead {
-                    batchRead(target)
-                    bound.empty(&target)
-                }
-                tally.rows += batch.rows
-                line = batch.firstLines[batch.frames.count - 1] + last.lineCount
-                start = last.end
-                if case .needMore = last.stop { break }
             }
-            if !reserved && tally.rows > 0 {
-                reserved = true
-                let consumed = tally.bytesDecoded - (filled - start)
-                if let expected = source.expectedBytes, expected > consumed {
-                    let rows = Int(Double(expected) / Double(consumed) * Double(tally.rows) * 1.02)
-                    if batchRead == nil { bound.reserve(rows: rows, in: &target) }
-                    for group in bound.groups { group.reserveForFile(rows: rows, rowsRead: tally.rows) }
-                }
-            }
+        } catch {
+            throw columns?.repeatedNewID(before: error) ?? error
         }
         guard let bound = columns else { throw IngestError(file: file, problem: .noHeader) }
+        if let repeated = bound.repeatedNewID() { throw repeated }
         tally.unknownOrders = bound.unknownOrders
         return tally
     }
@@ -305,6 +312,7 @@ final class BoundColumns<Schema: TableSchema> {
     typealias Target = Schema.Target
     /// Heaviest first, so that the cores finish together.
     private(set) var groups: [ColumnGroup] = []
+    private let file: String
     private let names: [String]
     private var deliveries: [(inout Target, Int) -> Void] = []
     private var emptyings: [(inout Target) -> Void] = []
@@ -316,6 +324,7 @@ final class BoundColumns<Schema: TableSchema> {
     /// table's rows, through which other tables resolve their orders.
     init(_ binding: HeaderBinding<Schema.Column>, file: String, selected: Set<String>?, target: inout Target) {
         func isBound(_ column: Schema.Column) -> Bool { Schema.isBound(column, selected: selected) }
+        self.file = file
         names = binding.names
         var idGroups: [WritableKeyPath<Target, IdDictionary>: (fields: [Int], required: [Bool], into: [WritableKeyPath<Target, [UInt32]>])] = [:]
         var idOrder: [WritableKeyPath<Target, IdDictionary>] = []
@@ -395,6 +404,20 @@ final class BoundColumns<Schema: TableSchema> {
     /// The user's view of field `field` (0-based).
     func site(_ field: Int) -> ColumnSite {
         ColumnSite(name: field < names.count ? names[field] : "?", index: field + 1)
+    }
+
+    /// The first value of a new-id column (`FieldDecoding.newID`) that repeats an
+    /// earlier one, as its `duplicateOrder` error, when it comes before `error` in the
+    /// file (every error without a line does: the repeat is among the rows read): a
+    /// new-id column's values are checked all at once, after the file is read or before
+    /// its first other error is reported (`ColumnGroup.placeNewKeys`).
+    func repeatedNewID(before error: IngestError? = nil) -> IngestError? {
+        for group in groups {
+            guard case .uniqueIDs = group.kind, let (line, field, value) = group.placeNewKeys() else { continue }
+            if let errorLine = error?.line, (errorLine, error?.column?.index ?? 0) < (line, field + 1) { return nil }
+            return IngestError(file: file, line: line, column: site(field), value: value, problem: .value(.duplicateOrder))
+        }
+        return nil
     }
 
     /// Order ids that were not in the export.

@@ -216,11 +216,7 @@ extension IdDictionaryTests {
                 var start = 0, offset = 0
                 while start < keys.count {
                     let count = min(keys.count - start, Int.random(in: 1...32, using: &generator))
-                    for index in 0..<count {
-                        block.keys[index] = bytes.baseAddress! + offset
-                        block.lengths[index] = keys[start + index]?.count ?? -1
-                        offset += keys[start + index]?.count ?? 0
-                    }
+                    block.place(keys[start..<(start + count)], in: bytes, at: &offset)
                     table.lookup(block, count: count, into: &ids)
                     for index in 0..<count {
                         let single = keys[start + index].flatMap { key in key.withUnsafeBytes { table.lookup($0) } }
@@ -247,17 +243,25 @@ extension IdDictionaryTests {
                 var start = 0, offset = 0
                 while start < keys.count {
                     let count = min(keys.count - start, blockSize())
-                    for index in 0..<count {
-                        block.keys[index] = bytes.baseAddress! + offset
-                        block.lengths[index] = keys[start + index]?.count ?? -1
-                        offset += keys[start + index]?.count ?? 0
-                    }
+                    block.place(keys[start..<(start + count)], in: bytes, at: &offset)
                     interner.intern(block, count: count, into: &ids)
                     internedIDs += ids[..<count]
                     start += count
                 }
                 return internedIDs
             }
+        }
+    }
+}
+
+extension IdDictionary.KeyBlock {
+    /// Points the block's first `keys.count` keys at the keys' bytes, which lie back to
+    /// back in `bytes` from `offset` on (nil: a missing key, no bytes); moves `offset` past them.
+    func place(_ keys: ArraySlice<[UInt8]?>, in bytes: UnsafeRawBufferPointer, at offset: inout Int) {
+        for (index, key) in keys.enumerated() {
+            self.keys[index] = bytes.baseAddress! + offset
+            lengths[index] = key?.count ?? -1
+            offset += key?.count ?? 0
         }
     }
 }

@@ -62,6 +62,69 @@ import Testing
             == "orders.csv:100:1 (order_id): duplicate order_id: \"o99\"")
     }
 
+    /// Order ids are checked for repeats all at once, after the file is read or before
+    /// its first other error is reported (`IdDictionary.placeNewKeys`), yet the error is
+    /// the one a check row by row gives: a repeat wins over every error after it (a later
+    /// row, a later field of its own row, a broken record, a failing read) and loses to
+    /// every error before it, in any chunk and on one or two cores, and is reported at its
+    /// physical line (records of several lines and blank lines before it).
+    @Test(arguments: [(7, 1), (1 << 10, 1), (1 << 16, 2), (1 << 20, 2)])
+    func aRepeatedOrderIdIsTheFirstErrorWhereItComesFirst(chunkSize: Int, threads: Int) {
+        /// `orders.csv` with rows for lines 3-2000 after `extra` (the given fields, 1-based,
+        /// of some of them replaced), or with only the `header` columns of those rows.
+        func text(_ changes: [(line: Int, column: Int, value: String)], header: [String]? = nil, extra: String = "") -> String {
+            var lines = (3...2000).map { line in
+                var fields = "o\(line),b\(line % 7),s\(line % 5),i1,5,2026-11-01T08:15:00Z,,,paid,a2,,,"
+                    .split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                for change in changes where change.line == line { fields[change.column - 1] = change.value }
+                return fields.joined(separator: ",")
+            }
+            if let header {
+                let order = header.map { name in ordersHeader.dropLast().split(separator: ",").firstIndex { $0 == name }! }
+                lines = lines.map { line in
+                    let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                    return order.map { String(fields[$0]) }.joined(separator: ",")
+                }
+                return header.joined(separator: ",") + "\n" + extra + lines.joined(separator: "\n") + "\n"
+            }
+            return orders(extra + lines.joined(separator: "\n"))
+        }
+        func error(_ text: String) -> String? { loadError(["orders.csv": text], chunkSize: chunkSize, threads: threads) }
+        let repeated = "orders.csv:1500:1 (order_id): duplicate order_id: \"o7\""
+        #expect(error(text([(1500, 1, "o7")])) == repeated)
+        #expect(error(text([(1500, 1, "o7"), (1800, 5, "x")])) == repeated)
+        #expect(error(text([(1500, 1, "o7"), (1500, 5, "x")])) == repeated)
+        #expect(error(text([(1500, 1, "o7"), (1900, 2, "")])) == repeated)
+        #expect(error(text([(1500, 1, "o7"), (1900, 1, "")])) == repeated)
+        #expect(error(text([(1500, 1, "o7"), (1600, 1, "o8")])) == repeated)
+        #expect(error(text([(1600, 1, "o1700"), (1500, 1, "o7")])) == repeated)
+        #expect(error(text([(1500, 1, "o7")]) + "o9,b2\n") == repeated)
+        #expect(error(text([(1500, 1, "o7"), (1700, 2, "\"b")])) == repeated)
+        #expect(error(text([(900, 5, "x"), (1500, 1, "o7")])) == "orders.csv:900:5 (amount): not a money amount: \"x\"")
+        #expect(error(text([(900, 1, ""), (1500, 1, "o7")])) == "orders.csv:900:1 (order_id): missing required value: \"\"")
+        #expect(error(text([(900, 3, ""), (1500, 1, "o7")])) == "orders.csv:900:3 (shop_id): missing required value: \"\"")
+        #expect(error(orders("o2,b2") + text([(1500, 1, "o7")]).dropFirst(ordersHeader.count)) == "orders.csv:3: expected 13 fields, found 2")
+        let amountFirst = ["amount", "order_id", "buyer_id", "shop_id", "item_id", "created_at", "status", "ship_to"]
+        #expect(error(text([(1500, 1, "o7"), (1500, 5, "x")], header: amountFirst))
+            == "orders.csv:1499:1 (amount): not a money amount: \"x\"")
+        #expect(error(text([(1500, 1, "o7"), (1501, 5, "x")], header: amountFirst))
+            == "orders.csv:1499:2 (order_id): duplicate order_id: \"o7\"")
+        let multiLine = "o2,b2,s1,i1,5,2026-11-01T08:15:00Z,,,paid,\"two\nlines\",,,\n\n\n"
+        #expect(error(text([(1500, 1, "o7")], extra: multiLine)) == "orders.csv:1504:1 (order_id): duplicate order_id: \"o7\"")
+        let long = String(repeating: "z", count: 100)
+        #expect(error(text([(40, 1, long), (1500, 1, long)])) == "orders.csv:1500:1 (order_id): duplicate order_id: \"\(String(repeating: "z", count: 80))\"")
+    }
+
+    @Test func aRepeatedOrderIdBeforeAFailingReadIsReported() {
+        let text = orders("o2,b2,s1,i1,5,2026-11-01T08:15:00Z,,,paid,a2,,,", "o1,b2,s1,i1,5,2026-11-01T08:15:00Z,,,paid,a2,,,")
+            + String(repeating: "o9,b2,s1,i1,5,2026-11-01T08:15:00Z,,,paid,a2,,,\n", count: 3)
+        let files = MemoryFiles(["orders.csv": Array(text.utf8)], readLimit: 10, failAfter: text.utf8.count - 60)
+        #expect(throws: IngestError(file: "orders.csv", line: 4, column: ColumnSite(name: "order_id", index: 1), value: "o1",
+                                    problem: .value(.duplicateOrder))) {
+            try ExportReader(files: files, chunkSize: 16).load("export")
+        }
+    }
+
     @Test func malformedValuesOfTheOtherFiles() {
         let ratings = "order_id,buyer_id,shop_id,stars,created_at,text_len,has_media\n"
         #expect(loadError(["orders.csv": orders(), "ratings.csv": ratings + "o1,b1,s1,6,1793520900,,\n"])
