@@ -18,12 +18,8 @@
 /// `g`. A buyer who praises everything, or nothing, makes no one-praiser by chance.
 struct OnePraisers {
     /// Per pair of `CoReviewerPairs` (by position), the buyers with at most `maximumShops`
-    /// shops who bought at both shops, positively reviewed exactly one and bought at no
-    /// third shop of a pair above the shared surprise: the peers of a buyer whose pair is
-    /// all it has of a ring (a ring's members who also buy at its other clients stand out
-    /// by those, not by this pair). Counted only for pairs above the shared surprise (0
-    /// elsewhere); the null (`expected`) counts every chance one-praiser, so it errs
-    /// towards explaining them.
+    /// shops who bought at both shops and positively reviewed exactly one; counted only
+    /// for pairs above the shared surprise (0 elsewhere).
     var count: [UInt32]
     /// Per pair, the one-praisers the null expects; worked out only where `count` is
     /// counted (0 elsewhere).
@@ -55,11 +51,15 @@ struct OnePraisers {
             }
             let sum = sums[group] ?? (0, 0, 0)
             sums[group] = (sum.praised + Double(praised), sum.silent + Double(quiet), sum.product + Double(praised * quiet))
-            // A buyer with a third ring shop is no peer of one whose pair is all it has.
-            guard ring.count == 2 && shops.count <= maximumShops && ring[0].reviewed != ring[1].reviewed,
-                let index = pairs.index(ring[0].shop, ring[1].shop), pairs.pairSurprise[index] > sharedSurprise
-            else { return }
-            count[index] += 1
+            guard ring.count >= 2 && shops.count <= maximumShops else { return }
+            for first in 0..<(ring.count - 1) {
+                for second in (first + 1)..<ring.count where ring[first].reviewed != ring[second].reviewed {
+                    guard let index = pairs.index(ring[first].shop, ring[second].shop),
+                        pairs.pairSurprise[index] > sharedSurprise
+                    else { continue }
+                    count[index] += 1
+                }
+            }
         }
         self.count = count
         // A shop's praisers by region are the pairs' `regionKeys` and `regionReviewers`:
