@@ -561,7 +561,10 @@ public struct RatingBurstDetector: Detector {
     /// at the client that ordered the attack. Which of two nested shops ordered it is read
     /// from the market, the only thing that tells them apart when one's attackers are all
     /// the other's; a shop with raters of its own (a crew of its own) is never explained.
-    /// Without weights for the victim or the shops, nothing is explained.
+    /// Where the market of either shop (or the victim's) is unknown (no weights), the
+    /// tie is made only with the evidence there is: a shop whose attackers all buy where
+    /// more of them buy is explained by that shop, and of two shops with exactly the same
+    /// attackers neither is tied, since only the market could say which ordered the attack.
     static func explainedElsewhere(
         _ shop: UInt32, victim: UInt32, candidates: [UInt32: [Int]], catalogueGrams: [Double]
     ) -> Bool {
@@ -571,11 +574,11 @@ public struct RatingBurstDetector: Detector {
         }
         guard let own = candidates[shop] else { return false }
         let reach = distance(shop)
-        guard !reach.isNaN else { return false }
         return candidates.contains { other, attackers in
             guard other != shop, attackers.count >= own.count else { return false }
             let otherReach = distance(other)
-            let nearer = attackers.count > own.count ? otherReach <= reach : otherReach < reach
+            let nearer = reach.isNaN || otherReach.isNaN
+                || (attackers.count > own.count ? otherReach <= reach : otherReach < reach)
             return nearer && Self.isSubset(own, of: attackers)
         }
     }
