@@ -526,16 +526,20 @@ public struct RatingBurstDetector: Detector {
                     attackersOf[shop, default: []].append(index)
                 }
             }
+            // How many times as often as buyers at large the attack's raters buy at `shop`.
+            func lift(_ shop: UInt32, attackers: Int) -> Double {
+                Double(attackers) / Double(attack.raters.count) / (Double(shopBuyers[Int(shop)]) / Double(max(1, buyerCount)))
+            }
             let candidates = attackersOf.filter { $0.value.count >= minimumAttackers }
+            let lifted = Set(candidates.filter { lift($0.key, attackers: $0.value.count) >= minimumLift }.keys)
             for shop in touched.sorted() {
                 let attackers = attackersAt[Int(shop)]
                 attackersAt[Int(shop)] = 0
                 seenBy[Int(shop)] = .max
                 let share = Double(attackers) / Double(attack.raters.count)
-                let lift = share / (Double(shopBuyers[Int(shop)]) / Double(max(1, buyerCount)))
-                guard attackers >= minimumAttackers, lift >= minimumLift,
+                guard attackers >= minimumAttackers, lift(shop, attackers: attackers) >= minimumLift,
                     !Self.explainedElsewhere(
-                        shop, victim: attack.victim, candidates: candidates, catalogueGrams: catalogueGrams)
+                        shop, victim: attack.victim, candidates: candidates, lifted: lifted, catalogueGrams: catalogueGrams)
                 else { continue }
                 let tiedOrders = attack.raters.flatMap { rater in
                     byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop && !complained[Int($0)] }
@@ -560,9 +564,14 @@ public struct RatingBurstDetector: Detector {
     /// at the client that ordered the attack. Which of two nested shops ordered it is read
     /// from the market, the only thing that tells them apart when one's attackers are all
     /// the other's; a shop with raters of its own (a crew of its own) is never explained.
-    /// Without weights for the victim or the shops, nothing is explained.
+    /// Where the market of either shop (or the victim's) is unknown (no weights), the
+    /// tie is made only with the evidence there is: a shop whose attackers all buy where
+    /// more of them buy is explained by that shop, and of two shops with exactly the same
+    /// attackers neither is tied, since only the market could say which ordered the
+    /// attack; the other shop must then itself be bought from far more than by buyers at
+    /// large (in `lifted`), as a client of the studio is and a shop everyone buys from is not.
     static func explainedElsewhere(
-        _ shop: UInt32, victim: UInt32, candidates: [UInt32: [Int]], catalogueGrams: [Double]
+        _ shop: UInt32, victim: UInt32, candidates: [UInt32: [Int]], lifted: Set<UInt32>, catalogueGrams: [Double]
     ) -> Bool {
         func distance(_ other: UInt32) -> Double {
             guard Int(other) < catalogueGrams.count, Int(victim) < catalogueGrams.count else { return .nan }
@@ -570,11 +579,11 @@ public struct RatingBurstDetector: Detector {
         }
         guard let own = candidates[shop] else { return false }
         let reach = distance(shop)
-        guard !reach.isNaN else { return false }
         return candidates.contains { other, attackers in
             guard other != shop, attackers.count >= own.count else { return false }
             let otherReach = distance(other)
-            let nearer = attackers.count > own.count ? otherReach <= reach : otherReach < reach
+            let nearer = reach.isNaN || otherReach.isNaN
+                ? lifted.contains(other) : attackers.count > own.count ? otherReach <= reach : otherReach < reach
             return nearer && Self.isSubset(own, of: attackers)
         }
     }
