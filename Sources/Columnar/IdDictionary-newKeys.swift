@@ -57,9 +57,6 @@ extension IdDictionary {
         var count: Int
         let countLimit: Int
 
-        /// The id the next key gets.
-        public var nextID: UInt32 { UInt32(truncatingIfNeeded: count) }
-
         /// Appends the first `count` keys of `block` in order, each as a new key, writing
         /// their ids to `ids[0 ..< count]` (`absent` for a missing key): a hash, a copy and
         /// three stores per key, no probe.
@@ -97,7 +94,7 @@ extension IdDictionary {
     public mutating func placeNewKeys() -> UInt32? {
         guard unplacedCount > 0 else { return nil }
         let size = IdDictionary.tableSize(for: keyCount)
-        let words = keyCount == 0 || arenaUsed <= 8 &* keyCount ? 2 : 1
+        let words = fittingSlotWords
         if slots.isEmpty || size > tableSize || words != slotWords { rebuild(size: Swift.max(size, tableSize)) }
         let repeated = slotWords == 2 ? placeUnplaced(words: 2) : placeUnplaced(words: 1)
         unplacedHashes = []

@@ -204,10 +204,6 @@ public struct IdDictionary: Sendable {
             self.countLimit = countLimit
         }
 
-        /// The id the next new key gets.
-        @inlinable
-        public var nextID: UInt32 { UInt32(truncatingIfNeeded: count) }
-
         /// Returns the id of `key`, adding it if it is new (within the room asked for).
         @inlinable
         public mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
@@ -218,7 +214,7 @@ public struct IdDictionary: Sendable {
         /// Interns the first `count` keys of `block` in order, writing their ids to
         /// `ids[0 ..< count]` (`absent` for a missing key): the ids `intern` gives one key
         /// at a time. A reader interning keys at random from a table larger than the caches
-        /// passes a few dozen keys at once, so that their cache misses overlap instead of
+        /// passes up to `ColumnGroup.keysAhead` (128) keys at once, so that their cache misses overlap instead of
         /// coming one after the other: each key is hashed once and its home slot fetched as
         /// soon as it is known, then the keys are probed in order from those home slots.
         /// A key compared in the arena whose home slot holds a key of its hash half then has
@@ -620,11 +616,15 @@ public struct IdDictionary: Sendable {
     @usableFromInline
     mutating func grow() { rebuild(size: tableSize * 2) }
 
+    /// The slot width (`slotWords`) for the keys so far: 2 while they average at most 8
+    /// bytes (the key's `inlineWord` beside its hash half and id), else 1.
+    var fittingSlotWords: Int { keyCount == 0 || arenaUsed <= 8 &* keyCount ? 2 : 1 }
+
     /// Moves the slots into a table of `size` slots (their hash half gives the new
     /// home), choosing the slot width for the keys so far; a dictionary loaded without a
     /// table, or changing width, gets one from its keys (those not waiting to be placed).
     mutating func rebuild(size: Int) {
-        let words = keyCount == 0 || arenaUsed <= 8 &* keyCount ? 2 : 1
+        let words = fittingSlotWords
         var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)), words: words)
         table.withUnsafeMutableBufferPointer { table in
             if slots.isEmpty || words != slotWords {

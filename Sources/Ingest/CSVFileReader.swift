@@ -354,6 +354,9 @@ final class BoundColumns<Schema: TableSchema> {
                 idGroups[dictionary]!.required.append(column.isRequired)
                 idGroups[dictionary]!.into.append(into)
             case .newID(let dictionary):
+                // `RecordLines` takes a key's id for its record's place in the frame:
+                // every record must give a key.
+                precondition(column.isRequired, "a column of new ids is required")
                 let group = single(.uniqueIDs)
                 swap(&group.dictionary, &target[keyPath: dictionary])
                 restorations.append { swap(&group.dictionary, &$0[keyPath: dictionary]) }

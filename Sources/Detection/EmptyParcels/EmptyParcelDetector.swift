@@ -318,7 +318,8 @@ public struct EmptyParcelDetector: Detector {
     static func conclusiveForClients(
         _ tells: [ParcelTells], shopOfWaybill: [UInt32], clientShop: [Bool], firstHubs: [ParcelOrigins.FirstHub]
     ) -> [Bool] {
-        [Bool](unsafeUninitializedCapacity: tells.count) { marked, written in
+        precondition(shopOfWaybill.count >= tells.count && firstHubs.count >= tells.count, "a shop and first hub per waybill")
+        return [Bool](unsafeUninitializedCapacity: tells.count) { marked, written in
             tells.withUnsafeBufferPointer { tells in
                 shopOfWaybill.withUnsafeBufferPointer { shopOfWaybill in
                     firstHubs.withUnsafeBufferPointer { firstHubs in
