@@ -6,12 +6,13 @@ import TestSupport
 @testable import Detection
 
 @Suite struct CoComplainerTests {
-    @Test(arguments: 0..<30) func driveByMatchesReference(seed: Int) {
+    @Test(arguments: 0..<30) func oneOffMatchesReference(seed: Int) {
         let data = RandomRatings(seed: seed)
         var random = SeededRandom(seed: UInt64(seed) &+ 77)
         let cheap = (0..<data.ratings.count).map { _ in random.next() % 3 > 0 }
-        let driveBy = CoComplainerDetector.driveBy(
-            cheap: cheap, ratings: data.ratings, orders: data.orders, accountCount: data.accounts)
+        let driveBy = CoComplainerDetector.oneOff(
+            complaint: cheap, ratings: data.ratings, orders: data.orders,
+            buyers: EntityGroups(keys: data.orders.buyer, entityCount: data.accounts))
         let orders = data.orders
         for row in 0..<data.ratings.count {
             let own = orders.buyer.indices.filter {

@@ -57,8 +57,10 @@ public struct CoComplainerDetector: Detector {
             ])
         }
         let purchases = RatingFacts.purchases(export, config: config, threads: threads)
+        let oneOff = Self.oneOff(
+            export, buyers: EntityGroups(keys: export.orders.buyer, entityCount: accountCount), config: config)
         let (driveBy, pairs) = Self.crews(
-            export, backing: purchases.backing, tickets: purchases.tickets.rating, config: config)
+            export, oneOff: oneOff, backing: purchases.backing, tickets: purchases.tickets.rating, config: config)
 
         // A rater's evidence is its drive-by complaints on the two shops of its pair.
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
@@ -71,39 +73,50 @@ public struct CoComplainerDetector: Detector {
         return DetectorOutput(signals: [column])
     }
 
-    /// Per rating, whether it is a drive-by complaint; per account, its most surprising
-    /// pair of shops shared with other drive-by complainers (`pairSurprise`). The
-    /// rating-burst detector reads the pairs too: a member of a crew found here is an
-    /// attacker of both shops of its pair when the sponsor test looks for who paid.
-    /// `backing` and `tickets` are the caller's (`RatingFacts.purchases`), read
-    /// once per detector.
-    static func crews(_ export: Export, backing: [RatingBacking], tickets: [Bool], config: DetectionConfig)
-        -> (driveBy: [Bool], pairs: (value: [Double], best: [UInt64]))
-    {
+    /// Per rating, whether it is a drive-by complaint: a one-off complaint (`oneOff`, from
+    /// `oneOff(_:buyers:config:)`) backed by no real purchase (none, trivially cheap or a
+    /// ticket); per account, its most surprising pair of shops shared with other drive-by
+    /// complainers (`pairSurprise`). The rating-burst detector reads the pairs too: a
+    /// member of a crew found here is an attacker of both shops of its pair when the
+    /// sponsor test looks for who paid. `oneOff`, `backing` and `tickets` are the
+    /// caller's (`backing` and `tickets` from `RatingFacts.purchases`), read once per
+    /// detector.
+    static func crews(
+        _ export: Export, oneOff: [Bool], backing: [RatingBacking], tickets: [Bool], config: DetectionConfig
+    ) -> (driveBy: [Bool], pairs: (value: [Double], best: [UInt64])) {
         let ratings = export.ratings
-        let stars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
-        let cheap = (0..<ratings.count).map { ratings.stars[$0] <= stars && (backing[$0] != .genuine || tickets[$0]) }
-        let accountCount = export.dictionaries.accounts.count
-        let driveBy = Self.driveBy(cheap: cheap, ratings: ratings, orders: export.orders, accountCount: accountCount)
+        let driveBy = oneOff.indices.map { oneOff[$0] && (backing[$0] != .genuine || tickets[$0]) }
         let pairs = Self.pairSurprise(
             shop: RatingFacts.keep(ratings.shop, where: driveBy), rater: ratings.buyer,
-            accountCount: accountCount, minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]),
+            accountCount: export.dictionaries.accounts.count,
+            minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]),
             maximumShops: Int(config["malicious_ratings.co_complainer_max_shops"]))
         return (driveBy, pairs)
     }
 
-    /// Per rating, whether it is a drive-by complaint: `cheap` (few stars, and backed by
-    /// no real purchase) from a rater with at most one order (not cancelled) at the rated
-    /// shop. Each rater's orders are read once, through a per-shop counter reset after it.
-    static func driveBy(cheap: [Bool], ratings: RatingsTable, orders: OrdersTable, accountCount: Int) -> [Bool] {
-        let candidates = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: cheap), entityCount: accountCount)
-        let byBuyer = EntityGroups(keys: orders.buyer, entityCount: accountCount)
+    /// Per rating, whether it is a one-off complaint: at most
+    /// `malicious_ratings.drive_by_stars` stars from a rater with at most one order (not
+    /// cancelled) at the rated shop, whatever that order cost. `buyers` groups the
+    /// export's orders by buyer; the caller builds it once and may read it again.
+    static func oneOff(_ export: Export, buyers: EntityGroups, config: DetectionConfig) -> [Bool] {
+        let stars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
+        return Self.oneOff(
+            complaint: export.ratings.stars.map { $0 <= stars }, ratings: export.ratings, orders: export.orders,
+            buyers: buyers)
+    }
+
+    /// Per rating, whether it is a `complaint` from a rater with at most one order (not
+    /// cancelled) at the rated shop; `buyers` groups `orders` by buyer. Each rater's
+    /// orders are counted per shop, then the counters reset.
+    static func oneOff(complaint: [Bool], ratings: RatingsTable, orders: OrdersTable, buyers: EntityGroups) -> [Bool] {
+        let accountCount = buyers.entityCount
+        let candidates = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: complaint), entityCount: accountCount)
         let cancelled = OrderStatus.cancelled.rawValue
         var ordersAt = [Int](repeating: 0, count: accountCount)
         var result = [Bool](repeating: false, count: ratings.count)
         for rater in 0..<accountCount where candidates.count(of: rater) > 0 {
-            let own = byBuyer.rows(of: rater).filter { orders.status[Int($0)] != cancelled }
-            for row in own { ordersAt[Int(orders.shop[Int(row)])] += 1 }
+            let own = buyers.rows(of: rater)
+            for row in own where orders.status[Int(row)] != cancelled { ordersAt[Int(orders.shop[Int(row)])] += 1 }
             for row in candidates.rows(of: rater) { result[Int(row)] = ordersAt[Int(ratings.shop[Int(row)])] <= 1 }
             for row in own { ordersAt[Int(orders.shop[Int(row)])] = 0 }
         }

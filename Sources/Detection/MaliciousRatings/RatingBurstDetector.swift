@@ -121,15 +121,24 @@ public struct RatingBurstDetector: Detector {
         // complaint is no purchase from a sponsor either: the other shop of its pair is a
         // fellow victim. Only an attack with enough attackers reads the shops' catalogue
         // weights.
+        // A one-off complaint (at most one order at the shop, whatever it cost) is a
+        // drive-by when that order is no real purchase; without the orders the ratings
+        // name, no complaint can be told a one-off. The orders grouped by buyer serve
+        // both readings and the sponsor test.
+        let buyers = EntityGroups(keys: export.orders.buyer, entityCount: accountCount)
+        let oneOff = facts.hasOrders
+            ? CoComplainerDetector.oneOff(export, buyers: buyers, config: config)
+            : [Bool](repeating: false, count: ratings.count)
         let crews = facts.hasOrders
-            ? CoComplainerDetector.crews(export, backing: backing, tickets: tickets.rating, config: config) : nil
+            ? CoComplainerDetector.crews(
+                export, oneOff: oneOff, backing: backing, tickets: tickets.rating, config: config) : nil
         let crewAttacks = attacks
             + (crews.map {
                 Self.crewAttacks(crews: $0.pairs, threshold: config[Self.crewThresholdKey], bursting: Set(attacks.map(\.victim)))
             } ?? [])
         let complaint = crews.map { zip(facts.low, $0.driveBy).map { $0 || $1 } } ?? facts.low
         let sponsors = Self.sponsors(
-            of: crewAttacks, orders: export.orders, ratings: ratings, low: complaint, entityCount: accountCount,
+            of: crewAttacks, orders: export.orders, buyers: buyers, ratings: ratings, low: complaint,
             minimumAttackers: minimumAttackers, minimumLift: config["malicious_ratings.sponsor_min_lift"],
             praiseStars: praiseStars,
             catalogueGrams: crewAttacks.contains { $0.raters.count >= minimumAttackers }
@@ -149,15 +158,7 @@ public struct RatingBurstDetector: Detector {
         let sponsorThreshold = signal("shop_attack_sponsor_share", config).threshold
         let praise = Self.ownPraise(ratings: ratings, orders: export.orders, praiseStars: praiseStars)
         // A crew's praise of its sponsor shows without a burst: one-off complainers of
-        // the victim (at most one order there, whatever it cost) praising the same shop
-        // far beyond chance. Without the orders the ratings name, no complaint can be told
-        // a one-off.
-        let complaintStars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
-        let oneOff = facts.hasOrders
-            ? CoComplainerDetector.driveBy(
-                cheap: ratings.stars.map { $0 <= complaintStars }, ratings: ratings, orders: export.orders,
-                accountCount: accountCount)
-            : [Bool](repeating: false, count: ratings.count)
+        // the victim praising the same shop far beyond chance.
         let rivals = Self.praisedRivals(
             ratings: ratings, oneOff: oneOff, praise: praise, accountCount: accountCount,
             minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]),
@@ -487,12 +488,13 @@ public struct RatingBurstDetector: Detector {
     /// nearer the victim's market (`explainedElsewhere`): a brushing studio lends some of
     /// its accounts to one client's attack, and those accounts buy at every client of the
     /// studio. `catalogueGrams` (per shop, `RatingFacts.catalogueGrams`; empty or `.nan`
-    /// where unknown) says which of two shops is nearer the victim's market.
+    /// where unknown) says which of two shops is nearer the victim's market. `buyers`
+    /// groups `orders` by buyer (the caller's, read by its other tests too).
     static func sponsors(
-        of attacks: [Attack], orders: OrdersTable, ratings: RatingsTable, low: [Bool], entityCount: Int, minimumAttackers: Int,
-        minimumLift: Double, praiseStars: UInt8, catalogueGrams: [Double] = []
+        of attacks: [Attack], orders: OrdersTable, buyers byBuyer: EntityGroups, ratings: RatingsTable, low: [Bool],
+        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, catalogueGrams: [Double] = []
     ) -> Sponsors {
-        let byBuyer = EntityGroups(keys: orders.buyer, entityCount: entityCount)
+        let entityCount = byBuyer.entityCount
         let buyerCount = (0..<entityCount).reduce(0) { $0 + (byBuyer.count(of: $1) > 0 ? 1 : 0) }
         var shopBuyers = [Int](repeating: 0, count: entityCount)
         var lastBuyer = [UInt32](repeating: .max, count: entityCount)
