@@ -18,6 +18,7 @@ the scan's JSON comparison with the labels, and per list, kind and category the 
 honest entities (not in labels.csv) and those labelled only in other categories.
 """
 import csv
+import inspect
 import json
 import os
 import subprocess
@@ -218,5 +219,15 @@ def combined(name, before, *works):
 
 
 if __name__ == "__main__":
-    command, args = sys.argv[1], sys.argv[2:]
-    {"derive": derive, "scan": scan, "recount": recount, "table": table, "combined": combined}[command](*args)
+    commands = {"derive": derive, "scan": scan, "recount": recount, "table": table, "combined": combined}
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help", "help"):
+        print(__doc__)
+        sys.exit(0 if len(sys.argv) >= 2 else 2)
+    if sys.argv[1] not in commands:
+        sys.exit(f"sparse-variants.py: unknown command {sys.argv[1]!r} (one of {', '.join(commands)}; --help)")
+    command, args = commands[sys.argv[1]], sys.argv[2:]
+    try:
+        inspect.signature(command).bind(*args)
+    except TypeError as error:
+        sys.exit(f"sparse-variants.py {sys.argv[1]}: wrong arguments ({error}); --help shows the usage")
+    command(*args)
