@@ -6,6 +6,8 @@
 # EXPORT (an existing export folder), WORK (default .build/bench-compare), REPEAT (runs
 # per cell, best reported; default 3).
 set -euo pipefail
+# --help: the comment above.
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/.."
 CPU_FLAGS=${CPU_FLAGS-$(grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell")}
 BIN="$(swift build -c release $CPU_FLAGS --show-bin-path)/creditwatch"

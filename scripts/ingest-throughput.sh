@@ -4,6 +4,8 @@
 # the honest figure on a shared machine) and peak memory, without the benchmark harness.
 #   scripts/ingest-throughput.sh [ROWS]
 set -euo pipefail
+# --help: the comment above.
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
 cpu_flags=()

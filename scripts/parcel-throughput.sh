@@ -8,6 +8,8 @@
 # Hot spots: valgrind --tool=callgrind "$BIN" 1000000 1, then
 #   callgrind_annotate callgrind.out.* | swift demangle --simplified | head -40
 set -euo pipefail
+# --help: the comment above.
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/../Benchmarks"
 CPU_FLAGS=$(grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -target-cpu -Xswiftc haswell" || true)
 # The build is quiet when it works and shows its errors when it does not. Its build plan

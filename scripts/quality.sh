@@ -8,6 +8,8 @@
 # light-parcels: genuine light parcels and fast same-city delivery), where every
 # proposal is a false positive. Usage: scripts/quality.sh [SEED]
 set -euo pipefail
+# --help: the comment above.
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/.."
 seed="${1:-11}"
 size=(--shops 400 --buyers 30000 --days 60)
