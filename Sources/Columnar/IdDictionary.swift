@@ -214,13 +214,13 @@ public struct IdDictionary: Sendable {
         /// Interns the first `count` keys of `block` in order, writing their ids to
         /// `ids[0 ..< count]` (`absent` for a missing key): the ids `intern` gives one key
         /// at a time. A reader interning keys at random from a table larger than the caches
-        /// passes up to `ColumnGroup.keysAhead` (128) keys at once, so that their cache
-        /// misses overlap instead of coming one after the other: each key is hashed once and
-        /// its home slot fetched as soon as it is known, then the keys are probed in order
-        /// from those home slots. A key compared in the arena whose home slot holds a key of
-        /// its hash half then has that key's bounds and bytes fetched too
-        /// (`fetchCandidates`): most often it is the key itself, a repeated account or
-        /// device.
+        /// passes a block of keys at once (the CSV reader: `ColumnGroup.keysAhead`), so
+        /// that their cache misses overlap instead of coming one after the other: each key
+        /// is hashed once and its home slot fetched as soon as it is known, then the keys
+        /// are probed in order from those home slots. A key compared in the arena whose
+        /// home slot holds a key of its hash half then has that key's bounds and bytes
+        /// fetched too (`fetchCandidates`): most often it is the key itself, a repeated
+        /// account or device.
         ///
         /// A key equal to the key `block.keysPerRow` places before it (the same field of
         /// the row before; for the block's first row, the key whose id the block's

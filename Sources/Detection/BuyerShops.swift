@@ -1,5 +1,5 @@
 /// One buyer's distinct shops, cut from the ascending keys `buyer << 32 | shop` of an
-/// order table's distinct (buyer, shop) pairs: the shop pairs a buyer's purchases or
+/// order or rating table's distinct (buyer, shop) pairs: the shop pairs a buyer's purchases or
 /// reviews tie together (co-reviewer pairs, one-praisers) and a rater's complaints
 /// (co-complainer pairs, a rater being a buyer) are walked buyer by buyer from these
 /// keys, sorted once, without a per-buyer list.

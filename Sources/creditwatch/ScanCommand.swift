@@ -114,8 +114,9 @@ struct ScanCommand: ParsableCommand {
         }
     }
 
-    /// What a person reads after a scan: volume and speed, suspects per category and
-    /// list, the top suspects, the blocks found, and where to look next.
+    /// What a person reads after a scan: volume and speed, load warnings, what the export
+    /// leaves out (not judged), suspects per category and list, the top suspects, the
+    /// blocks found, and where to look next.
     static func summary(
         _ result: ScanResult, export: Export, loaded: LoadedExport, run: Int64, store: String, seconds: Double
     ) -> String {

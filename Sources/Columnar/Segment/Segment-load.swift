@@ -304,4 +304,3 @@ private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable 
             into: base! + firstValues[block], scratch: scratch)
     }
 }
-

@@ -67,11 +67,11 @@ public struct EmptyParcelDetector: Detector {
                 threshold: 0.1, saturation: 0.35, weight: 0.35),
             SignalDefinition(
                 name: "shop_orders_on_empty_parcels", entityKind: .shop, category: .fakeOrders,
-                description: "share of the shop's shipped orders on bought waybills (looking empty, or starting at a waybill seller away from the shop's goods); an empty parcel exists to make a fake order look shipped",
+                description: "share of the shop's shipped orders on bought waybills (looking empty, starting at a waybill seller away from the shop's goods, or first reaching another area's hub where both the shop's and the outlet's foreign-hub surprise fire); an empty parcel exists to make a fake order look shipped",
                 threshold: 0.02, saturation: 0.1, weight: 0.6),
             SignalDefinition(
                 name: "buyer_orders_on_empty_parcels", entityKind: .buyer, category: .fakeOrders,
-                description: "share of the buyer's shipped orders on bought waybills (looking empty, or starting at a waybill seller away from the shop's goods); only a fake order's buyer signs for an empty parcel",
+                description: "share of the buyer's shipped orders on bought waybills (looking empty, starting at a waybill seller away from the shop's goods, or first reaching another area's hub where both the shop's and the outlet's foreign-hub surprise fire); only a fake order's buyer signs for an empty parcel",
                 threshold: 0.3, saturation: 0.8, weight: 0.45),
             SignalDefinition(
                 name: "courier_empty_waybill_share", entityKind: .courier, category: .emptyParcels,

@@ -20,7 +20,7 @@ public struct CoReviewerDetector: Detector {
             Parameter("fake_orders.co_review_max_shops", 64, "buyers with more distinct shops than this add no shop pairs (they meet everywhere)"),
             Parameter("fake_orders.praise_min_surprise", 4, "praise surprise from which a shop's positive reviewers inherit the part of its praise the platform's share does not explain"),
             Parameter("fake_orders.min_orders", 5, "fewest orders of a shop for its shares to be measured"),
-            Parameter("fake_orders.share_confidence_z", 1.64, "standard errors below a shop's fast-confirm and new-account shares that their signals read (Wilson bound)"),
+            FakeOrdersDetector.shareConfidence,
         ]
     }
 
@@ -133,7 +133,7 @@ public struct CoReviewerDetector: Detector {
             buyers: orders.buyer, shops: orders.shop, kept: kept,
             praised: reviewed, accountCount: export.dictionaries.accounts.count,
             minimumOrders: Int(config["fake_orders.min_orders"]), minimumSurprise: config["fake_orders.praise_min_surprise"],
-            confidenceZ: config["fake_orders.share_confidence_z"], pairOf: pairOf)
+            confidenceZ: config[FakeOrdersDetector.shareConfidence.key], pairOf: pairOf)
         let shopSignal = signal("shop_praise_surprise", config)
         let buyerSignal = signal("buyer_praise_excess", config)
         let names = export.dictionaries.accounts, orderNames = export.dictionaries.orders

@@ -119,8 +119,8 @@ public struct RatingBurstDetector: Detector {
         // on the sponsor's victims (`CoComplainerDetector`): each such crew is an attack
         // too when the sponsor test looks for who paid. A crew member's 3-star drive-by
         // complaint is no purchase from a sponsor either: the other shop of its pair is a
-        // fellow victim. Only an attack with enough attackers reads the shops' catalogue
-        // weights.
+        // fellow victim.
+        //
         // A one-off complaint (at most one order at the shop, whatever it cost) is a
         // drive-by when that order is no real purchase; without the orders the ratings
         // name, no complaint can be told a one-off. The orders grouped by buyer serve
@@ -137,6 +137,7 @@ public struct RatingBurstDetector: Detector {
                 Self.crewAttacks(crews: $0.pairs, threshold: config[Self.crewThresholdKey], bursting: Set(attacks.map(\.victim)))
             } ?? [])
         let complaint = crews.map { zip(facts.low, $0.driveBy).map { $0 || $1 } } ?? facts.low
+        // Only an attack with enough attackers reads the shops' catalogue weights.
         let sponsors = Self.sponsors(
             of: crewAttacks, orders: export.orders, buyers: buyers, ratings: ratings, low: complaint,
             minimumAttackers: minimumAttackers, minimumLift: config["malicious_ratings.sponsor_min_lift"],
@@ -512,10 +513,8 @@ public struct RatingBurstDetector: Detector {
         }
         var result = Sponsors(
             share: [Double](repeating: .nan, count: entityCount), praise: [Double](repeating: .nan, count: entityCount))
-        var attackersAt = [Int](repeating: 0, count: entityCount)
         var seenBy = [UInt32](repeating: .max, count: entityCount)
         for attack in attacks where attack.raters.count >= minimumAttackers {
-            var touched: [UInt32] = []
             // Per touched shop, the attack's raters buying there (their indices, ascending).
             var attackersOf: [UInt32: [Int]] = [:]
             for (index, rater) in attack.raters.enumerated() {
@@ -523,8 +522,6 @@ public struct RatingBurstDetector: Detector {
                     let shop = orders.shop[Int(row)]
                     guard shop != attack.victim, seenBy[Int(shop)] != rater else { continue }
                     seenBy[Int(shop)] = rater
-                    if attackersAt[Int(shop)] == 0 { touched.append(shop) }
-                    attackersAt[Int(shop)] += 1
                     attackersOf[shop, default: []].append(index)
                 }
             }
@@ -534,9 +531,8 @@ public struct RatingBurstDetector: Detector {
             }
             let candidates = attackersOf.filter { $0.value.count >= minimumAttackers }
             let lifted = Set(candidates.filter { lift($0.key, attackers: $0.value.count) >= minimumLift }.keys)
-            for shop in touched.sorted() {
-                let attackers = attackersAt[Int(shop)]
-                attackersAt[Int(shop)] = 0
+            for shop in attackersOf.keys.sorted() {
+                let attackers = attackersOf[shop]!.count
                 seenBy[Int(shop)] = .max
                 let share = Double(attackers) / Double(attack.raters.count)
                 guard attackers >= minimumAttackers, lift(shop, attackers: attackers) >= minimumLift,

@@ -58,12 +58,6 @@ struct RatingFacts: Sendable {
         Parameter("malicious_ratings.ticket_item_quantile", 0.2, "a genuine order of an item priced at or below this quantile of the shop's catalogue (its items' median prices) is a ticket: the cheapest way in to rate"),
     ]
 
-    /// How each rating is backed by its order (`backing(ratings:orders:...)` with this
-    /// config's trivial quantile). Without orders (a bare rating network) nothing is
-    /// backed.
-    static func backing(_ export: Export, config: DetectionConfig, threads: Int) -> [RatingBacking] {
-        backing(export, itemMedian: nil, config: config, threads: threads)
-    }
 
     /// `backing` and `tickets` of the export, the items' median prices worked out once
     /// for both.
@@ -75,7 +69,10 @@ struct RatingFacts: Sendable {
         return (backing, tickets(export, backing: backing, itemMedian: itemMedian, config: config))
     }
 
-    private static func backing(_ export: Export, itemMedian: [Int64]?, config: DetectionConfig, threads: Int)
+    /// How each rating is backed by its order (`backing(ratings:orders:...)` with this
+    /// config's trivial quantile; `itemMedian` when the caller has the items' median
+    /// prices already). Without orders (a bare rating network) nothing is backed.
+    static func backing(_ export: Export, itemMedian: [Int64]? = nil, config: DetectionConfig, threads: Int)
         -> [RatingBacking]
     {
         guard export.orders.count > 0 else { return [RatingBacking](repeating: .none, count: export.ratings.count) }
