@@ -388,5 +388,6 @@ import TestSupport
         #expect(firing("shop_remote_origin_share") == (sellerCover ? [] : [4, 5, 6]))
         #expect(firing("shop_orders_on_empty_parcels") == [4, 5, 6])
         #expect(firing("buyer_orders_on_empty_parcels") == [8, 9])
+        #expect(firing("buyer_returns_on_empty_parcels") == [8, 9])
     }
 }

@@ -74,6 +74,10 @@ public struct EmptyParcelDetector: Detector {
                 description: "share of the buyer's shipped orders on bought waybills (looking empty, starting at a waybill seller away from the shop's goods, or first reaching another area's hub where both the shop's and the outlet's foreign-hub surprise fire); only a fake order's buyer signs for an empty parcel",
                 threshold: 0.3, saturation: 0.8, weight: 0.45),
             SignalDefinition(
+                name: "buyer_returns_on_empty_parcels", entityKind: .buyer, category: .fakeOrders,
+                description: "-log10 of the chance that as many of the buyer's shipped orders at one shop (two or more) are on bought waybills, at the share of the shop's other shipped orders; a customer's parcels travel like the shop's other customers', an account the shop brushes with gets an empty parcel each time it comes back, whatever it buys elsewhere",
+                threshold: 1, saturation: 3, weight: 0.5),
+            SignalDefinition(
                 name: "courier_empty_waybill_share", entityKind: .courier, category: .emptyParcels,
                 description: "share of the outlet's waybills that look empty; an outlet selling waybills issues many for parcels that never move",
                 threshold: 0.05, saturation: 0.3, weight: 0.7),
@@ -243,6 +247,12 @@ public struct EmptyParcelDetector: Detector {
             shopColumn("shop_orders_on_empty_parcels", byShop.bought, onBought),
             column(
                 "buyer_orders_on_empty_parcels", config, TellCounts.shares(byBuyer.bought, of: byBuyer.total, minimumRows: 1),
+                entityOf: buyerOfOrder, flagged: onBought, waybillOf: { shipment[$0] }, names: waybillNames),
+            column(
+                "buyer_returns_on_empty_parcels", config,
+                ReturningBuyers.surprise(
+                    buyerOfOrder: buyerOfOrder, shopOfOrder: shopOfOrder, bought: onBought, shopShipped: byShop.total,
+                    shopBought: byShop.bought, buyerShipped: byBuyer.total),
                 entityOf: buyerOfOrder, flagged: onBought, waybillOf: { shipment[$0] }, names: waybillNames),
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { marks[$0].contains(.empty) },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
