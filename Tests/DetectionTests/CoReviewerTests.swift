@@ -84,7 +84,7 @@ import TestSupport
             pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: maximumShops, sharedSurprise: 1.5)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
             buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
-            maximumShops: maximumShops, sharedSurprise: 1.5)
+            maximumShops: maximumShops, sharedSurprise: 1.5, confidenceZ: 1.64)
         var boughtShops: [UInt32: Set<UInt32>] = [:]
         for row in buyers.indices { boughtShops[buyers[row], default: []].insert(shops[row]) }
         // The one-praisers' null: per region, each shop's praisers and silent buyers, and
@@ -104,12 +104,15 @@ import TestSupport
             return expected
         }
         let ringShops = Set((0..<UInt32(shopCount)).filter { best[Int($0)] > 1.5 })
+        let boughtKeys = boughtShops.values.reduce(0) { $0 + $1.count }
+        let ringShare = Double(boughtShops.values.reduce(0) { $0 + $1.intersection(ringShops).count }) / Double(boughtKeys)
         for buyer in 0..<accountCount {
             let bought = boughtShops[UInt32(buyer)] ?? [], praised = reviewedShops[UInt32(buyer)] ?? []
             // The pair's word up to 1.5; beyond, only when the null explains less than half
             // of its other common reviewers at least as keen as the buyer, and, for a buyer
-            // that praised one of the two and bought at no other ring shop, less than half
-            // of the pair's other one-praisers.
+            // that praised one of the two and whose other shops are ring shops no more often
+            // than all purchases are (Wilson bound, 1.64 standard errors), less than half of
+            // the pair's other one-praisers.
             let degree = max(2, praised.count)
             var expected = 0.0
             if bought.count <= maximumShops {
@@ -120,7 +123,11 @@ import TestSupport
                     }.count
                     let others = keen - (pair.isSubset(of: praised) && praised.count <= maximumShops ? 1 : 0)
                     var ringLikely = 2 * expectedCommon(a, b, degree: degree) < Double(others)
-                    if !pair.isSubset(of: praised) && bought.intersection(ringShops) == pair && pairSurprise[pair]! > 1.5 {
+                    let otherShops = bought.count - 2, otherRingShops = bought.intersection(ringShops).count - 2
+                    let pairIsAllOfARing = otherShops == 0
+                        || Chance.shareLowerBound(Double(otherRingShops) / Double(otherShops), rows: otherShops, z: 1.64)
+                            <= ringShare
+                    if !pair.isSubset(of: praised) && pairIsAllOfARing && pairSurprise[pair]! > 1.5 {
                         let onePraising = boughtShops.filter { entry in
                             entry.value.count >= 2 && entry.value.count <= maximumShops && pair.isSubset(of: entry.value)
                                 && (reviewedShops[entry.key] ?? []).intersection(pair).count == 1
@@ -232,7 +239,7 @@ import TestSupport
         let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: 64, sharedSurprise: 4)
         let (surprise, _) = pairs.buyerSurprise(
             buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: pairs.region.count,
-            maximumShops: 64, sharedSurprise: 4)
+            maximumShops: 64, sharedSurprise: 4, confidenceZ: 1.64)
         return (surprise, onePraisers)
     }
 
@@ -298,6 +305,64 @@ import TestSupport
         #expect(!onePraisers.explained(index), "\(onePraisers.peers(index).others) \(onePraisers.peers(index).expected)")
         for member in members { #expect(surprise[member] == ring, "member \(member)") }
         #expect(surprise[customer] == ring)
+    }
+
+    /// One ring of 90 members buying at and praising clients 7, 23, 41 and 59, in a world
+    /// of `otherShops` other shops where `customers` real customers each buy at 5 shops
+    /// drawn evenly from all of them (clients included) and praise a third of them. One
+    /// real customer bought at the four clients, praised 7 only, and bought at 4 other
+    /// shops.
+    static func fourClients(otherShops: Int, customers: Int)
+        -> (pairs: CoReviewerPairs, surprise: [Double], customer: Int, members: [Int])
+    {
+        var random = SeededRandom(seed: 41)
+        var buyers: [UInt32] = [], shops: [UInt32] = [], reviewed: [Bool] = []
+        func order(_ buyer: Int, _ shop: Int, praised: Bool) {
+            buyers.append(UInt32(buyer))
+            shops.append(UInt32(shop))
+            reviewed.append(praised)
+        }
+        let clients = [7, 23, 41, 59]
+        let others = (0..<(otherShops + clients.count)).filter { !clients.contains($0) }
+        let market = others + clients
+        let firstCustomer = 1_000
+        for buyer in firstCustomer..<(firstCustomer + customers) {
+            let basket = Set((0..<5).map { _ in market[Int(random.next() % UInt64(market.count))] })
+            for shop in basket { order(buyer, shop, praised: random.next() % 3 == 0) }
+        }
+        let members = Array(100..<190)
+        for member in members {
+            for client in clients { order(member, client, praised: true) }
+            order(member, others[member % others.count], praised: false)
+        }
+        let customer = firstCustomer + customers
+        for client in clients { order(customer, client, praised: client == 7) }
+        for shop in others.prefix(4) { order(customer, shop, praised: false) }
+        let accountCount = customer + 1
+        let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
+        let pairs = CoReviewerPairs(
+            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
+            accountCount: accountCount, maximumShops: 64)
+        let (surprise, _) = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed)
+        return (pairs, surprise, customer, members)
+    }
+
+    /// Clients beyond the pair tie a customer to the ring only beyond what chance gives:
+    /// among 24 shops the ring's four clients are a sixth of the market, and a real
+    /// customer with two more clients among its six other shops is within chance, so it is
+    /// judged among the pair's one-praisers and keeps only the pair's word (4); among 404
+    /// shops two clients in six are far beyond the clients' share, and it keeps the ring's
+    /// surprise. The members keep it in both worlds.
+    @Test func moreClientsTieACustomerOnlyBeyondTheClientsShareOfTheMarket() {
+        let small = Self.fourClients(otherShops: 20, customers: 300)
+        let large = Self.fourClients(otherShops: 400, customers: 3_000)
+        for world in [small, large] {
+            let ring = world.pairs.pairSurprise[world.pairs.index(7, 23)!]
+            #expect(ring > 7.5)
+            for member in world.members { #expect(world.surprise[member] >= ring, "member \(member)") }
+        }
+        #expect(small.surprise[small.customer] == 4, "small world: \(small.surprise[small.customer])")
+        #expect(large.surprise[large.customer] > 7.5, "large world: \(large.surprise[large.customer])")
     }
 
     @Test func onlyPositiveReviewsOfKeptOrdersCount() {

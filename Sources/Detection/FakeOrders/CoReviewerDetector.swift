@@ -32,7 +32,7 @@ public struct CoReviewerDetector: Detector {
                 threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
-                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer kept an order at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer and, for a buyer that praised one of the two and bought at no other shop of such a pair, less than half of the pair's other such one-praisers",
+                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer kept an order at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer and, for a buyer that praised one of the two and whose other shops are no more often shops of such pairs than all purchases are (Wilson bound), less than half of the pair's other such one-praisers",
                 threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "shop_praise_surprise", entityKind: .shop, category: .fakeOrders,
@@ -65,7 +65,8 @@ public struct CoReviewerDetector: Detector {
             sharedSurprise: buyerSignal.threshold)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
             buyerShops: boughtKeys, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
-            maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold)
+            maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,
+            confidenceZ: config[FakeOrdersDetector.shareConfidence.key])
         let names = export.dictionaries.accounts
         let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
         let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
