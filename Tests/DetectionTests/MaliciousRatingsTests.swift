@@ -677,7 +677,10 @@ struct RandomRatings {
             let key = UInt64(orders.buyer[row]) << 32 | UInt64(orders.shop[row])
             if !complained.contains(key) { expected.insert(key) }
         }
-        #expect(RatingBurstDetector.boughtShops(orders: orders, ratings: ratings, complaint: complaint) == expected.sorted())
+        let buyers = EntityGroups(keys: orders.buyer, entityCount: 30)
+        #expect(
+            RatingBurstDetector.boughtShops(orders: orders, buyers: buyers, ratings: ratings, complaint: complaint)
+                == expected.sorted())
     }
 
     /// 300 honest raters each complain once about one of shops 0..9 and buy at two of
@@ -726,9 +729,9 @@ struct RandomRatings {
     @Test(arguments: 0..<20) func crewShopsMatchReference(seed: Int) {
         var random = SeededRandom(seed: UInt64(seed))
         var complaints = Set<UInt64>(), bought = Set<UInt64>(), rivals = Set<UInt64>()
-        for _ in 0..<(10 + Int(random.next() % 40)) { complaints.insert(random.next() % 15 << 32 | random.next() % 10) }
-        for _ in 0..<(10 + Int(random.next() % 60)) { bought.insert(random.next() % 15 << 32 | random.next() % 10) }
-        for _ in 0..<(Int(random.next() % 30)) { rivals.insert(random.next() % 10 << 32 | random.next() % 10) }
+        for _ in 0..<(10 + Int(random.next() % 40)) { complaints.insert((random.next() % 15) << 32 | random.next() % 10) }
+        for _ in 0..<(10 + Int(random.next() % 60)) { bought.insert((random.next() % 15) << 32 | random.next() % 10) }
+        for _ in 0..<(Int(random.next() % 30)) { rivals.insert((random.next() % 10) << 32 | random.next() % 10) }
         var expected = [Double](repeating: .nan, count: 15)
         for rater in 0..<15 {
             let victims = complaints.filter { $0 >> 32 == rater }.map { $0 & 0xFFFF_FFFF }

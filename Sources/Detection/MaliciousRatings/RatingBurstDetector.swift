@@ -177,7 +177,9 @@ public struct RatingBurstDetector: Detector {
         // buy at several shops far beyond chance, and each member at several of them.
         let driveByStars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
         let bought = facts.hasOrders
-            ? Self.boughtShops(orders: export.orders, ratings: ratings, complaint: ratings.stars.map { $0 <= driveByStars }) : []
+            ? Self.boughtShops(
+                orders: export.orders, buyers: buyers, ratings: ratings, complaint: ratings.stars.map { $0 <= driveByStars })
+            : []
         let boughtRivals = rivalPairs(sharing: bought)
         let pairedVictims = Set(boughtRivals.map { UInt32(truncatingIfNeeded: $0 >> 32) })
         let crewShops = Self.crewShops(complaints: oneOffKeys, bought: bought, rivals: boughtRivals, accountCount: accountCount)

@@ -59,17 +59,24 @@ extension RatingBurstDetector {
     /// The ascending keys `buyer << 32 | shop` of the shops each buyer kept an order at
     /// (not cancelled) and never complained about (`complaint`, per rating): an order a
     /// rater complained about backs the complaint and is no work for a hirer (one crew
-    /// buys at both of its victims).
-    static func boughtShops(orders: OrdersTable, ratings: RatingsTable, complaint: [Bool]) -> [UInt64] {
+    /// buys at both of its victims). `buyers` groups `orders` by buyer; each buyer's few
+    /// shops are sorted on their own, so the keys come out ascending without a sort of
+    /// them all.
+    static func boughtShops(orders: OrdersTable, buyers: EntityGroups, ratings: RatingsTable, complaint: [Bool]) -> [UInt64] {
         let cancelled = OrderStatus.cancelled.rawValue
-        let bought = BuyerShops.distinctKeys(buyers: orders.buyer, shops: orders.shop) { orders.status[$0] != cancelled }
         let complained = BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { complaint[$0] }
         var result: [UInt64] = []
-        result.reserveCapacity(bought.count)
-        var next = 0
-        for key in bought {
-            while next < complained.count, complained[next] < key { next += 1 }
-            if next == complained.count || complained[next] != key { result.append(key) }
+        var shops: [UInt32] = []
+        for buyer in 0..<buyers.entityCount where buyers.count(of: buyer) > 0 {
+            shops.removeAll(keepingCapacity: true)
+            for row in buyers.rows(of: buyer) where orders.status[Int(row)] != cancelled { shops.append(orders.shop[Int(row)]) }
+            shops.sort()
+            let grievances = Self.shops(of: UInt32(buyer), in: complained)
+            for (index, shop) in shops.enumerated() where index == 0 || shops[index - 1] != shop {
+                let key = UInt64(buyer) << 32 | UInt64(shop)
+                let position = complained.lowerBound(of: key, in: grievances.indices)
+                if position == grievances.endIndex || complained[position] != key { result.append(key) }
+            }
         }
         return result
     }
@@ -81,12 +88,16 @@ extension RatingBurstDetector {
     /// one. `.nan` for an account without a one-off complaint.
     static func crewShops(complaints: [UInt64], bought: [UInt64], rivals: Set<UInt64>, accountCount: Int) -> [Double] {
         var result = [Double](repeating: .nan, count: accountCount)
+        // Few victims have pairs: the others are passed over without a lookup.
+        var paired = [Bool](repeating: false, count: accountCount)
+        for pair in rivals { paired[Int(pair >> 32)] = true }
         BuyerShops.forEach(in: complaints) { victims in
-            let shops = Self.shops(of: victims.buyer, in: bought)
             var most = 0
-            for index in 0..<victims.count {
+            for index in 0..<victims.count where paired[Int(victims[index])] {
                 let victim = UInt64(victims[index]) << 32
-                most = max(most, shops.reduce(0) { $0 + (rivals.contains(victim | ($1 & 0xFFFF_FFFF)) ? 1 : 0) })
+                most = max(most, Self.shops(of: victims.buyer, in: bought).reduce(0) {
+                    $0 + (rivals.contains(victim | ($1 & 0xFFFF_FFFF)) ? 1 : 0)
+                })
             }
             result[Int(victims.buyer)] = Double(most)
         }
