@@ -46,6 +46,10 @@ public struct CoComplainerDetector: Detector {
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        measure(export, config: config, threads: threads, memo: ScanMemo(export))
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
         let accountCount = export.dictionaries.accounts.count
         let definition = signal("rater_co_complainer_surprise", config)
@@ -56,7 +60,7 @@ public struct CoComplainerDetector: Detector {
                 SignalColumn(definition: definition, values: [Double](repeating: .nan, count: accountCount), samples: [:])
             ])
         }
-        let purchases = RatingFacts.purchases(export, config: config, threads: threads)
+        let purchases = memo.purchases(config: config, threads: threads)
         let oneOff = Self.oneOff(
             export, buyers: EntityGroups(keys: export.orders.buyer, entityCount: accountCount), config: config)
         let (driveBy, pairs) = Self.crews(

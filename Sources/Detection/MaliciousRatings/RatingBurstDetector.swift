@@ -75,6 +75,10 @@ public struct RatingBurstDetector: Detector {
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        measure(export, config: config, threads: threads, memo: ScanMemo(export))
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
         let facts = RatingFacts(export, config: config)
         let accountCount = export.dictionaries.accounts.count
@@ -82,7 +86,7 @@ public struct RatingBurstDetector: Detector {
         let halfWindows = Self.halfWindows(
             base: Int64(config["malicious_ratings.burst_window_seconds"]),
             scales: Int(config["malicious_ratings.burst_scales"]), span: span)
-        let purchases = RatingFacts.purchases(export, config: config, threads: threads)
+        let purchases = memo.purchases(config: config, threads: threads)
         let backing = purchases.backing
         // A rater's own complaint backed by a real purchase is a customer's, even inside
         // an attack's window: only unbacked low ratings make and share a burst. A sleeper
