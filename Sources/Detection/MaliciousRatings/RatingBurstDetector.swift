@@ -132,14 +132,10 @@ public struct RatingBurstDetector: Detector {
         // A one-off complaint (at most one order at the shop, whatever it cost) is a
         // drive-by when that order is no real purchase; without the orders the ratings
         // name, no complaint can be told a one-off. The orders grouped by buyer serve
-        // both readings and the sponsor test.
-        let buyers = EntityGroups(keys: export.orders.buyer, entityCount: accountCount)
-        let oneOff = facts.hasOrders
-            ? CoComplainerDetector.oneOff(export, buyers: buyers, config: config)
-            : [Bool](repeating: false, count: ratings.count)
-        let crews = facts.hasOrders
-            ? CoComplainerDetector.crews(
-                export, oneOff: oneOff, backing: backing, tickets: tickets.rating, config: config) : nil
+        // both readings and the sponsor test; the scan's memo holds them.
+        let buyers = memo.buyers
+        let crews = facts.hasOrders ? memo.crews(config: config, threads: threads) : nil
+        let oneOff = crews?.oneOff ?? [Bool](repeating: false, count: ratings.count)
         let crewAttacks = attacks
             + (crews.map {
                 Self.crewAttacks(crews: $0.pairs, threshold: config[Self.crewThresholdKey], bursting: Set(attacks.map(\.victim)))
