@@ -5,12 +5,13 @@ import Foundation
 /// the crew's trace where no attack is found. A crew member complains once about its
 /// victim, on a real purchase, and nothing in that complaint sets it apart from a
 /// disappointed customer; but the crew's accounts are hired, and what they do for the
-/// hirer shows beside the complaint. Some praise the sponsor (`rivalPairs` over praise, the pay);
-/// accounts a brushing studio lends to an attack buy at every client of that studio,
-/// and a sponsor's own accounts buy at the sponsor, so the victim's one-off complainers
-/// buy at several shops far beyond chance (`rivalPairs` over `boughtShops`). An honest complainer who
-/// happens to shop at one of those shops meets one such pair; a hired account carries the
-/// hirer's whole pattern and meets several with the same victim (`crewShops`).
+/// hirer shows beside the complaint. Some praise the sponsor (`rivalPairs` over praise,
+/// the pay); accounts a brushing studio lends to an attack buy at every client of that
+/// studio, and a sponsor's own accounts buy at the sponsor, so the victim's one-off
+/// complainers buy at several shops far beyond chance (`rivalPairs` over `boughtShops`).
+/// An honest complainer who happens to shop at one of those shops meets one such pair;
+/// a hired account carries the hirer's whole pattern and meets several with the same
+/// victim (`crewShops`).
 extension RatingBurstDetector {
     /// The pairs `victim << 32 | shop` whose raters complained once about the victim
     /// (`complaints`, ascending keys `rater << 32 | shop`) and share the shop in `others`
