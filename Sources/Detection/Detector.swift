@@ -45,9 +45,17 @@ public protocol Detector: Sendable {
     /// Computes every declared signal, tuned by `config`, using up to `threads` cores.
     /// The result must not depend on `threads`.
     func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput
+    /// The same as `measure(_:config:threads:)`, reading what other detectors of the scan
+    /// compute too from `memo` (made for `export`).
+    func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput
 }
 
 extension Detector {
+    /// A detector that shares nothing with others ignores the memo.
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
+        measure(export, config: config, threads: threads)
+    }
+
     /// This detector's declared signal named `name`, tuned by `config`.
     public func signal(_ name: String, _ config: DetectionConfig) -> SignalDefinition {
         guard let definition = signals.first(where: { $0.name == name }) else {

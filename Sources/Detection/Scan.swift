@@ -22,10 +22,11 @@ public enum Scan {
         var findings: [Finding] = []
         var timings: [(String, Double)] = []
         let clock = ContinuousClock()
+        let memo = ScanMemo(export)
         for detector in detectors {
             progress(detector.name)
             let start = clock.now
-            let output = detector.measure(export, config: config, threads: max(1, threads))
+            let output = detector.measure(export, config: config, threads: max(1, threads), memo: memo)
             timings.append((detector.name, (clock.now - start).seconds))
             columns += output.signals
             findings += output.findings

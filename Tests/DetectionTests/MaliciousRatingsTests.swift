@@ -581,9 +581,10 @@ struct RandomRatings {
             praise.append(!complaint)
         }
         func rivals(minimumRaters: Int = 3, threshold: Double = 2) -> Set<UInt64> {
-            RatingBurstDetector.praisedRivals(
-                ratings: ratings, oneOff: oneOff, praise: praise, accountCount: 1000, minimumRaters: minimumRaters,
-                maximumShops: 64, threshold: threshold)
+            RatingBurstDetector.rivalPairs(
+                complaints: BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { oneOff[$0] },
+                others: BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { praise[$0] },
+                accountCount: 1000, minimumRaters: minimumRaters, maximumShops: 64, threshold: threshold)
         }
     }
 
@@ -608,11 +609,11 @@ struct RandomRatings {
         #expect(withoutPraise.rivals().isEmpty)
     }
 
-    /// `praisedRivals` against a plain reference: per (victim, shop) the distinct raters
+    /// `rivalPairs` over praise against a plain reference: per (victim, shop) the distinct raters
     /// with a one-off complaint on the victim and praise on the shop, the configuration
     /// model's mean from per-shop counts and per-rater products, and the threshold raised
     /// by `log10` of the pairs tested.
-    @Test(arguments: 0..<30) func praisedRivalsMatchReference(seed: Int) {
+    @Test(arguments: 0..<30) func rivalPairsMatchReference(seed: Int) {
         var random = SeededRandom(seed: UInt64(seed))
         var world = ComplaintsAndPraise()
         let shops = 3 + Int(random.next() % 6), raters = 20 + Int(random.next() % 60)
@@ -651,6 +652,97 @@ struct RandomRatings {
         #expect(world.rivals(minimumRaters: minimumRaters, threshold: threshold) == expected)
     }
 
+
+    /// A buyer's kept purchases: the distinct shops of its orders that are not cancelled
+    /// and that it never complained about, against a plain reference on random tables.
+    @Test(arguments: 0..<20) func boughtShopsMatchReference(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed))
+        var orders = OrdersTable(), ratings = RatingsTable()
+        for _ in 0..<(20 + Int(random.next() % 80)) {
+            orders.buyer.append(UInt32(random.next() % 12))
+            orders.shop.append(UInt32(20 + random.next() % 8))
+            orders.status.append(random.next() % 4 == 0 ? OrderStatus.cancelled.rawValue : OrderStatus.completed.rawValue)
+        }
+        var complaint: [Bool] = []
+        for _ in 0..<(10 + Int(random.next() % 40)) {
+            ratings.buyer.append(UInt32(random.next() % 12))
+            ratings.shop.append(UInt32(20 + random.next() % 8))
+            complaint.append(random.next() % 3 == 0)
+        }
+        var complained = Set<UInt64>(), expected = Set<UInt64>()
+        for row in 0..<ratings.count where complaint[row] {
+            complained.insert(UInt64(ratings.buyer[row]) << 32 | UInt64(ratings.shop[row]))
+        }
+        for row in 0..<orders.count where orders.status[row] != OrderStatus.cancelled.rawValue {
+            let key = UInt64(orders.buyer[row]) << 32 | UInt64(orders.shop[row])
+            if !complained.contains(key) { expected.insert(key) }
+        }
+        let buyers = EntityGroups(keys: orders.buyer, entityCount: 30)
+        #expect(
+            RatingBurstDetector.boughtShops(orders: orders, buyers: buyers, ratings: ratings, complaint: complaint)
+                == expected.sorted())
+    }
+
+    /// 300 honest raters each complain once about one of shops 0..9 and buy at two of
+    /// shops 10..19, the combinations spread evenly. A brushing studio lends 8 of
+    /// its accounts to an attack on shop 0: each complains once there and buys at the
+    /// studio's three clients (20, 21, 22). Those three pairs with shop 0, and only they,
+    /// stand out; each crew member meets all three, and an honest complainer of shop 0
+    /// who also shops at client 20 meets one. Without the studio's purchases no pair does.
+    @Test func accountsOfOneHirerMeetSeveralOfTheirVictimsPairs() {
+        var complaints: [UInt64] = [], bought: [UInt64] = [], withoutStudio: [UInt64] = []
+        for rater in 0..<300 {
+            let buyer = UInt64(100 + rater)
+            complaints.append(buyer << 32 | UInt64(rater % 10))
+            let first = 10 + rater / 10 % 10, second = 10 + (rater / 10 + 1 + rater / 100) % 10
+            for shop in Set([first, second]) { bought.append(buyer << 32 | UInt64(shop)) }
+        }
+        withoutStudio = bought
+        for member in 0..<8 {
+            let buyer = UInt64(500 + member)
+            complaints.append(buyer << 32 | 0)
+            for client in 20...22 { bought.append(buyer << 32 | UInt64(client)) }
+        }
+        let honestCustomer: UInt64 = 600
+        complaints.append(honestCustomer << 32 | 0)
+        bought.append(honestCustomer << 32 | 20)
+        complaints.sort()
+        bought.sort()
+        withoutStudio.sort()
+        func pairs(_ others: [UInt64]) -> Set<UInt64> {
+            RatingBurstDetector.rivalPairs(
+                complaints: complaints, others: others, accountCount: 1000, minimumRaters: 3, maximumShops: 64, threshold: 2)
+        }
+        let studio = pairs(bought)
+        let victimAndClients: Set<UInt64> = [0 << 32 | 20, 0 << 32 | 21, 0 << 32 | 22]
+        #expect(studio == victimAndClients)
+        #expect(pairs(withoutStudio).isEmpty)
+        let shops = RatingBurstDetector.crewShops(complaints: complaints, bought: bought, rivals: studio, accountCount: 1000)
+        #expect((500..<508).allSatisfy { shops[$0] == 3 })
+        #expect(shops[Int(honestCustomer)] == 1)
+        #expect(shops[100] == 0)
+        #expect(shops[99].isNaN)
+    }
+
+    /// `crewShops` against a plain reference: per rater, over the shops it complained
+    /// about once, the most of its bought shops paired with that one.
+    @Test(arguments: 0..<20) func crewShopsMatchReference(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed))
+        var complaints = Set<UInt64>(), bought = Set<UInt64>(), rivals = Set<UInt64>()
+        for _ in 0..<(10 + Int(random.next() % 40)) { complaints.insert((random.next() % 15) << 32 | random.next() % 10) }
+        for _ in 0..<(10 + Int(random.next() % 60)) { bought.insert((random.next() % 15) << 32 | random.next() % 10) }
+        for _ in 0..<(Int(random.next() % 30)) { rivals.insert((random.next() % 10) << 32 | random.next() % 10) }
+        var expected = [Double](repeating: .nan, count: 15)
+        for rater in 0..<15 {
+            let victims = complaints.filter { $0 >> 32 == rater }.map { $0 & 0xFFFF_FFFF }
+            guard !victims.isEmpty else { continue }
+            let shops = bought.filter { $0 >> 32 == rater }.map { $0 & 0xFFFF_FFFF }
+            expected[rater] = Double(victims.map { victim in shops.filter { rivals.contains(victim << 32 | $0) }.count }.max()!)
+        }
+        let result = RatingBurstDetector.crewShops(
+            complaints: complaints.sorted(), bought: bought.sorted(), rivals: rivals, accountCount: 15)
+        #expect(zip(result, expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+    }
 }
 
 @Suite struct RaterFairnessTests {

@@ -46,6 +46,10 @@ public struct CoComplainerDetector: Detector {
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        measure(export, config: config, threads: threads, memo: ScanMemo(export))
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
         let accountCount = export.dictionaries.accounts.count
         let definition = signal("rater_co_complainer_surprise", config)
@@ -56,11 +60,7 @@ public struct CoComplainerDetector: Detector {
                 SignalColumn(definition: definition, values: [Double](repeating: .nan, count: accountCount), samples: [:])
             ])
         }
-        let purchases = RatingFacts.purchases(export, config: config, threads: threads)
-        let oneOff = Self.oneOff(
-            export, buyers: EntityGroups(keys: export.orders.buyer, entityCount: accountCount), config: config)
-        let (driveBy, pairs) = Self.crews(
-            export, oneOff: oneOff, backing: purchases.backing, tickets: purchases.tickets.rating, config: config)
+        let (_, driveBy, pairs) = memo.crews(config: config, threads: threads)
 
         // A rater's evidence is its drive-by complaints on the two shops of its pair.
         let byRater = EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: driveBy), entityCount: accountCount)
@@ -79,8 +79,8 @@ public struct CoComplainerDetector: Detector {
     /// complainers (`pairSurprise`). The rating-burst detector reads the pairs too: a
     /// member of a crew found here is an attacker of both shops of its pair when the
     /// sponsor test looks for who paid. `oneOff`, `backing` and `tickets` are the
-    /// caller's (`backing` and `tickets` from `RatingFacts.purchases`), read once per
-    /// detector.
+    /// caller's (`backing` and `tickets` from `RatingFacts.purchases`); both detectors
+    /// read the result from the scan's `ScanMemo`.
     static func crews(
         _ export: Export, oneOff: [Bool], backing: [RatingBacking], tickets: [Bool], config: DetectionConfig
     ) -> (driveBy: [Bool], pairs: (value: [Double], best: [UInt64])) {

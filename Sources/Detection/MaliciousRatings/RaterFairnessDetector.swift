@@ -35,11 +35,15 @@ public struct RaterFairnessDetector: Detector {
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        measure(export, config: config, threads: threads, memo: ScanMemo(export))
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
         let facts = RatingFacts(export, config: config)
         let unverified = config["malicious_ratings.unverified_goodness_weight"]
         let weights = facts.hasOrders
-            ? RatingFacts.backing(export, config: config, threads: threads).map { $0 == .genuine ? 1 : unverified }
+            ? memo.purchases(config: config, threads: threads).backing.map { $0 == .genuine ? 1 : unverified }
             : [Double](repeating: 1, count: ratings.count)
         let graph = RatingGraph(
             raters: ratings.buyer, shops: ratings.shop, scores: ratings.stars.map { (Double($0) - 3) / 2 },

@@ -55,6 +55,10 @@ public struct RaterOrderDetector: Detector {
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        measure(export, config: config, threads: threads, memo: ScanMemo(export))
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let facts = RatingFacts(export, config: config)
         let ratings = export.ratings
         var columns: [SignalColumn] = []
@@ -67,7 +71,7 @@ public struct RaterOrderDetector: Detector {
                 flagged: { shortText[$0] == 1 }, export: export))
         guard facts.hasOrders else { return DetectorOutput(signals: columns) }
 
-        let purchases = RatingFacts.purchases(export, config: config, threads: threads)
+        let purchases = memo.purchases(config: config, threads: threads)
         let backing = purchases.backing
         let unbacked = backing.map { $0 != .genuine }
         columns.append(

@@ -15,8 +15,8 @@ import Foundation
 /// shops) stand in for its raters. A crew member who praised the sponsor and
 /// complained about its victim carries the crew's link, however few its ratings and
 /// wherever in time they fall; also where no attack is found, the crew's pay shows on its
-/// own: the victim's one-off complainers praise one shop far beyond chance
-/// (`praisedRivals`). Without orders (a bare rating network) no
+/// own: the victim's one-off complainers praise one shop far beyond chance, and buy at
+/// the shops their hirer sends them to (`rivalPairs`, `crewShops`). Without orders (a bare rating network) no
 /// rating is backed and every low rating counts.
 public struct RatingBurstDetector: Detector {
     public init() {}
@@ -60,6 +60,10 @@ public struct RatingBurstDetector: Detector {
                 description: "share of the rater's low ratings on a victim of an attack whose sponsor (a shop its raters buy from far more than buyers at large) the rater praised on its own order, or, for a one-off complaint, on a victim whose one-off complainers praise, far beyond chance, a shop the rater praised on its own order",
                 threshold: 0.5, saturation: 0.9, weight: 0.4),
             SignalDefinition(
+                name: "rater_crew_purchase_shops", entityKind: .buyer, category: .maliciousRatings,
+                description: "most shops the rater bought at (never complained about) that the one-off complainers of a shop it complained about once buy at far beyond chance: a hired account buys where its hirer sends it (a studio's clients, the sponsor), an honest complainer shopping there meets one such shop",
+                threshold: 2, saturation: 4, weight: 0.5),
+            SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
                 description: "largest share of the raters of a burst on another shop (or, where it has no burst, of a crew sharing drive-by complaints on it and one more shop) who buy from this shop (far more than buyers at large do)",
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
@@ -71,6 +75,10 @@ public struct RatingBurstDetector: Detector {
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        measure(export, config: config, threads: threads, memo: ScanMemo(export))
+    }
+
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
         let facts = RatingFacts(export, config: config)
         let accountCount = export.dictionaries.accounts.count
@@ -78,7 +86,7 @@ public struct RatingBurstDetector: Detector {
         let halfWindows = Self.halfWindows(
             base: Int64(config["malicious_ratings.burst_window_seconds"]),
             scales: Int(config["malicious_ratings.burst_scales"]), span: span)
-        let purchases = RatingFacts.purchases(export, config: config, threads: threads)
+        let purchases = memo.purchases(config: config, threads: threads)
         let backing = purchases.backing
         // A rater's own complaint backed by a real purchase is a customer's, even inside
         // an attack's window: only unbacked low ratings make and share a burst. A sleeper
@@ -124,14 +132,10 @@ public struct RatingBurstDetector: Detector {
         // A one-off complaint (at most one order at the shop, whatever it cost) is a
         // drive-by when that order is no real purchase; without the orders the ratings
         // name, no complaint can be told a one-off. The orders grouped by buyer serve
-        // both readings and the sponsor test.
-        let buyers = EntityGroups(keys: export.orders.buyer, entityCount: accountCount)
-        let oneOff = facts.hasOrders
-            ? CoComplainerDetector.oneOff(export, buyers: buyers, config: config)
-            : [Bool](repeating: false, count: ratings.count)
-        let crews = facts.hasOrders
-            ? CoComplainerDetector.crews(
-                export, oneOff: oneOff, backing: backing, tickets: tickets.rating, config: config) : nil
+        // both readings and the sponsor test; the scan's memo holds them.
+        let buyers = memo.buyers
+        let crews = facts.hasOrders ? memo.crews(config: config, threads: threads) : nil
+        let oneOff = crews?.oneOff ?? [Bool](repeating: false, count: ratings.count)
         let crewAttacks = attacks
             + (crews.map {
                 Self.crewAttacks(crews: $0.pairs, threshold: config[Self.crewThresholdKey], bursting: Set(attacks.map(\.victim)))
@@ -160,11 +164,25 @@ public struct RatingBurstDetector: Detector {
         let praise = Self.ownPraise(ratings: ratings, orders: export.orders, praiseStars: praiseStars)
         // A crew's praise of its sponsor shows without a burst: one-off complainers of
         // the victim praising the same shop far beyond chance.
-        let rivals = Self.praisedRivals(
-            ratings: ratings, oneOff: oneOff, praise: praise, accountCount: accountCount,
-            minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]),
-            maximumShops: Int(config["malicious_ratings.co_complainer_max_shops"]),
-            threshold: config[Self.crewThresholdKey])
+        let oneOffKeys = BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { oneOff[$0] }
+        func rivalPairs(sharing others: [UInt64]) -> Set<UInt64> {
+            Self.rivalPairs(
+                complaints: oneOffKeys, others: others, accountCount: accountCount,
+                minimumRaters: Int(config["malicious_ratings.co_complainer_min_raters"]),
+                maximumShops: Int(config["malicious_ratings.co_complainer_max_shops"]),
+                threshold: config[Self.crewThresholdKey])
+        }
+        let rivals = rivalPairs(sharing: BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { praise[$0] })
+        // A hired account buys where its hirer sends it: the victim's one-off complainers
+        // buy at several shops far beyond chance, and each member at several of them.
+        let driveByStars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
+        let bought = facts.hasOrders
+            ? Self.boughtShops(
+                orders: export.orders, buyers: buyers, ratings: ratings, complaint: ratings.stars.map { $0 <= driveByStars })
+            : []
+        let boughtRivals = rivalPairs(sharing: bought)
+        let pairedVictims = Set(boughtRivals.map { UInt32(truncatingIfNeeded: $0 >> 32) })
+        let crewShops = Self.crewShops(complaints: oneOffKeys, bought: bought, rivals: boughtRivals, accountCount: accountCount)
         let linked = Self.sponsorLinked(
             ties: sponsors.tied.filter { $0.share >= sponsorThreshold }, rivals: rivals, ratings: ratings,
             low: facts.low, oneOff: oneOff, praise: praise)
@@ -186,6 +204,10 @@ public struct RatingBurstDetector: Detector {
                     signal("rater_sponsor_link_share", config),
                     values: RowKernels.share(groups: facts.lowByRater) { linked[$0] }, flagged: { linked[$0] },
                     export: export),
+                RatingFacts.raterColumn(
+                    signal("rater_crew_purchase_shops", config), values: crewShops,
+                    groups: EntityGroups(keys: RatingFacts.keep(ratings.buyer, where: oneOff), entityCount: accountCount),
+                    flagged: { pairedVictims.contains(ratings.shop[$0]) }, export: export),
                 sponsorColumn("shop_attack_sponsor_share", config, values: sponsors.share, sponsors: sponsors, export: export),
                 sponsorColumn("shop_attackers_praise_share", config, values: sponsors.praise, sponsors: sponsors, export: export),
             ],
@@ -332,7 +354,7 @@ public struct RatingBurstDetector: Detector {
     /// Per rating, whether it is a low rating of a victim whose attack `ties` name a
     /// sponsor that the rater praised (`praise`, per rating: `ownPraise`), or a one-off
     /// complaint (`oneOff`) on a victim that `rivals` pairs (`victim << 32 | shop`,
-    /// `praisedRivals`) with a shop the rater praised. A crew is paid to sink the victim
+    /// `rivalPairs` over praise) with a shop the rater praised. A crew is paid to sink the victim
     /// and, often, to lift the sponsor; a member with one complaint, outside the attack's
     /// burst or where none shows, still carries the crew's link. A customer of the victim
     /// who also likes the sponsor praises it too, but rarely alone: the signal weighs like
@@ -367,57 +389,6 @@ public struct RatingBurstDetector: Detector {
             let order = Int(ratings.order[row])
             return orders.buyer[order] == ratings.buyer[row] && orders.shop[order] == ratings.shop[row]
         }
-    }
-
-    /// The pairs `victim << 32 | shop` whose raters complained once about the victim
-    /// (`oneOff`, per rating) and praised the shop (`praise`, per rating) far beyond
-    /// chance: a sponsor's crew seen through its pay, where no burst names the attack. Each
-    /// member buys once at its victim and complains, and a share of the crew buys and
-    /// praises the sponsor; an honest one-time complainer of a popular shop who praised
-    /// another shop has few peers doing both at the same two. For a pair shared by `n`
-    /// raters (at least `minimumRaters`), `-log10 P(X >= n - 1)` must reach `threshold`
-    /// plus `log10` of the number of such pairs, `X` Poisson with the configuration
-    /// model's mean `(c_v - 1)(p_s - 1) W / (C P)`: `c_v` the victim's one-off
-    /// complainers, `p_s` the shop's praisers, `C` and `P` their sums over shops, `W` the
-    /// sum over raters of their complained-about shops times their praised shops. A rater
-    /// with more than `maximumShops` of either adds no pairs but counts in the model.
-    /// Held out (seed 101), a few hundred pairs reach `minimumRaters`; without the
-    /// `log10` term ten pairs of honest raters alone passed at c3 (a prototype), with it none.
-    static func praisedRivals(
-        ratings: RatingsTable, oneOff: [Bool], praise: [Bool], accountCount: Int, minimumRaters: Int, maximumShops: Int,
-        threshold: Double
-    ) -> Set<UInt64> {
-        let complaints = BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { oneOff[$0] }
-        let praises = BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { praise[$0] }
-        var complainers = [Int](repeating: 0, count: accountCount), praisers = complainers
-        for key in complaints { complainers[Int(key & 0xFFFF_FFFF)] += 1 }
-        for key in praises { praisers[Int(key & 0xFFFF_FFFF)] += 1 }
-        var keys: [UInt64] = []
-        var weight = 0.0
-        BuyerShops.forEach(in: complaints) { victims in
-            let rater = UInt64(victims.buyer)
-            let position = praises.lowerBound(of: rater << 32)
-            let end = praises.lowerBound(of: (rater + 1) << 32, in: position..<praises.count)
-            weight += Double(victims.count * (end - position))
-            guard victims.count <= maximumShops, end - position <= maximumShops else { return }
-            for index in 0..<victims.count {
-                for praised in praises[position..<end] where UInt32(truncatingIfNeeded: praised) != victims[index] {
-                    keys.append(UInt64(victims[index]) << 32 | (praised & 0xFFFF_FFFF))
-                }
-            }
-        }
-        let total = Double(complaints.count) * Double(praises.count)
-        let (pairKeys, counts) = SortedKeys.counted(keys)
-        let tested = zip(pairKeys, counts).filter { Int($0.1) >= minimumRaters }
-        // Hundreds of pairs are tested, each against its own null: the most surprising
-        // of them must beat their number too (Bonferroni).
-        let required = threshold + log10(Double(max(1, tested.count)))
-        var result = Set<UInt64>()
-        for (key, count) in tested {
-            let mean = Double(complainers[Int(key >> 32)] - 1) * Double(praisers[Int(key & 0xFFFF_FFFF)] - 1) * weight / total
-            if Chance.poissonSurprise(count: Int(count) - 1, mean: mean) >= required { result.insert(key) }
-        }
-        return result
     }
 
     /// The low ratings of one victim shop that fall in bursts, and their raters.

@@ -1,0 +1,61 @@
+import Columnar
+import Synchronization
+
+/// What several detectors of one scan compute from the same export, computed once: on
+/// first use, then handed to each detector that asks. `Scan.run` makes one per scan. A
+/// value is kept with the config it was computed under and computed anew under another,
+/// so a detector reads the same value with a shared memo as with its own.
+public final class ScanMemo: Sendable {
+    /// The ratings' backing and tickets (`RatingFacts.purchases`): four malicious-ratings
+    /// detectors read them.
+    typealias Purchases = (backing: [RatingBacking], tickets: (rating: [Bool], shopShare: [Double]))
+
+    /// The one-off complaints (`CoComplainerDetector.oneOff`), the drive-by complaints
+    /// and the crews' pairs (`CoComplainerDetector.crews`): the co-complainer and
+    /// rating-burst detectors read them.
+    typealias Crews = (oneOff: [Bool], driveBy: [Bool], pairs: (value: [Double], best: [UInt64]))
+
+    private let export: Export
+    private let purchases = Mutex<(config: DetectionConfig, value: Purchases)?>(nil)
+    private let crews = Mutex<(config: DetectionConfig, value: Crews)?>(nil)
+    private let ordersByBuyer = Mutex<EntityGroups?>(nil)
+
+    /// A memo of `export`, empty until a detector asks.
+    public init(_ export: Export) {
+        self.export = export
+    }
+
+    /// `RatingFacts.purchases` of the export under `config`.
+    func purchases(config: DetectionConfig, threads: Int) -> Purchases {
+        purchases.withLock { cached in
+            if let cached, cached.config == config { return cached.value }
+            let value = RatingFacts.purchases(export, config: config, threads: threads)
+            cached = (config, value)
+            return value
+        }
+    }
+
+    /// The export's orders grouped by buyer.
+    var buyers: EntityGroups {
+        ordersByBuyer.withLock { cached in
+            if let cached { return cached }
+            let value = EntityGroups(keys: export.orders.buyer, entityCount: export.dictionaries.accounts.count)
+            cached = value
+            return value
+        }
+    }
+
+    /// The one-off and drive-by complaints and the crews' pairs of the export under
+    /// `config`, from the orders grouped by buyer and the ratings' backing and tickets.
+    func crews(config: DetectionConfig, threads: Int) -> Crews {
+        let buyers = buyers, purchases = purchases(config: config, threads: threads)
+        return crews.withLock { cached in
+            if let cached, cached.config == config { return cached.value }
+            let oneOff = CoComplainerDetector.oneOff(export, buyers: buyers, config: config)
+            let (driveBy, pairs) = CoComplainerDetector.crews(
+                export, oneOff: oneOff, backing: purchases.backing, tickets: purchases.tickets.rating, config: config)
+            cached = (config, (oneOff, driveBy, pairs))
+            return (oneOff, driveBy, pairs)
+        }
+    }
+}
