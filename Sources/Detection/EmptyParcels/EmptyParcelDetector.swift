@@ -119,12 +119,16 @@ public struct EmptyParcelDetector: Detector {
         let trajectories = traced.trajectories
         // One pass over the trajectories (about 70 MB at 10M scans) for each waybill's
         // shop, buyer and outlet, written in place (appending checked each array's
-        // uniqueness at every waybill).
+        // uniqueness at every waybill), into fresh storage on huge pages (9 MB each at 10M
+        // scans: 2,200 faults of 4 KB apiece otherwise).
         let absent = IdDictionary.absent
         var buyerOfWaybill: [UInt32] = [], outletOf: [UInt32] = []
         let shopOfWaybill = [UInt32](unsafeUninitializedCapacity: trajectories.count) { shopOf, shopsWritten in
             buyerOfWaybill = [UInt32](unsafeUninitializedCapacity: trajectories.count) { buyerOf, buyersWritten in
                 outletOf = [UInt32](unsafeUninitializedCapacity: trajectories.count) { outletOf, outletsWritten in
+                    HugePages.advise(shopOf)
+                    HugePages.advise(buyerOf)
+                    HugePages.advise(outletOf)
                     for (waybill, trajectory) in trajectories.enumerated() {
                         let order = Int(trajectory.order)
                         shopOf[waybill] = order < orders.shop.count ? orders.shop[order] : absent
@@ -338,10 +342,12 @@ public struct EmptyParcelDetector: Detector {
     }
 
     /// Per order of `shipment` (the waybill shipping it, or absent), its entity in
-    /// `entityOf` (at least as long) when a waybill ships it, else absent.
+    /// `entityOf` (at least as long) when a waybill ships it, else absent; written into
+    /// fresh storage on huge pages (one per order: 9 MB at 10M scans).
     static func shipped(_ entityOf: [UInt32], shipment: [UInt32]) -> [UInt32] {
         precondition(entityOf.count >= shipment.count)
         return [UInt32](unsafeUninitializedCapacity: shipment.count) { shipped, written in
+            HugePages.advise(shipped)
             entityOf.withUnsafeBufferPointer { entityOf in
                 shipment.withUnsafeBufferPointer { shipment in
                     for order in shipment.indices {
