@@ -207,25 +207,25 @@ public struct EmptyParcelDetector: Detector {
         let shipment = shipping
         let shopOfOrder = Self.shipped(orders.shop, shipment: shipment)
         let buyerOfOrder = Self.shipped(orders.buyer, shipment: shipment)
-        let byShop = TellCounts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount, marks: marks)
-        let byBuyer = TellCounts(entityOf: buyerOfOrder, waybillOf: shipment, entityCount: accountCount, marks: marks)
-        let byOutlet = TellCounts(entityOf: outletOf, waybillOf: nil, entityCount: outletCount, marks: marks)
+        let byShop = MarkCounts(entityOf: shopOfOrder, waybillOf: shipment, entityCount: accountCount, marks: marks)
+        let byBuyer = MarkCounts(entityOf: buyerOfOrder, waybillOf: shipment, entityCount: accountCount, marks: marks)
+        let byOutlet = MarkCounts(entityOf: outletOf, waybillOf: nil, entityCount: outletCount, marks: marks)
 
         func shopColumn(_ name: String, _ hits: [UInt32], _ flagged: (Int) -> Bool) -> SignalColumn {
             column(
-                name, config, TellCounts.shares(hits, of: byShop.total, minimumRows: minimumWaybills), entityOf: shopOfOrder,
+                name, config, MarkCounts.shares(hits, of: byShop.total, minimumRows: minimumWaybills), entityOf: shopOfOrder,
                 flagged: flagged, waybillOf: { shipment[$0] }, names: waybillNames)
         }
         func outletColumn(_ name: String, _ values: [Double], _ flagged: (Int) -> Bool) -> SignalColumn {
             column(name, config, values, entityOf: outletOf, flagged: flagged, waybillOf: { UInt32($0) }, names: waybillNames)
         }
         func outletShares(_ hits: [UInt32]) -> [Double] {
-            TellCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
+            MarkCounts.shares(hits, of: byOutlet.total, minimumRows: minimumWaybills)
         }
         let onEmpty: (Int) -> Bool = { marks[Int(shipment[$0])].contains(.empty) }
         let onBought: (Int) -> Bool = { marks[Int(shipment[$0])].contains(.bought) }
         let clientShare = config["signals.shop_empty_waybill_share.threshold"]
-        let clientShop = TellCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map { $0 >= clientShare }
+        let clientShop = MarkCounts.shares(byShop.empty, of: byShop.total, minimumRows: minimumWaybills).map { $0 >= clientShare }
         let clientWaybill = Self.conclusiveForClients(
             tells, shopOfWaybill: shopOfWaybill, clientShop: clientShop, firstHubs: origins.firstHubs)
         let concentration = Self.shopConcentration(
@@ -246,7 +246,7 @@ public struct EmptyParcelDetector: Detector {
             shopColumn("shop_weightless_share", byShop.weightless) { tells[Int(shipment[$0])].contains(.weightless) },
             shopColumn("shop_orders_on_empty_parcels", byShop.bought, onBought),
             column(
-                "buyer_orders_on_empty_parcels", config, TellCounts.shares(byBuyer.bought, of: byBuyer.total, minimumRows: 1),
+                "buyer_orders_on_empty_parcels", config, MarkCounts.shares(byBuyer.bought, of: byBuyer.total, minimumRows: 1),
                 entityOf: buyerOfOrder, flagged: onBought, waybillOf: { shipment[$0] }, names: waybillNames),
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { marks[$0].contains(.empty) },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },
@@ -255,7 +255,7 @@ public struct EmptyParcelDetector: Detector {
             outletColumn("courier_reused_tracking_share", outletShares(byOutlet.reusedNumber)) { tells[$0].contains(.reusedNumber) },
             outletColumn(
                 "courier_client_empty_waybills",
-                TellCounts.marked(clientWaybill, entityOf: outletOf, waybillOf: nil, entityCount: outletCount).map(Double.init)
+                MarkCounts.marked(clientWaybill, entityOf: outletOf, waybillOf: nil, entityCount: outletCount).map(Double.init)
             ) { clientWaybill[$0] },
             outletColumn("courier_empty_shop_concentration", concentration) { marks[$0].contains(.empty) },
         ])
