@@ -9,7 +9,8 @@ import Glibc
 // Throughput of the empty-parcel detector on a seeded synthetic logistics table held in
 // memory (what `scan` has once an export is loaded): scan events per second for each
 // thread count given, per wall-clock second and per CPU second (the per-core rate, which
-// other jobs on a shared machine disturb far less). Run by scripts/parcel-throughput.sh.
+// other jobs on a shared machine disturb far less), then each run's CPU and system seconds
+// and minor faults. Run by scripts/parcel-throughput.sh.
 //
 //   parcel-throughput [EVENTS] [THREADS...] [waybill|time]   (defaults: 10000000 1 2, both row orders)
 
