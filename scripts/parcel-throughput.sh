@@ -4,6 +4,8 @@
 # The target (issue 8) is at least 20M scan events per second per core. Each line gives the
 # wall-clock rate and the rate per CPU second (events / CPU time of the run, all threads):
 # on a shared machine only the latter, and callgrind's instructions per event, are stable.
+# Then each of the three runs' CPU seconds, system seconds and minor faults: a run whose
+# fresh memory the host backs anew shows it in its system time.
 #   scripts/parcel-throughput.sh [EVENTS]
 # Hot spots: valgrind --tool=callgrind "$BIN" 1000000 1, then
 #   callgrind_annotate callgrind.out.* | swift demangle --simplified | head -40

@@ -167,10 +167,10 @@ import TestSupport
         let marked = EmptyParcelDetector.conclusiveForClients(
             tells, shopOfWaybill: shops, clientShop: [false, false, true], firstHubs: Array(repeating: .unknown, count: 6))
         #expect(marked == [true, true, false, false, false, false])
-        #expect(TellCounts.marked(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], waybillOf: nil, entityCount: 2) == [1, 1])
+        #expect(MarkCounts.marked(marked, entityOf: [0, 1, 0, 0, 1, IdDictionary.absent], waybillOf: nil, entityCount: 2) == [1, 1])
         // Rows shipping on waybills of their own (absent: none): waybill 0 ships two.
         let shipping: [UInt32] = [0, 0, 1, IdDictionary.absent, 4, 2]
-        #expect(TellCounts.marked(marked, entityOf: [1, 0, 0, 1, 0, 1], waybillOf: shipping, entityCount: 2) == [2, 1])
+        #expect(MarkCounts.marked(marked, entityOf: [1, 0, 0, 1, 0, 1], waybillOf: shipping, entityCount: 2) == [2, 1])
     }
 
     /// A copied trace beginning at its own area's hub is the original (a client's real

@@ -2,11 +2,15 @@ import Columnar
 import Detection
 import OrdersFixture
 import Synth
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Throughput of the empty-parcel detector on a seeded synthetic logistics table held in
 // memory (what `scan` has once an export is loaded): scan events per second for each
 // thread count given, per wall-clock second and per CPU second (the per-core rate, which
-// other jobs on a shared machine disturb far less). Run by scripts/parcel-throughput.sh.
+// other jobs on a shared machine disturb far less), then each run's CPU and system seconds
+// and minor faults. Run by scripts/parcel-throughput.sh.
 //
 //   parcel-throughput [EVENTS] [THREADS...] [waybill|time]   (defaults: 10000000 1 2, both row orders)
 
@@ -106,23 +110,41 @@ func outputFingerprint(_ output: DetectorOutput) -> UInt64 {
     return digest
 }
 func rounded(_ value: Double, _ places: Double) -> Double { (value * places).rounded() / places }
+/// The process's system CPU seconds and minor page faults so far: a run's fresh memory
+/// shows in both (faulting in and clearing pages the kernel hands it), and how much of it
+/// the host must back anew is what makes one run of the same work cost more than another.
+func systemUsage() -> (seconds: Double, faults: Int) {
+    #if canImport(Glibc)
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return (Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6, usage.ru_minflt)
+    #else
+    return (0, 0)
+    #endif
+}
 let rowOrders = [("waybill", "waybill by waybill", { waybillByWaybill }), ("time", "in time order", { inTimeOrder(waybillByWaybill) })]
 for (key, rows, export) in rowOrders where orders.isEmpty || orders.contains(key) {
     let export = export()
     for threads in threadCounts {
         var best = Double.infinity, bestCPU = Double.infinity
         var fingerprint: UInt64 = 0
+        // Each run's CPU and system seconds and minor faults, in run order.
+        var runs: [(cpu: Double, system: Double, faults: Int)] = []
         for _ in 0..<3 {
-            let start = clock.now, startCPU = CPUTime.process
+            let start = clock.now, startCPU = CPUTime.process, startSystem = systemUsage()
             let output = detector.measure(export, config: config, threads: threads)
             precondition(output.signals.count == detector.signals.count)
             fingerprint = outputFingerprint(output)
+            let cpu = CPUTime.process - startCPU, end = systemUsage()
             best = min(best, (clock.now - start).seconds)
-            bestCPU = min(bestCPU, CPUTime.process - startCPU)
+            bestCPU = min(bestCPU, cpu)
+            runs.append((cpu, end.seconds - startSystem.seconds, end.faults - startSystem.faults))
         }
         let events = Double(export.logistics.count)
         print("empty parcels: \(export.logistics.count) scan events \(rows), \(threads) thread(s): best of 3 \(rounded(best, 1000)) s wall, "
             + "\(rounded(events / best / 1e6, 10)) M events/s; \(rounded(bestCPU, 1000)) CPU s, \(rounded(events / bestCPU / 1e6, 10)) M events per CPU second (per core); "
-            + "output \(String(fingerprint, radix: 16))")
+            + "runs' CPU s \(runs.map { String(rounded($0.cpu, 1000)) }.joined(separator: "/")) "
+            + "(sys \(runs.map { String(rounded($0.system, 1000)) }.joined(separator: "/")), "
+            + "minor faults \(runs.map { String($0.faults) }.joined(separator: "/"))); output \(String(fingerprint, radix: 16))")
     }
 }

@@ -173,62 +173,107 @@ struct ParcelOrigins {
     /// and whether each place is away from its home (`judgeShop`), then its waybills per
     /// outlet and how many start away. Returns per grouped waybill whether it starts away,
     /// and per outlet its client shops (at least `clientWaybills` waybills there) and those
-    /// whose waybills there mostly start away. Dense per-place and per-outlet counters,
-    /// reset through the lists of those a shop touched.
+    /// whose waybills there mostly start away. Dense per-place and per-outlet counters
+    /// (`ShopCounters`, made once for all shops), reset through the lists of those a shop
+    /// touched.
     static func judgeShops(
         _ shops: ValueGroups<ShopWaybill>, area: [UInt32], places: Int, outletCount: Int, minimumWaybills: Int,
         clientWaybills: Int
     ) -> (away: [Bool], clients: [Int], remote: [Int]) {
-        var placeWaybills = [Int](repeating: 0, count: places), areaWaybills = placeWaybills
-        var placeAway = [Bool](repeating: false, count: places)
-        var outletWaybills = [Int](repeating: 0, count: outletCount), outletAway = outletWaybills
-        var clients = outletWaybills, remote = outletWaybills
-        var shopPlaces: [UInt32] = [], shopOutlets: [UInt32] = []
+        let counters = ShopCounters(places: places, outlets: outletCount)
+        let offsets = shops.offsets
         var away = [Bool](repeating: false, count: shops.values.count)
         shops.values.withUnsafeBufferPointer { values in
-            for shop in 0..<(shops.offsets.count - 1) where shops.offsets[shop] < shops.offsets[shop + 1] {
-                let group = shops.offsets[shop]..<shops.offsets[shop + 1]
-                placeWaybills.withUnsafeMutableBufferPointer { placeWaybills in
-                    for waybill in values[group] {
-                        let place = Int(waybill.place)
-                        if placeWaybills[place] == 0 { shopPlaces.append(waybill.place) }
-                        placeWaybills[place] &+= 1
+            area.withUnsafeBufferPointer { area in
+                away.withUnsafeMutableBufferPointer { away in
+                    for shop in 0..<(offsets.count - 1) where offsets[shop] < offsets[shop + 1] {
+                        let group = offsets[shop]..<offsets[shop + 1]
+                        counters.judge(
+                            values[group], into: UnsafeMutableBufferPointer(rebasing: away[group]), area: area,
+                            minimumWaybills: minimumWaybills, clientWaybills: clientWaybills)
                     }
                 }
-                judgeShop(
-                    places: shopPlaces, waybills: placeWaybills, area: area, minimumWaybills: minimumWaybills,
-                    areaWaybills: &areaWaybills, into: &placeAway)
-                placeAway.withUnsafeBufferPointer { placeAway in
-                    away.withUnsafeMutableBufferPointer { away in
-                        outletWaybills.withUnsafeMutableBufferPointer { outletWaybills in
-                            outletAway.withUnsafeMutableBufferPointer { outletAway in
-                                for index in group {
-                                    let waybill = values[index], outlet = Int(waybill.outlet), isAway = placeAway[Int(waybill.place)]
-                                    away[index] = isAway
-                                    guard outlet < outletCount else { continue }
-                                    if outletWaybills[outlet] == 0 { shopOutlets.append(waybill.outlet) }
-                                    outletWaybills[outlet] &+= 1
-                                    outletAway[outlet] &+= isAway ? 1 : 0
-                                }
-                            }
-                        }
-                    }
-                }
-                for outlet in shopOutlets {
-                    let outlet = Int(outlet)
-                    if outletWaybills[outlet] >= clientWaybills {
-                        clients[outlet] &+= 1
-                        remote[outlet] &+= 2 * outletAway[outlet] > outletWaybills[outlet] ? 1 : 0
-                    }
-                    outletWaybills[outlet] = 0
-                    outletAway[outlet] = 0
-                }
-                for place in shopPlaces { placeWaybills[Int(place)] = 0 }
-                shopPlaces.removeAll(keepingCapacity: true)
-                shopOutlets.removeAll(keepingCapacity: true)
             }
         }
-        return (away, clients, remote)
+        return (away, Array(counters.clients), Array(counters.remote))
+    }
+
+    /// The counters of `judgeShops`, zeroed, as raw buffers made once: per place its
+    /// waybills, per area its waybills and per place whether it is away (`judgeShop`), per
+    /// outlet the shop's waybills there and those starting away, the places and outlets
+    /// the shop touched; and per outlet its client shops and remote ones so far.
+    final class ShopCounters {
+        let placeWaybills: UnsafeMutableBufferPointer<Int>, areaWaybills: UnsafeMutableBufferPointer<Int>
+        let placeAway: UnsafeMutableBufferPointer<Bool>
+        let outletWaybills: UnsafeMutableBufferPointer<Int>, outletAway: UnsafeMutableBufferPointer<Int>
+        let shopPlaces: UnsafeMutableBufferPointer<UInt32>, shopOutlets: UnsafeMutableBufferPointer<UInt32>
+        let clients: UnsafeMutableBufferPointer<Int>, remote: UnsafeMutableBufferPointer<Int>
+
+        init(places: Int, outlets: Int) {
+            func zeroed<Value>(_ count: Int, _ zero: Value) -> UnsafeMutableBufferPointer<Value> {
+                let buffer = UnsafeMutableBufferPointer<Value>.allocate(capacity: count)
+                buffer.initialize(repeating: zero)
+                return buffer
+            }
+            placeWaybills = zeroed(places, 0)
+            areaWaybills = zeroed(places, 0)
+            placeAway = zeroed(places, false)
+            outletWaybills = zeroed(outlets, 0)
+            outletAway = zeroed(outlets, 0)
+            shopPlaces = zeroed(places, 0)
+            shopOutlets = zeroed(outlets, 0)
+            clients = zeroed(outlets, 0)
+            remote = zeroed(outlets, 0)
+        }
+
+        deinit {
+            for buffer in [placeWaybills, areaWaybills, outletWaybills, outletAway, clients, remote] { buffer.deallocate() }
+            placeAway.deallocate()
+            shopPlaces.deallocate()
+            shopOutlets.deallocate()
+        }
+
+        /// One shop's judged waybills `values`: writes whether each starts away into `away`
+        /// (as long), and counts the shop towards the `clients` and `remote` of its outlets.
+        func judge(
+            _ values: Slice<UnsafeBufferPointer<ShopWaybill>>, into away: UnsafeMutableBufferPointer<Bool>,
+            area: UnsafeBufferPointer<UInt32>, minimumWaybills: Int, clientWaybills: Int
+        ) {
+            var touchedPlaces = 0, touchedOutlets = 0
+            for waybill in values {
+                let place = Int(waybill.place)
+                if placeWaybills[place] == 0 {
+                    shopPlaces[touchedPlaces] = waybill.place
+                    touchedPlaces &+= 1
+                }
+                placeWaybills[place] &+= 1
+            }
+            let touched = UnsafeBufferPointer(rebasing: shopPlaces[..<touchedPlaces])
+            ParcelOrigins.judgeShop(
+                places: touched, waybills: UnsafeBufferPointer(placeWaybills), area: area,
+                minimumWaybills: minimumWaybills, areaWaybills: areaWaybills, into: placeAway)
+            for (index, waybill) in values.enumerated() {
+                let outlet = Int(waybill.outlet), isAway = placeAway[Int(waybill.place)]
+                away[index] = isAway
+                guard outlet < outletWaybills.count else { continue }
+                if outletWaybills[outlet] == 0 {
+                    shopOutlets[touchedOutlets] = waybill.outlet
+                    touchedOutlets &+= 1
+                }
+                outletWaybills[outlet] &+= 1
+                outletAway[outlet] &+= isAway ? 1 : 0
+            }
+            for outlet in shopOutlets[..<touchedOutlets] {
+                let outlet = Int(outlet)
+                if outletWaybills[outlet] >= clientWaybills {
+                    clients[outlet] &+= 1
+                    remote[outlet] &+= 2 * outletAway[outlet] > outletWaybills[outlet] ? 1 : 0
+                }
+                outletWaybills[outlet] = 0
+                outletAway[outlet] = 0
+            }
+            for place in touched { placeWaybills[Int(place)] = 0 }
+        }
     }
 
     /// One shop's start places `places` (`waybills[p]` of its waybills start at place `p`):
@@ -238,8 +283,8 @@ struct ParcelOrigins {
     /// one area is a local client of its outlets, and a small shop is never called remote.
     /// `areaWaybills` is a zeroed per-area counter, zeroed again on return.
     static func judgeShop(
-        places: [UInt32], waybills: [Int], area: [UInt32], minimumWaybills: Int, areaWaybills: inout [Int],
-        into away: inout [Bool]
+        places: UnsafeBufferPointer<UInt32>, waybills: UnsafeBufferPointer<Int>, area: UnsafeBufferPointer<UInt32>, minimumWaybills: Int,
+        areaWaybills: UnsafeMutableBufferPointer<Int>, into away: UnsafeMutableBufferPointer<Bool>
     ) {
         var total = 0
         for place in places {

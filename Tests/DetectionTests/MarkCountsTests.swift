@@ -4,7 +4,7 @@ import TestSupport
 
 @testable import Detection
 
-@Suite struct TellCountsTests {
+@Suite struct MarkCountsTests {
     /// Plain reference: per entity its rows, and per mark those on a waybill carrying it,
     /// one `if` per mark.
     static func reference(entityOf: [UInt32], waybillOf: [UInt32]?, entityCount: Int, marks: [WaybillMarks]) -> [[UInt32]] {
@@ -18,7 +18,7 @@ import TestSupport
         return counts
     }
 
-    static func lanes(_ counts: TellCounts) -> [[UInt32]] {
+    static func lanes(_ counts: MarkCounts) -> [[UInt32]] {
         [counts.total, counts.empty, counts.signedAtCounter, counts.reusedNumber, counts.weightless, counts.conclusive, counts.bought, counts.remoteStart]
     }
 
@@ -39,9 +39,9 @@ import TestSupport
             }
             let entityOf = (0..<rows).map { _ in id(below: entityCount) }
             let waybillOf = (0..<rows).map { _ in id(below: waybillCount) }
-            let through = TellCounts(entityOf: entityOf, waybillOf: waybillOf, entityCount: entityCount, marks: marks)
+            let through = MarkCounts(entityOf: entityOf, waybillOf: waybillOf, entityCount: entityCount, marks: marks)
             #expect(Self.lanes(through) == Self.reference(entityOf: entityOf, waybillOf: waybillOf, entityCount: entityCount, marks: marks), "trial \(trial)")
-            let direct = TellCounts(entityOf: entityOf, waybillOf: nil, entityCount: entityCount, marks: marks)
+            let direct = MarkCounts(entityOf: entityOf, waybillOf: nil, entityCount: entityCount, marks: marks)
             #expect(Self.lanes(direct) == Self.reference(entityOf: entityOf, waybillOf: nil, entityCount: entityCount, marks: marks), "trial \(trial)")
         }
     }
@@ -50,7 +50,7 @@ import TestSupport
     @Test func eachMarkHasItsLane() {
         let named: [WaybillMarks] = [.empty, .signedAtCounter, .reusedNumber, .weightless, .conclusive, .bought, .remoteStart]
         for (index, mark) in named.enumerated() {
-            let counts = Self.lanes(TellCounts(entityOf: [0, 0, 1], waybillOf: nil, entityCount: 2, marks: [[.shipped, mark], .shipped, [.shipped, mark]]))
+            let counts = Self.lanes(MarkCounts(entityOf: [0, 0, 1], waybillOf: nil, entityCount: 2, marks: [[.shipped, mark], .shipped, [.shipped, mark]]))
             #expect(counts[0] == [2, 1])
             for lane in 1..<8 { #expect(counts[lane] == (lane == index + 1 ? [1, 1] : [0, 0]), "mark \(index), lane \(lane)") }
         }

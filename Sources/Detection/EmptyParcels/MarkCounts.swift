@@ -1,5 +1,5 @@
 /// What one waybill counts towards in the shares of its shops, buyers and outlet, one
-/// bit each: the marks `TellCounts` adds up, gathered in one pass over the waybills so
+/// bit each: the marks `MarkCounts` adds up, gathered in one pass over the waybills so
 /// that counting reads one byte per row instead of the tells, the verdict and each mark
 /// from arrays of their own. `.shipped` is set on every waybill: its lane counts the rows.
 struct WaybillMarks: OptionSet, Sendable {
@@ -37,7 +37,7 @@ struct WaybillMarks: OptionSet, Sendable {
 
 /// Per entity, how many rows name it and how many of those ship on a waybill with each
 /// mark (`WaybillMarks`) that a signal counts: dense counters filled in one pass over the rows.
-struct TellCounts {
+struct MarkCounts {
     var total: [UInt32]
     var empty: [UInt32]
     var signedAtCounter: [UInt32]
