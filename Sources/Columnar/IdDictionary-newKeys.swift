@@ -216,58 +216,60 @@ extension IdDictionary {
         let first = keyCount &- unplacedCount, count = unplacedCount
         let mask = tableSize &- 1, window = IdDictionary.placementWindow
         let windows = (tableSize &+ window &- 1) / window
-        var next = [Int](repeating: 0, count: windows &+ 1)
-        // Every entry is written by the counting sort before it is read.
-        var sorted = [UInt64](unsafeUninitializedCapacity: count &* words) { _, initialized in initialized = count &* words }
+        // Scratch: where each window's entries go, then the tags (and inline words) by
+        // window; every entry of `sorted` is written by the counting sort before it is read.
+        let next = UnsafeMutableBufferPointer<Int>.allocate(capacity: windows &+ 1)
+        let sorted = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: count &* words)
+        defer {
+            next.deallocate()
+            sorted.deallocate()
+        }
+        next.initialize(repeating: 0)
         var repeats: [(id: Int, earlier: Int)] = []
         unplacedHashes.withUnsafeBufferPointer { hashes in
             bounds.withUnsafeBufferPointer { bounds in
                 arena.withUnsafeBytes { arena in
                     slots.withUnsafeMutableBufferPointer { slots in
-                        next.withUnsafeMutableBufferPointer { next in
-                            sorted.withUnsafeMutableBufferPointer { sorted in
-                                func home(_ tag: UInt64) -> Int { Int(truncatingIfNeeded: tag >> 32) & mask }
-                                func key(_ id: Int) -> UnsafeRawBufferPointer {
-                                    let lower = Int(bounds[id])
-                                    return UnsafeRawBufferPointer(start: arena.baseAddress! + lower, count: Int(bounds[id &+ 1]) &- lower)
+                        func home(_ tag: UInt64) -> Int { Int(truncatingIfNeeded: tag >> 32) & mask }
+                        func key(_ id: Int) -> UnsafeRawBufferPointer {
+                            let lower = Int(bounds[id])
+                            return UnsafeRawBufferPointer(start: arena.baseAddress! + lower, count: Int(bounds[id &+ 1]) &- lower)
+                        }
+                        func tag(_ index: Int) -> UInt64 {
+                            UInt64(hashes[index]) << 32 | UInt64(truncatingIfNeeded: first &+ index &+ 1)
+                        }
+                        for index in 0..<count { next[home(tag(index)) / window &+ 1] &+= 1 }
+                        for part in 0..<windows { next[part &+ 1] &+= next[part] }
+                        for index in 0..<count {
+                            let tag = tag(index), part = home(tag) / window
+                            let at = next[part] &* words
+                            next[part] &+= 1
+                            sorted[at] = tag
+                            if words == 2 { sorted[at &+ 1] = IdDictionary.inlineWord(key(first &+ index)) }
+                        }
+                        let high: UInt64 = 0xFFFF_FFFF_0000_0000
+                        for entry in 0..<count {
+                            let tag = sorted[entry &* words], word = words == 2 ? sorted[entry &* 2 &+ 1] : 0
+                            var index = home(tag)
+                            while true {
+                                let slot = slots[index &* words]
+                                if slot == 0 {
+                                    slots[index &* words] = tag
+                                    if words == 2 { slots[index &* 2 &+ 1] = word }
+                                    break
                                 }
-                                func tag(_ index: Int) -> UInt64 {
-                                    UInt64(hashes[index]) << 32 | UInt64(truncatingIfNeeded: first &+ index &+ 1)
-                                }
-                                for index in 0..<count { next[home(tag(index)) / window &+ 1] &+= 1 }
-                                for part in 0..<windows { next[part &+ 1] &+= next[part] }
-                                for index in 0..<count {
-                                    let tag = tag(index), part = home(tag) / window
-                                    let at = next[part] &* words
-                                    next[part] &+= 1
-                                    sorted[at] = tag
-                                    if words == 2 { sorted[at &+ 1] = IdDictionary.inlineWord(key(first &+ index)) }
-                                }
-                                let high: UInt64 = 0xFFFF_FFFF_0000_0000
-                                for entry in 0..<count {
-                                    let tag = sorted[entry &* words], word = words == 2 ? sorted[entry &* 2 &+ 1] : 0
-                                    var index = home(tag)
-                                    while true {
-                                        let slot = slots[index &* words]
-                                        if slot == 0 {
-                                            slots[index &* words] = tag
-                                            if words == 2 { slots[index &* 2 &+ 1] = word }
-                                            break
-                                        }
-                                        if slot & high == tag & high && (words == 1 || slots[index &* 2 &+ 1] == word) {
-                                            let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
-                                            let earlier = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
-                                            let other = key(earlier), mine = key(id)
-                                            if (words == 2 && word != IdDictionary.longKey)
-                                                || (other.count == mine.count && IdDictionary.bytesEqual(other.baseAddress, 0, mine))
-                                            {
-                                                repeats.append((id, earlier))
-                                                break
-                                            }
-                                        }
-                                        index = (index &+ 1) & mask
+                                if slot & high == tag & high && (words == 1 || slots[index &* 2 &+ 1] == word) {
+                                    let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
+                                    let earlier = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
+                                    let other = key(earlier), mine = key(id)
+                                    if (words == 2 && word != IdDictionary.longKey)
+                                        || (other.count == mine.count && IdDictionary.bytesEqual(other.baseAddress, 0, mine))
+                                    {
+                                        repeats.append((id, earlier))
+                                        break
                                     }
                                 }
+                                index = (index &+ 1) & mask
                             }
                         }
                     }
