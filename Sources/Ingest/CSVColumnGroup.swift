@@ -249,9 +249,10 @@ final class ColumnGroup: @unchecked Sendable {
     /// Keys of an id group interned as one block (`Interner.intern(_:count:into:)`):
     /// enough for their cache misses to overlap, few enough that what they fetched (a
     /// slot's line each, 8 KB) is still cached when they are interned. A key repeating the
-    /// row before costs no fetch, so a block of logistics' waybills (about 6 scans each)
-    /// holds about 20 new keys; with 32 keys a block it held 5 (docs/PERFORMANCE.md,
-    /// session 9: 128 and 256 keys alike, 8% less CPU for `features` than 32).
+    /// row before costs no fetch, so a block of runs of equal keys holds fewer misses
+    /// than keys (docs/PERFORMANCE.md, session 9, measured on logistics' waybills, since
+    /// appended a run at a time: 128 and 256 keys alike, 8% less CPU for `features` than
+    /// 32). Blocks of new keys (`uniqueIDs`, `runIDs`) and order-id lookups are as long.
     static let keysAhead = 128
 
     /// Interns the group's id fields row by row (fields in file order within a row), so

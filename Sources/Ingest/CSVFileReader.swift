@@ -87,6 +87,9 @@ struct CSVFileReader {
     /// file either); the id spaces fill as without it. A new-id column's values are
     /// checked for repeats once the file is read, or before its first other error is
     /// reported (`BoundColumns.repeatedNewID`): the error is the first in the file either way.
+    /// A run-id column's repeated runs are merged once the file is read
+    /// (`BoundColumns.mergeRunRepeats`): the kept column is renumbered, and `batchRead`
+    /// gets the renumbering last (`BatchDelivery.renumbered`) when any id changed.
     func read<Schema: TableSchema>(
         _ source: inout any ByteSource, as schema: Schema.Type, into target: inout Schema.Target,
         selected: Set<String>? = nil, batchRead: ((BatchDelivery<Schema.Target>) -> Void)? = nil
