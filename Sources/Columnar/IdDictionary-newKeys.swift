@@ -4,6 +4,12 @@
 /// once afterwards (`placeNewKeys`), sorted by home slot, so that placing a million keys
 /// walks the table from end to end instead of missing the caches once per key. A key
 /// equal to an earlier one is found then, with the same exact comparison as `intern`.
+///
+/// Keys that come in runs of equal keys, a run's key nearly always new (logistics'
+/// waybills, about six scans each), are appended a run at a time
+/// (`NewKeys.appendRuns`): the rare run whose key an earlier run had gets a provisional
+/// id, merged into the earlier key's when the keys are placed
+/// (`placeNewKeysMergingRepeats`), so that the ids are first-seen ids again.
 extension IdDictionary {
     /// Slots per window of the table that `placeNewKeys` fills at once: its keys are
     /// grouped by window first, and one window's slots (4 or 8 KB) stay in the first-level
@@ -61,6 +67,24 @@ extension IdDictionary {
         /// their ids to `ids[0 ..< count]` (`absent` for a missing key): a hash, a copy and
         /// three stores per key, no probe.
         public mutating func append(_ block: KeyBlock, count keys: Int, into ids: UnsafeMutablePointer<UInt32>) {
+            append(block, count: keys, into: ids, runs: false)
+        }
+
+        /// Appends the first `count` keys of `block` (one key a row) in order, each key
+        /// that differs from the key before it as a new key, writing their ids to
+        /// `ids[0 ..< count]` (`absent` for a missing key): a key equal to the key before
+        /// it (for the block's first key, the key of the id the block's previous call gave
+        /// last) takes its id without a hash. A key equal to an earlier run's is appended
+        /// again, under a provisional id that `placeNewKeysMergingRepeats` merges.
+        public mutating func appendRuns(_ block: KeyBlock, count keys: Int, into ids: UnsafeMutablePointer<UInt32>) {
+            precondition(block.keysPerRow == 1, "rows of several keys")
+            append(block, count: keys, into: ids, runs: true)
+            if keys > 0 { block.previousIDs[0] = ids[keys &- 1] }
+        }
+
+        /// `append` and, with `runs`, `appendRuns` (a constant where it is called).
+        @inline(__always)
+        private mutating func append(_ block: KeyBlock, count keys: Int, into ids: UnsafeMutablePointer<UInt32>, runs: Bool) {
             precondition(keys <= block.capacity, "more keys than the block holds")
             let starts = block.keys, lengths = block.lengths
             var used = arenaUsed, id = count
@@ -71,6 +95,18 @@ extension IdDictionary {
                     continue
                 }
                 let key = UnsafeRawBufferPointer(start: starts[index], count: length)
+                if runs && index > 0 {
+                    if lengths[index &- 1] == length && IdDictionary.bytesEqual(starts[index &- 1], 0, key) {
+                        ids[index] = ids[index &- 1]
+                        continue
+                    }
+                } else if runs && Int(block.previousIDs[0]) < id {
+                    let previous = Int(block.previousIDs[0]), lower = Int(bounds[previous])
+                    if Int(bounds[previous &+ 1]) &- lower == length && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key) {
+                        ids[index] = block.previousIDs[0]
+                        continue
+                    }
+                }
                 precondition(id < countLimit && used &+ length <= arenaLimit, "more keys than the room asked for")
                 IdDictionary.copy(key, to: arena + used)
                 used &+= length
@@ -92,82 +128,192 @@ extension IdDictionary {
     /// table (its bytes stay under its id), so a dictionary with a repeat is for an error
     /// message, not for lookups.
     public mutating func placeNewKeys() -> UInt32? {
-        guard unplacedCount > 0 else { return nil }
+        placeUnplaced().lazy.map(\.id).min().map { UInt32(truncatingIfNeeded: $0) }
+    }
+
+    /// Puts the keys appended by `withRoom(forNewKeys:bytes:_:)` into the table, as
+    /// `placeNewKeys` does, and merges each that repeats a key with a smaller id into
+    /// that key: the repeat's bytes leave the arena and the ids after it move down, so
+    /// that ids are again the ids `intern` would have given (first-seen order). Returns
+    /// how the appended ids changed, nil when none did (no key repeated).
+    public mutating func placeNewKeysMergingRepeats() -> IdRenumbering? {
+        let repeats = placeUnplaced().sorted { $0.id < $1.id }
+        guard let firstRepeat = repeats.first?.id else { return nil }
+        var newIDs = [UInt32](repeating: 0, count: keyCount &- firstRepeat)
+        var removedBytes = 0
+        arena.withUnsafeMutableBytes { arena in
+            bounds.withUnsafeMutableBufferPointer { bounds in
+                newIDs.withUnsafeMutableBufferPointer { newIDs in
+                    removedBytes = IdDictionary.removeRepeats(
+                        repeats, from: firstRepeat, count: keyCount, arena: arena.baseAddress!, bounds: bounds.baseAddress!,
+                        newIDs: newIDs.baseAddress!)
+                }
+            }
+        }
+        let renumbering = IdRenumbering(firstChanged: firstRepeat, newIDs: newIDs, count: keyCount &- repeats.count)
+        keyCount = renumbering.count
+        arenaUsed &-= removedBytes
+        let words = slotWords
+        slots.withUnsafeMutableBufferPointer { slots in
+            for index in stride(from: 0, to: slots.count, by: words) where slots[index] != 0 {
+                let id = UInt32(truncatingIfNeeded: slots[index] & 0xFFFF_FFFF) &- 1
+                guard Int(id) >= firstRepeat else { continue }
+                slots[index] = slots[index] & 0xFFFF_FFFF_0000_0000 | UInt64(renumbering[id] &+ 1)
+            }
+        }
+        return renumbering
+    }
+
+    /// Removes the keys of `repeats` (ids in increasing order, from `first` on, each with
+    /// the smaller id of its key) from the `count` keys of `arena` and `bounds`, the keys
+    /// between them moved down a run at a time, and writes the id each id from `first`
+    /// on becomes to `newIDs[id - first]`; the bytes removed.
+    private static func removeRepeats(
+        _ repeats: [(id: Int, earlier: Int)], from first: Int, count: Int, arena: UnsafeMutableRawPointer,
+        bounds: UnsafeMutablePointer<UInt32>, newIDs: UnsafeMutablePointer<UInt32>
+    ) -> Int {
+        var removedBytes = 0, id = first
+        for removed in 0...repeats.count {
+            let end = removed < repeats.count ? repeats[removed].id : count
+            if end > id {
+                let lower = Int(bounds[id]), upper = Int(bounds[end])
+                (arena + (lower &- removedBytes)).copyMemory(from: arena + lower, byteCount: upper &- lower)
+                for kept in id..<end {
+                    newIDs[kept &- first] = UInt32(truncatingIfNeeded: kept &- removed)
+                    bounds[kept &- removed &+ 1] = bounds[kept &+ 1] &- UInt32(truncatingIfNeeded: removedBytes)
+                }
+            }
+            guard removed < repeats.count else { break }
+            let earlier = repeats[removed].earlier
+            newIDs[end &- first] = earlier < first ? UInt32(truncatingIfNeeded: earlier) : newIDs[earlier &- first]
+            removedBytes &+= Int(bounds[end &+ 1] &- bounds[end])
+            id = end &+ 1
+        }
+        return removedBytes
+    }
+
+    /// `placeNewKeys`' work: places the unplaced keys (no longer unplaced after it) in
+    /// the table, grown first when they need it, and returns each that repeats a key with
+    /// a smaller id, with that id.
+    private mutating func placeUnplaced() -> [(id: Int, earlier: Int)] {
+        guard unplacedCount > 0 else { return [] }
         let size = IdDictionary.tableSize(for: keyCount)
         let words = fittingSlotWords
         if slots.isEmpty || size > tableSize || words != slotWords { rebuild(size: Swift.max(size, tableSize)) }
-        let repeated = slotWords == 2 ? placeUnplaced(words: 2) : placeUnplaced(words: 1)
+        let repeats = slotWords == 2 ? placeUnplaced(words: 2) : placeUnplaced(words: 1)
         unplacedHashes = []
         unplacedCount = 0
-        return repeated.map { UInt32(truncatingIfNeeded: $0) }
+        return repeats
     }
 
     /// `placeNewKeys`' work for slots of `words` words (a constant where it is called):
     /// a counting sort of the unplaced keys' tags (and, for two-word slots, their inline
     /// words, read from the arena in id order) by window, then each placed from its home
-    /// slot; the smallest repeated id.
+    /// slot; each repeated id with the smaller id of its key (equal keys share a home
+    /// slot, so a window places them in id order and the first is in the table).
     @inline(__always)
-    private mutating func placeUnplaced(words: Int) -> Int? {
+    private mutating func placeUnplaced(words: Int) -> [(id: Int, earlier: Int)] {
         let first = keyCount &- unplacedCount, count = unplacedCount
         let mask = tableSize &- 1, window = IdDictionary.placementWindow
         let windows = (tableSize &+ window &- 1) / window
-        var next = [Int](repeating: 0, count: windows &+ 1)
-        // Every entry is written by the counting sort before it is read.
-        var sorted = [UInt64](unsafeUninitializedCapacity: count &* words) { _, initialized in initialized = count &* words }
-        var repeated: Int?
+        // Scratch: where each window's entries go, then the tags (and inline words) by
+        // window; every entry of `sorted` is written by the counting sort before it is read.
+        let next = UnsafeMutableBufferPointer<Int>.allocate(capacity: windows &+ 1)
+        let sorted = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: count &* words)
+        defer {
+            next.deallocate()
+            sorted.deallocate()
+        }
+        next.initialize(repeating: 0)
+        var repeats: [(id: Int, earlier: Int)] = []
         unplacedHashes.withUnsafeBufferPointer { hashes in
             bounds.withUnsafeBufferPointer { bounds in
                 arena.withUnsafeBytes { arena in
                     slots.withUnsafeMutableBufferPointer { slots in
-                        next.withUnsafeMutableBufferPointer { next in
-                            sorted.withUnsafeMutableBufferPointer { sorted in
-                                func home(_ tag: UInt64) -> Int { Int(truncatingIfNeeded: tag >> 32) & mask }
-                                func key(_ id: Int) -> UnsafeRawBufferPointer {
-                                    let lower = Int(bounds[id])
-                                    return UnsafeRawBufferPointer(start: arena.baseAddress! + lower, count: Int(bounds[id &+ 1]) &- lower)
+                        func home(_ tag: UInt64) -> Int { Int(truncatingIfNeeded: tag >> 32) & mask }
+                        func key(_ id: Int) -> UnsafeRawBufferPointer {
+                            let lower = Int(bounds[id])
+                            return UnsafeRawBufferPointer(start: arena.baseAddress! + lower, count: Int(bounds[id &+ 1]) &- lower)
+                        }
+                        func tag(_ index: Int) -> UInt64 {
+                            UInt64(hashes[index]) << 32 | UInt64(truncatingIfNeeded: first &+ index &+ 1)
+                        }
+                        for index in 0..<count { next[home(tag(index)) / window &+ 1] &+= 1 }
+                        for part in 0..<windows { next[part &+ 1] &+= next[part] }
+                        for index in 0..<count {
+                            let tag = tag(index), part = home(tag) / window
+                            let at = next[part] &* words
+                            next[part] &+= 1
+                            sorted[at] = tag
+                            if words == 2 { sorted[at &+ 1] = IdDictionary.inlineWord(key(first &+ index)) }
+                        }
+                        let high: UInt64 = 0xFFFF_FFFF_0000_0000
+                        for entry in 0..<count {
+                            let tag = sorted[entry &* words], word = words == 2 ? sorted[entry &* 2 &+ 1] : 0
+                            var index = home(tag)
+                            while true {
+                                let slot = slots[index &* words]
+                                if slot == 0 {
+                                    slots[index &* words] = tag
+                                    if words == 2 { slots[index &* 2 &+ 1] = word }
+                                    break
                                 }
-                                func tag(_ index: Int) -> UInt64 {
-                                    UInt64(hashes[index]) << 32 | UInt64(truncatingIfNeeded: first &+ index &+ 1)
-                                }
-                                for index in 0..<count { next[home(tag(index)) / window &+ 1] &+= 1 }
-                                for part in 0..<windows { next[part &+ 1] &+= next[part] }
-                                for index in 0..<count {
-                                    let tag = tag(index), part = home(tag) / window
-                                    let at = next[part] &* words
-                                    next[part] &+= 1
-                                    sorted[at] = tag
-                                    if words == 2 { sorted[at &+ 1] = IdDictionary.inlineWord(key(first &+ index)) }
-                                }
-                                let high: UInt64 = 0xFFFF_FFFF_0000_0000
-                                for entry in 0..<count {
-                                    let tag = sorted[entry &* words], word = words == 2 ? sorted[entry &* 2 &+ 1] : 0
-                                    var index = home(tag)
-                                    while true {
-                                        let slot = slots[index &* words]
-                                        if slot == 0 {
-                                            slots[index &* words] = tag
-                                            if words == 2 { slots[index &* 2 &+ 1] = word }
-                                            break
-                                        }
-                                        if slot & high == tag & high && (words == 1 || slots[index &* 2 &+ 1] == word) {
-                                            let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
-                                            let other = key(Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1), mine = key(id)
-                                            if (words == 2 && word != IdDictionary.longKey)
-                                                || (other.count == mine.count && IdDictionary.bytesEqual(other.baseAddress, 0, mine))
-                                            {
-                                                repeated = Swift.min(repeated ?? id, id)
-                                                break
-                                            }
-                                        }
-                                        index = (index &+ 1) & mask
+                                if slot & high == tag & high && (words == 1 || slots[index &* 2 &+ 1] == word) {
+                                    let id = Int(truncatingIfNeeded: tag & 0xFFFF_FFFF) &- 1
+                                    let earlier = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
+                                    let other = key(earlier), mine = key(id)
+                                    if (words == 2 && word != IdDictionary.longKey)
+                                        || (other.count == mine.count && IdDictionary.bytesEqual(other.baseAddress, 0, mine))
+                                    {
+                                        repeats.append((id, earlier))
+                                        break
                                     }
                                 }
+                                index = (index &+ 1) & mask
                             }
                         }
                     }
                 }
             }
         }
-        return repeated
+        return repeats
+    }
+}
+
+/// How the ids of an id space changed when keys appended as new turned out to repeat
+/// earlier keys and were merged into them (`IdDictionary.placeNewKeysMergingRepeats`):
+/// ids below `firstChanged` stay; the others map through `newIDs`. Whatever stored the
+/// provisional ids (a column, per-id totals) applies it so that its ids match the
+/// dictionary's again.
+public struct IdRenumbering: Sendable {
+    /// The smallest id that changed (the first repeat).
+    public let firstChanged: Int
+    /// `newIDs[id - firstChanged]` is the id that `id` became.
+    @usableFromInline let newIDs: [UInt32]
+    /// The ids in the space after the merge.
+    public let count: Int
+
+    public init(firstChanged: Int, newIDs: [UInt32], count: Int) {
+        self.firstChanged = firstChanged
+        self.newIDs = newIDs
+        self.count = count
+    }
+
+    /// The id that `id` (a provisional id, or `IdDictionary.absent`) became.
+    @inlinable
+    public subscript(id: UInt32) -> UInt32 {
+        Int(id) < firstChanged || id == IdDictionary.absent ? id : newIDs[Int(id) &- firstChanged]
+    }
+
+    /// The ids that were provisional: from `firstChanged` up to before the merge.
+    public var changed: Range<Int> { firstChanged..<(firstChanged + newIDs.count) }
+
+    /// Rewrites every id of `ids` to the id it became.
+    public func apply(to ids: inout [UInt32]) {
+        ids.withUnsafeMutableBufferPointer { ids in
+            for index in ids.indices where Int(ids[index]) >= firstChanged && ids[index] != IdDictionary.absent {
+                ids[index] = newIDs[Int(ids[index]) &- firstChanged]
+            }
+        }
     }
 }

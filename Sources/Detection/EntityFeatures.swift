@@ -170,6 +170,13 @@ public enum EntityFeatures {
             }
         }
 
+        /// Moves the totals to the ids `waybills` gives them, those of a provisional id that
+        /// turned out to repeat an earlier waybill added to that waybill's (a CSV reader
+        /// appends a waybill's scans as a new waybill a run at a time: `BatchDelivery`).
+        public mutating func renumber(_ waybills: IdRenumbering) {
+            totals.renumber(waybills)
+        }
+
         /// The features of the `waybillCount` waybills of the id space (one no batch
         /// named has no scans and was never signed).
         public consuming func finalize(waybillCount: Int) -> Waybills {
@@ -298,6 +305,46 @@ struct ScanTotals: Sendable {
                 }
             }
         }
+    }
+
+    /// Moves each waybill's totals to the id `renumbering` gives it, in one pass in id
+    /// order (an id only ever moves down, and a merged id's target, smaller, has moved
+    /// already), adding those of merged ids together; the ids end at the renumbered count.
+    /// Totals that start at id 0 only (the accumulator's).
+    mutating func renumber(_ renumbering: IdRenumbering) {
+        precondition(ids.lowerBound == 0, "totals of a slice")
+        let changed = renumbering.changed.clamped(to: ids)
+        // Kept ids take the next ids in turn; a merged id's target is smaller than that.
+        var nextKept = changed.lowerBound
+        scans.withUnsafeMutableBufferPointer { scans in
+            first.withUnsafeMutableBufferPointer { first in
+                signed.withUnsafeMutableBufferPointer { signed in
+                    transit.withUnsafeMutableBufferPointer { transit in
+                        for id in changed {
+                            let target = Int(renumbering[UInt32(truncatingIfNeeded: id)])
+                            if target == nextKept {
+                                nextKept &+= 1
+                                scans[target] = scans[id]
+                                first[target] = first[id]
+                                signed[target] = signed[id]
+                                transit[target] = transit[id]
+                            } else {
+                                scans[target] &+= scans[id]
+                                first[target] = min(first[target], first[id])
+                                signed[target] = min(signed[target], signed[id])
+                                transit[target] |= transit[id]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let removed = changed.upperBound - nextKept
+        ids = 0..<(ids.upperBound - removed)
+        scans.removeLast(removed)
+        first.removeLast(removed)
+        signed.removeLast(removed)
+        transit.removeLast(removed)
     }
 
     /// Writes waybill `id`'s features, from the totals of the slices that hold it, to `output`.

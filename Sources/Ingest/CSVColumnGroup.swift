@@ -44,6 +44,9 @@ final class ColumnGroup: @unchecked Sendable {
     enum Kind {
         /// Ids interned into `dictionary`; `IdDictionary.absent` when empty.
         case ids
+        /// Ids in runs of equal values, each run's value appended as new to `dictionary`
+        /// and merged with an equal earlier one once the file is read (`mergeRunRepeats`).
+        case runIDs
         /// Ids that must each be new in `dictionary` (`order_id` of orders: the id is the
         /// row), appended as new and checked for repeats all at once (`placeNewKeys`).
         case uniqueIDs
@@ -61,7 +64,7 @@ final class ColumnGroup: @unchecked Sendable {
     /// The file and header names, for warnings.
     private let file: String
     private let names: [String]
-    /// The id space of `ids`, `uniqueIDs` and `orderRows`.
+    /// The id space of `ids`, `runIDs`, `uniqueIDs` and `orderRows`.
     var dictionary = IdDictionary(capacity: 0)
     /// Keys `dictionary` held before this file (an id space earlier files interned into,
     /// as ratings' buyers meet the accounts of orders): `reserveForFile` sizes it for the
@@ -136,7 +139,11 @@ final class ColumnGroup: @unchecked Sendable {
     /// export at 948k waybills against 968k, and outgrowing the reservation copies the
     /// whole arena and bounds). Only sizes change, never ids.
     func reserveForFile(rows: Int, rowsRead: Int) {
-        guard case .ids = kind, rowsRead >= 1000, !sizedForFile else { return }
+        switch kind {
+        case .ids, .runIDs: break
+        default: return
+        }
+        guard rowsRead >= 1000, !sizedForFile else { return }
         sizedForFile = true
         let runs = rowsRead * fields.count - emptyValues - runRepeats
         let distinct = dictionary.count - keysBeforeFile
@@ -159,7 +166,8 @@ final class ColumnGroup: @unchecked Sendable {
     func decode(_ batch: RecordBatch) -> ValueFailure? {
         switch kind {
         case .ids: return decodeIDs(batch)
-        case .uniqueIDs: return decodeNewIDs(batch)
+        case .runIDs: return decodeNewIDs(batch, runs: true)
+        case .uniqueIDs: return decodeNewIDs(batch, runs: false)
         case .orderRows: return decodeOrderRows(batch)
         case .money:
             return decodeValues(batch, missing: 0, into: stage(0, as: Int64.self)) { value throws(ValueProblem) in
@@ -241,9 +249,10 @@ final class ColumnGroup: @unchecked Sendable {
     /// Keys of an id group interned as one block (`Interner.intern(_:count:into:)`):
     /// enough for their cache misses to overlap, few enough that what they fetched (a
     /// slot's line each, 8 KB) is still cached when they are interned. A key repeating the
-    /// row before costs no fetch, so a block of logistics' waybills (about 6 scans each)
-    /// holds about 20 new keys; with 32 keys a block it held 5 (docs/PERFORMANCE.md,
-    /// session 9: 128 and 256 keys alike, 8% less CPU for `features` than 32).
+    /// row before costs no fetch, so a block of runs of equal keys holds fewer misses
+    /// than keys (docs/PERFORMANCE.md, session 9, measured on logistics' waybills, since
+    /// appended a run at a time: 128 and 256 keys alike, 8% less CPU for `features` than
+    /// 32). Blocks of new keys (`uniqueIDs`, `runIDs`) and order-id lookups are as long.
     static let keysAhead = 128
 
     /// Interns the group's id fields row by row (fields in file order within a row), so
@@ -287,11 +296,14 @@ final class ColumnGroup: @unchecked Sendable {
         return nil
     }
 
-    /// Appends the values of a one-field group whose every value must be new (its id is
-    /// its row) as new keys, without a probe each (`IdDictionary.withRoom(forNewKeys:)`),
-    /// and notes each record's line: whether one repeats an earlier one is found once
-    /// the file is read, or before the file's first other error (`placeNewKeys`).
-    private func decodeNewIDs(_ batch: RecordBatch) -> ValueFailure? {
+    /// Appends the values of a one-field id group as new keys, without a probe each
+    /// (`IdDictionary.withRoom(forNewKeys:)`). Without `runs` (`uniqueIDs`) every value
+    /// must be new (its id is its row) and each record's line is noted: whether one
+    /// repeats an earlier one is found once the file is read, or before the file's first
+    /// other error (`placeNewKeys`). With `runs` (`runIDs`) each run of equal values is
+    /// one key (`NewKeys.appendRuns`), a run whose value an earlier run had under a
+    /// provisional id until `mergeRunRepeats`.
+    private func decodeNewIDs(_ batch: RecordBatch, runs: Bool) -> ValueFailure? {
         var dictionary = IdDictionary(capacity: 0)
         swap(&dictionary, &self.dictionary)
         defer { swap(&dictionary, &self.dictionary) }
@@ -299,13 +311,18 @@ final class ColumnGroup: @unchecked Sendable {
         var index = 0
         for (number, frame) in batch.frames.enumerated() {
             let rows = min(frame.rows, batch.rows &- index)
-            newKeyLines.add(firstID: dictionary.count, frame: frame, rows: rows, firstLine: batch.firstLines[number])
+            if !runs { newKeyLines.add(firstID: dictionary.count, frame: frame, rows: rows, firstLine: batch.firstLines[number]) }
             let refused = dictionary.withRoom(forNewKeys: rows, bytes: valueBytes(frame, rows: rows)) { newKeys -> ValueFailure? in
                 var row = 0
                 while row < rows {
                     let blockEnd = min(rows, row &+ ColumnGroup.keysAhead)
                     let (keys, problem) = gatherKeys(batch, frame: frame, rows: row..<blockEnd)
-                    newKeys.append(block, count: keys, into: out + (index &+ row))
+                    if runs {
+                        newKeys.appendRuns(block, count: keys, into: out + (index &+ row))
+                        if !sizedForFile { countRunRepeats(rows: (index &+ row)..<(index &+ row &+ keys)) }
+                    } else {
+                        newKeys.append(block, count: keys, into: out + (index &+ row))
+                    }
                     if let problem {
                         return failure(batch, frame: number, row: row &+ keys, index: index &+ row &+ keys, field: fields[0], problem)
                     }
@@ -318,6 +335,11 @@ final class ColumnGroup: @unchecked Sendable {
         }
         return nil
     }
+
+    /// For a `runIDs` group, once the file is read: puts the keys appended into the
+    /// dictionary's table and merges each run's key that repeats an earlier one
+    /// (`IdDictionary.placeNewKeysMergingRepeats`); how the ids changed, nil when none did.
+    func mergeRunRepeats() -> IdRenumbering? { dictionary.placeNewKeysMergingRepeats() }
 
     /// For a `uniqueIDs` group: puts the keys appended so far into the dictionary's table
     /// (`IdDictionary.placeNewKeys`) and returns the first value that repeats an earlier

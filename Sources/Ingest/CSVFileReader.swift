@@ -1,5 +1,24 @@
 import Columnar
 
+/// What a reader that hands a file's rows over a batch at a time delivers (`batchRead`
+/// of `CSVFileReader.read`): a batch of rows; or, once the file is read, how the ids of
+/// its run-id column (`FieldDecoding.idRuns`) changed, since the batches held
+/// provisional ids (a run whose value an earlier run had took a new id, now merged).
+public enum BatchDelivery<Batch> {
+    case rows(Batch)
+    case renumbered(IdRenumbering)
+
+    /// The same delivery with its rows through `transform`.
+    public func map<Other>(_ transform: (Batch) -> Other) -> BatchDelivery<Other> {
+        switch self {
+        case .rows(let batch): .rows(transform(batch))
+        case .renumbered(let renumbering): .renumbered(renumbering)
+        }
+    }
+}
+
+extension BatchDelivery: Sendable where Batch: Sendable {}
+
 /// Streams one CSV file into its table: reads fixed-size chunks into one buffer, binds
 /// the header's columns by name to typed column decoders, and then, a step at a time,
 /// frames the records of the buffer (`RecordFrame`) and decodes them column by column
@@ -68,9 +87,12 @@ struct CSVFileReader {
     /// file either); the id spaces fill as without it. A new-id column's values are
     /// checked for repeats once the file is read, or before its first other error is
     /// reported (`BoundColumns.repeatedNewID`): the error is the first in the file either way.
+    /// A run-id column's repeated runs are merged once the file is read
+    /// (`BoundColumns.mergeRunRepeats`): the kept column is renumbered, and `batchRead`
+    /// gets the renumbering last (`BatchDelivery.renumbered`) when any id changed.
     func read<Schema: TableSchema>(
         _ source: inout any ByteSource, as schema: Schema.Type, into target: inout Schema.Target,
-        selected: Set<String>? = nil, batchRead: ((Schema.Target) -> Void)? = nil
+        selected: Set<String>? = nil, batchRead: ((BatchDelivery<Schema.Target>) -> Void)? = nil
     ) throws(IngestError) -> Tally {
         precondition(chunkSize < 1 << 30, "field offsets are 32-bit")
         let capacity = Self.maxLineBytes + chunkSize
@@ -139,7 +161,7 @@ struct CSVFileReader {
                     }
                     bound.deliver(rows: batch.rows, into: &target)
                     if let batchRead {
-                        batchRead(target)
+                        batchRead(.rows(target))
                         bound.empty(&target)
                     }
                     tally.rows += batch.rows
@@ -162,6 +184,7 @@ struct CSVFileReader {
         }
         guard let bound = columns else { throw IngestError(file: file, problem: .noHeader) }
         if let repeated = bound.repeatedNewID() { throw repeated }
+        if let renumbering = bound.mergeRunRepeats(in: &target) { batchRead?(.renumbered(renumbering)) }
         tally.unknownOrders = bound.unknownOrders
         return tally
     }
@@ -318,6 +341,9 @@ final class BoundColumns<Schema: TableSchema> {
     private var emptyings: [(inout Target) -> Void] = []
     private var reservations: [(inout Target, Int) -> Void] = []
     private var restorations: [(inout Target) -> Void] = []
+    /// For the run-id column (`FieldDecoding.idRuns`): applies its renumbering to the
+    /// column in the target.
+    private var renumberings: [(inout Target, IdRenumbering) -> Void] = []
 
     /// Binds the header's columns, only those in `selected` (stored names) when given:
     /// a new-id column (`FieldDecoding.newID`) is always bound, since its ids are the
@@ -362,6 +388,16 @@ final class BoundColumns<Schema: TableSchema> {
                 restorations.append { swap(&group.dictionary, &$0[keyPath: dictionary]) }
                 groups.append(group)
                 reservations.append { _, rows in group.dictionary.reserveCapacity(rows) }
+            case .idRuns(let dictionary, let into):
+                let group = single(.runIDs)
+                swap(&group.dictionary, &target[keyPath: dictionary])
+                group.keysBeforeFile = group.dictionary.count
+                restorations.append { swap(&group.dictionary, &$0[keyPath: dictionary]) }
+                groups.append(group)
+                deliveries.append(Self.deliver(into, from: group, slot: 0, as: UInt32.self))
+                reservations.append(Self.reserve(into))
+                emptyings.append(Self.empty(into))
+                renumberings.append { target, renumbering in renumbering.apply(to: &target[keyPath: into]) }
             case .orderRow(let orders, let into):
                 value(.orderRows, into: into, as: UInt32.self)
                 valueGroups[valueGroups.count - 1].dictionary = target[keyPath: orders]
@@ -395,7 +431,7 @@ final class BoundColumns<Schema: TableSchema> {
                 emptyings.append(Self.empty(into))
             }
             switch Schema.decoding(column) {
-            case .id(_, let into), .orderRow(_, let into): fill(into, with: IdDictionary.absent)
+            case .id(_, let into), .idRuns(_, let into), .orderRow(_, let into): fill(into, with: IdDictionary.absent)
             case .time(let into): fill(into, with: Missing.time)
             case .count(let into): fill(into, with: Missing.count)
             case .flag(let into): fill(into, with: Missing.flag)
@@ -421,6 +457,17 @@ final class BoundColumns<Schema: TableSchema> {
             return IngestError(file: file, line: line, column: site(field), value: value, problem: .value(.duplicateOrder))
         }
         return nil
+    }
+
+    /// Once the file is read: places the run-id column's keys, merging those that
+    /// repeat an earlier run's (`ColumnGroup.mergeRunRepeats`), and renumbers the column
+    /// the target keeps; how the ids changed, nil when none did.
+    func mergeRunRepeats(in target: inout Target) -> IdRenumbering? {
+        guard let group = groups.first(where: { if case .runIDs = $0.kind { true } else { false } }),
+            let renumbering = group.mergeRunRepeats()
+        else { return nil }
+        for renumber in renumberings { renumber(&target, renumbering) }
+        return renumbering
     }
 
     /// Order ids that were not in the export.

@@ -46,10 +46,13 @@ public struct ExportReader: Sendable {
     /// `scansRead`, when given, takes logistics' scan rows a batch at a time as they are
     /// read (CSV only; on the reading core, in file order): the export then keeps none of
     /// them (its logistics table is empty, its id spaces are filled as without it), for
-    /// work that folds the scans as they come instead of holding every column.
+    /// work that folds the scans as they come instead of holding every column. The
+    /// batches' waybill ids are provisional: once logistics is read, a
+    /// `BatchDelivery.renumbered` follows when any changed (a waybill whose scans came in
+    /// two runs apart), and the folding work applies it.
     public func load(
         _ folder: String, columns: ExportColumns? = nil, tablesRead: (@Sendable (Export, _ tables: [String]) -> Void)? = nil,
-        scansRead: (@Sendable (LogisticsTable) -> Void)? = nil
+        scansRead: (@Sendable (BatchDelivery<LogisticsTable>) -> Void)? = nil
     ) throws(IngestError) -> LoadedExport {
         if let native = try loadSegments(folder, columns: columns) { return native }
         let clock = ContinuousClock()
@@ -60,7 +63,8 @@ public struct ExportReader: Sendable {
             var done = LaneRead()
             for table in lanes[lane] {
                 do throws(IngestError) {
-                    let batchRead = table == .logistics ? scansRead.map { scans in { (export: Export) in scans(export.logistics) } } : nil
+                    let batchRead = table == .logistics
+                        ? scansRead.map { scans in { (delivery: BatchDelivery<Export>) in scans(delivery.map(\.logistics)) } } : nil
                     if let file = try read(table, in: folder, into: &done.export, columns: columns, cores: cores, batchRead: batchRead) {
                         done.files[table] = file
                     }
@@ -97,7 +101,7 @@ public struct ExportReader: Sendable {
     /// `missingFile` when orders' is.
     private func read(
         _ table: ExportTable, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner,
-        batchRead: ((Export) -> Void)?
+        batchRead: ((BatchDelivery<Export>) -> Void)?
     ) throws(IngestError) -> FileLoad? {
         let file = try table.schema.read(with: self, in: folder, into: &export, columns: columns, cores: cores, batchRead: batchRead)
         if file == nil && table == .orders { throw IngestError(file: table.schema.fileNames.plain, problem: .missingFile) }
@@ -120,7 +124,7 @@ public struct ExportReader: Sendable {
     /// neither file exists.
     func read<Schema: TableSchema>(
         in folder: String, as schema: Schema.Type, into target: inout Schema.Target,
-        columns: ExportColumns? = nil, cores: any TaskRunner, batchRead: ((Schema.Target) -> Void)? = nil
+        columns: ExportColumns? = nil, cores: any TaskRunner, batchRead: ((BatchDelivery<Schema.Target>) -> Void)? = nil
     ) throws(IngestError) -> FileLoad? {
         let (plain, compressed) = Schema.fileNames
         let plainPath = "\(folder)/\(plain)", compressedPath = "\(folder)/\(compressed)"
@@ -160,7 +164,7 @@ public struct LoadedExport: Sendable {
 extension ExportTableSchema {
     static func read(
         with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner,
-        batchRead: ((Export) -> Void)?
+        batchRead: ((BatchDelivery<Export>) -> Void)?
     ) throws(IngestError) -> FileLoad? {
         try reader.read(in: folder, as: Self.self, into: &export, columns: columns, cores: cores, batchRead: batchRead)
     }

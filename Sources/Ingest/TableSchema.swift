@@ -20,6 +20,12 @@ extension SchemaColumn {
 enum FieldDecoding<Target> {
     /// An id interned into the id space, stored in the column (`IdDictionary.absent` when empty).
     case id(WritableKeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, [UInt32]>)
+    /// An id whose values come in runs of equal values, a run's value nearly always new
+    /// in its id space (`tracking_no` of logistics: a waybill's scans are listed together):
+    /// each run's value is appended without a probe and merged with an equal earlier one
+    /// once the file is read (`IdDictionary.placeNewKeysMergingRepeats`), so the ids and
+    /// the column are those of `id`. The only column of its id space in the file.
+    case idRuns(WritableKeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, [UInt32]>)
     /// An id that must be new in its id space (`order_id` of orders: its id is the row);
     /// a repeated one is `duplicateOrder`.
     case newID(WritableKeyPath<Target, IdDictionary>)
@@ -42,7 +48,7 @@ enum FieldDecoding<Target> {
     /// Whether the column has a sentinel for an empty or absent field.
     var hasMissing: Bool {
         switch self {
-        case .id, .orderRow, .time, .count, .flag: true
+        case .id, .idRuns, .orderRow, .time, .count, .flag: true
         case .newID, .money, .stars, .vocabulary: false
         }
     }
@@ -78,7 +84,7 @@ extension TableSchema {
         var interned: [WritableKeyPath<Target, IdDictionary>] = [], resolved: [KeyPath<Target, IdDictionary>] = []
         for column in Column.allCases where isBound(column, selected: selected) {
             switch decoding(column) {
-            case .id(let space, _), .newID(let space): interned.append(space)
+            case .id(let space, _), .idRuns(let space, _), .newID(let space): interned.append(space)
             case .orderRow(let space, _): resolved.append(space)
             case .money, .time, .count, .stars, .flag, .vocabulary: break
             }
@@ -98,7 +104,7 @@ protocol ExportTableSchema: TableSchema where Target == Export {
     /// specialized for its schema.
     static func read(
         with reader: ExportReader, in folder: String, into export: inout Export, columns: ExportColumns?, cores: any TaskRunner,
-        batchRead: ((Export) -> Void)?
+        batchRead: ((BatchDelivery<Export>) -> Void)?
     ) throws(IngestError) -> FileLoad?
 }
 

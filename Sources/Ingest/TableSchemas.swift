@@ -96,7 +96,7 @@ enum LogisticsSchema: ExportTableSchema {
 
     static func decoding(_ column: Column) -> FieldDecoding<Export> {
         switch column {
-        case .trackingNumber: .id(\.dictionaries.waybills, into: \.logistics.waybill)
+        case .trackingNumber: .idRuns(\.dictionaries.waybills, into: \.logistics.waybill)
         case .orderID: .orderRow(\.dictionaries.orders, into: \.logistics.order)
         case .courierID: .id(\.dictionaries.couriers, into: \.logistics.courier)
         case .event: .vocabulary(scanEvents, into: \.logistics.event)

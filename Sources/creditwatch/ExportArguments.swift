@@ -31,7 +31,7 @@ struct ExportArguments: ParsableArguments {
     /// `folder` (exit code 65).
     static func load(
         _ checked: ExportFolder, threads: Int, progress: ProgressLine? = nil, columns: ExportColumns? = nil,
-        tablesRead: (@Sendable (Export, [String]) -> Void)? = nil, scansRead: (@Sendable (LogisticsTable) -> Void)? = nil
+        tablesRead: (@Sendable (Export, [String]) -> Void)? = nil, scansRead: (@Sendable (BatchDelivery<LogisticsTable>) -> Void)? = nil
     ) throws -> LoadedExport {
         let folder = checked.path
         BulkHeap.prepare()

@@ -44,7 +44,14 @@ struct Features: ParsableCommand {
                 let features = OrderFeatures(tables, threads: threads)
                 early.withLock { $0 = features }
             },
-            scansRead: { batch in scans.withLock { $0.update(batch) } }
+            scansRead: { delivery in
+                scans.withLock { accumulator in
+                    switch delivery {
+                    case .rows(let batch): accumulator.update(batch)
+                    case .renumbered(let waybills): accumulator.renumber(waybills)
+                    }
+                }
+            }
         ).export
         let loaded = clock.now, loadedCPU = CPUTime.process
         let d = export.dictionaries

@@ -78,10 +78,63 @@ import TestSupport
         }
     }
 
+    /// Keys in runs appended a run at a time (`appendRuns`, the path of logistics'
+    /// waybills), a run's key now and then an earlier run's or one interned before, with
+    /// missing keys between them, over several rounds: once placed and merged
+    /// (`placeNewKeysMergingRepeats`), the ids renumbered are the ids interning gives one
+    /// key at a time, the dictionary holds the same keys (bytes, bounds, lookups, the next
+    /// new key's id), and a renumbering comes exactly when a key was appended twice.
+    @Test(arguments: [6, 8, 17, 30])
+    func runsMergedWithEarlierKeysGetTheIdsInterningGives(longest: Int) {
+        var generator = SeededRandom(seed: UInt64(longest) &+ 1000)
+        let block = IdDictionary.KeyBlock(capacity: 32)
+        defer { block.deallocate() }
+        var dictionary = IdDictionary(capacity: 0), reference = IdDictionary(capacity: 0)
+        var pool: [[UInt8]] = []
+        func randomKey() -> [UInt8] {
+            (0..<Int.random(in: 1...longest, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        }
+        for _ in 0..<Int.random(in: 0...50, using: &generator) {
+            let key = randomKey()
+            pool.append(key)
+            _ = key.withUnsafeBytes { dictionary.intern($0) }
+            _ = key.withUnsafeBytes { reference.intern($0) }
+        }
+        var ids: [UInt32] = [], expected: [UInt32] = []
+        for _ in 0..<4 {
+            var keys: [[UInt8]?] = []
+            let rows = Int.random(in: 1...4000, using: &generator)
+            while keys.count < rows {
+                let pick = Int.random(in: 0..<40, using: &generator)
+                let key: [UInt8]? = pick == 0 ? nil : pick < 4 && !pool.isEmpty ? pool.randomElement(using: &generator) : randomKey()
+                if let key { pool.append(key) }
+                keys += repeatElement(key, count: Int.random(in: 1...8, using: &generator))
+            }
+            let countBefore = dictionary.count
+            ids += Self.append(keys, to: &dictionary, through: block, runs: true, using: &generator)
+            let appended = dictionary.count - countBefore, distinctBefore = reference.count
+            for key in keys { expected.append(key.map { key in key.withUnsafeBytes { reference.intern($0) } } ?? IdDictionary.absent) }
+            let renumbering = dictionary.placeNewKeysMergingRepeats()
+            #expect((renumbering != nil) == (appended != reference.count - distinctBefore))
+            renumbering?.apply(to: &ids)
+            #expect(renumbering.map { $0.count == reference.count } ?? true)
+            #expect(ids == expected)
+            #expect(dictionary.count == reference.count)
+            #expect(dictionary.keyBytes == reference.keyBytes)
+            #expect(Array(dictionary.starts) == Array(reference.starts))
+        }
+        let bytes = reference.keyBytes, starts = Array(reference.starts)
+        for id in 0..<reference.count {
+            let key = Array(bytes[Int(starts[id])..<Int(starts[id + 1])])
+            #expect(key.withUnsafeBytes { dictionary.lookup($0) } == UInt32(id))
+        }
+        #expect(dictionary.intern("not among them") == UInt32(reference.count))
+    }
+
     /// Appends `keys` (nil: a missing value) as new keys in rooms and blocks of random
-    /// size, as the CSV reader does; their ids.
+    /// size, as the CSV reader does (a run at a time with `runs`); their ids.
     private static func append(
-        _ keys: [[UInt8]?], to dictionary: inout IdDictionary, through block: IdDictionary.KeyBlock,
+        _ keys: [[UInt8]?], to dictionary: inout IdDictionary, through block: IdDictionary.KeyBlock, runs: Bool = false,
         using generator: inout SeededRandom
     ) -> [UInt32] {
         var ids: [UInt32] = []
@@ -96,7 +149,11 @@ import TestSupport
                     while start < roomKeys.count {
                         let count = min(roomKeys.count - start, Int.random(in: 1...block.capacity, using: &generator))
                         block.place(roomKeys[start..<(start + count)], in: bytes, at: &offset)
-                        newKeys.append(block, count: count, into: &blockIDs)
+                        if runs {
+                            newKeys.appendRuns(block, count: count, into: &blockIDs)
+                        } else {
+                            newKeys.append(block, count: count, into: &blockIDs)
+                        }
                         ids += blockIDs[..<count]
                         start += count
                     }

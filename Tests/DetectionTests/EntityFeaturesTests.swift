@@ -124,6 +124,44 @@ import TestSupport
         }
     }
 
+    /// Scans folded under provisional waybill ids (a new id for each run of a waybill's
+    /// scans, as a CSV reader appends them) and then renumbered (runs of one waybill
+    /// merged, ids first-seen) match one pass over the rows with first-seen ids, for
+    /// batches of several sizes; the scans come shuffled, so most waybills are several runs.
+    @Test func waybillTotalsRenumberedMatchOnePassWithFirstSeenIds() {
+        let logistics = Self.shuffled(Self.export.logistics)
+        var firstSeen: [UInt32: UInt32] = [:], provisional: [UInt32] = [], newIDs: [UInt32] = []
+        var reference = logistics
+        var firstRepeat: Int?
+        for row in logistics.waybill.indices {
+            let waybill = logistics.waybill[row]
+            let final = firstSeen[waybill] ?? UInt32(firstSeen.count)
+            if row == 0 || waybill != logistics.waybill[row - 1] {
+                if firstSeen[waybill] != nil && firstRepeat == nil { firstRepeat = newIDs.count }
+                firstSeen[waybill] = final
+                newIDs.append(final)
+            }
+            provisional.append(UInt32(newIDs.count - 1))
+            reference.waybill[row] = final
+        }
+        let changed = firstRepeat!
+        let renumbering = IdRenumbering(firstChanged: changed, newIDs: Array(newIDs[changed...]), count: firstSeen.count)
+        let whole = EntityFeatures.waybills(reference, waybillCount: firstSeen.count)
+        for size in [1, 7, 500, logistics.count] {
+            var accumulator = EntityFeatures.WaybillAccumulator()
+            for start in stride(from: 0, to: logistics.count, by: size) {
+                let rows = start..<min(logistics.count, start + size)
+                var batch = LogisticsTable()
+                batch.waybill = Array(provisional[rows])
+                batch.event = Array(logistics.event[rows])
+                batch.at = Array(logistics.at[rows])
+                accumulator.update(batch)
+            }
+            accumulator.renumber(renumbering)
+            #expect(accumulator.finalize(waybillCount: firstSeen.count) == whole, "batches of \(size)")
+        }
+    }
+
     /// Balanced ranges cover every entity exactly once, in order, whatever the parts.
     @Test func balancedRangesCoverEveryEntityOnce() {
         let offsets = EntityGroups(keys: Self.export.orders.shop, entityCount: Self.export.dictionaries.accounts.count).offsets

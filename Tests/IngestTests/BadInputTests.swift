@@ -142,6 +142,30 @@ import Testing
             == "accounts.csv:2:2 (kind): not one of buyer, shop: \"seller\"")
     }
 
+    /// Logistics' `tracking_no` is appended a run at a time (`FieldDecoding.idRuns`): an
+    /// empty or overlong one is refused at its line as any id is, after runs that repeat
+    /// earlier runs' waybills, and the first refused value in file order wins against
+    /// another column's on the next line, in any chunk, on 1 and 2 threads.
+    @Test(arguments: [(7, 1), (1 << 20, 1), (64, 2), (1 << 20, 2)])
+    func refusedWaybillIdsAreReportedAtTheirLine(chunkSize: Int, threads: Int) {
+        let header = "tracking_no,order_id,courier_id,event,at,weight_g\n"
+        let rows = (0..<300).map { "w\($0 / 3 % 40),o1,c1,pickup,\(1_793_520_000 + $0),\n" }
+        func error(_ changes: [Int: String]) -> String? {
+            var lines = rows
+            for (line, row) in changes { lines[line - 2] = row }
+            return loadError(["orders.csv": orders(), "logistics.csv": header + lines.joined()], chunkSize: chunkSize, threads: threads)
+        }
+        let empty = ",o1,c1,pickup,1793520000,\n", lost = "w1,o1,c1,lost,1793520000,\n"
+        let missing = "logistics.csv:150:1 (tracking_no): missing required value: \"\""
+        #expect(error([:]) == nil)
+        #expect(error([150: empty]) == missing)
+        #expect(error([150: "\(String(repeating: "w", count: 129)),o1,c1,pickup,1793520000,\n"])
+            == "logistics.csv:150:1 (tracking_no): id longer than 128 bytes: \"\(String(repeating: "w", count: 80))\"")
+        #expect(error([150: empty, 151: lost]) == missing)
+        #expect(error([150: lost, 151: empty])
+            == "logistics.csv:150:4 (event): not one of created, pickup, transit, delivery, signed, returned: \"lost\"")
+    }
+
     @Test func fileAndRecordProblems() {
         #expect(loadError([:]) == "orders.csv: required file missing")
         #expect(loadError(["orders.csv": ""]) == "orders.csv: empty file: no header line")

@@ -161,26 +161,48 @@ import Testing
     }
 
     /// Scans handed over a batch at a time (`scansRead`) are the rows a load keeps, in file
-    /// order, whatever the chunks, cores and columns; the export then keeps none of them
-    /// and its id spaces are those of a load that keeps them.
+    /// order, whatever the chunks, cores and columns, once the renumbering of waybills
+    /// that follows them is applied (waybills whose scans come in runs apart); the export
+    /// then keeps none of them and its id spaces are those of a load that keeps them. The
+    /// kept waybill ids are first-seen ids (a plain dictionary of the keys).
     @Test(arguments: [1, 2])
     func scansReadInBatchesAreTheRowsALoadKeeps(threads: Int) throws {
         var files = Self.files
         var logistics = "tracking_no,order_id,courier_id,event,at,location,weight_g\n"
+        var firstSeen: [String: UInt32] = [:], waybillKeys: [String] = [], waybillIDs: [UInt32] = []
         for row in 0..<600 {
             let event = ["pickup", "transit", "signed"][row % 3]
-            logistics += "w\(row / 4 + row % 2),o\(row % 3 + 1),c1,\(event),\(1_793_520_000 + row * 61),hub\(row % 5),\(row)\n"
+            let waybill = "w\(row / 4 + row % 2)\(row % 7 == 3 ? "" : "-\(row / 9 % 11)")"
+            if firstSeen[waybill] == nil {
+                firstSeen[waybill] = UInt32(waybillKeys.count)
+                waybillKeys.append(waybill)
+            }
+            waybillIDs.append(firstSeen[waybill]!)
+            logistics += "\(waybill),o\(row % 3 + 1),c1,\(event),\(1_793_520_000 + row * 61),hub\(row % 5),\(row)\n"
         }
         files["logistics.csv"] = logistics
         for (chunkSize, columns) in [(7, Self.needed), (64, Self.needed), (1 << 20, Self.needed), (64, nil)] as [(Int, ExportColumns?)] {
             var reader = ExportReader(files: MemoryFiles(texts: files), chunkSize: chunkSize)
             reader.threads = threads
             let kept = try reader.load("export", columns: columns).export
-            let batches = Mutex<[LogisticsTable]>([])
-            let streamed = try reader.load("export", columns: columns, scansRead: { batch in batches.withLock { $0.append(batch) } }).export
-            let seen = batches.withLock { $0 }
+            let deliveries = Mutex<[BatchDelivery<LogisticsTable>]>([])
+            let streamed = try reader.load("export", columns: columns, scansRead: { delivery in deliveries.withLock { $0.append(delivery) } }).export
+            var seen: [LogisticsTable] = [], waybills: [UInt32] = [], renumberings = 0
+            for delivery in deliveries.withLock({ $0 }) {
+                switch delivery {
+                case .rows(let batch):
+                    #expect(renumberings == 0)
+                    seen.append(batch)
+                    waybills += batch.waybill
+                case .renumbered(let renumbering):
+                    renumbering.apply(to: &waybills)
+                    renumberings += 1
+                }
+            }
             #expect(seen.count > 1 || chunkSize == 1 << 20)
-            #expect(seen.flatMap(\.waybill) == kept.logistics.waybill && seen.flatMap(\.at) == kept.logistics.at)
+            #expect(renumberings == 1)
+            #expect(kept.logistics.waybill == waybillIDs && kept.dictionaries.waybills.keys == waybillKeys)
+            #expect(waybills == kept.logistics.waybill && seen.flatMap(\.at) == kept.logistics.at)
             #expect(seen.flatMap(\.event) == kept.logistics.event && seen.flatMap(\.weightGrams) == kept.logistics.weightGrams)
             #expect(kept.logistics.count == 600 && streamed.logistics.count == 0 && streamed.logistics.at.isEmpty)
             #expect(streamed.dictionaries.waybills.keys == kept.dictionaries.waybills.keys)
