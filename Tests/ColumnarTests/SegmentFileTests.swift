@@ -114,9 +114,19 @@ import Testing
         bytes[0] = UInt8(ascii: "X")
         #expect(failure(bytes)?.problem == .badMagic)
         bytes = orders
-        bytes[8] = 2
-        #expect(failure(bytes)?.problem == .unsupportedVersion(2))
-        #expect(failure(bytes)?.description == "orders.cwseg: table orders: unsupported format version 2 (this build reads 1)")
+        bytes[8] = 3
+        #expect(failure(bytes)?.problem == .unsupportedVersion(3))
+        #expect(failure(bytes)?.description == "orders.cwseg: table orders: unsupported format version 3 (this build reads 1 to 2)")
+    }
+
+    /// A version-1 file (no raw blocks: the orders file of this writer is the same but for
+    /// its version word) reads as it did.
+    @Test func versionOneFileIsRead() throws {
+        var bytes = orders
+        #expect(bytes[8] == 2)
+        bytes[8] = 1
+        #expect(try openOrders(bytes).createdAt == Self.sample.orders.createdAt)
+        #expect(try openOrders(bytes).device == Self.sample.orders.device)
     }
 
     @Test func flippedBitInABlockNamesColumnAndBlock() throws {

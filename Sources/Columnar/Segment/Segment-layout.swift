@@ -4,8 +4,11 @@
 public enum SegmentFormat {
     /// `CWSEG\r\n` and 0x1A: detects text-mode mangling of line ends, like PNG's magic.
     public static let magic: [UInt8] = Array("CWSEG\r\n".utf8) + [0x1A]
-    /// Bumped on any change a version-1 reader cannot read; readers reject other versions.
-    public static let version: UInt32 = 1
+    /// Bumped on any change an older reader cannot read: version 2 added raw blocks
+    /// (`SegmentEncoding.raw`). Files are written in this version.
+    public static let version: UInt32 = 2
+    /// The versions a reader reads: a version-1 file has no raw blocks and reads as before.
+    public static let readableVersions: ClosedRange<UInt32> = 1...version
     public static let headerSize = 16
     /// The trailer: footer offset (u64), footer length (u32), footer XXH32 (u32), `CWSEGEND`.
     public static let trailerMagic: [UInt8] = Array("CWSEGEND".utf8)
@@ -52,6 +55,11 @@ public enum SegmentEncoding: UInt8, Sendable {
     /// 64-bit values as zigzag differences from the previous value (the first from 0),
     /// then shuffled: times that rise slowly become a few small bytes per value.
     case deltaShuffled = 2
+    /// Values back to back, not compressed (stored bytes = raw bytes), in blocks that the
+    /// writer puts after all others and back to back per column, so that a reader can use
+    /// the whole column in place in a mapping of the file (the dictionaries' key bytes,
+    /// which LZ4 does not shrink). Version 2.
+    case raw = 3
 }
 
 /// A fixed-width integer type a column can hold.
