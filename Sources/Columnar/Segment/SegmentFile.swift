@@ -8,6 +8,8 @@ public struct SegmentFile: Sendable {
     /// The file name errors use (`orders.cwseg`).
     public let name: String
     public let footer: SegmentFooter
+    /// The format version in the header (it decides the blocks' checksum).
+    public let version: UInt32
     private let storage: FileBytes
 
     /// Checks the framing of a copy of `bytes`, which must hold table `table`.
@@ -29,6 +31,7 @@ public struct SegmentFile: Sendable {
         guard bytes[0..<8].elementsEqual(SegmentFormat.magic) else { throw failure(.badMagic) }
         let version = Self.integer(bytes, at: 8, as: UInt32.self)
         guard SegmentFormat.readableVersions.contains(version) else { throw failure(.unsupportedVersion(version)) }
+        self.version = version
         guard Self.integer(bytes, at: 12, as: UInt32.self) == 0 else { throw failure(.badHeader) }
         let trailer = size - SegmentFormat.trailerSize
         guard bytes[(size - 8)...].elementsEqual(SegmentFormat.trailerMagic) else { throw failure(.badTrailer) }
@@ -112,7 +115,7 @@ public struct SegmentFile: Sendable {
     func checksumProblem(_ column: SegmentColumn, block index: Int) -> SegmentError.Problem? {
         let block = column.blocks[index]
         let stored = UnsafeRawBufferPointer(rebasing: storage.bytes[block.offset..<block.offset + block.storedLength])
-        let computed = XXH32.digest(stored)
+        let computed = SegmentFormat.blockChecksum(stored, version: version)
         return computed == block.checksum ? nil : .checksum(stored: block.checksum, computed: computed)
     }
 
@@ -151,7 +154,7 @@ public struct SegmentFile: Sendable {
         let block = column.blocks[index]
         let rawCount = block.values * column.type.width
         let stored = UnsafeRawBufferPointer(rebasing: storage.bytes[block.offset..<block.offset + block.storedLength])
-        let computed = XXH32.digest(stored)
+        let computed = SegmentFormat.blockChecksum(stored, version: version)
         guard computed == block.checksum else { return .checksum(stored: block.checksum, computed: computed) }
         if column.encoding == .raw && block.storedLength != rawCount {
             return .rawLength(expected: rawCount, stored: block.storedLength)

@@ -93,7 +93,7 @@ public enum SegmentWriter {
             columns: columns.map { SegmentColumn(name: $0.name, type: $0.type, encoding: $0.encoding, blocks: []) })
         for (task, block) in zip(tasks, stored) {
             footer.columns[task.column].blocks.append(SegmentBlock(
-                offset: bytes.count, storedLength: block.count, values: task.range.count, checksum: XXH32.digest(block)))
+                offset: bytes.count, storedLength: block.count, values: task.range.count, checksum: block.withUnsafeBytes { SegmentFormat.blockChecksum($0, version: SegmentFormat.version) }))
             bytes.append(contentsOf: block)
         }
         appendFooter(footer, to: &bytes)
