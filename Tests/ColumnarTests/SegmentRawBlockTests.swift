@@ -120,16 +120,18 @@ import Testing
         #expect(expected.description.hasSuffix("raw block of \(stored) bytes, expected \(stored - 1)"))
     }
 
-    /// A raw column of wider values (not written by `convert`, read all the same) is
-    /// copied and checked against its rule like any other.
+    /// A raw column of wider values (not written by `convert`, read all the same), here at
+    /// an odd offset of the file, is copied and checked against its rule like any other.
     @Test func rawColumnOfIdsIsCheckedAgainstItsRule() throws {
         var values = (0..<1000).map { UInt32($0 % 97) }
         values[400] = IdDictionary.absent
         func column(_ values: [UInt32]) throws -> [UInt32] {
+            let flags = SegmentColumnData("flag", [UInt8](repeating: 1, count: 2))
             let bytes = SegmentWriter.file(
-                table: "t", rows: values.count, columns: [SegmentColumnData("id", values, encoding: .raw)], blockValues: 64,
+                table: "t", rows: 2, columns: [flags, SegmentColumnData("id", values, encoding: .raw)], blockValues: 64,
                 threads: 2)
             let file = try SegmentFile(bytes: bytes, name: "t.cwseg", table: "t")
+            #expect(file.footer.columns[1].blocks[0].offset % 4 != 0)
             return try file.column("id", as: UInt32.self, rule: .id(below: 97), threads: 2)
         }
         #expect(try column(values) == values)

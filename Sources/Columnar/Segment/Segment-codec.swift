@@ -48,7 +48,8 @@ enum SegmentCodec {
         if encoding == .raw {
             guard stored.count == destination.count else { return (stored.count, 0) }
             destination.copyMemory(from: stored)
-            let violations = check.isNeeded ? check.violations(in: stored, width: width) : 0
+            // Checked in the copy: its values are aligned, the file's may not be.
+            let violations = check.isNeeded ? check.violations(in: UnsafeRawBufferPointer(destination), width: width) : 0
             return (stored.count, check.rejectsAll ? stored.count / width : violations)
         }
         let target = encoding == .plain ? destination : scratch.bytes(destination.count)
