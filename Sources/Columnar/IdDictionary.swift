@@ -28,9 +28,14 @@ public struct IdDictionary: Sendable {
     public static let absent: UInt32 = .max
 
     /// All interned keys, back to back in `arena[..<arenaUsed]`; the bytes after are
-    /// zeroed slack, so that adding a key is one copy (no `Array.append` per key).
+    /// zeroed slack, so that adding a key is one copy (no `Array.append` per key). Empty
+    /// while the keys are `mappedKeys`.
     @usableFromInline var arena: [UInt8] = []
     @usableFromInline var arenaUsed = 0
+    /// The keys of a dictionary loaded from a mapped native export, used in place of the
+    /// arena (the file's pages: no fresh memory) until a key is added, which first copies
+    /// them into the arena.
+    @usableFromInline var mappedKeys: MappedKeys?
     /// `bounds[id] ..< bounds[id + 1]` is the key of `id` in `arena`; entries after
     /// `bounds[count]` are slack. 32-bit offsets (an id space's keys take at most 4 GB):
     /// half the memory of `Int`s for the million keys of near-unique id spaces.
@@ -68,6 +73,7 @@ public struct IdDictionary: Sendable {
         let size = IdDictionary.tableSize(for: keys)
         if size > tableSize { rebuild(size: size) }
         let stored = Swift.max(keys, storedKeys)
+        ownKeys()
         bounds.reserveCapacity(stored + 1)
         if unplacedCount > 0 && stored > keyCount { unplacedHashes.reserveCapacity(unplacedCount + stored - keyCount) }
         if keyCount > 0 && stored > keyCount {
@@ -99,8 +105,35 @@ public struct IdDictionary: Sendable {
         self.slots = []
     }
 
+    /// A dictionary of keys stored back to back in id order in `keys` (bytes that live as
+    /// long as it does and never change: a mapped file's), used in place; otherwise as
+    /// `init(arena:starts:)`.
+    init(mappedKeys keys: MappedKeys, starts: [UInt32]) {
+        precondition(starts.first == 0 && starts.last.map(Int.init) == keys.bytes.count, "starts must span the keys")
+        self.mappedKeys = keys
+        self.arenaUsed = keys.bytes.count
+        self.bounds = starts
+        self.keyCount = starts.count - 1
+        self.slots = []
+    }
+
     /// The interned keys back to back in id order (what `init(arena:starts:)` takes).
-    var keyBytes: [UInt8] { Array(arena[..<arenaUsed]) }
+    var keyBytes: [UInt8] { withKeyBytes { Array($0[..<arenaUsed]) } }
+
+    /// Runs `body` with the keys' bytes: the arena, or the mapped keys.
+    @inlinable
+    func withKeyBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        if let mappedKeys { return body(mappedKeys.bytes) }
+        return arena.withUnsafeBytes(body)
+    }
+
+    /// Copies mapped keys into the arena, before a key is added.
+    @usableFromInline
+    mutating func ownKeys() {
+        guard let keys = mappedKeys else { return }
+        arena = Array(keys.bytes)
+        mappedKeys = nil
+    }
 
     /// `starts[id] ..< starts[id + 1]` is the key of `id` in `keyBytes`; `count + 1` entries.
     public var starts: ArraySlice<UInt32> { bounds[...keyCount] }
@@ -166,6 +199,7 @@ public struct IdDictionary: Sendable {
     mutating func makeStorageRoom(keys: Int, bytes: Int) {
         precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
         precondition(arenaUsed + bytes + 8 <= Int(UInt32.max), "more than 4 GB of keys in one id space")
+        ownKeys()
         // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
         IdDictionary.extend(&arena, to: arenaUsed &+ bytes &+ 8)
         IdDictionary.extend(&bounds, to: keyCount &+ keys &+ 1)
@@ -410,7 +444,7 @@ public struct IdDictionary: Sendable {
         let words = slotWords
         slots.withUnsafeBufferPointer { slots in
             bounds.withUnsafeBufferPointer { bounds in
-                arena.withUnsafeBytes { arena in
+                withKeyBytes { arena in
                     let mask = slots.count / words &- 1
                     for index in 0..<count where lengths[index] >= 0 {
                         let hash = IdDictionary.hash(UnsafeRawBufferPointer(start: keys[index], count: lengths[index]))
@@ -480,9 +514,7 @@ public struct IdDictionary: Sendable {
     /// The key of `id` as a string (for reports and evidence, never on a hot path).
     public func string(_ id: UInt32) -> String {
         let lower = Int(bounds[Int(id)]), upper = Int(bounds[Int(id) + 1])
-        return arena.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[lower..<upper]), as: UTF8.self)
-        }
+        return withKeyBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[lower..<upper]), as: UTF8.self) }
     }
 
     /// The key of `id`, or `fallback` when `id` is `absent`.
@@ -507,7 +539,7 @@ public struct IdDictionary: Sendable {
     func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
         slots.withUnsafeBufferPointer { slots in
             bounds.withUnsafeBufferPointer { bounds in
-                arena.withUnsafeBytes { arena in
+                withKeyBytes { arena in
                     let mask = slots.count / slotWords &- 1
                     return IdDictionary.probe(
                         key, hash: hash, home: Int(truncatingIfNeeded: hash >> 32) & mask, word: IdDictionary.inlineWord(key),
@@ -629,7 +661,7 @@ public struct IdDictionary: Sendable {
         var table = IdDictionary.emptyTable(slots: max(size, IdDictionary.tableSize(for: count + 1)), words: words)
         table.withUnsafeMutableBufferPointer { table in
             if slots.isEmpty || words != slotWords {
-                arena.withUnsafeBytes { bytes in
+                withKeyBytes { bytes in
                     for id in 0..<(keyCount - unplacedCount) {
                         let key = UnsafeRawBufferPointer(rebasing: bytes[Int(bounds[id])..<Int(bounds[id + 1])])
                         let tag = IdDictionary.hash(key) & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
@@ -709,5 +741,19 @@ extension UInt64 {
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
         return h
+    }
+}
+
+/// Key bytes of an id dictionary in a mapped file (`IdDictionary.mappedKeys`): the bytes,
+/// and the file that holds them as long as a dictionary uses them.
+public final class MappedKeys: @unchecked Sendable {
+    /// The keys back to back; valid while this object lives, never written.
+    public let bytes: UnsafeRawBufferPointer
+    private let file: FileBytes
+
+    /// Bytes `range` of `file`.
+    public init(_ file: FileBytes, range: Range<Int>) {
+        self.file = file
+        bytes = UnsafeRawBufferPointer(rebasing: file.bytes[range])
     }
 }

@@ -11,6 +11,16 @@ import Testing
         #expect(XXH32.digest(Array("abc".utf8)) == 0x32D1_53FF)
     }
 
+    /// Reference values from the `xxhash` Python package (4.1.0): every path of the
+    /// digest (under 4, 8 and 32 bytes, the 32-byte rounds with each kind of tail).
+    @Test func xxh64KnownVectors() {
+        #expect(XXH64.digest([]) == 0xEF46_DB37_51D8_E999)
+        #expect(XXH64.digest(Array("a".utf8)) == 0xD24E_C4F1_A98C_6E5B)
+        #expect(XXH64.digest(Array("abc".utf8)) == 0x44BC_2CF5_AD77_0999)
+        #expect(XXH64.digest(Array("0123456789abcdef0123456789abcdef01234".utf8)) == 0x3F88_9232_C274_3804)
+        #expect(XXH64.digest(Array(repeating: Array(0...255 as ClosedRange<UInt8>), count: 3).flatMap { $0 }) == 0x8E03_C838_C596_036F)
+    }
+
     /// LZ4 frames carry the XXH32 of their content: liblz4 is an independent reference.
     @Test func xxh32AgreesWithLZ4FrameChecksum() {
         var random = SeededRandom(seed: 7)

@@ -114,9 +114,29 @@ import Testing
         bytes[0] = UInt8(ascii: "X")
         #expect(failure(bytes)?.problem == .badMagic)
         bytes = orders
-        bytes[8] = 2
-        #expect(failure(bytes)?.problem == .unsupportedVersion(2))
-        #expect(failure(bytes)?.description == "orders.cwseg: table orders: unsupported format version 2 (this build reads 1)")
+        bytes[8] = 3
+        #expect(failure(bytes)?.problem == .unsupportedVersion(3))
+        #expect(failure(bytes)?.description == "orders.cwseg: table orders: unsupported format version 3 (this build reads 1 to 2)")
+    }
+
+    /// A version-1 file (no raw blocks, XXH32 block checksums: the orders file of this
+    /// writer with those checksums and version word) reads as it did; the same checksums
+    /// in a version-2 file are a checksum error.
+    @Test func versionOneFileIsRead() throws {
+        let xxh32 = try rewritingFooter(orders) { footer in
+            let file = try! SegmentFile(bytes: orders, name: "orders.cwseg", table: "orders")
+            #expect(file.version == 2)
+            for column in footer.columns.indices {
+                for (index, block) in footer.columns[column].blocks.enumerated() {
+                    footer.columns[column].blocks[index].checksum = XXH32.digest(Array(orders[block.offset..<block.offset + block.storedLength]))
+                }
+            }
+        }
+        var versionOne = xxh32
+        versionOne[8] = 1
+        #expect(try openOrders(versionOne).createdAt == Self.sample.orders.createdAt)
+        #expect(try openOrders(versionOne).device == Self.sample.orders.device)
+        if case .checksum = failure(xxh32)?.problem {} else { Issue.record("expected a checksum error, got \(String(describing: failure(xxh32)))") }
     }
 
     @Test func flippedBitInABlockNamesColumnAndBlock() throws {

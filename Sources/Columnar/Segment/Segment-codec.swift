@@ -5,13 +5,15 @@ import CLZ4
 /// reference twin in `SegmentCodecTests`.
 enum SegmentCodec {
     /// Compresses `count` values of `width` bytes at `raw`: light encoding into
-    /// `scratch` (at least `count * width` bytes), then `LZ4_compress_default`.
+    /// `scratch` (at least `count * width` bytes), then `LZ4_compress_default`; a raw
+    /// block is the bytes themselves.
     static func compress(
         _ raw: UnsafeRawBufferPointer, width: Int, encoding: SegmentEncoding, scratch: UnsafeMutableRawBufferPointer
     ) -> [UInt8] {
         let count = raw.count / width
         let input: UnsafeRawBufferPointer
         switch encoding {
+        case .raw: return Array(raw)
         case .plain: input = raw
         case .shuffled:
             shuffle(raw, width: width, count: count, into: scratch)
@@ -36,12 +38,20 @@ enum SegmentCodec {
     /// the encoding is plain), then one pass that undoes the light encoding. Returns the
     /// bytes LZ4 produced, which the caller compares with the expected size (LZ4 never
     /// writes past the buffer it is given, so a wrong size is an error, not an overflow),
-    /// and the number of violations (0 when the size is wrong).
+    /// and the number of violations (0 when the size is wrong). A raw block is copied,
+    /// when it has exactly the expected size (else nothing is written).
     static func decode(
         _ stored: UnsafeRawBufferPointer, type: SegmentValueType, encoding: SegmentEncoding, check: ValueCheck,
         scratch: BlockScratch, into destination: UnsafeMutableRawBufferPointer
     ) -> (produced: Int, violations: Int) {
         let width = type.width
+        if encoding == .raw {
+            guard stored.count == destination.count else { return (stored.count, 0) }
+            destination.copyMemory(from: stored)
+            // Checked in the copy: its values are aligned, the file's may not be.
+            let violations = check.isNeeded ? check.violations(in: UnsafeRawBufferPointer(destination), width: width) : 0
+            return (stored.count, check.rejectsAll ? stored.count / width : violations)
+        }
         let target = encoding == .plain ? destination : scratch.bytes(destination.count)
         let produced = Int(LZ4_decompress_safe(
             stored.baseAddress?.assumingMemoryBound(to: CChar.self),
@@ -58,7 +68,7 @@ enum SegmentCodec {
         default:
             // Plain blocks (u8 columns) are already in place; byte planes of other widths
             // are not written by this engine but are read all the same. Delta blocks of
-            // other widths are refused by the footer decoder.
+            // other widths are refused by the footer decoder; raw blocks returned above.
             if encoding == .shuffled { unshuffle(UnsafeRawBufferPointer(target), width: width, count: count, into: destination) }
             violations = check.isNeeded ? check.violations(in: UnsafeRawBufferPointer(destination), width: width) : 0
         }

@@ -79,7 +79,7 @@ public enum ExportSegments {
             let dictionary = spaces[keyPath: space.path]
             let starts = dictionary.starts
             let lengths = (0..<dictionary.count).map { starts[$0 + 1] - starts[$0] }
-            return [SegmentColumnData("\(space.name).lengths", lengths), SegmentColumnData("\(space.name).bytes", dictionary.keyBytes)]
+            return [SegmentColumnData("\(space.name).lengths", lengths), SegmentColumnData("\(space.name).bytes", dictionary.keyBytes, encoding: .raw)]
         }
         return SegmentWriter.file(table: dictionaries, rows: 0, columns: columns, blockValues: rowGroupRows, threads: threads)
     }
@@ -90,13 +90,28 @@ public enum ExportSegments {
     private static func decodeDictionary(_ name: String, _ file: SegmentFile, threads: Int) throws(SegmentError) -> IdDictionary {
         let lengths = try file.column("\(name).lengths", as: UInt32.self, rule: keyLengthRule, threads: threads)
         let arena = try file.column("\(name).bytes", as: UInt8.self, threads: threads)
-        return try dictionary(name, lengths: [0] + lengths, arena: arena, file: file)
+        return try dictionary(name, lengths: [0] + lengths, keys: .decoded(arena), file: file)
     }
 
-    /// The dictionary of id space `name` from its decoded key bytes and `lengths`: a 0,
-    /// then each key's length, summed in place into the key bounds (32-bit offsets),
-    /// which must end at the end of the key bytes.
-    static func dictionary(_ name: String, lengths: consuming [UInt32], arena: [UInt8], file: SegmentFile) throws(SegmentError) -> IdDictionary {
+    /// A dictionary's key bytes as a reader has them.
+    enum StoredKeys {
+        /// Decoded into an array of their own.
+        case decoded([UInt8])
+        /// In place in the mapped file (a raw column whose blocks are checked).
+        case inPlace(MappedKeys)
+
+        var count: Int {
+            switch self {
+            case .decoded(let bytes): bytes.count
+            case .inPlace(let keys): keys.bytes.count
+            }
+        }
+    }
+
+    /// The dictionary of id space `name` from its key bytes and `lengths`: a 0, then each
+    /// key's length, summed in place into the key bounds (32-bit offsets), which must end
+    /// at the end of the key bytes.
+    static func dictionary(_ name: String, lengths: consuming [UInt32], keys: StoredKeys, file: SegmentFile) throws(SegmentError) -> IdDictionary {
         var starts = lengths
         let total = starts.withUnsafeMutableBufferPointer { starts in
             var end = 0
@@ -106,12 +121,15 @@ public enum ExportSegments {
             }
             return end
         }
-        guard total == arena.count, total <= Int(UInt32.max) else {
+        guard total == keys.count, total <= Int(UInt32.max) else {
             throw SegmentError(
                 file: file.name, table: dictionaries, column: "\(name).lengths",
-                problem: .dictionaryMismatch("key lengths add up to \(total) bytes, the keys hold \(arena.count)"))
+                problem: .dictionaryMismatch("key lengths add up to \(total) bytes, the keys hold \(keys.count)"))
         }
-        return IdDictionary(arena: arena, starts: starts)
+        switch keys {
+        case .decoded(let arena): return IdDictionary(arena: arena, starts: starts)
+        case .inPlace(let keys): return IdDictionary(mappedKeys: keys, starts: starts)
+        }
     }
 }
 

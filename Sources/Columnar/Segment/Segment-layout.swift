@@ -4,8 +4,19 @@
 public enum SegmentFormat {
     /// `CWSEG\r\n` and 0x1A: detects text-mode mangling of line ends, like PNG's magic.
     public static let magic: [UInt8] = Array("CWSEG\r\n".utf8) + [0x1A]
-    /// Bumped on any change a version-1 reader cannot read; readers reject other versions.
-    public static let version: UInt32 = 1
+    /// Bumped on any change an older reader cannot read: version 2 added raw blocks
+    /// (`SegmentEncoding.raw`) and checks blocks with XXH64 (`blockChecksum`). Files are
+    /// written in this version.
+    public static let version: UInt32 = 2
+    /// The versions a reader reads: a version-1 file has no raw blocks and reads as before.
+    public static let readableVersions: ClosedRange<UInt32> = 1...version
+
+    /// The checksum of a block's stored bytes in a file of `version`: XXH32 in version 1,
+    /// the low 32 bits of XXH64 from version 2 on (twice as fast). The footer's is XXH32
+    /// in every version.
+    static func blockChecksum(_ bytes: UnsafeRawBufferPointer, version: UInt32) -> UInt32 {
+        version == 1 ? XXH32.digest(bytes) : UInt32(truncatingIfNeeded: XXH64.digest(bytes))
+    }
     public static let headerSize = 16
     /// The trailer: footer offset (u64), footer length (u32), footer XXH32 (u32), `CWSEGEND`.
     public static let trailerMagic: [UInt8] = Array("CWSEGEND".utf8)
@@ -52,6 +63,11 @@ public enum SegmentEncoding: UInt8, Sendable {
     /// 64-bit values as zigzag differences from the previous value (the first from 0),
     /// then shuffled: times that rise slowly become a few small bytes per value.
     case deltaShuffled = 2
+    /// Values back to back, not compressed (stored bytes = raw bytes), in blocks that the
+    /// writer puts after all others and back to back per column, so that a reader can use
+    /// the whole column in place in a mapping of the file (the dictionaries' key bytes,
+    /// which LZ4 does not shrink). Version 2.
+    case raw = 3
 }
 
 /// A fixed-width integer type a column can hold.
@@ -72,7 +88,7 @@ public struct SegmentBlock: Sendable, Equatable {
     public var storedLength: Int
     /// Values in the block (decompressed bytes are `values * width`).
     public var values: Int
-    /// XXH32 of the stored bytes.
+    /// Checksum of the stored bytes (`SegmentFormat.blockChecksum`).
     public var checksum: UInt32
 }
 
@@ -95,7 +111,7 @@ public struct SegmentFooter: Sendable, Equatable {
     public var columns: [SegmentColumn]
 
     /// The footer's bytes: table name, row count, then per column its name, type,
-    /// encoding and blocks (offset u64, stored length u32, values u32, XXH32 u32).
+    /// encoding and blocks (offset u64, stored length u32, values u32, checksum u32).
     func encoded() -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.appendString(table)

@@ -87,7 +87,10 @@ private struct LoadPlan {
             guard let lengths = add(file, lengthsName, as: UInt32.self, making: {
                 Column<UInt32>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
             }),
-                  let bytes = add(file, "\(space.name).bytes", as: UInt8.self, rule: .any)
+                  let bytes = add(file, "\(space.name).bytes", as: UInt8.self, making: { layout in
+                      file.rawStretch(of: layout).map { KeysInPlace(file: file, layout: layout, stretch: $0) as any PlannedColumn }
+                          ?? Column<UInt8>(file: file, layout: layout, rule: .any)
+                  })
             else { return }
             steps.append(.dictionary(space: index, lengths: lengths, bytes: bytes))
             counts.append(columns[lengths].layout.values)
@@ -182,7 +185,8 @@ private struct LoadPlan {
             return Result { () throws(SegmentError) -> IdDictionary in
                 try ExportSegments.dictionary(
                     ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! Column<UInt32>).take(),
-                    arena: (columns[bytes] as! Column<UInt8>).take(), file: file)
+                    keys: (columns[bytes] as? KeysInPlace)?.keys ?? .decoded((columns[bytes] as! Column<UInt8>).take()),
+                    file: file)
             }
         }
         var export = Export()
@@ -303,4 +307,29 @@ private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable 
             layout, block: block, firstValue: firstValues[block], rule: rule, check: check,
             into: base! + firstValues[block], scratch: scratch)
     }
+}
+
+/// A dictionary's key bytes used in place in the mapped file (a raw column laid out back
+/// to back, `SegmentFile.rawStretch(of:)`): nothing is allocated or copied, each block's
+/// checksum is verified as a task.
+private final class KeysInPlace: PlannedColumn, @unchecked Sendable {
+    let file: SegmentFile
+    let layout: SegmentColumn
+    let stretch: Range<Int>
+    var isComplete = false
+
+    init(file: SegmentFile, layout: SegmentColumn, stretch: Range<Int>) {
+        self.file = file
+        self.layout = layout
+        self.stretch = stretch
+    }
+
+    func allocate(_ body: () -> Void) { body() }
+
+    func decode(block: Int, scratch _: BlockScratch) -> SegmentError.Problem? {
+        file.checksumProblem(layout, block: block)
+    }
+
+    /// The keys, once every block checked.
+    var keys: ExportSegments.StoredKeys { .inPlace(file.mappedKeys(stretch)) }
 }

@@ -44,6 +44,7 @@ public struct SegmentError: Error, Equatable, CustomStringConvertible, Sendable 
         case implausibleSize(Int)
         case checksum(stored: UInt32, computed: UInt32)
         case decompression(expected: Int, produced: Int)
+        case rawLength(expected: Int, stored: Int)
         case wrongRowCount(expected: Int, found: Int)
         case valueOutOfRange(row: Int, value: Int64, limit: Int)
         case dictionaryMismatch(String)
@@ -52,7 +53,7 @@ public struct SegmentError: Error, Equatable, CustomStringConvertible, Sendable 
             switch self {
             case .truncated(let size): "truncated file (\(size) bytes)"
             case .badMagic: "not a CreditWatch segment file (bad magic)"
-            case .unsupportedVersion(let version): "unsupported format version \(version) (this build reads \(SegmentFormat.version))"
+            case .unsupportedVersion(let version): "unsupported format version \(version) (this build reads \(SegmentFormat.readableVersions.lowerBound) to \(SegmentFormat.readableVersions.upperBound))"
             case .badHeader: "reserved header bytes are not zero"
             case .badTrailer: "no segment trailer at the end (truncated or not a segment file)"
             case .footerOutOfBounds: "footer offset or length points outside the file"
@@ -68,6 +69,7 @@ public struct SegmentError: Error, Equatable, CustomStringConvertible, Sendable 
             case .checksum(let stored, let computed): "checksum mismatch (stored \(hex(stored)), computed \(hex(computed)))"
             case .decompression(let expected, let produced):
                 "LZ4 block decompressed to \(produced) bytes, expected \(expected)"
+            case .rawLength(let expected, let stored): "raw block of \(stored) bytes, expected \(expected)"
             case .wrongRowCount(let expected, let found): "\(found) values, expected \(expected)"
             case .valueOutOfRange(let row, let value, let limit): "row \(row): value \(value) out of range (limit \(limit))"
             case .dictionaryMismatch(let reason): "dictionary does not match: \(reason)"

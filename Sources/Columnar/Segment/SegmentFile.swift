@@ -8,6 +8,8 @@ public struct SegmentFile: Sendable {
     /// The file name errors use (`orders.cwseg`).
     public let name: String
     public let footer: SegmentFooter
+    /// The format version in the header (it decides the blocks' checksum).
+    public let version: UInt32
     private let storage: FileBytes
 
     /// Checks the framing of a copy of `bytes`, which must hold table `table`.
@@ -28,7 +30,8 @@ public struct SegmentFile: Sendable {
         guard size >= SegmentFormat.headerSize + SegmentFormat.trailerSize else { throw failure(.truncated(size: size)) }
         guard bytes[0..<8].elementsEqual(SegmentFormat.magic) else { throw failure(.badMagic) }
         let version = Self.integer(bytes, at: 8, as: UInt32.self)
-        guard version == SegmentFormat.version else { throw failure(.unsupportedVersion(version)) }
+        guard SegmentFormat.readableVersions.contains(version) else { throw failure(.unsupportedVersion(version)) }
+        self.version = version
         guard Self.integer(bytes, at: 12, as: UInt32.self) == 0 else { throw failure(.badHeader) }
         let trailer = size - SegmentFormat.trailerSize
         guard bytes[(size - 8)...].elementsEqual(SegmentFormat.trailerMagic) else { throw failure(.badTrailer) }
@@ -92,6 +95,33 @@ public struct SegmentFile: Sendable {
         return values
     }
 
+    /// The stored bytes of `column` as one stretch of the file, when every block is raw,
+    /// of the size its values take, and begins where the one before ends (as the writer
+    /// lays out raw columns): a reader can use them in place once `checksumProblem(_:block:)`
+    /// found none in any block. Nil for any other column.
+    func rawStretch(of column: SegmentColumn) -> Range<Int>? {
+        guard column.encoding == .raw, let first = column.blocks.first else { return nil }
+        var end = first.offset
+        for block in column.blocks {
+            guard block.offset == end, block.storedLength == block.values * column.type.width else { return nil }
+            end += block.storedLength
+        }
+        return first.offset..<end
+    }
+
+    /// The checksum problem of one block of a column used in place (`rawStretch(of:)`),
+    /// if any. Only the dictionaries' key bytes are used in place: any byte is a valid
+    /// value, so the checksum is all there is to check.
+    func checksumProblem(_ column: SegmentColumn, block index: Int) -> SegmentError.Problem? {
+        let block = column.blocks[index]
+        let stored = UnsafeRawBufferPointer(rebasing: storage.bytes[block.offset..<block.offset + block.storedLength])
+        let computed = SegmentFormat.blockChecksum(stored, version: version)
+        return computed == block.checksum ? nil : .checksum(stored: block.checksum, computed: computed)
+    }
+
+    /// Bytes `range` of the file, held as long as the result lives.
+    func mappedKeys(_ range: Range<Int>) -> MappedKeys { MappedKeys(storage, range: range) }
+
     /// The footer's entry for `column`, which must hold values of type `T`.
     func layout<T: SegmentValue>(of column: String, as _: T.Type) throws(SegmentError) -> SegmentColumn {
         guard let layout = footer.columns.first(where: { $0.name == column }) else {
@@ -124,8 +154,11 @@ public struct SegmentFile: Sendable {
         let block = column.blocks[index]
         let rawCount = block.values * column.type.width
         let stored = UnsafeRawBufferPointer(rebasing: storage.bytes[block.offset..<block.offset + block.storedLength])
-        let computed = XXH32.digest(stored)
+        let computed = SegmentFormat.blockChecksum(stored, version: version)
         guard computed == block.checksum else { return .checksum(stored: block.checksum, computed: computed) }
+        if column.encoding == .raw && block.storedLength != rawCount {
+            return .rawLength(expected: rawCount, stored: block.storedLength)
+        }
         let (produced, violations) = SegmentCodec.decode(
             stored, type: column.type, encoding: column.encoding, check: check, scratch: scratch,
             into: UnsafeMutableRawBufferPointer(start: destination, count: rawCount))

@@ -53,7 +53,8 @@ public struct SegmentColumnData: Sendable {
 }
 
 /// Writes a segment file (docs/FORMAT.md): the header, each row group's column blocks
-/// (compressed concurrently), the footer and the trailer. The whole file is built in
+/// (compressed concurrently), then each raw column's blocks back to back (a reader can
+/// use such a column in place), the footer and the trailer. The whole file is built in
 /// memory; the caller writes it where it belongs.
 public enum SegmentWriter {
     /// The bytes of a segment file holding `table` with `rows` rows (0 for a file of
@@ -64,11 +65,17 @@ public enum SegmentWriter {
         threads: Int
     ) -> [UInt8] {
         precondition(blockValues > 0 && blockValues <= SegmentFormat.maximumBlockValues, "block size out of range")
+        // Where a block goes, as a sort key: compressed blocks row group by row group
+        // (block g of every column before block g + 1 of any), then each raw column's
+        // blocks in order, one column after the other.
+        func placement(_ task: (column: Int, range: Range<Int>)) -> (Int, Int, Int) {
+            columns[task.column].encoding == .raw ? (1, task.column, task.range.lowerBound) : (0, task.range.lowerBound, task.column)
+        }
         let tasks = columns.indices.flatMap { column in
             stride(from: 0, to: columns[column].count, by: blockValues).map { start in
                 (column: column, range: start..<min(start + blockValues, columns[column].count))
             }
-        }.sorted { ($0.range.lowerBound, $0.column) < ($1.range.lowerBound, $1.column) }
+        }.sorted { placement($0) < placement($1) }
         let stored = ConcurrentTasks.map(count: tasks.count, threads: threads) { index -> [UInt8] in
             let task = tasks[index]
             let column = columns[task.column]
@@ -86,7 +93,7 @@ public enum SegmentWriter {
             columns: columns.map { SegmentColumn(name: $0.name, type: $0.type, encoding: $0.encoding, blocks: []) })
         for (task, block) in zip(tasks, stored) {
             footer.columns[task.column].blocks.append(SegmentBlock(
-                offset: bytes.count, storedLength: block.count, values: task.range.count, checksum: XXH32.digest(block)))
+                offset: bytes.count, storedLength: block.count, values: task.range.count, checksum: block.withUnsafeBytes { SegmentFormat.blockChecksum($0, version: SegmentFormat.version) }))
             bytes.append(contentsOf: block)
         }
         appendFooter(footer, to: &bytes)

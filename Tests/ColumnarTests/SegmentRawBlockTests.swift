@@ -1,0 +1,143 @@
+import TestSupport
+import Testing
+
+@testable import Columnar
+
+/// Raw blocks (format version 2): the dictionaries' key bytes stored uncompressed, back to
+/// back after the other blocks, and used in place by the whole-export load.
+@Suite struct SegmentRawBlockTests {
+    private static let sample = SampleExport.make(orders: 3000, seed: 11)
+    private static let files = ExportSegments.encode(sample, rowGroupRows: 500, threads: 1)
+
+    private func framed(_ files: [(name: String, bytes: [UInt8])]) throws(SegmentError) -> [SegmentFile] {
+        var framed: [SegmentFile] = []
+        for (name, bytes) in files {
+            framed.append(try SegmentFile(bytes: bytes, name: name, table: String(name.dropLast(".cwseg".count))))
+        }
+        return framed
+    }
+
+    private func decodeTogether(_ files: [(name: String, bytes: [UInt8])], threads: Int = 2) throws(SegmentError) -> Export {
+        let framed = try framed(files)
+        return try ExportSegments.decodeExport(dictionaries: framed[0], tables: Array(framed.dropFirst()), threads: threads)
+    }
+
+    @Test func keyBytesAreRawAndBackToBackAfterTheOtherBlocks() throws {
+        let file = try framed(Self.files)[0]
+        let keyColumns = file.footer.columns.filter { $0.name.hasSuffix(".bytes") }
+        let otherEnd = file.footer.columns.filter { !$0.name.hasSuffix(".bytes") }
+            .flatMap(\.blocks).map { $0.offset + $0.storedLength }.max()!
+        #expect(keyColumns.count == ExportSegments.idSpaces.count)
+        for column in keyColumns where !column.blocks.isEmpty {
+            #expect(column.encoding == .raw)
+            let stretch = try #require(file.rawStretch(of: column), "\(column.name)")
+            #expect(stretch.lowerBound >= otherEnd)
+            #expect(stretch.count == column.rawBytes)
+        }
+        #expect(keyColumns.contains { $0.blocks.count > 1 })
+    }
+
+    /// The whole-export load keeps the keys in the file's bytes; adding a key copies them
+    /// first, and the ids stay.
+    @Test func keysInPlaceAreTheFileBytesUntilAKeyIsAdded() throws {
+        let decoded = try decodeTogether(Self.files)
+        for space in ExportSegments.idSpaces where Self.sample.dictionaries[keyPath: space.path].count > 0 {
+            let dictionary = decoded.dictionaries[keyPath: space.path]
+            #expect(dictionary.mappedKeys != nil, "\(space.name)")
+            #expect(dictionary.keys == Self.sample.dictionaries[keyPath: space.path].keys)
+        }
+        var accounts = decoded.dictionaries.accounts
+        let known = Self.sample.dictionaries.accounts.string(7)
+        #expect(accounts.lookup(known) == 7)
+        let added = accounts.intern("not an account of the sample")
+        #expect(accounts.mappedKeys == nil)
+        #expect(Int(added) == Self.sample.dictionaries.accounts.count)
+        #expect(accounts.lookup(known) == 7 && accounts.string(7) == known)
+        #expect(decoded.dictionaries.accounts.mappedKeys != nil && decoded.dictionaries.accounts.count == Int(added))
+    }
+
+    /// A flipped byte in a key block is a checksum error naming the column and block, the
+    /// same from the whole-export load (in place) as from the dictionaries alone (copied).
+    @Test func corruptKeyBlockNamesColumnAndBlock() throws {
+        var files = Self.files
+        let column = try framed(files)[0].footer.columns.first { $0.name == "orders.bytes" }!
+        #expect(column.blocks.count > 2)
+        files[0].bytes[column.blocks[1].offset + 3] ^= 0x20
+        var together: SegmentError?
+        do { _ = try decodeTogether(files) } catch { together = error }
+        #expect(together?.column == "orders.bytes" && together?.block == 1)
+        #expect(together?.description.hasPrefix("dictionaries.cwseg: table dictionaries, column orders.bytes, block 1: checksum mismatch") == true)
+        let dictionaries = try framed(files)[0]
+        #expect(throws: together!) { try ExportSegments.decodeDictionaries(dictionaries, threads: 2) }
+    }
+
+    /// Raw blocks not back to back in the file (another writer's layout) are read all the
+    /// same: copied block by block, not used in place.
+    @Test func rawBlocksApartAreCopied() throws {
+        var files = Self.files
+        let file = try framed(files)[0]
+        let devices = file.footer.columns.first { $0.name == "devices.bytes" }!
+        #expect(devices.blocks.count > 1)
+        let gapAt = devices.blocks[1].offset
+        let trailer = files[0].bytes.count - SegmentFormat.trailerSize
+        let footerOffset = trailer - file.footer.encoded().count
+        var footer = file.footer
+        for column in footer.columns.indices {
+            for block in footer.columns[column].blocks.indices where footer.columns[column].blocks[block].offset >= gapAt {
+                footer.columns[column].blocks[block].offset += 5
+            }
+        }
+        var moved = Array(files[0].bytes[..<gapAt]) + [0, 0, 0, 0, 0] + Array(files[0].bytes[gapAt..<footerOffset])
+        SegmentWriter.appendFooter(footer, to: &moved)
+        files[0].bytes = moved
+        let reframed = try framed(files)[0]
+        #expect(reframed.rawStretch(of: reframed.footer.columns.first { $0.name == "devices.bytes" }!) == nil)
+        let decoded = try decodeTogether(files)
+        #expect(decoded.dictionaries.devices.mappedKeys == nil)
+        #expect(decoded.dictionaries.devices.keys == Self.sample.dictionaries.devices.keys)
+        #expect(decoded.dictionaries.accounts.mappedKeys != nil)
+        #expect(decoded.orders.device == Self.sample.orders.device)
+    }
+
+    /// A raw block whose stored length is not its values' size is an error, not a short
+    /// or long copy.
+    @Test func rawBlockOfTheWrongLengthIsAnError() throws {
+        var files = Self.files
+        let file = try framed(files)[0]
+        let trailer = files[0].bytes.count - SegmentFormat.trailerSize
+        let footerOffset = trailer - file.footer.encoded().count
+        var footer = file.footer
+        let index = footer.columns.firstIndex { $0.name == "items.bytes" }!
+        footer.columns[index].blocks[0].values -= 1
+        var crafted = Array(files[0].bytes[..<footerOffset])
+        SegmentWriter.appendFooter(footer, to: &crafted)
+        files[0].bytes = crafted
+        let stored = footer.columns[index].blocks[0].storedLength
+        let expected = SegmentError(
+            file: "dictionaries.cwseg", table: "dictionaries", column: "items.bytes", block: 0,
+            problem: .rawLength(expected: stored - 1, stored: stored))
+        #expect(throws: expected) { try decodeTogether(files) }
+        #expect(expected.description.hasSuffix("raw block of \(stored) bytes, expected \(stored - 1)"))
+    }
+
+    /// A raw column of wider values (not written by `convert`, read all the same), here at
+    /// an odd offset of the file, is copied and checked against its rule like any other.
+    @Test func rawColumnOfIdsIsCheckedAgainstItsRule() throws {
+        var values = (0..<1000).map { UInt32($0 % 97) }
+        values[400] = IdDictionary.absent
+        func column(_ values: [UInt32]) throws -> [UInt32] {
+            let flags = SegmentColumnData("flag", [UInt8](repeating: 1, count: 2))
+            let bytes = SegmentWriter.file(
+                table: "t", rows: 2, columns: [flags, SegmentColumnData("id", values, encoding: .raw)], blockValues: 64,
+                threads: 2)
+            let file = try SegmentFile(bytes: bytes, name: "t.cwseg", table: "t")
+            #expect(file.footer.columns[1].blocks[0].offset % 4 != 0)
+            return try file.column("id", as: UInt32.self, rule: .id(below: 97), threads: 2)
+        }
+        #expect(try column(values) == values)
+        values[700] = 97
+        #expect(throws: SegmentError(
+            file: "t.cwseg", table: "t", column: "id", block: 10, problem: .valueOutOfRange(row: 700, value: 97, limit: 96)
+        )) { try column(values) }
+    }
+}
