@@ -66,10 +66,12 @@ public struct FakeOrdersDetector: Detector {
         ]
     }
 
-    /// How far below a measured share its signal reads, shared with `TiedSurgeDetector`.
+    /// How far below a measured share its signal reads, shared with `TiedSurgeDetector`
+    /// and with `CoReviewerDetector`, whose buyer test asks the same confidence of a
+    /// buyer's share of ring shops before it reads it as beyond chance.
     static let shareConfidence = Parameter(
         "fake_orders.share_confidence_z", 1.64,
-        "standard errors below a shop's fast-confirm and new-account shares, and a day's tied share, that their signals read (Wilson bound)")
+        "standard errors below a shop's fast-confirm and new-account shares, a day's tied share, and a co-reviewer buyer's share of ring shops among its other shops, that their signals read (Wilson bound)")
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
         let orders = export.orders
