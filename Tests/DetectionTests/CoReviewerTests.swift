@@ -80,10 +80,11 @@ import TestSupport
         }
 
         let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
+        let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
         let onePraisers = OnePraisers(
-            pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: maximumShops, sharedSurprise: 1.5)
+            pairs, buyerShops: buyerShops, praised: praised, maximumShops: maximumShops, sharedSurprise: 1.5)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
+            buyerShops: buyerShops, praised: praised, onePraisers: onePraisers, accountCount: accountCount,
             maximumShops: maximumShops, sharedSurprise: 1.5, confidenceZ: 1.64)
         var boughtShops: [UInt32: Set<UInt32>] = [:]
         for row in buyers.indices { boughtShops[buyers[row], default: []].insert(shops[row]) }
@@ -236,9 +237,10 @@ import TestSupport
     {
         let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
         let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
-        let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: 64, sharedSurprise: 4)
+        let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
+        let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, praised: praised, maximumShops: 64, sharedSurprise: 4)
         let (surprise, _) = pairs.buyerSurprise(
-            buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: pairs.region.count,
+            buyerShops: buyerShops, praised: praised, onePraisers: onePraisers, accountCount: pairs.region.count,
             maximumShops: 64, sharedSurprise: 4, confidenceZ: 1.64)
         return (surprise, onePraisers)
     }

@@ -31,6 +31,16 @@ import TestSupport
         }
     }
 
+    /// Whether each key is in the other ascending keys, as a search of them says.
+    @Test(arguments: 0..<20) func membershipMatchesReference(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) &+ 980)
+        func keys() -> [UInt64] {
+            SortedKeys.counted((0..<Int(random.next() % 40)).map { _ in random.next() % 5 << 32 | random.next() % 4 }).keys
+        }
+        let (all, other) = (keys(), keys())
+        #expect(SortedKeys.membership(of: all, in: other) == all.map { other.contains($0) })
+    }
+
     @Test func distinctBuyerShopKeysAreSortedAndUnique() {
         let keys = BuyerShops.distinctKeys(buyers: [5, 3, 5, 3, 5], shops: [1, 2, 1, 0, 0]) { $0 != 4 }
         #expect(keys == [3 << 32 | 0, 3 << 32 | 2, 5 << 32 | 1])

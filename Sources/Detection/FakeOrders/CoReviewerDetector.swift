@@ -60,11 +60,13 @@ public struct CoReviewerDetector: Detector {
             reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
         let shopSignal = signal("shop_co_reviewer_surprise", config)
         let buyerSignal = signal("buyer_co_reviewer_surprise", config)
+        // The praised keys are a subset of the bought ones: whether each bought one is
+        // praised, found once for the one-praisers and the buyers' pairs.
+        let praised = SortedKeys.membership(of: boughtKeys, in: reviewedKeys)
         let onePraisers = OnePraisers(
-            pairs, buyerShops: boughtKeys, reviewerShops: reviewedKeys, maximumShops: maximumShops,
-            sharedSurprise: buyerSignal.threshold)
+            pairs, buyerShops: boughtKeys, praised: praised, maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: boughtKeys, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
+            buyerShops: boughtKeys, praised: praised, onePraisers: onePraisers, accountCount: accountCount,
             maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,
             confidenceZ: config[FakeOrdersDetector.shareConfidence.key])
         let names = export.dictionaries.accounts
