@@ -1,3 +1,4 @@
+import Columnar
 import Testing
 import TestSupport
 
@@ -39,6 +40,27 @@ import TestSupport
         }
         let (all, other) = (keys(), keys())
         #expect(SortedKeys.membership(of: all, in: other) == all.map { other.contains($0) })
+    }
+
+    /// A buyer's purchased shops are the distinct shops of its orders not cancelled, kept
+    /// where one of those is not refunded either, against sets on random orders.
+    @Test(arguments: 0..<20) func purchasedMatchesReference(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) &+ 990)
+        var orders = OrdersTable()
+        for _ in 0..<Int(random.next() % 120) {
+            orders.buyer.append(UInt32(random.next() % 12))
+            orders.shop.append(UInt32(random.next() % 8))
+            orders.status.append([OrderStatus.completed, .refunded, .cancelled, .shipped][Int(random.next() % 4)].rawValue)
+        }
+        var all = Set<UInt64>(), kept = Set<UInt64>()
+        for row in 0..<orders.count where orders.status[row] != OrderStatus.cancelled.rawValue {
+            let key = UInt64(orders.buyer[row]) << 32 | UInt64(orders.shop[row])
+            all.insert(key)
+            if orders.status[row] != OrderStatus.refunded.rawValue { kept.insert(key) }
+        }
+        let purchased = BuyerShops.purchased(orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 12))
+        #expect(purchased.keys == all.sorted())
+        #expect(purchased.kept == purchased.keys.map { kept.contains($0) })
     }
 
     @Test func distinctBuyerShopKeysAreSortedAndUnique() {

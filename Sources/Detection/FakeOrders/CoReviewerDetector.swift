@@ -9,7 +9,7 @@ import Foundation
 /// For the same reason a client is praised on far more of its orders than the platform's
 /// share explains, and its praisers praise what they buy (`PraiseRates`); that holds for
 /// a ring with one client too.
-public struct CoReviewerDetector: Detector {
+public struct CoReviewerDetector: SharingDetector {
     public init() {}
 
     public var name: String { "co-reviewer pairs" }
@@ -45,7 +45,7 @@ public struct CoReviewerDetector: Detector {
         ]
     }
 
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let orders = export.orders
         let accountCount = export.dictionaries.accounts.count
         let maximumShops = Int(config["fake_orders.co_review_max_shops"])
@@ -55,7 +55,8 @@ public struct CoReviewerDetector: Detector {
         let reviewedKeys = BuyerShops.distinctKeys(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] }
         // A refunded or cancelled order is no sale a ring was paid for, and a customer who
         // sent its parcel back did not buy there.
-        let boughtKeys = BuyerShops.distinctKeys(buyers: orders.buyer, shops: orders.shop) { kept[$0] }
+        let purchased = memo.purchasedShops
+        let boughtKeys = zip(purchased.keys, purchased.kept).compactMap { $1 ? $0 : nil }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
         let shopSignal = signal("shop_co_reviewer_surprise", config)

@@ -174,7 +174,7 @@ public struct RatingBurstDetector: SharingDetector {
         let driveByStars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
         let bought = facts.hasOrders
             ? Self.boughtShops(
-                orders: export.orders, buyers: buyers, ratings: ratings, complaint: ratings.stars.map { $0 <= driveByStars })
+                purchased: memo.purchasedShops.keys, ratings: ratings, complaint: ratings.stars.map { $0 <= driveByStars })
             : []
         let boughtRivals = rivalPairs(sharing: bought)
         let pairedVictims = Set(boughtRivals.map { UInt32(truncatingIfNeeded: $0 >> 32) })
