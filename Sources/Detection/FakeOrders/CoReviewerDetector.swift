@@ -72,7 +72,7 @@ public struct CoReviewerDetector: SharingDetector {
             confidenceZ: config[FakeOrdersDetector.shareConfidence.key])
         let names = export.dictionaries.accounts
         let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
-        let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
+        let buyers = memo.buyers
         func describe(_ index: Int) -> String {
             let key = pairs.pairKeys[index]
             return "shops \(names.string(UInt32(key >> 32))) and \(names.string(UInt32(key & 0xFFFF_FFFF))): "
