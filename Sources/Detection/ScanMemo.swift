@@ -36,7 +36,9 @@ public final class ScanMemo: Sendable {
         }
     }
 
-    /// The export's orders grouped by buyer.
+    /// The export's orders grouped by buyer: the order-window, fake-orders, co-reviewer and
+    /// rating-burst detectors read them, and the co-complainers and purchased shops are
+    /// built from them.
     var buyers: EntityGroups {
         ordersByBuyer.withLock { cached in
             if let cached { return cached }
