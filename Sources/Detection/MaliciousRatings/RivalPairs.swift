@@ -78,10 +78,11 @@ extension RatingBurstDetector {
         for pair in rivals { paired[Int(pair >> 32)] = true }
         BuyerShops.forEach(in: complaints) { victims in
             var most = 0
-            lazy var shops = Self.shops(of: victims.buyer, in: bought)
             for index in 0..<victims.count where paired[Int(victims[index])] {
                 let victim = UInt64(victims[index]) << 32
-                most = max(most, shops.reduce(0) { $0 + (rivals.contains(victim | ($1 & 0xFFFF_FFFF)) ? 1 : 0) })
+                most = max(most, Self.shops(of: victims.buyer, in: bought).reduce(0) {
+                    $0 + (rivals.contains(victim | ($1 & 0xFFFF_FFFF)) ? 1 : 0)
+                })
             }
             result[Int(victims.buyer)] = Double(most)
         }
