@@ -1,3 +1,5 @@
+import Columnar
+
 /// One buyer's distinct shops, cut from the ascending keys `buyer << 32 | shop` of an
 /// order or rating table's distinct (buyer, shop) pairs: the shop pairs a buyer's purchases or
 /// reviews tie together (co-reviewer pairs, one-praisers) and a rater's complaints
@@ -16,6 +18,31 @@ struct BuyerShops {
     /// buyer's shops.
     static func forEach(in keys: [UInt64], _ body: (BuyerShops) -> Void) {
         SortedKeys.forEachRun(count: keys.count, key: { keys[$0] >> 32 }) { _, run in body(BuyerShops(keys: keys[run])) }
+    }
+
+    /// The ascending distinct keys `buyer << 32 | shop` of the `orders` not cancelled,
+    /// and per key whether one of them was kept, not refunded either
+    /// (`CoReviewerDetector.keptOrders`): the co-reviewer test reads the kept keys, the
+    /// rating-burst crews' purchases (`RatingBurstDetector.boughtShops`) all of them.
+    /// `buyers` groups `orders` by buyer; each buyer's few shops are sorted on their own,
+    /// so the keys come out ascending without a sort of them all.
+    static func purchased(orders: OrdersTable, buyers: EntityGroups) -> (keys: [UInt64], kept: [Bool]) {
+        let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
+        var keys: [UInt64] = [], kept: [Bool] = []
+        // A buyer's orders as `shop << 1 | kept`: sorted, a shop's last one is kept when any is.
+        var shops: [UInt64] = []
+        for buyer in 0..<buyers.entityCount where buyers.count(of: buyer) > 0 {
+            shops.removeAll(keepingCapacity: true)
+            for row in buyers.rows(of: buyer) where orders.status[Int(row)] != cancelled {
+                shops.append(UInt64(orders.shop[Int(row)]) << 1 | (orders.status[Int(row)] == refunded ? 0 : 1))
+            }
+            shops.sort()
+            SortedKeys.forEachRun(count: shops.count, key: { shops[$0] >> 1 }) { shop, run in
+                keys.append(UInt64(buyer) << 32 | shop)
+                kept.append(shops[run.upperBound - 1] & 1 == 1)
+            }
+        }
+        return (keys, kept)
     }
 
     /// The distinct keys `buyer << 32 | shop` of the rows where `include` holds, ascending.

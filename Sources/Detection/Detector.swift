@@ -65,6 +65,17 @@ extension Detector {
     }
 }
 
+/// A detector that reads from the scan's `ScanMemo` what other detectors compute too;
+/// measured on its own (`measure(_:config:threads:)`), it computes them in a memo of its
+/// own, so its result is the same either way.
+public protocol SharingDetector: Detector {}
+
+extension SharingDetector {
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+        measure(export, config: config, threads: threads, memo: ScanMemo(export))
+    }
+}
+
 extension Export {
     /// The dictionary that names entities of `kind`.
     public func dictionary(for kind: EntityKind) -> IdDictionary {

@@ -19,6 +19,7 @@ public final class ScanMemo: Sendable {
     private let purchases = Mutex<(config: DetectionConfig, value: Purchases)?>(nil)
     private let crews = Mutex<(config: DetectionConfig, value: Crews)?>(nil)
     private let ordersByBuyer = Mutex<EntityGroups?>(nil)
+    private let purchasedKeys = Mutex<(keys: [UInt64], kept: [Bool])?>(nil)
 
     /// A memo of `export`, empty until a detector asks.
     public init(_ export: Export) {
@@ -35,11 +36,26 @@ public final class ScanMemo: Sendable {
         }
     }
 
-    /// The export's orders grouped by buyer.
+    /// The export's orders grouped by buyer: the order-window, fake-orders, co-reviewer and
+    /// rating-burst detectors read them, and the co-complainers and purchased shops are
+    /// built from them.
     var buyers: EntityGroups {
         ordersByBuyer.withLock { cached in
             if let cached { return cached }
             let value = EntityGroups(keys: export.orders.buyer, entityCount: export.dictionaries.accounts.count)
+            cached = value
+            return value
+        }
+    }
+
+    /// The distinct (buyer, shop) keys of the orders not cancelled and whether each was
+    /// kept (`BuyerShops.purchased`), from the orders grouped by buyer: the co-reviewer
+    /// and rating-burst detectors read them.
+    var purchasedShops: (keys: [UInt64], kept: [Bool]) {
+        let buyers = buyers
+        return purchasedKeys.withLock { cached in
+            if let cached { return cached }
+            let value = BuyerShops.purchased(orders: export.orders, buyers: buyers)
             cached = value
             return value
         }

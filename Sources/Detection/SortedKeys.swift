@@ -33,6 +33,16 @@ enum SortedKeys {
         return (distinct, counts)
     }
 
+    /// Per key of the ascending `keys`, whether the ascending `subset` holds it: one walk
+    /// of both, where a binary search per key would search `subset` anew each time.
+    static func membership(of keys: [UInt64], in subset: [UInt64]) -> [Bool] {
+        var next = 0
+        return keys.map { key in
+            while next < subset.count && subset[next] < key { next += 1 }
+            return next < subset.count && subset[next] == key
+        }
+    }
+
     /// The position of `key` in the ascending `keys` (binary search), nil when absent.
     static func position(of key: UInt64, in keys: [UInt64]) -> Int? {
         let low = keys.lowerBound(of: key)

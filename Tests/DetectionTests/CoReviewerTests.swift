@@ -80,10 +80,11 @@ import TestSupport
         }
 
         let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
+        let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
         let onePraisers = OnePraisers(
-            pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: maximumShops, sharedSurprise: 1.5)
+            pairs, buyerShops: buyerShops, praised: praised, maximumShops: maximumShops, sharedSurprise: 1.5)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
+            buyerShops: buyerShops, praised: praised, onePraisers: onePraisers, accountCount: accountCount,
             maximumShops: maximumShops, sharedSurprise: 1.5, confidenceZ: 1.64)
         var boughtShops: [UInt32: Set<UInt32>] = [:]
         for row in buyers.indices { boughtShops[buyers[row], default: []].insert(shops[row]) }
@@ -236,9 +237,10 @@ import TestSupport
     {
         let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
         let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
-        let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, reviewerShops: reviewedKeys, maximumShops: 64, sharedSurprise: 4)
+        let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
+        let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, praised: praised, maximumShops: 64, sharedSurprise: 4)
         let (surprise, _) = pairs.buyerSurprise(
-            buyerShops: buyerShops, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: pairs.region.count,
+            buyerShops: buyerShops, praised: praised, onePraisers: onePraisers, accountCount: pairs.region.count,
             maximumShops: 64, sharedSurprise: 4, confidenceZ: 1.64)
         return (surprise, onePraisers)
     }
@@ -252,34 +254,24 @@ import TestSupport
         -> (pairs: CoReviewerPairs, surprise: [Double], onePraisers: OnePraisers, customer: Int, members: [Int])
     {
         var random = SeededRandom(seed: 23)
-        var buyers: [UInt32] = [], shops: [UInt32] = [], reviewed: [Bool] = []
-        func order(_ buyer: Int, _ shop: Int, praised: Bool) {
-            buyers.append(UInt32(buyer))
-            shops.append(UInt32(shop))
-            reviewed.append(praised)
-        }
+        var world = PraisedOrders()
         let others = (0..<200).filter { $0 != 7 && $0 != 23 }
         for buyer in 1_000..<1_600 {
             var basket = (0..<3).map { _ in others[Int(random.next() % UInt64(others.count))] }
             for client in [7, 23] where random.next() % 10 < 2 { basket.append(client) }
-            for shop in Set(basket) { order(buyer, shop, praised: random.next() % 3 == 0) }
+            for shop in Set(basket) { world.order(buyer, shop, praised: random.next() % 3 == 0) }
         }
         let members = Array(2_000..<2_090)
         for member in members {
-            order(member, 7, praised: true)
-            order(member, 23, praised: !skipping || member % 2 == 0)
-            order(member, others[member % others.count], praised: false)
+            world.order(member, 7, praised: true)
+            world.order(member, 23, praised: !skipping || member % 2 == 0)
+            world.order(member, others[member % others.count], praised: false)
         }
         let customer = 3_000
-        order(customer, 7, praised: true)
-        order(customer, 23, praised: false)
-        order(customer, others[5], praised: false)
-        let accountCount = 3_100
-        let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
-        let pairs = CoReviewerPairs(
-            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
-            accountCount: accountCount, maximumShops: 64)
-        let (surprise, onePraisers) = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed)
+        world.order(customer, 7, praised: true)
+        world.order(customer, 23, praised: false)
+        world.order(customer, others[5], praised: false)
+        let (pairs, surprise, onePraisers) = world.scored(accountCount: 3_100)
         return (pairs, surprise, onePraisers, customer, members)
     }
 
@@ -316,34 +308,24 @@ import TestSupport
         -> (pairs: CoReviewerPairs, surprise: [Double], customer: Int, members: [Int])
     {
         var random = SeededRandom(seed: 41)
-        var buyers: [UInt32] = [], shops: [UInt32] = [], reviewed: [Bool] = []
-        func order(_ buyer: Int, _ shop: Int, praised: Bool) {
-            buyers.append(UInt32(buyer))
-            shops.append(UInt32(shop))
-            reviewed.append(praised)
-        }
+        var world = PraisedOrders()
         let clients = [7, 23, 41, 59]
         let others = (0..<(otherShops + clients.count)).filter { !clients.contains($0) }
         let market = others + clients
         let firstCustomer = 1_000
         for buyer in firstCustomer..<(firstCustomer + customers) {
             let basket = Set((0..<5).map { _ in market[Int(random.next() % UInt64(market.count))] })
-            for shop in basket { order(buyer, shop, praised: random.next() % 3 == 0) }
+            for shop in basket { world.order(buyer, shop, praised: random.next() % 3 == 0) }
         }
         let members = Array(100..<190)
         for member in members {
-            for client in clients { order(member, client, praised: true) }
-            order(member, others[member % others.count], praised: false)
+            for client in clients { world.order(member, client, praised: true) }
+            world.order(member, others[member % others.count], praised: false)
         }
         let customer = firstCustomer + customers
-        for client in clients { order(customer, client, praised: client == 7) }
-        for shop in others.prefix(4) { order(customer, shop, praised: false) }
-        let accountCount = customer + 1
-        let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
-        let pairs = CoReviewerPairs(
-            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
-            accountCount: accountCount, maximumShops: 64)
-        let (surprise, _) = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed)
+        for client in clients { world.order(customer, client, praised: client == 7) }
+        for shop in others.prefix(4) { world.order(customer, shop, praised: false) }
+        let (pairs, surprise, _) = world.scored(accountCount: customer + 1)
         return (pairs, surprise, customer, members)
     }
 
@@ -424,5 +406,28 @@ import TestSupport
         #expect(surprise[50] > 7.5)
         // A one-praiser alone at the pair keeps its word (4), no more.
         if status == .completed { #expect(surprise[Int(buyer)] == 4) } else { #expect(surprise[Int(buyer)] == 0) }
+    }
+}
+
+/// The orders of a co-reviewer test world: each one's buyer and shop, and whether the
+/// buyer praised the shop on it.
+struct PraisedOrders {
+    var buyers: [UInt32] = [], shops: [UInt32] = [], reviewed: [Bool] = []
+
+    mutating func order(_ buyer: Int, _ shop: Int, praised: Bool) {
+        buyers.append(UInt32(buyer))
+        shops.append(UInt32(shop))
+        reviewed.append(praised)
+    }
+
+    /// The co-reviewer pairs of these orders (one region, 64 shops at most) and each
+    /// buyer's surprise at the detector's settings (`CoReviewerTests.buyerSurprise`).
+    func scored(accountCount: Int) -> (pairs: CoReviewerPairs, surprise: [Double], onePraisers: OnePraisers) {
+        let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
+        let pairs = CoReviewerPairs(
+            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
+            accountCount: accountCount, maximumShops: 64)
+        let (surprise, onePraisers) = CoReviewerTests.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed)
+        return (pairs, surprise, onePraisers)
     }
 }

@@ -677,10 +677,8 @@ struct RandomRatings {
             let key = UInt64(orders.buyer[row]) << 32 | UInt64(orders.shop[row])
             if !complained.contains(key) { expected.insert(key) }
         }
-        let buyers = EntityGroups(keys: orders.buyer, entityCount: 30)
-        #expect(
-            RatingBurstDetector.boughtShops(orders: orders, buyers: buyers, ratings: ratings, complaint: complaint)
-                == expected.sorted())
+        let purchased = BuyerShops.purchased(orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 30)).keys
+        #expect(RatingBurstDetector.boughtShops(purchased: purchased, ratings: ratings, complaint: complaint) == expected.sorted())
     }
 
     /// 300 honest raters each complain once about one of shops 0..9 and buy at two of

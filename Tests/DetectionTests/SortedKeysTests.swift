@@ -1,3 +1,4 @@
+import Columnar
 import Testing
 import TestSupport
 
@@ -29,6 +30,37 @@ import TestSupport
         for key: UInt64 in (0..<10).flatMap({ [$0 << 32, $0 << 32 | 1, $0 << 32 | 2] }) {
             #expect(SortedKeys.position(of: key, in: distinct) == distinct.firstIndex(of: key))
         }
+    }
+
+    /// Whether each key is in the other ascending keys, as a search of them says.
+    @Test(arguments: 0..<20) func membershipMatchesReference(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) &+ 980)
+        func keys() -> [UInt64] {
+            SortedKeys.counted((0..<Int(random.next() % 40)).map { _ in random.next() % 5 << 32 | random.next() % 4 }).keys
+        }
+        let (all, other) = (keys(), keys())
+        #expect(SortedKeys.membership(of: all, in: other) == all.map { other.contains($0) })
+    }
+
+    /// A buyer's purchased shops are the distinct shops of its orders not cancelled, kept
+    /// where one of those is not refunded either, against sets on random orders.
+    @Test(arguments: 0..<20) func purchasedMatchesReference(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed) &+ 990)
+        var orders = OrdersTable()
+        for _ in 0..<Int(random.next() % 120) {
+            orders.buyer.append(UInt32(random.next() % 12))
+            orders.shop.append(UInt32(random.next() % 8))
+            orders.status.append([OrderStatus.completed, .refunded, .cancelled, .shipped][Int(random.next() % 4)].rawValue)
+        }
+        var all = Set<UInt64>(), kept = Set<UInt64>()
+        for row in 0..<orders.count where orders.status[row] != OrderStatus.cancelled.rawValue {
+            let key = UInt64(orders.buyer[row]) << 32 | UInt64(orders.shop[row])
+            all.insert(key)
+            if orders.status[row] != OrderStatus.refunded.rawValue { kept.insert(key) }
+        }
+        let purchased = BuyerShops.purchased(orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 12))
+        #expect(purchased.keys == all.sorted())
+        #expect(purchased.kept == purchased.keys.map { kept.contains($0) })
     }
 
     @Test func distinctBuyerShopKeysAreSortedAndUnique() {

@@ -21,8 +21,8 @@ enum ReturningBuyers {
     /// only); `shopShipped` and `shopBought`
     /// count per shop its shipped orders and those on bought waybills, `buyerShipped` per
     /// buyer its shipped orders. Only the pairs with two bought waybills or more are
-    /// counted (a sort of the bought orders' `buyer << 32 | shop` keys and one pass over
-    /// the orders of their buyers).
+    /// counted (a sort of the bought orders' `buyer << 32 | shop` keys, then one pass over
+    /// the orders that looks up only those of the buyers with such a pair).
     static func surprise(
         buyerOfOrder: [UInt32], shopOfOrder: [UInt32], bought: (Int) -> Bool, shopShipped: [UInt32],
         shopBought: [UInt32], buyerShipped: [UInt32]

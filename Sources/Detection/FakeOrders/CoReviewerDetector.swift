@@ -9,7 +9,7 @@ import Foundation
 /// For the same reason a client is praised on far more of its orders than the platform's
 /// share explains, and its praisers praise what they buy (`PraiseRates`); that holds for
 /// a ring with one client too.
-public struct CoReviewerDetector: Detector {
+public struct CoReviewerDetector: SharingDetector {
     public init() {}
 
     public var name: String { "co-reviewer pairs" }
@@ -45,7 +45,7 @@ public struct CoReviewerDetector: Detector {
         ]
     }
 
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let orders = export.orders
         let accountCount = export.dictionaries.accounts.count
         let maximumShops = Int(config["fake_orders.co_review_max_shops"])
@@ -55,21 +55,24 @@ public struct CoReviewerDetector: Detector {
         let reviewedKeys = BuyerShops.distinctKeys(buyers: orders.buyer, shops: orders.shop) { reviewed[$0] }
         // A refunded or cancelled order is no sale a ring was paid for, and a customer who
         // sent its parcel back did not buy there.
-        let boughtKeys = BuyerShops.distinctKeys(buyers: orders.buyer, shops: orders.shop) { kept[$0] }
+        let purchased = memo.purchasedShops
+        let boughtKeys = zip(purchased.keys, purchased.kept).compactMap { $1 ? $0 : nil }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: Self.regions(export), accountCount: accountCount, maximumShops: maximumShops)
         let shopSignal = signal("shop_co_reviewer_surprise", config)
         let buyerSignal = signal("buyer_co_reviewer_surprise", config)
+        // The praised keys are a subset of the bought ones: whether each bought one is
+        // praised, found once for the one-praisers and the buyers' pairs.
+        let praised = SortedKeys.membership(of: boughtKeys, in: reviewedKeys)
         let onePraisers = OnePraisers(
-            pairs, buyerShops: boughtKeys, reviewerShops: reviewedKeys, maximumShops: maximumShops,
-            sharedSurprise: buyerSignal.threshold)
+            pairs, buyerShops: boughtKeys, praised: praised, maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: boughtKeys, reviewerShops: reviewedKeys, onePraisers: onePraisers, accountCount: accountCount,
+            buyerShops: boughtKeys, praised: praised, onePraisers: onePraisers, accountCount: accountCount,
             maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,
             confidenceZ: config[FakeOrdersDetector.shareConfidence.key])
         let names = export.dictionaries.accounts
         let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
-        let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
+        let buyers = memo.buyers
         func describe(_ index: Int) -> String {
             let key = pairs.pairKeys[index]
             return "shops \(names.string(UInt32(key >> 32))) and \(names.string(UInt32(key & 0xFFFF_FFFF))): "

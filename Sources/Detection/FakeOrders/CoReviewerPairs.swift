@@ -212,9 +212,9 @@ struct CoReviewerPairs {
     /// Per buyer, the highest surprise of a pair of shops it bought at both of and
     /// positively reviewed at least one of, and that pair's position in the pair arrays
     /// (-1 when none), from the buyers' distinct (buyer, shop) keys of kept orders
-    /// `buyerShops` (`CoReviewerDetector.keptOrders`) and of positively reviewed ones
-    /// `reviewerShops` (both ascending). A ring member buys at each of its ring's clients
-    /// and reviews what it buys.
+    /// `buyerShops` (`CoReviewerDetector.keptOrders`, ascending) and, per key, whether
+    /// the buyer positively reviewed the shop (`praised`). A ring member buys at each of
+    /// its ring's clients and reviews what it buys.
     ///
     /// A buyer takes the pair's surprise up to `sharedSurprise` on the pair's word (it
     /// bought where a ring works), and beyond it only when its kind at the pair is more
@@ -230,7 +230,7 @@ struct CoReviewerPairs {
     ///   real customer of two popular clients who reviewed one of them is one of the
     ///   one-praisers chance gives the pair.
     func buyerSurprise(
-        buyerShops: [UInt64], reviewerShops: [UInt64], onePraisers: OnePraisers, accountCount: Int, maximumShops: Int,
+        buyerShops: [UInt64], praised: [Bool], onePraisers: OnePraisers, accountCount: Int, maximumShops: Int,
         sharedSurprise: Double, confidenceZ: Double
     ) -> (surprise: [Double], pair: [Int32]) {
         var best = [Double](repeating: 0, count: accountCount)
@@ -240,7 +240,7 @@ struct CoReviewerPairs {
         BuyerShops.forEach(in: buyerShops) { shops in
             guard shops.count >= 2 && shops.count <= maximumShops else { return }
             let buyer = Int(shops.buyer), degree = reviewerDegree[buyer]
-            let reviewed = (0..<shops.count).map { SortedKeys.position(of: shops.keys[shops.offset($0)], in: reviewerShops) != nil }
+            func reviewed(_ position: Int) -> Bool { praised[shops.offset(position)] }
             let ringShops = (0..<shops.count).reduce(0) { $0 + (shopSurprise[Int(shops[$1])] > sharedSurprise ? 1 : 0) }
             // Beyond a pair's two shops, the buyer's other shops meet ring shops at their
             // share of all purchases; only a share beyond that, with confidence, ties the
@@ -250,13 +250,13 @@ struct CoReviewerPairs {
                 || Chance.shareLowerBound(Double(max(0, ringShops - 2)) / Double(otherShops), rows: otherShops, z: confidenceZ)
                     <= chanceRingShare
             for first in 0..<(shops.count - 1) {
-                for second in (first + 1)..<shops.count where reviewed[first] || reviewed[second] {
+                for second in (first + 1)..<shops.count where reviewed(first) || reviewed(second) {
                     // A pair's value is at most its surprise, and the peer tests only
                     // matter above `sharedSurprise`: most pairs need no count.
                     guard let index = index(shops[first], shops[second]), pairSurprise[index] > best[buyer] else { continue }
                     var surprise = pairSurprise[index]
                     if surprise > sharedSurprise {
-                        let praisedBoth = reviewed[first] && reviewed[second]
+                        let praisedBoth = reviewed(first) && reviewed(second)
                         let (common, expected) = keenCommon(index, degree: degree)
                         let others = Double(common - (praisedBoth ? 1 : 0))
                         if 2 * expected >= others

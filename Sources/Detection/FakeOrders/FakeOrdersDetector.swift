@@ -3,7 +3,7 @@ import Columnar
 /// Per-shop and per-buyer signals of brushing built on the order marks (`OrderFlags`)
 /// and the ring blocks (`RingBlocks`): how much of a shop's business carries the marks
 /// of a ring, and how much of a buyer's orders look like a ring member's.
-public struct FakeOrdersDetector: Detector {
+public struct FakeOrdersDetector: SharingDetector {
     public init() {}
 
     public var name: String { "fake orders" }
@@ -66,17 +66,19 @@ public struct FakeOrdersDetector: Detector {
         ]
     }
 
-    /// How far below a measured share its signal reads, shared with `TiedSurgeDetector`.
+    /// How far below a measured share its signal reads, shared with `TiedSurgeDetector`
+    /// and with `CoReviewerDetector`, whose buyer test asks the same confidence of a
+    /// buyer's share of ring shops before it reads it as beyond chance.
     static let shareConfidence = Parameter(
         "fake_orders.share_confidence_z", 1.64,
-        "standard errors below a shop's fast-confirm and new-account shares, and a day's tied share, that their signals read (Wilson bound)")
+        "standard errors below a shop's fast-confirm and new-account shares, a day's tied share, and a co-reviewer buyer's share of ring shops among its other shops, that their signals read (Wilson bound)")
 
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let orders = export.orders
         let accountCount = export.dictionaries.accounts.count
         let minimumOrders = Int(config["fake_orders.min_orders"])
         let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
-        let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
+        let buyers = memo.buyers
         let flags = OrderFlags(export, shops: shops, config: config, threads: threads)
         let minimumMarks = Int(config["fake_orders.block_min_marks"])
         let rings = RingBlocks(

@@ -26,31 +26,28 @@ struct OnePraisers {
     var expected: [Double]
 
     /// Counted from the buyers' distinct (buyer, shop) keys of kept orders `buyerShops`
-    /// (`CoReviewerDetector.keptOrders`) and of positively reviewed ones `reviewerShops`
-    /// (both ascending). Only shops of a pair above `sharedSurprise` can be in one, so
-    /// each buyer's other shops are skipped before any pair is formed.
+    /// (`CoReviewerDetector.keptOrders`, ascending) and, per key, whether the buyer
+    /// positively reviewed the shop (`praised`). Only shops of a pair above
+    /// `sharedSurprise` can be in one, so each buyer's other shops are skipped before any
+    /// pair is formed.
     init(
-        _ pairs: CoReviewerPairs, buyerShops: [UInt64], reviewerShops: [UInt64], maximumShops: Int,
-        sharedSurprise: Double
+        _ pairs: CoReviewerPairs, buyerShops: [UInt64], praised: [Bool], maximumShops: Int, sharedSurprise: Double
     ) {
         var count = [UInt32](repeating: 0, count: pairs.pairKeys.count)
         var silentRegions: [UInt64] = []
         var sums: [UInt32: (praised: Double, silent: Double, product: Double)] = [:]
         var ring: [(shop: UInt32, reviewed: Bool)] = []
-        var next = 0  // position in `reviewerShops`, which holds a subset of `buyerShops`
         BuyerShops.forEach(in: buyerShops) { shops in
             let group = pairs.region[Int(shops.buyer)]
-            var praised = 0, quiet = 0
+            var praising = 0, quiet = 0
             ring.removeAll(keepingCapacity: true)
             for position in 0..<shops.count {
-                let key = shops.keys[shops.offset(position)]
-                while next < reviewerShops.count && reviewerShops[next] < key { next += 1 }
-                let reviewed = next < reviewerShops.count && reviewerShops[next] == key
-                if reviewed { praised += 1 } else { quiet += 1; silentRegions.append(UInt64(shops[position]) << 32 | UInt64(group)) }
+                let reviewed = praised[shops.offset(position)]
+                if reviewed { praising += 1 } else { quiet += 1; silentRegions.append(UInt64(shops[position]) << 32 | UInt64(group)) }
                 if pairs.shopSurprise[Int(shops[position])] > sharedSurprise { ring.append((shops[position], reviewed)) }
             }
             let sum = sums[group] ?? (0, 0, 0)
-            sums[group] = (sum.praised + Double(praised), sum.silent + Double(quiet), sum.product + Double(praised * quiet))
+            sums[group] = (sum.praised + Double(praising), sum.silent + Double(quiet), sum.product + Double(praising * quiet))
             guard ring.count >= 2 && shops.count <= maximumShops else { return }
             for first in 0..<(ring.count - 1) {
                 for second in (first + 1)..<ring.count where ring[first].reviewed != ring[second].reviewed {
@@ -63,7 +60,7 @@ struct OnePraisers {
         }
         self.count = count
         // A shop's praisers by region are the pairs' `regionKeys` and `regionReviewers`:
-        // the praised keys are `reviewerShops`, the pairs' own input, each also in `buyerShops`.
+        // the praised keys are the pairs' own input, each also in `buyerShops`.
         let (silentKeys, silent) = SortedKeys.counted(silentRegions)
         let regionRate = sums.mapValues { $0.praised > 0 && $0.silent > 0 ? $0.product / ($0.praised * $0.silent) : 0 }
         func crossing(_ praised: UInt64, _ bought: UInt64) -> Double {

@@ -6,7 +6,7 @@ import Columnar
 /// a short time, so the rate climbs to 3 and more; a genuine flash sale brings many
 /// orders from many buyers and keeps it near 1. A window needs two buyers or more, so
 /// that one buyer splitting a cart into several orders is not a ring.
-public struct OrderWindowDetector: Detector {
+public struct OrderWindowDetector: SharingDetector {
     public init() {}
 
     public var name: String { "order windows" }
@@ -41,7 +41,7 @@ public struct OrderWindowDetector: Detector {
         public var brushingRate: Double
     }
 
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let shopSignal = signal("shop_window_orders_per_buyer", config)
         let buyerSignal = signal("buyer_brushing_window_share", config)
         let rule = Rule(
@@ -68,7 +68,7 @@ public struct OrderWindowDetector: Detector {
                 [EvidenceSample(.window, "\(UnixTime.iso8601(first))..\(UnixTime.iso8601(last)): \(window.rows.count) orders from \(window.buyers) buyers")]
                 + rows.prefix(SignalColumn.sampleLimit - 1).map { EvidenceSample(.order, export.dictionaries.orders.string($0)) }
         }
-        let buyers = EntityGroups(keys: orders.buyer, entityCount: accountCount)
+        let buyers = memo.buyers
         let buyerValues = RowKernels.share(groups: buyers) { inBrushingWindow[$0] }
         var buyerSamples: [UInt32: [EvidenceSample]] = [:]
         for buyer in buyerValues.indices where buyerValues[buyer] >= buyerSignal.threshold {

@@ -14,7 +14,7 @@ import Foundation
 /// real customer who complains about two shops of one market buys there again and
 /// again, and their complaints are backed by real purchases; one who buys once and
 /// complains twice has few peers doing the same at the same two shops.
-public struct CoComplainerDetector: Detector {
+public struct CoComplainerDetector: SharingDetector {
     public init() {}
 
     public var name: String { "co-complainers" }
@@ -43,10 +43,6 @@ public struct CoComplainerDetector: Detector {
                 description: "-log10 chance of as many other raters with drive-by complaints (at most one order at the shop, and that one no real purchase) on both of two shops the rater made drive-by complaints on, given how many each shop has",
                 threshold: 2, saturation: 4, weight: 0.5)
         ]
-    }
-
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
-        measure(export, config: config, threads: threads, memo: ScanMemo(export))
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {

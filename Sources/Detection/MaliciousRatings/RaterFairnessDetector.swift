@@ -10,7 +10,7 @@ import Columnar
 /// order, or a trivially cheap one) weighs `unverified_goodness_weight`, so an attack
 /// cannot drag its victim's goodness down to meet its own ratings. Without orders (a
 /// bare rating network) every rating weighs the same: plain REV2.
-public struct RaterFairnessDetector: Detector {
+public struct RaterFairnessDetector: SharingDetector {
     public init() {}
 
     public var name: String { "rater fairness" }
@@ -32,10 +32,6 @@ public struct RaterFairnessDetector: Detector {
                 description: "1 - REV2 fairness: how far the rater's low ratings deviate from the consensus of fair raters, again and again",
                 threshold: 0.3, saturation: 0.5, weight: 0.35),
         ]
-    }
-
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
-        measure(export, config: config, threads: threads, memo: ScanMemo(export))
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {

@@ -10,7 +10,7 @@ import Columnar
 /// extortion rater works alone and buys for real; what gives it away is its trade:
 /// one shop after another, a complaint and a refund as the price of silence
 /// (`refundComplaintSurprise`).
-public struct RaterOrderDetector: Detector {
+public struct RaterOrderDetector: SharingDetector {
     public init() {}
 
     public var name: String { "rater orders and texts" }
@@ -52,10 +52,6 @@ public struct RaterOrderDetector: Detector {
                 description: "-log10 chance of as many shops where the rater complained about its own order and got it refunded, given how often each of its shops' other orders end so (an extortion rater's trade)",
                 threshold: 5, saturation: 8, weight: 0.4),
         ]
-    }
-
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
-        measure(export, config: config, threads: threads, memo: ScanMemo(export))
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {

@@ -18,7 +18,7 @@ import Foundation
 /// own: the victim's one-off complainers praise one shop far beyond chance, and buy at
 /// the shops their hirer sends them to (`rivalPairs`, `crewShops`). Without orders (a bare rating network) no
 /// rating is backed and every low rating counts.
-public struct RatingBurstDetector: Detector {
+public struct RatingBurstDetector: SharingDetector {
     public init() {}
 
     public var name: String { "rating bursts" }
@@ -72,10 +72,6 @@ public struct RatingBurstDetector: Detector {
                 description: "share of the shop's orders from the raters of its competitor's burst (or crew) that they rate highly: sinking a rival, lifting oneself",
                 threshold: 0.4, saturation: 0.7, weight: 0.4),
         ]
-    }
-
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
-        measure(export, config: config, threads: threads, memo: ScanMemo(export))
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
@@ -178,7 +174,7 @@ public struct RatingBurstDetector: Detector {
         let driveByStars = UInt8(clamping: Int(config["malicious_ratings.drive_by_stars"]))
         let bought = facts.hasOrders
             ? Self.boughtShops(
-                orders: export.orders, buyers: buyers, ratings: ratings, complaint: ratings.stars.map { $0 <= driveByStars })
+                purchased: memo.purchasedShops.keys, ratings: ratings, complaint: ratings.stars.map { $0 <= driveByStars })
             : []
         let boughtRivals = rivalPairs(sharing: bought)
         let pairedVictims = Set(boughtRivals.map { UInt32(truncatingIfNeeded: $0 >> 32) })

@@ -58,28 +58,12 @@ extension RatingBurstDetector {
     }
 
     /// The ascending keys `buyer << 32 | shop` of the shops each buyer kept an order at
-    /// (not cancelled) and never complained about (`complaint`, per rating): an order a
-    /// rater complained about backs the complaint and is no work for a hirer (one crew
-    /// buys at both of its victims). `buyers` groups `orders` by buyer; each buyer's few
-    /// shops are sorted on their own, so the keys come out ascending without a sort of
-    /// them all.
-    static func boughtShops(orders: OrdersTable, buyers: EntityGroups, ratings: RatingsTable, complaint: [Bool]) -> [UInt64] {
-        let cancelled = OrderStatus.cancelled.rawValue
+    /// (not cancelled: `purchased`, `BuyerShops.purchased`) and never complained about
+    /// (`complaint`, per rating): an order a rater complained about backs the complaint
+    /// and is no work for a hirer (one crew buys at both of its victims).
+    static func boughtShops(purchased: [UInt64], ratings: RatingsTable, complaint: [Bool]) -> [UInt64] {
         let complained = BuyerShops.distinctKeys(buyers: ratings.buyer, shops: ratings.shop) { complaint[$0] }
-        var result: [UInt64] = []
-        var shops: [UInt32] = []
-        for buyer in 0..<buyers.entityCount where buyers.count(of: buyer) > 0 {
-            shops.removeAll(keepingCapacity: true)
-            for row in buyers.rows(of: buyer) where orders.status[Int(row)] != cancelled { shops.append(orders.shop[Int(row)]) }
-            shops.sort()
-            let grievances = Self.shops(of: UInt32(buyer), in: complained)
-            for (index, shop) in shops.enumerated() where index == 0 || shops[index - 1] != shop {
-                let key = UInt64(buyer) << 32 | UInt64(shop)
-                let position = complained.lowerBound(of: key, in: grievances.indices)
-                if position == grievances.endIndex || complained[position] != key { result.append(key) }
-            }
-        }
-        return result
+        return zip(purchased, SortedKeys.membership(of: purchased, in: complained)).compactMap { $1 ? nil : $0 }
     }
 
     /// Per account, the most shops it bought at (`bought`, ascending keys: `boughtShops`) that `rivals`
