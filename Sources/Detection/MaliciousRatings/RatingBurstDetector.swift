@@ -65,7 +65,7 @@ public struct RatingBurstDetector: Detector {
                 threshold: 2, saturation: 4, weight: 0.5),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
-                description: "largest share of the raters of a burst on another shop (or, where it has no burst, of a crew sharing drive-by complaints on it and one more shop) who buy from this shop (far more than buyers at large do)",
+                description: "largest share of the hired raters (those buying far more than buyers at large at this or another shop) of a burst on another shop (or, where it has no burst, of a crew sharing drive-by complaints on it and one more shop) who buy from this shop (far more than buyers at large do)",
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
             SignalDefinition(
                 name: "shop_attackers_praise_share", entityKind: .shop, category: .maliciousRatings,
@@ -440,11 +440,12 @@ public struct RatingBurstDetector: Detector {
             var attack: UInt32
             /// The attackers' orders at the sponsor.
             var orders: [UInt32]
-            /// The share of the attack's raters buying from the sponsor.
+            /// The share of the attack's hired raters (those buying at any lifted shop)
+            /// buying from the sponsor.
             var share: Double
         }
         var tied: [Tie] = []
-        /// Per shop, the largest share of an attack's raters buying there (`.nan` if never tied).
+        /// Per shop, the largest share of an attack's hired raters buying there (`.nan` if never tied).
         var share: [Double]
         /// Per shop, the share of the tied attackers' orders there that they rated highly.
         var praise: [Double]
@@ -454,7 +455,9 @@ public struct RatingBurstDetector: Detector {
     /// `minimumLift` times as often as buyers at large buy there. An order a rater rated
     /// low (`low`, per rating) is no purchase from a sponsor: one crew attacks several
     /// victims, and its orders at one victim, each backing a complaint, must not make that
-    /// victim look like the sponsor of the attack on another.
+    /// victim look like the sponsor of the attack on another. A tie's share counts the
+    /// sponsor's attackers among the attack's hired raters (those at any shop passing the
+    /// lift test), not among all its raters.
     ///
     /// A shop is not tied when its attackers' purchases are explained by another shop
     /// nearer the victim's market (`explainedElsewhere`): a brushing studio lends some of
@@ -502,10 +505,16 @@ public struct RatingBurstDetector: Detector {
             }
             let candidates = attackersOf.filter { $0.value.count >= minimumAttackers }
             let lifted = Set(candidates.filter { lift($0.key, attackers: $0.value.count) >= minimumLift }.keys)
+            // The attack's hired raters: those buying at some lifted shop. A burst on a
+            // market leader sweeps in its own customers' complaints, as many as the victim
+            // is big, and several rivals' crews sink the same leader at once; a sponsor
+            // paid for its part of the hired raters, not of the victim's customers.
+            var hired = Set<Int>()
+            for shop in lifted { hired.formUnion(candidates[shop]!) }
             for shop in attackersOf.keys.sorted() {
                 let attackers = attackersOf[shop]!.count
                 seenBy[Int(shop)] = .max
-                let share = Double(attackers) / Double(attack.raters.count)
+                let share = Double(attackers) / Double(max(1, hired.count))
                 guard attackers >= minimumAttackers, lift(shop, attackers: attackers) >= minimumLift,
                     !Self.explainedElsewhere(
                         shop, victim: attack.victim, candidates: candidates, lifted: lifted, catalogueGrams: catalogueGrams)
