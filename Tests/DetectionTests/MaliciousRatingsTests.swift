@@ -361,6 +361,37 @@ struct RandomRatings {
         #expect(lenient.share[2].isNaN)
     }
 
+    /// A burst on a market leader holds two crews (3..8 buy at shop 1 and praise it, 9..14
+    /// buy at shop 3 and rate it 3 stars) and 16 complainers no one hired (15..30, who buy
+    /// at the popular shop 2 like 69 other buyers). Shop 1, praised, paid for its part of
+    /// the 12 hired raters (6 / 12), not of all 28 (6 / 28 = 0.21, below the signal's
+    /// 0.3): those complainers are as many as the victim is big. Shop 3, bought at but not
+    /// praised, keeps its share of the whole attack.
+    @Test func aSponsorsShareIsOfTheHiredRaters() {
+        var orders = OrdersTable()
+        var ratings = RatingsTable()
+        for (crew, sponsor) in [(3...8, 1), (9...14, 3)] {
+            for member in crew {
+                Self.appendOrder(&orders, buyer: member, shop: sponsor)
+                ratings.order.append(UInt32(orders.count - 1))
+                ratings.buyer.append(UInt32(member))
+                ratings.shop.append(UInt32(sponsor))
+                ratings.stars.append(sponsor == 1 ? 5 : 3)
+            }
+        }
+        for buyer in 15..<100 { Self.appendOrder(&orders, buyer: buyer, shop: 2) }
+        let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(3...30))
+        let sponsors = RatingBurstDetector.sponsors(
+            of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 100), ratings: ratings,
+            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 5, minimumLift: 3, praiseStars: 4, paidPraise: 0.4)
+        // 97 accounts buy: shops 1 and 3 lift (6 / 28) / (6 / 97) = 3.46, shop 2
+        // (16 / 28) / (85 / 97) = 0.65.
+        #expect(sponsors.tied.map(\.sponsor) == [1, 3])
+        #expect(sponsors.share[1] == 0.5)
+        #expect(sponsors.share[3] == 6.0 / 28)
+        #expect(sponsors.share[2].isNaN)
+    }
+
     /// Crews found by their shared drive-by complaints are attacks on both shops of their
     /// pair: accounts 12 and 13 (pair 4, 6) and 11 (pair 4, 5) make two crews, so shop 4
     /// gets two attacks, not one pooling them; account 14's pair is below the threshold.

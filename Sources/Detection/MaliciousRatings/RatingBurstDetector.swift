@@ -65,7 +65,7 @@ public struct RatingBurstDetector: SharingDetector {
                 threshold: 2, saturation: 4, weight: 0.5),
             SignalDefinition(
                 name: "shop_attack_sponsor_share", entityKind: .shop, category: .maliciousRatings,
-                description: "largest share of the raters of a burst on another shop (or, where it has no burst, of a crew sharing drive-by complaints on it and one more shop) who buy from this shop (far more than buyers at large do)",
+                description: "largest share of the hired raters (those buying far more than buyers at large at this or another shop; all raters where they do not praise this one) of a burst on another shop (or, where it has no burst, of a crew sharing drive-by complaints on it and one more shop) who buy from this shop (far more than buyers at large do)",
                 threshold: 0.3, saturation: 0.6, weight: 0.7),
             SignalDefinition(
                 name: "shop_attackers_praise_share", entityKind: .shop, category: .maliciousRatings,
@@ -141,7 +141,7 @@ public struct RatingBurstDetector: SharingDetector {
         let sponsors = Self.sponsors(
             of: crewAttacks, orders: export.orders, buyers: buyers, ratings: ratings, low: complaint,
             minimumAttackers: minimumAttackers, minimumLift: config["malicious_ratings.sponsor_min_lift"],
-            praiseStars: praiseStars,
+            praiseStars: praiseStars, paidPraise: signal("shop_attackers_praise_share", config).threshold,
             catalogueGrams: crewAttacks.contains { $0.raters.count >= minimumAttackers }
                 ? RatingFacts.catalogueGrams(export, threads: threads) : [])
 
@@ -436,11 +436,12 @@ public struct RatingBurstDetector: SharingDetector {
             var attack: UInt32
             /// The attackers' orders at the sponsor.
             var orders: [UInt32]
-            /// The share of the attack's raters buying from the sponsor.
+            /// The share of the attack's hired raters (those buying at any lifted shop;
+            /// all its raters where the attackers do not praise the sponsor) buying from it.
             var share: Double
         }
         var tied: [Tie] = []
-        /// Per shop, the largest share of an attack's raters buying there (`.nan` if never tied).
+        /// Per shop, the largest share of an attack's hired raters buying there (`.nan` if never tied).
         var share: [Double]
         /// Per shop, the share of the tied attackers' orders there that they rated highly.
         var praise: [Double]
@@ -450,7 +451,11 @@ public struct RatingBurstDetector: SharingDetector {
     /// `minimumLift` times as often as buyers at large buy there. An order a rater rated
     /// low (`low`, per rating) is no purchase from a sponsor: one crew attacks several
     /// victims, and its orders at one victim, each backing a complaint, must not make that
-    /// victim look like the sponsor of the attack on another.
+    /// victim look like the sponsor of the attack on another. Where the attackers praise
+    /// the shop on at least `paidPraise` of their orders there (the crew's pay), a tie's
+    /// share counts them among the attack's hired raters (those at any shop passing the
+    /// lift test), else among all its raters: a shop its attackers merely buy at hired
+    /// no one, and would otherwise take a whole attack's share alone.
     ///
     /// A shop is not tied when its attackers' purchases are explained by another shop
     /// nearer the victim's market (`explainedElsewhere`): a brushing studio lends some of
@@ -460,7 +465,8 @@ public struct RatingBurstDetector: SharingDetector {
     /// groups `orders` by buyer (the caller's, read by its other tests too).
     static func sponsors(
         of attacks: [Attack], orders: OrdersTable, buyers byBuyer: EntityGroups, ratings: RatingsTable, low: [Bool],
-        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, catalogueGrams: [Double] = []
+        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, paidPraise: Double = 0,
+        catalogueGrams: [Double] = []
     ) -> Sponsors {
         let entityCount = byBuyer.entityCount
         let buyerCount = (0..<entityCount).reduce(0) { $0 + (byBuyer.count(of: $1) > 0 ? 1 : 0) }
@@ -498,10 +504,15 @@ public struct RatingBurstDetector: SharingDetector {
             }
             let candidates = attackersOf.filter { $0.value.count >= minimumAttackers }
             let lifted = Set(candidates.filter { lift($0.key, attackers: $0.value.count) >= minimumLift }.keys)
+            // The attack's hired raters: those buying at some lifted shop. A burst on a
+            // market leader sweeps in complaints of no one's crew, as many as the victim is
+            // big, and several rivals' crews sink the same leader at once; a shop its
+            // attackers praise paid for its part of the hired raters.
+            var hired = Set<Int>()
+            for shop in lifted { hired.formUnion(candidates[shop]!) }
             for shop in attackersOf.keys.sorted() {
                 let attackers = attackersOf[shop]!.count
                 seenBy[Int(shop)] = .max
-                let share = Double(attackers) / Double(attack.raters.count)
                 guard attackers >= minimumAttackers, lift(shop, attackers: attackers) >= minimumLift,
                     !Self.explainedElsewhere(
                         shop, victim: attack.victim, candidates: candidates, lifted: lifted, catalogueGrams: catalogueGrams)
@@ -510,6 +521,7 @@ public struct RatingBurstDetector: SharingDetector {
                     byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop && !complained[Int($0)] }
                 }.sorted()
                 let praise = Double(tiedOrders.filter { praised[Int($0)] }.count) / Double(tiedOrders.count)
+                let share = Double(attackers) / Double(praise >= paidPraise ? hired.count : attack.raters.count)
                 result.share[Int(shop)] = max(result.share[Int(shop)].isNaN ? 0 : result.share[Int(shop)], share)
                 result.praise[Int(shop)] = max(result.praise[Int(shop)].isNaN ? 0 : result.praise[Int(shop)], praise)
                 result.tied.append(Sponsors.Tie(sponsor: shop, attack: attack.victim, orders: tiedOrders, share: share))
