@@ -16,6 +16,7 @@ public final class ScanMemo: Sendable {
     typealias Crews = (oneOff: [Bool], driveBy: [Bool], pairs: (value: [Double], best: [UInt64]))
 
     private let export: Export
+    private let facts = Mutex<(config: DetectionConfig, value: RatingFacts)?>(nil)
     private let purchases = Mutex<(config: DetectionConfig, value: Purchases)?>(nil)
     private let crews = Mutex<(config: DetectionConfig, value: Crews)?>(nil)
     private let ordersByBuyer = Mutex<EntityGroups?>(nil)
@@ -24,6 +25,17 @@ public final class ScanMemo: Sendable {
     /// A memo of `export`, empty until a detector asks.
     public init(_ export: Export) {
         self.export = export
+    }
+
+    /// The `RatingFacts` of the export under `config`: the four malicious-ratings
+    /// detectors that group low ratings by rater and shop read them.
+    func facts(config: DetectionConfig) -> RatingFacts {
+        facts.withLock { cached in
+            if let cached, cached.config == config { return cached.value }
+            let value = RatingFacts(export, config: config)
+            cached = (config, value)
+            return value
+        }
     }
 
     /// `RatingFacts.purchases` of the export under `config`.

@@ -35,6 +35,33 @@ import Testing
         #expect(same(memo.purchases(config: defaults, threads: 1), direct))
     }
 
+    /// The memo's `RatingFacts` are the export's under the config asked: with one star
+    /// the low cut the two-star ratings are not low, and the memo gives that, not the
+    /// facts it kept.
+    @Test func factsAreTheExportsUnderTheConfigAsked() throws {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        for buyer in 1...30 {
+            RatingTicketTests.order(
+                &orders, &ratings, buyer: buyer, shop: buyer % 3, item: 100 + buyer % 4, cents: 5000,
+                stars: UInt8(1 + buyer % 5))
+        }
+        let export = RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 200)
+        let defaults = DetectionConfig(detectors: [RatingBurstDetector()])
+        var harsh = defaults
+        try harsh.set("malicious_ratings.low_stars", 1)
+        let memo = ScanMemo(export)
+        func same(_ a: RatingFacts, _ b: RatingFacts) -> Bool {
+            a.low == b.low && a.hasOrders == b.hasOrders
+                && a.lowByRater.offsets == b.lowByRater.offsets && a.lowByRater.rows == b.lowByRater.rows
+                && a.lowByShop.offsets == b.lowByShop.offsets && a.lowByShop.rows == b.lowByShop.rows
+        }
+        let direct = RatingFacts(export, config: defaults), harshDirect = RatingFacts(export, config: harsh)
+        #expect(direct.low != harshDirect.low)
+        #expect(same(memo.facts(config: defaults), direct))
+        #expect(same(memo.facts(config: harsh), harshDirect))
+        #expect(same(memo.facts(config: defaults), direct))
+    }
+
     /// The memo's crews are `CoComplainerDetector.oneOff` and `crews` of the export under
     /// the config asked: a crew of four complains once (no order) about shops 1 and 2,
     /// each member a different shop of 10..13 too, with honest one-off complaints

@@ -76,7 +76,7 @@ public struct RatingBurstDetector: SharingDetector {
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
-        let facts = RatingFacts(export, config: config)
+        let facts = memo.facts(config: config)
         let accountCount = export.dictionaries.accounts.count
         let span = max(1, (ratings.createdAt.max() ?? 0) - (ratings.createdAt.min() ?? 0))
         let halfWindows = Self.halfWindows(
