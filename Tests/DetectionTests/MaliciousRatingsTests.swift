@@ -893,7 +893,8 @@ struct RandomRatings {
         let itemMedian = (0..<itemCount).map { _ in Int64.random(in: 100...900, using: &random) }
         let quantile = Double.random(in: 0...1, using: &random), minimumOrders = Int.random(in: 0...20, using: &random)
         let found = RatingFacts.catalogueQuantile(
-            orders, itemMedian: itemMedian, shopCount: shopCount, quantile: quantile, minimumOrders: minimumOrders)
+            orders, shops: EntityGroups(keys: orders.shop, entityCount: shopCount), itemMedian: itemMedian,
+            quantile: quantile, minimumOrders: minimumOrders)
         for shop in 0..<shopCount {
             let rows = orders.shop.indices.filter { orders.shop[$0] == UInt32(shop) }
             let prices = Set(rows.map { orders.item[$0] }.filter { $0 != IdDictionary.absent }).map { itemMedian[Int($0)] }.sorted()
@@ -910,6 +911,11 @@ struct RandomRatings {
         export.orders = orders
         export.ratings = ratings
         return export
+    }
+
+    /// The export's orders grouped by shop, as `RatingFacts.purchases` takes them.
+    static func shops(_ export: Export) -> EntityGroups {
+        EntityGroups(keys: export.orders.shop, entityCount: export.dictionaries.accounts.count)
     }
 
     /// Appends an order placed 600 s after the one before (no parcel, device or address)
@@ -946,7 +952,7 @@ struct RandomRatings {
         let data = RandomRatings(seed: seed)
         let export = Self.export(orders: data.orders, ratings: data.ratings, accounts: data.accounts)
         let config = DetectionConfig(detectors: [RaterOrderDetector()])
-        let (backing, ticketFacts) = RatingFacts.purchases(export, config: config, threads: 1)
+        let (backing, ticketFacts) = RatingFacts.purchases(export, shops: Self.shops(export), config: config, threads: 1)
         let tickets = ticketFacts.rating
         let orders = data.orders
         func median(_ item: UInt32) -> Int64 {
@@ -1063,7 +1069,7 @@ struct RandomRatings {
     @Test func sleepersBuyingTicketsMakeABurst() {
         let export = Self.shop(sleepers: true, wave: false)
         let config = DetectionConfig(detectors: [RatingBurstDetector()])
-        let (backing, tickets) = RatingFacts.purchases(export, config: config, threads: 1)
+        let (backing, tickets) = RatingFacts.purchases(export, shops: Self.shops(export), config: config, threads: 1)
         #expect((300..<308).allSatisfy { backing[$0] == .genuine && tickets.rating[$0] })
         #expect(!tickets.rating[7], "an honest complaint about a dearer item is no ticket")
         #expect(abs(tickets.shopShare[0] - 38.0 / 308) < 1e-12)
@@ -1080,7 +1086,7 @@ struct RandomRatings {
     @Test func aWaveOfComplaintsExplainsItsTickets() {
         let export = Self.shop(sleepers: false, wave: true)
         let config = DetectionConfig(detectors: [RatingBurstDetector()])
-        let tickets = RatingFacts.purchases(export, config: config, threads: 1).tickets
+        let tickets = RatingFacts.purchases(export, shops: Self.shops(export), config: config, threads: 1).tickets
         #expect(abs(tickets.shopShare[0] - 60.0 / 300) < 1e-12)
         let burst = Self.burst(export)
         let ticketRaters = (125..<185).filter { $0 % 8 == 0 && $0 % 10 != 0 }.map { $0 + 1 }

@@ -25,8 +25,8 @@ import Testing
         func same(_ a: ScanMemo.Purchases, _ b: ScanMemo.Purchases) -> Bool {
             a.backing == b.backing && a.tickets.rating == b.tickets.rating && a.tickets.shopShare == b.tickets.shopShare
         }
-        let direct = RatingFacts.purchases(export, config: defaults, threads: 1)
-        let strictDirect = RatingFacts.purchases(export, config: strict, threads: 1)
+        let direct = RatingFacts.purchases(export, shops: RatingTicketTests.shops(export), config: defaults, threads: 1)
+        let strictDirect = RatingFacts.purchases(export, shops: RatingTicketTests.shops(export), config: strict, threads: 1)
         #expect(direct.backing.contains(.trivial))
         #expect(direct.backing != strictDirect.backing)
         #expect(same(memo.purchases(config: defaults, threads: 1), direct))
@@ -91,7 +91,7 @@ import Testing
         try wider.set("malicious_ratings.co_complainer_min_raters", 5)
         let memo = ScanMemo(export)
         func direct(_ config: DetectionConfig) -> ScanMemo.Crews {
-            let purchases = RatingFacts.purchases(export, config: config, threads: 1)
+            let purchases = RatingFacts.purchases(export, shops: RatingTicketTests.shops(export), config: config, threads: 1)
             let oneOff = CoComplainerDetector.oneOff(
                 export, buyers: EntityGroups(keys: export.orders.buyer, entityCount: 200), config: config)
             let (driveBy, pairs) = CoComplainerDetector.crews(

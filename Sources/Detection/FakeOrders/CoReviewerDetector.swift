@@ -71,7 +71,7 @@ public struct CoReviewerDetector: SharingDetector {
             maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,
             confidenceZ: config[FakeOrdersDetector.shareConfidence.key])
         let names = export.dictionaries.accounts
-        let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
+        let shops = memo.shops
         let buyers = memo.buyers
         func describe(_ index: Int) -> String {
             let key = pairs.pairKeys[index]
