@@ -70,9 +70,9 @@ struct RatingFacts: Sendable {
     }
 
     /// How each rating is backed by its order (`backing(ratings:orders:...)` with this
-    /// config's trivial quantile; `itemMedian` when the caller has the items' median
-    /// prices already). Without orders (a bare rating network) nothing is backed.
-    static func backing(_ export: Export, itemMedian: [Int64]? = nil, config: DetectionConfig, threads: Int)
+    /// config's trivial quantile; `itemMedian` is `itemMedians(export.orders)`, which the
+    /// tickets read too). Without orders (a bare rating network) nothing is backed.
+    static func backing(_ export: Export, itemMedian: [Int64], config: DetectionConfig, threads: Int)
         -> [RatingBacking]
     {
         guard export.orders.count > 0 else { return [RatingBacking](repeating: .none, count: export.ratings.count) }
