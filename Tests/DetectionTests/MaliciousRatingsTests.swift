@@ -346,14 +346,14 @@ struct RandomRatings {
         let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(3...8))
         let sponsors = RatingBurstDetector.sponsors(
             of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 29), ratings: ratings,
-            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 5, praiseStars: 4)
+            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 5, praiseStars: 4, paidPraise: 0)
         // 26 accounts buy. Shop 1's buyers are the 6 attackers: share 6 / 6 = 1 of the
         // attack, base rate 6 / 26, lift 26 / 6 = 4.33. Shop 2 sells to all 26: lift 1.
         // So a minimum lift of 5 ties nothing, and 4 ties shop 1 alone.
         #expect(sponsors.tied.isEmpty)
         let lenient = RatingBurstDetector.sponsors(
             of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 29), ratings: ratings,
-            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 4, praiseStars: 4)
+            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 4, praiseStars: 4, paidPraise: 0)
         #expect(lenient.tied.map(\.sponsor) == [1])
         #expect(lenient.tied.map(\.attack) == [0])
         #expect(lenient.share[1] == 1)
@@ -460,7 +460,7 @@ struct RandomRatings {
             let (orders, ratings) = market(praisedToo: praisedToo)
             let sponsors = RatingBurstDetector.sponsors(
                 of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 29), ratings: ratings,
-                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 4, praiseStars: 4)
+                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 4, praiseStars: 4, paidPraise: 0)
             #expect(sponsors.tied.map(\.sponsor) == (praisedToo ? [1] : []), "praised too: \(praisedToo)")
             #expect(sponsors.share[1].isNaN == !praisedToo)
             if praisedToo { #expect(sponsors.praise[1] == 1) }
@@ -499,7 +499,7 @@ struct RandomRatings {
             let (orders, ratings, attack) = market(ownAttacker: ownAttacker, allAtBoth: allAtBoth)
             return RatingBurstDetector.sponsors(
                 of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 30), ratings: ratings,
-                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 2, praiseStars: 4, catalogueGrams: grams
+                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 2, praiseStars: 4, paidPraise: 0, catalogueGrams: grams
             ).tied.map(\.sponsor)
         }
         #expect(tied(grams: []) == [1])

@@ -465,7 +465,7 @@ public struct RatingBurstDetector: SharingDetector {
     /// groups `orders` by buyer (the caller's, read by its other tests too).
     static func sponsors(
         of attacks: [Attack], orders: OrdersTable, buyers byBuyer: EntityGroups, ratings: RatingsTable, low: [Bool],
-        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, paidPraise: Double = 0,
+        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, paidPraise: Double,
         catalogueGrams: [Double] = []
     ) -> Sponsors {
         let entityCount = byBuyer.entityCount
