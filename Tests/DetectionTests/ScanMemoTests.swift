@@ -62,6 +62,23 @@ import Testing
         #expect(same(memo.facts(config: defaults), direct))
     }
 
+    /// The memo's orders grouped by shop are the export's, in file order and in time
+    /// order: orders placed out of time order at three shops group differently the two ways.
+    @Test func shopsAreTheExportsInFileAndTimeOrder() {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        for buyer in 1...24 {
+            RatingTicketTests.order(&orders, &ratings, buyer: buyer, shop: buyer % 3, item: 100, cents: 5000, stars: nil)
+        }
+        orders.createdAt = orders.createdAt.reversed()
+        let export = RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 200)
+        let memo = ScanMemo(export)
+        let inFile = EntityGroups(keys: orders.shop, entityCount: 200)
+        let inTime = EntityGroups(keys: orders.shop, entityCount: 200, orderedBy: orders.createdAt)
+        #expect(inFile.rows != inTime.rows)
+        #expect(memo.shops.offsets == inFile.offsets && memo.shops.rows == inFile.rows)
+        #expect(memo.shopsInTime.offsets == inTime.offsets && memo.shopsInTime.rows == inTime.rows)
+    }
+
     /// The memo's crews are `CoComplainerDetector.oneOff` and `crews` of the export under
     /// the config asked: a crew of four complains once (no order) about shops 1 and 2,
     /// each member a different shop of 10..13 too, with honest one-off complaints
