@@ -14,6 +14,12 @@ struct BuyerShops {
     var buyer: UInt32 { UInt32(keys.first! >> 32) }
     subscript(position: Int) -> UInt32 { UInt32(keys[keys.startIndex + position] & 0xFFFF_FFFF) }
 
+    /// Whether an order of `status` was kept: neither refunded nor cancelled, a sale its
+    /// buyer paid for and did not send back (`purchased`, `CoReviewerDetector.keptOrders`).
+    static func isKept(_ status: UInt8) -> Bool {
+        status != OrderStatus.refunded.rawValue && status != OrderStatus.cancelled.rawValue
+    }
+
     /// Calls `body` once per buyer of the ascending keys `buyer << 32 | shop` with that
     /// buyer's shops.
     static func forEach(in keys: [UInt64], _ body: (BuyerShops) -> Void) {
@@ -27,14 +33,14 @@ struct BuyerShops {
     /// `buyers` groups `orders` by buyer; each buyer's few shops are sorted on their own,
     /// so the keys come out ascending without a sort of them all.
     static func purchased(orders: OrdersTable, buyers: EntityGroups) -> (keys: [UInt64], kept: [Bool]) {
-        let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
+        let cancelled = OrderStatus.cancelled.rawValue
         var keys: [UInt64] = [], kept: [Bool] = []
         // A buyer's orders as `shop << 1 | kept`: sorted, a shop's last one is kept when any is.
         var shops: [UInt64] = []
         for buyer in 0..<buyers.entityCount where buyers.count(of: buyer) > 0 {
             shops.removeAll(keepingCapacity: true)
             for row in buyers.rows(of: buyer) where orders.status[Int(row)] != cancelled {
-                shops.append(UInt64(orders.shop[Int(row)]) << 1 | (orders.status[Int(row)] == refunded ? 0 : 1))
+                shops.append(UInt64(orders.shop[Int(row)]) << 1 | (isKept(orders.status[Int(row)]) ? 1 : 0))
             }
             shops.sort()
             SortedKeys.forEachRun(count: shops.count, key: { shops[$0] >> 1 }) { shop, run in

@@ -16,9 +16,12 @@ public final class ScanMemo: Sendable {
     typealias Crews = (oneOff: [Bool], driveBy: [Bool], pairs: (value: [Double], best: [UInt64]))
 
     private let export: Export
+    private let facts = Mutex<(config: DetectionConfig, value: RatingFacts)?>(nil)
     private let purchases = Mutex<(config: DetectionConfig, value: Purchases)?>(nil)
     private let crews = Mutex<(config: DetectionConfig, value: Crews)?>(nil)
     private let ordersByBuyer = Mutex<EntityGroups?>(nil)
+    private let ordersByShop = Mutex<EntityGroups?>(nil)
+    private let ordersByShopInTime = Mutex<EntityGroups?>(nil)
     private let purchasedKeys = Mutex<(keys: [UInt64], kept: [Bool])?>(nil)
 
     /// A memo of `export`, empty until a detector asks.
@@ -26,11 +29,24 @@ public final class ScanMemo: Sendable {
         self.export = export
     }
 
-    /// `RatingFacts.purchases` of the export under `config`.
-    func purchases(config: DetectionConfig, threads: Int) -> Purchases {
-        purchases.withLock { cached in
+    /// The `RatingFacts` of the export under `config`: the four malicious-ratings
+    /// detectors that group low ratings by rater and shop read them.
+    func facts(config: DetectionConfig) -> RatingFacts {
+        facts.withLock { cached in
             if let cached, cached.config == config { return cached.value }
-            let value = RatingFacts.purchases(export, config: config, threads: threads)
+            let value = RatingFacts(export, config: config)
+            cached = (config, value)
+            return value
+        }
+    }
+
+    /// `RatingFacts.purchases` of the export under `config`, from the orders grouped by
+    /// shop.
+    func purchases(config: DetectionConfig, threads: Int) -> Purchases {
+        let shops = shops
+        return purchases.withLock { cached in
+            if let cached, cached.config == config { return cached.value }
+            let value = RatingFacts.purchases(export, shops: shops, config: config, threads: threads)
             cached = (config, value)
             return value
         }
@@ -43,6 +59,30 @@ public final class ScanMemo: Sendable {
         ordersByBuyer.withLock { cached in
             if let cached { return cached }
             let value = EntityGroups(keys: export.orders.buyer, entityCount: export.dictionaries.accounts.count)
+            cached = value
+            return value
+        }
+    }
+
+    /// The export's orders grouped by shop, in file order: the fake-orders and co-reviewer
+    /// detectors read them, and the ratings' tickets (`purchases`) are built from them.
+    var shops: EntityGroups {
+        ordersByShop.withLock { cached in
+            if let cached { return cached }
+            let value = EntityGroups(keys: export.orders.shop, entityCount: export.dictionaries.accounts.count)
+            cached = value
+            return value
+        }
+    }
+
+    /// The export's orders grouped by shop, in time order: the order-window and
+    /// tied-surge detectors read them.
+    var shopsInTime: EntityGroups {
+        ordersByShopInTime.withLock { cached in
+            if let cached { return cached }
+            let orders = export.orders
+            let value = EntityGroups(
+                keys: orders.shop, entityCount: export.dictionaries.accounts.count, orderedBy: orders.createdAt)
             cached = value
             return value
         }

@@ -346,14 +346,14 @@ struct RandomRatings {
         let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: Array(3...8))
         let sponsors = RatingBurstDetector.sponsors(
             of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 29), ratings: ratings,
-            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 5, praiseStars: 4)
+            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 5, praiseStars: 4, paidPraise: 0)
         // 26 accounts buy. Shop 1's buyers are the 6 attackers: share 6 / 6 = 1 of the
         // attack, base rate 6 / 26, lift 26 / 6 = 4.33. Shop 2 sells to all 26: lift 1.
         // So a minimum lift of 5 ties nothing, and 4 ties shop 1 alone.
         #expect(sponsors.tied.isEmpty)
         let lenient = RatingBurstDetector.sponsors(
             of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 29), ratings: ratings,
-            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 4, praiseStars: 4)
+            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 4, praiseStars: 4, paidPraise: 0)
         #expect(lenient.tied.map(\.sponsor) == [1])
         #expect(lenient.tied.map(\.attack) == [0])
         #expect(lenient.share[1] == 1)
@@ -460,7 +460,7 @@ struct RandomRatings {
             let (orders, ratings) = market(praisedToo: praisedToo)
             let sponsors = RatingBurstDetector.sponsors(
                 of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 29), ratings: ratings,
-                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 4, praiseStars: 4)
+                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 4, praiseStars: 4, paidPraise: 0)
             #expect(sponsors.tied.map(\.sponsor) == (praisedToo ? [1] : []), "praised too: \(praisedToo)")
             #expect(sponsors.share[1].isNaN == !praisedToo)
             if praisedToo { #expect(sponsors.praise[1] == 1) }
@@ -499,7 +499,7 @@ struct RandomRatings {
             let (orders, ratings, attack) = market(ownAttacker: ownAttacker, allAtBoth: allAtBoth)
             return RatingBurstDetector.sponsors(
                 of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 30), ratings: ratings,
-                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 2, praiseStars: 4, catalogueGrams: grams
+                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 2, praiseStars: 4, paidPraise: 0, catalogueGrams: grams
             ).tied.map(\.sponsor)
         }
         #expect(tied(grams: []) == [1])
@@ -893,7 +893,8 @@ struct RandomRatings {
         let itemMedian = (0..<itemCount).map { _ in Int64.random(in: 100...900, using: &random) }
         let quantile = Double.random(in: 0...1, using: &random), minimumOrders = Int.random(in: 0...20, using: &random)
         let found = RatingFacts.catalogueQuantile(
-            orders, itemMedian: itemMedian, shopCount: shopCount, quantile: quantile, minimumOrders: minimumOrders)
+            orders, shops: EntityGroups(keys: orders.shop, entityCount: shopCount), itemMedian: itemMedian,
+            quantile: quantile, minimumOrders: minimumOrders)
         for shop in 0..<shopCount {
             let rows = orders.shop.indices.filter { orders.shop[$0] == UInt32(shop) }
             let prices = Set(rows.map { orders.item[$0] }.filter { $0 != IdDictionary.absent }).map { itemMedian[Int($0)] }.sorted()
@@ -910,6 +911,11 @@ struct RandomRatings {
         export.orders = orders
         export.ratings = ratings
         return export
+    }
+
+    /// The export's orders grouped by shop, as `RatingFacts.purchases` takes them.
+    static func shops(_ export: Export) -> EntityGroups {
+        EntityGroups(keys: export.orders.shop, entityCount: export.dictionaries.accounts.count)
     }
 
     /// Appends an order placed 600 s after the one before (no parcel, device or address)
@@ -946,7 +952,7 @@ struct RandomRatings {
         let data = RandomRatings(seed: seed)
         let export = Self.export(orders: data.orders, ratings: data.ratings, accounts: data.accounts)
         let config = DetectionConfig(detectors: [RaterOrderDetector()])
-        let (backing, ticketFacts) = RatingFacts.purchases(export, config: config, threads: 1)
+        let (backing, ticketFacts) = RatingFacts.purchases(export, shops: Self.shops(export), config: config, threads: 1)
         let tickets = ticketFacts.rating
         let orders = data.orders
         func median(_ item: UInt32) -> Int64 {
@@ -1063,7 +1069,7 @@ struct RandomRatings {
     @Test func sleepersBuyingTicketsMakeABurst() {
         let export = Self.shop(sleepers: true, wave: false)
         let config = DetectionConfig(detectors: [RatingBurstDetector()])
-        let (backing, tickets) = RatingFacts.purchases(export, config: config, threads: 1)
+        let (backing, tickets) = RatingFacts.purchases(export, shops: Self.shops(export), config: config, threads: 1)
         #expect((300..<308).allSatisfy { backing[$0] == .genuine && tickets.rating[$0] })
         #expect(!tickets.rating[7], "an honest complaint about a dearer item is no ticket")
         #expect(abs(tickets.shopShare[0] - 38.0 / 308) < 1e-12)
@@ -1080,7 +1086,7 @@ struct RandomRatings {
     @Test func aWaveOfComplaintsExplainsItsTickets() {
         let export = Self.shop(sleepers: false, wave: true)
         let config = DetectionConfig(detectors: [RatingBurstDetector()])
-        let tickets = RatingFacts.purchases(export, config: config, threads: 1).tickets
+        let tickets = RatingFacts.purchases(export, shops: Self.shops(export), config: config, threads: 1).tickets
         #expect(abs(tickets.shopShare[0] - 60.0 / 300) < 1e-12)
         let burst = Self.burst(export)
         let ticketRaters = (125..<185).filter { $0 % 8 == 0 && $0 % 10 != 0 }.map { $0 + 1 }

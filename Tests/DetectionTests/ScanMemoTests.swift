@@ -25,14 +25,58 @@ import Testing
         func same(_ a: ScanMemo.Purchases, _ b: ScanMemo.Purchases) -> Bool {
             a.backing == b.backing && a.tickets.rating == b.tickets.rating && a.tickets.shopShare == b.tickets.shopShare
         }
-        let direct = RatingFacts.purchases(export, config: defaults, threads: 1)
-        let strictDirect = RatingFacts.purchases(export, config: strict, threads: 1)
+        let direct = RatingFacts.purchases(export, shops: RatingTicketTests.shops(export), config: defaults, threads: 1)
+        let strictDirect = RatingFacts.purchases(export, shops: RatingTicketTests.shops(export), config: strict, threads: 1)
         #expect(direct.backing.contains(.trivial))
         #expect(direct.backing != strictDirect.backing)
         #expect(same(memo.purchases(config: defaults, threads: 1), direct))
         #expect(same(memo.purchases(config: defaults, threads: 2), direct))
         #expect(same(memo.purchases(config: strict, threads: 1), strictDirect))
         #expect(same(memo.purchases(config: defaults, threads: 1), direct))
+    }
+
+    /// The memo's `RatingFacts` are the export's under the config asked: with one star
+    /// the low cut the two-star ratings are not low, and the memo gives that, not the
+    /// facts it kept.
+    @Test func factsAreTheExportsUnderTheConfigAsked() throws {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        for buyer in 1...30 {
+            RatingTicketTests.order(
+                &orders, &ratings, buyer: buyer, shop: buyer % 3, item: 100 + buyer % 4, cents: 5000,
+                stars: UInt8(1 + buyer % 5))
+        }
+        let export = RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 200)
+        let defaults = DetectionConfig(detectors: [RatingBurstDetector()])
+        var harsh = defaults
+        try harsh.set("malicious_ratings.low_stars", 1)
+        let memo = ScanMemo(export)
+        func same(_ a: RatingFacts, _ b: RatingFacts) -> Bool {
+            a.low == b.low && a.hasOrders == b.hasOrders
+                && a.lowByRater.offsets == b.lowByRater.offsets && a.lowByRater.rows == b.lowByRater.rows
+                && a.lowByShop.offsets == b.lowByShop.offsets && a.lowByShop.rows == b.lowByShop.rows
+        }
+        let direct = RatingFacts(export, config: defaults), harshDirect = RatingFacts(export, config: harsh)
+        #expect(direct.low != harshDirect.low)
+        #expect(same(memo.facts(config: defaults), direct))
+        #expect(same(memo.facts(config: harsh), harshDirect))
+        #expect(same(memo.facts(config: defaults), direct))
+    }
+
+    /// The memo's orders grouped by shop are the export's, in file order and in time
+    /// order: orders placed out of time order at three shops group differently the two ways.
+    @Test func shopsAreTheExportsInFileAndTimeOrder() {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        for buyer in 1...24 {
+            RatingTicketTests.order(&orders, &ratings, buyer: buyer, shop: buyer % 3, item: 100, cents: 5000, stars: nil)
+        }
+        orders.createdAt = orders.createdAt.reversed()
+        let export = RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 200)
+        let memo = ScanMemo(export)
+        let inFile = EntityGroups(keys: orders.shop, entityCount: 200)
+        let inTime = EntityGroups(keys: orders.shop, entityCount: 200, orderedBy: orders.createdAt)
+        #expect(inFile.rows != inTime.rows)
+        #expect(memo.shops.offsets == inFile.offsets && memo.shops.rows == inFile.rows)
+        #expect(memo.shopsInTime.offsets == inTime.offsets && memo.shopsInTime.rows == inTime.rows)
     }
 
     /// The memo's crews are `CoComplainerDetector.oneOff` and `crews` of the export under
@@ -64,7 +108,7 @@ import Testing
         try wider.set("malicious_ratings.co_complainer_min_raters", 5)
         let memo = ScanMemo(export)
         func direct(_ config: DetectionConfig) -> ScanMemo.Crews {
-            let purchases = RatingFacts.purchases(export, config: config, threads: 1)
+            let purchases = RatingFacts.purchases(export, shops: RatingTicketTests.shops(export), config: config, threads: 1)
             let oneOff = CoComplainerDetector.oneOff(
                 export, buyers: EntityGroups(keys: export.orders.buyer, entityCount: 200), config: config)
             let (driveBy, pairs) = CoComplainerDetector.crews(

@@ -71,7 +71,7 @@ public struct CoReviewerDetector: SharingDetector {
             maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,
             confidenceZ: config[FakeOrdersDetector.shareConfidence.key])
         let names = export.dictionaries.accounts
-        let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
+        let shops = memo.shops
         let buyers = memo.buyers
         func describe(_ index: Int) -> String {
             let key = pairs.pairKeys[index]
@@ -173,10 +173,9 @@ public struct CoReviewerDetector: SharingDetector {
         return region
     }
 
-    /// Per order, whether it was kept: neither refunded nor cancelled.
+    /// Per order, whether it was kept (`BuyerShops.isKept`): neither refunded nor cancelled.
     static func keptOrders(_ export: Export) -> [Bool] {
-        let refunded = OrderStatus.refunded.rawValue, cancelled = OrderStatus.cancelled.rawValue
-        return export.orders.status.map { $0 != refunded && $0 != cancelled }
+        export.orders.status.map(BuyerShops.isKept)
     }
 
     /// Per order, whether it carries a rating of at least `minimumStars` and was `kept`

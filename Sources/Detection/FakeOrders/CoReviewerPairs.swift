@@ -241,14 +241,16 @@ struct CoReviewerPairs {
             guard shops.count >= 2 && shops.count <= maximumShops else { return }
             let buyer = Int(shops.buyer), degree = reviewerDegree[buyer]
             func reviewed(_ position: Int) -> Bool { praised[shops.offset(position)] }
-            let ringShops = (0..<shops.count).reduce(0) { $0 + (shopSurprise[Int(shops[$1])] > sharedSurprise ? 1 : 0) }
             // Beyond a pair's two shops, the buyer's other shops meet ring shops at their
             // share of all purchases; only a share beyond that, with confidence, ties the
-            // buyer to a ring.
-            let otherShops = shops.count - 2
-            let pairIsAllOfARing = otherShops == 0
-                || Chance.shareLowerBound(Double(max(0, ringShops - 2)) / Double(otherShops), rows: otherShops, z: confidenceZ)
+            // buyer to a ring. Asked only of a surprising pair the buyer praised one shop of.
+            func pairIsAllOfARing() -> Bool {
+                let otherShops = shops.count - 2
+                guard otherShops > 0 else { return true }
+                let ringShops = (0..<shops.count).reduce(0) { $0 + (shopSurprise[Int(shops[$1])] > sharedSurprise ? 1 : 0) }
+                return Chance.shareLowerBound(Double(max(0, ringShops - 2)) / Double(otherShops), rows: otherShops, z: confidenceZ)
                     <= chanceRingShare
+            }
             for first in 0..<(shops.count - 1) {
                 for second in (first + 1)..<shops.count where reviewed(first) || reviewed(second) {
                     // A pair's value is at most its surprise, and the peer tests only
@@ -260,7 +262,7 @@ struct CoReviewerPairs {
                         let (common, expected) = keenCommon(index, degree: degree)
                         let others = Double(common - (praisedBoth ? 1 : 0))
                         if 2 * expected >= others
-                            || (!praisedBoth && pairIsAllOfARing && onePraisers.explained(index))
+                            || (!praisedBoth && pairIsAllOfARing() && onePraisers.explained(index))
                         {
                             surprise = sharedSurprise
                         }

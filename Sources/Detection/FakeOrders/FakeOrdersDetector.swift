@@ -75,9 +75,8 @@ public struct FakeOrdersDetector: SharingDetector {
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let orders = export.orders
-        let accountCount = export.dictionaries.accounts.count
         let minimumOrders = Int(config["fake_orders.min_orders"])
-        let shops = EntityGroups(keys: orders.shop, entityCount: accountCount)
+        let shops = memo.shops
         let buyers = memo.buyers
         let flags = OrderFlags(export, shops: shops, config: config, threads: threads)
         let minimumMarks = Int(config["fake_orders.block_min_marks"])

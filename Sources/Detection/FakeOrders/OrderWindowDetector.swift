@@ -50,7 +50,7 @@ public struct OrderWindowDetector: SharingDetector {
             minimumBuyers: Int(config["fake_orders.window_min_buyers"]), brushingRate: shopSignal.threshold)
         let orders = export.orders
         let accountCount = export.dictionaries.accounts.count
-        let shops = EntityGroups(keys: orders.shop, entityCount: accountCount, orderedBy: orders.createdAt)
+        let shops = memo.shopsInTime
         let (windows, inBrushingWindow) = Self.busiestWindows(
             shops: shops, buyers: orders.buyer, times: orders.createdAt, buyerCount: accountCount, rule: rule,
             threads: threads)

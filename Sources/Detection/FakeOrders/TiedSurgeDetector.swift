@@ -18,7 +18,7 @@ import Columnar
 /// studio's accounts shopping together for cover in a promotion's last hours leave
 /// orders still on their way (held-out generator). Buyers whose own order was tied in
 /// a surge inherit the surge's strength.
-public struct TiedSurgeDetector: Detector {
+public struct TiedSurgeDetector: SharingDetector {
     public init() {}
 
     public var name: String { "tied surges" }
@@ -45,12 +45,12 @@ public struct TiedSurgeDetector: Detector {
         ]
     }
 
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let shopSignal = signal("shop_surge_tied_excess", config)
         let buyerSignal = signal("buyer_surge_tie", config)
         let orders = export.orders
         let accountCount = export.dictionaries.accounts.count
-        let shops = EntityGroups(keys: orders.shop, entityCount: accountCount, orderedBy: orders.createdAt)
+        let shops = memo.shopsInTime
         let start = orders.createdAt.min() ?? 0
         let sales = Self.confirmedSales(export, lowStars: UInt8(clamping: Int(config[RatingFacts.lowStars.key])))
         let identities = [

@@ -36,7 +36,7 @@ public struct RaterFairnessDetector: SharingDetector {
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
-        let facts = RatingFacts(export, config: config)
+        let facts = memo.facts(config: config)
         let unverified = config["malicious_ratings.unverified_goodness_weight"]
         let weights = facts.hasOrders
             ? memo.purchases(config: config, threads: threads).backing.map { $0 == .genuine ? 1 : unverified }

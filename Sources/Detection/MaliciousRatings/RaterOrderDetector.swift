@@ -55,7 +55,7 @@ public struct RaterOrderDetector: SharingDetector {
     }
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
-        let facts = RatingFacts(export, config: config)
+        let facts = memo.facts(config: config)
         let ratings = export.ratings
         var columns: [SignalColumn] = []
 

@@ -76,7 +76,7 @@ public struct RatingBurstDetector: SharingDetector {
 
     public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
-        let facts = RatingFacts(export, config: config)
+        let facts = memo.facts(config: config)
         let accountCount = export.dictionaries.accounts.count
         let span = max(1, (ratings.createdAt.max() ?? 0) - (ratings.createdAt.min() ?? 0))
         let halfWindows = Self.halfWindows(
@@ -465,7 +465,7 @@ public struct RatingBurstDetector: SharingDetector {
     /// groups `orders` by buyer (the caller's, read by its other tests too).
     static func sponsors(
         of attacks: [Attack], orders: OrdersTable, buyers byBuyer: EntityGroups, ratings: RatingsTable, low: [Bool],
-        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, paidPraise: Double = 0,
+        minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, paidPraise: Double,
         catalogueGrams: [Double] = []
     ) -> Sponsors {
         let entityCount = byBuyer.entityCount

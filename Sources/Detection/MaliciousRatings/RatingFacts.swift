@@ -60,19 +60,19 @@ struct RatingFacts: Sendable {
 
 
     /// `backing` and `tickets` of the export, the items' median prices worked out once
-    /// for both.
-    static func purchases(_ export: Export, config: DetectionConfig, threads: Int)
+    /// for both; `shops` is the export's orders grouped by shop.
+    static func purchases(_ export: Export, shops: EntityGroups, config: DetectionConfig, threads: Int)
         -> (backing: [RatingBacking], tickets: (rating: [Bool], shopShare: [Double]))
     {
         let itemMedian = export.orders.count > 0 ? itemMedians(export.orders, threads: threads) : []
         let backing = backing(export, itemMedian: itemMedian, config: config, threads: threads)
-        return (backing, tickets(export, backing: backing, itemMedian: itemMedian, config: config))
+        return (backing, tickets(export, shops: shops, backing: backing, itemMedian: itemMedian, config: config))
     }
 
     /// How each rating is backed by its order (`backing(ratings:orders:...)` with this
-    /// config's trivial quantile; `itemMedian` when the caller has the items' median
-    /// prices already). Without orders (a bare rating network) nothing is backed.
-    static func backing(_ export: Export, itemMedian: [Int64]? = nil, config: DetectionConfig, threads: Int)
+    /// config's trivial quantile; `itemMedian` is `itemMedians(export.orders)`, which the
+    /// tickets read too). Without orders (a bare rating network) nothing is backed.
+    static func backing(_ export: Export, itemMedian: [Int64], config: DetectionConfig, threads: Int)
         -> [RatingBacking]
     {
         guard export.orders.count > 0 else { return [RatingBacking](repeating: .none, count: export.ratings.count) }
@@ -96,8 +96,10 @@ struct RatingFacts: Sendable {
     /// it rate at least cost, whatever the shop's customers buy. One such rating is a
     /// customer's; many on one shop at once, beyond what the shop's other complaints
     /// explain, are an attack (`RatingBurstDetector`).
-    /// `itemMedian` is `itemMedians(orders)`.
-    private static func tickets(_ export: Export, backing: [RatingBacking], itemMedian: [Int64], config: DetectionConfig)
+    /// `itemMedian` is `itemMedians(orders)`, `shops` the orders grouped by shop.
+    private static func tickets(
+        _ export: Export, shops: EntityGroups, backing: [RatingBacking], itemMedian: [Int64], config: DetectionConfig
+    )
         -> (rating: [Bool], shopShare: [Double])
     {
         let orders = export.orders, ratings = export.ratings
@@ -106,7 +108,7 @@ struct RatingFacts: Sendable {
             return ([Bool](repeating: false, count: ratings.count), [Double](repeating: 0, count: shopCount))
         }
         let limit = catalogueQuantile(
-            orders, itemMedian: itemMedian, shopCount: shopCount, quantile: config["malicious_ratings.ticket_item_quantile"],
+            orders, shops: shops, itemMedian: itemMedian, quantile: config["malicious_ratings.ticket_item_quantile"],
             minimumOrders: Int(config["malicious_ratings.trivial_min_shop_orders"]))
         var withItem = [Int](repeating: 0, count: shopCount), cheap = [Int](repeating: 0, count: shopCount)
         for row in 0..<orders.count where orders.item[row] != IdDictionary.absent {
@@ -122,16 +124,16 @@ struct RatingFacts: Sendable {
         return (rating, (0..<shopCount).map { withItem[$0] == 0 ? 0 : Double(cheap[$0]) / Double(withItem[$0]) })
     }
 
-    /// Per shop with at least `minimumOrders` orders, the `quantile` (nearest rank below)
-    /// of the median prices of its distinct items; -1 for other shops.
+    /// Per shop of `shops` (the orders grouped by shop) with at least `minimumOrders`
+    /// orders, the `quantile` (nearest rank below) of the median prices of its distinct
+    /// items; -1 for other shops.
     static func catalogueQuantile(
-        _ orders: OrdersTable, itemMedian: [Int64], shopCount: Int, quantile: Double, minimumOrders: Int
+        _ orders: OrdersTable, shops: EntityGroups, itemMedian: [Int64], quantile: Double, minimumOrders: Int
     ) -> [Int64] {
-        let shops = EntityGroups(keys: orders.shop, entityCount: shopCount)
         // Per item, the last shop that counted it: each shop takes its distinct items once.
         var countedBy = [Int](repeating: -1, count: itemMedian.count)
         var prices: [Int64] = []
-        return (0..<shopCount).map { shop in
+        return (0..<shops.entityCount).map { shop in
             let rows = shops.rows(of: shop)
             guard rows.count >= max(1, minimumOrders) else { return -1 }
             prices.removeAll(keepingCapacity: true)

@@ -13,7 +13,7 @@ import Foundation
 /// job), and raters with one rating each would otherwise make huge, sparse blocks. A
 /// block must fill a good part of its cells, so the steady complaints of a bad shop's
 /// customers over weeks are no block.
-public struct RatingLockstepDetector: Detector {
+public struct RatingLockstepDetector: SharingDetector {
     public init() {}
 
     public var name: String { "rating lockstep blocks" }
@@ -36,9 +36,9 @@ public struct RatingLockstepDetector: Detector {
         ]
     }
 
-    public func measure(_ export: Export, config: DetectionConfig, threads: Int) -> DetectorOutput {
+    public func measure(_ export: Export, config: DetectionConfig, threads: Int, memo: ScanMemo) -> DetectorOutput {
         let ratings = export.ratings
-        let facts = RatingFacts(export, config: config)
+        let facts = memo.facts(config: config)
         let bucket = max(1, Int64(config["malicious_ratings.block_bucket_seconds"]))
         let start = ratings.createdAt.min() ?? 0
         let days = ratings.createdAt.map { UInt32(($0 - start) / bucket) }

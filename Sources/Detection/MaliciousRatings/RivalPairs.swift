@@ -77,12 +77,16 @@ extension RatingBurstDetector {
         var paired = [Bool](repeating: false, count: accountCount)
         for pair in rivals { paired[Int(pair >> 32)] = true }
         BuyerShops.forEach(in: complaints) { victims in
+            guard let first = (0..<victims.count).first(where: { paired[Int(victims[$0])] }) else {
+                result[Int(victims.buyer)] = 0
+                return
+            }
+            // The buyer's shops, looked up once for all its paired victims.
+            let shops = Self.shops(of: victims.buyer, in: bought)
             var most = 0
-            for index in 0..<victims.count where paired[Int(victims[index])] {
+            for index in first..<victims.count where paired[Int(victims[index])] {
                 let victim = UInt64(victims[index]) << 32
-                most = max(most, Self.shops(of: victims.buyer, in: bought).reduce(0) {
-                    $0 + (rivals.contains(victim | ($1 & 0xFFFF_FFFF)) ? 1 : 0)
-                })
+                most = max(most, shops.reduce(0) { $0 + (rivals.contains(victim | ($1 & 0xFFFF_FFFF)) ? 1 : 0) })
             }
             result[Int(victims.buyer)] = Double(most)
         }
