@@ -95,17 +95,9 @@ extension IdDictionary {
                     continue
                 }
                 let key = UnsafeRawBufferPointer(start: starts[index], count: length)
-                if runs && index > 0 {
-                    if lengths[index &- 1] == length && IdDictionary.bytesEqual(starts[index &- 1], 0, key) {
-                        ids[index] = ids[index &- 1]
-                        continue
-                    }
-                } else if runs && Int(block.previousIDs[0]) < id {
-                    let previous = Int(block.previousIDs[0]), lower = Int(bounds[previous])
-                    if Int(bounds[previous &+ 1]) &- lower == length && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key) {
-                        ids[index] = block.previousIDs[0]
-                        continue
-                    }
+                if runs && block.repeatsPrevious(key, at: index, keyCount: id, bounds: bounds, arena: arena) {
+                    ids[index] = index > 0 ? ids[index &- 1] : block.previousIDs[0]
+                    continue
                 }
                 precondition(id < countLimit && used &+ length <= arenaLimit, "more keys than the room asked for")
                 IdDictionary.copy(key, to: arena + used)

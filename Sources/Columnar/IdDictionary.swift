@@ -267,7 +267,7 @@ public struct IdDictionary: Sendable {
             let slots = slots, words = words, mask = mask, stride = block.keysPerRow
             for index in 0..<count where lengths[index] >= 0 {
                 let key = UnsafeRawBufferPointer(start: keys[index], count: lengths[index])
-                if repeatsPrevious(key, at: index, in: block) {
+                if block.repeatsPrevious(key, at: index, keyCount: self.count, bounds: bounds, arena: arena) {
                     homes[index] = -1
                     continue
                 }
@@ -280,21 +280,6 @@ public struct IdDictionary: Sendable {
             IdDictionary.fetchCandidates(block, count: count, slots: slots, words: words, bounds: bounds, arena: arena)
             if words == 2 { probe(block, count: count, into: ids, words: 2) } else { probe(block, count: count, into: ids, words: 1) }
             for index in Swift.max(0, count &- stride)..<count { block.previousIDs[index % stride] = ids[index] }
-        }
-
-        /// Whether the key at `index` of `block` equals the key `keysPerRow` places before
-        /// it (or, in the block's first row, the key of the id kept from the call before).
-        @inline(__always)
-        func repeatsPrevious(_ key: UnsafeRawBufferPointer, at index: Int, in block: KeyBlock) -> Bool {
-            let stride = block.keysPerRow
-            if index >= stride {
-                let length = block.lengths[index &- stride]
-                return length == key.count && IdDictionary.bytesEqual(block.keys[index &- stride], 0, key)
-            }
-            let id = Int(block.previousIDs[index])
-            guard id < count else { return false }
-            let lower = Int(bounds[id])
-            return Int(bounds[id &+ 1]) &- lower == key.count && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key)
         }
 
         /// The second pass of `intern(_:count:into:)`, for slots of `words` words (a
@@ -387,6 +372,21 @@ public struct IdDictionary: Sendable {
             homes.deallocate()
             candidates.deallocate()
             previousIDs.deallocate()
+        }
+
+        /// Whether `key`, the key at `index`, equals the key `keysPerRow` places before it
+        /// or, in the block's first row, the key of the id kept from the call before when
+        /// that id is one of the `keyCount` keys so far (its bytes at `bounds` in `arena`).
+        @inline(__always)
+        func repeatsPrevious(_ key: UnsafeRawBufferPointer, at index: Int, keyCount: Int,
+                             bounds: UnsafePointer<UInt32>, arena: UnsafeRawPointer) -> Bool {
+            if index >= keysPerRow {
+                return lengths[index &- keysPerRow] == key.count && IdDictionary.bytesEqual(keys[index &- keysPerRow], 0, key)
+            }
+            let id = Int(previousIDs[index])
+            guard id < keyCount else { return false }
+            let lower = Int(bounds[id])
+            return Int(bounds[id &+ 1]) &- lower == key.count && IdDictionary.bytesEqual(arena, lower, key)
         }
     }
 
