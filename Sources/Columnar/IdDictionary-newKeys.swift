@@ -19,7 +19,9 @@ extension IdDictionary {
     /// Runs `body` with a `NewKeys` that may append up to `keys` keys of `bytes` bytes in
     /// all, each taken as new: ids in order after the keys so far, the same ids `intern`
     /// would give if no key repeats. Until `placeNewKeys`, the table does not know them
-    /// (interning and lookups are refused); their bytes and ids are final.
+    /// (interning and lookups are refused). Keys from `NewKeys.append` keep their bytes
+    /// and ids; those from `NewKeys.appendRuns` are provisional until
+    /// `placeNewKeysMergingRepeats` merges the repeated runs' keys.
     public mutating func withRoom<Result>(forNewKeys keys: Int, bytes: Int, _ body: (inout NewKeys) -> Result) -> Result {
         makeStorageRoom(keys: keys, bytes: bytes)
         IdDictionary.extend(&unplacedHashes, to: unplacedCount &+ keys)

@@ -28,7 +28,7 @@ public struct IdDictionary: Sendable {
     public static let absent: UInt32 = .max
 
     /// All interned keys, back to back in `arena[..<arenaUsed]`; the bytes after are
-    /// zeroed slack, so that adding a key is one copy (no `Array.append` per key). Empty
+    /// slack, so that adding a key is one copy (no `Array.append` per key). Empty
     /// while the keys are `mappedKeys`.
     @usableFromInline var arena: [UInt8] = []
     @usableFromInline var arenaUsed = 0
