@@ -305,9 +305,7 @@ public struct IdRenumbering: Sendable {
     /// Rewrites every id of `ids` to the id it became.
     public func apply(to ids: inout [UInt32]) {
         ids.withUnsafeMutableBufferPointer { ids in
-            for index in ids.indices where Int(ids[index]) >= firstChanged && ids[index] != IdDictionary.absent {
-                ids[index] = newIDs[Int(ids[index]) &- firstChanged]
-            }
+            for index in ids.indices { ids[index] = self[ids[index]] }
         }
     }
 }
