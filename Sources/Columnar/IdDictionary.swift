@@ -73,11 +73,12 @@ public struct IdDictionary: Sendable {
         let size = IdDictionary.tableSize(for: keys)
         if size > tableSize { rebuild(size: size) }
         let stored = Swift.max(keys, storedKeys)
-        ownKeys()
         bounds.reserveCapacity(stored + 1)
         if unplacedCount > 0 && stored > keyCount { unplacedHashes.reserveCapacity(unplacedCount + stored - keyCount) }
         if keyCount > 0 && stored > keyCount {
-            arena.reserveCapacity(arenaUsed + arenaUsed / keyCount * (stored - keyCount) + 8)
+            let capacity = arenaUsed + arenaUsed / keyCount * (stored - keyCount) + 8
+            ownKeys(capacity: capacity)
+            arena.reserveCapacity(capacity)
         }
     }
 
@@ -127,11 +128,16 @@ public struct IdDictionary: Sendable {
         return arena.withUnsafeBytes(body)
     }
 
-    /// Copies mapped keys into the arena, before a key is added.
+    /// Copies mapped keys into the arena, before a key is added, into capacity for
+    /// `capacity` bytes (the keys' and those about to be added), so that the arena is not
+    /// copied again to grow.
     @usableFromInline
-    mutating func ownKeys() {
+    mutating func ownKeys(capacity: Int) {
         guard let keys = mappedKeys else { return }
-        arena = Array(keys.bytes)
+        var owned: [UInt8] = []
+        owned.reserveCapacity(Swift.max(capacity, keys.bytes.count))
+        owned.append(contentsOf: keys.bytes)
+        arena = owned
         mappedKeys = nil
     }
 
@@ -199,7 +205,7 @@ public struct IdDictionary: Sendable {
     mutating func makeStorageRoom(keys: Int, bytes: Int) {
         precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
         precondition(arenaUsed + bytes + 8 <= Int(UInt32.max), "more than 4 GB of keys in one id space")
-        ownKeys()
+        ownKeys(capacity: arenaUsed &+ bytes &+ 8)
         // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
         IdDictionary.extend(&arena, to: arenaUsed &+ bytes &+ 8)
         IdDictionary.extend(&bounds, to: keyCount &+ keys &+ 1)
