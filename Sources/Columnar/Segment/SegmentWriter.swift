@@ -80,9 +80,7 @@ public enum SegmentWriter {
             let task = tasks[index]
             let column = columns[task.column]
             let block = column.withBytes(task.range) { raw in
-                let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(raw.count, 1), alignment: 16)
-                defer { scratch.deallocate() }
-                return SegmentCodec.compress(raw, width: column.type.width, encoding: column.encoding, scratch: scratch)
+                SegmentCodec.compress(raw, width: column.type.width, encoding: column.encoding)
             }
             return (block, block.withUnsafeBytes { SegmentFormat.blockChecksum($0, version: SegmentFormat.version) })
         }
