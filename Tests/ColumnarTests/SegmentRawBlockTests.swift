@@ -71,6 +71,18 @@ import Testing
         #expect(throws: together!) { try ExportSegments.decodeDictionaries(dictionaries, threads: 2) }
     }
 
+    /// Version 1 had no raw encoding: the same dictionaries file under version 1 is refused
+    /// at its first raw column, named with the file and table.
+    @Test func rawColumnInAVersionOneFileIsAnUnknownEncoding() throws {
+        var bytes = Self.files[0].bytes
+        let firstRaw = try framed(Self.files)[0].footer.columns.first { $0.encoding == .raw }!
+        bytes[8] = 1
+        var error: SegmentError?
+        do { _ = try SegmentFile(bytes: bytes, name: "dictionaries.cwseg", table: "dictionaries") } catch let thrown { error = thrown }
+        #expect(error == SegmentError(file: "dictionaries.cwseg", table: "dictionaries", column: firstRaw.name, problem: .unknownEncoding(3)))
+        #expect(error?.description == "dictionaries.cwseg: table dictionaries, column \(firstRaw.name): unknown encoding 3")
+    }
+
     /// Raw blocks not back to back in the file (another writer's layout) are read all the
     /// same: copied block by block, not used in place.
     @Test func rawBlocksApartAreCopied() throws {

@@ -46,7 +46,7 @@ public struct SegmentFile: Sendable {
         let footerBytes = Array(bytes[footerRange])
         let computed = XXH32.digest(footerBytes)
         guard computed == storedChecksum else { throw failure(.footerChecksum(stored: storedChecksum, computed: computed)) }
-        let footer = try SegmentFooter.decode(footerBytes) { problem, column in
+        let footer = try SegmentFooter.decode(footerBytes, version: version) { problem, column in
             SegmentError(file: name, table: table, column: column, problem: problem)
         }
         guard footer.table == table else { throw failure(.wrongTable(footer.table)) }
