@@ -89,7 +89,9 @@ extension IdDictionary {
         private mutating func append(_ block: KeyBlock, count keys: Int, into ids: UnsafeMutablePointer<UInt32>, runs: Bool) {
             precondition(keys <= block.capacity, "more keys than the block holds")
             let starts = block.keys, lengths = block.lengths
-            var used = arenaUsed, id = count
+            // The id of the key before (kept from the call before for the first key): what
+            // a repeat takes (a missing key before is never repeated, so it is not kept).
+            var used = arenaUsed, id = count, previousID = block.previousIDs[0]
             for index in 0..<keys {
                 let length = lengths[index]
                 guard length >= 0 else {
@@ -98,7 +100,7 @@ extension IdDictionary {
                 }
                 let key = UnsafeRawBufferPointer(start: starts[index], count: length)
                 if runs && block.repeatsPrevious(key, at: index, keyCount: id, bounds: bounds, arena: arena) {
-                    ids[index] = index > 0 ? ids[index &- 1] : block.previousIDs[0]
+                    ids[index] = previousID
                     continue
                 }
                 precondition(id < countLimit && used &+ length <= arenaLimit, "more keys than the room asked for")
@@ -106,6 +108,7 @@ extension IdDictionary {
                 used &+= length
                 hashes[id &- firstHashed] = UInt32(truncatingIfNeeded: IdDictionary.hash(key) >> 32)
                 ids[index] = UInt32(truncatingIfNeeded: id)
+                previousID = ids[index]
                 id &+= 1
                 bounds[id] = UInt32(truncatingIfNeeded: used)
             }
