@@ -56,6 +56,21 @@ import Testing
         #expect(decoded.dictionaries.accounts.mappedKeys != nil && decoded.dictionaries.accounts.count == Int(added))
     }
 
+    /// Reserving no more keys than it has leaves a dictionary's keys in place; reserving
+    /// more copies them once, into capacity for the keys to come, and the ids stay.
+    @Test func reservingRoomCopiesKeysInPlaceOnlyForMoreKeys() throws {
+        var accounts = try decodeTogether(Self.files).dictionaries.accounts
+        let sample = Self.sample.dictionaries.accounts
+        accounts.reserveCapacity(accounts.count)
+        #expect(accounts.mappedKeys != nil)
+        accounts.reserveCapacity(accounts.count + 1000)
+        #expect(accounts.mappedKeys == nil)
+        #expect(accounts.arena.capacity > accounts.arenaUsed)
+        #expect(accounts.keys == sample.keys)
+        let added = accounts.intern("not an account of the sample")
+        #expect(Int(added) == sample.count && accounts.lookup(sample.string(3)) == 3)
+    }
+
     /// A flipped byte in a key block is a checksum error naming the column and block, the
     /// same from the whole-export load (in place) as from the dictionaries alone (copied).
     @Test func corruptKeyBlockNamesColumnAndBlock() throws {
