@@ -19,7 +19,9 @@ extension IdDictionary {
     /// Runs `body` with a `NewKeys` that may append up to `keys` keys of `bytes` bytes in
     /// all, each taken as new: ids in order after the keys so far, the same ids `intern`
     /// would give if no key repeats. Until `placeNewKeys`, the table does not know them
-    /// (interning and lookups are refused); their bytes and ids are final.
+    /// (interning and lookups are refused). Keys from `NewKeys.append` keep their bytes
+    /// and ids; those from `NewKeys.appendRuns` are provisional until
+    /// `placeNewKeysMergingRepeats` merges the repeated runs' keys.
     public mutating func withRoom<Result>(forNewKeys keys: Int, bytes: Int, _ body: (inout NewKeys) -> Result) -> Result {
         makeStorageRoom(keys: keys, bytes: bytes)
         IdDictionary.extend(&unplacedHashes, to: unplacedCount &+ keys)
@@ -87,7 +89,9 @@ extension IdDictionary {
         private mutating func append(_ block: KeyBlock, count keys: Int, into ids: UnsafeMutablePointer<UInt32>, runs: Bool) {
             precondition(keys <= block.capacity, "more keys than the block holds")
             let starts = block.keys, lengths = block.lengths
-            var used = arenaUsed, id = count
+            // The id of the key before (kept from the call before for the first key): what
+            // a repeat takes (a missing key before is never repeated, so it is not kept).
+            var used = arenaUsed, id = count, previousID = block.previousIDs[0]
             for index in 0..<keys {
                 let length = lengths[index]
                 guard length >= 0 else {
@@ -95,23 +99,16 @@ extension IdDictionary {
                     continue
                 }
                 let key = UnsafeRawBufferPointer(start: starts[index], count: length)
-                if runs && index > 0 {
-                    if lengths[index &- 1] == length && IdDictionary.bytesEqual(starts[index &- 1], 0, key) {
-                        ids[index] = ids[index &- 1]
-                        continue
-                    }
-                } else if runs && Int(block.previousIDs[0]) < id {
-                    let previous = Int(block.previousIDs[0]), lower = Int(bounds[previous])
-                    if Int(bounds[previous &+ 1]) &- lower == length && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key) {
-                        ids[index] = block.previousIDs[0]
-                        continue
-                    }
+                if runs && block.repeatsPrevious(key, at: index, keyCount: id, bounds: bounds, arena: arena) {
+                    ids[index] = previousID
+                    continue
                 }
                 precondition(id < countLimit && used &+ length <= arenaLimit, "more keys than the room asked for")
                 IdDictionary.copy(key, to: arena + used)
                 used &+= length
                 hashes[id &- firstHashed] = UInt32(truncatingIfNeeded: IdDictionary.hash(key) >> 32)
                 ids[index] = UInt32(truncatingIfNeeded: id)
+                previousID = ids[index]
                 id &+= 1
                 bounds[id] = UInt32(truncatingIfNeeded: used)
             }
@@ -311,9 +308,7 @@ public struct IdRenumbering: Sendable {
     /// Rewrites every id of `ids` to the id it became.
     public func apply(to ids: inout [UInt32]) {
         ids.withUnsafeMutableBufferPointer { ids in
-            for index in ids.indices where Int(ids[index]) >= firstChanged && ids[index] != IdDictionary.absent {
-                ids[index] = newIDs[Int(ids[index]) &- firstChanged]
-            }
+            for index in ids.indices { ids[index] = self[ids[index]] }
         }
     }
 }

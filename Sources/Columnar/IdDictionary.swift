@@ -28,7 +28,7 @@ public struct IdDictionary: Sendable {
     public static let absent: UInt32 = .max
 
     /// All interned keys, back to back in `arena[..<arenaUsed]`; the bytes after are
-    /// zeroed slack, so that adding a key is one copy (no `Array.append` per key). Empty
+    /// slack, so that adding a key is one copy (no `Array.append` per key). Empty
     /// while the keys are `mappedKeys`.
     @usableFromInline var arena: [UInt8] = []
     @usableFromInline var arenaUsed = 0
@@ -73,11 +73,12 @@ public struct IdDictionary: Sendable {
         let size = IdDictionary.tableSize(for: keys)
         if size > tableSize { rebuild(size: size) }
         let stored = Swift.max(keys, storedKeys)
-        ownKeys()
         bounds.reserveCapacity(stored + 1)
         if unplacedCount > 0 && stored > keyCount { unplacedHashes.reserveCapacity(unplacedCount + stored - keyCount) }
         if keyCount > 0 && stored > keyCount {
-            arena.reserveCapacity(arenaUsed + arenaUsed / keyCount * (stored - keyCount) + 8)
+            let capacity = arenaUsed + arenaUsed / keyCount * (stored - keyCount) + 8
+            ownKeys(capacity: capacity)
+            arena.reserveCapacity(capacity)
         }
     }
 
@@ -127,11 +128,16 @@ public struct IdDictionary: Sendable {
         return arena.withUnsafeBytes(body)
     }
 
-    /// Copies mapped keys into the arena, before a key is added.
+    /// Copies mapped keys into the arena, before a key is added, into capacity for
+    /// `capacity` bytes (the keys' and those about to be added), so that the arena is not
+    /// copied again to grow.
     @usableFromInline
-    mutating func ownKeys() {
+    mutating func ownKeys(capacity: Int) {
         guard let keys = mappedKeys else { return }
-        arena = Array(keys.bytes)
+        var owned: [UInt8] = []
+        owned.reserveCapacity(Swift.max(capacity, keys.bytes.count))
+        owned.append(contentsOf: keys.bytes)
+        arena = owned
         mappedKeys = nil
     }
 
@@ -199,7 +205,7 @@ public struct IdDictionary: Sendable {
     mutating func makeStorageRoom(keys: Int, bytes: Int) {
         precondition(keyCount + keys < Int(IdDictionary.absent) - 1, "more than 4 billion distinct ids in one id space")
         precondition(arenaUsed + bytes + 8 <= Int(UInt32.max), "more than 4 GB of keys in one id space")
-        ownKeys()
+        ownKeys(capacity: arenaUsed &+ bytes &+ 8)
         // 8 bytes of slack beyond the keys, so arena pointers stay valid for empty keys.
         IdDictionary.extend(&arena, to: arenaUsed &+ bytes &+ 8)
         IdDictionary.extend(&bounds, to: keyCount &+ keys &+ 1)
@@ -267,7 +273,7 @@ public struct IdDictionary: Sendable {
             let slots = slots, words = words, mask = mask, stride = block.keysPerRow
             for index in 0..<count where lengths[index] >= 0 {
                 let key = UnsafeRawBufferPointer(start: keys[index], count: lengths[index])
-                if repeatsPrevious(key, at: index, in: block) {
+                if block.repeatsPrevious(key, at: index, keyCount: self.count, bounds: bounds, arena: arena) {
                     homes[index] = -1
                     continue
                 }
@@ -280,21 +286,6 @@ public struct IdDictionary: Sendable {
             IdDictionary.fetchCandidates(block, count: count, slots: slots, words: words, bounds: bounds, arena: arena)
             if words == 2 { probe(block, count: count, into: ids, words: 2) } else { probe(block, count: count, into: ids, words: 1) }
             for index in Swift.max(0, count &- stride)..<count { block.previousIDs[index % stride] = ids[index] }
-        }
-
-        /// Whether the key at `index` of `block` equals the key `keysPerRow` places before
-        /// it (or, in the block's first row, the key of the id kept from the call before).
-        @inline(__always)
-        func repeatsPrevious(_ key: UnsafeRawBufferPointer, at index: Int, in block: KeyBlock) -> Bool {
-            let stride = block.keysPerRow
-            if index >= stride {
-                let length = block.lengths[index &- stride]
-                return length == key.count && IdDictionary.bytesEqual(block.keys[index &- stride], 0, key)
-            }
-            let id = Int(block.previousIDs[index])
-            guard id < count else { return false }
-            let lower = Int(bounds[id])
-            return Int(bounds[id &+ 1]) &- lower == key.count && IdDictionary.bytesEqual(UnsafeRawPointer(arena), lower, key)
         }
 
         /// The second pass of `intern(_:count:into:)`, for slots of `words` words (a
@@ -387,6 +378,21 @@ public struct IdDictionary: Sendable {
             homes.deallocate()
             candidates.deallocate()
             previousIDs.deallocate()
+        }
+
+        /// Whether `key`, the key at `index`, equals the key `keysPerRow` places before it
+        /// or, in the block's first row, the key of the id kept from the call before when
+        /// that id is one of the `keyCount` keys so far (its bytes at `bounds` in `arena`).
+        @inline(__always)
+        func repeatsPrevious(_ key: UnsafeRawBufferPointer, at index: Int, keyCount: Int,
+                             bounds: UnsafePointer<UInt32>, arena: UnsafeRawPointer) -> Bool {
+            if index >= keysPerRow {
+                return lengths[index &- keysPerRow] == key.count && IdDictionary.bytesEqual(keys[index &- keysPerRow], 0, key)
+            }
+            let id = Int(previousIDs[index])
+            guard id < keyCount else { return false }
+            let lower = Int(bounds[id])
+            return Int(bounds[id &+ 1]) &- lower == key.count && IdDictionary.bytesEqual(arena, lower, key)
         }
     }
 

@@ -341,9 +341,9 @@ final class BoundColumns<Schema: TableSchema> {
     private var emptyings: [(inout Target) -> Void] = []
     private var reservations: [(inout Target, Int) -> Void] = []
     private var restorations: [(inout Target) -> Void] = []
-    /// For the run-id column (`FieldDecoding.idRuns`): applies its renumbering to the
-    /// column in the target.
-    private var renumberings: [(inout Target, IdRenumbering) -> Void] = []
+    /// For the run-id column (`FieldDecoding.idRuns`; a table has one at most, the only
+    /// group `mergeRunRepeats` merges): applies its renumbering to the column in the target.
+    private var renumberRunIDs: ((inout Target, IdRenumbering) -> Void)?
 
     /// Binds the header's columns, only those in `selected` (stored names) when given:
     /// a new-id column (`FieldDecoding.newID`) is always bound, since its ids are the
@@ -389,6 +389,7 @@ final class BoundColumns<Schema: TableSchema> {
                 groups.append(group)
                 reservations.append { _, rows in group.dictionary.reserveCapacity(rows) }
             case .idRuns(let dictionary, let into):
+                precondition(renumberRunIDs == nil, "more than one run-id column: only one is merged")
                 let group = single(.runIDs)
                 swap(&group.dictionary, &target[keyPath: dictionary])
                 group.keysBeforeFile = group.dictionary.count
@@ -397,7 +398,7 @@ final class BoundColumns<Schema: TableSchema> {
                 deliveries.append(Self.deliver(into, from: group, slot: 0, as: UInt32.self))
                 reservations.append(Self.reserve(into))
                 emptyings.append(Self.empty(into))
-                renumberings.append { target, renumbering in renumbering.apply(to: &target[keyPath: into]) }
+                renumberRunIDs = { target, renumbering in renumbering.apply(to: &target[keyPath: into]) }
             case .orderRow(let orders, let into):
                 value(.orderRows, into: into, as: UInt32.self)
                 valueGroups[valueGroups.count - 1].dictionary = target[keyPath: orders]
@@ -466,7 +467,7 @@ final class BoundColumns<Schema: TableSchema> {
         guard let group = groups.first(where: { if case .runIDs = $0.kind { true } else { false } }),
             let renumbering = group.mergeRunRepeats()
         else { return nil }
-        for renumber in renumberings { renumber(&target, renumbering) }
+        renumberRunIDs?(&target, renumbering)
         return renumbering
     }
 

@@ -56,6 +56,21 @@ import Testing
         #expect(decoded.dictionaries.accounts.mappedKeys != nil && decoded.dictionaries.accounts.count == Int(added))
     }
 
+    /// Reserving no more keys than it has leaves a dictionary's keys in place; reserving
+    /// more copies them once, into capacity for the keys to come, and the ids stay.
+    @Test func reservingRoomCopiesKeysInPlaceOnlyForMoreKeys() throws {
+        var accounts = try decodeTogether(Self.files).dictionaries.accounts
+        let sample = Self.sample.dictionaries.accounts
+        accounts.reserveCapacity(accounts.count)
+        #expect(accounts.mappedKeys != nil)
+        accounts.reserveCapacity(accounts.count + 1000)
+        #expect(accounts.mappedKeys == nil)
+        #expect(accounts.arena.capacity > accounts.arenaUsed)
+        #expect(accounts.keys == sample.keys)
+        let added = accounts.intern("not an account of the sample")
+        #expect(Int(added) == sample.count && accounts.lookup(sample.string(3)) == 3)
+    }
+
     /// A flipped byte in a key block is a checksum error naming the column and block, the
     /// same from the whole-export load (in place) as from the dictionaries alone (copied).
     @Test func corruptKeyBlockNamesColumnAndBlock() throws {
@@ -69,6 +84,18 @@ import Testing
         #expect(together?.description.hasPrefix("dictionaries.cwseg: table dictionaries, column orders.bytes, block 1: checksum mismatch") == true)
         let dictionaries = try framed(files)[0]
         #expect(throws: together!) { try ExportSegments.decodeDictionaries(dictionaries, threads: 2) }
+    }
+
+    /// Version 1 had no raw encoding: the same dictionaries file under version 1 is refused
+    /// at its first raw column, named with the file and table.
+    @Test func rawColumnInAVersionOneFileIsAnUnknownEncoding() throws {
+        var bytes = Self.files[0].bytes
+        let firstRaw = try framed(Self.files)[0].footer.columns.first { $0.encoding == .raw }!
+        bytes[8] = 1
+        var error: SegmentError?
+        do { _ = try SegmentFile(bytes: bytes, name: "dictionaries.cwseg", table: "dictionaries") } catch let thrown { error = thrown }
+        #expect(error == SegmentError(file: "dictionaries.cwseg", table: "dictionaries", column: firstRaw.name, problem: .unknownEncoding(3)))
+        #expect(error?.description == "dictionaries.cwseg: table dictionaries, column \(firstRaw.name): unknown encoding 3")
     }
 
     /// Raw blocks not back to back in the file (another writer's layout) are read all the

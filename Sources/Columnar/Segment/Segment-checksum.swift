@@ -1,7 +1,7 @@
-/// xxHash32 (Yann Collet's XXH32, seed 0 unless given): the checksum of every block and
-/// of the footer of a `.cwseg` file. It is the checksum LZ4 frames use, fast enough to
-/// verify every block on every load (several GB/s per core), and it catches flipped
-/// bits before a block reaches the decompressor.
+/// xxHash32 (Yann Collet's XXH32, seed 0 unless given): the checksum of a `.cwseg`
+/// file's footer, and of every block in format version 1 (version 2 blocks use `XXH64`).
+/// It is the checksum LZ4 frames use, fast enough to verify on every load (several GB/s
+/// per core), and it catches flipped bits before a block reaches the decompressor.
 public enum XXH32 {
     @usableFromInline static let prime1: UInt32 = 2_654_435_761
     @usableFromInline static let prime2: UInt32 = 2_246_822_519

@@ -4,24 +4,28 @@ import CLZ4
 /// The loops here are the only raw-memory code of the format; each has a plain
 /// reference twin in `SegmentCodecTests`.
 enum SegmentCodec {
-    /// Compresses `count` values of `width` bytes at `raw`: light encoding into
-    /// `scratch` (at least `count * width` bytes), then `LZ4_compress_default`; a raw
-    /// block is the bytes themselves.
-    static func compress(
-        _ raw: UnsafeRawBufferPointer, width: Int, encoding: SegmentEncoding, scratch: UnsafeMutableRawBufferPointer
-    ) -> [UInt8] {
+    /// Compresses the values of `width` bytes at `raw`: a raw block is the bytes
+    /// themselves, a plain one their LZ4 (`LZ4_compress_default`), the others the LZ4 of
+    /// their light encoding, written into a buffer of their size.
+    static func compress(_ raw: UnsafeRawBufferPointer, width: Int, encoding: SegmentEncoding) -> [UInt8] {
         let count = raw.count / width
-        let input: UnsafeRawBufferPointer
         switch encoding {
         case .raw: return Array(raw)
-        case .plain: input = raw
-        case .shuffled:
-            shuffle(raw, width: width, count: count, into: scratch)
-            input = UnsafeRawBufferPointer(rebasing: scratch[0..<raw.count])
-        case .deltaShuffled:
-            deltaShuffle(raw, count: count, into: scratch)
-            input = UnsafeRawBufferPointer(rebasing: scratch[0..<raw.count])
+        case .plain: return lz4(raw)
+        case .shuffled, .deltaShuffled:
+            let planes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(raw.count, 1), alignment: 16)
+            defer { planes.deallocate() }
+            if encoding == .shuffled {
+                shuffle(raw, width: width, count: count, into: planes)
+            } else {
+                deltaShuffle(raw, count: count, into: planes)
+            }
+            return lz4(UnsafeRawBufferPointer(rebasing: planes[0..<raw.count]))
         }
+    }
+
+    /// `input` compressed by `LZ4_compress_default`.
+    private static func lz4(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         let bound = Int(LZ4_compressBound(Int32(input.count)))
         return [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
             written = Int(LZ4_compress_default(
@@ -38,25 +42,25 @@ enum SegmentCodec {
     /// the encoding is plain), then one pass that undoes the light encoding. Returns the
     /// bytes LZ4 produced, which the caller compares with the expected size (LZ4 never
     /// writes past the buffer it is given, so a wrong size is an error, not an overflow),
-    /// and the number of violations (0 when the size is wrong). A raw block is copied,
-    /// when it has exactly the expected size (else nothing is written).
+    /// and the number of violations (0 when the size is wrong). A raw block, whose stored
+    /// length the caller checked first (it must be exactly the expected size), is copied.
     static func decode(
         _ stored: UnsafeRawBufferPointer, type: SegmentValueType, encoding: SegmentEncoding, check: ValueCheck,
         scratch: BlockScratch, into destination: UnsafeMutableRawBufferPointer
     ) -> (produced: Int, violations: Int) {
         let width = type.width
+        let target = encoding == .plain || encoding == .raw ? destination : scratch.bytes(destination.count)
         if encoding == .raw {
-            guard stored.count == destination.count else { return (stored.count, 0) }
+            precondition(stored.count == destination.count, "a raw block of the wrong length")
+            // Checked in the copy (below): its values are aligned, the file's may not be.
             destination.copyMemory(from: stored)
-            // Checked in the copy: its values are aligned, the file's may not be.
-            let violations = check.isNeeded ? check.violations(in: UnsafeRawBufferPointer(destination), width: width) : 0
-            return (stored.count, check.rejectsAll ? stored.count / width : violations)
+        } else {
+            let produced = Int(LZ4_decompress_safe(
+                stored.baseAddress?.assumingMemoryBound(to: CChar.self),
+                target.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(stored.count), Int32(target.count)))
+            guard produced == destination.count else { return (produced, 0) }
         }
-        let target = encoding == .plain ? destination : scratch.bytes(destination.count)
-        let produced = Int(LZ4_decompress_safe(
-            stored.baseAddress?.assumingMemoryBound(to: CChar.self),
-            target.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(stored.count), Int32(target.count)))
-        guard produced == destination.count, produced > 0 else { return (produced, 0) }
+        guard !destination.isEmpty else { return (0, 0) }
         let count = destination.count / width
         let planes = target.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var violations: Int
@@ -66,14 +70,14 @@ enum SegmentCodec {
         case (.deltaShuffled, 8):
             violations = undeltaUnshuffle8(planes, count: count, into: destination.baseAddress!.assumingMemoryBound(to: Int64.self), check: check)
         default:
-            // Plain blocks (u8 columns) are already in place; byte planes of other widths
-            // are not written by this engine but are read all the same. Delta blocks of
-            // other widths are refused by the footer decoder; raw blocks returned above.
+            // Plain blocks (u8 columns) and raw blocks are already in place; byte planes
+            // of other widths are not written by this engine but are read all the same.
+            // Delta blocks of other widths are refused by the footer decoder.
             if encoding == .shuffled { unshuffle(UnsafeRawBufferPointer(target), width: width, count: count, into: destination) }
             violations = check.isNeeded ? check.violations(in: UnsafeRawBufferPointer(destination), width: width) : 0
         }
         if check.rejectsAll { violations = count }
-        return (produced, violations)
+        return (destination.count, violations)
     }
 
     /// Byte planes: `output[b * count + i] = input[i * width + b]`.

@@ -132,11 +132,12 @@ public struct SegmentFooter: Sendable, Equatable {
         return bytes
     }
 
-    /// Parses footer bytes, checking every count against the bytes left so that no
-    /// corrupt count leads to a large allocation. `fail` turns a problem, and the column
-    /// it is in when known, into the error the caller throws (it knows the file).
+    /// Parses the footer bytes of a file of format `version`, checking every count
+    /// against the bytes left so that no corrupt count leads to a large allocation.
+    /// `fail` turns a problem, and the column it is in when known, into the error the
+    /// caller throws (it knows the file).
     static func decode(
-        _ bytes: [UInt8], fail: (SegmentError.Problem, _ column: String?) -> SegmentError
+        _ bytes: [UInt8], version: UInt32, fail: (SegmentError.Problem, _ column: String?) -> SegmentError
     ) throws(SegmentError) -> SegmentFooter {
         var reader = FooterReader(bytes: bytes)
         guard let table = reader.string(), let rows = reader.integer(UInt64.self), rows <= UInt64(Int32.max),
@@ -151,7 +152,10 @@ public struct SegmentFooter: Sendable, Equatable {
             guard let type = SegmentValueType(rawValue: typeCode) else {
                 throw fail(.malformedFooter("column \(name): unknown type \(typeCode)"), nil)
             }
-            guard let encoding = SegmentEncoding(rawValue: encodingCode) else { throw fail(.unknownEncoding(encodingCode), name) }
+            // Version 1 had no raw encoding: its code is unknown there.
+            guard let encoding = SegmentEncoding(rawValue: encodingCode), encoding != .raw || version >= 2 else {
+                throw fail(.unknownEncoding(encodingCode), name)
+            }
             // The delta decoder writes 8-byte values: any other width would overrun.
             guard encoding != .deltaShuffled || type == .int64 else {
                 throw fail(.malformedFooter("column \(name): delta encoding of \(type) values"), nil)

@@ -46,7 +46,7 @@ public struct SegmentFile: Sendable {
         let footerBytes = Array(bytes[footerRange])
         let computed = XXH32.digest(footerBytes)
         guard computed == storedChecksum else { throw failure(.footerChecksum(stored: storedChecksum, computed: computed)) }
-        let footer = try SegmentFooter.decode(footerBytes) { problem, column in
+        let footer = try SegmentFooter.decode(footerBytes, version: version) { problem, column in
             SegmentError(file: name, table: table, column: column, problem: problem)
         }
         guard footer.table == table else { throw failure(.wrongTable(footer.table)) }
@@ -109,9 +109,9 @@ public struct SegmentFile: Sendable {
         return first.offset..<end
     }
 
-    /// The checksum problem of one block of a column used in place (`rawStretch(of:)`),
-    /// if any. Only the dictionaries' key bytes are used in place: any byte is a valid
-    /// value, so the checksum is all there is to check.
+    /// The checksum problem of one block of `column`, if any: the first check `decode`
+    /// makes, and all there is to check in a column used in place (`rawStretch(of:)`,
+    /// the dictionaries' key bytes, where any byte is a valid value).
     func checksumProblem(_ column: SegmentColumn, block index: Int) -> SegmentError.Problem? {
         let block = column.blocks[index]
         let stored = UnsafeRawBufferPointer(rebasing: storage.bytes[block.offset..<block.offset + block.storedLength])
@@ -154,8 +154,7 @@ public struct SegmentFile: Sendable {
         let block = column.blocks[index]
         let rawCount = block.values * column.type.width
         let stored = UnsafeRawBufferPointer(rebasing: storage.bytes[block.offset..<block.offset + block.storedLength])
-        let computed = SegmentFormat.blockChecksum(stored, version: version)
-        guard computed == block.checksum else { return .checksum(stored: block.checksum, computed: computed) }
+        if let problem = checksumProblem(column, block: index) { return problem }
         if column.encoding == .raw && block.storedLength != rawCount {
             return .rawLength(expected: rawCount, stored: block.storedLength)
         }

@@ -76,14 +76,13 @@ public enum SegmentWriter {
                 (column: column, range: start..<min(start + blockValues, columns[column].count))
             }
         }.sorted { placement($0) < placement($1) }
-        let stored = ConcurrentTasks.map(count: tasks.count, threads: threads) { index -> [UInt8] in
+        let stored = ConcurrentTasks.map(count: tasks.count, threads: threads) { index -> (bytes: [UInt8], checksum: UInt32) in
             let task = tasks[index]
             let column = columns[task.column]
-            return column.withBytes(task.range) { raw in
-                let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(raw.count, 1), alignment: 16)
-                defer { scratch.deallocate() }
-                return SegmentCodec.compress(raw, width: column.type.width, encoding: column.encoding, scratch: scratch)
+            let block = column.withBytes(task.range) { raw in
+                SegmentCodec.compress(raw, width: column.type.width, encoding: column.encoding)
             }
+            return (block, block.withUnsafeBytes { SegmentFormat.blockChecksum($0, version: SegmentFormat.version) })
         }
         var bytes = SegmentFormat.magic
         bytes.appendInteger(SegmentFormat.version)
@@ -93,8 +92,8 @@ public enum SegmentWriter {
             columns: columns.map { SegmentColumn(name: $0.name, type: $0.type, encoding: $0.encoding, blocks: []) })
         for (task, block) in zip(tasks, stored) {
             footer.columns[task.column].blocks.append(SegmentBlock(
-                offset: bytes.count, storedLength: block.count, values: task.range.count, checksum: block.withUnsafeBytes { SegmentFormat.blockChecksum($0, version: SegmentFormat.version) }))
-            bytes.append(contentsOf: block)
+                offset: bytes.count, storedLength: block.bytes.count, values: task.range.count, checksum: block.checksum))
+            bytes.append(contentsOf: block.bytes)
         }
         appendFooter(footer, to: &bytes)
         return bytes
