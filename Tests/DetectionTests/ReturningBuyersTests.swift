@@ -43,8 +43,11 @@ import TestSupport
                 && (!onlyBought || bought[order]) { counts[Int(of[order])] += 1 }
             return counts
         }
+        // Order `o` ships on waybill `o`, marked bought or not; an order not shipped on none.
+        let waybillOf = buyerOfOrder.indices.map { buyerOfOrder[$0] == IdDictionary.absent ? IdDictionary.absent : UInt32($0) }
+        let marks: [WaybillMarks] = bought.map { $0 ? [.shipped, .bought] : .shipped }
         return ReturningBuyers.surprise(
-            buyerOfOrder: buyerOfOrder, shopOfOrder: shopOfOrder, bought: { bought[$0] },
+            buyerOfOrder: buyerOfOrder, shopOfOrder: shopOfOrder, waybillOfOrder: waybillOf, marks: marks,
             shopShipped: counts(shopOfOrder, shopCount, onlyBought: false),
             shopBought: counts(shopOfOrder, shopCount, onlyBought: true),
             buyerShipped: counts(buyerOfOrder, buyerCount, onlyBought: false))

@@ -255,8 +255,8 @@ public struct EmptyParcelDetector: Detector {
             column(
                 "buyer_returns_on_empty_parcels", config,
                 ReturningBuyers.surprise(
-                    buyerOfOrder: buyerOfOrder, shopOfOrder: shopOfOrder, bought: onBought, shopShipped: byShop.total,
-                    shopBought: byShop.bought, buyerShipped: byBuyer.total),
+                    buyerOfOrder: buyerOfOrder, shopOfOrder: shopOfOrder, waybillOfOrder: shipment, marks: marks,
+                    shopShipped: byShop.total, shopBought: byShop.bought, buyerShipped: byBuyer.total),
                 entityOf: buyerOfOrder, flagged: onBought, waybillOf: { shipment[$0] }, names: waybillNames),
             outletColumn("courier_empty_waybill_share", outletShares(byOutlet.empty)) { marks[$0].contains(.empty) },
             outletColumn("courier_counter_signed_share", outletShares(byOutlet.signedAtCounter)) { tells[$0].contains(.signedAtCounter) },

@@ -13,41 +13,61 @@ enum ReturningBuyers {
     /// `(bought - k + 1) / (shipped - n + 2)`, so a shop whose other parcels show none
     /// still leaves a chance), for `k >= 2` only: one bought waybill is the other signal's
     /// evidence, a second at the same shop is the return. A shop whose parcels are all
-    /// judged bought gives its customers no surprise. 0 for a buyer with shipped orders
-    /// and no such shop, NaN for one without shipped orders.
+    /// judged bought gives its customers little surprise, but some: the others' share is
+    /// `(m + 1) / (m + 2)` for its `m` other shipped orders, the surprise
+    /// `n * log10((m + 2) / (m + 1))`, small when the shop has many other orders and
+    /// `0.30 n` when the buyer is its only customer (share 1/2). 0 for a buyer with
+    /// shipped orders and no such shop, NaN for one without shipped orders.
     ///
     /// `buyerOfOrder` and `shopOfOrder` name each order's buyer and shop, absent
-    /// (`IdDictionary.absent`) for an order not shipped (`bought` is asked of shipped orders
-    /// only); `shopShipped` and `shopBought`
-    /// count per shop its shipped orders and those on bought waybills, `buyerShipped` per
-    /// buyer its shipped orders. Only the pairs with two bought waybills or more are
-    /// counted (a sort of the bought orders' `buyer << 32 | shop` keys, then one pass over
-    /// the orders that looks up only those of the buyers with such a pair).
+    /// (`IdDictionary.absent`) for an order not shipped; an order ships on waybill
+    /// `waybillOfOrder[order]` and is on a bought waybill when that waybill's `marks`
+    /// hold `.bought`. `shopShipped` and `shopBought` count per shop its shipped orders
+    /// and those on bought waybills, `buyerShipped` per buyer its shipped orders.
+    ///
+    /// Only what the signal needs is built: the `buyer << 32 | shop` keys of the orders on
+    /// bought waybills (a minority) sorted and counted, the pairs with two or more kept,
+    /// then one pass over the orders counts the shipped orders of those pairs, looking up
+    /// (`PairPlaces`) only an order whose buyer and shop both have a kept pair.
     static func surprise(
-        buyerOfOrder: [UInt32], shopOfOrder: [UInt32], bought: (Int) -> Bool, shopShipped: [UInt32],
-        shopBought: [UInt32], buyerShipped: [UInt32]
+        buyerOfOrder: [UInt32], shopOfOrder: [UInt32], waybillOfOrder: [UInt32], marks: [WaybillMarks],
+        shopShipped: [UInt32], shopBought: [UInt32], buyerShipped: [UInt32]
     ) -> [Double] {
         var values = buyerShipped.map { $0 == 0 ? Double.nan : 0 }
-        let orderCount = min(buyerOfOrder.count, shopOfOrder.count)
-        func key(_ order: Int) -> UInt64? {
-            let buyer = buyerOfOrder[order], shop = shopOfOrder[order]
-            guard buyer < buyerShipped.count, shop < shopShipped.count, shop < shopBought.count else { return nil }
-            return UInt64(buyer) << 32 | UInt64(shop)
-        }
-        let counted = SortedKeys.counted((0..<orderCount).compactMap { order in key(order).flatMap { bought(order) ? $0 : nil } })
+        let orderCount = min(buyerOfOrder.count, shopOfOrder.count, waybillOfOrder.count)
+        let buyerCount = buyerShipped.count, shopCount = min(shopShipped.count, shopBought.count)
+        let counted = SortedKeys.counted(
+            boughtPairs(
+                buyerOfOrder: buyerOfOrder, shopOfOrder: shopOfOrder, waybillOfOrder: waybillOfOrder, marks: marks,
+                orderCount: orderCount, buyerCount: buyerCount, shopCount: shopCount))
         var returns: [UInt64] = [], boughtThere: [UInt32] = []
         for (pair, count) in zip(counted.keys, counted.counts) where count >= 2 {
             returns.append(pair)
             boughtThere.append(count)
         }
         guard !returns.isEmpty else { return values }
-        var returning = [Bool](repeating: false, count: buyerShipped.count)
-        for pair in returns { returning[Int(pair >> 32)] = true }
+        var returningBuyer = [Bool](repeating: false, count: buyerCount)
+        var returnedShop = [Bool](repeating: false, count: shopCount)
+        for pair in returns {
+            returningBuyer[Int(pair >> 32)] = true
+            returnedShop[Int(pair & 0xFFFF_FFFF)] = true
+        }
+        let places = PairPlaces(returns)
         var shippedThere = [UInt32](repeating: 0, count: returns.count)
-        for order in 0..<orderCount {
-            guard let pair = key(order), returning[Int(pair >> 32)],
-                  let place = SortedKeys.position(of: pair, in: returns) else { continue }
-            shippedThere[place] += 1
+        buyerOfOrder.withUnsafeBufferPointer { buyerOfOrder in
+            shopOfOrder.withUnsafeBufferPointer { shopOfOrder in
+                returningBuyer.withUnsafeBufferPointer { returningBuyer in
+                    returnedShop.withUnsafeBufferPointer { returnedShop in
+                        for order in 0..<orderCount {
+                            let buyer = Int(buyerOfOrder[order]), shop = Int(shopOfOrder[order])
+                            guard buyer < buyerCount, shop < shopCount, returnedShop[shop], returningBuyer[buyer],
+                                  let place = places.place(of: UInt64(buyer) << 32 | UInt64(shop))
+                            else { continue }
+                            shippedThere[place] += 1
+                        }
+                    }
+                }
+            }
         }
         for (place, pair) in returns.enumerated() {
             let buyer = Int(pair >> 32), shop = Int(pair & 0xFFFF_FFFF)
@@ -58,5 +78,68 @@ enum ReturningBuyers {
             values[buyer] = max(values[buyer], surprise)
         }
         return values
+    }
+
+    /// The `buyer << 32 | shop` keys of the shipped orders (buyer below `buyerCount`, shop
+    /// below `shopCount`) on a waybill whose `marks` hold `.bought`, in order: one pass
+    /// that reads an order's buyer and shop only when its waybill is bought.
+    static func boughtPairs(
+        buyerOfOrder: [UInt32], shopOfOrder: [UInt32], waybillOfOrder: [UInt32], marks: [WaybillMarks],
+        orderCount: Int, buyerCount: Int, shopCount: Int
+    ) -> [UInt64] {
+        precondition(orderCount <= min(buyerOfOrder.count, shopOfOrder.count, waybillOfOrder.count))
+        var keys: [UInt64] = []
+        buyerOfOrder.withUnsafeBufferPointer { buyerOfOrder in
+            shopOfOrder.withUnsafeBufferPointer { shopOfOrder in
+                waybillOfOrder.withUnsafeBufferPointer { waybillOfOrder in
+                    marks.withUnsafeBufferPointer { marks in
+                        for order in 0..<orderCount {
+                            let waybill = Int(waybillOfOrder[order])
+                            guard waybill < marks.count, marks[waybill].contains(.bought) else { continue }
+                            let buyer = buyerOfOrder[order], shop = shopOfOrder[order]
+                            guard buyer < buyerCount, shop < shopCount else { continue }
+                            keys.append(UInt64(buyer) << 32 | UInt64(shop))
+                        }
+                    }
+                }
+            }
+        }
+        return keys
+    }
+
+    /// The places of distinct keys in their array, by open addressing (linear probing in
+    /// a table at least twice their count): one probe or a few per looked-up order, where
+    /// a binary search in the kept pairs took a dozen mispredicted steps.
+    struct PairPlaces {
+        let keys: [UInt64]
+        private let slots: [UInt32]
+        private let shift: UInt64
+
+        init(_ keys: [UInt64]) {
+            self.keys = keys
+            let bits = max(1, Int.bitWidth - (2 * keys.count).leadingZeroBitCount)
+            shift = UInt64(64 - bits)
+            var slots = [UInt32](repeating: .max, count: 1 << bits)
+            for (place, key) in keys.enumerated() {
+                var slot = Self.home(key, shift: shift)
+                while slots[slot] != .max { slot = (slot + 1) & (slots.count - 1) }
+                slots[slot] = UInt32(place)
+            }
+            self.slots = slots
+        }
+
+        /// The place of `key` in `keys`, nil when absent.
+        func place(of key: UInt64) -> Int? {
+            var slot = Self.home(key, shift: shift)
+            while slots[slot] != .max {
+                if keys[Int(slots[slot])] == key { return Int(slots[slot]) }
+                slot = (slot + 1) & (slots.count - 1)
+            }
+            return nil
+        }
+
+        private static func home(_ key: UInt64, shift: UInt64) -> Int {
+            Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        }
     }
 }
