@@ -32,23 +32,15 @@ public final class ScanMemo: Sendable {
     /// The `RatingFacts` of the export under `config`: the four malicious-ratings
     /// detectors that group low ratings by rater and shop read them.
     func facts(config: DetectionConfig) -> RatingFacts {
-        facts.withLock { cached in
-            if let cached, cached.config == config { return cached.value }
-            let value = RatingFacts(export, config: config)
-            cached = (config, value)
-            return value
-        }
+        Self.once(facts, under: config) { RatingFacts(export, config: config) }
     }
 
     /// `RatingFacts.purchases` of the export under `config`, from the orders grouped by
     /// shop.
     func purchases(config: DetectionConfig, threads: Int) -> Purchases {
         let shops = shops
-        return purchases.withLock { cached in
-            if let cached, cached.config == config { return cached.value }
-            let value = RatingFacts.purchases(export, shops: shops, config: config, threads: threads)
-            cached = (config, value)
-            return value
+        return Self.once(purchases, under: config) {
+            RatingFacts.purchases(export, shops: shops, config: config, threads: threads)
         }
     }
 
@@ -56,35 +48,21 @@ public final class ScanMemo: Sendable {
     /// rating-burst detectors read them, and the co-complainers and purchased shops are
     /// built from them.
     var buyers: EntityGroups {
-        ordersByBuyer.withLock { cached in
-            if let cached { return cached }
-            let value = EntityGroups(keys: export.orders.buyer, entityCount: export.dictionaries.accounts.count)
-            cached = value
-            return value
-        }
+        Self.once(ordersByBuyer) { EntityGroups(keys: export.orders.buyer, entityCount: export.dictionaries.accounts.count) }
     }
 
     /// The export's orders grouped by shop, in file order: the fake-orders and co-reviewer
     /// detectors read them, and the ratings' tickets (`purchases`) are built from them.
     var shops: EntityGroups {
-        ordersByShop.withLock { cached in
-            if let cached { return cached }
-            let value = EntityGroups(keys: export.orders.shop, entityCount: export.dictionaries.accounts.count)
-            cached = value
-            return value
-        }
+        Self.once(ordersByShop) { EntityGroups(keys: export.orders.shop, entityCount: export.dictionaries.accounts.count) }
     }
 
     /// The export's orders grouped by shop, in time order: the order-window and
     /// tied-surge detectors read them.
     var shopsInTime: EntityGroups {
-        ordersByShopInTime.withLock { cached in
-            if let cached { return cached }
+        Self.once(ordersByShopInTime) {
             let orders = export.orders
-            let value = EntityGroups(
-                keys: orders.shop, entityCount: export.dictionaries.accounts.count, orderedBy: orders.createdAt)
-            cached = value
-            return value
+            return EntityGroups(keys: orders.shop, entityCount: export.dictionaries.accounts.count, orderedBy: orders.createdAt)
         }
     }
 
@@ -93,25 +71,41 @@ public final class ScanMemo: Sendable {
     /// and rating-burst detectors read them.
     var purchasedShops: (keys: [UInt64], kept: [Bool]) {
         let buyers = buyers
-        return purchasedKeys.withLock { cached in
-            if let cached { return cached }
-            let value = BuyerShops.purchased(orders: export.orders, buyers: buyers)
-            cached = value
-            return value
-        }
+        return Self.once(purchasedKeys) { BuyerShops.purchased(orders: export.orders, buyers: buyers) }
     }
 
     /// The one-off and drive-by complaints and the crews' pairs of the export under
     /// `config`, from the orders grouped by buyer and the ratings' backing and tickets.
     func crews(config: DetectionConfig, threads: Int) -> Crews {
         let buyers = buyers, purchases = purchases(config: config, threads: threads)
-        return crews.withLock { cached in
-            if let cached, cached.config == config { return cached.value }
+        return Self.once(crews, under: config) {
             let oneOff = CoComplainerDetector.oneOff(export, buyers: buyers, config: config)
             let (driveBy, pairs) = CoComplainerDetector.crews(
                 export, oneOff: oneOff, backing: purchases.backing, tickets: purchases.tickets.rating, config: config)
-            cached = (config, (oneOff, driveBy, pairs))
             return (oneOff, driveBy, pairs)
+        }
+    }
+
+    /// The value kept in `slot`, made by `make` on first use.
+    private static func once<Value: Sendable>(_ slot: borrowing Mutex<Value?>, _ make: () -> Value) -> Value {
+        slot.withLock { cached in
+            if let cached { return cached }
+            let value = make()
+            cached = value
+            return value
+        }
+    }
+
+    /// The value kept in `slot` if it was made under `config`; otherwise made by `make`
+    /// and kept with `config`.
+    private static func once<Value: Sendable>(
+        _ slot: borrowing Mutex<(config: DetectionConfig, value: Value)?>, under config: DetectionConfig, _ make: () -> Value
+    ) -> Value {
+        slot.withLock { cached in
+            if let cached, cached.config == config { return cached.value }
+            let value = make()
+            cached = (config, value)
+            return value
         }
     }
 }
