@@ -91,7 +91,9 @@ import TestSupport
             pairs, buyerShops: buyerShops, praised: praised, maximumShops: maximumShops, sharedSurprise: 1.5)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
             buyerShops: buyerShops, praised: praised,
-            praisedItems: PraisedItems(shops: shops, items: items, buyers: buyers, reviewed: reviewed), onePraisers: onePraisers,
+            praisedItems: PraisedItems(
+                shops: shops, items: items, buyers: buyers, reviewed: reviewed, itemCount: 8, accountCount: accountCount),
+            onePraisers: onePraisers,
             accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: 1.5, confidenceZ: 1.64)
         var praisedItems: [UInt32: Set<[UInt32]>] = [:]
         for row in buyers.indices where reviewed[row] { praisedItems[buyers[row], default: []].insert([shops[row], items[row]]) }
@@ -268,8 +270,10 @@ import TestSupport
         let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
         let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
         let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, praised: praised, maximumShops: 64, sharedSurprise: 4)
+        let items = items ?? [UInt32](repeating: 0, count: buyers.count)
         let praisedItems = PraisedItems(
-            shops: shops, items: items ?? [UInt32](repeating: 0, count: buyers.count), buyers: buyers, reviewed: reviewed)
+            shops: shops, items: items, buyers: buyers, reviewed: reviewed,
+            itemCount: Int(items.filter { $0 != IdDictionary.absent }.max() ?? 0) + 1, accountCount: pairs.region.count)
         let (surprise, _) = pairs.buyerSurprise(
             buyerShops: buyerShops, praised: praised, praisedItems: praisedItems, onePraisers: onePraisers,
             accountCount: pairs.region.count, maximumShops: 64, sharedSurprise: 4, confidenceZ: 1.64)
@@ -437,6 +441,7 @@ import TestSupport
         var random = SeededRandom(seed: 3)
         var export = Export()
         for index in 0..<400 { _ = export.dictionaries.accounts.intern("a\(index)") }
+        _ = export.dictionaries.items.intern("i0")
         func order(_ buyer: UInt32, _ shop: UInt32, status: OrderStatus = .completed, stars: UInt8? = 5) {
             let row = UInt32(export.orders.count)
             _ = export.dictionaries.orders.intern("o\(row)")

@@ -66,7 +66,9 @@ public struct CoReviewerDetector: SharingDetector {
         let praised = SortedKeys.membership(of: boughtKeys, in: reviewedKeys)
         let onePraisers = OnePraisers(
             pairs, buyerShops: boughtKeys, praised: praised, maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold)
-        let praisedItems = PraisedItems(shops: orders.shop, items: orders.item, buyers: orders.buyer, reviewed: reviewed)
+        let praisedItems = PraisedItems(
+            shops: orders.shop, items: orders.item, buyers: orders.buyer, reviewed: reviewed,
+            itemCount: export.dictionaries.items.count, accountCount: accountCount)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
             buyerShops: boughtKeys, praised: praised, praisedItems: praisedItems, onePraisers: onePraisers,
             accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,

@@ -13,24 +13,20 @@ import Columnar
 /// common reviewer of it had). The pair says a ring works there; the item says whether
 /// the buyer's praise was for what the ring sells.
 struct PraisedItems {
-    /// Distinct `shop << 64 | item << 32 | buyer` of the positively reviewed orders,
-    /// ascending: an item's praisers are one run.
-    let keys: [UInt128]
-    /// The same keys as `buyer << 64 | shop << 32 | item`, ascending: a buyer's praised
-    /// items at a shop are one run.
-    let buyerKeys: [UInt128]
+    /// The positively reviewed orders grouped by item (orders of an unnamed item left out).
+    let byItem: EntityGroups
+    /// The positively reviewed orders grouped by buyer.
+    let byBuyer: EntityGroups
+    /// Each order's shop, item and buyer.
+    let shops: [UInt32], items: [UInt32], buyers: [UInt32]
 
     /// From each order's shop, item and buyer and whether it carries a positive review
-    /// that counts (`CoReviewerDetector.positivelyReviewed`).
-    init(shops: [UInt32], items: [UInt32], buyers: [UInt32], reviewed: [Bool]) {
-        var keys: [UInt128] = [], buyerKeys: [UInt128] = []
-        for row in reviewed.indices where reviewed[row] {
-            let shop = UInt128(shops[row]), item = UInt128(items[row]), buyer = UInt128(buyers[row])
-            keys.append(shop << 64 | item << 32 | buyer)
-            buyerKeys.append(buyer << 64 | shop << 32 | item)
-        }
-        self.keys = Self.distinct(keys)
-        self.buyerKeys = Self.distinct(buyerKeys)
+    /// that counts (`CoReviewerDetector.positivelyReviewed`); `itemCount` and
+    /// `accountCount` bound the item and account ids. Two counting sorts, no hashing.
+    init(shops: [UInt32], items: [UInt32], buyers: [UInt32], reviewed: [Bool], itemCount: Int, accountCount: Int) {
+        byItem = EntityGroups(keys: RatingFacts.keep(items, where: reviewed), entityCount: itemCount)
+        byBuyer = EntityGroups(keys: RatingFacts.keep(buyers, where: reviewed), entityCount: accountCount)
+        (self.shops, self.items, self.buyers) = (shops, items, buyers)
     }
 
     /// Whether `buyer` praised an item at `shop` that another buyer for whom
@@ -38,28 +34,14 @@ struct PraisedItems {
     /// there as well. An item the export does not name is taken as shared: a missing
     /// item id is no evidence that the praise was for something else.
     func sharesAnItem(buyer: UInt32, at shop: UInt32, isCommonReviewer: (UInt32) -> Bool) -> Bool {
-        let ownPrefix = UInt128(buyer) << 64 | UInt128(shop) << 32
-        var own = buyerKeys.lowerBound(of: ownPrefix)
-        while own < buyerKeys.count && buyerKeys[own] >> 32 == ownPrefix >> 32 {
-            let item = UInt32(truncatingIfNeeded: buyerKeys[own])
-            own += 1
+        for own in byBuyer.rows(of: Int(buyer)) where shops[Int(own)] == shop {
+            let item = items[Int(own)]
             guard item != IdDictionary.absent else { return true }
-            let itemPrefix = UInt128(shop) << 64 | UInt128(item) << 32
-            var other = keys.lowerBound(of: itemPrefix)
-            while other < keys.count && keys[other] >> 32 == itemPrefix >> 32 {
-                let praiser = UInt32(truncatingIfNeeded: keys[other])
-                other += 1
+            for other in byItem.rows(of: Int(item)) where shops[Int(other)] == shop {
+                let praiser = buyers[Int(other)]
                 if praiser != buyer && isCommonReviewer(praiser) { return true }
             }
         }
         return false
-    }
-
-    /// The distinct values of `keys`, ascending.
-    private static func distinct(_ keys: [UInt128]) -> [UInt128] {
-        var distinct: [UInt128] = []
-        distinct.reserveCapacity(keys.count)
-        for key in keys.sorted() where distinct.last != key { distinct.append(key) }
-        return distinct
     }
 }
