@@ -96,7 +96,9 @@ import TestSupport
             onePraisers: onePraisers,
             accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: 1.5, confidenceZ: 1.64)
         var praisedItems: [UInt32: Set<[UInt32]>] = [:]
-        for row in buyers.indices where reviewed[row] { praisedItems[buyers[row], default: []].insert([shops[row], items[row]]) }
+        for row in buyers.indices where reviewed[row] {
+            praisedItems[buyers[row], default: []].insert([shops[row], items[row]])
+        }
         // Whether another buyer that praised both shops of the pair praised an item `buyer`
         // praised at one of them (an unnamed item counts as shared).
         func sharesAnItem(_ buyer: UInt32, _ a: UInt32, _ b: UInt32) -> Bool {
@@ -164,9 +166,8 @@ import TestSupport
                     }
                     let value = ringLikely ? pairSurprise[pair]! : min(pairSurprise[pair]!, 1.5)
                     // The highest value wins, the first pair in shop order on a tie.
-                    if value > expected || (value == expected && chosen.map { [a, b].lexicographicallyPrecedes([$0.a, $0.b]) } ?? true) {
-                        (expected, chosen) = (value, (a, b))
-                    }
+                    let first = chosen.map { [a, b].lexicographicallyPrecedes([$0.a, $0.b]) } ?? true
+                    if value > expected || (value == expected && first) { (expected, chosen) = (value, (a, b)) }
                 }
             }
             // The item test judges the chosen pair only, and leaves it the buyer's pair.
