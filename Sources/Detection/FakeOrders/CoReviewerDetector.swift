@@ -32,7 +32,7 @@ public struct CoReviewerDetector: SharingDetector {
                 threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "buyer_co_reviewer_surprise", entityKind: .buyer, category: .fakeOrders,
-                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer kept an order at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer and, for a buyer that praised one of the two and whose other shops are no more often shops of such pairs than all purchases are (Wilson bound), less than half of the pair's other such one-praisers",
+                description: "-log10 chance of the most surprising pair of shops sharing reviewers that the buyer kept an order at both of (a ring member buys at each client); beyond the threshold only when chance explains less than half of the pair's other common reviewers at least as keen as the buyer and, for a buyer that praised one of the two and whose other shops are no more often shops of such pairs than all purchases are (Wilson bound), less than half of the pair's other such one-praisers; and only when another common reviewer of the pair praised an item the buyer praised there (a ring praises the items it pushes)",
                 threshold: 4, saturation: 7.5, weight: 0.75),
             SignalDefinition(
                 name: "shop_praise_surprise", entityKind: .shop, category: .fakeOrders,
@@ -66,9 +66,12 @@ public struct CoReviewerDetector: SharingDetector {
         let praised = SortedKeys.membership(of: boughtKeys, in: reviewedKeys)
         let onePraisers = OnePraisers(
             pairs, buyerShops: boughtKeys, praised: praised, maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold)
+        let praisedItems = PraisedItems(
+            shops: orders.shop, items: orders.item, buyers: orders.buyer, reviewed: reviewed,
+            itemCount: export.dictionaries.items.count, accountCount: accountCount)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
-            buyerShops: boughtKeys, praised: praised, onePraisers: onePraisers, accountCount: accountCount,
-            maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,
+            buyerShops: boughtKeys, praised: praised, praisedItems: praisedItems, onePraisers: onePraisers,
+            accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,
             confidenceZ: config[FakeOrdersDetector.shareConfidence.key])
         let names = export.dictionaries.accounts
         let shops = memo.shops

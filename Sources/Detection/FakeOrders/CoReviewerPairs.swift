@@ -228,10 +228,15 @@ struct CoReviewerPairs {
     ///   of confidence, Wilson bound), the null explains less than half of the pair's
     ///   other such one-praisers (`onePraisers`, counted at the same `sharedSurprise`): a
     ///   real customer of two popular clients who reviewed one of them is one of the
-    ///   one-praisers chance gives the pair.
+    ///   one-praisers chance gives the pair;
+    /// - and, for the pair that passes these with the highest surprise, another common
+    ///   reviewer of it praised an item the buyer praised at one of its two shops
+    ///   (`praisedItems`): a ring's members praise the few items it pushes, a chance
+    ///   customer whatever it bought. A buyer whose pair fails this keeps the pair (at
+    ///   the pair's word), not the next one.
     func buyerSurprise(
-        buyerShops: [UInt64], praised: [Bool], onePraisers: OnePraisers, accountCount: Int, maximumShops: Int,
-        sharedSurprise: Double, confidenceZ: Double
+        buyerShops: [UInt64], praised: [Bool], praisedItems: PraisedItems, onePraisers: OnePraisers, accountCount: Int,
+        maximumShops: Int, sharedSurprise: Double, confidenceZ: Double
     ) -> (surprise: [Double], pair: [Int32]) {
         var best = [Double](repeating: 0, count: accountCount)
         var bestPair = [Int32](repeating: -1, count: accountCount)
@@ -251,6 +256,18 @@ struct CoReviewerPairs {
                 return Chance.shareLowerBound(Double(max(0, ringShops - 2)) / Double(otherShops), rows: otherShops, z: confidenceZ)
                     <= chanceRingShare
             }
+            // Whether a common reviewer of the pair of the buyer's shops at `first` and
+            // `second` praised an item the buyer praised at one of them.
+            func praisesTheRingsItem(_ first: Int, _ second: Int) -> Bool {
+                [(first, second), (second, first)].contains { own, partner in
+                    reviewed(own)
+                        && praisedItems.sharesAnItem(buyer: shops.buyer, at: shops[own]) { praiser in
+                            let key = UInt64(praiser) << 32 | UInt64(shops[partner])
+                            return SortedKeys.position(of: key, in: buyerShops).map { praised[$0] } ?? false
+                        }
+                }
+            }
+            var bestPositions = (first: 0, second: 0)
             for first in 0..<(shops.count - 1) {
                 for second in (first + 1)..<shops.count where reviewed(first) || reviewed(second) {
                     // A pair's value is at most its surprise, and the peer tests only
@@ -270,7 +287,14 @@ struct CoReviewerPairs {
                     guard surprise > best[buyer] else { continue }
                     best[buyer] = surprise
                     bestPair[buyer] = Int32(index)
+                    bestPositions = (first, second)
                 }
+            }
+            // The item test judges the pair the other tests chose, and only it: the pair
+            // stays the buyer's (the praise signals leave its shops' praise to it), so
+            // the test can lower the buyer's evidence and never move it to another pair.
+            if best[buyer] > sharedSurprise && !praisesTheRingsItem(bestPositions.first, bestPositions.second) {
+                best[buyer] = sharedSurprise
             }
         }
         return (best, bestPair)
