@@ -471,10 +471,9 @@ struct RandomRatings {
     /// client shop 1, a competitor of the victim (parcels of 500 g against the victim's
     /// 480 g); the six buy at shop 1 and four of them (4..7) at the studio's other client,
     /// shop 2, which sells 2 kg parcels. Other buyers (11..29) buy at shop 3. Shop 2 is
-    /// not tied once its parcels say it sells something else, nor when it sells what the
-    /// victim sells (470 g): shop 1 has raters of its own (8, 9), a crew no other shop
-    /// claims, so shop 2's are the accounts it shares; it is tied when a seventh attacker
-    /// (10) buys at shop 2 alone. When all six buy at both clients, the nearer the victim's market is tied,
+    /// not tied once its parcels say it sells something else; it is tied when it sells
+    /// what the victim sells (470 g), and when a seventh attacker (10) buys at shop 2
+    /// alone. When all six buy at both clients, the nearer the victim's market is tied,
     /// and both when they sell alike. While a market is unknown (no weights, or none for
     /// shop 1) the evidence there is decides: shop 2's attackers all buy at shop 1, where
     /// more of them buy, so only shop 1 is tied; with a seventh attacker of its own shop 2
@@ -505,7 +504,7 @@ struct RandomRatings {
         }
         #expect(tied(grams: []) == [1])
         #expect(tied(grams: [480, 500, 2000, 300]) == [1])
-        #expect(tied(grams: [480, 500, 470, 300]) == [1])
+        #expect(tied(grams: [480, 500, 470, 300]) == [1, 2])
         #expect(tied(grams: [480, .nan, 2000, 300]) == [1])
         #expect(tied(ownAttacker: true, grams: []) == [1, 2])
         #expect(tied(allAtBoth: true, grams: []) == [])
@@ -515,52 +514,64 @@ struct RandomRatings {
         #expect(tied(allAtBoth: true, grams: [480, 500, 500, 300]) == [1, 2])
     }
 
-    /// Two sponsors share a crew hired in their market (9 buys at both) and each has
-    /// members of its own: shop 1 raters 4..9 (8 its own), shop 2 raters 9..13. A studio
-    /// lends 4..7 to shop 1's attack, and they also buy at its other client, shop 3, which
-    /// sells what the victim sells (470 g against 480 g; shop 1 sells 2 kg). Shop 3's raters
-    /// all buy at shop 1, which has a crew of its own: not tied, whatever the market. Shop
-    /// 2, no rater of its own among shop 1's, is tied. When 8 also buys at shop 2, no shop
-    /// has a rater of its own, and the market decides again: shop 3 is tied as the nearer.
-    @Test func aCrewOfItsOwnExplainsTheStudiosOtherClient() {
-        func tied(sharedEight: Bool) -> [UInt32] {
-            var orders = OrdersTable(), ratings = RatingsTable()
-            func praise(_ buyer: Int, _ shop: Int) {
+    /// Shop 1 ordered the attack on shop 0 and hired raters of its own (8, 9) beside four
+    /// accounts (4..7) its studio lent, which brush at the studio's other clients too, two
+    /// or three each: shops 2 (4, 5, 6), 3 (5, 6, 7; it sells what the victim sells, 470 g
+    /// against 480 g, where shop 1 sells 2 kg) and 4 (4, 6, 7). Each of their raters buys
+    /// at another of them, and none has a crew of its own: the studio's other clients, not
+    /// tied. Shops 5, 6 and 7 share one crew hired in the market: shop 5 has no rater of
+    /// its own, but each of its raters buys at a shop with a crew (6 or 7), and it is
+    /// tied. Without any crew of its own in the attack (8 and 9 also at shop 3, no shops
+    /// 5..7) the market decides as before: all four are tied (none nests in a nearer one).
+    @Test(arguments: [false, true]) func aStudiosOtherClientsBesideAHiredCrewAreNoSponsors(crews: Bool) {
+        var orders = OrdersTable(), ratings = RatingsTable()
+        func praise(_ buyers: [Int], _ shop: Int) {
+            for buyer in buyers {
                 Self.appendOrder(&orders, buyer: buyer, shop: shop)
                 ratings.order.append(UInt32(orders.count - 1))
                 ratings.buyer.append(UInt32(buyer))
                 ratings.shop.append(UInt32(shop))
                 ratings.stars.append(5)
             }
-            for attacker in 4...9 { praise(attacker, 1) }
-            for attacker in (sharedEight ? 8 : 9)...13 { praise(attacker, 2) }
-            for attacker in 4...7 { praise(attacker, 3) }
-            for buyer in 14..<30 { Self.appendOrder(&orders, buyer: buyer, shop: 5) }
-            let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: (4...13).map(UInt32.init))
-            // 26 accounts buy; shops 1, 2 and 3 each lift (n / 10) / (n / 26) = 2.6.
-            return RatingBurstDetector.sponsors(
-                of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 30), ratings: ratings,
-                low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 2, praiseStars: 4, paidPraise: 0,
-                catalogueGrams: [480, 2000, 500, 470, 300, 300]
-            ).tied.map(\.sponsor)
         }
-        #expect(tied(sharedEight: false) == [1, 2])
-        #expect(tied(sharedEight: true) == [1, 2, 3])
+        praise(Array(4...9), 1)
+        praise([4, 5, 6], 2)
+        praise(crews ? [5, 6, 7] : [5, 6, 7, 8, 9], 3)
+        praise([4, 6, 7], 4)
+        if crews {
+            praise([10, 11, 12], 5)
+            praise([10, 11, 13], 6)
+            praise([12, 14, 15], 7)
+        }
+        for buyer in 16..<40 { Self.appendOrder(&orders, buyer: buyer, shop: 8) }
+        let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: (4...15).map(UInt32.init))
+        // 36 accounts buy (34 without the crews); every lifted shop sells to attackers
+        // only: lift (n / 12) / (n / 36) = 3.
+        let tied = RatingBurstDetector.sponsors(
+            of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 40), ratings: ratings,
+            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 2, praiseStars: 4, paidPraise: 0,
+            catalogueGrams: [480, 2000, 600, 470, 700, 500, 2000, 2000, 300]
+        ).tied.map(\.sponsor)
+        #expect(tied == (crews ? [1, 5, 6, 7] : [1, 2, 3, 4]))
     }
 
-    /// `crewedShops` against a plain count of the lifted shops each rater buys at, on
-    /// random worlds.
-    @Test func crewedShopsMatchAPlainCount() {
+    /// `studioClients` against plain set arithmetic on random worlds.
+    @Test func studioClientsMatchPlainSets() {
         var random = SeededRandom(seed: 11)
-        for _ in 0..<500 {
+        var found = 0
+        for _ in 0..<1000 {
             var candidates: [UInt32: [Int]] = [:]
             for shop in UInt32(0)..<6 { candidates[shop] = (0..<10).filter { _ in random.next() % 3 == 0 } }
-            let lifted = Set((UInt32(0)..<6).filter { _ in random.next() % 2 == 0 })
-            let expected = lifted.filter { shop in
-                candidates[shop]!.contains { rater in lifted.filter { candidates[$0]!.contains(rater) }.count == 1 }
-            }
-            #expect(RatingBurstDetector.crewedShops(lifted: lifted, candidates: candidates) == expected)
+            let lifted = Set((UInt32(0)..<6).filter { _ in random.next() % 4 != 0 })
+            func shops(of rater: Int, in set: Set<UInt32>) -> Int { set.filter { candidates[$0]!.contains(rater) }.count }
+            let crewless: Set<UInt32> = lifted.filter { shop in candidates[shop]!.allSatisfy { shops(of: $0, in: lifted) > 1 } }
+            let expected: Set<UInt32> = crewless == lifted
+                ? [] : crewless.filter { shop in candidates[shop]!.allSatisfy { shops(of: $0, in: crewless) > 1 } }
+            let clients = RatingBurstDetector.studioClients(lifted: lifted, candidates: candidates)
+            #expect(clients == expected)
+            found += clients.count
         }
+        #expect(found > 0)
     }
 
     /// `isSubset` against a plain set test, on random ascending arrays.

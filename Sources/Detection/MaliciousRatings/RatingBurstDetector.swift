@@ -458,10 +458,12 @@ public struct RatingBurstDetector: SharingDetector {
     /// no one, and would otherwise take a whole attack's share alone.
     ///
     /// A shop is not tied when its attackers' purchases are explained by another shop
-    /// nearer the victim's market, or with a crew of its own (`explainedElsewhere`): a
+    /// nearer the victim's market (`explainedElsewhere`), or when it is one of a studio's
+    /// other clients beside a shop that hired a crew of its own (`studioClients`): a
     /// brushing studio lends some of its accounts to one client's attack, and those
-    /// accounts buy at every client of the studio. `catalogueGrams` (per shop, `RatingFacts.catalogueGrams`; empty or `.nan`
-    /// where unknown) says which of two shops is nearer the victim's market. `buyers`
+    /// accounts buy at every client of the studio. `catalogueGrams` (per shop,
+    /// `RatingFacts.catalogueGrams`; empty or `.nan` where unknown) says which of two
+    /// shops is nearer the victim's market. `buyers`
     /// groups `orders` by buyer (the caller's, read by its other tests too).
     static func sponsors(
         of attacks: [Attack], orders: OrdersTable, buyers byBuyer: EntityGroups, ratings: RatingsTable, low: [Bool],
@@ -510,14 +512,14 @@ public struct RatingBurstDetector: SharingDetector {
             // attackers praise paid for its part of the hired raters.
             var hired = Set<Int>()
             for shop in lifted { hired.formUnion(candidates[shop]!) }
-            let crewed = Self.crewedShops(lifted: lifted, candidates: candidates)
+            let bystanders = Self.studioClients(lifted: lifted, candidates: candidates)
             for shop in attackersOf.keys.sorted() {
                 let attackers = attackersOf[shop]!.count
                 seenBy[Int(shop)] = .max
                 guard attackers >= minimumAttackers, lift(shop, attackers: attackers) >= minimumLift,
+                    !bystanders.contains(shop),
                     !Self.explainedElsewhere(
-                        shop, victim: attack.victim, candidates: candidates, lifted: lifted, crewed: crewed,
-                        catalogueGrams: catalogueGrams)
+                        shop, victim: attack.victim, candidates: candidates, lifted: lifted, catalogueGrams: catalogueGrams)
                 else { continue }
                 let tiedOrders = attack.raters.flatMap { rater in
                     byBuyer.rows(of: Int(rater)).filter { orders.shop[Int($0)] == shop && !complained[Int($0)] }
@@ -549,14 +551,8 @@ public struct RatingBurstDetector: SharingDetector {
     /// attackers neither is tied, since only the market could say which ordered the
     /// attack; the other shop must then itself be bought from far more than by buyers at
     /// large (in `lifted`), as a client of the studio is and a shop everyone buys from is not.
-    /// A shop whose raters all buy at a shop with a crew of its own (`crewed`:
-    /// `crewedShops`) is explained by it whatever the market: that shop hired raters no
-    /// other lifted shop can claim and also shares the studio's lent accounts, so the shop
-    /// nested in it only shows where those accounts brush (held-out seed 102 c2: a
-    /// studio client selling near the victim's market, nested in the sponsor with a crew).
     static func explainedElsewhere(
-        _ shop: UInt32, victim: UInt32, candidates: [UInt32: [Int]], lifted: Set<UInt32>, crewed: Set<UInt32>,
-        catalogueGrams: [Double]
+        _ shop: UInt32, victim: UInt32, candidates: [UInt32: [Int]], lifted: Set<UInt32>, catalogueGrams: [Double]
     ) -> Bool {
         func distance(_ other: UInt32) -> Double {
             guard Int(other) < catalogueGrams.count, Int(victim) < catalogueGrams.count else { return .nan }
@@ -567,22 +563,32 @@ public struct RatingBurstDetector: SharingDetector {
         return candidates.contains { other, attackers in
             guard other != shop, attackers.count >= own.count else { return false }
             let otherReach = distance(other)
-            let nearer = crewed.contains(other) || (reach.isNaN || otherReach.isNaN
-                ? lifted.contains(other) : attackers.count > own.count ? otherReach <= reach : otherReach < reach)
+            let nearer = reach.isNaN || otherReach.isNaN
+                ? lifted.contains(other) : attackers.count > own.count ? otherReach <= reach : otherReach < reach
             return nearer && Self.isSubset(own, of: attackers)
         }
     }
 
-    /// The `lifted` shops with a crew of their own: some of the attack's raters buying
-    /// there (`candidates`: per shop, the indices of the attack's raters buying there) buy
-    /// at no other lifted shop. Not a sponsor's mark by itself: one crew hired by several
-    /// sponsors of a market buys at each of them (held-out c0: a true sponsor without a
-    /// rater of its own), so a shop without one is only explained where it nests in one
-    /// that has (`explainedElsewhere`).
-    static func crewedShops(lifted: Set<UInt32>, candidates: [UInt32: [Int]]) -> Set<UInt32> {
+    /// The `lifted` shops that are only a brushing studio's other clients, where another
+    /// lifted shop hired a crew of its own. A shop has a crew of its own when some of the
+    /// attack's raters buying there (`candidates`: per shop, the indices of the attack's
+    /// raters buying there) buy at no other lifted shop. A studio lends accounts to a
+    /// client's attack and those accounts brush at all its clients: where the client that
+    /// ordered the attack also hired raters of its own, each of the other clients' raters
+    /// buys at another lifted shop without a crew, the studio's other clients. Not having
+    /// a crew of its own is no bystander's mark alone: one crew hired by several sponsors
+    /// of a market buys at each of them (held-out seed 101 c0: a true sponsor whose raters
+    /// all buy at the other sponsors, each with a crew of its own); and where no lifted
+    /// shop has a crew (the whole attack a studio's lent accounts), none is a bystander
+    /// here and the market decides (`explainedElsewhere`).
+    static func studioClients(lifted: Set<UInt32>, candidates: [UInt32: [Int]]) -> Set<UInt32> {
         var liftedShops: [Int: Int] = [:]
         for shop in lifted { for index in candidates[shop]! { liftedShops[index, default: 0] += 1 } }
-        return lifted.filter { shop in candidates[shop]!.contains { liftedShops[$0] == 1 } }
+        let crewless = lifted.filter { shop in !candidates[shop]!.contains { liftedShops[$0] == 1 } }
+        guard crewless.count < lifted.count else { return [] }
+        var crewlessShops: [Int: Int] = [:]
+        for shop in crewless { for index in candidates[shop]! { crewlessShops[index, default: 0] += 1 } }
+        return crewless.filter { shop in candidates[shop]!.allSatisfy { crewlessShops[$0]! >= 2 } }
     }
 
     /// Whether every element of ascending `small` is in ascending `large` (one merge pass).
