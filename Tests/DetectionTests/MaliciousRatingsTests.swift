@@ -522,8 +522,13 @@ struct RandomRatings {
     /// tied. Shops 5, 6 and 7 share one crew hired in the market: shop 5 has no rater of
     /// its own, but each of its raters buys at a shop with a crew (6 or 7), and it is
     /// tied. Without any crew of its own in the attack (8 and 9 also at shop 3, no shops
-    /// 5..7) the market decides as before: all four are tied (none nests in a nearer one).
-    @Test(arguments: [false, true]) func aStudiosOtherClientsBesideAHiredCrewAreNoSponsors(crews: Bool) {
+    /// 5..7) the market decides as before: all four are tied (none nests in a nearer one);
+    /// and so it does when shop 1 is bought at by every attacker buying at a lifted shop
+    /// (10..15 too): its raters bought nowhere else are then no crew beside the others',
+    /// and only shops 6 and 7, nested in shop 1 and no nearer the victim's market (2 kg
+    /// each), are explained.
+    @Test(arguments: [0, 1, 2]) func aStudiosOtherClientsBesideAHiredCrewAreNoSponsors(world: Int) {
+        let crews = world > 0, hub = world == 2
         var orders = OrdersTable(), ratings = RatingsTable()
         func praise(_ buyers: [Int], _ shop: Int) {
             for buyer in buyers {
@@ -534,7 +539,7 @@ struct RandomRatings {
                 ratings.stars.append(5)
             }
         }
-        praise(Array(4...9), 1)
+        praise(Array(4...(hub ? 15 : 9)), 1)
         praise([4, 5, 6], 2)
         praise(crews ? [5, 6, 7] : [5, 6, 7, 8, 9], 3)
         praise([4, 6, 7], 4)
@@ -552,7 +557,7 @@ struct RandomRatings {
             low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 2, praiseStars: 4, paidPraise: 0,
             catalogueGrams: [480, 2000, 600, 470, 700, 500, 2000, 2000, 300]
         ).tied.map(\.sponsor)
-        #expect(tied == (crews ? [1, 5, 6, 7] : [1, 2, 3, 4]))
+        #expect(tied == (hub ? [1, 2, 3, 4, 5] : crews ? [1, 5, 6, 7] : [1, 2, 3, 4]))
     }
 
     /// `studioClients` against plain set arithmetic on random worlds.
@@ -565,7 +570,9 @@ struct RandomRatings {
             let lifted = Set((UInt32(0)..<6).filter { _ in random.next() % 4 != 0 })
             func shops(of rater: Int, in set: Set<UInt32>) -> Int { set.filter { candidates[$0]!.contains(rater) }.count }
             let crewless: Set<UInt32> = lifted.filter { shop in candidates[shop]!.allSatisfy { shops(of: $0, in: lifted) > 1 } }
-            let expected: Set<UInt32> = crewless == lifted
+            let hired = Set(lifted.flatMap { candidates[$0]! })
+            let hub = lifted.contains { Set(candidates[$0]!) == hired }
+            let expected: Set<UInt32> = crewless == lifted || hub
                 ? [] : crewless.filter { shop in candidates[shop]!.allSatisfy { shops(of: $0, in: crewless) > 1 } }
             let clients = RatingBurstDetector.studioClients(lifted: lifted, candidates: candidates)
             #expect(clients == expected)

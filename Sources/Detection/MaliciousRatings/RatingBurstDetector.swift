@@ -580,12 +580,18 @@ public struct RatingBurstDetector: SharingDetector {
     /// of a market buys at each of them (held-out seed 101 c0: a true sponsor whose raters
     /// all buy at the other sponsors, each with a crew of its own); and where no lifted
     /// shop has a crew (the whole attack a studio's lent accounts), none is a bystander
-    /// here and the market decides (`explainedElsewhere`).
+    /// here and the market decides (`explainedElsewhere`). Nor where one lifted shop is
+    /// bought at by every rater buying at any: all the accounts are then that shop's (a
+    /// ring that also sends some of them to its other clients), its raters bought nowhere
+    /// else are members sent nowhere else rather than a crew beside the studio's, and the
+    /// accounts tell no more than in a whole attack of lent accounts (our generator's
+    /// ring at camouflage 1, whose labelled sponsor is a client nested in that shop).
     static func studioClients(lifted: Set<UInt32>, candidates: [UInt32: [Int]]) -> Set<UInt32> {
         var liftedShops: [Int: Int] = [:]
         for shop in lifted { for index in candidates[shop]! { liftedShops[index, default: 0] += 1 } }
         let crewless = lifted.filter { shop in !candidates[shop]!.contains { liftedShops[$0] == 1 } }
-        guard crewless.count < lifted.count else { return [] }
+        guard crewless.count < lifted.count,
+            !lifted.contains(where: { candidates[$0]!.count == liftedShops.count }) else { return [] }
         var crewlessShops: [Int: Int] = [:]
         for shop in crewless { for index in candidates[shop]! { crewlessShops[index, default: 0] += 1 } }
         return crewless.filter { shop in candidates[shop]!.allSatisfy { crewlessShops[$0]! >= 2 } }
