@@ -463,8 +463,8 @@ public struct RatingBurstDetector: SharingDetector {
     /// brushing studio lends some of its accounts to one client's attack, and those
     /// accounts buy at every client of the studio. `catalogueGrams` (per shop,
     /// `RatingFacts.catalogueGrams`; empty or `.nan` where unknown) says which of two
-    /// shops is nearer the victim's market. `buyers`
-    /// groups `orders` by buyer (the caller's, read by its other tests too).
+    /// shops is nearer the victim's market. `buyers` groups `orders` by buyer (the
+    /// caller's, read by its other tests too).
     static func sponsors(
         of attacks: [Attack], orders: OrdersTable, buyers byBuyer: EntityGroups, ratings: RatingsTable, low: [Bool],
         minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, paidPraise: Double,
