@@ -514,6 +514,73 @@ struct RandomRatings {
         #expect(tied(allAtBoth: true, grams: [480, 500, 500, 300]) == [1, 2])
     }
 
+    /// Shop 1 ordered the attack on shop 0 and hired raters of its own (8, 9) beside four
+    /// accounts (4..7) its studio lent, which brush at the studio's other clients too, two
+    /// or three each: shops 2 (4, 5, 6), 3 (5, 6, 7; it sells what the victim sells, 470 g
+    /// against 480 g, where shop 1 sells 2 kg) and 4 (4, 6, 7). Each of their raters buys
+    /// at another of them, and none has a crew of its own: the studio's other clients, not
+    /// tied. Shops 5, 6 and 7 share one crew hired in the market: shop 5 has no rater of
+    /// its own, but each of its raters buys at a shop with a crew (6 or 7), and it is
+    /// tied. Without any crew of its own in the attack (8 and 9 also at shop 3, no shops
+    /// 5..7) the market decides as before: all four are tied (none nests in a nearer one);
+    /// and so it does when shop 1 is bought at by every attacker buying at a lifted shop
+    /// (10..15 too): its raters bought nowhere else are then no crew beside the others',
+    /// and only shops 6 and 7, nested in shop 1 and no nearer the victim's market (2 kg
+    /// each), are explained.
+    @Test(arguments: [0, 1, 2]) func aStudiosOtherClientsBesideAHiredCrewAreNoSponsors(world: Int) {
+        let crews = world > 0, hub = world == 2
+        var orders = OrdersTable(), ratings = RatingsTable()
+        func praise(_ buyers: [Int], _ shop: Int) {
+            for buyer in buyers {
+                Self.appendOrder(&orders, buyer: buyer, shop: shop)
+                ratings.order.append(UInt32(orders.count - 1))
+                ratings.buyer.append(UInt32(buyer))
+                ratings.shop.append(UInt32(shop))
+                ratings.stars.append(5)
+            }
+        }
+        praise(Array(4...(hub ? 15 : 9)), 1)
+        praise([4, 5, 6], 2)
+        praise(crews ? [5, 6, 7] : [5, 6, 7, 8, 9], 3)
+        praise([4, 6, 7], 4)
+        if crews {
+            praise([10, 11, 12], 5)
+            praise([10, 11, 13], 6)
+            praise([12, 14, 15], 7)
+        }
+        for buyer in 16..<40 { Self.appendOrder(&orders, buyer: buyer, shop: 8) }
+        let attack = RatingBurstDetector.Attack(victim: 0, ratings: [], raters: (4...15).map(UInt32.init))
+        // 36 accounts buy (34 without the crews); every lifted shop sells to attackers
+        // only: lift (n / 12) / (n / 36) = 3.
+        let tied = RatingBurstDetector.sponsors(
+            of: [attack], orders: orders, buyers: EntityGroups(keys: orders.buyer, entityCount: 40), ratings: ratings,
+            low: ratings.stars.map { $0 <= 2 }, minimumAttackers: 3, minimumLift: 2, praiseStars: 4, paidPraise: 0,
+            catalogueGrams: [480, 2000, 600, 470, 700, 500, 2000, 2000, 300]
+        ).tied.map(\.sponsor)
+        #expect(tied == (hub ? [1, 2, 3, 4, 5] : crews ? [1, 5, 6, 7] : [1, 2, 3, 4]))
+    }
+
+    /// `studioClients` against plain set arithmetic on random worlds.
+    @Test func studioClientsMatchPlainSets() {
+        var random = SeededRandom(seed: 11)
+        var found = 0
+        for _ in 0..<1000 {
+            var candidates: [UInt32: [Int]] = [:]
+            for shop in UInt32(0)..<6 { candidates[shop] = (0..<10).filter { _ in random.next() % 3 == 0 } }
+            let lifted = Set((UInt32(0)..<6).filter { _ in random.next() % 4 != 0 })
+            func shops(of rater: Int, in set: Set<UInt32>) -> Int { set.filter { candidates[$0]!.contains(rater) }.count }
+            let crewless: Set<UInt32> = lifted.filter { shop in candidates[shop]!.allSatisfy { shops(of: $0, in: lifted) > 1 } }
+            let hired = Set(lifted.flatMap { candidates[$0]! })
+            let hub = lifted.contains { Set(candidates[$0]!) == hired }
+            let expected: Set<UInt32> = crewless == lifted || hub
+                ? [] : crewless.filter { shop in candidates[shop]!.allSatisfy { shops(of: $0, in: crewless) > 1 } }
+            let clients = RatingBurstDetector.studioClients(lifted: lifted, candidates: candidates)
+            #expect(clients == expected)
+            found += clients.count
+        }
+        #expect(found > 0)
+    }
+
     /// `isSubset` against a plain set test, on random ascending arrays.
     @Test func nestedAttackersMatchASetTest() {
         var random = SeededRandom(seed: 7)

