@@ -1,10 +1,13 @@
 // The body of the plain-record framer (see include/cw_framing.h), included once per
 // instruction set by framing.c with CW_FRAMER (the function's name), CW_TARGET (its
-// target attribute), CW_MASKS (the block mask function) and CW_TRAILING_ZEROS defined,
-// so that the logic is written once and each copy is compiled for its own instruction set.
+// target attribute), CW_MASKS (the block mask function), CW_TRAILING_ZEROS, and
+// CW_HIGH_BYTES, CW_NO_HIGH_BYTES and CW_ANY_HIGH_BYTE (the type, start and test of the
+// bytes read OR-ed together) defined, so that the logic is written once and each copy
+// is compiled for its own instruction set.
 
 CW_TARGET size_t CW_FRAMER(const uint8_t *bytes, size_t start, size_t stop, size_t limit, size_t columns,
-                           uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next) {
+                           uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next,
+                           int *non_ascii) {
     size_t rows = 0;
     size_t record_start = start;
     // Separators written so far, and the index of the current record's first one.
@@ -13,19 +16,28 @@ CW_TARGET size_t CW_FRAMER(const uint8_t *bytes, size_t start, size_t stop, size
     // Whether the block before ended in the `\r` of a `\r\n` (its `\n` is this block's
     // first byte).
     uint64_t carried_return = 0;
+    // Every block read, OR-ed together (kept in a vector register where there is one).
+    CW_HIGH_BYTES high_bytes = CW_NO_HIGH_BYTES;
     if (columns < 2 || max_rows == 0 || start >= stop) goto done;
     bounds[0] = (uint32_t)start;
     while (block + 64 <= limit) {
-        struct cw_masks masks = CW_MASKS(bytes + block);
-        // A `\r` right before a `\n` ends its record's last field (CRLF line ends): it
-        // is that field's separator and its `\n` is not. Any other `\r` is a stop.
-        uint64_t next_is_line_feed = block + 64 < limit && bytes[block + 64] == '\n';
-        uint64_t line_end_returns = masks.carriage_returns & ((masks.line_feeds >> 1) | (next_is_line_feed << 63));
-        uint64_t returned_line_feeds = (line_end_returns << 1) | carried_return;
-        carried_return = line_end_returns >> 63;
-        uint64_t stops = masks.quotes | (masks.carriage_returns & ~line_end_returns);
-        uint64_t separator = masks.commas | line_end_returns | (masks.line_feeds & ~returned_line_feeds);
+        struct cw_masks masks = CW_MASKS(bytes + block, &high_bytes);
+        uint64_t separator = masks.commas | masks.line_feeds;
         uint64_t line_feed = masks.line_feeds;
+        uint64_t stops = masks.quotes;
+        // The line feeds right after a `\r` (none in a file with `\n` line ends, which
+        // skips this branch).
+        uint64_t returned_line_feeds = 0;
+        if (masks.carriage_returns | carried_return) {
+            // A `\r` right before a `\n` ends its record's last field (CRLF line ends):
+            // it is that field's separator and its `\n` is not. Any other `\r` is a stop.
+            uint64_t next_is_line_feed = block + 64 < limit && bytes[block + 64] == '\n';
+            uint64_t line_end_returns = masks.carriage_returns & ((masks.line_feeds >> 1) | (next_is_line_feed << 63));
+            returned_line_feeds = (line_end_returns << 1) | carried_return;
+            carried_return = line_end_returns >> 63;
+            stops |= masks.carriage_returns & ~line_end_returns;
+            separator = masks.commas | line_end_returns | (masks.line_feeds & ~returned_line_feeds);
+        }
         if (stops) {
             // Only the bytes before the first stop: its record takes the careful way.
             uint64_t before = (stops & (0 - stops)) - 1;
@@ -77,5 +89,6 @@ CW_TARGET size_t CW_FRAMER(const uint8_t *bytes, size_t start, size_t stop, size
     }
 done:
     *next = record_start;
+    *non_ascii = CW_ANY_HIGH_BYTE(high_bytes);
     return rows;
 }

@@ -9,7 +9,9 @@
 
 /// Bit i set when byte i of a 64-byte block is a comma, a line feed, a quote or a
 /// carriage return: the bytes the framer reads (`framing-records.h` makes separators,
-/// line ends and stops of them).
+/// line ends and stops of them). Each mask function also ORs the block's bytes into
+/// an accumulator of its instruction set (`CW_HIGH_BYTES`), whose high bits say
+/// whether a byte read was 0x80 or above.
 struct cw_masks {
     uint64_t commas, line_feeds, quotes, carriage_returns;
 };
@@ -30,7 +32,8 @@ static inline __attribute__((always_inline)) uint64_t cw_trailing_zeros_portable
     return (uint64_t)__builtin_ctzll(bits | (1ULL << 63));
 }
 
-static inline __attribute__((always_inline)) struct cw_masks cw_masks_portable(const uint8_t *block) {
+static inline __attribute__((always_inline)) struct cw_masks cw_masks_portable(const uint8_t *block,
+                                                                               uint64_t *high_bytes) {
     struct cw_masks masks = {0, 0, 0, 0};
 #if defined(__x86_64__)
     const __m128i comma = _mm_set1_epi8(','), line_feed = _mm_set1_epi8('\n');
@@ -42,6 +45,7 @@ static inline __attribute__((always_inline)) struct cw_masks cw_masks_portable(c
         masks.quotes |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * quarter);
         masks.carriage_returns |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, carriage_return))
             << (16 * quarter);
+        *high_bytes |= (uint64_t)(uint16_t)_mm_movemask_epi8(v);
     }
 #else
     for (int i = 0; i < 64; i++) {
@@ -50,6 +54,7 @@ static inline __attribute__((always_inline)) struct cw_masks cw_masks_portable(c
         masks.line_feeds |= (uint64_t)(byte == '\n') << i;
         masks.quotes |= (uint64_t)(byte == '"') << i;
         masks.carriage_returns |= (uint64_t)(byte == '\r') << i;
+        *high_bytes |= byte >> 7;
     }
 #endif
     return masks;
@@ -59,11 +64,17 @@ static inline __attribute__((always_inline)) struct cw_masks cw_masks_portable(c
 #define CW_TARGET
 #define CW_MASKS cw_masks_portable
 #define CW_TRAILING_ZEROS cw_trailing_zeros_portable
+#define CW_HIGH_BYTES uint64_t
+#define CW_NO_HIGH_BYTES 0
+#define CW_ANY_HIGH_BYTE(high_bytes) ((high_bytes) != 0)
 #include "framing-records.h"
 #undef CW_FRAMER
 #undef CW_TARGET
 #undef CW_MASKS
 #undef CW_TRAILING_ZEROS
+#undef CW_HIGH_BYTES
+#undef CW_NO_HIGH_BYTES
+#undef CW_ANY_HIGH_BYTE
 
 #if defined(__x86_64__)
 #define CW_AVX2 __attribute__((target("avx2,bmi,popcnt")))
@@ -74,7 +85,8 @@ static inline __attribute__((always_inline)) CW_AVX2 uint64_t cw_mask_avx2(__m25
         | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, byte)) << 32;
 }
 
-static inline __attribute__((always_inline)) CW_AVX2 struct cw_masks cw_masks_avx2(const uint8_t *block) {
+static inline __attribute__((always_inline)) CW_AVX2 struct cw_masks cw_masks_avx2(const uint8_t *block,
+                                                                                   __m256i *high_bytes) {
     __m256i low = _mm256_loadu_si256((const __m256i *)block);
     __m256i high = _mm256_loadu_si256((const __m256i *)(block + 32));
     struct cw_masks masks;
@@ -82,6 +94,7 @@ static inline __attribute__((always_inline)) CW_AVX2 struct cw_masks cw_masks_av
     masks.line_feeds = cw_mask_avx2(low, high, _mm256_set1_epi8('\n'));
     masks.quotes = cw_mask_avx2(low, high, _mm256_set1_epi8('"'));
     masks.carriage_returns = cw_mask_avx2(low, high, _mm256_set1_epi8('\r'));
+    *high_bytes = _mm256_or_si256(*high_bytes, _mm256_or_si256(low, high));
     return masks;
 }
 
@@ -89,11 +102,17 @@ static inline __attribute__((always_inline)) CW_AVX2 struct cw_masks cw_masks_av
 #define CW_TARGET CW_AVX2
 #define CW_MASKS cw_masks_avx2
 #define CW_TRAILING_ZEROS _tzcnt_u64
+#define CW_HIGH_BYTES __m256i
+#define CW_NO_HIGH_BYTES _mm256_setzero_si256()
+#define CW_ANY_HIGH_BYTE(high_bytes) (_mm256_movemask_epi8(high_bytes) != 0)
 #include "framing-records.h"
 #undef CW_FRAMER
 #undef CW_TARGET
 #undef CW_MASKS
 #undef CW_TRAILING_ZEROS
+#undef CW_HIGH_BYTES
+#undef CW_NO_HIGH_BYTES
+#undef CW_ANY_HIGH_BYTE
 
 int cw_framing_has_avx2(void) {
     static int cached = -1;
@@ -118,17 +137,21 @@ int cw_framing_has_avx2(void) {
 }
 #else
 size_t cw_frame_plain_records_avx2(const uint8_t *bytes, size_t start, size_t stop, size_t limit, size_t columns,
-                                   uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next) {
-    return cw_frame_plain_records_portable(bytes, start, stop, limit, columns, bounds, max_rows, max_record_bytes, next);
+                                   uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next,
+                                   int *non_ascii) {
+    return cw_frame_plain_records_portable(bytes, start, stop, limit, columns, bounds, max_rows, max_record_bytes, next,
+                                           non_ascii);
 }
 
 int cw_framing_has_avx2(void) { return 0; }
 #endif
 
 size_t cw_frame_plain_records(const uint8_t *bytes, size_t start, size_t stop, size_t limit, size_t columns,
-                              uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next) {
+                              uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next, int *non_ascii) {
     if (cw_framing_has_avx2()) {
-        return cw_frame_plain_records_avx2(bytes, start, stop, limit, columns, bounds, max_rows, max_record_bytes, next);
+        return cw_frame_plain_records_avx2(bytes, start, stop, limit, columns, bounds, max_rows, max_record_bytes, next,
+                                           non_ascii);
     }
-    return cw_frame_plain_records_portable(bytes, start, stop, limit, columns, bounds, max_rows, max_record_bytes, next);
+    return cw_frame_plain_records_portable(bytes, start, stop, limit, columns, bounds, max_rows, max_record_bytes, next,
+                                           non_ascii);
 }

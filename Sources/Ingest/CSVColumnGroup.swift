@@ -277,8 +277,15 @@ final class ColumnGroup: @unchecked Sendable {
                     let out = width == 1 ? stage(0, as: UInt32.self) + (index &+ row) : ids
                     interner.intern(block, count: keys, into: out)
                     if width > 1 {
-                        for key in 0..<keys {
-                            stages[key % width].storeBytes(of: ids[key], toByteOffset: (index &+ row &+ key / width) &* 4, as: UInt32.self)
+                        // Each field's ids to its stage, a field at a time (no division per key).
+                        for slot in 0..<width {
+                            let stage = stages[slot].assumingMemoryBound(to: UInt32.self) + (index &+ row)
+                            var key = slot, staged = 0
+                            while key < keys {
+                                stage[staged] = ids[key]
+                                key &+= width
+                                staged &+= 1
+                            }
                         }
                     }
                     if !sizedForFile { countRunRepeats(rows: (index &+ row)..<(index &+ row &+ keys / width)) }

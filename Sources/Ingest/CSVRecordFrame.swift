@@ -90,9 +90,7 @@ final class RecordFrame: @unchecked Sendable {
         stop = .finished
         quotedRows.removeAll(keepingCapacity: true)
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<filled])
-        let asciiEnd = min(to, filled)
-        let checkedASCII = CSVScanner.isASCII(UnsafeRawBufferPointer(rebasing: bytes[from..<asciiEnd]))
-        reserve(rows: (asciiEnd - from) / (columns * 8) + 16)
+        reserve(rows: (min(to, filled) - from) / (columns * 8) + 16)
         var position = from
         let width = columns &* 2
         let plain = columns >= 2 ? kernel.framer : nil
@@ -100,13 +98,12 @@ final class RecordFrame: @unchecked Sendable {
             if rows == capacity { reserve(rows: rows + 1) }
             if let plain {
                 var next = 0
+                var nonASCII: Int32 = 0
                 let framed = plain(
                     bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), position, to, filled, columns,
-                    bounds + rows &* width, capacity &- rows, maxLineBytes, &next)
+                    bounds + rows &* width, capacity &- rows, maxLineBytes, &next, &nonASCII)
                 if framed > 0 {
-                    // Only the last record can run past the bytes the ASCII check covered.
-                    let unchecked = checkedASCII ? (next > asciiEnd ? rows &+ framed &- 1 : rows &+ framed) : rows
-                    if let broken = firstInvalidUTF8(bytes, rows: unchecked..<(rows &+ framed)) {
+                    if nonASCII != 0, let broken = firstInvalidUTF8(bytes, rows: rows..<(rows &+ framed)) {
                         addPlainRows(broken.row &- rows)
                         let start = Int(bounds[rows &* width])
                         return finish(at: start, .broken(.invalidUTF8, field: broken.field, value: broken.value, line: lineCount))
@@ -135,9 +132,7 @@ final class RecordFrame: @unchecked Sendable {
             if next - position > maxLineBytes {
                 return finish(at: position, .broken(.lineTooLong(maxLineBytes), field: nil, value: nil, line: lineCount))
             }
-            if !checkedASCII || next > asciiEnd,
-                let field = Self.firstInvalidUTF8(bytes, fields: fields)
-            {
+            if let field = Self.firstInvalidUTF8(bytes, fields: fields) {
                 let value = IngestError.quoted(UnsafeRawBufferPointer(
                     rebasing: bytes[fields.start(field)..<fields.end(field)]))
                 return finish(at: position, .broken(.invalidUTF8, field: field, value: value, line: lineCount))
@@ -174,7 +169,7 @@ final class RecordFrame: @unchecked Sendable {
     }
 
     /// The first row of `rows` (framed, not yet counted) with a field that is not UTF-8,
-    /// that field and its value (only asked when the bytes are not plain ASCII).
+    /// that field and its value (only asked when the kernel read a byte that is not ASCII).
     private func firstInvalidUTF8(_ bytes: UnsafeRawBufferPointer, rows: Range<Int>) -> (row: Int, field: Int, value: String)? {
         for row in rows {
             var fields = FieldSpans(writingTo: bounds + row &* columns &* 2, capacity: columns)
@@ -192,8 +187,8 @@ final class RecordFrame: @unchecked Sendable {
         self.stop = stop
     }
 
-    /// The first field of a record that is not UTF-8 (only asked when its bytes are not
-    /// plain ASCII).
+    /// The first field of a record that is not UTF-8 (a field of ASCII bytes costs one
+    /// word-at-a-time check).
     static func firstInvalidUTF8(_ bytes: UnsafeRawBufferPointer, fields: borrowing FieldSpans) -> Int? {
         for field in 0..<min(fields.count, fields.capacity) {
             let value = UnsafeRawBufferPointer(rebasing: bytes[fields.start(field)..<fields.end(field)])
@@ -216,7 +211,8 @@ enum PlainRecordKernel: Sendable {
 
     /// The signature of `cw_frame_plain_records` and its copies (`cw_framing.h`).
     typealias Framer = @convention(c) (
-        UnsafePointer<UInt8>?, Int, Int, Int, Int, UnsafeMutablePointer<UInt32>?, Int, Int, UnsafeMutablePointer<Int>?
+        UnsafePointer<UInt8>?, Int, Int, Int, Int, UnsafeMutablePointer<UInt32>?, Int, Int, UnsafeMutablePointer<Int>?,
+        UnsafeMutablePointer<Int32>?
     ) -> Int
 
     /// The kernel's C function; nil for `none`.

@@ -200,6 +200,37 @@ import Testing
         #expect(loadError(["orders.csv": orders(Self.row(10, "杭州市西湖区"))]) == nil)
     }
 
+    /// Among plain records (framed by the kernel, which tells whether its blocks held a
+    /// byte above 0x7F), bytes that are not UTF-8 are found at their line and column,
+    /// after and before valid non-ASCII values, in chunks large enough for the kernel's
+    /// blocks, on one and two cores; valid non-ASCII values alone load.
+    @Test func invalidUTF8AmongPlainRecordsIsFoundAtItsLine() {
+        func text(invalidAt invalidLine: Int?) -> [UInt8] {
+            var bytes = Array(orders().utf8)
+            for line in 3...300 {
+                let shipTo = line % 37 == 0 ? "杭州市西湖区" : "a\(line)"
+                bytes += Array("o\(line),b\(line % 7)".utf8)
+                if line == invalidLine { bytes += [0xFF, 0xFE] }
+                bytes += Array(",s\(line % 5),i1,5,2026-11-01T08:15:00Z,,,paid,\(shipTo),,,\n".utf8)
+            }
+            return bytes
+        }
+        for chunkSize in [1 << 10, 1 << 12, 1 << 16] {
+            for threads in [1, 2] {
+                for line in [3, 120, 300] {
+                    var reader = ExportReader(files: MemoryFiles(["orders.csv": text(invalidAt: line)]), chunkSize: chunkSize)
+                    reader.threads = threads
+                    var message: String?
+                    do { _ = try reader.load("export") } catch { message = error.description }
+                    #expect(message == "orders.csv:\(line):2 (buyer_id): not valid UTF-8: \"b\(line % 7)\u{FFFD}\u{FFFD}\"")
+                }
+                var reader = ExportReader(files: MemoryFiles(["orders.csv": text(invalidAt: nil)]), chunkSize: chunkSize)
+                reader.threads = threads
+                #expect((try? reader.load("export")) != nil)
+            }
+        }
+    }
+
     @Test func truncatedAndCorruptLZ4FramesAreErrors() throws {
         let frame = try LZ4Frame.compress(Array(orders(Self.row).utf8))
         #expect(byteError(Array(frame.dropLast(6)), name: "orders.csv.lz4") == "orders.csv.lz4: truncated LZ4 frame")

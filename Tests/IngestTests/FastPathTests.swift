@@ -75,7 +75,8 @@ import Testing
 
     /// On plain records, with `\n` or `\r\n` line ends, the kernels take every record
     /// themselves (so the comparison above compares them, not the careful scanner with
-    /// itself), up to `stop`.
+    /// itself), up to `stop`; they say a byte above 0x7F was read exactly when one of the
+    /// framed records has one (a byte anywhere in a record, or none in the text).
     @Test func plainRecordKernelsTakeEveryPlainRecord() async {
         await propertyCheck(input: Gen.int(in: 2...16), Gen.int(in: 1...80), Gen.int(in: 0...Int.max)) { columns, records, seed in
             var random = SeededRandom(seed: UInt64(seed))
@@ -91,14 +92,20 @@ import Testing
             }
             let last = Int.random(in: 0..<records, using: &random)
             let stop = last == 0 ? 1 : ends[last - 1] + 1
+            // One byte of a framed record (not a separator) made 0x80-0xFF, or none.
+            let letters = text[..<ends[last]].indices.filter { text[$0] >= UInt8(ascii: "a") }
+            let highByte = Bool.random(using: &random) ? letters.randomElement(using: &random) : nil
+            if let highByte { text[highByte] = UInt8.random(in: 0x80...0xFF, using: &random) }
             let padded = text + [UInt8](repeating: UInt8(ascii: "z"), count: 64)
             for kernel in [cw_frame_plain_records_portable, cw_frame_plain_records] as [PlainRecordKernel.Framer] {
                 var bounds = [UInt32](repeating: 0, count: records * columns * 2 + Int(CW_FRAMING_SLACK))
                 var next = 0
+                var nonASCII: Int32 = -1
                 let rows = padded.withUnsafeBufferPointer { bytes in
-                    kernel(bytes.baseAddress, 0, stop, padded.count, columns, &bounds, records, 1 << 20, &next)
+                    kernel(bytes.baseAddress, 0, stop, padded.count, columns, &bounds, records, 1 << 20, &next, &nonASCII)
                 }
                 #expect(rows == last + 1 && next == ends[last])
+                #expect(nonASCII == (highByte == nil ? 0 : 1))
                 var fieldStart = 0
                 for field in 0..<(rows * columns) {
                     var fieldEnd = fieldStart

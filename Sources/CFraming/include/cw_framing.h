@@ -23,19 +23,26 @@
 /// It must have room for `max_rows * columns * 2 + CW_FRAMING_SLACK` values: the
 /// kernel writes a block's separators before it knows where the records end.
 ///
+/// `*non_ascii` is set to 1 when a byte of the 64-byte blocks the call read (they hold
+/// every record it framed, and may hold bytes after them) is 0x80 or above, else to 0:
+/// when 0, the framed records are ASCII and need no UTF-8 check (the blocks were in
+/// registers anyway; a separate pass would read the bytes once more).
+///
 /// Returns the number of records framed.
 size_t cw_frame_plain_records(const uint8_t *bytes, size_t start, size_t stop, size_t limit, size_t columns,
-                              uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next);
+                              uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next, int *non_ascii);
 
 /// `cw_frame_plain_records` with the masks of the baseline instruction set (SSE2 on
 /// x86-64, a byte loop elsewhere): what runs on a CPU without AVX2; tests call it to
 /// check it against the careful framer.
 size_t cw_frame_plain_records_portable(const uint8_t *bytes, size_t start, size_t stop, size_t limit, size_t columns,
-                                       uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next);
+                                       uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next,
+                                       int *non_ascii);
 
 /// `cw_frame_plain_records` with AVX2 masks; call it only when `cw_framing_has_avx2()`.
 size_t cw_frame_plain_records_avx2(const uint8_t *bytes, size_t start, size_t stop, size_t limit, size_t columns,
-                                   uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next);
+                                   uint32_t *bounds, size_t max_rows, size_t max_record_bytes, size_t *next,
+                                   int *non_ascii);
 
 /// Whether this CPU (and the operating system) run AVX2 code: cpuid and xgetbv, once.
 int cw_framing_has_avx2(void);
