@@ -16,7 +16,7 @@ CW_TARGET size_t CW_FRAMER(const uint8_t *bytes, size_t start, size_t stop, size
     // Whether the block before ended in the `\r` of a `\r\n` (its `\n` is this block's
     // first byte).
     uint64_t carried_return = 0;
-    // Every block read, OR-ed together (kept in a vector register where there is one).
+    // Every block's top bits, folded together (in a vector register where there is one).
     CW_HIGH_BYTES high_bytes = CW_NO_HIGH_BYTES;
     if (columns < 2 || max_rows == 0 || start >= stop) goto done;
     bounds[0] = (uint32_t)start;

@@ -9,9 +9,9 @@
 
 /// Bit i set when byte i of a 64-byte block is a comma, a line feed, a quote or a
 /// carriage return: the bytes the framer reads (`framing-records.h` makes separators,
-/// line ends and stops of them). Each mask function also ORs the block's bytes into
-/// an accumulator of its instruction set (`CW_HIGH_BYTES`), whose high bits say
-/// whether a byte read was 0x80 or above.
+/// line ends and stops of them). Each mask function also folds each byte's top bit into
+/// `CW_HIGH_BYTES` (the bytes OR-ed together with AVX2, a word of top bits otherwise),
+/// which `CW_ANY_HIGH_BYTE` finds non-zero exactly when a byte read was 0x80 or above.
 struct cw_masks {
     uint64_t commas, line_feeds, quotes, carriage_returns;
 };

@@ -263,7 +263,7 @@ final class ColumnGroup: @unchecked Sendable {
         var dictionary = IdDictionary(capacity: 0)
         swap(&dictionary, &self.dictionary)
         defer { swap(&dictionary, &self.dictionary) }
-        let block = block, ids = blockIDs, stages = stages
+        let block = block, ids = blockIDs
         let width = fields.count
         let blockRows = max(1, ColumnGroup.keysAhead / width)
         var index = 0
@@ -279,10 +279,10 @@ final class ColumnGroup: @unchecked Sendable {
                     if width > 1 {
                         // Each field's ids to its stage, a field at a time (no division per key).
                         for slot in 0..<width {
-                            let stage = stages[slot].assumingMemoryBound(to: UInt32.self) + (index &+ row)
+                            let column = stage(slot, as: UInt32.self) + (index &+ row)
                             var key = slot, staged = 0
                             while key < keys {
-                                stage[staged] = ids[key]
+                                column[staged] = ids[key]
                                 key &+= width
                                 staged &+= 1
                             }

@@ -92,7 +92,8 @@ import TestSupport
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
             buyerShops: buyerShops, praised: praised,
             praisedItems: PraisedItems(
-                shops: shops, items: items, buyers: buyers, reviewed: reviewed, itemCount: 8, accountCount: accountCount),
+                shops: shops, items: items, buyers: buyers,
+                byBuyer: EntityGroups(keys: buyers, entityCount: accountCount), reviewed: reviewed, itemCount: 8),
             onePraisers: onePraisers,
             accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: 1.5, confidenceZ: 1.64)
         var praisedItems: [UInt32: Set<[UInt32]>] = [:]
@@ -273,8 +274,9 @@ import TestSupport
         let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, praised: praised, maximumShops: 64, sharedSurprise: 4)
         let items = items ?? [UInt32](repeating: 0, count: buyers.count)
         let praisedItems = PraisedItems(
-            shops: shops, items: items, buyers: buyers, reviewed: reviewed,
-            itemCount: Int(items.filter { $0 != IdDictionary.absent }.max() ?? 0) + 1, accountCount: pairs.region.count)
+            shops: shops, items: items, buyers: buyers,
+            byBuyer: EntityGroups(keys: buyers, entityCount: pairs.region.count), reviewed: reviewed,
+            itemCount: Int(items.filter { $0 != IdDictionary.absent }.max() ?? 0) + 1)
         let (surprise, _) = pairs.buyerSurprise(
             buyerShops: buyerShops, praised: praised, praisedItems: praisedItems, onePraisers: onePraisers,
             accountCount: pairs.region.count, maximumShops: 64, sharedSurprise: 4, confidenceZ: 1.64)

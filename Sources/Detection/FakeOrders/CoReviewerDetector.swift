@@ -66,16 +66,16 @@ public struct CoReviewerDetector: SharingDetector {
         let praised = SortedKeys.membership(of: boughtKeys, in: reviewedKeys)
         let onePraisers = OnePraisers(
             pairs, buyerShops: boughtKeys, praised: praised, maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold)
+        let buyers = memo.buyers
         let praisedItems = PraisedItems(
-            shops: orders.shop, items: orders.item, buyers: orders.buyer, reviewed: reviewed,
-            itemCount: export.dictionaries.items.count, accountCount: accountCount)
+            shops: orders.shop, items: orders.item, buyers: orders.buyer, byBuyer: buyers, reviewed: reviewed,
+            itemCount: export.dictionaries.items.count)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
             buyerShops: boughtKeys, praised: praised, praisedItems: praisedItems, onePraisers: onePraisers,
             accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: buyerSignal.threshold,
             confidenceZ: config[FakeOrdersDetector.shareConfidence.key])
         let names = export.dictionaries.accounts
         let shops = memo.shops
-        let buyers = memo.buyers
         func describe(_ index: Int) -> String {
             let key = pairs.pairKeys[index]
             return "shops \(names.string(UInt32(key >> 32))) and \(names.string(UInt32(key & 0xFFFF_FFFF))): "

@@ -15,18 +15,18 @@ import Columnar
 struct PraisedItems {
     /// The positively reviewed orders grouped by item (orders of an unnamed item left out).
     let byItem: EntityGroups
-    /// The positively reviewed orders grouped by buyer.
+    /// Every order grouped by buyer (`ScanMemo.buyers`).
     let byBuyer: EntityGroups
-    /// Each order's shop, item and buyer.
-    let shops: [UInt32], items: [UInt32], buyers: [UInt32]
+    /// Each order's shop, item and buyer, and whether it carries a positive review that
+    /// counts (`CoReviewerDetector.positivelyReviewed`).
+    let shops: [UInt32], items: [UInt32], buyers: [UInt32], reviewed: [Bool]
 
-    /// From each order's shop, item and buyer and whether it carries a positive review
-    /// that counts (`CoReviewerDetector.positivelyReviewed`); `itemCount` and
-    /// `accountCount` bound the item and account ids. Two counting sorts, no hashing.
-    init(shops: [UInt32], items: [UInt32], buyers: [UInt32], reviewed: [Bool], itemCount: Int, accountCount: Int) {
+    /// From each order's shop, item and buyer, the orders grouped by buyer (`byBuyer`)
+    /// and whether each order is positively reviewed; `itemCount` bounds the item ids.
+    /// One counting sort, no hashing.
+    init(shops: [UInt32], items: [UInt32], buyers: [UInt32], byBuyer: EntityGroups, reviewed: [Bool], itemCount: Int) {
         byItem = EntityGroups(keys: RatingFacts.keep(items, where: reviewed), entityCount: itemCount)
-        byBuyer = EntityGroups(keys: RatingFacts.keep(buyers, where: reviewed), entityCount: accountCount)
-        (self.shops, self.items, self.buyers) = (shops, items, buyers)
+        (self.shops, self.items, self.buyers, self.byBuyer, self.reviewed) = (shops, items, buyers, byBuyer, reviewed)
     }
 
     /// Whether `buyer` praised an item at `shop` that another buyer for whom
@@ -34,7 +34,7 @@ struct PraisedItems {
     /// there as well. An item the export does not name is taken as shared: a missing
     /// item id is no evidence that the praise was for something else.
     func sharesAnItem(buyer: UInt32, at shop: UInt32, isCommonReviewer: (UInt32) -> Bool) -> Bool {
-        for own in byBuyer.rows(of: Int(buyer)) where shops[Int(own)] == shop {
+        for own in byBuyer.rows(of: Int(buyer)) where reviewed[Int(own)] && shops[Int(own)] == shop {
             let item = items[Int(own)]
             guard item != IdDictionary.absent else { return true }
             for other in byItem.rows(of: Int(item)) where shops[Int(other)] == shop {

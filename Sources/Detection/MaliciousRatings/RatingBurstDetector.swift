@@ -587,13 +587,17 @@ public struct RatingBurstDetector: SharingDetector {
     /// accounts tell no more than in a whole attack of lent accounts (our generator's
     /// ring at camouflage 1, whose labelled sponsor is a client nested in that shop).
     static func studioClients(lifted: Set<UInt32>, candidates: [UInt32: [Int]]) -> Set<UInt32> {
-        var liftedShops: [Int: Int] = [:]
-        for shop in lifted { for index in candidates[shop]! { liftedShops[index, default: 0] += 1 } }
+        // Per rater (by index), how many of `shops` it buys at.
+        func shopsPerRater(_ shops: Set<UInt32>) -> [Int: Int] {
+            var count: [Int: Int] = [:]
+            for shop in shops { for index in candidates[shop]! { count[index, default: 0] += 1 } }
+            return count
+        }
+        let liftedShops = shopsPerRater(lifted)
         let crewless = lifted.filter { shop in !candidates[shop]!.contains { liftedShops[$0] == 1 } }
         guard crewless.count < lifted.count,
             !lifted.contains(where: { candidates[$0]!.count == liftedShops.count }) else { return [] }
-        var crewlessShops: [Int: Int] = [:]
-        for shop in crewless { for index in candidates[shop]! { crewlessShops[index, default: 0] += 1 } }
+        let crewlessShops = shopsPerRater(crewless)
         return crewless.filter { shop in candidates[shop]!.allSatisfy { crewlessShops[$0]! >= 2 } }
     }
 
