@@ -50,8 +50,8 @@ public struct EntityGroups: Sendable {
     }
 
     /// Orders each group of `rows` (in row order on entry) by `times`, ties by row:
-    /// groups already in order are only checked; short ones out of order are put right
-    /// by a stable insertion sort (stable keeps ties in row order), long ones sorted.
+    /// groups already in order are only checked, the others put right from their first
+    /// row out of order on (`orderByTime`).
     static func orderGroups(
         _ rows: UnsafeMutableBufferPointer<UInt32>, offsets: UnsafeBufferPointer<Int>, by times: UnsafeBufferPointer<Int64>
     ) {
@@ -69,22 +69,35 @@ public struct EntityGroups: Sendable {
                 previous = time
             }
             if firstOut == end { continue }
-            if end &- start <= 32 {
-                for index in firstOut..<end {
-                    let row = rows[index], time = times[Int(row)]
-                    var slot = index
-                    while slot > start && times[Int(rows[slot &- 1])] > time {
-                        rows[slot] = rows[slot &- 1]
-                        slot &-= 1
-                    }
-                    rows[slot] = row
+            Self.orderByTime(UnsafeMutableBufferPointer(rebasing: rows[start..<end]), sortedPrefix: firstOut &- start) {
+                times[Int($0)]
+            }
+        }
+    }
+
+    /// Orders `rows` (ascending on entry, the first `sortedPrefix` of them already in
+    /// order) by `time` of each row, ties by row: a stable insertion sort for a short group
+    /// (stable keeps ties in row order), a sort by (time, row) for a long one. Groups by
+    /// time and a waybill's scans whose times are out of order (`WaybillTrajectory.trace`)
+    /// are both put right by it.
+    @inline(__always)
+    static func orderByTime(_ rows: UnsafeMutableBufferPointer<UInt32>, sortedPrefix: Int, time: (UInt32) -> Int64) {
+        guard rows.count > 1 else { return }
+        if rows.count <= 32 {
+            for index in max(1, sortedPrefix)..<rows.count {
+                let row = rows[index], rowTime = time(row)
+                var slot = index
+                while slot > 0 && time(rows[slot &- 1]) > rowTime {
+                    rows[slot] = rows[slot &- 1]
+                    slot &-= 1
                 }
-            } else {
-                var group = UnsafeMutableBufferPointer(rebasing: rows[start..<end])
-                group.sort { (a: UInt32, b: UInt32) -> Bool in
-                    let timeA = times[Int(a)], timeB = times[Int(b)]
-                    return timeA < timeB || (timeA == timeB && a < b)
-                }
+                rows[slot] = row
+            }
+        } else {
+            var rows = rows
+            rows.sort { (a: UInt32, b: UInt32) -> Bool in
+                let timeA = time(a), timeB = time(b)
+                return timeA < timeB || (timeA == timeB && a < b)
             }
         }
     }

@@ -344,7 +344,7 @@ import TestSupport
     /// of `otherShops` other shops where `customers` real customers each buy at 5 shops
     /// drawn evenly from all of them (clients included) and praise a third of them. One
     /// real customer bought at the four clients, praised 7 only, and bought at 4 other
-    /// shops.
+    /// shops. Baskets are built in shop order, so the world is the same in every process.
     static func fourClients(otherShops: Int, customers: Int)
         -> (pairs: CoReviewerPairs, surprise: [Double], customer: Int, members: [Int])
     {
@@ -355,7 +355,7 @@ import TestSupport
         let market = others + clients
         let firstCustomer = 1_000
         for buyer in firstCustomer..<(firstCustomer + customers) {
-            let basket = Set((0..<5).map { _ in market[Int(random.next() % UInt64(market.count))] })
+            let basket = Set((0..<5).map { _ in market[Int(random.next() % UInt64(market.count))] }).sorted()
             for shop in basket { world.order(buyer, shop, praised: random.next() % 3 == 0) }
         }
         let members = Array(100..<190)

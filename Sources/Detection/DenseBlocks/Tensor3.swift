@@ -25,43 +25,34 @@ public struct Tensor3: Sendable {
     public var cellCount: Int { mass.count }
 
     /// Cells given as (mode 0, mode 1, mode 2) keys with a count each; equal keys are
-    /// summed into one cell, in first-seen order. The keys are merged through an
-    /// open-addressing table of cell numbers (linear probing, at most half full).
+    /// summed into one cell, in first-seen order, through a `KeyPlaces` table of the cells.
     public init(sizes: [Int], cells: [(UInt32, UInt32, UInt32)], mass: [Double]) {
-        precondition(cells.count == mass.count && cells.count < Int(Int32.max))
-        var ids: ([UInt32], [UInt32], [UInt32]) = ([], [], [])
+        precondition(cells.count == mass.count)
+        var places = KeyPlaces<CellKey>(capacity: cells.count)
         var merged: [Double] = []
-        let bits = max(4, Int.bitWidth - (2 * cells.count).leadingZeroBitCount)
-        var table = [Int32](repeating: -1, count: 1 << bits)
         for (cell, value) in zip(cells, mass) {
-            var slot = Int(truncatingIfNeeded: Self.hash(cell) >> UInt64(64 - bits))
-            while true {
-                let known = Int(table[slot])
-                if known < 0 {
-                    table[slot] = Int32(merged.count)
-                    ids.0.append(cell.0)
-                    ids.1.append(cell.1)
-                    ids.2.append(cell.2)
-                    merged.append(value)
-                    break
-                }
-                if ids.0[known] == cell.0 && ids.1[known] == cell.1 && ids.2[known] == cell.2 {
-                    merged[known] += value
-                    break
-                }
-                slot = (slot + 1) & (table.count - 1)
-            }
+            let (place, isNew) = places.enter(CellKey(ids: cell))
+            if isNew { merged.append(value) } else { merged[place] += value }
         }
-        self.init(sizes: sizes, coordinates: [ids.0, ids.1, ids.2], mass: merged)
+        let keys = places.keys
+        self.init(sizes: sizes, coordinates: [keys.map(\.mode0), keys.map(\.mode1), keys.map(\.mode2)], mass: merged)
     }
 
-    /// A well-mixed 64-bit hash of a cell's three ids (SplitMix64's multipliers).
-    @inline(__always)
-    static func hash(_ cell: (UInt32, UInt32, UInt32)) -> UInt64 {
-        var hash = (UInt64(cell.0) ^ 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
-        hash = (hash ^ UInt64(cell.1) ^ hash >> 29) &* 0x94D0_49BB_1331_11EB
-        hash = (hash ^ UInt64(cell.2) ^ hash >> 32) &* 0xBF58_476D_1CE4_E5B9
-        return hash ^ hash >> 31
+    /// A cell's ids in the three modes, as a key of the table that merges equal cells.
+    struct CellKey: PlaceKey {
+        let mode0: UInt32, mode1: UInt32, mode2: UInt32
+
+        init(ids: (UInt32, UInt32, UInt32)) {
+            (mode0, mode1, mode2) = ids
+        }
+
+        /// A well-mixed 64-bit hash of the three ids (SplitMix64's multipliers).
+        var placeHash: UInt64 {
+            var hash = (UInt64(mode0) ^ 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+            hash = (hash ^ UInt64(mode1) ^ hash >> 29) &* 0x94D0_49BB_1331_11EB
+            hash = (hash ^ UInt64(mode2) ^ hash >> 32) &* 0xBF58_476D_1CE4_E5B9
+            return hash ^ hash >> 31
+        }
     }
 }
 

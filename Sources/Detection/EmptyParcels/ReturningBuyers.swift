@@ -28,7 +28,8 @@ enum ReturningBuyers {
     /// Only what the signal needs is built: the `buyer << 32 | shop` keys of the orders on
     /// bought waybills (a minority) sorted and counted, the pairs with two or more kept,
     /// then one pass over the orders counts the shipped orders of those pairs, looking up
-    /// (`PairPlaces`) only an order whose buyer and shop both have a kept pair.
+    /// (`KeyPlaces`: one probe or a few, where a binary search in the kept pairs took a
+    /// dozen mispredicted steps) only an order whose buyer and shop both have a kept pair.
     static func surprise(
         buyerOfOrder: [UInt32], shopOfOrder: [UInt32], waybillOfOrder: [UInt32], marks: [WaybillMarks],
         shopShipped: [UInt32], shopBought: [UInt32], buyerShipped: [UInt32]
@@ -52,7 +53,7 @@ enum ReturningBuyers {
             returningBuyer[Int(pair >> 32)] = true
             returnedShop[Int(pair & 0xFFFF_FFFF)] = true
         }
-        let places = PairPlaces(returns)
+        let places = KeyPlaces(distinct: returns)
         var shippedThere = [UInt32](repeating: 0, count: returns.count)
         buyerOfOrder.withUnsafeBufferPointer { buyerOfOrder in
             shopOfOrder.withUnsafeBufferPointer { shopOfOrder in
@@ -105,41 +106,5 @@ enum ReturningBuyers {
             }
         }
         return keys
-    }
-
-    /// The places of distinct keys in their array, by open addressing (linear probing in
-    /// a table at least twice their count): one probe or a few per looked-up order, where
-    /// a binary search in the kept pairs took a dozen mispredicted steps.
-    struct PairPlaces {
-        let keys: [UInt64]
-        private let slots: [UInt32]
-        private let shift: UInt64
-
-        init(_ keys: [UInt64]) {
-            self.keys = keys
-            let bits = max(1, Int.bitWidth - (2 * keys.count).leadingZeroBitCount)
-            shift = UInt64(64 - bits)
-            var slots = [UInt32](repeating: .max, count: 1 << bits)
-            for (place, key) in keys.enumerated() {
-                var slot = Self.home(key, shift: shift)
-                while slots[slot] != .max { slot = (slot + 1) & (slots.count - 1) }
-                slots[slot] = UInt32(place)
-            }
-            self.slots = slots
-        }
-
-        /// The place of `key` in `keys`, nil when absent.
-        func place(of key: UInt64) -> Int? {
-            var slot = Self.home(key, shift: shift)
-            while slots[slot] != .max {
-                if keys[Int(slots[slot])] == key { return Int(slots[slot]) }
-                slot = (slot + 1) & (slots.count - 1)
-            }
-            return nil
-        }
-
-        private static func home(_ key: UInt64, shift: UInt64) -> Int {
-            Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        }
     }
 }

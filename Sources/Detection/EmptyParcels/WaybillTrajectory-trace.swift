@@ -151,30 +151,8 @@ extension WaybillTrajectory {
         _ rows: UnsafeMutableBufferPointer<UInt32>, scans: Scans, rules: TrajectoryRules
     ) -> (trajectory: WaybillTrajectory, start: ParcelStart) {
         if let traced = traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules) { return traced }
-        orderByTime(rows, scans: scans)
+        EntityGroups.orderByTime(rows, sortedPrefix: 1) { scans.timeOf(Int($0)) }
         return traceInTimeOrder(UnsafeBufferPointer(rows), scans: scans, rules: rules)!
-    }
-
-    /// Orders ascending `rows` by time, ties by row: a stable insertion sort for short
-    /// groups, a sort by (time, row) for long ones.
-    static func orderByTime<Scans: ScanSource>(_ rows: UnsafeMutableBufferPointer<UInt32>, scans: Scans) {
-        if rows.count <= 32 {
-            for index in 1..<rows.count {
-                let row = rows[index], time = scans.timeOf(Int(row))
-                var slot = index
-                while slot > 0 && scans.timeOf(Int(rows[slot &- 1])) > time {
-                    rows[slot] = rows[slot &- 1]
-                    slot &-= 1
-                }
-                rows[slot] = row
-            }
-        } else {
-            var rows = rows
-            rows.sort { (a: UInt32, b: UInt32) -> Bool in
-                let timeA = scans.timeOf(Int(a)), timeB = scans.timeOf(Int(b))
-                return timeA < timeB || (timeA == timeB && a < b)
-            }
-        }
     }
 
     /// The kernel for one waybill: one pass over its scan rows, nil as soon as a scan is
