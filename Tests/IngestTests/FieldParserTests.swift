@@ -19,6 +19,16 @@ import Testing
         #expect(parse(text, FieldParser.moneyCents) == .failure(.notMoney))
     }
 
+    /// A `DECIMAL(p,4)` column prints `19.9000`: zeros past the cents say nothing more.
+    @Test func moneyMayCarryZerosPastTheCents() {
+        #expect(parse("19.9000", FieldParser.moneyCents) == .success(1990))
+        #expect(parse("20.000", FieldParser.moneyCents) == .success(2000))
+        #expect(parse("0.050", FieldParser.moneyCents) == .success(5))
+        for text in ["19.905", "19.9001", "19.90x0", "19.0a0"] {
+            #expect(parse(text, FieldParser.moneyCents) == .failure(.notMoney), "\(text)")
+        }
+    }
+
     @Test func negativeMoneyIsAnError() {
         #expect(parse("-1.00", FieldParser.moneyCents) == .failure(.negativeMoney))
     }
@@ -53,6 +63,38 @@ import Testing
     @Test(arguments: ["1793520900000", "253402300800", "-62135596801"])
     func unixSecondsOutsideTheIsoYearsAreRejected(text: String) {
         #expect(parse(text, FieldParser.time) == .failure(.timeOutOfRange))
+    }
+
+    /// Unix seconds as a writer that holds them as floating point prints them
+    /// (`1793520900.0`, or with the milliseconds): the second the instant falls in.
+    @Test(arguments: [
+        ("1793520900.0", 1_793_520_900), ("1793520900.999", 1_793_520_900), ("1793520900.123456789", 1_793_520_900),
+        ("-86400.0", -86_400), ("-86400.5", -86_401), ("-0.5", -1), ("0.000", 0),
+    ])
+    func unixSecondsWithAFraction(text: String, seconds: Int64) {
+        #expect(parse(text, FieldParser.time) == .success(seconds))
+    }
+
+    @Test(arguments: ["1793520900.", "1793520900.1234567890", ".5", "1793520900.5.5", "1793520900.-5", "+1793520900", "1.7935209e9", "-.5"])
+    func malformedUnixSecondsAreRejected(text: String) {
+        #expect(parse(text, FieldParser.time) == .failure(.notTime))
+    }
+
+    /// pandas prints an integer column with empty values as floating point (`12.0`).
+    @Test func integersAndFlagsMayCarryAFractionOfZeros() {
+        func count(_ text: String) -> Result<Int64, ValueProblem> {
+            parse(text) { (b) throws(ValueProblem) in try FieldParser.integer(b, in: 0...1000) }
+        }
+        #expect(count("12.0") == .success(12))
+        #expect(count("0.00") == .success(0))
+        #expect(count("100") == .success(100))
+        #expect(count("1000.0") == .success(1000))
+        #expect(count("1001.0") == .failure(.outOfRange(0...1000)))
+        for text in ["12.5", "12.", ".0", "12.0.0", "1e1", "12.01"] { #expect(count(text) == .failure(.notInteger), "\(text)") }
+        #expect(parse("1.0", FieldParser.flag) == .success(1))
+        #expect(parse("0.00", FieldParser.flag) == .success(0))
+        #expect(parse("1.5", FieldParser.flag) == .failure(.notFlag))
+        #expect(parse("10.0", FieldParser.flag) == .failure(.notFlag))
     }
 
     @Test func daysFromCivilAgreesWithCivilFromDaysOverFourCenturies() {

@@ -7,16 +7,18 @@ import Testing
 import TestSupport
 
 /// The reader must give the same export, and so the same suspects, for every spelling
-/// SCHEMA.md allows of the same data: a small generated export is rewritten with
-/// meaning-preserving variations (columns shuffled per file, unknown columns with
-/// quoted commas, quotes and newlines, each time in a randomly chosen allowed form of
-/// the same instant, money as `19.9` / `19.90` / `20.00`, random quoting, a BOM, CRLF or
-/// mixed line ends, no final line end, LZ4 frames of every kind) and must scan to
-/// exactly the plain export's suspects, with evidence. Seeded; several seeds.
+/// of the same data it accepts (SCHEMA.md's, and the others docs/INPUT.md lists): a
+/// small generated export is rewritten with meaning-preserving variations (columns
+/// shuffled per file, unknown columns with quoted commas, quotes and newlines, each time
+/// in a randomly chosen accepted form of the same instant, money as `19.9` / `19.90` /
+/// `19.9000` / `20.00`, integers as `12.0`, random quoting, a BOM, CRLF or mixed line
+/// ends, no final line end, LZ4 frames of every kind) and must read to the same rows and
+/// scan to exactly the plain export's suspects, with evidence. Seeded; several seeds.
 @Suite struct MetamorphicExportTests {
     /// The time columns and the money column of the four scanned files, by header.
     private static let timeColumns: Set<String> = ["created_at", "paid_at", "confirmed_at", "at", "registered_at"]
     private static let moneyColumns: Set<String> = ["amount"]
+    private static let integerColumns: Set<String> = ["stars", "text_len", "weight_g", "has_media"]
     private static let tables = ["orders", "ratings", "logistics", "accounts"]
 
     @Test(arguments: [UInt64(1), 2, 3])
@@ -106,6 +108,7 @@ import TestSupport
                 if index == 0 || value.isEmpty { return value }
                 if timeColumns.contains(header[position]) { return random.timeSpelling(value) }
                 if moneyColumns.contains(header[position]) { return random.moneySpelling(value) }
+                if integerColumns.contains(header[position]) && random.chance(0.3) { return value + ".0" }
                 return value
             }
             out += Array(fields.map { random.quoted($0) }.joined(separator: ",").utf8)
@@ -200,14 +203,15 @@ struct SplitMix {
     }
 
     /// The instant of `value` (as the generator writes it) in a randomly chosen spelling
-    /// the reader accepts: the contract's three ISO forms with other zones, Unix seconds,
-    /// and what ISO 8601 writers also emit (a fraction of a second, `+HHMM`, lower case).
+    /// the reader accepts: the contract's three ISO forms with other zones, Unix seconds
+    /// (also with a fraction), and what ISO 8601 writers also emit (a fraction of a
+    /// second, `+HHMM`, lower case).
     mutating func timeSpelling(_ value: String) -> String {
         let seconds = Array(value.utf8).withUnsafeBytes { bytes in try! FieldParser.time(bytes) }
         func local(_ offsetMinutes: Int64) -> String {
             String(UnixTime.iso8601(seconds + offsetMinutes * 60).dropLast())
         }
-        switch below(10) {
+        switch below(11) {
         case 0: return UnixTime.iso8601(seconds)
         case 1: return local(480) + "+08:00"
         case 2: return local(-330) + "-05:30"
@@ -217,15 +221,17 @@ struct SplitMix {
         case 6: return local(0) + ".000Z"
         case 7: return local(0).replacingOccurrences(of: "T", with: "t") + "z"
         case 8: return local(345) + "+0545"
+        case 9: return "\(seconds).\(below(1000))"
         default: return local(-600) + ".5-10:00"
         }
     }
 
-    /// The amount of `value` as `19.9`, `19.90` or `20` (when whole, also `20.00`).
+    /// The amount of `value` as `19.9`, `19.90`, `19.9000` or `20` (when whole, also
+    /// `20.00`).
     mutating func moneySpelling(_ value: String) -> String {
         let cents = Array(value.utf8).withUnsafeBytes { bytes in try! FieldParser.moneyCents(bytes) }
         let whole = cents / 100, fraction = cents % 100
-        let two = "\(whole)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+        let two = "\(whole)." + (fraction < 10 ? "0" : "") + "\(fraction)" + (chance(0.2) ? "00" : "")
         if fraction == 0 { return chance(0.5) ? "\(whole)" : two }
         if fraction % 10 == 0 && chance(0.5) { return "\(whole).\(fraction / 10)" }
         return two
