@@ -64,6 +64,35 @@ import Testing
             .hasPrefix("orders.csv:3:2 (buyer_id): id longer than 128 bytes") == true)
     }
 
+    @Test func aByteOrderMarkIsSkippedWhateverTheReadsAndInAnLZ4Frame() throws {
+        let bytes = [0xEF, 0xBB, 0xBF] + Array(orders(Self.row).utf8)
+        for limit in [1, 2, 4] {
+            let files = MemoryFiles(["orders.csv": bytes], readLimit: limit)
+            #expect(try ExportReader(files: files, chunkSize: 7).load("export").export.orders.count == 2)
+        }
+        #expect(try Self.lz4Orders(LZ4Frame.compress(bytes)).count == 2)
+    }
+
+    /// Spellings no platform needs and whose meaning is not certain are refused, each
+    /// error naming file, line, column and value.
+    @Test(arguments: [
+        (5, "1e3", "not a money amount"), (5, "+3", "not a money amount"), (5, ".5", "not a money amount"),
+        (5, "19.905", "not a money amount"), (5, "¥19.90", "not a money amount"),
+        (6, "+1793520900", "not a time (ISO 8601 or Unix seconds)"),
+        (6, "2026-11-01T08:15", "not a time (ISO 8601 or Unix seconds)"),
+        (6, "2026-12-31T23:59:60Z", "not a time (ISO 8601 or Unix seconds)"),
+        (6, " 2026-11-01T08:15:00Z", "not a time (ISO 8601 or Unix seconds)"),
+        (6, "1793520900000", "Unix seconds outside the years 1-9999 (milliseconds?)"),
+        (9, "PAID", "not one of paid, shipped, completed, refunded, cancelled"),
+    ])
+    func refusedSpellingsNameFileLineAndColumn(column: Int, value: String, problem: String) {
+        var fields = Self.row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[column - 1] = value
+        let name = ["amount", "created_at", "status"][[5, 6, 9].firstIndex(of: column)!]
+        #expect(loadError(["orders.csv": orders(fields.joined(separator: ","))])
+            == "orders.csv:3:\(column) (\(name)): \(problem): \"\(value)\"")
+    }
+
     // MARK: LZ4 frames
 
     private static var ordersBytes: [UInt8] {
