@@ -56,6 +56,16 @@ import Testing
             == "orders.csv:1: column \"amount\" named twice (fields 5 and 9)")
     }
 
+    /// pandas writes its index as a first column with an empty name; some writers end
+    /// every line with a comma: both are unknown columns.
+    @Test func unnamedColumnsAreUnknownColumns() throws {
+        let header = "," + ordersHeader.dropLast() + ",\n"
+        let loaded = try load(["orders.csv": header + "0,o1,b1,s1,i1,19.9,2026-11-01T08:15:00Z,,,paid,a1,,,,\n"
+            + "1,o2,b2,s1,i1,20.0,2026-11-01T08:15:00Z,,,paid,a2,,,,\n"])
+        #expect(loaded.export.orders.amountCents == [1990, 2000])
+        #expect(loaded.export.dictionaries.orders.keys == ["o1", "o2"])
+    }
+
     @Test func idsOf128BytesAndNonASCIIIdsAreKept() throws {
         let long = String(repeating: "é", count: 64)  // 128 bytes
         let loaded = try load(["orders.csv": orders("o2,\(long),店铺-杭州,i1,5,2026-11-01T08:15:00Z,,,paid,a2,,,")])
