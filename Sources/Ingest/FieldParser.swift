@@ -203,13 +203,13 @@ public enum FieldParser {
     /// `time` without the fast path: every form, and the exact problem. Besides the
     /// contract's three ISO spellings it takes what ISO 8601 / RFC 3339 writers also emit:
     /// a fraction of a second (`.250`, `,5`; 1-9 digits, dropped), a zone as `+HHMM` or
-    /// `+HH`, and `t` / `z` in lower case. Unix seconds must fall in years 1-9999, so
+    /// `+HH`, `t` / `z` in lower case, and a whole minute without its seconds. Unix seconds must fall in years 1-9999, so
     /// milliseconds are refused rather than read as a date 50,000 years away; they may
     /// carry a fraction (`1793520900.0`, `1793520900.25`: 1-9 digits), which is dropped
     /// as an ISO value's is (the second it falls in).
     static func timeCarefully(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         let count = bytes.count
-        if count < 19 || bytes[4] != UInt8(ascii: "-") {
+        if count < 16 || bytes[4] != UInt8(ascii: "-") {
             let seconds: Int64
             do { seconds = try digits(bytes, negativeAllowed: true) } catch { seconds = try unixSecondsWithFraction(bytes) }
             guard UnixTime.isoRange.contains(seconds) else { throw .timeOutOfRange }
@@ -218,10 +218,13 @@ public enum FieldParser {
         let separator = bytes[10]
         guard bytes[7] == UInt8(ascii: "-"),
             separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " "),
-            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+            bytes[13] == UInt8(ascii: ":")
         else { throw .notTime }
-        var zoneStart = 19
-        if zoneStart < count, bytes[zoneStart] == UInt8(ascii: ".") || bytes[zoneStart] == UInt8(ascii: ",") {
+        // Whole minutes may come without seconds (`2026-11-01T08:15+08:00`, as Java's
+        // `LocalDateTime` and `OffsetDateTime` print them); then no fraction follows.
+        let hasSeconds = count >= 19 && bytes[16] == UInt8(ascii: ":")
+        var zoneStart = hasSeconds ? 19 : 16
+        if hasSeconds, zoneStart < count, bytes[zoneStart] == UInt8(ascii: ".") || bytes[zoneStart] == UInt8(ascii: ",") {
             zoneStart += 1
             while zoneStart < count, bytes[zoneStart] &- 48 < 10 { zoneStart += 1 }
             guard (21...29).contains(zoneStart) else { throw .notTime }
@@ -230,7 +233,7 @@ public enum FieldParser {
         let d = (
             bytes[0] &- 48, bytes[1] &- 48, bytes[2] &- 48, bytes[3] &- 48, bytes[5] &- 48, bytes[6] &- 48,
             bytes[8] &- 48, bytes[9] &- 48, bytes[11] &- 48, bytes[12] &- 48, bytes[14] &- 48, bytes[15] &- 48,
-            bytes[17] &- 48, bytes[18] &- 48)
+            hasSeconds ? bytes[17] &- 48 : 0, hasSeconds ? bytes[18] &- 48 : 0)
         // One branch for all 14 digit positions: a byte that is not a digit is >= 10.
         let notDigit = (d.0 > 9) || (d.1 > 9) || (d.2 > 9) || (d.3 > 9) || (d.4 > 9) || (d.5 > 9) || (d.6 > 9)
             || (d.7 > 9) || (d.8 > 9) || (d.9 > 9) || (d.10 > 9) || (d.11 > 9) || (d.12 > 9) || (d.13 > 9)

@@ -205,11 +205,14 @@ struct SplitMix {
     /// The instant of `value` (as the generator writes it) in a randomly chosen spelling
     /// the reader accepts: the contract's three ISO forms with other zones, Unix seconds
     /// (also with a fraction), and what ISO 8601 writers also emit (a fraction of a
-    /// second, `+HHMM`, lower case).
+    /// second, `+HHMM`, lower case, a whole minute without seconds).
     mutating func timeSpelling(_ value: String) -> String {
         let seconds = Array(value.utf8).withUnsafeBytes { bytes in try! FieldParser.time(bytes) }
-        func local(_ offsetMinutes: Int64) -> String {
-            String(UnixTime.iso8601(seconds + offsetMinutes * 60).dropLast())
+        // A whole minute may lose its seconds, unless a fraction follows.
+        let dropsSeconds = seconds % 60 == 0 && chance(0.5)
+        func local(_ offsetMinutes: Int64, fraction: String = "") -> String {
+            let text = String(UnixTime.iso8601(seconds + offsetMinutes * 60).dropLast())
+            return fraction.isEmpty && dropsSeconds ? String(text.dropLast(3)) : text + fraction
         }
         switch below(11) {
         case 0: return UnixTime.iso8601(seconds)
@@ -218,11 +221,11 @@ struct SplitMix {
         case 3: return local(0).replacingOccurrences(of: "T", with: " ")
         case 4: return local(0)
         case 5: return String(seconds)
-        case 6: return local(0) + ".000Z"
+        case 6: return local(0, fraction: ".000") + "Z"
         case 7: return local(0).replacingOccurrences(of: "T", with: "t") + "z"
         case 8: return local(345) + "+0545"
         case 9: return "\(seconds).\(below(1000))"
-        default: return local(-600) + ".5-10:00"
+        default: return local(-600, fraction: ".5") + "-10:00"
         }
     }
 

@@ -89,7 +89,7 @@ import Testing
         (5, "1e3", "not a money amount"), (5, "+3", "not a money amount"), (5, ".5", "not a money amount"),
         (5, "19.905", "not a money amount"), (5, "¥19.90", "not a money amount"),
         (6, "+1793520900", "not a time (ISO 8601 or Unix seconds)"),
-        (6, "2026-11-01T08:15", "not a time (ISO 8601 or Unix seconds)"),
+        (6, "2026-11-01T08", "not a time (ISO 8601 or Unix seconds)"),
         (6, "2026-12-31T23:59:60Z", "not a time (ISO 8601 or Unix seconds)"),
         (6, " 2026-11-01T08:15:00Z", "not a time (ISO 8601 or Unix seconds)"),
         (6, "1793520900000", "Unix seconds outside the years 1-9999 (milliseconds?)"),
