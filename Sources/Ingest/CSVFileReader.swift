@@ -519,9 +519,12 @@ final class BoundColumns<Schema: TableSchema> {
 }
 
 /// Which schema column each field of a file's records holds, found from the header by
-/// name (ignoring ASCII case and spaces or tabs around it, as spreadsheet-made headers
-/// carry them; the first of two fields naming one column wins): unknown columns are skipped, and optional columns the header lacks are listed
-/// so that their sentinel is stored for every record.
+/// name: the field named exactly as the schema does, else the one whose name matches once
+/// ASCII case and spaces or tabs around it are ignored (spreadsheet-made headers carry
+/// them), so that an unknown column such as `Amount` beside `amount` stays unknown. Two
+/// fields of the same rank for one column are refused (`duplicateColumn`), not chosen
+/// between. Unknown columns are skipped, and optional columns the header lacks are
+/// listed so that their sentinel is stored for every record.
 struct HeaderBinding<Column: SchemaColumn> {
     /// By field position: the schema column, or nil for a column the engine ignores.
     let columns: [Column?]
@@ -540,20 +543,25 @@ struct HeaderBinding<Column: SchemaColumn> {
             }
             names.append(String(decoding: UnsafeRawBufferPointer(rebasing: buffer[span]), as: UTF8.self))
         }
-        var columns: [Column?] = []
-        var bound: [Column] = []
-        for name in names {
-            let key = Self.matchKey(name)
-            let column = Column.allCases.first { $0.header == key && !bound.contains($0) }
-            if let column { bound.append(column) }
-            columns.append(column)
-        }
-        for column in Column.allCases where column.isRequired && !bound.contains(column) {
-            throw IngestError(file: file, line: 1, problem: .missingColumn(column.header))
+        var columns = [Column?](repeating: nil, count: names.count)
+        var absent: [Column] = []
+        let keys = names.map(Self.matchKey)
+        for column in Column.allCases {
+            let exact = names.indices.filter { names[$0] == column.header }
+            let fields = exact.isEmpty ? keys.indices.filter { keys[$0] == column.header } : exact
+            guard let field = fields.first else {
+                if column.isRequired { throw IngestError(file: file, line: 1, problem: .missingColumn(column.header)) }
+                absent.append(column)
+                continue
+            }
+            if fields.count > 1 {
+                throw IngestError(file: file, line: 1, problem: .duplicateColumn(column.header, first: field + 1, second: fields[1] + 1))
+            }
+            columns[field] = column
         }
         self.columns = columns
         self.names = names
-        absent = Column.allCases.filter { !bound.contains($0) }
+        self.absent = absent
     }
 
     /// A header name as the schema spells it: without surrounding spaces or tabs, ASCII

@@ -10,7 +10,9 @@ public enum FieldParser {
     /// The longest id the schema allows, in bytes.
     public static let maxIDBytes = 128
 
-    /// `19.9`, `19.90`, `20` -> cents. At most 2 fraction digits and 15 integer digits.
+    /// `19.9`, `19.90`, `20` -> cents. At most 2 fraction digits and 15 integer digits;
+    /// further fraction digits only when all are `0` (`19.9000`, as a `DECIMAL(p,4)`
+    /// column prints), since they say nothing a cent does not.
     public static func moneyCents(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         if bytes[0] == UInt8(ascii: "-") { throw .negativeMoney }
         var cents: Int64 = 0
@@ -23,13 +25,15 @@ public enum FieldParser {
         guard index > 0, index <= 15 else { throw .notMoney }
         cents &*= 100
         if index == count { return cents }
-        guard bytes[index] == UInt8(ascii: "."), count - index - 1 >= 1, count - index - 1 <= 2 else {
+        guard bytes[index] == UInt8(ascii: "."), count - index - 1 >= 1,
+            count - index - 1 <= 2 || onlyZeros(bytes, from: index &+ 3)
+        else {
             throw .notMoney
         }
         let first = bytes[index &+ 1] &- 48
         guard first < 10 else { throw .notMoney }
         cents &+= Int64(first) &* 10
-        if count - index - 1 == 2 {
+        if count - index - 1 >= 2 {
             let second = bytes[index &+ 2] &- 48
             guard second < 10 else { throw .notMoney }
             cents &+= Int64(second)
@@ -37,17 +41,42 @@ public enum FieldParser {
         return cents
     }
 
-    /// A non-negative decimal integer within `range`.
+    /// A non-negative decimal integer within `range`; also written with a fraction of
+    /// zeros (`5.0`: what a writer prints for an integer column it holds as floating
+    /// point, as pandas does for a column with empty values).
     public static func integer(_ bytes: UnsafeRawBufferPointer, in range: ClosedRange<Int64>) throws(ValueProblem) -> Int64 {
-        let value = try digits(bytes, negativeAllowed: range.lowerBound < 0)
+        let negativeAllowed = range.lowerBound < 0
+        let value: Int64
+        do { value = try digits(bytes, negativeAllowed: negativeAllowed) } catch {
+            value = try digits(wholeNumber(bytes), negativeAllowed: negativeAllowed)
+        }
         guard range.contains(value) else { throw .outOfRange(range) }
         return value
     }
 
-    /// `0` or `1`.
+    /// `0` or `1` (also `0.0`, `1.0`, as `integer`).
     public static func flag(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> UInt8 {
-        guard bytes.count == 1, bytes[0] &- 48 < 2 else { throw .notFlag }
-        return bytes[0] &- 48
+        if bytes.count == 1, bytes[0] &- 48 < 2 { return bytes[0] &- 48 }
+        let whole = wholeNumber(bytes)
+        guard whole.count == 1, whole[0] &- 48 < 2 else { throw .notFlag }
+        return whole[0] &- 48
+    }
+
+    /// `bytes` without a fraction of zeros (`.0`, `.00`, ...) that ends them after at
+    /// least one other byte; else `bytes` as they are.
+    static func wholeNumber(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let count = bytes.count
+        guard count >= 3, bytes[count &- 1] == UInt8(ascii: "0") else { return bytes }
+        var point = count &- 1
+        while point > 0, bytes[point] == UInt8(ascii: "0") { point &-= 1 }
+        guard point > 0, bytes[point] == UInt8(ascii: ".") else { return bytes }
+        return UnsafeRawBufferPointer(rebasing: bytes[..<point])
+    }
+
+    /// Whether every byte from `start` on is `0`.
+    private static func onlyZeros(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Bool {
+        for index in start..<bytes.count where bytes[index] != UInt8(ascii: "0") { return false }
+        return true
     }
 
     /// A point in time as Unix seconds: `2026-11-01T08:15:00Z`, `2026-11-01T16:15:00+08:00`,
@@ -174,23 +203,28 @@ public enum FieldParser {
     /// `time` without the fast path: every form, and the exact problem. Besides the
     /// contract's three ISO spellings it takes what ISO 8601 / RFC 3339 writers also emit:
     /// a fraction of a second (`.250`, `,5`; 1-9 digits, dropped), a zone as `+HHMM` or
-    /// `+HH`, and `t` / `z` in lower case. Unix seconds must fall in years 1-9999, so
-    /// milliseconds are refused rather than read as a date 50,000 years away.
+    /// `+HH`, `t` / `z` in lower case, and a whole minute without its seconds. Unix seconds must fall in years 1-9999, so
+    /// milliseconds are refused rather than read as a date 50,000 years away; they may
+    /// carry a fraction (`1793520900.0`, `1793520900.25`: 1-9 digits), which is dropped
+    /// as an ISO value's is (the second it falls in).
     static func timeCarefully(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         let count = bytes.count
-        if count < 19 || bytes[4] != UInt8(ascii: "-") {
+        if count < 16 || bytes[4] != UInt8(ascii: "-") {
             let seconds: Int64
-            do { seconds = try digits(bytes, negativeAllowed: true) } catch { throw .notTime }
+            do { seconds = try digits(bytes, negativeAllowed: true) } catch { seconds = try unixSecondsWithFraction(bytes) }
             guard UnixTime.isoRange.contains(seconds) else { throw .timeOutOfRange }
             return seconds
         }
         let separator = bytes[10]
         guard bytes[7] == UInt8(ascii: "-"),
             separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " "),
-            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+            bytes[13] == UInt8(ascii: ":")
         else { throw .notTime }
-        var zoneStart = 19
-        if zoneStart < count, bytes[zoneStart] == UInt8(ascii: ".") || bytes[zoneStart] == UInt8(ascii: ",") {
+        // Whole minutes may come without seconds (`2026-11-01T08:15+08:00`, as Java's
+        // `LocalDateTime` and `OffsetDateTime` print them); then no fraction follows.
+        let hasSeconds = count >= 19 && bytes[16] == UInt8(ascii: ":")
+        var zoneStart = hasSeconds ? 19 : 16
+        if hasSeconds, zoneStart < count, bytes[zoneStart] == UInt8(ascii: ".") || bytes[zoneStart] == UInt8(ascii: ",") {
             zoneStart += 1
             while zoneStart < count, bytes[zoneStart] &- 48 < 10 { zoneStart += 1 }
             guard (21...29).contains(zoneStart) else { throw .notTime }
@@ -199,7 +233,7 @@ public enum FieldParser {
         let d = (
             bytes[0] &- 48, bytes[1] &- 48, bytes[2] &- 48, bytes[3] &- 48, bytes[5] &- 48, bytes[6] &- 48,
             bytes[8] &- 48, bytes[9] &- 48, bytes[11] &- 48, bytes[12] &- 48, bytes[14] &- 48, bytes[15] &- 48,
-            bytes[17] &- 48, bytes[18] &- 48)
+            hasSeconds ? bytes[17] &- 48 : 0, hasSeconds ? bytes[18] &- 48 : 0)
         // One branch for all 14 digit positions: a byte that is not a digit is >= 10.
         let notDigit = (d.0 > 9) || (d.1 > 9) || (d.2 > 9) || (d.3 > 9) || (d.4 > 9) || (d.5 > 9) || (d.6 > 9)
             || (d.7 > 9) || (d.8 > 9) || (d.9 > 9) || (d.10 > 9) || (d.11 > 9) || (d.12 > 9) || (d.13 > 9)
@@ -213,6 +247,19 @@ public enum FieldParser {
         else { throw .notTime }
         let days = UnixTime.daysFromCivil(year: year, month: month, day: day)
         return days * 86_400 + hour * 3600 + minute * 60 + second - offset
+    }
+
+    /// Unix seconds with a fraction of 1-9 digits, as the second the instant falls in
+    /// (before 1970, the one below the whole part).
+    private static func unixSecondsWithFraction(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
+        var point = 0
+        while point < bytes.count, bytes[point] != UInt8(ascii: ".") { point += 1 }
+        guard point > 0, (1...9).contains(bytes.count - point - 1) else { throw .notTime }
+        do {
+            let seconds = try digits(UnsafeRawBufferPointer(rebasing: bytes[..<point]), negativeAllowed: true)
+            let fraction = try digits(UnsafeRawBufferPointer(rebasing: bytes[(point + 1)...]), negativeAllowed: false)
+            return fraction > 0 && bytes[0] == UInt8(ascii: "-") ? seconds - 1 : seconds
+        } catch { throw .notTime }
     }
 
     /// The zone that ends an ISO value from `start` on, as seconds east of UTC: nothing

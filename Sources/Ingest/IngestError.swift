@@ -43,6 +43,8 @@ public struct IngestError: Error, Equatable, CustomStringConvertible, Sendable {
         case unreadable(String)
         case noHeader
         case missingColumn(String)
+        /// Two header fields (1-based) name the column equally well.
+        case duplicateColumn(String, first: Int, second: Int)
         case tooManyColumns(Int)
         case truncatedLZ4
         case corruptLZ4(String)
@@ -63,6 +65,7 @@ public struct IngestError: Error, Equatable, CustomStringConvertible, Sendable {
             case .unreadable(let reason): "cannot read: \(reason)"
             case .noHeader: "empty file: no header line"
             case .missingColumn(let name): "missing required column \"\(name)\""
+            case .duplicateColumn(let name, let first, let second): "column \"\(name)\" named twice (fields \(first) and \(second))"
             case .tooManyColumns(let limit): "more than \(limit) columns"
             case .truncatedLZ4: "truncated LZ4 frame"
             case .corruptLZ4(let reason): "corrupt LZ4 frame: \(reason)"

@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func headerNamesMatchWhateverTheirCaseAndSurroundingSpaces() throws {
-        let header = "Order_ID, Buyer_ID ,\tshop_id,ITEM_ID,amount,created_at,paid_at,confirmed_at,status,ship_to,device_id,ip,payment_id, order_id\n"
+        let header = "Order_ID, Buyer_ID ,\tshop_id,ITEM_ID,amount,created_at,paid_at,confirmed_at,status,ship_to,device_id,ip,payment_id, Remark\n"
         let loaded = try load(["orders.csv": header + "o1,b1,s1,i1,19.9,2026-11-01T08:15:00Z,,,paid,a1,,,,x9\n"])
         #expect(loaded.export.dictionaries.orders.keys == ["o1"])
         #expect(loaded.export.dictionaries.accounts.keys == ["b1", "s1"])

@@ -19,6 +19,16 @@ import Testing
         #expect(parse(text, FieldParser.moneyCents) == .failure(.notMoney))
     }
 
+    /// A `DECIMAL(p,4)` column prints `19.9000`: zeros past the cents say nothing more.
+    @Test func moneyMayCarryZerosPastTheCents() {
+        #expect(parse("19.9000", FieldParser.moneyCents) == .success(1990))
+        #expect(parse("20.000", FieldParser.moneyCents) == .success(2000))
+        #expect(parse("0.050", FieldParser.moneyCents) == .success(5))
+        for text in ["19.905", "19.9001", "19.90x0", "19.0a0"] {
+            #expect(parse(text, FieldParser.moneyCents) == .failure(.notMoney), "\(text)")
+        }
+    }
+
     @Test func negativeMoneyIsAnError() {
         #expect(parse("-1.00", FieldParser.moneyCents) == .failure(.negativeMoney))
     }
@@ -32,7 +42,8 @@ import Testing
         ("2026-11-01T16:15:00.250+08:00", 1_793_520_900), ("2026-11-01T16:15:00+0800", 1_793_520_900),
         ("2026-11-01T16:15:00+08", 1_793_520_900), ("2026-11-01t08:15:00z", 1_793_520_900),
         ("2026-11-01 08:15:00.123456", 1_793_520_900), ("2026-11-01T02:45:00-0530", 1_793_520_900),
-        ("253402300799", 253_402_300_799),
+        ("253402300799", 253_402_300_799), ("2026-11-01T08:15", 1_793_520_900), ("2026-11-01T16:15+08:00", 1_793_520_900),
+        ("2026-11-01 08:15Z", 1_793_520_900), ("2026-11-01T02:45-0530", 1_793_520_900),
     ])
     func timesInEveryForm(text: String, seconds: Int64) {
         #expect(parse(text, FieldParser.time) == .success(seconds))
@@ -43,7 +54,8 @@ import Testing
         "2026-11-01X08:15:00Z", "2026/11/01 08:15:00", "yesterday", "12a", "2026-11-01",
         "2026-11-01T08:15:00+25:00", "2026-11-01T08:15:00.Z", "2026-11-01T08:15:00.1234567890Z",
         "2026-11-01T08:15:00+8", "2026-11-01T08:15:00+08:0", "2026-11-01T08:15:00+080", "2026-11-01T08:15:00+08-00",
-        "2026-11-01T08:15:00ZZ", "2026-11-01T08:15:00.5x", "2026-11-01T08:15", "2026-11-01T08:15:00 Z",
+        "2026-11-01T08:15:00ZZ", "2026-11-01T08:15:00.5x", "2026-11-01T08:1", "2026-11-01T08:15:00 Z",
+        "2026-11-01T08:15:0", "2026-11-01T08:15.5Z", "2026-11-01T08:15 +08:00", "2026-11-01T08:60", "2026-11-01T08:15:",
     ])
     func malformedTimesAreRejected(text: String) {
         #expect(parse(text, FieldParser.time) == .failure(.notTime))
@@ -53,6 +65,38 @@ import Testing
     @Test(arguments: ["1793520900000", "253402300800", "-62135596801"])
     func unixSecondsOutsideTheIsoYearsAreRejected(text: String) {
         #expect(parse(text, FieldParser.time) == .failure(.timeOutOfRange))
+    }
+
+    /// Unix seconds as a writer that holds them as floating point prints them
+    /// (`1793520900.0`, or with the milliseconds): the second the instant falls in.
+    @Test(arguments: [
+        ("1793520900.0", 1_793_520_900), ("1793520900.999", 1_793_520_900), ("1793520900.123456789", 1_793_520_900),
+        ("-86400.0", -86_400), ("-86400.5", -86_401), ("-0.5", -1), ("0.000", 0),
+    ])
+    func unixSecondsWithAFraction(text: String, seconds: Int64) {
+        #expect(parse(text, FieldParser.time) == .success(seconds))
+    }
+
+    @Test(arguments: ["1793520900.", "1793520900.1234567890", ".5", "1793520900.5.5", "1793520900.-5", "+1793520900", "1.7935209e9", "-.5"])
+    func malformedUnixSecondsAreRejected(text: String) {
+        #expect(parse(text, FieldParser.time) == .failure(.notTime))
+    }
+
+    /// pandas prints an integer column with empty values as floating point (`12.0`).
+    @Test func integersAndFlagsMayCarryAFractionOfZeros() {
+        func count(_ text: String) -> Result<Int64, ValueProblem> {
+            parse(text) { (b) throws(ValueProblem) in try FieldParser.integer(b, in: 0...1000) }
+        }
+        #expect(count("12.0") == .success(12))
+        #expect(count("0.00") == .success(0))
+        #expect(count("100") == .success(100))
+        #expect(count("1000.0") == .success(1000))
+        #expect(count("1001.0") == .failure(.outOfRange(0...1000)))
+        for text in ["12.5", "12.", ".0", "12.0.0", "1e1", "12.01"] { #expect(count(text) == .failure(.notInteger), "\(text)") }
+        #expect(parse("1.0", FieldParser.flag) == .success(1))
+        #expect(parse("0.00", FieldParser.flag) == .success(0))
+        #expect(parse("1.5", FieldParser.flag) == .failure(.notFlag))
+        #expect(parse("10.0", FieldParser.flag) == .failure(.notFlag))
     }
 
     @Test func daysFromCivilAgreesWithCivilFromDaysOverFourCenturies() {
