@@ -216,7 +216,7 @@ public enum EntityFeatures {
 
     /// One more than the largest id in `ids` (absent ids left out): the size of a table
     /// indexed by them.
-    static func idCount(_ ids: [UInt32]) -> Int {
+    static func idCount(_ ids: Column<UInt32>) -> Int {
         var largest: UInt32 = 0
         for id in ids { largest = max(largest, id == IdDictionary.absent ? 0 : id &+ 1) }
         return Int(largest)

@@ -26,7 +26,7 @@ import TestSupport
         let (buyers, shops, reviewed) = Self.randomRows(seed: UInt64(seed), rows: 200, buyerCount: buyerCount, shopCount: shopCount)
         let accountCount = shopCount + buyerCount
         let region = (0..<accountCount).map { UInt32($0 % 3) }
-        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: maximumShops)
 
@@ -79,7 +79,7 @@ import TestSupport
             #expect(abs(pairs.shopSurprise[shop] - best[shop]) <= 1e-6 * max(1, best[shop]), "shop \(shop), seed \(seed)")
         }
 
-        let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
+        let buyerShops = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { _ in true }
         let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
         let onePraisers = OnePraisers(
             pairs, buyerShops: buyerShops, praised: praised, maximumShops: maximumShops, sharedSurprise: 1.5)
@@ -161,7 +161,7 @@ import TestSupport
             }
         }
         let pairs = CoReviewerPairs(
-            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] },
+            reviewerShops: BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] },
             region: [UInt32](repeating: IdDictionary.absent, count: 1_540), accountCount: 1_540, maximumShops: 64)
         #expect(pairs.shopPartner[7] == 23 && pairs.shopPartner[23] == 7)
         #expect(pairs.shopSurprise[7] > 5)
@@ -199,7 +199,7 @@ import TestSupport
         }
         let accountCount = 3_700
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
-        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] }
         let pairs = CoReviewerPairs(reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: 64)
         let surprise = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed).surprise
         return (pairs, surprise, keen, members)
@@ -235,8 +235,8 @@ import TestSupport
     static func buyerSurprise(_ pairs: CoReviewerPairs, buyers: [UInt32], shops: [UInt32], reviewed: [Bool])
         -> (surprise: [Double], onePraisers: OnePraisers)
     {
-        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
-        let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] }
+        let buyerShops = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { _ in true }
         let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
         let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, praised: praised, maximumShops: 64, sharedSurprise: 4)
         let (surprise, _) = pairs.buyerSurprise(
@@ -352,7 +352,7 @@ import TestSupport
 
     @Test func onlyPositiveReviewsOfKeptOrdersCount() {
         var export = Export()
-        export.orders.status = [OrderStatus.completed, .refunded, .completed, .cancelled, .shipped].map(\.rawValue)
+        export.orders.status = Column([OrderStatus.completed, .refunded, .completed, .cancelled, .shipped].map(\.rawValue))
         export.orders.buyer = [0, 0, 0, 0, 0]
         export.ratings.order = [0, 1, 2, 3, IdDictionary.absent, 4]
         export.ratings.buyer = [0, 0, 0, 0, 0, 0]
@@ -428,7 +428,7 @@ struct PraisedOrders {
     func scored(accountCount: Int) -> (pairs: CoReviewerPairs, surprise: [Double], onePraisers: OnePraisers) {
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
         let pairs = CoReviewerPairs(
-            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
+            reviewerShops: BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] }, region: region,
             accountCount: accountCount, maximumShops: 64)
         let (surprise, onePraisers) = CoReviewerTests.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed)
         return (pairs, surprise, onePraisers)

@@ -154,7 +154,7 @@ struct IdSpaceSizes {
 
 /// Visits each column of a table with its stored name and the values it may hold.
 protocol ColumnVisitor {
-    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _ rule: ValueRule, rows: Int)
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _ rule: ValueRule, rows: Int)
         throws(SegmentError)
 }
 
@@ -215,7 +215,7 @@ extension Export {
 /// Gathers a table's columns for the writer.
 private struct ColumnCollector: ColumnVisitor {
     var columns: [SegmentColumnData] = []
-    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _: ValueRule, rows _: Int) {
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _: ValueRule, rows _: Int) {
         columns.append(SegmentColumnData(name, values))
     }
 }
@@ -225,10 +225,10 @@ private struct ColumnCollector: ColumnVisitor {
 private struct ColumnReader: ColumnVisitor {
     let file: SegmentFile
     let threads: Int
-    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _ rule: ValueRule, rows _: Int)
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _ rule: ValueRule, rows _: Int)
         throws(SegmentError)
     {
-        values = try file.column(name, rule: rule, threads: threads)
+        values = Column(try file.column(name, rule: rule, threads: threads))
         guard values.count == file.footer.rows else {
             throw SegmentError(
                 file: file.name, table: file.footer.table, column: name,

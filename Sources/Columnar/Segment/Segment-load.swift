@@ -85,11 +85,11 @@ private struct LoadPlan {
                 continue
             }
             guard let lengths = add(file, lengthsName, as: UInt32.self, making: {
-                Column<UInt32>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
+                DecodedColumn<UInt32>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
             }),
                   let bytes = add(file, "\(space.name).bytes", as: UInt8.self, making: { layout in
                       file.rawStretch(of: layout).map { KeysInPlace(file: file, layout: layout, stretch: $0) as any PlannedColumn }
-                          ?? Column<UInt8>(file: file, layout: layout, rule: .any)
+                          ?? DecodedColumn<UInt8>(file: file, layout: layout, rule: .any)
                   })
             else { return }
             steps.append(.dictionary(space: index, lengths: lengths, bytes: bytes))
@@ -122,7 +122,7 @@ private struct LoadPlan {
     mutating func add<T: SegmentValue>(
         _ file: SegmentFile, _ name: String, as _: T.Type, rule: ValueRule, rows: Int? = nil
     ) -> Int? {
-        add(file, name, as: T.self, rows: rows) { Column<T>(file: file, layout: $0, rule: rule) }
+        add(file, name, as: T.self, rows: rows) { DecodedColumn<T>(file: file, layout: $0, rule: rule) }
     }
 
     /// Plans column `name` of `file` as the column `making` makes from its layout.
@@ -184,8 +184,8 @@ private struct LoadPlan {
             let (space, lengths, bytes) = spaces[index]
             return Result { () throws(SegmentError) -> IdDictionary in
                 try ExportSegments.dictionary(
-                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! Column<UInt32>).take(),
-                    keys: (columns[bytes] as? KeysInPlace)?.keys ?? .decoded((columns[bytes] as! Column<UInt8>).take()),
+                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! DecodedColumn<UInt32>).take(),
+                    keys: (columns[bytes] as? KeysInPlace)?.keys ?? .decoded((columns[bytes] as! DecodedColumn<UInt8>).take()),
                     file: file)
             }
         }
@@ -223,7 +223,7 @@ private struct ColumnPlanner: ColumnVisitor {
 
     /// Throws (an error nobody reads: the plan holds the failure) to end the visit at a
     /// column that cannot be read.
-    mutating func visit<T: SegmentValue>(_ name: String, _: inout [T], _ rule: ValueRule, rows _: Int) throws(SegmentError) {
+    mutating func visit<T: SegmentValue>(_ name: String, _: inout Column<T>, _ rule: ValueRule, rows _: Int) throws(SegmentError) {
         guard plan.selection?.includes(file.footer.table, name) ?? true else { return }
         guard plan.add(file, name, as: T.self, rule: rule, rows: file.footer.rows) != nil else {
             throw SegmentError(file: file.name, table: file.footer.table, column: name, problem: .missingColumn)
@@ -238,9 +238,9 @@ private struct ColumnFiller: ColumnVisitor {
     /// The table being visited.
     var table = ""
 
-    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _: ValueRule, rows _: Int) {
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _: ValueRule, rows _: Int) {
         guard let column = columns.first, column.file.footer.table == table, column.layout.name == name else { return }
-        values = (columns.removeFirst() as! Column<T>).take()
+        values = Column((columns.removeFirst() as! DecodedColumn<T>).take())
     }
 }
 
@@ -263,7 +263,7 @@ private protocol PlannedColumn: AnyObject, Sendable {
 /// dictionary's key lengths (`NAME.lengths`, u32) are one with a leading 0: the array
 /// becomes its key bounds (`ExportSegments.dictionary` sums them in place into offsets),
 /// so no column of lengths is made only to be copied behind that 0.
-private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable {
+private final class DecodedColumn<T: SegmentValue>: PlannedColumn, @unchecked Sendable {
     let file: SegmentFile
     let layout: SegmentColumn
     let firstValues: [Int]
