@@ -99,6 +99,12 @@ public enum SegmentWriter {
             table: table, rows: rows,
             columns: columns.map { SegmentColumn(name: $0.name, type: $0.type, encoding: $0.encoding, blocks: []) })
         for (task, block) in zip(tasks, stored) {
+            let width = columns[task.column].type.width
+            if columns[task.column].encoding == .raw && task.range.lowerBound == 0 && bytes.count % width != 0 {
+                // A raw column starts at a multiple of its width, so that a mapping of the
+                // file holds its values aligned and a reader can use them in place.
+                bytes.append(contentsOf: repeatElement(0, count: width - bytes.count % width))
+            }
             footer.columns[task.column].blocks.append(SegmentBlock(
                 offset: bytes.count, storedLength: block.bytes.count, values: task.range.count, checksum: block.checksum))
             bytes.append(contentsOf: block.bytes)
