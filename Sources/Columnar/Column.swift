@@ -69,10 +69,12 @@ public struct Column<Element: BitwiseCopyable>: @unchecked Sendable {
 /// the values lie in (`elements` empty).
 @usableFromInline
 final class ColumnOwner<Element>: @unchecked Sendable {
-    @usableFromInline var elements: [Element]
+    /// Accessed only by the column that holds the owner uniquely (`Column.withElements`),
+    /// so the run-time exclusivity check would only cost time.
+    @exclusivity(unchecked) @usableFromInline var elements: [Element]
     @usableFromInline let file: FileBytes?
 
-    @usableFromInline
+    @inlinable
     init(elements: [Element]) {
         self.elements = elements
         file = nil
@@ -86,7 +88,7 @@ final class ColumnOwner<Element>: @unchecked Sendable {
     /// Where `elements` keeps its values. A native array's values stay at one address
     /// while the array is neither mutated nor released: the owner holds it, and a column
     /// mutates it only in `Column.withElements`, which reads this address again after.
-    @usableFromInline
+    @inlinable
     var ownValues: UnsafeBufferPointer<Element> { elements.withUnsafeBufferPointer { $0 } }
 }
 
