@@ -46,19 +46,21 @@ public enum EntityFeatures {
         ) { part, scratch -> [Shop?] in
             orders.buyer.withUnsafeBufferPointer { buyers in
                 orders.device.withUnsafeBufferPointer { devices in
-                    shops.rows.withUnsafeBufferPointer { allRows in
-                        parts[part].map { shop -> Shop? in
-                            let rows = UnsafeBufferPointer(rebasing: allRows[shops.offsets[shop]..<shops.offsets[shop + 1]])
-                            guard !rows.isEmpty, let window = OrderWindowDetector.busiestWindow(
-                                rows: rows, buyers: orders.buyer, times: orders.createdAt, rule: rule,
-                                inWindow: scratch.inWindow, covered: scratch.covered(rows.count + 1))
-                            else { return nil }
-                            let mark = Int32(truncatingIfNeeded: shop)
-                            let shared = scratch.sharedDeviceRows(
-                                rows, devices: devices, buyers: buyers, shop: mark, minimumBuyers: sharedDeviceBuyers)
-                            return Shop(
-                                orders: rows.count, distinctBuyers: scratch.distinctBuyers(rows, buyers: buyers, shop: mark),
-                                busiestWindowRate: window.rate, sharedDeviceShare: Double(shared) / Double(rows.count))
+                    orders.createdAt.withUnsafeBufferPointer { times in
+                        shops.rows.withUnsafeBufferPointer { allRows in
+                            parts[part].map { shop -> Shop? in
+                                let rows = UnsafeBufferPointer(rebasing: allRows[shops.offsets[shop]..<shops.offsets[shop + 1]])
+                                guard !rows.isEmpty, let window = OrderWindowDetector.busiestWindow(
+                                    rows: rows, buyers: buyers, times: times, rule: rule,
+                                    inWindow: scratch.inWindow, covered: scratch.covered(rows.count + 1))
+                                else { return nil }
+                                let mark = Int32(truncatingIfNeeded: shop)
+                                let shared = scratch.sharedDeviceRows(
+                                    rows, devices: devices, buyers: buyers, shop: mark, minimumBuyers: sharedDeviceBuyers)
+                                return Shop(
+                                    orders: rows.count, distinctBuyers: scratch.distinctBuyers(rows, buyers: buyers, shop: mark),
+                                    busiestWindowRate: window.rate, sharedDeviceShare: Double(shared) / Double(rows.count))
+                            }
                         }
                     }
                 }
