@@ -4,7 +4,8 @@
 /// so that loading it takes no fresh memory. Reads see one buffer either way: indexing is
 /// a bounds check and a load. A mutation (the CSV reader appends batches; tests set
 /// values) first makes the values the column's own and unshared, copying a viewed or
-/// shared column as an array copies on write.
+/// shared column as an array copies on write; so values are never written while shared,
+/// which makes the column `Sendable`.
 public struct Column<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Keeps `values` alive: the array they are, or the mapping they lie in.
     @usableFromInline var owner: ColumnOwner<Element>

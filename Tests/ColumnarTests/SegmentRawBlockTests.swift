@@ -109,6 +109,30 @@ import Testing
         #expect(decoded.ratings.stars == Self.sample.ratings.stars && decoded.accounts.registeredAt == Self.sample.accounts.registeredAt)
     }
 
+    /// Raw table columns at an address not aligned for their type (another writer's
+    /// layout) are read all the same: decoded into memory of their own, not viewed.
+    @Test func unalignedRawTableColumnsAreCopied() throws {
+        var files = Self.files
+        let orders = files.firstIndex { $0.name == "orders.cwseg" }!
+        let file = try framed(files)[orders]
+        let gapAt = file.footer.columns.first { $0.name == "created_at" }!.blocks[0].offset
+        let footerOffset = files[orders].bytes.count - SegmentFormat.trailerSize - file.footer.encoded().count
+        var footer = file.footer
+        for column in footer.columns.indices {
+            for block in footer.columns[column].blocks.indices where footer.columns[column].blocks[block].offset >= gapAt {
+                footer.columns[column].blocks[block].offset += 1
+            }
+        }
+        var moved = Array(files[orders].bytes[..<gapAt]) + [0] + Array(files[orders].bytes[gapAt..<footerOffset])
+        SegmentWriter.appendFooter(footer, to: &moved)
+        files[orders].bytes = moved
+        let decoded = try decodeTogether(files)
+        #expect(decoded.orders.amountCents.isViewingFile && !decoded.orders.createdAt.isViewingFile)
+        #expect(!decoded.orders.device.isViewingFile && decoded.orders.status.isViewingFile)
+        #expect(decoded.orders.createdAt == Self.sample.orders.createdAt && decoded.orders.device == Self.sample.orders.device)
+        #expect(decoded.orders.status == Self.sample.orders.status && decoded.orders.amountCents == Self.sample.orders.amountCents)
+    }
+
     /// A flipped byte in a raw table block is a checksum error naming file, table, column
     /// and block, the same from the whole-export load (in place) as from the table alone.
     @Test func corruptRawTableBlockNamesColumnAndBlock() throws {
