@@ -2,29 +2,29 @@
 /// `Dictionaries.orders` (order ids are unique), so other tables join to orders by row.
 /// Optional ids hold `IdDictionary.absent`, optional times `Missing.time`.
 public struct OrdersTable: Sendable {
-    public var buyer: [UInt32] = []
-    public var shop: [UInt32] = []
-    public var item: [UInt32] = []
-    public var amountCents: [Int64] = []
-    public var createdAt: [Int64] = []
-    public var paidAt: [Int64] = []
-    public var confirmedAt: [Int64] = []
+    public var buyer: Column<UInt32> = []
+    public var shop: Column<UInt32> = []
+    public var item: Column<UInt32> = []
+    public var amountCents: Column<Int64> = []
+    public var createdAt: Column<Int64> = []
+    public var paidAt: Column<Int64> = []
+    public var confirmedAt: Column<Int64> = []
     /// `OrderStatus` raw values.
-    public var status: [UInt8] = []
-    public var shipTo: [UInt32] = []
-    public var device: [UInt32] = []
-    public var ip: [UInt32] = []
-    public var payment: [UInt32] = []
+    public var status: Column<UInt8> = []
+    public var shipTo: Column<UInt32> = []
+    public var device: Column<UInt32> = []
+    public var ip: Column<UInt32> = []
+    public var payment: Column<UInt32> = []
 
     public init() {}
     public var count: Int { buyer.count }
 
     /// Makes room for `rows` orders in every column.
     public mutating func reserveCapacity(_ rows: Int) {
-        for column in [\Self.buyer, \.shop, \.item, \.shipTo, \.device, \.ip, \.payment] as [WritableKeyPath<Self, [UInt32]>] {
+        for column in [\Self.buyer, \.shop, \.item, \.shipTo, \.device, \.ip, \.payment] as [WritableKeyPath<Self, Column<UInt32>>] {
             self[keyPath: column].reserveCapacity(rows)
         }
-        for column in [\Self.amountCents, \.createdAt, \.paidAt, \.confirmedAt] as [WritableKeyPath<Self, [Int64]>] {
+        for column in [\Self.amountCents, \.createdAt, \.paidAt, \.confirmedAt] as [WritableKeyPath<Self, Column<Int64>>] {
             self[keyPath: column].reserveCapacity(rows)
         }
         status.reserveCapacity(rows)
@@ -35,16 +35,16 @@ public struct OrdersTable: Sendable {
 /// in `OrdersTable`, or `IdDictionary.absent` when the rating names no order or one that
 /// is not in the export.
 public struct RatingsTable: Sendable {
-    public var order: [UInt32] = []
-    public var buyer: [UInt32] = []
-    public var shop: [UInt32] = []
-    public var item: [UInt32] = []
-    public var stars: [UInt8] = []
-    public var createdAt: [Int64] = []
+    public var order: Column<UInt32> = []
+    public var buyer: Column<UInt32> = []
+    public var shop: Column<UInt32> = []
+    public var item: Column<UInt32> = []
+    public var stars: Column<UInt8> = []
+    public var createdAt: Column<Int64> = []
     /// Review text length in characters, `Missing.count` when not given.
-    public var textLength: [Int32] = []
+    public var textLength: Column<Int32> = []
     /// 0 or 1, `Missing.flag` when not given.
-    public var hasMedia: [UInt8] = []
+    public var hasMedia: Column<UInt8> = []
 
     public init() {}
     public var count: Int { buyer.count }
@@ -54,15 +54,15 @@ public struct RatingsTable: Sendable {
 /// `order` is the row of the shipped order, or `IdDictionary.absent` when the order is
 /// not in the export.
 public struct LogisticsTable: Sendable {
-    public var waybill: [UInt32] = []
-    public var order: [UInt32] = []
-    public var courier: [UInt32] = []
+    public var waybill: Column<UInt32> = []
+    public var order: Column<UInt32> = []
+    public var courier: Column<UInt32> = []
     /// `ScanEvent` raw values.
-    public var event: [UInt8] = []
-    public var at: [Int64] = []
-    public var location: [UInt32] = []
+    public var event: Column<UInt8> = []
+    public var at: Column<Int64> = []
+    public var location: Column<UInt32> = []
     /// Parcel weight in grams, `Missing.count` when not given.
-    public var weightGrams: [Int32] = []
+    public var weightGrams: Column<Int32> = []
 
     public init() {}
     public var count: Int { waybill.count }
@@ -71,25 +71,25 @@ public struct LogisticsTable: Sendable {
     /// the same scans logged in another order, as tests and benchmarks need.
     public func reordered(_ rows: [Int]) -> LogisticsTable {
         var table = LogisticsTable()
-        table.waybill = rows.map { waybill[$0] }
-        table.order = rows.map { order[$0] }
-        table.courier = rows.map { courier[$0] }
-        table.event = rows.map { event[$0] }
-        table.at = rows.map { at[$0] }
-        table.location = rows.map { location[$0] }
-        table.weightGrams = rows.map { weightGrams[$0] }
+        table.waybill = Column(rows.map { waybill[$0] })
+        table.order = Column(rows.map { order[$0] })
+        table.courier = Column(rows.map { courier[$0] })
+        table.event = Column(rows.map { event[$0] })
+        table.at = Column(rows.map { at[$0] })
+        table.location = Column(rows.map { location[$0] })
+        table.weightGrams = Column(rows.map { weightGrams[$0] })
         return table
     }
 }
 
 /// `accounts.csv` as columns, one row per account.
 public struct AccountsTable: Sendable {
-    public var account: [UInt32] = []
+    public var account: Column<UInt32> = []
     /// `AccountKind` raw values.
-    public var kind: [UInt8] = []
-    public var registeredAt: [Int64] = []
-    public var region: [UInt32] = []
-    public var creditCode: [UInt32] = []
+    public var kind: Column<UInt8> = []
+    public var registeredAt: Column<Int64> = []
+    public var region: Column<UInt32> = []
+    public var creditCode: Column<UInt32> = []
 
     public init() {}
     public var count: Int { account.count }

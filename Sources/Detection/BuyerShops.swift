@@ -52,7 +52,7 @@ struct BuyerShops {
     }
 
     /// The distinct keys `buyer << 32 | shop` of the rows where `include` holds, ascending.
-    static func distinctKeys(buyers: [UInt32], shops: [UInt32], include: (Int) -> Bool) -> [UInt64] {
+    static func distinctKeys(buyers: Column<UInt32>, shops: Column<UInt32>, include: (Int) -> Bool) -> [UInt64] {
         var keys: [UInt64] = []
         for row in buyers.indices where include(row) {
             keys.append(UInt64(buyers[row]) << 32 | UInt64(shops[row]))

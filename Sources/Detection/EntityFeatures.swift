@@ -46,19 +46,21 @@ public enum EntityFeatures {
         ) { part, scratch -> [Shop?] in
             orders.buyer.withUnsafeBufferPointer { buyers in
                 orders.device.withUnsafeBufferPointer { devices in
-                    shops.rows.withUnsafeBufferPointer { allRows in
-                        parts[part].map { shop -> Shop? in
-                            let rows = UnsafeBufferPointer(rebasing: allRows[shops.offsets[shop]..<shops.offsets[shop + 1]])
-                            guard !rows.isEmpty, let window = OrderWindowDetector.busiestWindow(
-                                rows: rows, buyers: orders.buyer, times: orders.createdAt, rule: rule,
-                                inWindow: scratch.inWindow, covered: scratch.covered(rows.count + 1))
-                            else { return nil }
-                            let mark = Int32(truncatingIfNeeded: shop)
-                            let shared = scratch.sharedDeviceRows(
-                                rows, devices: devices, buyers: buyers, shop: mark, minimumBuyers: sharedDeviceBuyers)
-                            return Shop(
-                                orders: rows.count, distinctBuyers: scratch.distinctBuyers(rows, buyers: buyers, shop: mark),
-                                busiestWindowRate: window.rate, sharedDeviceShare: Double(shared) / Double(rows.count))
+                    orders.createdAt.withUnsafeBufferPointer { times in
+                        shops.rows.withUnsafeBufferPointer { allRows in
+                            parts[part].map { shop -> Shop? in
+                                let rows = UnsafeBufferPointer(rebasing: allRows[shops.offsets[shop]..<shops.offsets[shop + 1]])
+                                guard !rows.isEmpty, let window = OrderWindowDetector.busiestWindow(
+                                    rows: rows, buyers: buyers, times: times, rule: rule,
+                                    inWindow: scratch.inWindow, covered: scratch.covered(rows.count + 1))
+                                else { return nil }
+                                let mark = Int32(truncatingIfNeeded: shop)
+                                let shared = scratch.sharedDeviceRows(
+                                    rows, devices: devices, buyers: buyers, shop: mark, minimumBuyers: sharedDeviceBuyers)
+                                return Shop(
+                                    orders: rows.count, distinctBuyers: scratch.distinctBuyers(rows, buyers: buyers, shop: mark),
+                                    busiestWindowRate: window.rate, sharedDeviceShare: Double(shared) / Double(rows.count))
+                            }
                         }
                     }
                 }
@@ -216,7 +218,7 @@ public enum EntityFeatures {
 
     /// One more than the largest id in `ids` (absent ids left out): the size of a table
     /// indexed by them.
-    static func idCount(_ ids: [UInt32]) -> Int {
+    static func idCount(_ ids: Column<UInt32>) -> Int {
         var largest: UInt32 = 0
         for id in ids { largest = max(largest, id == IdDictionary.absent ? 0 : id &+ 1) }
         return Int(largest)

@@ -12,7 +12,7 @@ public struct EntityGroups: Sendable {
     /// Groups `0..<keys.count` by `keys` (rows whose key is `IdDictionary.absent` are
     /// left out); within a group rows keep file order, or `times` order when given
     /// (ties by row number).
-    public init(keys: [UInt32], entityCount: Int, orderedBy times: [Int64]? = nil) {
+    public init(keys: Column<UInt32>, entityCount: Int, orderedBy times: Column<Int64>? = nil) {
         var offsets = [Int](repeating: 0, count: entityCount + 1)
         var rows: [UInt32] = []
         keys.withUnsafeBufferPointer { keys in
@@ -47,6 +47,11 @@ public struct EntityGroups: Sendable {
         }
         self.offsets = offsets
         self.rows = rows
+    }
+
+    /// Groups the rows of a column built on the way (not a table's).
+    public init(keys: [UInt32], entityCount: Int) {
+        self.init(keys: Column(keys), entityCount: entityCount)
     }
 
     /// Orders each group of `rows` (in row order on entry) by `times`, ties by row:

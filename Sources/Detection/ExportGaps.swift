@@ -13,7 +13,7 @@ public enum ExportGaps {
     /// empty for an export that gives everything the signals read.
     public static func lines(_ export: Export) -> [String] {
         let orders = export.orders, ratings = export.ratings, logistics = export.logistics, accounts = export.accounts
-        func none<Value: Equatable>(_ column: [Value], _ missing: Value) -> Bool { !column.contains { $0 != missing } }
+        func none<Value: Equatable>(_ column: Column<Value>, _ missing: Value) -> Bool { !column.contains { $0 != missing } }
         var lines: [String] = []
         if orders.count > 0 {
             let absent = IdDictionary.absent

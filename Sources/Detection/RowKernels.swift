@@ -25,7 +25,7 @@ public enum RowKernels {
     /// device and member the buyer, it is "buyers of this shop on this device"; with
     /// groups by device it is "buyers on this device" across the whole export.
     public static func distinctMembersSharingIdentity(
-        groups: EntityGroups, identity: [UInt32], member: [UInt32], threads: Int
+        groups: EntityGroups, identity: Column<UInt32>, member: Column<UInt32>, threads: Int
     ) -> [UInt32] {
         let output = DisjointRows<UInt32>(count: identity.count, initial: 0)
         _ = ParallelRows.map(count: groups.entityCount, threads: threads) { entities -> Int in

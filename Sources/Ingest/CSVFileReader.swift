@@ -352,7 +352,7 @@ final class BoundColumns<Schema: TableSchema> {
         func isBound(_ column: Schema.Column) -> Bool { Schema.isBound(column, selected: selected) }
         self.file = file
         names = binding.names
-        var idGroups: [WritableKeyPath<Target, IdDictionary>: (fields: [Int], required: [Bool], into: [WritableKeyPath<Target, [UInt32]>])] = [:]
+        var idGroups: [WritableKeyPath<Target, IdDictionary>: (fields: [Int], required: [Bool], into: [WritableKeyPath<Target, Column<UInt32>>])] = [:]
         var idOrder: [WritableKeyPath<Target, IdDictionary>] = []
         var valueGroups: [ColumnGroup] = []
         var valueDeliveries: [(inout Target, Int) -> Void] = []
@@ -363,7 +363,7 @@ final class BoundColumns<Schema: TableSchema> {
             func single(_ kind: ColumnGroup.Kind) -> ColumnGroup {
                 ColumnGroup(kind: kind, fields: [field], required: [column.isRequired], file: file, names: binding.names)
             }
-            func value<Value>(_ kind: ColumnGroup.Kind, into: WritableKeyPath<Target, [Value]>, as type: Value.Type) {
+            func value<Value: BitwiseCopyable>(_ kind: ColumnGroup.Kind, into: WritableKeyPath<Target, Column<Value>>, as type: Value.Type) {
                 let group = single(kind)
                 valueGroups.append(group)
                 valueDeliveries.append(Self.deliver(into, from: group, slot: 0, as: type))
@@ -398,7 +398,7 @@ final class BoundColumns<Schema: TableSchema> {
                 deliveries.append(Self.deliver(into, from: group, slot: 0, as: UInt32.self))
                 reservations.append(Self.reserve(into))
                 emptyings.append(Self.empty(into))
-                renumberRunIDs = { target, renumbering in renumbering.apply(to: &target[keyPath: into]) }
+                renumberRunIDs = { target, renumbering in target[keyPath: into].withElements { renumbering.apply(to: &$0) } }
             case .orderRow(let orders, let into):
                 value(.orderRows, into: into, as: UInt32.self)
                 valueGroups[valueGroups.count - 1].dictionary = target[keyPath: orders]
@@ -427,7 +427,7 @@ final class BoundColumns<Schema: TableSchema> {
         deliveries += valueDeliveries
         for column in binding.absent where isBound(column) {
             precondition(Schema.decoding(column).hasMissing, "required column \(column.header) cannot be absent")
-            func fill<Value>(_ into: WritableKeyPath<Target, [Value]>, with value: Value) {
+            func fill<Value: BitwiseCopyable>(_ into: WritableKeyPath<Target, Column<Value>>, with value: Value) {
                 deliveries.append(Self.fill(into, with: value))
                 emptyings.append(Self.empty(into))
             }
@@ -497,23 +497,23 @@ final class BoundColumns<Schema: TableSchema> {
         restorations = []
     }
 
-    private static func deliver<Value>(
-        _ column: WritableKeyPath<Target, [Value]>, from group: ColumnGroup, slot: Int, as type: Value.Type
+    private static func deliver<Value: BitwiseCopyable>(
+        _ column: WritableKeyPath<Target, Column<Value>>, from group: ColumnGroup, slot: Int, as type: Value.Type
     ) -> (inout Target, Int) -> Void {
         { target, rows in
             target[keyPath: column].append(contentsOf: UnsafeBufferPointer(start: group.stage(slot, as: Value.self), count: rows))
         }
     }
 
-    private static func fill<Value>(_ column: WritableKeyPath<Target, [Value]>, with value: Value) -> (inout Target, Int) -> Void {
+    private static func fill<Value: BitwiseCopyable>(_ column: WritableKeyPath<Target, Column<Value>>, with value: Value) -> (inout Target, Int) -> Void {
         { target, rows in target[keyPath: column].append(contentsOf: repeatElement(value, count: rows)) }
     }
 
-    private static func reserve<Value>(_ column: WritableKeyPath<Target, [Value]>) -> (inout Target, Int) -> Void {
+    private static func reserve<Value: BitwiseCopyable>(_ column: WritableKeyPath<Target, Column<Value>>) -> (inout Target, Int) -> Void {
         { target, rows in target[keyPath: column].reserveCapacity(rows) }
     }
 
-    private static func empty<Value>(_ column: WritableKeyPath<Target, [Value]>) -> (inout Target) -> Void {
+    private static func empty<Value: BitwiseCopyable>(_ column: WritableKeyPath<Target, Column<Value>>) -> (inout Target) -> Void {
         { target in target[keyPath: column].removeAll(keepingCapacity: true) }
     }
 }

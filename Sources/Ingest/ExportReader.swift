@@ -144,7 +144,7 @@ public struct ExportReader: Sendable {
             seconds: (clock.now - started).seconds, unknownOrders: tally.unknownOrders)
     }
 
-    static func range(of times: [Int64]) -> ClosedRange<Int64>? {
+    static func range(of times: Column<Int64>) -> ClosedRange<Int64>? {
         guard var low = times.first else { return nil }
         var high = low
         for time in times {

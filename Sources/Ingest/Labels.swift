@@ -6,10 +6,10 @@ private let categories = Vocabulary(FraudCategory.allCases.map(\.rawValue))
 /// `labels.csv` as columns (entity ids interned, so they are read like every other id
 /// column), turned into `[Label]` once the file is read.
 struct LabelColumns {
-    var kinds: [UInt8] = []
+    var kinds: Column<UInt8> = []
     var entities = IdDictionary()
-    var ids: [UInt32] = []
-    var categories: [UInt8] = []
+    var ids: Column<UInt32> = []
+    var categories: Column<UInt8> = []
 
     /// The labels, one per record in file order.
     var labels: [Label] {

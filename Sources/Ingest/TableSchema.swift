@@ -19,31 +19,31 @@ extension SchemaColumn {
 /// loop per column instead of a switch per field.
 enum FieldDecoding<Target> {
     /// An id interned into the id space, stored in the column (`IdDictionary.absent` when empty).
-    case id(WritableKeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, [UInt32]>)
+    case id(WritableKeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, Column<UInt32>>)
     /// An id whose values come in runs of equal values, a run's value nearly always new
     /// in its id space (`tracking_no` of logistics: a waybill's scans are listed together):
     /// each run's value is appended without a probe and merged with an equal earlier one
     /// once the file is read (`IdDictionary.placeNewKeysMergingRepeats`), so the ids and
     /// the column are those of `id`. The only column of its id space in the file.
-    case idRuns(WritableKeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, [UInt32]>)
+    case idRuns(WritableKeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, Column<UInt32>>)
     /// An id that must be new in its id space (`order_id` of orders: its id is the row);
     /// a repeated one is `duplicateOrder`.
     case newID(WritableKeyPath<Target, IdDictionary>)
     /// An order id resolved to the order's row (`IdDictionary.absent` when empty or
     /// unknown; unknown ones are counted as warnings).
-    case orderRow(KeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, [UInt32]>)
+    case orderRow(KeyPath<Target, IdDictionary>, into: WritableKeyPath<Target, Column<UInt32>>)
     /// Money to cents (required).
-    case money(into: WritableKeyPath<Target, [Int64]>)
+    case money(into: WritableKeyPath<Target, Column<Int64>>)
     /// A time to Unix seconds (`Missing.time` when empty).
-    case time(into: WritableKeyPath<Target, [Int64]>)
+    case time(into: WritableKeyPath<Target, Column<Int64>>)
     /// A non-negative `Int32` count (`Missing.count` when empty).
-    case count(into: WritableKeyPath<Target, [Int32]>)
+    case count(into: WritableKeyPath<Target, Column<Int32>>)
     /// 1 to 5 stars (required).
-    case stars(into: WritableKeyPath<Target, [UInt8]>)
+    case stars(into: WritableKeyPath<Target, Column<UInt8>>)
     /// 0 or 1 (`Missing.flag` when empty).
-    case flag(into: WritableKeyPath<Target, [UInt8]>)
+    case flag(into: WritableKeyPath<Target, Column<UInt8>>)
     /// One of an enum's names, as its position (required).
-    case vocabulary(Vocabulary, into: WritableKeyPath<Target, [UInt8]>)
+    case vocabulary(Vocabulary, into: WritableKeyPath<Target, Column<UInt8>>)
 
     /// Whether the column has a sentinel for an empty or absent field.
     var hasMissing: Bool {

@@ -67,6 +67,15 @@ import Testing
         ExportSegments.encode(Self.sample, rowGroupRows: 500, threads: 1).first { $0.name == "orders.cwseg" }!.bytes
     }
 
+    /// The orders file with every column compressed, as writers before format version 2's
+    /// raw table columns stored it (and as version 1 can hold it).
+    private var compressedOrders: [UInt8] {
+        var collector = CompressedColumns()
+        var export = Self.sample
+        try! export.visitColumns(of: "orders", sizes: IdSpaceSizes(export.dictionaries), &collector)
+        return SegmentWriter.file(table: "orders", rows: export.orders.count, columns: collector.columns, blockValues: 500, threads: 1)
+    }
+
     private func openOrders(_ bytes: [UInt8]) throws(SegmentError) -> OrdersTable {
         var export = Self.sample
         let file = try SegmentFile(bytes: bytes, name: "orders.cwseg", table: "orders")
@@ -119,10 +128,11 @@ import Testing
         #expect(failure(bytes)?.description == "orders.cwseg: table orders: unsupported format version 3 (this build reads 1 to 2)")
     }
 
-    /// A version-1 file (no raw blocks, XXH32 block checksums: the orders file of this
-    /// writer with those checksums and version word) reads as it did; the same checksums
+    /// A version-1 file (no raw blocks, XXH32 block checksums: the compressed orders file
+    /// of this writer with those checksums and version word) reads as it did; the same checksums
     /// in a version-2 file are a checksum error.
     @Test func versionOneFileIsRead() throws {
+        let orders = compressedOrders
         let xxh32 = try rewritingFooter(orders) { footer in
             let file = try! SegmentFile(bytes: orders, name: "orders.cwseg", table: "orders")
             #expect(file.version == 2)
@@ -166,11 +176,13 @@ import Testing
     }
 
     @Test func wrongDecompressedSizeIsAnError() throws {
-        let crafted = try rewritingFooter(orders) { $0.columns[1].blocks[0].values -= 1 }
+        let crafted = try rewritingFooter(compressedOrders) { $0.columns[1].blocks[0].values -= 1 }
         let error = failure(crafted)
         #expect(error?.column == "shop_id")
         #expect(error?.block == 0)
         if case .decompression = error?.problem {} else { Issue.record("expected a size error, got \(String(describing: error))") }
+        let raw = failure(try rewritingFooter(orders) { $0.columns[1].blocks[0].values -= 1 })
+        #expect(raw?.column == "shop_id" && raw?.block == 0 && raw?.problem == .rawLength(expected: 499 * 4, stored: 500 * 4))
     }
 
     @Test func idPastItsDictionaryIsAnError() throws {
@@ -371,5 +383,13 @@ import Testing
         }
         files.removeAll { $0.name == "ratings.cwseg" }
         #expect(try decodeTogether(files, columns: chosen, threads: 2).ratings.count == 0)
+    }
+}
+
+/// Gathers a table's columns in the writer's default (compressed) encodings.
+private struct CompressedColumns: ColumnVisitor {
+    var columns: [SegmentColumnData] = []
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _: ValueRule, rows _: Int) {
+        columns.append(SegmentColumnData(name, values))
     }
 }

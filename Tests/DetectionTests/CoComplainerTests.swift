@@ -35,7 +35,7 @@ import TestSupport
         // Every other seed caps the raters' shops below the 12 there are.
         let maximumShops = seed % 2 == 0 ? 12 : 2 + seed % 5
         let result = CoComplainerDetector.pairSurprise(
-            shop: shop, rater: rater, accountCount: accounts, minimumRaters: minimumRaters, maximumShops: maximumShops)
+            shop: Column(shop), rater: Column(rater), accountCount: accounts, minimumRaters: minimumRaters, maximumShops: maximumShops)
         let sets = (0..<accounts).map { account in
             Set(shop.indices.filter { rater[$0] == UInt32(account) && shop[$0] != IdDictionary.absent }.map { shop[$0] })
         }

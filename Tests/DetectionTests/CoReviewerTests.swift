@@ -26,7 +26,7 @@ import TestSupport
         let (buyers, shops, reviewed) = Self.randomRows(seed: UInt64(seed), rows: 200, buyerCount: buyerCount, shopCount: shopCount)
         let accountCount = shopCount + buyerCount
         let region = (0..<accountCount).map { UInt32($0 % 3) }
-        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] }
         let pairs = CoReviewerPairs(
             reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: maximumShops)
 
@@ -85,14 +85,14 @@ import TestSupport
             let item = UInt32(itemRandom.next() % 9)
             return item == 8 ? IdDictionary.absent : item
         }
-        let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
+        let buyerShops = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { _ in true }
         let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
         let onePraisers = OnePraisers(
             pairs, buyerShops: buyerShops, praised: praised, maximumShops: maximumShops, sharedSurprise: 1.5)
         let (buyerValues, buyerPair) = pairs.buyerSurprise(
             buyerShops: buyerShops, praised: praised,
             praisedItems: PraisedItems(
-                shops: shops, items: items, buyers: buyers,
+                shops: Column(shops), items: Column(items), buyers: Column(buyers),
                 byBuyer: EntityGroups(keys: buyers, entityCount: accountCount), reviewed: reviewed, itemCount: 8),
             onePraisers: onePraisers,
             accountCount: accountCount, maximumShops: maximumShops, sharedSurprise: 1.5, confidenceZ: 1.64)
@@ -193,7 +193,7 @@ import TestSupport
             }
         }
         let pairs = CoReviewerPairs(
-            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] },
+            reviewerShops: BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] },
             region: [UInt32](repeating: IdDictionary.absent, count: 1_540), accountCount: 1_540, maximumShops: 64)
         #expect(pairs.shopPartner[7] == 23 && pairs.shopPartner[23] == 7)
         #expect(pairs.shopSurprise[7] > 5)
@@ -231,7 +231,7 @@ import TestSupport
         }
         let accountCount = 3_700
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
-        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] }
         let pairs = CoReviewerPairs(reviewerShops: reviewedKeys, region: region, accountCount: accountCount, maximumShops: 64)
         let surprise = Self.buyerSurprise(pairs, buyers: buyers, shops: shops, reviewed: reviewed).surprise
         return (pairs, surprise, keen, members)
@@ -268,13 +268,13 @@ import TestSupport
     static func buyerSurprise(
         _ pairs: CoReviewerPairs, buyers: [UInt32], shops: [UInt32], reviewed: [Bool], items: [UInt32]? = nil
     ) -> (surprise: [Double], onePraisers: OnePraisers) {
-        let reviewedKeys = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }
-        let buyerShops = BuyerShops.distinctKeys(buyers: buyers, shops: shops) { _ in true }
+        let reviewedKeys = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] }
+        let buyerShops = BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { _ in true }
         let praised = SortedKeys.membership(of: buyerShops, in: reviewedKeys)
         let onePraisers = OnePraisers(pairs, buyerShops: buyerShops, praised: praised, maximumShops: 64, sharedSurprise: 4)
         let items = items ?? [UInt32](repeating: 0, count: buyers.count)
         let praisedItems = PraisedItems(
-            shops: shops, items: items, buyers: buyers,
+            shops: Column(shops), items: Column(items), buyers: Column(buyers),
             byBuyer: EntityGroups(keys: buyers, entityCount: pairs.region.count), reviewed: reviewed,
             itemCount: Int(items.filter { $0 != IdDictionary.absent }.max() ?? 0) + 1)
         let (surprise, _) = pairs.buyerSurprise(
@@ -426,7 +426,7 @@ import TestSupport
 
     @Test func onlyPositiveReviewsOfKeptOrdersCount() {
         var export = Export()
-        export.orders.status = [OrderStatus.completed, .refunded, .completed, .cancelled, .shipped].map(\.rawValue)
+        export.orders.status = Column([OrderStatus.completed, .refunded, .completed, .cancelled, .shipped].map(\.rawValue))
         export.orders.buyer = [0, 0, 0, 0, 0]
         export.ratings.order = [0, 1, 2, 3, IdDictionary.absent, 4]
         export.ratings.buyer = [0, 0, 0, 0, 0, 0]
@@ -504,7 +504,7 @@ struct PraisedOrders {
     func scored(accountCount: Int) -> (pairs: CoReviewerPairs, surprise: [Double], onePraisers: OnePraisers) {
         let region = [UInt32](repeating: IdDictionary.absent, count: accountCount)
         let pairs = CoReviewerPairs(
-            reviewerShops: BuyerShops.distinctKeys(buyers: buyers, shops: shops) { reviewed[$0] }, region: region,
+            reviewerShops: BuyerShops.distinctKeys(buyers: Column(buyers), shops: Column(shops)) { reviewed[$0] }, region: region,
             accountCount: accountCount, maximumShops: 64)
         let (surprise, onePraisers) = CoReviewerTests.buyerSurprise(
             pairs, buyers: buyers, shops: shops, reviewed: reviewed, items: items)

@@ -50,7 +50,7 @@ import TestSupport
             table = table.reordered((0..<table.count).shuffled(using: &random))
         }
         let traced = WaybillTrajectory.traceAll(
-            table, paidAt: [Int64](repeating: start, count: 9), waybillCount: 9,
+            table, paidAt: Column([Int64](repeating: start, count: 9)), waybillCount: 9,
             rules: TrajectoryRules(minimumHopSeconds: 900, stalledBefore: start), threads: 1)
         let copies = Set(CopiedTraces.copies(
             signatures: traced.signatures, buyerOfWaybill: [10, 11, 12, 13, 10, 15, 16, 20, 20],
@@ -63,7 +63,7 @@ import TestSupport
         _ table: LogisticsTable, count: Int, buyers: [UInt32], shops: [UInt32], shopCount: Int
     ) -> [Bool] {
         let traced = WaybillTrajectory.traceAll(
-            table, paidAt: [Int64](repeating: 0, count: count), waybillCount: count,
+            table, paidAt: Column([Int64](repeating: 0, count: count)), waybillCount: count,
             rules: TrajectoryRules(minimumHopSeconds: 900, stalledBefore: 0), threads: 1)
         let copies = Set(CopiedTraces.copies(
             signatures: traced.signatures, buyerOfWaybill: buyers, shopOfWaybill: shops, shopCount: shopCount,

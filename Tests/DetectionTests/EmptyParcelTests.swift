@@ -541,7 +541,7 @@ import TestSupport
         let keys = (0..<rowCount).map { _ in random.next() % 9 == 0 ? IdDictionary.absent : UInt32(random.next() % UInt64(entityCount)) }
         let inOrder = seed % 3 == 0
         let times = (0..<rowCount).map { row in inOrder ? Int64(row / 3) : Int64(random.next() % 50) }
-        let groups = EntityGroups(keys: keys, entityCount: entityCount, orderedBy: times)
+        let groups = EntityGroups(keys: Column(keys), entityCount: entityCount, orderedBy: Column(times))
         for entity in 0..<entityCount {
             let expected = (0..<rowCount).filter { keys[$0] == UInt32(entity) }
                 .sorted { (times[$0], $0) < (times[$1], $1) }.map { UInt32($0) }

@@ -106,9 +106,9 @@ import TestSupport
                 for start in stride(from: 0, to: logistics.count, by: size) {
                     let rows = start..<min(logistics.count, start + size)
                     var batch = LogisticsTable()
-                    batch.waybill = Array(logistics.waybill[rows])
-                    batch.event = Array(logistics.event[rows])
-                    batch.at = Array(logistics.at[rows])
+                    batch.waybill = Column(Array(logistics.waybill[rows]))
+                    batch.event = Column(Array(logistics.event[rows]))
+                    batch.at = Column(Array(logistics.at[rows]))
                     accumulator.update(batch)
                 }
                 #expect(accumulator.finalize(waybillCount: waybills) == whole, "batches of \(size)")
@@ -116,9 +116,9 @@ import TestSupport
             var firstHalf = EntityFeatures.WaybillAccumulator()
             var half = LogisticsTable()
             let rows = logistics.waybill.indices.filter { Int(logistics.waybill[$0]) < waybills / 2 }
-            half.waybill = rows.map { logistics.waybill[$0] }
-            half.event = rows.map { logistics.event[$0] }
-            half.at = rows.map { logistics.at[$0] }
+            half.waybill = Column(rows.map { logistics.waybill[$0] })
+            half.event = Column(rows.map { logistics.event[$0] })
+            half.at = Column(rows.map { logistics.at[$0] })
             firstHalf.update(half)
             #expect(firstHalf.finalize(waybillCount: waybills) == EntityFeatures.waybills(half, waybillCount: waybills))
         }
@@ -152,9 +152,9 @@ import TestSupport
             for start in stride(from: 0, to: logistics.count, by: size) {
                 let rows = start..<min(logistics.count, start + size)
                 var batch = LogisticsTable()
-                batch.waybill = Array(provisional[rows])
-                batch.event = Array(logistics.event[rows])
-                batch.at = Array(logistics.at[rows])
+                batch.waybill = Column(Array(provisional[rows]))
+                batch.event = Column(Array(logistics.event[rows]))
+                batch.at = Column(Array(logistics.at[rows]))
                 accumulator.update(batch)
             }
             accumulator.renumber(renumbering)

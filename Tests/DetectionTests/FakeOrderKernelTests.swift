@@ -73,8 +73,8 @@ import TestSupport
         var registered: [UInt32: Int64] = [:]
         for row in 0..<export.accounts.count { registered[export.accounts.account[row]] = export.accounts.registeredAt[row] }
         for row in 0..<orders.count {
-            #expect(flags.sharedDevice[row] == (buyersSharing(orders.device, row) >= 3 || buyersSharing(orders.payment, row) >= 2))
-            #expect(flags.sharedAddress[row] == (buyersSharing(orders.shipTo, row) >= 3))
+            #expect(flags.sharedDevice[row] == (buyersSharing(Array(orders.device), row) >= 3 || buyersSharing(Array(orders.payment), row) >= 2))
+            #expect(flags.sharedAddress[row] == (buyersSharing(Array(orders.shipTo), row) >= 3))
             let paid = orders.paidAt[row] == Missing.time ? orders.createdAt[row] : orders.paidAt[row]
             #expect(flags.fastConfirm[row] == (orders.confirmedAt[row] != Missing.time && orders.confirmedAt[row] - paid < 86_400))
             let young = registered[orders.buyer[row]].map { orders.createdAt[row] - $0 < 30 * 86_400 } ?? false
@@ -213,7 +213,7 @@ import TestSupport
                         : Set((0..<orders.count).filter { column[$0] == column[row] }.map { orders.buyer[$0] }).count
                 }.max() ?? 0
             }
-            #expect(shared[buyer] == Double(max(most(orders.device), most(orders.payment))))
+            #expect(shared[buyer] == Double(max(most(Array(orders.device)), most(Array(orders.payment)))))
             if rows.count >= 3 {
                 let top = Dictionary(grouping: rows, by: { orders.shop[$0] }).values.map(\.count).max()!
                 #expect(concentration[buyer] == Double(top) / Double(rows.count))

@@ -293,7 +293,7 @@ struct RandomRatings {
                 tickets: withTickets ? tickets : nil)
             for threads in [1, 2] {
                 let burst = RatingBurstDetector.burstiness(
-                    byShop: EntityGroups(keys: shops, entityCount: 4, orderedBy: times), low: low, times: times,
+                    byShop: EntityGroups(keys: Column(shops), entityCount: 4, orderedBy: Column(times)), low: low, times: Column(times),
                     halfWindows: halves, span: 5_000_000, minimumLow: 3, threads: threads,
                     tickets: withTickets ? tickets : nil)
                 for row in 0..<count {
@@ -873,7 +873,7 @@ struct RandomRatings {
         let scores = (0..<count).map { _ in (Double(random.next() % 5) - 2) / 2 }
         let weights = (0..<count).map { _ in weighted && random.next() % 3 == 0 ? 0.25 : 1 }
         let graph = RatingGraph(
-            raters: raters, shops: shops, scores: scores, weights: weighted ? weights : nil, entityCount: entities)
+            raters: Column(raters), shops: Column(shops), scores: scores, weights: weighted ? weights : nil, entityCount: entities)
         let one = graph.fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-10, maximumIterations: 500, threads: 1)
         #expect(one.iterations < 500)
         for entity in 0..<entities {
@@ -897,12 +897,12 @@ struct RandomRatings {
     @Test func verifiedConsensusResistsAnAttack() {
         let raters: [UInt32] = [1, 2, 3, 4, 5, 6, 7, 8]
         let scores: [Double] = [1, 1, 1, 1, -1, -1, -1, -1]
-        let plain = RatingGraph(raters: raters, shops: [UInt32](repeating: 0, count: 8), scores: scores, entityCount: 9)
+        let plain = RatingGraph(raters: Column(raters), shops: Column([UInt32](repeating: 0, count: 8)), scores: scores, entityCount: 9)
             .fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-12, maximumIterations: 1000, threads: 1)
         #expect(abs(plain.goodness[0]) < 1e-9)
         #expect(abs(plain.fairness[1] - plain.fairness[5]) < 1e-9)
         let weighted = RatingGraph(
-            raters: raters, shops: [UInt32](repeating: 0, count: 8), scores: scores,
+            raters: Column(raters), shops: Column([UInt32](repeating: 0, count: 8)), scores: scores,
             weights: [1, 1, 1, 1, 0.25, 0.25, 0.25, 0.25], entityCount: 9
         ).fairness(fairnessPrior: 1, goodnessPrior: 1, tolerance: 1e-12, maximumIterations: 1000, threads: 1)
         #expect(weighted.goodness[0] > 0.4)
@@ -1115,7 +1115,7 @@ struct RandomRatings {
     /// signal is measured on them and none of their complaints is a drive-by.
     @Test func ratingsNamingNoOrderAreNotUnbacked() {
         var export = Self.shop(sleepers: false, wave: true)
-        export.ratings.order = [UInt32](repeating: IdDictionary.absent, count: export.ratings.count)
+        export.ratings.order = Column([UInt32](repeating: IdDictionary.absent, count: export.ratings.count))
         let config = DetectionConfig(detectors: [RaterOrderDetector(), CoComplainerDetector()])
         let signals = RaterOrderDetector().measure(export, config: config, threads: 1).signals
             + CoComplainerDetector().measure(export, config: config, threads: 1).signals
@@ -1174,7 +1174,7 @@ struct RandomRatings {
         let ticketLow = [true, true, true, false, false, true, false, false]
         let customerLow = [false, false, false, true, false, false, true, true]
         let surprise = RatingBurstDetector.ticketSurprise(
-            shops: shops, ticketLow: ticketLow, customerLow: customerLow, shopShare: [0.25, 0.5, 0.1])
+            shops: Column(shops), ticketLow: ticketLow, customerLow: customerLow, shopShare: [0.25, 0.5, 0.1])
         let p = 4 * 0.25 * 0.25 * 0.25 * 0.75 + 0.25 * 0.25 * 0.25 * 0.25
         #expect(abs(surprise[0] - -log10(p)) < 1e-9)
         #expect(surprise[1] == 0)

@@ -33,11 +33,11 @@ import TestSupport
         let shops = (0..<rowCount).map { _ in UInt32(random.next() % UInt64(shopCount)) }
         let buyers = (0..<rowCount).map { _ in UInt32(random.next() % UInt64(buyerCount)) }
         let times = (0..<rowCount).map { _ in Int64(random.next() % 20_000) }
-        let groups = EntityGroups(keys: shops, entityCount: shopCount, orderedBy: times)
+        let groups = EntityGroups(keys: Column(shops), entityCount: shopCount, orderedBy: Column(times))
         let rule = OrderWindowDetector.Rule(windowSeconds: 3600, minimumOrders: 3, minimumBuyers: 2, brushingRate: 2)
         for threads in [1, 2] {
             let (windows, inBrushingWindow) = OrderWindowDetector.busiestWindows(
-                shops: groups, buyers: buyers, times: times, buyerCount: buyerCount, rule: rule, threads: threads)
+                shops: groups, buyers: Column(buyers), times: Column(times), buyerCount: buyerCount, rule: rule, threads: threads)
             for shop in 0..<shopCount {
                 let rows = (0..<rowCount).filter { shops[$0] == UInt32(shop) }
                 let expected = Self.reference(times: rows.map { times[$0] }, buyers: rows.map { buyers[$0] }, rule: rule)
@@ -50,7 +50,7 @@ import TestSupport
     @Test func entityGroupsKeepTimeOrderAndSkipAbsent() {
         let keys: [UInt32] = [1, 0, 1, IdDictionary.absent, 1]
         let times: [Int64] = [30, 5, 10, 0, 10]
-        let groups = EntityGroups(keys: keys, entityCount: 3, orderedBy: times)
+        let groups = EntityGroups(keys: Column(keys), entityCount: 3, orderedBy: Column(times))
         #expect(Array(groups.rows(of: 0)) == [1])
         #expect(Array(groups.rows(of: 1)) == [2, 4, 0])
         #expect(groups.count(of: 2) == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Columnar
 import Testing
 
 @testable import Detection
@@ -42,7 +43,7 @@ import Testing
         let (buyers, shops, praised, client, firstMember) = Self.plantedRing(honestShops: 40, ordersPerShop: 50, members: 30)
         let accountCount = Int(buyers.max()!) + 1
         let rates = PraiseRates(
-            buyers: buyers, shops: shops, kept: [Bool](repeating: true, count: buyers.count), praised: praised,
+            buyers: Column(buyers), shops: Column(shops), kept: [Bool](repeating: true, count: buyers.count), praised: praised,
             accountCount: accountCount, minimumOrders: 5, minimumSurprise: 4, confidenceZ: 1.64)
         #expect(rates.shopSurprise[Int(client)] >= 4.5)
         for shop in 0..<40 { #expect(rates.shopSurprise[shop] < 2, "honest shop \(shop)") }
@@ -74,7 +75,7 @@ import Testing
         pairOf[member] = CoReviewerPairs.key(client, 0)
         pairOf[other] = CoReviewerPairs.key(1, 8)
         let rates = PraiseRates(
-            buyers: buyers, shops: shops, kept: [Bool](repeating: true, count: buyers.count), praised: praised,
+            buyers: Column(buyers), shops: Column(shops), kept: [Bool](repeating: true, count: buyers.count), praised: praised,
             accountCount: accountCount, minimumOrders: 5, minimumSurprise: 4, confidenceZ: 1.64, pairOf: pairOf)
         #expect(rates.buyerValue[member] == 0)
         #expect(rates.buyerShop[member] == .max)
@@ -94,7 +95,7 @@ import Testing
             }
         }
         let rates = PraiseRates(
-            buyers: buyers, shops: shops, kept: [Bool](repeating: true, count: buyers.count), praised: praised,
+            buyers: Column(buyers), shops: Column(shops), kept: [Bool](repeating: true, count: buyers.count), praised: praised,
             accountCount: buyers.count + 10, minimumOrders: 5, minimumSurprise: 4, confidenceZ: 1.64)
         let q = 0.2, n = 200.0
         let spread = shares.map { pow($0 * n - q * n, 2) - n * q * (1 - q) }.reduce(0, +)

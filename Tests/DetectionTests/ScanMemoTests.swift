@@ -69,7 +69,7 @@ import Testing
         for buyer in 1...24 {
             RatingTicketTests.order(&orders, &ratings, buyer: buyer, shop: buyer % 3, item: 100, cents: 5000, stars: nil)
         }
-        orders.createdAt = orders.createdAt.reversed()
+        orders.createdAt = Column(orders.createdAt.reversed())
         let export = RatingTicketTests.export(orders: orders, ratings: ratings, accounts: 200)
         let memo = ScanMemo(export)
         let inFile = EntityGroups(keys: orders.shop, entityCount: 200)

@@ -46,7 +46,7 @@ import TestSupport
         let times = (0..<rowCount).map { _ in Int64(random.next() % 20) }
         let tied = (0..<rowCount).map { _ in random.next() % 3 == 0 }
         let buckets = times.map { UInt32($0) }
-        let shops = EntityGroups(keys: shopKeys, entityCount: shopCount, orderedBy: times)
+        let shops = EntityGroups(keys: Column(shopKeys), entityCount: shopCount, orderedBy: Column(times))
         let surges = TiedSurgeDetector.surges(shops: shops, buckets: buckets, tied: tied, minimumTied: 3, z: 1.64)
         for shop in 0..<shopCount {
             let rows = (0..<rowCount).filter { shopKeys[$0] == UInt32(shop) }

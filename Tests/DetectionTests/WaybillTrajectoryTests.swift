@@ -85,7 +85,7 @@ import TestSupport
         let (table, paidAt, waybillCount) = Self.randomScans(seed: seed, grouped: grouped)
         let rules = TrajectoryRules(minimumHopSeconds: 900, stalledBefore: 6000)
         for threads in [1, 2] {
-            let traced = WaybillTrajectory.trace(table, paidAt: paidAt, waybillCount: waybillCount + 1, rules: rules, threads: threads)
+            let traced = WaybillTrajectory.trace(table, paidAt: Column(paidAt), waybillCount: waybillCount + 1, rules: rules, threads: threads)
             #expect(traced.count == waybillCount + 1)
             for waybill in 0...waybillCount {
                 #expect(traced[waybill] == Self.reference(table, paidAt: paidAt, waybill: waybill, rules: rules),
@@ -162,7 +162,7 @@ import TestSupport
             }
         }
         for threads in [1, 2] {
-            let traced = WaybillTrajectory.traceAll(table, paidAt: paidAt, waybillCount: waybillCount, rules: rules, threads: threads)
+            let traced = WaybillTrajectory.traceAll(table, paidAt: Column(paidAt), waybillCount: waybillCount, rules: rules, threads: threads)
             #expect(traced.trajectories.count == waybillCount)
             for waybill in Set(used).sorted() where waybill < waybillCount {
                 #expect(traced.trajectories[waybill] == Self.reference(table, paidAt: paidAt, rows: byWaybill[waybill], rules: rules),
@@ -200,9 +200,9 @@ import TestSupport
         #expect(table.count * MemoryLayout<PackedScan>.stride > 4 * HugePages.bytes)
         let paidAt = (0..<orderCount).map { _ in Int64(random.next() % 100_000) }
         let rules = TrajectoryRules(minimumHopSeconds: 900, stalledBefore: 50_000)
-        let inPlace = WaybillTrajectory.traceAll(table, paidAt: paidAt, waybillCount: waybillCount, rules: rules, threads: 1)
+        let inPlace = WaybillTrajectory.traceAll(table, paidAt: Column(paidAt), waybillCount: waybillCount, rules: rules, threads: 1)
         for threads in [1, 2] {
-            let copied = WaybillTrajectory.traceAll(inTimeOrder, paidAt: paidAt, waybillCount: waybillCount, rules: rules, threads: threads)
+            let copied = WaybillTrajectory.traceAll(inTimeOrder, paidAt: Column(paidAt), waybillCount: waybillCount, rules: rules, threads: threads)
             // The first difference, not whole arrays (their description is slow to build).
             #expect(copied.trajectories.indices.first { copied.trajectories[$0] != inPlace.trajectories[$0] } == nil, "threads \(threads)")
             #expect(copied.signatures.indices.first { copied.signatures[$0] != inPlace.signatures[$0] } == nil, "threads \(threads)")

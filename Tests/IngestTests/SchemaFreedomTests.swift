@@ -111,7 +111,7 @@ import Testing
     }
 
     private static func lz4Orders(_ compressed: [UInt8]) throws -> [Int64] {
-        try ExportReader(files: MemoryFiles(["orders.csv.lz4": compressed]), chunkSize: 4099).load("export").export.orders.amountCents
+        try Array(ExportReader(files: MemoryFiles(["orders.csv.lz4": compressed]), chunkSize: 4099).load("export").export.orders.amountCents)
     }
 
     @Test(arguments: [false, true], [false, true])

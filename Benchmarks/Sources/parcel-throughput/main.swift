@@ -58,11 +58,11 @@ func syntheticExport(events: Int, seed: UInt64) -> Export {
         if scans.count >= events { break }
     }
     for column in [\OrdersTable.buyer, \.shipTo, \.device, \.ip, \.payment] {
-        orders[keyPath: column] = [UInt32](repeating: 0, count: orders.shop.count)
+        orders[keyPath: column] = Column([UInt32](repeating: 0, count: orders.shop.count))
     }
     orders.createdAt = orders.paidAt
-    orders.confirmedAt = [Int64](repeating: Missing.time, count: orders.shop.count)
-    orders.status = [UInt8](repeating: OrderStatus.completed.rawValue, count: orders.shop.count)
+    orders.confirmedAt = Column([Int64](repeating: Missing.time, count: orders.shop.count))
+    orders.status = Column([UInt8](repeating: OrderStatus.completed.rawValue, count: orders.shop.count))
     export.dictionaries.orders = IdDictionary(count: orders.shop.count)
     export.orders = orders
     export.logistics = scans

@@ -9,6 +9,16 @@ public enum ExportSegments {
     /// The table name of the dictionaries file.
     public static let dictionaries = "dictionaries"
 
+    /// Whether the writer stores column `column` of `table` raw (encoding 3), so that a
+    /// whole-export load uses it in place in the mapped file and takes no fresh memory for
+    /// it: every table column except the logistics table's ids, which LZ4 shrinks 12-59x
+    /// (a waybill's scans are listed together) where it shrinks the others 1.4-5.6x
+    /// (docs/PERFORMANCE.md, "Session 11, native11": 10M orders, 3.3x smaller than the CSV
+    /// with these raw).
+    public static func storesRaw(_ table: String, _ column: String) -> Bool {
+        table != "logistics" || !["tracking_no", "order_row", "courier_id"].contains(column)
+    }
+
     /// The file of `table` in an export folder.
     public static func fileName(_ table: String) -> String { "\(table).cwseg" }
 
@@ -26,7 +36,7 @@ public enum ExportSegments {
     ) -> [(name: String, bytes: [UInt8])] {
         var files = [(fileName(dictionaries), encodeDictionaries(export.dictionaries, rowGroupRows: rowGroupRows, threads: threads))]
         for table in tables where table == "orders" || rows(of: table, in: export) > 0 {
-            var collector = ColumnCollector()
+            var collector = ColumnCollector(table: table)
             var copy = export
             try! copy.visitColumns(of: table, sizes: IdSpaceSizes(export.dictionaries), &collector)
             files.append((fileName(table), SegmentWriter.file(
@@ -154,7 +164,7 @@ struct IdSpaceSizes {
 
 /// Visits each column of a table with its stored name and the values it may hold.
 protocol ColumnVisitor {
-    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _ rule: ValueRule, rows: Int)
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _ rule: ValueRule, rows: Int)
         throws(SegmentError)
 }
 
@@ -212,11 +222,12 @@ extension Export {
     }
 }
 
-/// Gathers a table's columns for the writer.
+/// Gathers a table's columns for the writer, raw where `ExportSegments.storesRaw` says.
 private struct ColumnCollector: ColumnVisitor {
+    let table: String
     var columns: [SegmentColumnData] = []
-    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _: ValueRule, rows _: Int) {
-        columns.append(SegmentColumnData(name, values))
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _: ValueRule, rows _: Int) {
+        columns.append(SegmentColumnData(name, values, encoding: ExportSegments.storesRaw(table, name) ? .raw : nil))
     }
 }
 
@@ -225,10 +236,10 @@ private struct ColumnCollector: ColumnVisitor {
 private struct ColumnReader: ColumnVisitor {
     let file: SegmentFile
     let threads: Int
-    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _ rule: ValueRule, rows _: Int)
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _ rule: ValueRule, rows _: Int)
         throws(SegmentError)
     {
-        values = try file.column(name, rule: rule, threads: threads)
+        values = Column(try file.column(name, rule: rule, threads: threads))
         guard values.count == file.footer.rows else {
             throw SegmentError(
                 file: file.name, table: file.footer.table, column: name,

@@ -71,7 +71,7 @@ public enum SegmentEncoding: UInt8, Sendable {
 }
 
 /// A fixed-width integer type a column can hold.
-public protocol SegmentValue: FixedWidthInteger, Sendable {
+public protocol SegmentValue: FixedWidthInteger, BitwiseCopyable, Sendable {
     static var segmentType: SegmentValueType { get }
 }
 

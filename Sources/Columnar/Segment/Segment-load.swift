@@ -85,11 +85,11 @@ private struct LoadPlan {
                 continue
             }
             guard let lengths = add(file, lengthsName, as: UInt32.self, making: {
-                Column<UInt32>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
+                DecodedColumn<UInt32>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
             }),
                   let bytes = add(file, "\(space.name).bytes", as: UInt8.self, making: { layout in
                       file.rawStretch(of: layout).map { KeysInPlace(file: file, layout: layout, stretch: $0) as any PlannedColumn }
-                          ?? Column<UInt8>(file: file, layout: layout, rule: .any)
+                          ?? DecodedColumn<UInt8>(file: file, layout: layout, rule: .any)
                   })
             else { return }
             steps.append(.dictionary(space: index, lengths: lengths, bytes: bytes))
@@ -122,7 +122,11 @@ private struct LoadPlan {
     mutating func add<T: SegmentValue>(
         _ file: SegmentFile, _ name: String, as _: T.Type, rule: ValueRule, rows: Int? = nil
     ) -> Int? {
-        add(file, name, as: T.self, rows: rows) { Column<T>(file: file, layout: $0, rule: rule) }
+        add(file, name, as: T.self, rows: rows) { layout in
+            file.inPlaceStretch(of: layout, as: T.self).map {
+                ColumnInPlace<T>(file: file, layout: layout, stretch: $0, rule: rule) as any PlannedColumn
+            } ?? DecodedColumn<T>(file: file, layout: layout, rule: rule)
+        }
     }
 
     /// Plans column `name` of `file` as the column `making` makes from its layout.
@@ -184,8 +188,8 @@ private struct LoadPlan {
             let (space, lengths, bytes) = spaces[index]
             return Result { () throws(SegmentError) -> IdDictionary in
                 try ExportSegments.dictionary(
-                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! Column<UInt32>).take(),
-                    keys: (columns[bytes] as? KeysInPlace)?.keys ?? .decoded((columns[bytes] as! Column<UInt8>).take()),
+                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! DecodedColumn<UInt32>).take(),
+                    keys: (columns[bytes] as? KeysInPlace)?.keys ?? .decoded((columns[bytes] as! DecodedColumn<UInt8>).take()),
                     file: file)
             }
         }
@@ -223,7 +227,7 @@ private struct ColumnPlanner: ColumnVisitor {
 
     /// Throws (an error nobody reads: the plan holds the failure) to end the visit at a
     /// column that cannot be read.
-    mutating func visit<T: SegmentValue>(_ name: String, _: inout [T], _ rule: ValueRule, rows _: Int) throws(SegmentError) {
+    mutating func visit<T: SegmentValue>(_ name: String, _: inout Column<T>, _ rule: ValueRule, rows _: Int) throws(SegmentError) {
         guard plan.selection?.includes(file.footer.table, name) ?? true else { return }
         guard plan.add(file, name, as: T.self, rule: rule, rows: file.footer.rows) != nil else {
             throw SegmentError(file: file.name, table: file.footer.table, column: name, problem: .missingColumn)
@@ -238,9 +242,9 @@ private struct ColumnFiller: ColumnVisitor {
     /// The table being visited.
     var table = ""
 
-    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout [T], _: ValueRule, rows _: Int) {
+    mutating func visit<T: SegmentValue>(_ name: String, _ values: inout Column<T>, _: ValueRule, rows _: Int) {
         guard let column = columns.first, column.file.footer.table == table, column.layout.name == name else { return }
-        values = (columns.removeFirst() as! Column<T>).take()
+        values = (columns.removeFirst() as! any PlannedTableColumn<T>).column()
     }
 }
 
@@ -257,13 +261,20 @@ private protocol PlannedColumn: AnyObject, Sendable {
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem?
 }
 
+/// A planned column of a table, which becomes the table's `Column` once complete.
+private protocol PlannedTableColumn<Value>: PlannedColumn {
+    associatedtype Value: SegmentValue
+    /// The values, moved out (the planned column keeps none).
+    func column() -> Column<Value>
+}
+
 /// A planned column of values of type `T`, decoded straight into its final array:
 /// `leading` values and then the column's, each task writing only its own block's values
 /// in place. `base` is written only while no task runs and read by the tasks. A
 /// dictionary's key lengths (`NAME.lengths`, u32) are one with a leading 0: the array
 /// becomes its key bounds (`ExportSegments.dictionary` sums them in place into offsets),
 /// so no column of lengths is made only to be copied behind that 0.
-private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable {
+private final class DecodedColumn<T: SegmentValue>: PlannedTableColumn, @unchecked Sendable {
     let file: SegmentFile
     let layout: SegmentColumn
     let firstValues: [Int]
@@ -302,6 +313,8 @@ private final class Column<T: SegmentValue>: PlannedColumn, @unchecked Sendable 
         return taken
     }
 
+    func column() -> Column<T> { Column(take()) }
+
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
         file.decode(
             layout, block: block, firstValue: firstValues[block], rule: rule, check: check,
@@ -332,4 +345,35 @@ private final class KeysInPlace: PlannedColumn, @unchecked Sendable {
 
     /// The keys, once every block checked.
     var keys: ExportSegments.StoredKeys { .inPlace(file.mappedKeys(stretch)) }
+}
+
+/// A table's raw column used in place in the mapped file (`SegmentFile.inPlaceStretch`):
+/// nothing is allocated or copied; each block's task verifies its checksum and checks
+/// every value against the column's rule where it lies, so the values a table views are
+/// as sound as decoded ones (docs/FORMAT.md, rule 6).
+private final class ColumnInPlace<T: SegmentValue>: PlannedTableColumn, @unchecked Sendable {
+    let file: SegmentFile
+    let layout: SegmentColumn
+    let stretch: Range<Int>
+    let firstValues: [Int]
+    let rule: ValueRule
+    let check: ValueCheck
+    var isComplete = false
+
+    init(file: SegmentFile, layout: SegmentColumn, stretch: Range<Int>, rule: ValueRule) {
+        self.file = file
+        self.layout = layout
+        self.stretch = stretch
+        self.rule = rule
+        check = ValueCheck(rule, for: T.self)
+        firstValues = SegmentFile.firstValues(of: layout)
+    }
+
+    func allocate(_ body: () -> Void) { body() }
+
+    func decode(block: Int, scratch _: BlockScratch) -> SegmentError.Problem? {
+        file.inPlaceProblem(layout, block: block, firstValue: firstValues[block], rule: rule, check: check, as: T.self)
+    }
+
+    func column() -> Column<T> { file.column(viewing: stretch, count: firstValues.last!) }
 }

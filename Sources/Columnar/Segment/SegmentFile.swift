@@ -122,6 +122,38 @@ public struct SegmentFile: Sendable {
     /// Bytes `range` of the file, held as long as the result lives.
     func mappedKeys(_ range: Range<Int>) -> MappedKeys { MappedKeys(storage, range: range) }
 
+    /// The stretch of a raw column of `T` values that a table can view in place
+    /// (`rawStretch(of:)`, starting at an address aligned for `T`), else nil: such a
+    /// column is used in place once `inPlaceProblem` found nothing wrong in any block.
+    func inPlaceStretch<T: SegmentValue>(of column: SegmentColumn, as _: T.Type) -> Range<Int>? {
+        guard column.type == T.segmentType, let stretch = rawStretch(of: column),
+              let base = storage.bytes.baseAddress,
+              Int(bitPattern: base + stretch.lowerBound) % MemoryLayout<T>.alignment == 0
+        else { return nil }
+        return stretch
+    }
+
+    /// The problem of one block of a column used in place (`inPlaceStretch(of:as:)`), if
+    /// any: the checksum of its bytes, then every value against `rule` (`check` is the
+    /// rule narrowed to `T`), read where they lie.
+    func inPlaceProblem<T: SegmentValue>(
+        _ column: SegmentColumn, block index: Int, firstValue: Int, rule: ValueRule, check: ValueCheck, as _: T.Type
+    ) -> SegmentError.Problem? {
+        if let problem = checksumProblem(column, block: index) { return problem }
+        let block = column.blocks[index]
+        let values = UnsafeBufferPointer(
+            start: (storage.bytes.baseAddress! + block.offset).assumingMemoryBound(to: T.self), count: block.values)
+        var violations = check.isNeeded ? check.violations(in: UnsafeRawBufferPointer(values), width: column.type.width) : 0
+        if check.rejectsAll { violations = block.values }
+        return Self.valueProblem(values, violations: violations, rule: rule, firstValue: firstValue)
+    }
+
+    /// The `count` values of a column at `stretch` (from `inPlaceStretch(of:as:)`), viewed in
+    /// the file, which lives as long as the column.
+    func column<T: SegmentValue>(viewing stretch: Range<Int>, count: Int) -> Column<T> {
+        Column(viewing: storage, byteOffset: stretch.lowerBound, count: count)
+    }
+
     /// The footer's entry for `column`, which must hold values of type `T`.
     func layout<T: SegmentValue>(of column: String, as _: T.Type) throws(SegmentError) -> SegmentColumn {
         guard let layout = footer.columns.first(where: { $0.name == column }) else {
@@ -162,11 +194,20 @@ public struct SegmentFile: Sendable {
             stored, type: column.type, encoding: column.encoding, check: check, scratch: scratch,
             into: UnsafeMutableRawBufferPointer(start: destination, count: rawCount))
         guard produced == rawCount else { return .decompression(expected: rawCount, produced: produced) }
+        return Self.valueProblem(
+            UnsafeBufferPointer(start: destination, count: block.values), violations: violations, rule: rule,
+            firstValue: firstValue)
+    }
+
+    /// The first of a block's `values` that fails `rule` as a problem, when `violations`
+    /// (counted by a `ValueCheck`) says there is one; `firstValue` is the block's first row.
+    private static func valueProblem<T: SegmentValue>(
+        _ values: UnsafeBufferPointer<T>, violations: Int, rule: ValueRule, firstValue: Int
+    ) -> SegmentError.Problem? {
         guard violations > 0 else { return nil }
-        let decoded = UnsafeBufferPointer(start: destination, count: block.values)
-        let position = rule.firstViolation(decoded) ?? 0
+        let position = rule.firstViolation(values) ?? 0
         return .valueOutOfRange(
-            row: firstValue + position, value: Int64(truncatingIfNeeded: decoded[position]), limit: Int(rule.upper))
+            row: firstValue + position, value: Int64(truncatingIfNeeded: values[position]), limit: Int(rule.upper))
     }
 
     private static func integer<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, at offset: Int, as _: T.Type) -> T {

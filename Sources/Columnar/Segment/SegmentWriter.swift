@@ -6,19 +6,24 @@ public struct SegmentColumnData: Sendable {
     private let values: Values
 
     private enum Values: Sendable {
-        case uint8([UInt8]), int32([Int32]), uint32([UInt32]), int64([Int64])
+        case uint8(Column<UInt8>), int32(Column<Int32>), uint32(Column<UInt32>), int64(Column<Int64>)
     }
 
     /// A column of `values`; the encoding defaults to plain for bytes, byte planes for
     /// 32-bit values and zigzag deltas for 64-bit values (times, amounts).
     public init<T: SegmentValue>(_ name: String, _ values: [T], encoding: SegmentEncoding? = nil) {
+        self.init(name, Column(values), encoding: encoding)
+    }
+
+    /// A column of a table's `values` (shared, not copied); the encoding as above.
+    public init<T: SegmentValue>(_ name: String, _ values: Column<T>, encoding: SegmentEncoding? = nil) {
         self.name = name
         type = T.segmentType
         switch T.segmentType {
-        case .uint8: self.values = .uint8(values as! [UInt8])
-        case .int32: self.values = .int32(values as! [Int32])
-        case .uint32: self.values = .uint32(values as! [UInt32])
-        case .int64: self.values = .int64(values as! [Int64])
+        case .uint8: self.values = .uint8(values as! Column<UInt8>)
+        case .int32: self.values = .int32(values as! Column<Int32>)
+        case .uint32: self.values = .uint32(values as! Column<UInt32>)
+        case .int64: self.values = .int64(values as! Column<Int64>)
         }
         self.encoding = encoding ?? Self.defaultEncoding(T.segmentType)
         precondition(self.encoding != .deltaShuffled || type == .int64, "delta encoding is for 64-bit values")
@@ -43,11 +48,14 @@ public struct SegmentColumnData: Sendable {
 
     /// The raw little-endian bytes of values `range`.
     func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        func bytes<T: BitwiseCopyable>(_ values: Column<T>) -> R {
+            values.withUnsafeBufferPointer { body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[range]))) }
+        }
         switch values {
-        case .uint8(let v): v.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
-        case .int32(let v): v.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range.lowerBound * 4..<range.upperBound * 4])) }
-        case .uint32(let v): v.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range.lowerBound * 4..<range.upperBound * 4])) }
-        case .int64(let v): v.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range.lowerBound * 8..<range.upperBound * 8])) }
+        case .uint8(let v): return bytes(v)
+        case .int32(let v): return bytes(v)
+        case .uint32(let v): return bytes(v)
+        case .int64(let v): return bytes(v)
         }
     }
 }
@@ -91,6 +99,12 @@ public enum SegmentWriter {
             table: table, rows: rows,
             columns: columns.map { SegmentColumn(name: $0.name, type: $0.type, encoding: $0.encoding, blocks: []) })
         for (task, block) in zip(tasks, stored) {
+            let width = columns[task.column].type.width
+            if columns[task.column].encoding == .raw && task.range.lowerBound == 0 && bytes.count % width != 0 {
+                // A raw column starts at a multiple of its width, so that a mapping of the
+                // file holds its values aligned and a reader can use them in place.
+                bytes.append(contentsOf: repeatElement(0, count: width - bytes.count % width))
+            }
             footer.columns[task.column].blocks.append(SegmentBlock(
                 offset: bytes.count, storedLength: block.bytes.count, values: task.range.count, checksum: block.checksum))
             bytes.append(contentsOf: block.bytes)

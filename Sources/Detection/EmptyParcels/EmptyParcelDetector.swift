@@ -354,7 +354,7 @@ public struct EmptyParcelDetector: Detector {
     /// Per order of `shipment` (the waybill shipping it, or absent), its entity in
     /// `entityOf` (at least as long) when a waybill ships it, else absent; written into
     /// fresh storage on huge pages (one per order: 9 MB at 10M scans).
-    static func shipped(_ entityOf: [UInt32], shipment: [UInt32]) -> [UInt32] {
+    static func shipped(_ entityOf: Column<UInt32>, shipment: [UInt32]) -> [UInt32] {
         precondition(entityOf.count >= shipment.count)
         return [UInt32](unsafeUninitializedCapacity: shipment.count) { shipped, written in
             HugePages.advise(shipped)

@@ -15,7 +15,7 @@ struct ScanColumns: @unchecked Sendable {
 
     /// Calls `body` with buffers over `logistics` and `paidAt`.
     static func with<Result>(
-        _ logistics: LogisticsTable, paidAt: [Int64], _ body: (ScanColumns) -> Result
+        _ logistics: LogisticsTable, paidAt: Column<Int64>, _ body: (ScanColumns) -> Result
     ) -> Result {
         logistics.waybill.withUnsafeBufferPointer { waybill in
             logistics.order.withUnsafeBufferPointer { order in
@@ -93,7 +93,7 @@ extension WaybillTrajectory {
     /// The trajectory of every waybill id below `waybillCount`, computed on up to
     /// `threads` cores; the same for any thread count.
     public static func trace(
-        _ logistics: LogisticsTable, paidAt: [Int64], waybillCount: Int, rules: TrajectoryRules, threads: Int
+        _ logistics: LogisticsTable, paidAt: Column<Int64>, waybillCount: Int, rules: TrajectoryRules, threads: Int
     ) -> [WaybillTrajectory] {
         traceAll(logistics, paidAt: paidAt, waybillCount: waybillCount, rules: rules, threads: threads).trajectories
     }
@@ -101,7 +101,7 @@ extension WaybillTrajectory {
     /// Groups the scans by waybill (partitions of waybill ids, each grouped by a counting
     /// sort over its own range) and traces each group in one pass in time order.
     static func traceAll(
-        _ logistics: LogisticsTable, paidAt: [Int64], waybillCount: Int, rules: TrajectoryRules, threads: Int
+        _ logistics: LogisticsTable, paidAt: Column<Int64>, waybillCount: Int, rules: TrajectoryRules, threads: Int
     ) -> TracedWaybills {
         ScanColumns.with(logistics, paidAt: paidAt) { scans in
             let partitions = WaybillScanPartitions(scans: scans, waybillCount: waybillCount, threads: threads)

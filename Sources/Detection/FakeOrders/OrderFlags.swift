@@ -29,7 +29,7 @@ struct OrderFlags {
 
     init(_ export: Export, shops: EntityGroups, config: DetectionConfig, threads: Int) {
         let orders = export.orders
-        func shared(_ identity: [UInt32], _ key: String) -> [Bool] {
+        func shared(_ identity: Column<UInt32>, _ key: String) -> [Bool] {
             let minimum = UInt32(max(1, config[key]))
             return RowKernels.distinctMembersSharingIdentity(
                 groups: shops, identity: identity, member: orders.buyer, threads: threads

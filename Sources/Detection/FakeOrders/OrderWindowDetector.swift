@@ -94,7 +94,7 @@ public struct OrderWindowDetector: SharingDetector {
     /// lies in some window that meets the brushing rate. Two pointers over each shop's
     /// orders in time order with a per-thread buyer count table: linear in the orders.
     public static func busiestWindows(
-        shops: EntityGroups, buyers: [UInt32], times: [Int64], buyerCount: Int, rule: Rule, threads: Int
+        shops: EntityGroups, buyers: Column<UInt32>, times: Column<Int64>, buyerCount: Int, rule: Rule, threads: Int
     ) -> (windows: [Window?], inBrushingWindow: [Bool]) {
         let flags = DisjointRows<Bool>(count: buyers.count, initial: false)
         let slices = ParallelRows.map(count: shops.entityCount, threads: threads) { shopRange -> [Window?] in
@@ -106,10 +106,14 @@ public struct OrderWindowDetector: SharingDetector {
                 covered.removeAll(keepingCapacity: true)
                 covered.append(contentsOf: repeatElement(0, count: rows.count + 1))
                 let best = rows.withUnsafeBufferPointer { rows in
-                    inWindow.withUnsafeMutableBufferPointer { inWindow in
-                        covered.withUnsafeMutableBufferPointer { covered in
-                            busiestWindow(rows: rows, buyers: buyers, times: times, rule: rule,
-                                          inWindow: inWindow, covered: covered)
+                    buyers.withUnsafeBufferPointer { buyers in
+                        times.withUnsafeBufferPointer { times in
+                            inWindow.withUnsafeMutableBufferPointer { inWindow in
+                                covered.withUnsafeMutableBufferPointer { covered in
+                                    busiestWindow(rows: rows, buyers: buyers, times: times, rule: rule,
+                                                  inWindow: inWindow, covered: covered)
+                                }
+                            }
                         }
                     }
                 }
@@ -130,7 +134,7 @@ public struct OrderWindowDetector: SharingDetector {
     /// `covered` (zeros, one more than the rows) receives +1 / -1 at the bounds of each
     /// window that meets the brushing rate, so its running sum marks covered orders.
     static func busiestWindow(
-        rows: UnsafeBufferPointer<UInt32>, buyers: [UInt32], times: [Int64], rule: Rule,
+        rows: UnsafeBufferPointer<UInt32>, buyers: UnsafeBufferPointer<UInt32>, times: UnsafeBufferPointer<Int64>, rule: Rule,
         inWindow: UnsafeMutableBufferPointer<UInt32>, covered: UnsafeMutableBufferPointer<Int32>
     ) -> Window? {
         var best: Window?

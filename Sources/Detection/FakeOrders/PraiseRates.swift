@@ -1,3 +1,5 @@
+import Columnar
+
 /// Shops praised far more often than the platform's trade explains, and the buyers who
 /// give that praise: the reviews a brushing ring is paid for.
 ///
@@ -42,7 +44,7 @@ struct PraiseRates {
     /// none): the co-reviewer pair already reads its praise there, and one piece of
     /// evidence counted twice made a blacklist proposal of it.
     init(
-        buyers: [UInt32], shops: [UInt32], kept: [Bool], praised: [Bool], accountCount: Int, minimumOrders: Int,
+        buyers: Column<UInt32>, shops: Column<UInt32>, kept: [Bool], praised: [Bool], accountCount: Int, minimumOrders: Int,
         minimumSurprise: Double, confidenceZ: Double, pairOf: [UInt64] = []
     ) {
         var shopKept = [UInt32](repeating: 0, count: accountCount)

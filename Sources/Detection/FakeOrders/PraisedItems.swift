@@ -19,12 +19,15 @@ struct PraisedItems {
     let byBuyer: EntityGroups
     /// Each order's shop, item and buyer, and whether it carries a positive review that
     /// counts (`CoReviewerDetector.positivelyReviewed`).
-    let shops: [UInt32], items: [UInt32], buyers: [UInt32], reviewed: [Bool]
+    let shops: Column<UInt32>, items: Column<UInt32>, buyers: Column<UInt32>, reviewed: [Bool]
 
     /// From each order's shop, item and buyer, the orders grouped by buyer (`byBuyer`)
     /// and whether each order is positively reviewed; `itemCount` bounds the item ids.
     /// One counting sort, no hashing.
-    init(shops: [UInt32], items: [UInt32], buyers: [UInt32], byBuyer: EntityGroups, reviewed: [Bool], itemCount: Int) {
+    init(
+        shops: Column<UInt32>, items: Column<UInt32>, buyers: Column<UInt32>, byBuyer: EntityGroups, reviewed: [Bool],
+        itemCount: Int
+    ) {
         byItem = EntityGroups(keys: RatingFacts.keep(items, where: reviewed), entityCount: itemCount)
         (self.shops, self.items, self.buyers, self.byBuyer, self.reviewed) = (shops, items, buyers, byBuyer, reviewed)
     }

@@ -129,8 +129,8 @@ public struct TiedSurgeDetector: SharingDetector {
     /// bucket is a run of rows. Per identity and thread, one `TieScratch`, reset through
     /// the ids a bucket touched: linear in the orders.
     static func tiedOrders(
-        shops: EntityGroups, buckets: [UInt32], buyers: [UInt32], sales: [Bool],
-        identities: [(column: [UInt32], count: Int)], threads: Int
+        shops: EntityGroups, buckets: [UInt32], buyers: Column<UInt32>, sales: [Bool],
+        identities: [(column: Column<UInt32>, count: Int)], threads: Int
     ) -> [Bool] {
         let tied = DisjointRows<Bool>(count: buyers.count, initial: false)
         _ = ParallelRows.map(count: shops.entityCount, threads: threads) { shopRange -> Int in

@@ -133,7 +133,7 @@ public struct CoComplainerDetector: SharingDetector {
     /// such a pair. A rater with more than `maximumShops` distinct shops counts in `d`,
     /// `K` and `W` but adds no pairs and has none (0). Pair keys are sorted and counted
     /// in runs, no hashing.
-    static func pairSurprise(shop: [UInt32], rater: [UInt32], accountCount: Int, minimumRaters: Int, maximumShops: Int)
+    static func pairSurprise(shop: Column<UInt32>, rater: Column<UInt32>, accountCount: Int, minimumRaters: Int, maximumShops: Int)
         -> (value: [Double], best: [UInt64])
     {
         // Each rater's distinct shops (`rater << 32 | shop`, ascending).

@@ -65,15 +65,15 @@ public struct RaterFairnessDetector: SharingDetector {
 /// weight in goodness), grouped by rater and by shop so that each iteration is two
 /// passes over the edges.
 struct RatingGraph: Sendable {
-    let raters: [UInt32]
-    let shops: [UInt32]
+    let raters: Column<UInt32>
+    let shops: Column<UInt32>
     let scores: [Double]
     let weights: [Double]
     let byRater: EntityGroups
     let byShop: EntityGroups
 
     /// `weights` (default all 1) weigh each edge in its shop's goodness.
-    init(raters: [UInt32], shops: [UInt32], scores: [Double], weights: [Double]? = nil, entityCount: Int) {
+    init(raters: Column<UInt32>, shops: Column<UInt32>, scores: [Double], weights: [Double]? = nil, entityCount: Int) {
         self.raters = raters
         self.shops = shops
         self.scores = scores

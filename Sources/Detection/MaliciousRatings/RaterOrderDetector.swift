@@ -234,7 +234,7 @@ public struct RaterOrderDetector: SharingDetector {
             backing[row] == .none ? IdDictionary.absent : orders.device[Int(ratings.order[row])]
         }
         return RowKernels.distinctMembersSharingIdentity(
-            groups: lowByShop, identity: identity, member: ratings.buyer, threads: threads
+            groups: lowByShop, identity: Column(identity), member: ratings.buyer, threads: threads
         ).map { $0 >= deviceRaters }
     }
 }

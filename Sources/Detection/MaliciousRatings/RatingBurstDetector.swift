@@ -261,7 +261,7 @@ public struct RatingBurstDetector: SharingDetector {
     /// `c` such complaints explain up to `c x share / (1 - share)` tickets, `share` being
     /// the shop's orders of ticket items. A sleeper attack brings tickets alone.
     static func burstiness(
-        byShop: EntityGroups, low: [Bool], times: [Int64], halfWindows: [Int64], span: Int64, minimumLow: Int,
+        byShop: EntityGroups, low: [Bool], times: Column<Int64>, halfWindows: [Int64], span: Int64, minimumLow: Int,
         threads: Int, tickets: Tickets? = nil
     ) -> [Double] {
         let output = DisjointRows<Double>(count: low.count, initial: 0)
@@ -335,7 +335,7 @@ public struct RatingBurstDetector: SharingDetector {
     /// complain about what they buy, so their complaints fall on ticket items about as
     /// often as those items sell; a sleeper attack, however slowly it posts, adds
     /// complaints on tickets alone.
-    static func ticketSurprise(shops: [UInt32], ticketLow: [Bool], customerLow: [Bool], shopShare: [Double]) -> [Double] {
+    static func ticketSurprise(shops: Column<UInt32>, ticketLow: [Bool], customerLow: [Bool], shopShare: [Double]) -> [Double] {
         var ticketCount = [Int](repeating: 0, count: shopShare.count), backedCount = ticketCount
         for row in shops.indices where ticketLow[row] || customerLow[row] {
             backedCount[Int(shops[row])] += 1
@@ -396,7 +396,7 @@ public struct RatingBurstDetector: SharingDetector {
     }
 
     /// One attack per shop with low ratings in bursts, in shop order.
-    static func attacks(lowByShop: EntityGroups, inBurst: [Bool], raters: [UInt32]) -> [Attack] {
+    static func attacks(lowByShop: EntityGroups, inBurst: [Bool], raters: Column<UInt32>) -> [Attack] {
         (0..<lowByShop.entityCount).compactMap { shop in
             let rows = lowByShop.rows(of: shop).filter { inBurst[Int($0)] }
             guard !rows.isEmpty else { return nil }

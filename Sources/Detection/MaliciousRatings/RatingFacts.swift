@@ -155,8 +155,8 @@ struct RatingFacts: Sendable {
     }
 
     /// `keys` with the rows where `flag` is false replaced by `IdDictionary.absent`.
-    static func keep(_ keys: [UInt32], where flag: [Bool]) -> [UInt32] {
-        zip(keys, flag).map { $1 ? $0 : IdDictionary.absent }
+    static func keep(_ keys: Column<UInt32>, where flag: [Bool]) -> Column<UInt32> {
+        Column(zip(keys, flag).map { $1 ? $0 : IdDictionary.absent })
     }
 
     /// How each rating is backed by its order. An order counts only when it is the
@@ -198,7 +198,7 @@ struct RatingFacts: Sendable {
     /// or -1 for a group with fewer than `minimumRows` rows: `result[q][group]`. The groups
     /// are formed once for all the quantiles.
     static func quantiles(
-        of values: [Int64], by keys: [UInt32], count: Int, quantiles: [Double], minimumRows: Int, threads: Int
+        of values: Column<Int64>, by keys: Column<UInt32>, count: Int, quantiles: [Double], minimumRows: Int, threads: Int
     ) -> [[Int64]] {
         let groups = EntityGroups(keys: keys, entityCount: count)
         // Group-major: the quantiles of group g at g * quantiles.count, one array per slice.
@@ -247,13 +247,13 @@ struct RatingFacts: Sendable {
         let itemCount = Self.itemCount(orders)
         let weighedItem = orders.item.indices.map { grams[$0] >= 0 ? orders.item[$0] : IdDictionary.absent }
         let itemGrams = quantiles(
-            of: grams, by: weighedItem, count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
+            of: Column(grams), by: Column(weighedItem), count: itemCount, quantiles: [0.5], minimumRows: 1, threads: threads)[0]
         var itemShop = [UInt32](repeating: IdDictionary.absent, count: itemCount)
         for row in 0..<orders.count where weighedItem[row] != IdDictionary.absent {
             itemShop[Int(orders.item[row])] = orders.shop[row]
         }
         let shopGrams = quantiles(
-            of: itemGrams, by: itemShop, count: export.dictionaries.accounts.count, quantiles: [0.5], minimumRows: 1,
+            of: Column(itemGrams), by: Column(itemShop), count: export.dictionaries.accounts.count, quantiles: [0.5], minimumRows: 1,
             threads: threads)[0]
         return shopGrams.map { $0 < 0 ? .nan : Double($0) }
     }

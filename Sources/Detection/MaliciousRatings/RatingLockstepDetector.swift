@@ -79,7 +79,7 @@ public struct RatingLockstepDetector: SharingDetector {
     /// For each rating, the number of the first block holding it (its rater, shop and
     /// time bucket all in the block), or -1.
     static func blockOfRow(
-        _ blocks: [DenseBlock], members: EntityGroups, shop: [UInt32], days: [UInt32], rowCount: Int
+        _ blocks: [DenseBlock], members: EntityGroups, shop: Column<UInt32>, days: [UInt32], rowCount: Int
     ) -> [Int32] {
         var blockOfRow = [Int32](repeating: -1, count: rowCount)
         for (number, block) in blocks.enumerated() {
@@ -98,7 +98,7 @@ public struct RatingLockstepDetector: SharingDetector {
     /// rater) with FRAUDAR weights: a row counts 1 / log(distinct raters of its shop in
     /// `shops` + 5). Raters with fewer than `minimumRows` rows are left out.
     static func tensor(
-        member: [UInt32], shop: [UInt32], days: [UInt32], dayCount: Int, shops: EntityGroups, members: EntityGroups,
+        member: Column<UInt32>, shop: Column<UInt32>, days: [UInt32], dayCount: Int, shops: EntityGroups, members: EntityGroups,
         minimumRows: Int
     ) -> Tensor3 {
         var shopWeight = [Double](repeating: 0, count: shops.entityCount)
