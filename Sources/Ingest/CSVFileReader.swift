@@ -209,9 +209,7 @@ struct CSVFileReader {
             if next - start > Self.maxLineBytes {
                 throw IngestError(file: file, line: line, problem: .lineTooLong(Self.maxLineBytes))
             }
-            if !CSVScanner.isASCII(UnsafeRawBufferPointer(rebasing: bytes[start..<next])),
-                let field = RecordFrame.firstInvalidUTF8(bytes, fields: fields)
-            {
+            if let field = RecordFrame.firstInvalidUTF8(bytes, fields: fields) {
                 throw IngestError(
                     file: file, line: line, column: ColumnSite(name: "header", index: field + 1),
                     value: IngestError.quoted(UnsafeRawBufferPointer(rebasing: bytes[fields.start(field)..<fields.end(field)])),
