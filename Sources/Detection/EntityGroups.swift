@@ -55,8 +55,9 @@ public struct EntityGroups: Sendable {
     }
 
     /// Orders each group of `rows` (in row order on entry) by `times`, ties by row:
-    /// groups already in order are only checked, the others put right from their first
-    /// row out of order on (`orderByTime`).
+    /// groups already in order are only checked, the others put right by `orderByTime`
+    /// (an insertion from the first row out of order on, or a sort of the whole group
+    /// beyond 32 rows).
     static func orderGroups(
         _ rows: UnsafeMutableBufferPointer<UInt32>, offsets: UnsafeBufferPointer<Int>, by times: UnsafeBufferPointer<Int64>
     ) {

@@ -6,7 +6,8 @@ protocol PlaceKey: Equatable {
 
 /// The places of distinct keys, each key's number in the order it was first entered, by
 /// open addressing (linear probing in a table at least twice as large as the keys it is
-/// made for). Detection's one hash table of its own: where a kernel looks up a key per
+/// made for). Detection's one general key-to-place table (`SharedSignatures` keeps a
+/// per-bucket one of entries in its slots): where a kernel looks up a key per
 /// row (an order's buyer-shop pair, a tensor cell), one probe or a few replace a binary
 /// search's dozen mispredicted steps or a `Dictionary`'s hashing and resizing. The
 /// caller keeps what belongs to a place in its own arrays, indexed by the place.

@@ -12,7 +12,8 @@ public enum FieldParser {
 
     /// `19.9`, `19.90`, `20` -> cents. At most 2 fraction digits and 15 integer digits;
     /// further fraction digits only when all are `0` (`19.9000`, as a `DECIMAL(p,4)`
-    /// column prints), since they say nothing a cent does not.
+    /// column prints), since they say nothing a cent does not, and never exactly three:
+    /// `2.000` is 2000 where `.` groups thousands, so its meaning is not sure.
     public static func moneyCents(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         if bytes[0] == UInt8(ascii: "-") { throw .negativeMoney }
         var cents: Int64 = 0
@@ -25,15 +26,16 @@ public enum FieldParser {
         guard index > 0, index <= 15 else { throw .notMoney }
         cents &*= 100
         if index == count { return cents }
-        guard bytes[index] == UInt8(ascii: "."), count - index - 1 >= 1,
-            count - index - 1 <= 2 || onlyZeros(bytes, from: index &+ 3)
+        let fractionDigits = count - index - 1
+        guard bytes[index] == UInt8(ascii: "."), fractionDigits >= 1, fractionDigits != 3,
+            fractionDigits <= 2 || onlyZeros(bytes, from: index &+ 3)
         else {
             throw .notMoney
         }
         let first = bytes[index &+ 1] &- 48
         guard first < 10 else { throw .notMoney }
         cents &+= Int64(first) &* 10
-        if count - index - 1 >= 2 {
+        if fractionDigits >= 2 {
             let second = bytes[index &+ 2] &- 48
             guard second < 10 else { throw .notMoney }
             cents &+= Int64(second)
@@ -62,14 +64,15 @@ public enum FieldParser {
         return whole[0] &- 48
     }
 
-    /// `bytes` without a fraction of zeros (`.0`, `.00`, ...) that ends them after at
-    /// least one other byte; else `bytes` as they are.
+    /// `bytes` without a fraction of zeros (`.0`, `.00`, `.0000`, ...: not three, which
+    /// `1.000` for a thousand would have) that ends them after at least one other byte;
+    /// else `bytes` as they are.
     static func wholeNumber(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         let count = bytes.count
         guard count >= 3, bytes[count &- 1] == UInt8(ascii: "0") else { return bytes }
         var point = count &- 1
         while point > 0, bytes[point] == UInt8(ascii: "0") { point &-= 1 }
-        guard point > 0, bytes[point] == UInt8(ascii: ".") else { return bytes }
+        guard point > 0, bytes[point] == UInt8(ascii: "."), count &- point &- 1 != 3 else { return bytes }
         return UnsafeRawBufferPointer(rebasing: bytes[..<point])
     }
 
@@ -80,8 +83,8 @@ public enum FieldParser {
     }
 
     /// A point in time as Unix seconds: `2026-11-01T08:15:00Z`, `2026-11-01T16:15:00+08:00`,
-    /// `2026-11-01 08:15:00` (UTC, with `T` or a space, no zone) or integer Unix seconds;
-    /// also the other ISO 8601 spellings `timeCarefully` names.
+    /// `2026-11-01 08:15:00` (UTC, with `T` or a space, no zone) or Unix seconds (also
+    /// with a fraction); also the other ISO 8601 spellings `timeCarefully` names.
     @inline(__always)
     public static func time(_ bytes: UnsafeRawBufferPointer) throws(ValueProblem) -> Int64 {
         if let seconds = isoTime(bytes) { return seconds }

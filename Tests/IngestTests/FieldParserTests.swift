@@ -22,8 +22,11 @@ import Testing
     /// A `DECIMAL(p,4)` column prints `19.9000`: zeros past the cents say nothing more.
     @Test func moneyMayCarryZerosPastTheCents() {
         #expect(parse("19.9000", FieldParser.moneyCents) == .success(1990))
-        #expect(parse("20.000", FieldParser.moneyCents) == .success(2000))
-        #expect(parse("0.050", FieldParser.moneyCents) == .success(5))
+        #expect(parse("20.0000", FieldParser.moneyCents) == .success(2000))
+        #expect(parse("0.0500", FieldParser.moneyCents) == .success(5))
+        // Three fraction digits may be a thousands group (`2.000` for 2000): refused.
+        #expect(parse("20.000", FieldParser.moneyCents) == .failure(.notMoney))
+        #expect(parse("0.050", FieldParser.moneyCents) == .failure(.notMoney))
         for text in ["19.905", "19.9001", "19.90x0", "19.0a0"] {
             #expect(parse(text, FieldParser.moneyCents) == .failure(.notMoney), "\(text)")
         }
@@ -93,6 +96,10 @@ import Testing
         #expect(count("1000.0") == .success(1000))
         #expect(count("1001.0") == .failure(.outOfRange(0...1000)))
         for text in ["12.5", "12.", ".0", "12.0.0", "1e1", "12.01"] { #expect(count(text) == .failure(.notInteger), "\(text)") }
+        // `1.000` is a thousand where `.` groups thousands: three fraction digits are refused.
+        #expect(count("1.000") == .failure(.notInteger))
+        #expect(count("1.0000") == .success(1))
+        #expect(parse("1.000", FieldParser.flag) == .failure(.notFlag))
         #expect(parse("1.0", FieldParser.flag) == .success(1))
         #expect(parse("0.00", FieldParser.flag) == .success(0))
         #expect(parse("1.5", FieldParser.flag) == .failure(.notFlag))

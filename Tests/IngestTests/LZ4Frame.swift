@@ -1,4 +1,5 @@
 import CLZ4
+import TestSupport
 
 /// LZ4-frame compression for test inputs (the engine itself only decompresses).
 enum LZ4Frame {
@@ -20,7 +21,7 @@ enum LZ4Frame {
         preferences.frameInfo.blockChecksumFlag = options.blockChecksum ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum
         preferences.frameInfo.contentChecksumFlag = options.contentChecksum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum
         preferences.frameInfo.contentSize = options.contentSize ? UInt64(bytes.count) : 0
-        preferences.frameInfo.blockSizeID = options.smallBlocks ? LZ4F_max64KB : LZ4F_default
+        preferences.frameInfo.blockSizeID = options.smallBlocks ? LZ4F_max64KB : LZ4F_max4MB
         var output = [UInt8](repeating: 0, count: LZ4F_compressFrameBound(bytes.count, &preferences))
         let size = output.withUnsafeMutableBytes { out in
             bytes.withUnsafeBytes { LZ4F_compressFrame(out.baseAddress, out.count, $0.baseAddress, $0.count, &preferences) }
@@ -39,7 +40,7 @@ enum LZ4Frame {
 
     /// `bytes` as one to three concatenated frames with randomly chosen options, and a
     /// skippable frame before or between them by chance: every shape a writer may give.
-    static func compressAnyHow(_ bytes: [UInt8], random: inout SplitMix) throws -> [UInt8] {
+    static func compressAnyHow(_ bytes: [UInt8], random: inout SeededRandom) throws -> [UInt8] {
         var cuts = (0..<random.below(3)).map { _ in random.below(bytes.count + 1) }.sorted()
         cuts = [0] + cuts + [bytes.count]
         var out: [UInt8] = []

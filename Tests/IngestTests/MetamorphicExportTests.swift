@@ -30,7 +30,7 @@ import TestSupport
         let plain = try Self.suspects(plainExport)
         #expect(plain.count > 50, "the config proposes nearly every scored entity")
 
-        var random = SplitMix(seed: seed &* 0x9E37_79B9)
+        var random = SeededRandom(seed: seed &* 0x9E37_79B9)
         for _ in 0..<2 {
             var files: [String: [UInt8]] = [:]
             for table in Self.tables {
@@ -91,7 +91,7 @@ import TestSupport
 
     /// `text` (a plain CSV file: LF line ends, no BOM) with the same records spelled
     /// another way, as bytes.
-    private static func rewrite(_ text: String, random: inout SplitMix) throws -> [UInt8] {
+    private static func rewrite(_ text: String, random: inout SeededRandom) throws -> [UInt8] {
         let records = try PlainCSV.records(text)
         let header = records[0]
         let unknown = (0..<random.below(3)).map { "extra_\($0)" }
@@ -169,20 +169,8 @@ enum PlainCSV {
     }
 }
 
-/// The test's own seeded random stream (SplitMix64) and the spellings it draws.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+/// The spellings the test draws from its seeded stream (TestSupport's `SeededRandom`).
+extension SeededRandom {
     mutating func chance(_ probability: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < probability }
 
     mutating func shuffle<T>(_ values: inout [T]) {
@@ -191,8 +179,9 @@ struct SplitMix {
 
     /// The field as written: bare, or quoted (`""` for each quote) when it needs it or by chance.
     mutating func quoted(_ value: String) -> String {
-        let special: Set<UInt8> = [0x2C, 0x22, 0x0A, 0x0D]  // , " LF CR
-        let needs = value.utf8.contains(where: special.contains)
+        let needs = value.utf8.contains { (byte: UInt8) -> Bool in
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+        }
         guard needs || chance(0.25) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
