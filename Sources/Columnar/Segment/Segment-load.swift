@@ -1,12 +1,14 @@
 // Loading a whole native export at once: every block of every file is one task, and the
-// tasks run on all cores straight into the final arrays of the export.
+// tasks run on all cores straight into the final arrays of the export, or check in place
+// the raw aligned columns the export's tables then view.
 
 extension ExportSegments {
     /// The export held by `dictionaries` and `tables` (framed segment files, in reading
     /// order: orders first). The id rules need only the dictionaries' key counts, which
     /// the dictionaries' footer gives, so the blocks of all files decode together: one
     /// task per block, the largest first, each into its place in its column's final
-    /// array (no copy after). The error thrown is the one a reader going file by file,
+    /// array (no copy after) or, for a raw aligned column, checked where it lies and then
+    /// viewed. The error thrown is the one a reader going file by file,
     /// column by column and block by block would meet first.
     ///
     /// With `columns`, only those columns and id spaces are decoded (and checked); the
