@@ -251,6 +251,9 @@ final class ColumnGroup: @unchecked Sendable {
         let optional = !required[0]
         let base = batch.buffer
         let out = stage(0, as: Int64.self)
+        // A local copy: the property's exclusivity checks once a batch, not once a run.
+        var month = month
+        defer { self.month = month }
         var index = 0
         for (number, frame) in batch.frames.enumerated() {
             let rows = min(frame.rows, batch.rows &- index)
