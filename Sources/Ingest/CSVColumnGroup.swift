@@ -1,3 +1,4 @@
+import CFraming
 import Columnar
 
 #if canImport(Glibc)
@@ -173,12 +174,7 @@ final class ColumnGroup: @unchecked Sendable {
             return decodeValues(batch, missing: 0, into: stage(0, as: Int64.self)) { value throws(ValueProblem) in
                 try FieldParser.moneyCents(value)
             }
-        case .time:
-            var month = month
-            defer { self.month = month }
-            return decodeValues(batch, missing: Missing.time, into: stage(0, as: Int64.self)) { value throws(ValueProblem) in
-                try FieldParser.time(value, cache: &month)
-            }
+        case .time: return decodeTimes(batch)
         case .count:
             return decodeValues(batch, missing: Missing.count, into: stage(0, as: Int32.self)) { value throws(ValueProblem) in
                 Int32(truncatingIfNeeded: try FieldParser.integer(value, in: 0...Int64(Int32.max)))
@@ -242,6 +238,50 @@ final class ColumnGroup: @unchecked Sendable {
                 }
                 index &+= 1
             }
+        }
+        return nil
+    }
+
+    /// The typed loop of a time column: runs of ISO values in the contract's three forms
+    /// go through `cw_decode_iso_times` (a C loop keeping the month cache in registers);
+    /// the value each run stops at is decoded as `decodeValues` decodes one (empty,
+    /// another spelling, or refused), and the next run starts after it.
+    private func decodeTimes(_ batch: RecordBatch) -> ValueFailure? {
+        let field = fields[0]
+        let optional = !required[0]
+        let base = batch.buffer
+        let out = stage(0, as: Int64.self)
+        // A local copy: the property's exclusivity checks once a batch, not once a run.
+        var month = month
+        defer { self.month = month }
+        var index = 0
+        for (number, frame) in batch.frames.enumerated() {
+            let rows = min(frame.rows, batch.rows &- index)
+            let stride = frame.columns &* 2
+            let bounds = UnsafePointer(frame.bounds) + field &* 2
+            var row = 0
+            while true {
+                row &+= cw_decode_iso_times(
+                    base.assumingMemoryBound(to: UInt8.self), bounds + row &* stride, stride, rows &- row, out + (index &+ row),
+                    &month.state)
+                if row == rows { break }
+                let lower = Int(bounds[row &* stride])
+                let value = UnsafeRawBufferPointer(start: base + lower, count: Int(bounds[row &* stride &+ 1]) &- lower)
+                if value.isEmpty {
+                    guard optional else {
+                        return failure(batch, frame: number, row: row, index: index &+ row, field: field, .missingValue)
+                    }
+                    out[index &+ row] = Missing.time
+                } else {
+                    do throws(ValueProblem) {
+                        out[index &+ row] = try FieldParser.time(value, cache: &month)
+                    } catch {
+                        return failure(batch, frame: number, row: row, index: index &+ row, field: field, error)
+                    }
+                }
+                row &+= 1
+            }
+            index &+= rows
         }
         return nil
     }

@@ -1,3 +1,4 @@
+import CFraming
 import Columnar
 
 /// Parses one field's bytes into the fixed-width value of a schema type (`SCHEMA.md`):
@@ -91,24 +92,20 @@ public enum FieldParser {
         return try timeCarefully(bytes)
     }
 
-    /// The fast path of `time` for the three ISO forms: the date and clock digits checked
-    /// and converted 8 bytes at a time (SWAR), days counted in unsigned arithmetic. Nil
-    /// for anything else (Unix seconds, a malformed or out-of-range value, a year 0),
-    /// which `timeCarefully` then parses or rejects with the exact problem.
+    /// The fast path of `time` for the three ISO forms (`cw_iso_time`: the date and clock
+    /// digits checked and converted 8 bytes at a time). Nil for anything else (Unix
+    /// seconds, a malformed or out-of-range value, a year 0), which `timeCarefully` then
+    /// parses or rejects with the exact problem.
     @inline(__always)
     static func isoTime(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         var cache = MonthCache()
         return isoTime(bytes, cache: &cache)
     }
 
-    /// The month of the previous ISO value of one time column: its `YYYY-MM-` bytes as
-    /// loaded (little-endian), the day number of its first day and its length. Values of
-    /// a column mostly share the month, so the date part is then one word compare.
+    /// The month of the previous ISO value of one time column (`cw_month_cache`): values
+    /// of a column mostly share the month, so the date part is then one word compare.
     public struct MonthCache: Sendable {
-        /// 0 matches no ISO value (byte 4 of one is `-`).
-        var prefix: UInt64 = 0
-        var firstDay: Int64 = 0
-        var days: UInt64 = 0
+        var state = cw_month_cache()
         public init() {}
     }
 
@@ -124,83 +121,10 @@ public enum FieldParser {
     /// cached one; else the month is validated and converted once and cached.
     @inline(__always)
     static func isoTime(_ bytes: UnsafeRawBufferPointer, cache: inout MonthCache) -> Int64? {
-        let count = bytes.count
-        guard count == 19 || count == 20 || count == 25 else { return nil }
-        let separator = bytes[10]
-        guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: " ") else { return nil }
-        let date = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
-        let clock = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        // Byte i of a word is bits 8i..8i+7 (little-endian loads): `YYYY-MM-`,
-        // `DDTHH:MM`, `HH:MM:SS` (bytes 11-18, of which only `:SS` is new).
-        let seconds = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
-        guard clock & 0x0000_FF00_0000_0000 == 0x0000_3A00_0000_0000,
-            seconds & 0x0000_FF00_0000_0000 == 0x0000_3A00_0000_0000,
-            let clockDigits = digitPairs(clock, at: 0xFFFF_00FF_FF00_FFFF),
-            let secondDigits = digitPairs(seconds, at: 0xFFFF_0000_0000_0000)
-        else { return nil }
-        if date != cache.prefix {
-            guard date & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000,
-                let dateDigits = digitPairs(date, at: 0x00FF_FF00_FFFF_FFFF)
-            else { return nil }
-            let year = (dateDigits & 0xFF) &* 100 &+ (dateDigits >> 16 & 0xFF), month = dateDigits >> 40 & 0xFF
-            guard year >= 1, month >= 1, month <= 12 else { return nil }
-            cache.prefix = date
-            cache.firstDay = isoDays(year, month)
-            cache.days = isoMonthDays(year, month)
-        }
-        let day = clockDigits & 0xFF, hour = clockDigits >> 24 & 0xFF, minute = clockDigits >> 48 & 0xFF
-        let second = secondDigits >> 48 & 0xFF
-        guard day >= 1, day <= cache.days, hour < 24, minute < 60, second < 60 else { return nil }
-        guard let offset = isoZoneOffset(bytes) else { return nil }
-        return (cache.firstDay &+ Int64(day) &- 1) &* 86_400 &+ Int64(hour &* 3600 &+ minute &* 60 &+ second) &- offset
-    }
-
-    /// The days of `month` (1-12) in `year`.
-    @inline(__always)
-    private static func isoMonthDays(_ year: UInt64, _ month: UInt64) -> UInt64 {
-        let leap = year & 3 == 0 && (year % 100 != 0 || year % 400 == 0)
-        return month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31)
-    }
-
-    /// The day number of the first day of `month` (1-12) of `year` (>= 1): days_from_civil
-    /// (as `UnixTime.daysFromCivil`), unsigned.
-    @inline(__always)
-    private static func isoDays(_ year: UInt64, _ month: UInt64) -> Int64 {
-        let y = month <= 2 ? year &- 1 : year
-        let era = y / 400, yearOfEra = y &- era &* 400
-        let dayOfYear = (153 &* (month > 2 ? month &- 3 : month &+ 9) &+ 2) / 5
-        let dayOfEra = yearOfEra &* 365 &+ yearOfEra / 4 &- yearOfEra / 100 &+ dayOfYear
-        return Int64(era &* 146_097 &+ dayOfEra) &- 719_468
-    }
-
-    /// The zone of an ISO value of 19 (none), 20 (`Z`) or 25 (`+HH:MM`, `-HH:MM`) bytes
-    /// as seconds east of UTC; nil when malformed.
-    @inline(__always)
-    private static func isoZoneOffset(_ bytes: UnsafeRawBufferPointer) -> Int64? {
-        if bytes.count == 20 { return bytes[19] == UInt8(ascii: "Z") ? 0 : nil }
-        guard bytes.count == 25 else { return 0 }
-        let sign = bytes[19]
-        let zone = (bytes[20] &- 48, bytes[21] &- 48, bytes[23] &- 48, bytes[24] &- 48)
-        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), bytes[22] == UInt8(ascii: ":"),
-            zone.0 < 10, zone.1 < 10, zone.2 < 10, zone.3 < 10
-        else { return nil }
-        let hours = Int64(zone.0 &* 10 &+ zone.1), minutes = Int64(zone.2 &* 10 &+ zone.3)
-        guard hours < 24, minutes < 60 else { return nil }
-        return (hours &* 3600 &+ minutes &* 60) &* (sign == UInt8(ascii: "+") ? 1 : -1)
-    }
-
-    /// For the digit bytes of `word` selected by `digits` (0xFF per byte): nil unless all
-    /// are `0`-`9`; else a word whose byte i is `10 * digit(i) + digit(i + 1)` (valid
-    /// where both bytes are digits).
-    @inline(__always)
-    private static func digitPairs(_ word: UInt64, at digits: UInt64) -> UInt64? {
-        let zeros = 0x3030_3030_3030_3030 & digits, high = 0x8080_8080_8080_8080 & digits
-        // A byte below `0` borrows, but then its own high bit is set; one above `9`
-        // reaches the high bit when 0x76 is added.
-        let values = word &- zeros
-        guard (values | (values &+ (0x7676_7676_7676_7676 & digits))) & high == 0 else { return nil }
-        let clean = values & digits
-        return clean &* 10 &+ (clean >> 8)
+        guard let start = bytes.baseAddress else { return nil }
+        var seconds: Int64 = 0
+        guard cw_iso_time(start.assumingMemoryBound(to: UInt8.self), bytes.count, &cache.state, &seconds) != 0 else { return nil }
+        return seconds
     }
 
     /// `time` without the fast path: every form, and the exact problem. Besides the

@@ -1,11 +1,13 @@
 import CFraming
+import Columnar
 @testable import Ingest
 import PropertyBased
 import TestSupport
 import Testing
 
 /// The fast paths of ingest against the careful code they bypass: the plain-record
-/// framing kernels against `CSVScanner.scanRecord`, the SWAR ISO time parser against
+/// framing kernels against `CSVScanner.scanRecord`, the SWAR ISO time parser and the time
+/// column kernel (`cw_decode_iso_times`, two values at a time with AVX2) against
 /// `FieldParser.timeCarefully`.
 @Suite struct FastPathTests {
     /// A CSV text of `columns` columns, mostly plain records, now and then a quoted field
@@ -146,6 +148,90 @@ import Testing
             if let fast { #expect(fast == careful) }
             if !mutate { #expect(fast != nil) }
             #expect(Self.seconds(text, FieldParser.time) == careful)
+        }
+    }
+
+    /// A time of a random instant within 60 days after `start` (a column's values mostly
+    /// share their month, as the fast path's month cache expects), in one of the spellings
+    /// `time` accepts: the three ISO forms of the fast path, the other ISO 8601 spellings
+    /// (`t`, `z`, a fraction, `+HHMM`, `+HH`, no seconds) and Unix seconds with or
+    /// without a fraction.
+    static func anyTimeSpelling(after start: Int64, using random: inout SeededRandom) -> String {
+        let seconds = start + Int64.random(in: 0..<60 * 86_400, using: &random)
+        let iso = String(UnixTime.iso8601(seconds).dropLast())
+        let zone = ["Z", "", "+08:00", "-05:30", "+0800", "+08", "z"].randomElement(using: &random)!
+        switch Int.random(in: 0..<10, using: &random) {
+        case 0: return iso.replacingOccurrences("T", " ") + (zone == "Z" ? "" : zone)
+        case 1: return iso.replacingOccurrences("T", "t") + zone
+        case 2: return iso + [".250", ",5", ".123456789"].randomElement(using: &random)! + zone
+        case 3: return String(iso.dropLast(3)) + zone
+        case 4: return Bool.random(using: &random) ? "\(seconds)" : "\(seconds).5"
+        default: return iso + ["Z", "", "+08:00", "-05:30"].randomElement(using: &random)!
+        }
+    }
+
+    /// Time columns decoded through `cw_decode_iso_times` (runs of the fast path, the
+    /// value each run stops at decoded on its own) against `timeCarefully` value by
+    /// value: every accepted spelling, empty optional values, months changing at random,
+    /// small chunks so that runs cross frames and batches; then files of the fast path's
+    /// forms with one value changed in one byte (a near-miss anywhere in it) or in one
+    /// field of the date or clock (just past its range, or within), which load with the
+    /// careful value or stop at that line with the careful parser's problem.
+    @Test func timeColumnsAgreeWithTheCarefulParser() throws {
+        func row(_ number: Int, _ created: String, _ paid: String) -> String {
+            func field(_ value: String) -> String { value.contains(",") ? "\"\(value)\"" : value }
+            return "o\(number),b1,s1,i1,1.00,\(field(created)),\(field(paid)),,paid,a1,,,\n"
+        }
+        for seed in 0..<10 as Range<UInt64> {
+            var random = SeededRandom(seed: seed)
+            func start() -> Int64 {
+                Int64.random(in: UnixTime.isoRange.lowerBound + 86_400...UnixTime.isoRange.upperBound - 61 * 86_400, using: &random)
+            }
+            let fileStart = start()
+            var created: [String] = [], paid: [String] = []
+            for _ in 0..<1_500 {
+                created.append(Self.anyTimeSpelling(after: fileStart, using: &random))
+                paid.append(Int.random(in: 0..<5, using: &random) == 0 ? "" : Self.anyTimeSpelling(after: fileStart, using: &random))
+            }
+            let text = ordersHeader + created.indices.map { row($0, created[$0], paid[$0]) }.joined()
+            let export = try load(["orders.csv": text], chunkSize: 1_021).export
+            #expect(Array(export.orders.createdAt) == created.map { Self.seconds(Array($0.utf8), FieldParser.timeCarefully) })
+            #expect(Array(export.orders.paidAt) == paid.map { $0.isEmpty ? Missing.time : Self.seconds(Array($0.utf8), FieldParser.timeCarefully) })
+
+            let bytes = Array("0123456789:-+.,TtZz /".utf8) + [0x01, 0x7F, UInt8(ascii: "a"), UInt8(ascii: "9") + 1, UInt8(ascii: "0") - 1]
+            for _ in 0..<100 {
+                let nearStart = start()
+                // The fast path's forms around the changed value, so that it is decoded
+                // beside its neighbours in the same month.
+                let values = (0..<30).map { _ in
+                    String(UnixTime.iso8601(nearStart + Int64.random(in: 0..<15 * 86_400, using: &random)).dropLast())
+                        + ["Z", "", "+08:00", "-05:30"].randomElement(using: &random)!
+                }
+                let changed = Int.random(in: 0..<values.count, using: &random)
+                var value = Array(values[changed].utf8)
+                if Bool.random(using: &random) {
+                    value[Int.random(in: 0..<value.count, using: &random)] = bytes.randomElement(using: &random)!
+                } else {
+                    // Month, day, hour, minute or second at an edge of its range or past it.
+                    let (at, edges) = [(5, [0, 1, 12, 13]), (8, [0, 1, 28, 29, 30, 31, 32]), (11, [0, 23, 24]), (14, [0, 59, 60]), (17, [0, 59, 60])]
+                        .randomElement(using: &random)!
+                    let number = edges.randomElement(using: &random)!
+                    value[at] = UInt8(ascii: "0") + UInt8(number / 10)
+                    value[at + 1] = UInt8(ascii: "0") + UInt8(number % 10)
+                }
+                let near = String(decoding: value, as: UTF8.self)
+                let file = ordersHeader + values.indices.map { row($0, $0 == changed ? near : values[$0], "") }.joined()
+                let problem = value.withUnsafeBytes { bytes -> ValueProblem? in
+                    do throws(ValueProblem) { _ = try FieldParser.timeCarefully(bytes) } catch { return error }
+                    return nil
+                }
+                let expected = problem.map { "orders.csv:\(changed + 2):6 (created_at): \($0): \"\(near)\"" }
+                #expect(loadError(["orders.csv": file], chunkSize: 509) == expected, "\(near)")
+                if expected == nil {
+                    let loaded = try load(["orders.csv": file], chunkSize: 509).export.orders.createdAt
+                    #expect(loaded[changed] == Self.seconds(value, FieldParser.timeCarefully), "\(near)")
+                }
+            }
         }
     }
 
