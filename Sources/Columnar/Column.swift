@@ -26,6 +26,16 @@ public struct Column<Element: BitwiseCopyable>: @unchecked Sendable {
         elements.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
+    /// A column of the values `write` puts at the start of the column's fresh memory of
+    /// `capacity` values, returning how many (at most `capacity`): a decoder fills a column
+    /// with no array to copy from.
+    init(capacity: Int, writing write: (UnsafeMutableBufferPointer<Element>) -> Int) {
+        owner = ColumnOwner(capacity: capacity)
+        let count = write(owner.memory)
+        precondition(count >= 0 && count <= owner.memory.count, "more values written than room")
+        values = UnsafeBufferPointer(start: owner.memory.baseAddress, count: count)
+    }
+
     /// A column of `count` values lying at `byteOffset` in `file`, which must be aligned for
     /// `Element` and hold them; `file` lives as long as the column or any copy of it.
     /// The values are the file's bytes as they are (little-endian, as this machine reads).

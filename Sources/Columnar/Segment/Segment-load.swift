@@ -87,11 +87,11 @@ private struct LoadPlan {
                 continue
             }
             guard let lengths = add(file, lengthsName, as: UInt32.self, making: {
-                DecodedColumn<UInt32>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
+                DecodedColumn<UInt32, [UInt32]>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
             }),
                   let bytes = add(file, "\(space.name).bytes", as: UInt8.self, making: { layout in
                       file.rawStretch(of: layout).map { KeysInPlace(file: file, layout: layout, stretch: $0) as any PlannedColumn }
-                          ?? DecodedColumn<UInt8>(file: file, layout: layout, rule: .any)
+                          ?? DecodedColumn<UInt8, [UInt8]>(file: file, layout: layout, rule: .any)
                   })
             else { return }
             steps.append(.dictionary(space: index, lengths: lengths, bytes: bytes))
@@ -127,7 +127,7 @@ private struct LoadPlan {
         add(file, name, as: T.self, rows: rows) { layout in
             file.inPlaceStretch(of: layout, as: T.self).map {
                 ColumnInPlace<T>(file: file, layout: layout, stretch: $0, rule: rule) as any PlannedColumn
-            } ?? DecodedColumn<T>(file: file, layout: layout, rule: rule)
+            } ?? DecodedColumn<T, Column<T>>(file: file, layout: layout, rule: rule)
         }
     }
 
@@ -190,8 +190,8 @@ private struct LoadPlan {
             let (space, lengths, bytes) = spaces[index]
             return Result { () throws(SegmentError) -> IdDictionary in
                 try ExportSegments.dictionary(
-                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! DecodedColumn<UInt32>).take(),
-                    keys: (columns[bytes] as? KeysInPlace)?.keys ?? .decoded((columns[bytes] as! DecodedColumn<UInt8>).take()),
+                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! DecodedColumn<UInt32, [UInt32]>).take(),
+                    keys: (columns[bytes] as? KeysInPlace)?.keys ?? .decoded((columns[bytes] as! DecodedColumn<UInt8, [UInt8]>).take()),
                     file: file)
             }
         }
@@ -270,13 +270,32 @@ private protocol PlannedTableColumn<Value>: PlannedColumn {
     func column() -> Column<Value>
 }
 
-/// A planned column of values of type `T`, decoded straight into its final array:
+/// What a planned column is decoded into: an array (a dictionary's key lengths and
+/// bytes, which the dictionary keeps as arrays) or a table's `Column`, made at once so
+/// that no values are copied from one into the other.
+private protocol DecodedValues<Value> {
+    associatedtype Value
+    init()
+    /// Values that `write` puts at the start of fresh memory of `capacity` values (at
+    /// least 1), returning how many.
+    init(capacity: Int, writing write: (UnsafeMutableBufferPointer<Value>) -> Int)
+}
+
+extension Array: DecodedValues {
+    fileprivate init(capacity: Int, writing write: (UnsafeMutableBufferPointer<Element>) -> Int) {
+        self.init(unsafeUninitializedCapacity: capacity) { buffer, initialized in initialized = write(buffer) }
+    }
+}
+
+extension Column: DecodedValues {}
+
+/// A planned column of values of type `T`, decoded straight into its final `Values`:
 /// `leading` values and then the column's, each task writing only its own block's values
 /// in place. `base` is written only while no task runs and read by the tasks. A
 /// dictionary's key lengths (`NAME.lengths`, u32) are one with a leading 0: the array
 /// becomes its key bounds (`ExportSegments.dictionary` sums them in place into offsets),
 /// so no column of lengths is made only to be copied behind that 0.
-private final class DecodedColumn<T: SegmentValue>: PlannedTableColumn, @unchecked Sendable {
+private final class DecodedColumn<T: SegmentValue, Values: DecodedValues<T>>: PlannedColumn, @unchecked Sendable {
     let file: SegmentFile
     let layout: SegmentColumn
     let firstValues: [Int]
@@ -284,7 +303,7 @@ private final class DecodedColumn<T: SegmentValue>: PlannedTableColumn, @uncheck
     let check: ValueCheck
     /// The values before the column's own (a column that failed keeps only these).
     let leading: [T]
-    private var values: [T] = []
+    private var values = Values()
     var isComplete = false
     private var base: UnsafeMutablePointer<T>?
 
@@ -299,29 +318,31 @@ private final class DecodedColumn<T: SegmentValue>: PlannedTableColumn, @uncheck
 
     func allocate(_ body: () -> Void) {
         let total = firstValues.last!
-        values = [T](unsafeUninitializedCapacity: max(leading.count + total, 1)) { buffer, initialized in
+        values = Values(capacity: max(leading.count + total, 1)) { buffer in
             for (index, value) in leading.enumerated() { buffer[index] = value }
             base = buffer.baseAddress! + leading.count
             body()
             base = nil
-            initialized = leading.count + (isComplete ? total : 0)
+            return leading.count + (isComplete ? total : 0)
         }
     }
 
     /// The values, leading ones first, moved out (the column keeps none).
-    func take() -> [T] {
-        var taken: [T] = []
+    func take() -> Values {
+        var taken = Values()
         swap(&taken, &values)
         return taken
     }
-
-    func column() -> Column<T> { Column(take()) }
 
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
         file.decode(
             layout, block: block, firstValue: firstValues[block], rule: rule, check: check,
             into: base! + firstValues[block], scratch: scratch)
     }
+}
+
+extension DecodedColumn: PlannedTableColumn where Values == Column<T> {
+    func column() -> Column<T> { take() }
 }
 
 /// A dictionary's key bytes used in place in the mapped file (a raw column laid out back
