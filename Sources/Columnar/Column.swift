@@ -1,39 +1,26 @@
 /// A table column: fixed-width values read by position, which either are the column's own
-/// (memory its owner allocated and frees: what the CSV reader and every builder produce)
-/// or are viewed where they lie in a mapped file (a native export's raw column,
-/// `Column(viewing:byteOffset:count:)`), so that loading it takes no fresh memory. Reads
-/// see one buffer either way: indexing is a bounds check and a load. A mutation (the CSV
-/// reader appends batches; tests set values) first makes the values the column's own and
-/// unshared, copying a viewed or shared column as an array copies on write; so values are
-/// never written while shared, which makes the column `Sendable`.
+/// (an array: what the CSV reader and every builder produce) or are viewed where they lie
+/// in a mapped file (a native export's raw column, `Column(viewing:byteOffset:count:)`),
+/// so that loading it takes no fresh memory. Reads see one buffer either way: indexing is
+/// a bounds check and a load. A mutation (the CSV reader appends batches; tests set
+/// values) first makes the values the column's own and unshared, copying a viewed or
+/// shared column as an array copies on write; so values are never written while shared,
+/// which makes the column `Sendable`.
 public struct Column<Element: BitwiseCopyable>: @unchecked Sendable {
-    /// Keeps `values` alive: the memory they are in, or the mapping they lie in.
+    /// Keeps `values` alive: the array they are, or the mapping they lie in.
     @usableFromInline var owner: ColumnOwner<Element>
-    /// The values, read-only; valid while `owner` lives.
+    /// The values, read-only; valid while `owner` lives and is not mutated.
     @usableFromInline var values: UnsafeBufferPointer<Element>
 
     /// An empty column.
     @inlinable
-    public init() {
-        owner = ColumnOwner(capacity: 0)
-        values = UnsafeBufferPointer(start: nil, count: 0)
-    }
+    public init() { self.init([]) }
 
-    /// A column of `elements`, its own (copied once into the owner's memory).
+    /// A column of `elements`, its own (the array is shared, not copied).
     @inlinable
     public init(_ elements: [Element]) {
-        self.init()
-        elements.withUnsafeBufferPointer { append(contentsOf: $0) }
-    }
-
-    /// A column of the values `write` puts at the start of the column's fresh memory of
-    /// `capacity` values, returning how many (at most `capacity`): a decoder fills a column
-    /// with no array to copy from.
-    init(capacity: Int, writing write: (UnsafeMutableBufferPointer<Element>) -> Int) {
-        owner = ColumnOwner(capacity: capacity)
-        let count = write(owner.memory)
-        precondition(count >= 0 && count <= owner.memory.count, "more values written than room")
-        values = UnsafeBufferPointer(start: owner.memory.baseAddress, count: count)
+        owner = ColumnOwner(elements: elements)
+        values = owner.ownValues
     }
 
     /// A column of `count` values lying at `byteOffset` in `file`, which must be aligned for
@@ -59,70 +46,51 @@ public struct Column<Element: BitwiseCopyable>: @unchecked Sendable {
         try body(values)
     }
 
-    /// Makes the values the column's own and unshared, in memory with room for at least
-    /// `capacity` values (never fewer than `count`), copying them when they are viewed,
-    /// shared or lack room; returns where they start. Every mutation begins here. (A
-    /// mutation that replaces `owner` reads `values` inside `withExtendedLifetime(owner)`:
-    /// nothing else tells the optimizer that `values` needs the old owner, and it does
-    /// release it early.)
-    @inlinable
-    mutating func makeOwnUnshared(capacity: Int) -> UnsafeMutablePointer<Element>? {
-        if !isKnownUniquelyReferenced(&owner) || owner.file != nil || owner.memory.count < capacity {
-            let copy = ColumnOwner<Element>(capacity: Swift.max(capacity, values.count))
-            if let from = values.baseAddress, let to = copy.memory.baseAddress {
-                withExtendedLifetime(owner) { to.initialize(from: from, count: values.count) }
-            }
-            owner = copy
-            values = UnsafeBufferPointer(start: copy.memory.baseAddress, count: values.count)
-        }
-        return owner.memory.baseAddress
-    }
-
-    /// Runs `body` with the values as an unshared array, which it may change in any way;
-    /// the array is copied in and, after `body`, back into memory of the column's own.
+    /// Runs `body` with the values as the column's own, unshared array, which it may change
+    /// in any way; every mutation of a column goes through here.
     @inlinable
     public mutating func withElements<Result>(_ body: (inout [Element]) throws -> Result) rethrows -> Result {
-        var elements = withExtendedLifetime(owner) { Array(values) }
-        defer { self = Column(elements) }
-        return try body(&elements)
+        if !isKnownUniquelyReferenced(&owner) || owner.file != nil {
+            owner = ColumnOwner(elements: Array(values))
+        }
+        defer { values = owner.ownValues }
+        return try body(&owner.elements)
     }
 
-    /// Runs `body` with the values made the column's own and writable in place; `body`
-    /// must not replace the buffer.
+    /// Runs `body` with the values made the column's own and writable in place.
     @inlinable
     public mutating func withUnsafeMutableBufferPointer<Result>(
         _ body: (inout UnsafeMutableBufferPointer<Element>) throws -> Result
     ) rethrows -> Result {
-        var buffer = UnsafeMutableBufferPointer(start: makeOwnUnshared(capacity: values.count), count: values.count)
-        let given = buffer
-        defer { precondition(buffer.baseAddress == given.baseAddress && buffer.count == given.count, "the column's buffer was replaced") }
-        return try body(&buffer)
+        try withElements { try $0.withUnsafeMutableBufferPointer(body) }
     }
 }
 
-/// What keeps a column's values alive: memory of its own, which it allocates and frees
-/// (`file` nil), or the mapped file the values lie in (`memory` empty). Owning the memory
-/// rather than an array keeps the values' address valid for the owner's whole life.
+/// What keeps a column's values alive: its own array (`file` nil), or the mapped file
+/// the values lie in (`elements` empty).
 @usableFromInline
-final class ColumnOwner<Element: BitwiseCopyable>: @unchecked Sendable {
-    /// The owner's memory: its first `count` values of the column that holds it are
-    /// initialized, the rest is room to append into.
-    @usableFromInline let memory: UnsafeMutableBufferPointer<Element>
+final class ColumnOwner<Element>: @unchecked Sendable {
+    /// Accessed only by the column that holds the owner uniquely (`Column.withElements`),
+    /// so the run-time exclusivity check would only cost time.
+    @exclusivity(unchecked) @usableFromInline var elements: [Element]
     @usableFromInline let file: FileBytes?
 
     @inlinable
-    init(capacity: Int) {
-        memory = capacity > 0 ? .allocate(capacity: capacity) : UnsafeMutableBufferPointer(start: nil, count: 0)
+    init(elements: [Element]) {
+        self.elements = elements
         file = nil
     }
 
     init(file: FileBytes) {
-        memory = UnsafeMutableBufferPointer(start: nil, count: 0)
+        elements = []
         self.file = file
     }
 
+    /// Where `elements` keeps its values. A native array's values stay at one address
+    /// while the array is neither mutated nor released: the owner holds it, and a column
+    /// mutates it only in `Column.withElements`, which reads this address again after.
     @inlinable
-    deinit { memory.deallocate() }
+    var ownValues: UnsafeBufferPointer<Element> { elements.withUnsafeBufferPointer { $0 } }
 }
 
 extension Column: RandomAccessCollection, MutableCollection {
@@ -143,8 +111,7 @@ extension Column: RandomAccessCollection, MutableCollection {
             return values.baseAddress.unsafelyUnwrapped[position]
         }
         set {
-            precondition(UInt(bitPattern: position) < UInt(bitPattern: values.count), "Column index out of range")
-            makeOwnUnshared(capacity: values.count).unsafelyUnwrapped[position] = newValue
+            withElements { $0[position] = newValue }
         }
     }
 
@@ -165,52 +132,22 @@ extension Column: RangeReplaceableCollection {
 
     @inlinable
     public mutating func reserveCapacity(_ minimumCapacity: Int) {
-        _ = makeOwnUnshared(capacity: minimumCapacity)
-    }
-
-    /// Makes room for `extra` more values, growing the memory geometrically so that
-    /// appending batch after batch copies each value a bounded number of times; returns
-    /// where the values start.
-    @inlinable
-    mutating func makeRoom(for extra: Int) -> UnsafeMutablePointer<Element>? {
-        let needed = values.count + extra
-        let room = owner.memory.count
-        return makeOwnUnshared(capacity: needed <= room ? room : Swift.max(needed, 2 * room))
+        withElements { $0.reserveCapacity(minimumCapacity) }
     }
 
     @inlinable
     public mutating func append(_ newElement: Element) {
-        let start = makeRoom(for: 1).unsafelyUnwrapped
-        (start + values.count).initialize(to: newElement)
-        values = UnsafeBufferPointer(start: start, count: values.count + 1)
-    }
-
-    /// Appends `newElements`, copied from where they lie.
-    @inlinable
-    public mutating func append(contentsOf newElements: UnsafeBufferPointer<Element>) {
-        guard let from = newElements.baseAddress, newElements.count > 0 else { return }
-        let start = makeRoom(for: newElements.count).unsafelyUnwrapped
-        (start + values.count).initialize(from: from, count: newElements.count)
-        values = UnsafeBufferPointer(start: start, count: values.count + newElements.count)
+        withElements { $0.append(newElement) }
     }
 
     @inlinable
     public mutating func append<S: Sequence>(contentsOf newElements: S) where S.Element == Element {
-        let copied: Void? = newElements.withContiguousStorageIfAvailable { append(contentsOf: $0) }
-        guard copied == nil else { return }
-        _ = makeRoom(for: newElements.underestimatedCount)
-        for element in newElements { append(element) }
+        withElements { $0.append(contentsOf: newElements) }
     }
 
     @inlinable
     public mutating func removeAll(keepingCapacity keepCapacity: Bool = false) {
-        if keepCapacity {
-            let room = Swift.max(owner.memory.count, values.count)
-            values = UnsafeBufferPointer(start: values.baseAddress, count: 0)
-            values = UnsafeBufferPointer(start: makeOwnUnshared(capacity: room), count: 0)
-        } else {
-            self = Column()
-        }
+        withElements { $0.removeAll(keepingCapacity: keepCapacity) }
     }
 }
 

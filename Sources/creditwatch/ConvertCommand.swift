@@ -37,12 +37,7 @@ struct Convert: ParsableCommand {
         do {
             try manager.createDirectory(atPath: out, withIntermediateDirectories: true)
             for (name, bytes) in ExportSegments.encode(loaded.export, threads: input.threads) {
-                // Written from the encoded bytes where they lie (`Data(bytes)` copied each
-                // file first); `.atomic` still writes a temporary file and renames it.
-                try bytes.withUnsafeBytes { encoded in
-                    try Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: encoded.baseAddress!), count: encoded.count, deallocator: .none)
-                        .write(to: URL(fileURLWithPath: "\(out)/\(name)"), options: .atomic)
-                }
+                try Data(bytes).write(to: URL(fileURLWithPath: "\(out)/\(name)"), options: .atomic)
             }
             let labels = "\(input.exportDirectory)/labels.csv"
             if manager.fileExists(atPath: labels) {

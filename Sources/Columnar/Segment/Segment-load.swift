@@ -87,13 +87,11 @@ private struct LoadPlan {
                 continue
             }
             guard let lengths = add(file, lengthsName, as: UInt32.self, making: {
-                DecodedColumn<UInt32, [UInt32]>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
+                DecodedColumn<UInt32>(file: file, layout: $0, rule: ExportSegments.keyLengthRule, leading: [0])
             }),
                   let bytes = add(file, "\(space.name).bytes", as: UInt8.self, making: { layout in
-                      file.inPlaceStretch(of: layout, as: UInt8.self).map {
-                          ColumnInPlace<UInt8>(file: file, layout: layout, stretch: $0, rule: .any) as any PlannedColumn
-                      }
-                          ?? DecodedColumn<UInt8, [UInt8]>(file: file, layout: layout, rule: .any)
+                      file.rawStretch(of: layout).map { KeysInPlace(file: file, layout: layout, stretch: $0) as any PlannedColumn }
+                          ?? DecodedColumn<UInt8>(file: file, layout: layout, rule: .any)
                   })
             else { return }
             steps.append(.dictionary(space: index, lengths: lengths, bytes: bytes))
@@ -129,7 +127,7 @@ private struct LoadPlan {
         add(file, name, as: T.self, rows: rows) { layout in
             file.inPlaceStretch(of: layout, as: T.self).map {
                 ColumnInPlace<T>(file: file, layout: layout, stretch: $0, rule: rule) as any PlannedColumn
-            } ?? DecodedColumn<T, Column<T>>(file: file, layout: layout, rule: rule)
+            } ?? DecodedColumn<T>(file: file, layout: layout, rule: rule)
         }
     }
 
@@ -192,8 +190,8 @@ private struct LoadPlan {
             let (space, lengths, bytes) = spaces[index]
             return Result { () throws(SegmentError) -> IdDictionary in
                 try ExportSegments.dictionary(
-                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! DecodedColumn<UInt32, [UInt32]>).take(),
-                    keys: (columns[bytes] as? ColumnInPlace<UInt8>)?.keys ?? .decoded((columns[bytes] as! DecodedColumn<UInt8, [UInt8]>).take()),
+                    ExportSegments.idSpaces[space].name, lengths: (columns[lengths] as! DecodedColumn<UInt32>).take(),
+                    keys: (columns[bytes] as? KeysInPlace)?.keys ?? .decoded((columns[bytes] as! DecodedColumn<UInt8>).take()),
                     file: file)
             }
         }
@@ -272,59 +270,52 @@ private protocol PlannedTableColumn<Value>: PlannedColumn {
     func column() -> Column<Value>
 }
 
-/// What a planned column is decoded into: an array (a dictionary's key lengths and
-/// bytes, which the dictionary keeps as arrays) or a table's `Column`, made at once so
-/// that no values are copied from one into the other.
-private protocol DecodedValues<Value> {
-    associatedtype Value
-    init()
-    /// Values that `write` puts at the start of fresh memory of `capacity` values (at
-    /// least 1), returning how many.
-    init(capacity: Int, writing write: (UnsafeMutableBufferPointer<Value>) -> Int)
-}
-
-extension Array: DecodedValues {
-    fileprivate init(capacity: Int, writing write: (UnsafeMutableBufferPointer<Element>) -> Int) {
-        self.init(unsafeUninitializedCapacity: capacity) { buffer, initialized in initialized = write(buffer) }
-    }
-}
-
-extension Column: DecodedValues {}
-
-/// A planned column of values of type `T`, decoded straight into its final `Values`:
+/// A planned column of values of type `T`, decoded straight into its final array:
 /// `leading` values and then the column's, each task writing only its own block's values
 /// in place. `base` is written only while no task runs and read by the tasks. A
 /// dictionary's key lengths (`NAME.lengths`, u32) are one with a leading 0: the array
 /// becomes its key bounds (`ExportSegments.dictionary` sums them in place into offsets),
 /// so no column of lengths is made only to be copied behind that 0.
-private final class DecodedColumn<T: SegmentValue, Values: DecodedValues<T>>: PlannedBlocks<T>, PlannedColumn, @unchecked Sendable {
+private final class DecodedColumn<T: SegmentValue>: PlannedTableColumn, @unchecked Sendable {
+    let file: SegmentFile
+    let layout: SegmentColumn
+    let firstValues: [Int]
+    let rule: ValueRule
+    let check: ValueCheck
     /// The values before the column's own (a column that failed keeps only these).
     let leading: [T]
-    private var values = Values()
+    private var values: [T] = []
+    var isComplete = false
     private var base: UnsafeMutablePointer<T>?
 
     init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule, leading: [T] = []) {
+        self.file = file
+        self.layout = layout
+        self.rule = rule
         self.leading = leading
-        super.init(file: file, layout: layout, rule: rule)
+        check = ValueCheck(rule, for: T.self)
+        firstValues = SegmentFile.firstValues(of: layout)
     }
 
     func allocate(_ body: () -> Void) {
         let total = firstValues.last!
-        values = Values(capacity: max(leading.count + total, 1)) { buffer in
+        values = [T](unsafeUninitializedCapacity: max(leading.count + total, 1)) { buffer, initialized in
             for (index, value) in leading.enumerated() { buffer[index] = value }
             base = buffer.baseAddress! + leading.count
             body()
             base = nil
-            return leading.count + (isComplete ? total : 0)
+            initialized = leading.count + (isComplete ? total : 0)
         }
     }
 
     /// The values, leading ones first, moved out (the column keeps none).
-    func take() -> Values {
-        var taken = Values()
+    func take() -> [T] {
+        var taken: [T] = []
         swap(&taken, &values)
         return taken
     }
+
+    func column() -> Column<T> { Column(take()) }
 
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
         file.decode(
@@ -333,22 +324,51 @@ private final class DecodedColumn<T: SegmentValue, Values: DecodedValues<T>>: Pl
     }
 }
 
-extension DecodedColumn: PlannedTableColumn where Values == Column<T> {
-    func column() -> Column<T> { take() }
+/// A dictionary's key bytes used in place in the mapped file (a raw column laid out back
+/// to back, `SegmentFile.rawStretch(of:)`): nothing is allocated or copied, each block's
+/// checksum is verified as a task.
+private final class KeysInPlace: PlannedColumn, @unchecked Sendable {
+    let file: SegmentFile
+    let layout: SegmentColumn
+    let stretch: Range<Int>
+    var isComplete = false
+
+    init(file: SegmentFile, layout: SegmentColumn, stretch: Range<Int>) {
+        self.file = file
+        self.layout = layout
+        self.stretch = stretch
+    }
+
+    func allocate(_ body: () -> Void) { body() }
+
+    func decode(block: Int, scratch _: BlockScratch) -> SegmentError.Problem? {
+        file.checksumProblem(layout, block: block)
+    }
+
+    /// The keys, once every block checked.
+    var keys: ExportSegments.StoredKeys { .inPlace(file.mappedKeys(stretch)) }
 }
 
 /// A table's raw column used in place in the mapped file (`SegmentFile.inPlaceStretch`):
 /// nothing is allocated or copied; each block's task verifies its checksum and checks
 /// every value against the column's rule where it lies, so the values a table views are
-/// as sound as decoded ones (docs/FORMAT.md, rule 6). A dictionary's key bytes are one
-/// of `UInt8` with the rule `.any`, which checks no value (`ValueCheck.isNeeded`): only
-/// the checksums are read over.
-private final class ColumnInPlace<T: SegmentValue>: PlannedBlocks<T>, PlannedTableColumn, @unchecked Sendable {
+/// as sound as decoded ones (docs/FORMAT.md, rule 6).
+private final class ColumnInPlace<T: SegmentValue>: PlannedTableColumn, @unchecked Sendable {
+    let file: SegmentFile
+    let layout: SegmentColumn
     let stretch: Range<Int>
+    let firstValues: [Int]
+    let rule: ValueRule
+    let check: ValueCheck
+    var isComplete = false
 
     init(file: SegmentFile, layout: SegmentColumn, stretch: Range<Int>, rule: ValueRule) {
+        self.file = file
+        self.layout = layout
         self.stretch = stretch
-        super.init(file: file, layout: layout, rule: rule)
+        self.rule = rule
+        check = ValueCheck(rule, for: T.self)
+        firstValues = SegmentFile.firstValues(of: layout)
     }
 
     func allocate(_ body: () -> Void) { body() }
@@ -358,28 +378,4 @@ private final class ColumnInPlace<T: SegmentValue>: PlannedBlocks<T>, PlannedTab
     }
 
     func column() -> Column<T> { file.column(viewing: stretch, count: firstValues.last!) }
-}
-
-extension ColumnInPlace where T == UInt8 {
-    /// A dictionary's keys, once every block checked, where they lie.
-    var keys: ExportSegments.StoredKeys { .inPlace(file.mappedKeys(stretch)) }
-}
-
-/// What every planned column is set up with: its file and layout, where each block's
-/// values start, and the rule they keep (with its check narrowed to `T`).
-private class PlannedBlocks<T: SegmentValue>: @unchecked Sendable {
-    let file: SegmentFile
-    let layout: SegmentColumn
-    let firstValues: [Int]
-    let rule: ValueRule
-    let check: ValueCheck
-    var isComplete = false
-
-    init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule) {
-        self.file = file
-        self.layout = layout
-        self.rule = rule
-        check = ValueCheck(rule, for: T.self)
-        firstValues = SegmentFile.firstValues(of: layout)
-    }
 }
