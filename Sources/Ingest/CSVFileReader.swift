@@ -553,7 +553,11 @@ struct HeaderBinding<Column: SchemaColumn> {
                 continue
             }
             if fields.count > 1 {
-                throw IngestError(file: file, line: 1, problem: .duplicateColumn(column.header, first: field + 1, second: fields[1] + 1))
+                throw IngestError(
+                    file: file, line: 1,
+                    problem: .duplicateColumn(
+                        column.header, firstField: field + 1, firstName: names[field],
+                        secondField: fields[1] + 1, secondName: names[fields[1]]))
             }
             columns[field] = column
         }

@@ -43,8 +43,9 @@ public struct IngestError: Error, Equatable, CustomStringConvertible, Sendable {
         case unreadable(String)
         case noHeader
         case missingColumn(String)
-        /// Two header fields (1-based) name the column equally well.
-        case duplicateColumn(String, first: Int, second: Int)
+        /// Two header fields name the column equally well: the column, then each field's
+        /// number (1-based) and its name as written, so the reader sees which collide.
+        case duplicateColumn(String, firstField: Int, firstName: String, secondField: Int, secondName: String)
         case tooManyColumns(Int)
         case truncatedLZ4
         case corruptLZ4(String)
@@ -65,7 +66,8 @@ public struct IngestError: Error, Equatable, CustomStringConvertible, Sendable {
             case .unreadable(let reason): "cannot read: \(reason)"
             case .noHeader: "empty file: no header line"
             case .missingColumn(let name): "missing required column \"\(name)\""
-            case .duplicateColumn(let name, let first, let second): "column \"\(name)\" named twice (fields \(first) and \(second))"
+            case .duplicateColumn(let name, let firstField, let firstName, let secondField, let secondName):
+                "column \"\(name)\" named twice: field \(firstField) \"\(firstName)\" and field \(secondField) \"\(secondName)\""
             case .tooManyColumns(let limit): "more than \(limit) columns"
             case .truncatedLZ4: "truncated LZ4 frame"
             case .corruptLZ4(let reason): "corrupt LZ4 frame: \(reason)"

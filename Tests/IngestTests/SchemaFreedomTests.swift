@@ -51,9 +51,9 @@ import Testing
         let loaded = try load(["orders.csv": header + "¥19.90,o1,b1,s1,i1,19.90,2026-11-01T08:15:00Z,paid,a1\n"])
         #expect(loaded.export.orders.amountCents == [1990])
         #expect(loadError(["orders.csv": "order_id,buyer_id,shop_id,item_id,amount,created_at,status,ship_to,amount\n"])
-            == "orders.csv:1: column \"amount\" named twice (fields 5 and 9)")
+            == "orders.csv:1: column \"amount\" named twice: field 5 \"amount\" and field 9 \"amount\"")
         #expect(loadError(["orders.csv": "order_id,buyer_id,shop_id,item_id,AMOUNT,created_at,status,ship_to, Amount\n"])
-            == "orders.csv:1: column \"amount\" named twice (fields 5 and 9)")
+            == "orders.csv:1: column \"amount\" named twice: field 5 \"AMOUNT\" and field 9 \" Amount\"")
     }
 
     /// pandas writes its index as a first column with an empty name; some writers end
