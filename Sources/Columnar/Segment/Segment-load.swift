@@ -270,6 +270,21 @@ private protocol PlannedTableColumn<Value>: PlannedColumn {
     func column() -> Column<Value>
 }
 
+/// What a planned column's block tasks share, decoded or checked in place: where each
+/// block's values start in the column (and, last, their total), and the rule each value
+/// must meet with its check made once for the column's value type.
+private struct PlannedBlocks: Sendable {
+    let firstValues: [Int]
+    let rule: ValueRule
+    let check: ValueCheck
+
+    init<T: SegmentValue>(_ layout: SegmentColumn, rule: ValueRule, as _: T.Type) {
+        firstValues = SegmentFile.firstValues(of: layout)
+        self.rule = rule
+        check = ValueCheck(rule, for: T.self)
+    }
+}
+
 /// A planned column of values of type `T`, decoded straight into its final array:
 /// `leading` values and then the column's, each task writing only its own block's values
 /// in place. `base` is written only while no task runs and read by the tasks. A
@@ -279,9 +294,7 @@ private protocol PlannedTableColumn<Value>: PlannedColumn {
 private final class DecodedColumn<T: SegmentValue>: PlannedTableColumn, @unchecked Sendable {
     let file: SegmentFile
     let layout: SegmentColumn
-    let firstValues: [Int]
-    let rule: ValueRule
-    let check: ValueCheck
+    let blocks: PlannedBlocks
     /// The values before the column's own (a column that failed keeps only these).
     let leading: [T]
     private var values: [T] = []
@@ -291,14 +304,12 @@ private final class DecodedColumn<T: SegmentValue>: PlannedTableColumn, @uncheck
     init(file: SegmentFile, layout: SegmentColumn, rule: ValueRule, leading: [T] = []) {
         self.file = file
         self.layout = layout
-        self.rule = rule
         self.leading = leading
-        check = ValueCheck(rule, for: T.self)
-        firstValues = SegmentFile.firstValues(of: layout)
+        blocks = PlannedBlocks(layout, rule: rule, as: T.self)
     }
 
     func allocate(_ body: () -> Void) {
-        let total = firstValues.last!
+        let total = blocks.firstValues.last!
         values = [T](unsafeUninitializedCapacity: max(leading.count + total, 1)) { buffer, initialized in
             for (index, value) in leading.enumerated() { buffer[index] = value }
             base = buffer.baseAddress! + leading.count
@@ -319,8 +330,8 @@ private final class DecodedColumn<T: SegmentValue>: PlannedTableColumn, @uncheck
 
     func decode(block: Int, scratch: BlockScratch) -> SegmentError.Problem? {
         file.decode(
-            layout, block: block, firstValue: firstValues[block], rule: rule, check: check,
-            into: base! + firstValues[block], scratch: scratch)
+            layout, block: block, firstValue: blocks.firstValues[block], rule: blocks.rule, check: blocks.check,
+            into: base! + blocks.firstValues[block], scratch: scratch)
     }
 }
 
@@ -357,25 +368,22 @@ private final class ColumnInPlace<T: SegmentValue>: PlannedTableColumn, @uncheck
     let file: SegmentFile
     let layout: SegmentColumn
     let stretch: Range<Int>
-    let firstValues: [Int]
-    let rule: ValueRule
-    let check: ValueCheck
+    let blocks: PlannedBlocks
     var isComplete = false
 
     init(file: SegmentFile, layout: SegmentColumn, stretch: Range<Int>, rule: ValueRule) {
         self.file = file
         self.layout = layout
         self.stretch = stretch
-        self.rule = rule
-        check = ValueCheck(rule, for: T.self)
-        firstValues = SegmentFile.firstValues(of: layout)
+        blocks = PlannedBlocks(layout, rule: rule, as: T.self)
     }
 
     func allocate(_ body: () -> Void) { body() }
 
     func decode(block: Int, scratch _: BlockScratch) -> SegmentError.Problem? {
-        file.inPlaceProblem(layout, block: block, firstValue: firstValues[block], rule: rule, check: check, as: T.self)
+        file.inPlaceProblem(
+            layout, block: block, firstValue: blocks.firstValues[block], rule: blocks.rule, check: blocks.check, as: T.self)
     }
 
-    func column() -> Column<T> { file.column(viewing: stretch, count: firstValues.last!) }
+    func column() -> Column<T> { file.column(viewing: stretch, count: blocks.firstValues.last!) }
 }
