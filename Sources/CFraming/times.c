@@ -23,7 +23,8 @@ static inline __attribute__((always_inline)) size_t cw_decode_iso_times_one(cons
 
 /// Two records at a time, both ISO values of the three forms in the cached month:
 /// bytes 0-15 of each in one half of a register, bytes 3-18 of each in another, checked
-/// and converted together; any other pair goes one value at a time (`cw_iso_time`).
+/// and converted together; for any other pair the first value goes alone (`cw_iso_time`)
+/// and pairing resumes after it.
 CW_TIMES_AVX2 size_t cw_decode_iso_times_avx2(const uint8_t *bytes, const uint32_t *bounds, size_t stride,
                                               size_t rows, int64_t *out, struct cw_month_cache *cache) {
     const __m256i zero_digit = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9);
@@ -48,13 +49,8 @@ CW_TIMES_AVX2 size_t cw_decode_iso_times_avx2(const uint8_t *bytes, const uint32
         uint32_t count0 = first[1] - start0, count1 = second[1] - start1;
         const uint8_t *text0 = bytes + start0, *text1 = bytes + start1;
         // Lengths 19, 20 and 25 are bits 0, 1 and 6 of 0x43 counted from 19.
-        if ((count0 - 19u) > 6u || (count1 - 19u) > 6u || ((0x43u >> (count0 - 19u)) & (0x43u >> (count1 - 19u)) & 1u) == 0
-            || month.prefix == 0) {
-            size_t next = cw_decode_iso_times_one(bytes, bounds, stride, row + 1, out, &month, row);
-            if (next == row) break;
-            row = next;
-            continue;
-        }
+        if ((count0 - 19u) > 6u || (count1 - 19u) > 6u || ((0x43u >> (count0 - 19u)) & (0x43u >> (count1 - 19u)) & 1u) == 0)
+            goto one_value;
         __m256i text = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)text0)),
                                                _mm_loadu_si128((const __m128i *)text1), 1);
         __m256i tail = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(text0 + 3))),
@@ -69,12 +65,8 @@ CW_TIMES_AVX2 size_t cw_decode_iso_times_avx2(const uint8_t *bytes, const uint32
         int64_t offset0, offset1;
         int zones = cw_iso_zone_offset(text0, count0, &offset0) & cw_iso_zone_offset(text1, count1, &offset1);
         if ((uint32_t)_mm256_movemask_epi8(valid) != 0xFFFFFFFFu || ((uint32_t)_mm256_movemask_epi8(tail_valid) & 0xE000E000u) != 0xE000E000u
-            || date0 != month.prefix || date1 != month.prefix || !zones) {
-            size_t next = cw_decode_iso_times_one(bytes, bounds, stride, row + 1, out, &month, row);
-            if (next == row) break;
-            row = next;
-            continue;
-        }
+            || date0 != month.prefix || date1 != month.prefix || !zones)
+            goto one_value;
         // 16-bit lane k: 10 * byte 2k + byte 2k+1 (`even`: day 4, minute 7), of the bytes
         // shifted down one (`odd`: hour 5), of bytes 3-18 shifted down two (second 6).
         __m256i even = _mm256_maddubs_epi16(values, tens);
@@ -89,12 +81,7 @@ CW_TIMES_AVX2 size_t cw_decode_iso_times_avx2(const uint8_t *bytes, const uint32
         __m256i day_lanes = _mm256_setr_epi16(0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0);
         __m256i refused = _mm256_or_si256(_mm256_cmpgt_epi16(clock, limits),
                                           _mm256_and_si256(_mm256_cmpeq_epi16(clock, _mm256_setzero_si256()), day_lanes));
-        if (!_mm256_testz_si256(refused, refused)) {
-            size_t next = cw_decode_iso_times_one(bytes, bounds, stride, row + 1, out, &month, row);
-            if (next == row) break;
-            row = next;
-            continue;
-        }
+        if (!_mm256_testz_si256(refused, refused)) goto one_value;
         // Seconds of the day: hour * 3600 + (second + minute * 60) as two 32-bit lanes.
         __m256i weighted = _mm256_madd_epi16(clock, _mm256_setr_epi16(0, 0, 0, 0, 0, 3600, 1, 60,
                                                                       0, 0, 0, 0, 0, 3600, 1, 60));
@@ -104,6 +91,13 @@ CW_TIMES_AVX2 size_t cw_decode_iso_times_avx2(const uint8_t *bytes, const uint32
         out[row + 1] = base + (int64_t)_mm256_extract_epi16(clock, 12) * 86400 + _mm256_extract_epi32(weighted, 6)
             + _mm256_extract_epi32(weighted, 7) - offset1;
         row += 2;
+        continue;
+    one_value:;
+        // The pair is not two values of the fast forms in the cached month: the first goes
+        // alone, and pairing resumes after it.
+        size_t next = cw_decode_iso_times_one(bytes, bounds, stride, row + 1, out, &month, row);
+        if (next == row) break;
+        row = next;
     }
     if (row + 1 == rows) row = cw_decode_iso_times_one(bytes, bounds, stride, rows, out, &month, row);
     *cache = month;

@@ -244,8 +244,8 @@ final class ColumnGroup: @unchecked Sendable {
 
     /// The typed loop of a time column: runs of ISO values in the contract's three forms
     /// go through `cw_decode_iso_times` (a C loop keeping the month cache in registers);
-    /// the value each run stops at is decoded as `decodeValues` decodes one (empty,
-    /// another spelling, or refused), and the next run starts after it.
+    /// the value each run stops at (empty, another spelling, or refused) is the fast
+    /// path's no, so it goes to `FieldParser.timeCarefully`, and the next run starts after it.
     private func decodeTimes(_ batch: RecordBatch) -> ValueFailure? {
         let field = fields[0]
         let optional = !required[0]
@@ -274,7 +274,7 @@ final class ColumnGroup: @unchecked Sendable {
                     out[index &+ row] = Missing.time
                 } else {
                     do throws(ValueProblem) {
-                        out[index &+ row] = try FieldParser.time(value, cache: &month)
+                        out[index &+ row] = try FieldParser.timeCarefully(value)
                     } catch {
                         return failure(batch, frame: number, row: row, index: index &+ row, field: field, error)
                     }
